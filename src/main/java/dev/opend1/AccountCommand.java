@@ -1,0 +1,45 @@
+package dev.opend1;
+
+import dev.opend1.catalog.Account;
+import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.engine.DataDirectory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code opend1 account ...}: manages accounts; works whether or not a server is running. */
+@Command(
+    name = "account",
+    mixinStandardHelpOptions = true,
+    description = "Manage accounts.",
+    subcommands = {AccountCommand.Create.class})
+final class AccountCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create an account; prints its id alone on the last line.")
+  static final class Create implements Callable<Integer> {
+    @Mixin DataDirOption dataDir;
+
+    @Option(names = "--name", description = "A label for the account.", defaultValue = "opend1")
+    String name;
+
+    @Override
+    public Integer call() {
+      Path root = DataDirectory.prepareForTool(dataDir.resolve());
+      try (SqliteCatalog catalog = SqliteCatalog.open(root.resolve("catalog.sqlite"))) {
+        Account a = catalog.createAccount(name);
+        System.out.println(a.id());
+      }
+      return 0;
+    }
+  }
+}

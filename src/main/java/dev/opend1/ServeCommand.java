@@ -1,0 +1,147 @@
+package dev.opend1;
+
+import dev.opend1.api.ApiServer;
+import dev.opend1.catalog.Account;
+import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.IssuedToken;
+import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.config.ConfigException;
+import dev.opend1.config.ConfigLoader;
+import dev.opend1.config.ServerConfig;
+import dev.opend1.config.Setting;
+import dev.opend1.config.Settings;
+import dev.opend1.core.Permission;
+import dev.opend1.engine.DataDirectory;
+import dev.opend1.engine.DataDirectoryException;
+import dev.opend1.engine.Engine;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code opend1 serve}: runs the server until it is stopped. Its options come from {@link
+ * Settings}.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start the server. Every setting is a flag, an OPEND1_* variable or a config key.")
+final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    try {
+      config = ConfigLoader.load(flags(), System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("opend1: " + e.getMessage());
+      return 2;
+    }
+    DataDirectory dataDir;
+    try {
+      dataDir = DataDirectory.acquire(config.dataDir());
+    } catch (DataDirectoryException e) {
+      System.err.println("opend1: " + e.getMessage());
+      return 1;
+    }
+    Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
+    Optional<IssuedToken> firstToken = bootstrap(config, catalog);
+    Engine engine = new Engine(dataDir.root());
+    ApiServer server = new ApiServer(config, catalog, engine);
+    String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
+    LOG.info("opend1 serving {} from {}", base, dataDir.root());
+    firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("opend1 stopping");
+                  server.close();
+                  engine.close();
+                  catalog.close();
+                  try {
+                    dataDir.close();
+                  } catch (java.io.IOException e) {
+                    LOG.warn("release data directory lock: {}", e.getMessage());
+                  }
+                  stopped.countDown();
+                },
+                "opend1-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The flags given on the command line, keyed by setting name. */
+  private Map<String, String> flags() {
+    Map<String, String> flags = new HashMap<>();
+    for (Setting s : Settings.ALL) {
+      String v = spec.commandLine().getParseResult().matchedOptionValue(s.flag(), null);
+      if (v != null) {
+        flags.put(s.name(), v);
+      }
+    }
+    return flags;
+  }
+
+  /**
+   * Makes sure the configured account and token exist; without them, on the very first start,
+   * creates an account and a token and returns the token so it can be printed once.
+   */
+  static Optional<IssuedToken> bootstrap(ServerConfig config, Catalog catalog) {
+    if (config.bootstrapAccount().isPresent()) {
+      catalog.ensureAccount(config.bootstrapAccount().get(), "opend1");
+      catalog.ensureToken(
+          config.bootstrapAccount().get(),
+          config.bootstrapToken().orElseThrow(),
+          "from " + Settings.API_TOKEN.envVar(),
+          Permission.EDIT);
+      return Optional.empty();
+    }
+    if (!catalog.accounts().isEmpty()) {
+      return Optional.empty();
+    }
+    Account account = catalog.createAccount("opend1");
+    return Optional.of(
+        catalog.createToken(account.id(), "first start", Permission.EDIT, Optional.empty()));
+  }
+
+  /** The one time a generated token is shown: on standard output, never in the log. */
+  static void printFirstStart(PrintStream out, String base, IssuedToken t) {
+    out.println();
+    out.println("First start: created account " + t.token().account() + " and an API token");
+    out.println("with full D1 rights. The token is shown only this once; keep it safe.");
+    out.println("To use opend1 with wrangler:");
+    out.println();
+    out.println(
+        "export CLOUDFLARE_API_BASE_URL="
+            + base
+            + " CLOUDFLARE_API_TOKEN="
+            + t.secret()
+            + " CLOUDFLARE_ACCOUNT_ID="
+            + t.token().account());
+    out.println();
+    out.flush();
+  }
+
+  private static String displayHost(String host) {
+    return switch (host) {
+      case "0.0.0.0", "::", "" -> "127.0.0.1";
+      default -> host.contains(":") ? "[" + host + "]" : host;
+    };
+  }
+}

@@ -1,0 +1,146 @@
+package dev.opend1;
+
+import dev.opend1.catalog.ApiToken;
+import dev.opend1.catalog.IssuedToken;
+import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.core.AccountId;
+import dev.opend1.core.Permission;
+import dev.opend1.engine.DataDirectory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code opend1 token ...}: creates, lists and revokes API tokens. Works whether or not a server is
+ * running on the directory; a running server sees the change on its next request.
+ */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = "Manage API tokens.",
+    subcommands = {TokenCommand.Create.class, TokenCommand.List.class, TokenCommand.Revoke.class})
+final class TokenCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static SqliteCatalog openCatalog(DataDirOption dataDir) {
+    Path root = DataDirectory.prepareForTool(dataDir.resolve());
+    return SqliteCatalog.open(root.resolve("catalog.sqlite"));
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a token; prints the token id, then the token alone on the last line. The token"
+              + " is shown only this once.")
+  static final class Create implements Callable<Integer> {
+    @Mixin DataDirOption dataDir;
+
+    @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
+    String account;
+
+    @Option(names = "--read-only", description = "D1 Read rights only (list, get, query, raw).")
+    boolean readOnly;
+
+    @Option(names = "--name", paramLabel = "N", description = "A label for the token.")
+    String name;
+
+    @Option(
+        names = "--legacy-key",
+        description =
+            "Create a legacy API key, used with X-Auth-Email + X-Auth-Key"
+                + " (wrangler's CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL); needs --email.")
+    boolean legacyKey;
+
+    @Option(names = "--email", paramLabel = "E", description = "Email of a legacy API key.")
+    String email;
+
+    @Override
+    public Integer call() {
+      Optional<AccountId> id = AccountId.parse(account);
+      if (id.isEmpty()) {
+        System.err.println("opend1: --account must be 32 lowercase hex characters");
+        return 2;
+      }
+      if (legacyKey != (email != null)) {
+        System.err.println("opend1: --legacy-key and --email go together");
+        return 2;
+      }
+      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+        if (catalog.account(id.get()).isEmpty()) {
+          System.err.println("opend1: no account " + account + " in " + dataDir.resolve());
+          return 1;
+        }
+        IssuedToken t =
+            catalog.createToken(
+                id.get(),
+                name != null ? name : (legacyKey ? "legacy key" : "token"),
+                readOnly ? Permission.READ : Permission.EDIT,
+                Optional.ofNullable(email));
+        System.out.println("token id: " + t.token().id());
+        System.out.println(t.secret());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List tokens: id, account, name, permission, creation time (never the token).")
+  static final class List implements Callable<Integer> {
+    @Mixin DataDirOption dataDir;
+
+    @Override
+    public Integer call() {
+      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+        System.out.printf(
+            "%-32s  %-32s  %-10s  %-24s  %s%n", "ID", "ACCOUNT", "PERMISSION", "CREATED", "NAME");
+        for (ApiToken t : catalog.tokens()) {
+          System.out.printf(
+              "%-32s  %-32s  %-10s  %-24s  %s%n",
+              t.id(),
+              t.account(),
+              t.permission().name().toLowerCase(Locale.ROOT)
+                  + (t.legacyEmail().isPresent() ? "*" : ""),
+              t.createdAt(),
+              t.name() + t.legacyEmail().map(e -> " <" + e + ">").orElse(""));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = "Revoke a token by its id; a running server refuses it from its next request.")
+  static final class Revoke implements Callable<Integer> {
+    @Mixin DataDirOption dataDir;
+
+    @Parameters(paramLabel = "TOKEN_ID", description = "The id printed by create and list.")
+    String tokenId;
+
+    @Override
+    public Integer call() {
+      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+        if (!catalog.revokeToken(tokenId)) {
+          System.err.println("opend1: no token with id " + tokenId);
+          return 1;
+        }
+        System.out.println("revoked " + tokenId);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.opend1.api;
+
+import dev.opend1.catalog.Catalog;
+import dev.opend1.config.ServerConfig;
+import dev.opend1.core.D1Exception;
+import dev.opend1.engine.Engine;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: routes, authentication order, and the one place where errors become responses.
+ *
+ * <p>For every account-scoped route the checks run in one order: credentials (401), the token's
+ * account against the path's (403 7403, before anything in the path is looked at, so a token never
+ * learns about another account's databases), the token's rights (403 10000), then the database (404
+ * 7404).
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String V4 = "/client/v4";
+  private static final String DATABASES = V4 + "/accounts/{account}/d1/database";
+
+  private final Javalin app;
+
+  /** Request handlers that need the authenticated caller. */
+  @FunctionalInterface
+  private interface CallerHandler {
+    void handle(Context ctx, Caller caller);
+  }
+
+  public ApiServer(ServerConfig config, Catalog catalog, Engine engine) {
+    Databases databases =
+        new Databases(catalog, engine, config.region(), config.maxDatabasesPerAccount());
+    databases.recover();
+    RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
+    Authenticator auth = new Authenticator(catalog);
+    DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
+    AccountRoutes accountRoutes = new AccountRoutes(catalog);
+    this.app =
+        Javalin.create(
+            cfg -> {
+              configure(cfg, config);
+              var r = cfg.routes;
+              r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
+              r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
+              r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
+              r.get(V4 + "/user", authed(auth, accountRoutes::user));
+              r.get(V4 + "/user/tokens/verify", authed(auth, accountRoutes::verifyToken));
+              r.post(
+                  V4 + "/graphql",
+                  ctx -> {
+                    throw new D1Exception.NoRoute();
+                  });
+              r.get(DATABASES, scoped(auth, dbRoutes::list));
+              r.post(DATABASES, scoped(auth, dbRoutes::create));
+              r.get(DATABASES + "/{db}", scoped(auth, dbRoutes::get));
+              r.put(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, false)));
+              r.patch(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, true)));
+              r.delete(DATABASES + "/{db}", scoped(auth, dbRoutes::delete));
+              for (HandlerType method :
+                  new HandlerType[] {
+                    HandlerType.GET,
+                    HandlerType.POST,
+                    HandlerType.PUT,
+                    HandlerType.PATCH,
+                    HandlerType.DELETE,
+                    HandlerType.HEAD,
+                    HandlerType.OPTIONS
+                  }) {
+                r.addHttpHandler(
+                    method,
+                    "/*",
+                    ctx -> {
+                      throw new D1Exception.NoRoute();
+                    });
+              }
+              r.exception(D1Exception.class, (e, ctx) -> Envelope.error(ctx, e));
+              r.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    String reference = reference();
+                    LOG.error("internal error {} on {} {}", reference, ctx.method(), ctx.path(), e);
+                    Envelope.error(ctx, new D1Exception.Internal(reference, e));
+                  });
+            });
+    app.start(config.host(), config.port());
+  }
+
+  private static void configure(JavalinConfig cfg, ServerConfig config) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.startup.showOldJavalinVersionWarning = false;
+    cfg.concurrency.useVirtualThreads = true;
+    // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
+    cfg.http.maxRequestSize = config.maxBodyBytes();
+    cfg.http.defaultContentType = "application/json";
+  }
+
+  /** A handler for the non-account routes: credentials only. */
+  private static io.javalin.http.Handler authed(Authenticator auth, CallerHandler h) {
+    return ctx -> h.handle(ctx, auth.authenticate(ctx));
+  }
+
+  /** A handler for {@code /accounts/{account}/...}: credentials, then the account. */
+  private static io.javalin.http.Handler scoped(Authenticator auth, CallerHandler h) {
+    return ctx -> {
+      Caller caller = auth.authenticate(ctx);
+      caller.requireAccount(ctx.pathParam("account"));
+      h.handle(ctx, caller);
+    };
+  }
+
+  private static final SecureRandom REFERENCES = new SecureRandom();
+
+  private static String reference() {
+    byte[] b = new byte[8];
+    REFERENCES.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.opend1.api;
+
+import dev.opend1.catalog.ApiToken;
+import dev.opend1.catalog.Catalog;
+import dev.opend1.core.D1Exception;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/**
+ * Turns a request's credentials into a {@link Caller}: {@code Authorization: Bearer <token>}, or
+ * the legacy {@code X-Auth-Email} + {@code X-Auth-Key} pair. Tokens are looked up in the catalog on
+ * every request, so a revocation bites at once.
+ */
+final class Authenticator {
+
+  private final Catalog catalog;
+
+  Authenticator(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  Caller authenticate(Context ctx) {
+    String authorization = ctx.header("Authorization");
+    Optional<ApiToken> token = Optional.empty();
+    if (authorization != null) {
+      String value = authorization.strip();
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String secret = value.substring(7).strip();
+        if (!secret.isEmpty()) {
+          token = catalog.findBearerToken(secret);
+        }
+      }
+    } else {
+      String email = ctx.header("X-Auth-Email");
+      String key = ctx.header("X-Auth-Key");
+      if (email != null && key != null && !email.isBlank() && !key.isBlank()) {
+        token = catalog.findLegacyKey(email.strip(), key.strip());
+      }
+    }
+    return token.map(Caller::new).orElseThrow(D1Exception.AuthenticationFailed::new);
+  }
+}

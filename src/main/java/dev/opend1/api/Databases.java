@@ -1,0 +1,119 @@
+package dev.opend1.api;
+
+import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.DatabaseMetadata;
+import dev.opend1.catalog.DatabasePage;
+import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.AccountId;
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.core.Region;
+import dev.opend1.engine.DatabaseStats;
+import dev.opend1.engine.Engine;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Database lifecycle across the catalog (records, names) and the engine (files). Each change is a
+ * sequence of steps that a crash can interrupt anywhere; {@link #recover} finishes or undoes it at
+ * the next start.
+ */
+final class Databases {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
+
+  private final Catalog catalog;
+  private final Engine engine;
+  private final Region defaultRegion;
+  private final int maxPerAccount;
+
+  Databases(Catalog catalog, Engine engine, Region defaultRegion, int maxPerAccount) {
+    this.catalog = catalog;
+    this.engine = engine;
+    this.defaultRegion = defaultRegion;
+    this.maxPerAccount = maxPerAccount;
+  }
+
+  /** What a create request asks for, validated. */
+  record NewDatabase(
+      String name,
+      Optional<Region> locationHint,
+      Optional<String> jurisdiction,
+      String readReplicationMode) {}
+
+  /** Removes what crashed creates and deletes left behind. */
+  void recover() {
+    engine.recover();
+    for (DatabaseId id : catalog.unfinishedDatabases()) {
+      LOG.info("finishing an interrupted create or delete of database {}", id);
+      engine.deleteDatabase(id);
+      catalog.removeDatabase(id);
+    }
+  }
+
+  /**
+   * Creates a database: claim the name, make the files, then make it visible. If the files cannot
+   * be made, the name is released again.
+   */
+  DatabaseRecord create(AccountId account, NewDatabase spec) {
+    DatabaseRecord record =
+        new DatabaseRecord(
+            DatabaseId.random(),
+            account,
+            spec.name(),
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            spec.locationHint(),
+            spec.jurisdiction(),
+            spec.locationHint().orElse(defaultRegion),
+            spec.readReplicationMode());
+    catalog.reserveDatabase(record, maxPerAccount);
+    try {
+      engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
+    } catch (RuntimeException e) {
+      catalog.removeDatabase(record.id());
+      throw e;
+    }
+    catalog.activateDatabase(record.id());
+    return record;
+  }
+
+  /**
+   * Finds a database of the account by UUID or by name. A UUID-shaped value is always an id;
+   * anything else is a name.
+   */
+  DatabaseRecord resolve(AccountId account, String idOrName) {
+    Optional<DatabaseRecord> found =
+        DatabaseId.looksLikeId(idOrName)
+            ? catalog.database(account, DatabaseId.parse(idOrName).orElseThrow())
+            : catalog.databaseByName(account, idOrName);
+    return found.orElseThrow(D1Exception.DatabaseNotFound::new);
+  }
+
+  DatabasePage list(AccountId account, Optional<String> nameFilter, int page, int perPage) {
+    return catalog.listDatabases(account, nameFilter, page, perPage);
+  }
+
+  DatabaseStats stats(DatabaseRecord db) {
+    return engine.stats(db.id());
+  }
+
+  /** Sets the read replication mode in the catalog and in the metadata file beside the database. */
+  DatabaseRecord setReadReplication(DatabaseRecord db, String mode) {
+    DatabaseRecord updated =
+        catalog
+            .setReadReplication(db.account(), db.id(), mode)
+            .orElseThrow(D1Exception.DatabaseNotFound::new);
+    engine.writeMetadata(updated.id(), DatabaseMetadata.toJson(updated));
+    return updated;
+  }
+
+  /** Deletes a database: hide it, remove its files, free its name. */
+  void delete(DatabaseRecord db) {
+    catalog.markDeleting(db.id());
+    engine.deleteDatabase(db.id());
+    catalog.removeDatabase(db.id());
+  }
+}

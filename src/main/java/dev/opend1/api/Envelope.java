@@ -1,0 +1,61 @@
+package dev.opend1.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opend1.core.D1Exception;
+import io.javalin.http.Context;
+
+/**
+ * D1's response envelope. Every answer carries all four keys ({@code result}, {@code success},
+ * {@code errors}, {@code messages}) and {@code Content-Type: application/json}; failures carry both
+ * a 4xx/5xx status and {@code success: false}, because wrangler reads {@code success} and the SDK
+ * reads the status.
+ */
+final class Envelope {
+
+  private Envelope() {}
+
+  /** Answers 200 with {@code result}. */
+  static void ok(Context ctx, JsonNode result) {
+    send(ctx, 200, success(result));
+  }
+
+  /** Answers 200 with a list {@code result} and its {@code result_info}. */
+  static void page(Context ctx, ArrayNode result, ObjectNode resultInfo) {
+    ObjectNode body = success(result);
+    body.set("result_info", resultInfo);
+    send(ctx, 200, body);
+  }
+
+  /** Answers a failure with the error's status and code. */
+  static void error(Context ctx, D1Exception e) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.putNull("result");
+    body.put("success", false);
+    ObjectNode err = body.putArray("errors").addObject();
+    err.put("code", e.code());
+    err.put("message", e.getMessage());
+    body.putArray("messages");
+    send(ctx, e.httpStatus(), body);
+  }
+
+  private static ObjectNode success(JsonNode result) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("result", result);
+    body.put("success", true);
+    body.putArray("errors");
+    body.putArray("messages");
+    return body;
+  }
+
+  private static void send(Context ctx, int status, ObjectNode body) {
+    try {
+      ctx.status(status)
+          .contentType("application/json")
+          .result(Json.MAPPER.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("encode envelope", e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.opend1.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Token secrets: how they are made (240 random bits) and hashed (SHA-256) for storage. */
+final class Secrets {
+
+  /** Cryptographically strong; shared because SecureRandom is thread-safe. */
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  private Secrets() {}
+
+  /** A new secret: 30 random bytes as 40 URL-safe characters, like a Cloudflare API token. */
+  static String newSecret() {
+    byte[] bytes = new byte[30];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** A new token id: 16 random bytes as 32 lowercase hex characters. */
+  static String newTokenId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** The SHA-256 of a secret, the only form in which secrets are stored. */
+  static byte[] hash(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** Compares two hashes in time that does not depend on where they differ. */
+  static boolean sameHash(byte[] a, byte[] b) {
+    return MessageDigest.isEqual(a, b);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.opend1.config;
+
+import dev.opend1.core.AccountId;
+import dev.opend1.core.Region;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Builds a {@link ServerConfig} from its four sources, highest first: command-line flags,
+ * environment variables, the config file named by {@code --config}, then the defaults in {@link
+ * Settings}.
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param flags values given on the command line, keyed by setting name
+   * @param env the process environment
+   */
+  public static ServerConfig load(Map<String, String> flags, Map<String, String> env) {
+    Map<String, Source> values = resolve(flags, env);
+    String accountId = text(values, Settings.ACCOUNT_ID);
+    String token = text(values, Settings.API_TOKEN);
+    if ((accountId == null) != (token == null)) {
+      throw new ConfigException(
+          "account-id and api-token go together: set both ("
+              + Settings.ACCOUNT_ID.envVar()
+              + " and "
+              + Settings.API_TOKEN.envVar()
+              + ") or neither");
+    }
+    Optional<AccountId> account = Optional.empty();
+    if (accountId != null) {
+      account =
+          Optional.of(
+              AccountId.parse(accountId)
+                  .orElseThrow(
+                      () ->
+                          invalid(
+                              values.get(Settings.ACCOUNT_ID.name()),
+                              "must be 32 lowercase hex characters")));
+    }
+    if (token != null && token.isEmpty()) {
+      throw invalid(values.get(Settings.API_TOKEN.name()), "must not be empty");
+    }
+    Source regionValue = values.get(Settings.REGION.name());
+    Region region =
+        Region.fromName(regionValue.value())
+            .orElseThrow(
+                () -> invalid(regionValue, "must be one of WNAM, ENAM, WEUR, EEUR, APAC, OC"));
+    return new ServerConfig(
+        text(values, Settings.HOST),
+        (int) number(values, Settings.PORT, 0, 65535),
+        Path.of(text(values, Settings.DATA_DIR)),
+        region,
+        account,
+        Optional.ofNullable(token),
+        (int) number(values, Settings.MAX_DATABASES, 1, Integer.MAX_VALUE),
+        number(values, Settings.MAX_BODY_BYTES, 1, Long.MAX_VALUE));
+  }
+
+  /** A value and where it came from, so an error can say which source to fix. */
+  record Source(String value, String origin) {}
+
+  private static Map<String, Source> resolve(Map<String, String> flags, Map<String, String> env) {
+    Map<String, Source> values = new HashMap<>();
+    for (Setting s : Settings.ALL) {
+      if (s.defaultValue() != null) {
+        values.put(s.name(), new Source(s.defaultValue(), "the default of " + s.flag()));
+      }
+    }
+    String configFile =
+        flags.getOrDefault(Settings.CONFIG.name(), env.get(Settings.CONFIG.envVar()));
+    if (configFile != null) {
+      Properties file = readFile(Path.of(configFile));
+      for (String key : file.stringPropertyNames()) {
+        Setting s =
+            Settings.ALL.stream()
+                .filter(x -> x.name().equals(key) && x != Settings.CONFIG)
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            "config file " + configFile + ": unknown setting '" + key + "'"));
+        values.put(s.name(), new Source(file.getProperty(key).trim(), "config file " + configFile));
+      }
+    }
+    for (Setting s : Settings.ALL) {
+      String v = env.get(s.envVar());
+      if (v != null) {
+        values.put(s.name(), new Source(v, "environment variable " + s.envVar()));
+      }
+    }
+    flags.forEach((name, v) -> values.put(name, new Source(v, "flag --" + name)));
+    return values;
+  }
+
+  private static Properties readFile(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return p;
+  }
+
+  private static String text(Map<String, Source> values, Setting s) {
+    Source v = values.get(s.name());
+    return v == null ? null : v.value();
+  }
+
+  private static long number(Map<String, Source> values, Setting s, long min, long max) {
+    Source v = values.get(s.name());
+    try {
+      long n = Long.parseLong(v.value().trim().replace("_", ""));
+      if (n < min || n > max) {
+        throw invalid(v, "must be between " + min + " and " + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw invalid(v, "must be a whole number");
+    }
+  }
+
+  private static ConfigException invalid(Source v, String rule) {
+    return new ConfigException(
+        "invalid value '" + v.value() + "' from " + v.origin() + ": " + rule);
+  }
+}

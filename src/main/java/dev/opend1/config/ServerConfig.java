@@ -1,0 +1,43 @@
+package dev.opend1.config;
+
+import dev.opend1.core.AccountId;
+import dev.opend1.core.Region;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The server's whole configuration, immutable once loaded by {@link ConfigLoader}.
+ *
+ * @param host address to listen on
+ * @param port TCP port (0 picks a free one)
+ * @param dataDir the data directory
+ * @param region the region reported when a database has no location hint
+ * @param bootstrapAccount account to ensure at start, with {@code bootstrapToken}
+ * @param bootstrapToken token to ensure at start; never printed
+ * @param maxDatabasesPerAccount per-account database limit
+ * @param maxBodyBytes largest request body accepted
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    Region region,
+    Optional<AccountId> bootstrapAccount,
+    Optional<String> bootstrapToken,
+    int maxDatabasesPerAccount,
+    long maxBodyBytes) {
+
+  @Override
+  public String toString() {
+    // The bootstrap token is a secret: never let it reach a log line through toString().
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d]"
+        .formatted(
+            host,
+            port,
+            dataDir,
+            region,
+            bootstrapAccount.map(AccountId::value).orElse("-"),
+            maxDatabasesPerAccount,
+            maxBodyBytes);
+  }
+}

@@ -1,0 +1,164 @@
+package dev.opend1.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The data directory a server owns while it runs.
+ *
+ * <p>Ownership is an operating-system lock on {@code serve.lock}: the kernel releases it when the
+ * process dies, so a restart after a crash just works, and a second server on the same directory is
+ * refused. The command-line tools do not take it; they share the catalog through SQLite's own
+ * locking.
+ *
+ * <p>{@code FORMAT} stamps the layout version: a newer one is refused, an older one migrated.
+ */
+public final class DataDirectory implements AutoCloseable {
+
+  /** The layout this build writes. Version 1: catalog.sqlite, db/UUID/{db.sqlite,meta.json}. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final String FORMAT_PREFIX = "opend1-data-format ";
+
+  private final Path root;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Takes the directory for a server: creates it if needed, locks it, checks its format.
+   *
+   * @throws DataDirectoryException with a message for the operator when it cannot be used
+   */
+  public static DataDirectory acquire(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(root);
+      FileChannel ch =
+          FileChannel.open(
+              root.resolve("serve.lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      FileLock lock = ch.tryLock();
+      if (lock == null) {
+        String holder = readHolder(ch);
+        ch.close();
+        throw new DataDirectoryException(
+            "data directory "
+                + root
+                + " is in use by another opend1 server"
+                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                + "; stop it or choose another --data-dir");
+      }
+      ch.truncate(0);
+      ch.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)),
+          0);
+      DataDirectory dd = new DataDirectory(root, ch, lock);
+      dd.checkFormat();
+      return dd;
+    } catch (IOException e) {
+      throw new DataDirectoryException("cannot use data directory " + root + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Opens the directory for a command-line tool, without the server lock: the format is checked
+   * (and stamped on a new directory) so a tool never writes into a layout it does not know.
+   */
+  public static Path prepareForTool(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(root);
+      int found = readFormat(root);
+      if (found > FORMAT_VERSION) {
+        throw newerFormat(root, found);
+      }
+      if (found == 0) {
+        DurableFiles.writeAtomically(root.resolve("FORMAT"), stamp());
+      }
+      return root;
+    } catch (IOException e) {
+      throw new DataDirectoryException("cannot use data directory " + root + ": " + e.getMessage());
+    }
+  }
+
+  private static String readHolder(FileChannel ch) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(32);
+    ch.read(buf, 0);
+    return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim();
+  }
+
+  private void checkFormat() throws IOException {
+    int found = readFormat(root);
+    if (found > FORMAT_VERSION) {
+      close();
+      throw newerFormat(root, found);
+    }
+    // Version 0 is a new directory; migrations from older versions will go here as they appear.
+    if (found < FORMAT_VERSION) {
+      DurableFiles.writeAtomically(root.resolve("FORMAT"), stamp());
+    }
+  }
+
+  private static int readFormat(Path root) throws IOException {
+    Path f = root.resolve("FORMAT");
+    if (!Files.exists(f)) {
+      return 0;
+    }
+    String text = Files.readString(f, StandardCharsets.UTF_8).trim();
+    if (!text.startsWith(FORMAT_PREFIX)) {
+      throw new DataDirectoryException(
+          root + "/FORMAT does not look like an opend1 format stamp: '" + text + "'");
+    }
+    try {
+      return Integer.parseInt(text.substring(FORMAT_PREFIX.length()).trim());
+    } catch (NumberFormatException e) {
+      throw new DataDirectoryException(root + "/FORMAT has an unreadable version: '" + text + "'");
+    }
+  }
+
+  private static DataDirectoryException newerFormat(Path root, int found) {
+    return new DataDirectoryException(
+        "data directory "
+            + root
+            + " has format version "
+            + found
+            + ", newer than this opend1 understands ("
+            + FORMAT_VERSION
+            + "); run a newer opend1");
+  }
+
+  private static byte[] stamp() {
+    return (FORMAT_PREFIX + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path catalogFile() {
+    return root.resolve("catalog.sqlite");
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (lock.isValid()) {
+      lock.release();
+    }
+    lockChannel.close();
+  }
+}
