@@ -51,7 +51,12 @@ public final class DataDirectory implements AutoCloseable {
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by this very process (another server object in it)
+      }
       if (lock == null) {
         String holder = readHolder(ch);
         ch.close();

@@ -1,0 +1,105 @@
+package dev.opend1.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** A small HTTP driver for the tests: sends a request, returns status, headers and parsed JSON. */
+public final class D1Client {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+  private final Map<String, String> headers;
+
+  D1Client(String base, Map<String, String> headers) {
+    this.base = base;
+    this.headers = headers;
+  }
+
+  /** What came back. {@code json} is null when the body is not JSON. */
+  public record Reply(int status, String contentType, String body, JsonNode json) {
+
+    /** The first error's code, or -1. */
+    public int errorCode() {
+      return json == null ? -1 : json.path("errors").path(0).path("code").asInt(-1);
+    }
+
+    public String errorMessage() {
+      return json == null ? "" : json.path("errors").path(0).path("message").asText();
+    }
+
+    public JsonNode result() {
+      return json.get("result");
+    }
+  }
+
+  public Reply get(String path) {
+    return send("GET", path, null);
+  }
+
+  public Reply delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  public Reply post(String path, String body) {
+    return send("POST", path, body);
+  }
+
+  public Reply put(String path, String body) {
+    return send("PUT", path, body);
+  }
+
+  public Reply patch(String path, String body) {
+    return send("PATCH", path, body);
+  }
+
+  public Reply send(String method, String path, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    headers.forEach(b::header);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return send(b.build());
+  }
+
+  /** Sends a request built by the caller (for unusual bodies or headers). */
+  public Reply send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      String ct = r.headers().firstValue("Content-Type").orElse("");
+      JsonNode json = null;
+      try {
+        json = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      } catch (IOException notJson) {
+        json = null;
+      }
+      return new Reply(r.statusCode(), ct, r.body(), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

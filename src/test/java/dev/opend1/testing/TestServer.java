@@ -1,0 +1,110 @@
+package dev.opend1.testing;
+
+import dev.opend1.api.ApiServer;
+import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.config.ConfigLoader;
+import dev.opend1.config.ServerConfig;
+import dev.opend1.core.AccountId;
+import dev.opend1.core.Permission;
+import dev.opend1.engine.DataDirectory;
+import dev.opend1.engine.Engine;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real opend1 server on port 0 over a temporary data directory, with two accounts and tokens of
+ * each kind, for tests that speak HTTP to it.
+ */
+public final class TestServer implements AutoCloseable {
+
+  /** The account the tests mostly act on, and its full-rights token. */
+  public static final AccountId ACCOUNT = new AccountId("0123456789abcdef0123456789abcdef");
+
+  public static final String TOKEN = "test-edit-token";
+
+  private final DataDirectory dataDir;
+  private final Catalog catalog;
+  private final ApiServer server;
+  private final String readToken;
+  private final AccountId otherAccount;
+  private final String otherToken;
+
+  private TestServer(Path dir, Map<String, String> settings) {
+    Map<String, String> flags = new HashMap<>(settings);
+    flags.put("port", "0");
+    flags.put("data-dir", dir.toString());
+    flags.put("account-id", ACCOUNT.value());
+    flags.put("api-token", TOKEN);
+    ServerConfig config = ConfigLoader.load(flags, Map.of());
+    this.dataDir = DataDirectory.acquire(config.dataDir());
+    this.catalog = SqliteCatalog.open(dataDir.catalogFile());
+    catalog.ensureAccount(ACCOUNT, "test");
+    catalog.ensureToken(ACCOUNT, TOKEN, "test", Permission.EDIT);
+    this.readToken =
+        catalog.createToken(ACCOUNT, "reader", Permission.READ, Optional.empty()).secret();
+    this.otherAccount = catalog.createAccount("other").id();
+    this.otherToken =
+        catalog.createToken(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
+    this.server = new ApiServer(config, catalog, new Engine(dataDir.root()));
+  }
+
+  /** Starts a server with default settings. */
+  public static TestServer start(Path dir) {
+    return new TestServer(dir, Map.of());
+  }
+
+  /** Starts a server with some settings changed, keyed by setting name ({@code max-body-bytes}). */
+  public static TestServer start(Path dir, Map<String, String> settings) {
+    return new TestServer(dir, settings);
+  }
+
+  /** A client with the full-rights token of {@link #ACCOUNT}. */
+  public D1Client client() {
+    return new D1Client(baseUrl(), Map.of("Authorization", "Bearer " + TOKEN));
+  }
+
+  /** A client sending exactly these headers (or none). */
+  public D1Client client(Map<String, String> headers) {
+    return new D1Client(baseUrl(), headers);
+  }
+
+  public D1Client readOnlyClient() {
+    return client(Map.of("Authorization", "Bearer " + readToken));
+  }
+
+  /** A client whose token belongs to another account. */
+  public D1Client otherAccountClient() {
+    return client(Map.of("Authorization", "Bearer " + otherToken));
+  }
+
+  public AccountId otherAccount() {
+    return otherAccount;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public Path dataDir() {
+    return dataDir.root();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** The path prefix of the test account's databases. */
+  public static String databases() {
+    return "/client/v4/accounts/" + ACCOUNT + "/d1/database";
+  }
+
+  @Override
+  public void close() throws java.io.IOException {
+    server.close();
+    catalog.close();
+    dataDir.close();
+  }
+}
