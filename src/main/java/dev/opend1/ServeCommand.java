@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
-    Engine engine = new Engine(dataDir.root());
+    Engine engine = Wiring.engine(config, dataDir.root());
     ApiServer server = new ApiServer(config, catalog, engine);
     String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
     LOG.info("opend1 serving {} from {}", base, dataDir.root());

@@ -32,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
   private interface CallerHandler {
-    void handle(Context ctx, Caller caller);
+    void handle(Context ctx, Caller caller) throws Exception;
   }
 
   public ApiServer(ServerConfig config, Catalog catalog, Engine engine) {
@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
     RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
     Authenticator auth = new Authenticator(catalog);
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
+    QueryRoutes queryRoutes = new QueryRoutes(databases, engine, bodies);
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     this.app =
         Javalin.create(
@@ -64,6 +65,11 @@ public final class ApiServer implements AutoCloseable {
               r.put(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, false)));
               r.patch(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, true)));
               r.delete(DATABASES + "/{db}", scoped(auth, dbRoutes::delete));
+              r.post(
+                  DATABASES + "/{db}/query",
+                  scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
+              r.post(
+                  DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
               for (HandlerType method :
                   new HandlerType[] {
                     HandlerType.GET,

@@ -66,7 +66,19 @@ public final class ConfigLoader {
         account,
         Optional.ofNullable(token),
         (int) number(values, Settings.MAX_DATABASES, 1, Integer.MAX_VALUE),
-        number(values, Settings.MAX_BODY_BYTES, 1, Long.MAX_VALUE));
+        number(values, Settings.MAX_BODY_BYTES, 1, Long.MAX_VALUE),
+        new ServerConfig.SqlLimits(
+            (int) number(values, Settings.MAX_STATEMENT_BYTES, 1, Integer.MAX_VALUE),
+            (int) number(values, Settings.MAX_BOUND_PARAMETERS, 1, 32766),
+            (int) number(values, Settings.MAX_VALUE_BYTES, 1, Integer.MAX_VALUE),
+            (int) number(values, Settings.MAX_COLUMNS, 1, 32767),
+            (int) number(values, Settings.MAX_FUNCTION_ARGS, 1, 127),
+            (int) number(values, Settings.MAX_LIKE_PATTERN_BYTES, 1, 50000),
+            number(values, Settings.QUERY_TIMEOUT_MS, 1, Long.MAX_VALUE / 1_000_000),
+            number(values, Settings.MAX_DATABASE_BYTES, 4096, Long.MAX_VALUE),
+            (int) number(values, Settings.MAX_QUEUED_WRITES, 1, Integer.MAX_VALUE)),
+        (int) number(values, Settings.SQL_THREADS, 1, 1024),
+        (int) number(values, Settings.MAX_OPEN_DATABASES, 1, Integer.MAX_VALUE));
   }
 
   /** A value and where it came from, so an error can say which source to fix. */

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param bootstrapToken token to ensure at start; never printed
  * @param maxDatabasesPerAccount per-account database limit
  * @param maxBodyBytes largest request body accepted
+ * @param sql limits on user SQL
+ * @param sqlThreads platform threads for SQLite work
+ * @param maxOpenDatabases database handles kept open
  */
 public record ServerConfig(
     String host,
@@ -25,12 +28,27 @@ public record ServerConfig(
     Optional<AccountId> bootstrapAccount,
     Optional<String> bootstrapToken,
     int maxDatabasesPerAccount,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    SqlLimits sql,
+    int sqlThreads,
+    int maxOpenDatabases) {
+
+  /** Limits on user SQL; D1's values are the defaults. */
+  public record SqlLimits(
+      int maxStatementBytes,
+      int maxBoundParameters,
+      int maxValueBytes,
+      int maxColumns,
+      int maxFunctionArgs,
+      int maxLikePatternBytes,
+      long queryTimeoutMs,
+      long maxDatabaseBytes,
+      int maxQueuedWrites) {}
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d]"
         .formatted(
             host,
             port,
@@ -38,6 +56,9 @@ public record ServerConfig(
             region,
             bootstrapAccount.map(AccountId::value).orElse("-"),
             maxDatabasesPerAccount,
-            maxBodyBytes);
+            maxBodyBytes,
+            sql,
+            sqlThreads,
+            maxOpenDatabases);
   }
 }

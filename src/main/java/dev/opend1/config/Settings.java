@@ -53,6 +53,51 @@ public final class Settings {
           "100000000",
           "Largest request body accepted; larger ones get 413 before they are read in full.");
 
+  public static final Setting MAX_STATEMENT_BYTES =
+      new Setting(
+          "max-statement-bytes", "BYTES", "100000", "Longest SQL statement (D1: 100,000 bytes).");
+  public static final Setting MAX_BOUND_PARAMETERS =
+      new Setting("max-bound-parameters", "N", "100", "Bound parameters per statement (D1: 100).");
+  public static final Setting MAX_VALUE_BYTES =
+      new Setting(
+          "max-value-bytes",
+          "BYTES",
+          "2000000",
+          "Largest string, BLOB or row (D1: 2,000,000 bytes).");
+  public static final Setting MAX_COLUMNS =
+      new Setting("max-columns", "N", "100", "Columns per table or result (D1: 100).");
+  public static final Setting MAX_FUNCTION_ARGS =
+      new Setting("max-function-args", "N", "32", "Arguments per SQL function (D1: 32).");
+  public static final Setting MAX_LIKE_PATTERN_BYTES =
+      new Setting(
+          "max-like-pattern-bytes", "BYTES", "50", "Longest LIKE or GLOB pattern (D1: 50 bytes).");
+  public static final Setting QUERY_TIMEOUT_MS =
+      new Setting(
+          "query-timeout-ms",
+          "MS",
+          "30000",
+          "Time one /query or /raw request may run before it is interrupted (D1: 30 s).");
+  public static final Setting MAX_DATABASE_BYTES =
+      new Setting(
+          "max-database-bytes",
+          "BYTES",
+          "10000000000",
+          "Largest database; writes past it fail with \"Exceeded maximum DB size\" (D1: 10 GB).");
+  public static final Setting MAX_QUEUED_WRITES =
+      new Setting(
+          "max-queued-writes",
+          "N",
+          "1000",
+          "Write requests waiting for one database before new ones get 429 \"overloaded\".");
+  public static final Setting SQL_THREADS =
+      new Setting("sql-threads", "N", "16", "Platform threads that run SQLite work.");
+  public static final Setting MAX_OPEN_DATABASES =
+      new Setting(
+          "max-open-databases",
+          "N",
+          "256",
+          "Databases kept open; past it idle ones are closed and hold no connection.");
+
   /** All settings, in help order. */
   public static final List<Setting> ALL =
       List.of(
@@ -64,7 +109,18 @@ public final class Settings {
           ACCOUNT_ID,
           API_TOKEN,
           MAX_DATABASES,
-          MAX_BODY_BYTES);
+          MAX_BODY_BYTES,
+          MAX_STATEMENT_BYTES,
+          MAX_BOUND_PARAMETERS,
+          MAX_VALUE_BYTES,
+          MAX_COLUMNS,
+          MAX_FUNCTION_ARGS,
+          MAX_LIKE_PATTERN_BYTES,
+          QUERY_TIMEOUT_MS,
+          MAX_DATABASE_BYTES,
+          MAX_QUEUED_WRITES,
+          SQL_THREADS,
+          MAX_OPEN_DATABASES);
 
   private Settings() {}
 }

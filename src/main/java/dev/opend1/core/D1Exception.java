@@ -93,6 +93,23 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * SQL that SQLite (or opend1's confinement of it) refused: {@code <message>: SQLITE_<CODE>} as D1
+   * words it (400, 7500). Nothing of the request was applied.
+   */
+  public static final class SqlFailed extends D1Exception {
+    public SqlFailed(String message) {
+      super(7500, 400, message, null);
+    }
+  }
+
+  /** The database's queue is full: D1's backpressure answer (429, 7500). */
+  public static final class Overloaded extends D1Exception {
+    public Overloaded() {
+      super(7500, 429, "D1 DB is overloaded. Too many requests queued.", null);
+    }
+  }
+
   /** Anything that is the server's fault (500, 7500). The message never leaks internals. */
   public static final class Internal extends D1Exception {
     public Internal(String reference, Throwable cause) {

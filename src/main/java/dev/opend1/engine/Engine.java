@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,14 +9,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sqlite.SQLiteConfig;
 
 /**
  * The engine's hub: owns every database's files under {@code DATA_DIR/db/<uuid>/} ({@code
- * db.sqlite} and the catalog's {@code meta.json}).
+ * db.sqlite} and the catalog's {@code meta.json}) and runs user SQL on them.
+ *
+ * <p>All SQLite work runs on the engine's own platform threads ({@link #workers}): sqlite-jdbc's
+ * calls are JNI and synchronized, which pin a virtual thread to its carrier, so the HTTP edge's
+ * virtual threads only wait for the engine's answer. Reads run on a database's read pool; writes
+ * queue for its single writer.
  *
  * <p>Deleting is a rename into {@code DATA_DIR/trash/} (atomic, durable) followed by removal, so a
  * crash mid-delete leaves either the whole database or nothing in {@code db/}; {@link #recover}
@@ -26,12 +38,114 @@ public final class Engine implements AutoCloseable {
   static final String DB_FILE = "db.sqlite";
   static final String META_FILE = "meta.json";
 
+  /** Memory a held result may use before it spills to a temporary file. */
+  private static final int RESULT_MEMORY_BYTES = 8 * 1024 * 1024;
+
+  /** Read connections per open database. */
+  private static final int READERS_PER_DATABASE = 4;
+
   private final Path dbRoot;
   private final Path trashRoot;
+  private final Path tmpRoot;
+  private final Limits limits;
 
+  /** The platform threads all SQLite work of user requests runs on. */
+  private final ExecutorService workers;
+
+  private final HandleCache handles;
+
+  /** An engine with D1's limits and default sizes, for tools and tests. */
   public Engine(Path dataDir) {
+    this(dataDir, Limits.d1(), 16, 256);
+  }
+
+  /**
+   * @param workerThreads platform threads for SQLite work
+   * @param maxOpenDatabases open database handles kept before idle ones are closed
+   */
+  public Engine(Path dataDir, Limits limits, int workerThreads, int maxOpenDatabases) {
     this.dbRoot = dataDir.resolve("db");
     this.trashRoot = dataDir.resolve("trash");
+    this.tmpRoot = dataDir.resolve("tmp");
+    this.limits = limits;
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            workerThreads,
+            r -> {
+              Thread t = new Thread(r, "opend1-sql-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.handles =
+        new HandleCache(
+            maxOpenDatabases,
+            id -> dir(id).resolve(DB_FILE),
+            limits,
+            workers,
+            READERS_PER_DATABASE);
+  }
+
+  /**
+   * Runs a request's statements as one transaction and delivers the results to {@code sink}. Blocks
+   * the calling (virtual) thread until done; the work runs on the engine's threads.
+   *
+   * @param readOnly the caller may only read: a statement that would write is refused
+   * @throws D1Exception for SQL errors, refusals and overload
+   */
+  public void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink) {
+    QueryPlan plan = QueryPlan.of(inputs);
+    if (plan.needsWriter && readOnly) {
+      throw new D1Exception.ReadOnlyToken("run statements that write");
+    }
+    DatabaseHandle h = handles.acquire(id);
+    try {
+      if (!plan.needsWriter) {
+        boolean wrote =
+            await(
+                CompletableFuture.supplyAsync(
+                    () -> Execution.onReader(h, plan, sink, limits), workers));
+        if (!wrote) {
+          return;
+        }
+        if (readOnly) {
+          throw new D1Exception.ReadOnlyToken("run statements that write");
+        }
+        if (!sink.reset()) {
+          throw new D1Exception.SqlFailed("attempt to write a readonly database: SQLITE_READONLY");
+        }
+      }
+      await(h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits)));
+    } finally {
+      handles.release(h);
+    }
+  }
+
+  /** A buffer for results that must wait for their commit. */
+  public SpillBuffer newResultBuffer() {
+    return new SpillBuffer(tmpRoot, RESULT_MEMORY_BYTES);
+  }
+
+  /** Waits for engine work, rethrowing its failure as it was thrown. */
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted while waiting for the database", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null) {
+        c = ce.getCause();
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new EngineException(c.getMessage(), c);
+    }
   }
 
   /** Finishes what a crash interrupted: removes half-deleted databases. */
@@ -39,6 +153,7 @@ public final class Engine implements AutoCloseable {
     try {
       DurableFiles.createDirectory(dbRoot);
       DurableFiles.deleteTree(trashRoot);
+      DurableFiles.deleteTree(tmpRoot);
     } catch (IOException e) {
       throw new UncheckedIOException("recover data directory: " + e.getMessage(), e);
     }
@@ -90,6 +205,7 @@ public final class Engine implements AutoCloseable {
   /** Removes a database's files; a missing database is fine. */
   public void deleteDatabase(DatabaseId id) {
     Path dir = dir(id);
+    handles.close(id, 5_000);
     try {
       if (Files.exists(dir)) {
         DurableFiles.createDirectory(trashRoot);
@@ -119,32 +235,22 @@ public final class Engine implements AutoCloseable {
     return ids;
   }
 
-  /** Live size and table count. */
+  /** Live size and table count, read on one of the database's read connections. */
   public DatabaseStats stats(DatabaseId id) {
-    Path file = dir(id).resolve(DB_FILE);
-    if (!Files.exists(file)) {
+    if (!Files.exists(dir(id).resolve(DB_FILE))) {
       throw new EngineException("database " + id + " has no file", null);
     }
-    try (Connection c = open(file);
-        Statement st = c.createStatement()) {
-      long pages = single(st, "PRAGMA page_count");
-      long pageSize = single(st, "PRAGMA page_size");
-      long tables =
-          single(
-              st,
-              "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                  + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                  + " AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'");
-      return new DatabaseStats(pages * pageSize, (int) tables);
-    } catch (SQLException e) {
-      throw new EngineException("stats of " + id + ": " + e.getMessage(), e);
+    DatabaseHandle h = handles.acquire(id);
+    try {
+      return await(CompletableFuture.supplyAsync(() -> Execution.stats(h), workers));
+    } finally {
+      handles.release(h);
     }
   }
 
-  private static long single(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : 0;
-    }
+  /** Open database handles (each holds connections). */
+  public int openDatabases() {
+    return handles.size();
   }
 
   private static Connection open(Path file) throws SQLException {
@@ -158,5 +264,8 @@ public final class Engine implements AutoCloseable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    handles.closeAll();
+    workers.shutdown();
+  }
 }

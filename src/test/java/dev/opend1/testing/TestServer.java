@@ -28,6 +28,7 @@ public final class TestServer implements AutoCloseable {
   private final DataDirectory dataDir;
   private final Catalog catalog;
   private final ApiServer server;
+  private final Engine engine;
   private final String readToken;
   private final AccountId otherAccount;
   private final String otherToken;
@@ -48,7 +49,8 @@ public final class TestServer implements AutoCloseable {
     this.otherAccount = catalog.createAccount("other").id();
     this.otherToken =
         catalog.createToken(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
-    this.server = new ApiServer(config, catalog, new Engine(dataDir.root()));
+    this.engine = dev.opend1.Wiring.engine(config, dataDir.root());
+    this.server = new ApiServer(config, catalog, engine);
   }
 
   /** Starts a server with default settings. */
@@ -84,6 +86,10 @@ public final class TestServer implements AutoCloseable {
     return otherAccount;
   }
 
+  public Engine engine() {
+    return engine;
+  }
+
   public Catalog catalog() {
     return catalog;
   }
@@ -104,6 +110,7 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() throws java.io.IOException {
     server.close();
+    engine.close();
     catalog.close();
     dataDir.close();
   }

@@ -1,0 +1,237 @@
+package dev.opend1.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.engine.ResultSink;
+import dev.opend1.engine.SpillBuffer;
+import dev.opend1.engine.StatementMeta;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes a query's results as D1's JSON, as the engine produces them.
+ *
+ * <p>A write request's results are held ({@link SpillBuffer}) until it commits, then sent with a
+ * Content-Length. A read-only request's results stream: they collect in a first buffer, and only
+ * when that overflows does the response commit (status 200) and the rest flow straight to the
+ * client, so memory is bounded however many rows come back. An error before that still gets a
+ * proper error answer; after it, the response is cut off (see {@link QueryRoutes}).
+ */
+final class QueryOutput implements ResultSink {
+
+  /** What a streaming response collects before it commits. */
+  static final int FIRST_BUFFER_BYTES = 64 * 1024;
+
+  private final Context ctx;
+  private final boolean raw;
+  private final DatabaseRecord db;
+  private final SpillBuffer held;
+
+  private final StreamingOutput streaming = new StreamingOutput();
+  private OutputStream target;
+  private JsonGenerator gen;
+
+  /** For /query rows: the column index whose value each distinct name gets (the last one). */
+  private String[] names;
+
+  private int[] sources;
+
+  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, SpillBuffer held) {
+    this.ctx = ctx;
+    this.raw = raw;
+    this.db = db;
+    this.held = held;
+  }
+
+  @Override
+  public void begin(boolean mayStream) throws IOException {
+    target = mayStream ? streaming : held;
+    gen = Json.MAPPER.getFactory().createGenerator(target);
+    gen.writeStartObject();
+    gen.writeArrayFieldStart("result");
+  }
+
+  @Override
+  public void statementStart(String[] columns) throws IOException {
+    gen.writeStartObject();
+    if (raw) {
+      gen.writeObjectFieldStart("results");
+      gen.writeArrayFieldStart("columns");
+      for (String c : columns) {
+        gen.writeString(c);
+      }
+      gen.writeEndArray();
+      gen.writeArrayFieldStart("rows");
+    } else {
+      planObjectKeys(columns);
+      gen.writeArrayFieldStart("results");
+    }
+  }
+
+  /**
+   * A row object cannot hold two keys of one name: like D1 (a JavaScript object), a repeated column
+   * name keeps its first position and its last value.
+   */
+  private void planObjectKeys(String[] columns) {
+    Map<String, Integer> last = new HashMap<>();
+    for (int i = 0; i < columns.length; i++) {
+      last.put(columns[i], i);
+    }
+    names = new String[last.size()];
+    sources = new int[last.size()];
+    int n = 0;
+    for (int i = 0; i < columns.length; i++) {
+      Integer src = last.remove(columns[i]);
+      if (src != null) {
+        names[n] = columns[i];
+        sources[n++] = src;
+      }
+    }
+  }
+
+  @Override
+  public void row(Object[] values) throws IOException {
+    if (raw) {
+      gen.writeStartArray();
+      for (Object v : values) {
+        writeValue(v);
+      }
+      gen.writeEndArray();
+    } else {
+      gen.writeStartObject();
+      for (int i = 0; i < names.length; i++) {
+        gen.writeFieldName(names[i]);
+        writeValue(values[sources[i]]);
+      }
+      gen.writeEndObject();
+    }
+  }
+
+  private void writeValue(Object v) throws IOException {
+    switch (v) {
+      case null -> gen.writeNull();
+      case Long l -> gen.writeNumber(l);
+      case Double d -> {
+        if (Double.isFinite(d)) {
+          gen.writeNumber(d);
+        } else {
+          gen.writeNull();
+        }
+      }
+      case String s -> gen.writeString(s);
+      case byte[] b -> {
+        gen.writeStartArray();
+        for (byte x : b) {
+          gen.writeNumber(x & 0xff);
+        }
+        gen.writeEndArray();
+      }
+      default -> gen.writeString(v.toString());
+    }
+  }
+
+  @Override
+  public void statementEnd(StatementMeta m) throws IOException {
+    gen.writeEndArray();
+    if (raw) {
+      gen.writeEndObject();
+    }
+    gen.writeBooleanField("success", true);
+    gen.writeObjectFieldStart("meta");
+    gen.writeStringField("served_by", "opend1");
+    gen.writeStringField("served_by_region", db.createdInRegion().name());
+    gen.writeStringField("served_by_colo", "LOCAL");
+    gen.writeBooleanField("served_by_primary", true);
+    gen.writeObjectFieldStart("timings");
+    gen.writeNumberField("sql_duration_ms", m.durationMs());
+    gen.writeEndObject();
+    gen.writeNumberField("duration", m.durationMs());
+    gen.writeNumberField("changes", m.changes());
+    gen.writeNumberField("last_row_id", m.lastRowId());
+    gen.writeBooleanField("changed_db", m.changedDb());
+    gen.writeNumberField("size_after", m.sizeAfter());
+    gen.writeNumberField("rows_read", m.rowsRead());
+    gen.writeNumberField("rows_written", m.rowsWritten());
+    gen.writeNumberField("total_attempts", 1);
+    gen.writeEndObject();
+    gen.writeEndObject();
+  }
+
+  @Override
+  public boolean reset() {
+    if (streaming.committed) {
+      return false;
+    }
+    streaming.buffer.reset();
+    try {
+      held.clear();
+    } catch (IOException e) {
+      return false;
+    }
+    return true;
+  }
+
+  /** True once bytes went to the client: an error can then only cut the response off. */
+  boolean committed() {
+    return streaming.committed;
+  }
+
+  /** Writes the envelope's tail and sends what is left. */
+  void finish() throws IOException {
+    gen.writeEndArray();
+    gen.writeBooleanField("success", true);
+    gen.writeArrayFieldStart("errors");
+    gen.writeEndArray();
+    gen.writeArrayFieldStart("messages");
+    gen.writeEndArray();
+    gen.writeEndObject();
+    gen.flush();
+    if (target == held) {
+      startResponse(held.size());
+      held.copyTo(ctx.res().getOutputStream());
+    } else if (!streaming.committed) {
+      startResponse(streaming.buffer.size());
+      streaming.buffer.writeTo(ctx.res().getOutputStream());
+    }
+    ctx.res().getOutputStream().flush();
+  }
+
+  private void startResponse(long length) {
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("application/json");
+    if (length >= 0) {
+      ctx.res().setContentLengthLong(length);
+    }
+  }
+
+  /** The first buffer of a streaming response, then the client's connection itself. */
+  private final class StreamingOutput extends OutputStream {
+    final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8 * 1024);
+    boolean committed;
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!committed && buffer.size() + len <= FIRST_BUFFER_BYTES) {
+        buffer.write(b, off, len);
+        return;
+      }
+      OutputStream out = ctx.res().getOutputStream();
+      if (!committed) {
+        committed = true;
+        startResponse(-1);
+        buffer.writeTo(out);
+        buffer.reset();
+      }
+      out.write(b, off, len);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.opend1.api;
+
+import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.engine.Engine;
+import dev.opend1.engine.QueryInput;
+import dev.opend1.engine.SpillBuffer;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+
+/** {@code POST .../{id}/query} and {@code POST .../{id}/raw}. */
+final class QueryRoutes {
+
+  private final Databases databases;
+  private final Engine engine;
+  private final RequestBodies bodies;
+
+  QueryRoutes(Databases databases, Engine engine, RequestBodies bodies) {
+    this.databases = databases;
+    this.engine = engine;
+    this.bodies = bodies;
+  }
+
+  void query(Context ctx, Caller caller, boolean raw) throws IOException {
+    DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    List<QueryInput> inputs = QueryBody.parse(bodies.readObject(ctx, false));
+    try (SpillBuffer held = engine.newResultBuffer()) {
+      QueryOutput out = new QueryOutput(ctx, raw, db, held);
+      try {
+        engine.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
+        out.finish();
+      } catch (RuntimeException | IOException e) {
+        if (out.committed()) {
+          // Part of a 200 already went out: cut the response off without its closing bytes, so
+          // no client can take it for a complete answer.
+          ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+          return;
+        }
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.opend1.engine;
+
+import dev.opend1.sql.PragmaPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a request runs on a connection: the transaction around its statements, the deadline, and the
+ * clean-up that keeps per-request state (PRAGMA settings, TEMP objects) from leaking into the next
+ * request on the same connection. Runs on the engine's threads only.
+ */
+final class Execution {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+  private Execution() {}
+
+  /**
+   * Runs a plan on a read connection. Returns true, having applied nothing, when SQLite reports
+   * that a statement writes ({@code SQLITE_READONLY}): the caller moves the request to the writer.
+   */
+  static boolean onReader(DatabaseHandle h, QueryPlan plan, ResultSink sink, Limits limits) {
+    SqlConnection c;
+    try {
+      c = h.acquireReader();
+    } catch (SQLException e) {
+      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    }
+    boolean broken = false;
+    boolean transaction = plan.steps.size() > 1;
+    try {
+      sink.begin(plan.streamable);
+      c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
+      if (transaction) {
+        c.exec("BEGIN");
+      }
+      QueryRunner.runAll(h, c, plan, sink);
+      if (transaction) {
+        c.exec("COMMIT");
+      }
+      return false;
+    } catch (SQLException e) {
+      broken = !rollback(c, transaction);
+      if (SqlErrors.isReadOnly(e)) {
+        return true;
+      }
+      throw SqlErrors.toD1(e);
+    } catch (IOException e) {
+      broken = !rollback(c, transaction);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      broken = !rollback(c, transaction);
+      throw e;
+    } finally {
+      c.setDeadline(Long.MAX_VALUE);
+      broken |= !resetAfter(c, plan);
+      h.releaseReader(c, broken);
+    }
+  }
+
+  /** Runs a plan on the writer as one transaction: every statement commits, or none does. */
+  static Void onWriter(DatabaseHandle h, QueryPlan plan, ResultSink sink, Limits limits)
+      throws SQLException {
+    SqlConnection c = h.writer();
+    try {
+      sink.begin(false);
+      c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
+      c.exec("BEGIN IMMEDIATE");
+      QueryRunner.runAll(h, c, plan, sink);
+      c.exec("COMMIT");
+    } catch (SQLException e) {
+      rollback(c, true);
+      throw SqlErrors.toD1(e);
+    } catch (IOException e) {
+      rollback(c, true);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      rollback(c, true);
+      throw e;
+    } finally {
+      c.setDeadline(Long.MAX_VALUE);
+      if (plan.mayChangeSchema) {
+        c.schemaMayHaveChanged();
+      }
+      resetAfter(c, plan);
+    }
+    h.maybeCheckpoint();
+    return null;
+  }
+
+  /** Live size and user-table count. */
+  static DatabaseStats stats(DatabaseHandle h) {
+    SqlConnection c = null;
+    try {
+      c = h.acquireReader();
+      try (Statement st = c.jdbc().createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                      + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                      + " AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")) {
+        return new DatabaseStats(c.sizeBytes(), rs.getInt(1));
+      }
+    } catch (SQLException e) {
+      throw new EngineException("stats of " + h.id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    } finally {
+      if (c != null) {
+        h.releaseReader(c, false);
+      }
+    }
+  }
+
+  /** Rolls back if a transaction is open; false when the connection is no longer usable. */
+  private static boolean rollback(SqlConnection c, boolean transaction) {
+    if (!transaction) {
+      return true;
+    }
+    try {
+      c.exec("ROLLBACK");
+      return true;
+    } catch (SQLException e) {
+      // A failed COMMIT or an interrupt may have ended the transaction already.
+      if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        return true;
+      }
+      LOG.warn("rollback failed: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Puts back what a request may have changed on its connection: the PRAGMA settings D1 lets a
+   * request set, and TEMP objects. Returns false when that failed (the connection is then
+   * discarded).
+   */
+  private static boolean resetAfter(SqlConnection c, QueryPlan plan) {
+    try {
+      if (plan.setsPragmas) {
+        for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
+          c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
+        }
+      }
+      if (plan.createsTemp) {
+        dropTempObjects(c);
+      }
+      return true;
+    } catch (SQLException e) {
+      LOG.warn("resetting a connection failed: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  private static void dropTempObjects(SqlConnection c) throws SQLException {
+    List<String> drops = new ArrayList<>();
+    try (Statement st = c.jdbc().createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT type, name FROM temp.sqlite_schema"
+                    + " WHERE type IN ('trigger','view','table')"
+                    + " ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 ELSE 2 END")) {
+      while (rs.next()) {
+        drops.add(
+            "DROP "
+                + rs.getString(1).toUpperCase(java.util.Locale.ROOT)
+                + " IF EXISTS temp.\""
+                + rs.getString(2).replace("\"", "\"\"")
+                + "\"");
+      }
+    }
+    for (String d : drops) {
+      c.exec(d);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.DatabaseId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The open databases, least recently used first. Past {@code maxOpen} handles, idle ones (no
+ * request using them, no write queued) are closed, so 10,000 databases that were each used once
+ * hold no connections. Handles in use are never closed under a request; the cache may run over its
+ * size while every handle is busy.
+ */
+final class HandleCache {
+
+  /** Guards {@link #open}; held only for map operations, never while a handle closes. */
+  private final Object lock = new Object();
+
+  private final LinkedHashMap<DatabaseId, DatabaseHandle> open =
+      new LinkedHashMap<>(64, 0.75f, true);
+
+  private final int maxOpen;
+  private final Function<DatabaseId, Path> files;
+  private final Limits limits;
+  private final Executor workers;
+  private final int maxReaders;
+
+  HandleCache(
+      int maxOpen,
+      Function<DatabaseId, Path> files,
+      Limits limits,
+      Executor workers,
+      int maxReaders) {
+    this.maxOpen = maxOpen;
+    this.files = files;
+    this.limits = limits;
+    this.workers = workers;
+    this.maxReaders = maxReaders;
+  }
+
+  /** The database's handle, opened if needed, counted as in use until {@link #release}. */
+  DatabaseHandle acquire(DatabaseId id) {
+    List<DatabaseHandle> evicted;
+    DatabaseHandle h;
+    synchronized (lock) {
+      h = open.get(id);
+      if (h == null) {
+        h = new DatabaseHandle(id, files.apply(id), limits, workers, maxReaders);
+        open.put(id, h);
+      }
+      h.users.incrementAndGet();
+      evicted = evictIdle();
+    }
+    evicted.forEach(DatabaseHandle::close);
+    return h;
+  }
+
+  void release(DatabaseHandle h) {
+    h.users.decrementAndGet();
+  }
+
+  /** Number of open handles. */
+  int size() {
+    synchronized (lock) {
+      return open.size();
+    }
+  }
+
+  /**
+   * Removes a database's handle and closes it once its requests are done (waiting up to {@code
+   * waitMillis}), before its files are removed or replaced.
+   */
+  void close(DatabaseId id, long waitMillis) {
+    DatabaseHandle h;
+    synchronized (lock) {
+      h = open.remove(id);
+    }
+    if (h == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + waitMillis * 1_000_000;
+    while ((h.users.get() > 0 || h.writes.pending() > 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    h.close();
+  }
+
+  /** Closes every handle (at shutdown). */
+  void closeAll() {
+    List<DatabaseHandle> all;
+    synchronized (lock) {
+      all = new ArrayList<>(open.values());
+      open.clear();
+    }
+    all.forEach(DatabaseHandle::close);
+  }
+
+  /** Takes idle handles out of the map while it is over size; the caller closes them. */
+  private List<DatabaseHandle> evictIdle() {
+    List<DatabaseHandle> evicted = new ArrayList<>();
+    Iterator<Map.Entry<DatabaseId, DatabaseHandle>> it = open.entrySet().iterator();
+    while (open.size() > maxOpen && it.hasNext()) {
+      DatabaseHandle h = it.next().getValue();
+      if (h.users.get() == 0 && h.writes.pending() == 0) {
+        it.remove();
+        evicted.add(h);
+      }
+    }
+    return evicted;
+  }
+}

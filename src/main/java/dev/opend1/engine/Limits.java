@@ -1,0 +1,36 @@
+package dev.opend1.engine;
+
+import java.time.Duration;
+
+/**
+ * The limits the engine enforces on user SQL; D1's values are the defaults.
+ *
+ * @param maxStatementBytes SQL text of one statement ({@code SQLITE_LIMIT_SQL_LENGTH}; D1: 100,000)
+ * @param maxBoundParameters bound parameters per statement ({@code SQLITE_LIMIT_VARIABLE_NUMBER};
+ *     D1: 100)
+ * @param maxValueBytes a string, BLOB or row ({@code SQLITE_LIMIT_LENGTH}; D1: 2,000,000)
+ * @param maxColumns columns of a table or result ({@code SQLITE_LIMIT_COLUMN}; D1: 100)
+ * @param maxFunctionArgs arguments of a SQL function ({@code SQLITE_LIMIT_FUNCTION_ARG}; D1: 32)
+ * @param maxLikePatternBytes a LIKE or GLOB pattern ({@code SQLITE_LIMIT_LIKE_PATTERN_LENGTH}; D1:
+ *     50)
+ * @param requestTimeout one request, all its statements together (D1: 30 s)
+ * @param maxDatabaseBytes one database file ({@code max_page_count}; D1: 10 GB)
+ * @param maxQueuedWrites write requests waiting for one database's writer before 429
+ */
+public record Limits(
+    int maxStatementBytes,
+    int maxBoundParameters,
+    int maxValueBytes,
+    int maxColumns,
+    int maxFunctionArgs,
+    int maxLikePatternBytes,
+    Duration requestTimeout,
+    long maxDatabaseBytes,
+    int maxQueuedWrites) {
+
+  /** D1's limits. */
+  public static Limits d1() {
+    return new Limits(
+        100_000, 100, 2_000_000, 100, 32, 50, Duration.ofSeconds(30), 10_000_000_000L, 1000);
+  }
+}

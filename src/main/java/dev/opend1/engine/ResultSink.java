@@ -1,0 +1,34 @@
+package dev.opend1.engine;
+
+import java.io.IOException;
+
+/**
+ * Where the engine delivers a request's results, statement by statement and row by row, on the
+ * engine's thread. The HTTP edge implements it to write JSON; the engine stays free of any format.
+ *
+ * <p>A write request's results are held until it commits ({@code mayStream} false), so its answer
+ * can still be an error; a read-only request's results may go to the client as they come.
+ */
+public interface ResultSink {
+
+  /** Called before the first result; may be called again after {@link #reset()}. */
+  void begin(boolean mayStream) throws IOException;
+
+  /** A statement starts; {@code columns} is empty for statements without rows. */
+  void statementStart(String[] columns) throws IOException;
+
+  /**
+   * One row. Values are {@code null}, {@link Long}, {@link Double}, {@link String} or {@code
+   * byte[]}; the array is reused for the next row.
+   */
+  void row(Object[] values) throws IOException;
+
+  /** The statement ended with these figures. */
+  void statementEnd(StatementMeta meta) throws IOException;
+
+  /**
+   * Forgets everything written since {@link #begin}, so the request can be run again elsewhere or
+   * answered with an error. Returns false when bytes already reached the client.
+   */
+  boolean reset();
+}

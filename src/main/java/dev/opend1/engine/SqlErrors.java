@@ -1,0 +1,55 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.D1Exception;
+import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** Turns SQLite's errors into D1's wording: {@code <message>: SQLITE_<PRIMARY_CODE>}. */
+final class SqlErrors {
+
+  private SqlErrors() {}
+
+  /** The primary result code of a SQLite error ({@code SQLITE_CONSTRAINT} for any constraint). */
+  static SQLiteErrorCode primary(SQLException e) {
+    if (e instanceof SQLiteException se) {
+      SQLiteErrorCode primary = SQLiteErrorCode.getErrorCode(se.getResultCode().code & 0xff);
+      return primary == SQLiteErrorCode.UNKNOWN_ERROR ? se.getResultCode() : primary;
+    }
+    return SQLiteErrorCode.getErrorCode(e.getErrorCode() & 0xff);
+  }
+
+  /** SQLite's own message, without sqlite-jdbc's {@code [CODE] description (...)} wrapping. */
+  static String message(SQLException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (m.startsWith("[")) {
+      int open = m.indexOf(" (");
+      if (open > 0 && m.endsWith(")")) {
+        return m.substring(open + 2, m.length() - 1);
+      }
+      int close = m.indexOf("] ");
+      if (close > 0) {
+        return m.substring(close + 2);
+      }
+    }
+    return m;
+  }
+
+  /** True when SQLite refused a write on a read-only connection. */
+  static boolean isReadOnly(SQLException e) {
+    return primary(e) == SQLiteErrorCode.SQLITE_READONLY;
+  }
+
+  /** The D1 error for a failed statement. */
+  static D1Exception.SqlFailed toD1(SQLException e) {
+    SQLiteErrorCode code = primary(e);
+    String message =
+        switch (code) {
+          case SQLITE_FULL -> "Exceeded maximum DB size";
+          case SQLITE_INTERRUPT ->
+              "D1 DB exceeded the time limit for one request and was interrupted";
+          default -> message(e);
+        };
+    return new D1Exception.SqlFailed(message + ": " + code.name());
+  }
+}

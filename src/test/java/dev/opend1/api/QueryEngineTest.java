@@ -1,0 +1,106 @@
+package dev.opend1.api;
+
+import static dev.opend1.api.QueryApiTest.sql;
+import static dev.opend1.testing.TestServer.databases;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine under concurrency: its own threads, backpressure, and the handle cache. */
+class QueryEngineTest {
+
+  @TempDir Path dir;
+  TestServer server;
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  private String newDatabase(D1Client client, String name) {
+    String uuid =
+        client.post(databases(), "{\"name\":\"" + name + "\"}").result().get("uuid").asText();
+    return databases() + "/" + uuid + "/query";
+  }
+
+  private static final String FOREVER =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+  @Test
+  void longQueriesDoNotFreezeTheServer() {
+    server = TestServer.start(dir, Map.of("query-timeout-ms", "6000"));
+    D1Client client = server.client();
+    String busy = newDatabase(client, "busy");
+    String other = newDatabase(client, "other");
+    List<CompletableFuture<Reply>> slow = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      slow.add(CompletableFuture.supplyAsync(() -> client.post(busy, sql(FOREVER))));
+    }
+    // Let both queries start running before measuring.
+    long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    for (int i = 0; i < 5; i++) {
+      long t0 = System.nanoTime();
+      assertThat(server.client(Map.of()).get("/healthz").status()).isEqualTo(200);
+      assertThat(client.post(other, sql("SELECT 1")).status()).isEqualTo(200);
+      assertThat(client.post(busy, sql("SELECT 2")).status()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+    }
+    assertThat(slow).allSatisfy(f -> assertThat(f.isDone()).isFalse());
+    for (CompletableFuture<Reply> f : slow) {
+      assertThat(f.join().errorMessage()).contains("SQLITE_INTERRUPT");
+    }
+  }
+
+  @Test
+  void aFullWriteQueueAnswers429() {
+    server = TestServer.start(dir, Map.of("query-timeout-ms", "3000", "max-queued-writes", "2"));
+    D1Client client = server.client();
+    String q = newDatabase(client, "queue");
+    client.post(q, sql("CREATE TABLE t(a)"));
+    String slowWrite =
+        "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+            + " SELECT x FROM c";
+    List<CompletableFuture<Reply>> writes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      writes.add(CompletableFuture.supplyAsync(() -> client.post(q, sql(slowWrite))));
+    }
+    List<Reply> replies = writes.stream().map(CompletableFuture::join).toList();
+    List<Reply> overloaded = replies.stream().filter(r -> r.status() == 429).toList();
+    assertThat(overloaded).isNotEmpty();
+    assertThat(overloaded.get(0).errorCode()).isEqualTo(7500);
+    assertThat(overloaded.get(0).errorMessage())
+        .isEqualTo("D1 DB is overloaded. Too many requests queued.");
+    assertThat(replies).allSatisfy(r -> assertThat(r.status()).isIn(400, 429));
+  }
+
+  @Test
+  void idleDatabasesAreClosed() {
+    server = TestServer.start(dir, Map.of("max-open-databases", "3"));
+    D1Client client = server.client();
+    for (int i = 0; i < 10; i++) {
+      String q = newDatabase(client, "db" + i);
+      assertThat(client.post(q, sql("CREATE TABLE t(a); INSERT INTO t VALUES (1)")).status())
+          .isEqualTo(200);
+      assertThat(server.engine().openDatabases()).isLessThanOrEqualTo(3);
+    }
+    for (int i = 0; i < 10; i++) {
+      Reply r = client.post(databases() + "/db" + i + "/query", sql("SELECT count(*) AS n FROM t"));
+      assertThat(r.result().at("/0/results/0/n").asInt()).isEqualTo(1);
+    }
+    assertThat(server.engine().openDatabases()).isLessThanOrEqualTo(3);
+  }
+}
