@@ -2,11 +2,13 @@ package dev.opend1.config;
 
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Region;
+import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -67,14 +69,15 @@ public final class ConfigLoader {
         Optional.ofNullable(token),
         (int) number(values, Settings.MAX_DATABASES, 1, Integer.MAX_VALUE),
         number(values, Settings.MAX_BODY_BYTES, 1, Long.MAX_VALUE),
-        new ServerConfig.SqlLimits(
+        new SqlLimits(
             (int) number(values, Settings.MAX_STATEMENT_BYTES, 1, Integer.MAX_VALUE),
             (int) number(values, Settings.MAX_BOUND_PARAMETERS, 1, 32766),
             (int) number(values, Settings.MAX_VALUE_BYTES, 1, Integer.MAX_VALUE),
             (int) number(values, Settings.MAX_COLUMNS, 1, 32767),
             (int) number(values, Settings.MAX_FUNCTION_ARGS, 1, 127),
             (int) number(values, Settings.MAX_LIKE_PATTERN_BYTES, 1, 50000),
-            number(values, Settings.QUERY_TIMEOUT_MS, 1, Long.MAX_VALUE / 1_000_000),
+            Duration.ofMillis(
+                number(values, Settings.QUERY_TIMEOUT_MS, 1, Long.MAX_VALUE / 1_000_000)),
             number(values, Settings.MAX_DATABASE_BYTES, 4096, Long.MAX_VALUE),
             (int) number(values, Settings.MAX_QUEUED_WRITES, 1, Integer.MAX_VALUE)),
         (int) number(values, Settings.SQL_THREADS, 1, 1024),

@@ -2,6 +2,7 @@ package dev.opend1.config;
 
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Region;
+import dev.opend1.core.SqlLimits;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -32,18 +33,6 @@ public record ServerConfig(
     SqlLimits sql,
     int sqlThreads,
     int maxOpenDatabases) {
-
-  /** Limits on user SQL; D1's values are the defaults. */
-  public record SqlLimits(
-      int maxStatementBytes,
-      int maxBoundParameters,
-      int maxValueBytes,
-      int maxColumns,
-      int maxFunctionArgs,
-      int maxLikePatternBytes,
-      long queryTimeoutMs,
-      long maxDatabaseBytes,
-      int maxQueuedWrites) {}
 
   @Override
   public String toString() {

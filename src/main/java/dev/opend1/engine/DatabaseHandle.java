@@ -1,6 +1,7 @@
 package dev.opend1.engine;
 
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ final class DatabaseHandle {
 
   final DatabaseId id;
   private final Path file;
-  private final Limits limits;
+  private final SqlLimits limits;
 
   /** Serialises write requests; the only code that touches {@link #writer}. */
   final SerialQueue writes;
@@ -51,7 +52,7 @@ final class DatabaseHandle {
   /** Completes once the writer is open: read connections need the WAL index it creates. */
   private final java.util.concurrent.CompletableFuture<SqlConnection> writerOpened;
 
-  DatabaseHandle(DatabaseId id, Path file, Limits limits, Executor workers, int maxReaders) {
+  DatabaseHandle(DatabaseId id, Path file, SqlLimits limits, Executor workers, int maxReaders) {
     this.id = id;
     this.file = file;
     this.limits = limits;

@@ -2,6 +2,7 @@ package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -47,7 +48,7 @@ public final class Engine implements AutoCloseable {
   private final Path dbRoot;
   private final Path trashRoot;
   private final Path tmpRoot;
-  private final Limits limits;
+  private final SqlLimits limits;
 
   /** The platform threads all SQLite work of user requests runs on. */
   private final ExecutorService workers;
@@ -56,14 +57,14 @@ public final class Engine implements AutoCloseable {
 
   /** An engine with D1's limits and default sizes, for tools and tests. */
   public Engine(Path dataDir) {
-    this(dataDir, Limits.d1(), 16, 256);
+    this(dataDir, SqlLimits.d1(), 16, 256);
   }
 
   /**
    * @param workerThreads platform threads for SQLite work
    * @param maxOpenDatabases open database handles kept before idle ones are closed
    */
-  public Engine(Path dataDir, Limits limits, int workerThreads, int maxOpenDatabases) {
+  public Engine(Path dataDir, SqlLimits limits, int workerThreads, int maxOpenDatabases) {
     this.dbRoot = dataDir.resolve("db");
     this.trashRoot = dataDir.resolve("trash");
     this.tmpRoot = dataDir.resolve("tmp");

@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.SqlLimits;
 import dev.opend1.sql.PragmaPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ final class Execution {
    * Runs a plan on a read connection. Returns true, having applied nothing, when SQLite reports
    * that a statement writes ({@code SQLITE_READONLY}): the caller moves the request to the writer.
    */
-  static boolean onReader(DatabaseHandle h, QueryPlan plan, ResultSink sink, Limits limits) {
+  static boolean onReader(DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits) {
     SqlConnection c;
     try {
       c = h.acquireReader();
@@ -70,7 +71,7 @@ final class Execution {
   }
 
   /** Runs a plan on the writer as one transaction: every statement commits, or none does. */
-  static Void onWriter(DatabaseHandle h, QueryPlan plan, ResultSink sink, Limits limits)
+  static Void onWriter(DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits)
       throws SQLException {
     SqlConnection c = h.writer();
     try {

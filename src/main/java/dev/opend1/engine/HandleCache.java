@@ -1,6 +1,7 @@
 package dev.opend1.engine;
 
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,14 +27,14 @@ final class HandleCache {
 
   private final int maxOpen;
   private final Function<DatabaseId, Path> files;
-  private final Limits limits;
+  private final SqlLimits limits;
   private final Executor workers;
   private final int maxReaders;
 
   HandleCache(
       int maxOpen,
       Function<DatabaseId, Path> files,
-      Limits limits,
+      SqlLimits limits,
       Executor workers,
       int maxReaders) {
     this.maxOpen = maxOpen;

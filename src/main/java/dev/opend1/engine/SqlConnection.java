@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.SqlLimits;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +46,7 @@ final class SqlConnection implements AutoCloseable {
   }
 
   /** Opens a connection; the writer also sets the database-wide settings. */
-  static SqlConnection open(Path file, boolean readOnly, Limits limits) throws SQLException {
+  static SqlConnection open(Path file, boolean readOnly, SqlLimits limits) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(readOnly);
     config.setBusyTimeout(10_000);
@@ -65,7 +66,7 @@ final class SqlConnection implements AutoCloseable {
     return sc;
   }
 
-  private void configure(Limits limits) throws SQLException {
+  private void configure(SqlLimits limits) throws SQLException {
     try (Statement st = conn.createStatement()) {
       if (!readOnly) {
         st.execute("PRAGMA journal_mode=WAL");

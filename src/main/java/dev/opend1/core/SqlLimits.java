@@ -1,9 +1,10 @@
-package dev.opend1.engine;
+package dev.opend1.core;
 
 import java.time.Duration;
 
 /**
- * The limits the engine enforces on user SQL; D1's values are the defaults.
+ * The limits on user SQL, enforced by the engine and set by the configuration; D1's values are the
+ * defaults.
  *
  * @param maxStatementBytes SQL text of one statement ({@code SQLITE_LIMIT_SQL_LENGTH}; D1: 100,000)
  * @param maxBoundParameters bound parameters per statement ({@code SQLITE_LIMIT_VARIABLE_NUMBER};
@@ -17,7 +18,7 @@ import java.time.Duration;
  * @param maxDatabaseBytes one database file ({@code max_page_count}; D1: 10 GB)
  * @param maxQueuedWrites write requests waiting for one database's writer before 429
  */
-public record Limits(
+public record SqlLimits(
     int maxStatementBytes,
     int maxBoundParameters,
     int maxValueBytes,
@@ -29,8 +30,8 @@ public record Limits(
     int maxQueuedWrites) {
 
   /** D1's limits. */
-  public static Limits d1() {
-    return new Limits(
+  public static SqlLimits d1() {
+    return new SqlLimits(
         100_000, 100, 2_000_000, 100, 32, 50, Duration.ofSeconds(30), 10_000_000_000L, 1000);
   }
 }
