@@ -25,9 +25,26 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final StringBuffer stderr = new StringBuffer();
+  private final StringBuffer stdout = new StringBuffer();
 
   private ServerProcess(Process process) {
     this.process = process;
+    Thread out =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  stdout.append(line).append('\n');
+                }
+              } catch (IOException e) {
+                stdout.append("<").append(e).append(">");
+              }
+            },
+            "server-stdout");
+    out.setDaemon(true);
+    out.start();
     Thread t =
         new Thread(
             () -> {
@@ -58,13 +75,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dataDir, List<String> jvmOptions, List<String> flags, Map<String, String> env)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.opend1.Main");
+    List<String> cmd = java(jvmOptions);
     cmd.add("serve");
     cmd.add("--port");
     cmd.add("0");
@@ -74,10 +85,67 @@ public final class ServerProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("OPEND1_"));
     pb.environment().putAll(env);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     ServerProcess p = new ServerProcess(pb.start());
     p.port();
     return p;
+  }
+
+  /** The command that runs {@code dev.opend1.Main} on the test's class path. */
+  private static List<String> java(List<String> jvmOptions) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.opend1.Main");
+    return cmd;
+  }
+
+  /** What a finished command printed. */
+  public record Output(int exitCode, String stdout, String stderr) {
+    /** The last non-empty line of standard output. */
+    public String lastLine() {
+      String[] lines = stdout.strip().split("\n");
+      return lines[lines.length - 1].strip();
+    }
+  }
+
+  /**
+   * Runs {@code opend1 ARGS} (a tool command, or a {@code serve} that is expected to exit) and
+   * waits up to 60 s for it.
+   */
+  public static Output run(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = java(List.of());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("OPEND1_"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return e.toString();
+              }
+            });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("opend1 " + String.join(" ", args) + " did not finish");
+    }
+    return new Output(p.exitValue(), out, err.get());
+  }
+
+  /** Kills the server as a crash would (SIGKILL), and waits for it to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  public String stdout() {
+    return stdout.toString();
   }
 
   /** The port it serves on; waits up to 30 s for it. */

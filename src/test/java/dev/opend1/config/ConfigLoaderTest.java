@@ -1,0 +1,105 @@
+package dev.opend1.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsApplyWithNothingGiven() {
+    ServerConfig c = ConfigLoader.load(Map.of(), Map.of());
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8787);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.maxDatabasesPerAccount()).isEqualTo(50_000);
+    assertThat(c.maxBodyBytes()).isEqualTo(100_000_000L);
+    assertThat(c.sql().maxStatementBytes()).isEqualTo(100_000);
+    assertThat(c.sql().requestTimeout().toMillis()).isEqualTo(30_000);
+    assertThat(c.bootstrapAccount()).isEmpty();
+  }
+
+  @Test
+  void flagsBeatEnvironmentBeatsFileBeatsDefaults() throws Exception {
+    Path file = dir.resolve("opend1.conf");
+    Files.writeString(file, "port = 1111\nregion = APAC\nmax-columns = 50\nhost = 0.0.0.0\n");
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of("config", file.toString(), "port", "3333"),
+            Map.of("OPEND1_PORT", "2222", "OPEND1_REGION", "OC"));
+    assertThat(c.port()).as("flag over env and file").isEqualTo(3333);
+    assertThat(c.region().name()).as("env over file").isEqualTo("OC");
+    assertThat(c.sql().maxColumns()).as("file over default").isEqualTo(50);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(ConfigLoader.load(Map.of(), Map.of("OPEND1_CONFIG", file.toString())).port())
+        .as("the config file can be named in the environment too")
+        .isEqualTo(1111);
+  }
+
+  @Test
+  void everySettingFollowsTheOneNamingRule() {
+    for (Setting s : Settings.ALL) {
+      assertThat(s.flag()).isEqualTo("--" + s.name());
+      assertThat(s.envVar())
+          .isEqualTo("OPEND1_" + s.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      assertThat(s.name()).matches("[a-z][a-z0-9-]*");
+    }
+    // Each setting's environment variable reaches the loaded configuration.
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(), Map.of("OPEND1_MAX_OPEN_DATABASES", "7", "OPEND1_SQL_THREADS", "3"));
+    assertThat(c.maxOpenDatabases()).isEqualTo(7);
+    assertThat(c.sqlThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void badValuesNameTheSettingAndWhereTheyCameFrom() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("port", "70000"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'70000'")
+        .hasMessageContaining("flag --port")
+        .hasMessageContaining("between 0 and 65535");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("OPEND1_MAX_COLUMNS", "many")))
+        .hasMessageContaining("environment variable OPEND1_MAX_COLUMNS")
+        .hasMessageContaining("whole number");
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "no-such-setting = 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .hasMessageContaining("unknown setting 'no-such-setting'");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("config", dir.resolve("missing").toString()), Map.of()))
+        .hasMessageContaining("cannot read config file");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("region", "MARS"), Map.of()))
+        .hasMessageContaining("WNAM, ENAM, WEUR, EEUR, APAC, OC");
+  }
+
+  @Test
+  void theBootstrapCredentialsGoTogetherAndStaySecret() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("OPEND1_ACCOUNT_ID", "0".repeat(32))))
+        .hasMessageContaining("go together");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(), Map.of("OPEND1_ACCOUNT_ID", "ABC", "OPEND1_API_TOKEN", "t")))
+        .hasMessageContaining("32 lowercase hex");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(), Map.of("OPEND1_ACCOUNT_ID", "0".repeat(32), "OPEND1_API_TOKEN", "")))
+        .hasMessageContaining("must not be empty");
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of("OPEND1_ACCOUNT_ID", "0".repeat(32), "OPEND1_API_TOKEN", "s3cret-token-value"));
+    assertThat(c.bootstrapToken()).contains("s3cret-token-value");
+    assertThat(c.toString()).doesNotContain("s3cret-token-value");
+  }
+}
