@@ -13,7 +13,6 @@ import dev.opend1.config.Settings;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DataDirectory;
 import dev.opend1.engine.DataDirectoryException;
-import dev.opend1.engine.Engine;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,8 +58,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
-    Engine engine = Wiring.engine(config, dataDir.root());
-    ApiServer server = new ApiServer(config, catalog, engine);
+    Wiring parts = Wiring.of(config, dataDir.root());
+    ApiServer server = new ApiServer(config, catalog, parts.engine(), parts.timeTravel());
     String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
     LOG.info("opend1 serving {} from {}", base, dataDir.root());
     firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
@@ -72,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   LOG.info("opend1 stopping");
                   server.close();
-                  engine.close();
+                  parts.close();
                   catalog.close();
                   try {
                     dataDir.close();

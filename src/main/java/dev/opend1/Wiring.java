@@ -2,15 +2,35 @@ package dev.opend1;
 
 import dev.opend1.config.ServerConfig;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.History;
+import dev.opend1.history.TimeTravel;
 import java.nio.file.Path;
 
-/** Builds the server's parts from its configuration: the one place config meets the engine. */
-public final class Wiring {
+/**
+ * Builds the server's parts from its configuration and connects them: the engine tells the history
+ * about every commit (the engine never imports history; this is where they meet).
+ *
+ * @param history every database's history
+ * @param engine runs SQL, reporting commits to the history
+ * @param timeTravel bookmarks and restores
+ */
+public record Wiring(History history, Engine engine, TimeTravel timeTravel)
+    implements AutoCloseable {
 
-  private Wiring() {}
+  /** The parts for a data directory. */
+  public static Wiring of(ServerConfig config, Path dataDir) {
+    History history = new History(dataDir, config.historyRetention());
+    Engine engine =
+        new Engine(dataDir, config.sql(), config.sqlThreads(), config.maxOpenDatabases(), history);
+    TimeTravel timeTravel =
+        new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
+    return new Wiring(history, engine, timeTravel);
+  }
 
-  /** The engine for a data directory, with the configured limits and sizes. */
-  public static Engine engine(ServerConfig config, Path dataDir) {
-    return new Engine(dataDir, config.sql(), config.sqlThreads(), config.maxOpenDatabases());
+  /** Closes the engine (its last checkpoints reach the history) and then the history. */
+  @Override
+  public void close() {
+    engine.close();
+    history.close();
   }
 }

@@ -4,6 +4,7 @@ import dev.opend1.catalog.Catalog;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.TimeTravel;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -35,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
     void handle(Context ctx, Caller caller) throws Exception;
   }
 
-  public ApiServer(ServerConfig config, Catalog catalog, Engine engine) {
+  public ApiServer(ServerConfig config, Catalog catalog, Engine engine, TimeTravel timeTravel) {
     Databases databases =
         new Databases(catalog, engine, config.region(), config.maxDatabasesPerAccount());
     databases.recover();
@@ -43,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     Authenticator auth = new Authenticator(catalog);
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
     QueryRoutes queryRoutes = new QueryRoutes(databases, engine, bodies);
+    TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     this.app =
         Javalin.create(
@@ -70,6 +72,11 @@ public final class ApiServer implements AutoCloseable {
                   scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
               r.post(
                   DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
+              r.get(
+                  DATABASES + "/{db}/time_travel/bookmark",
+                  scoped(auth, timeTravelRoutes::bookmark));
+              r.post(
+                  DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
               for (HandlerType method :
                   new HandlerType[] {
                     HandlerType.GET,

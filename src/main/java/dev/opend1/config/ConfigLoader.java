@@ -81,7 +81,10 @@ public final class ConfigLoader {
             number(values, Settings.MAX_DATABASE_BYTES, 4096, Long.MAX_VALUE),
             (int) number(values, Settings.MAX_QUEUED_WRITES, 1, Integer.MAX_VALUE)),
         (int) number(values, Settings.SQL_THREADS, 1, 1024),
-        (int) number(values, Settings.MAX_OPEN_DATABASES, 1, Integer.MAX_VALUE));
+        (int) number(values, Settings.MAX_OPEN_DATABASES, 1, Integer.MAX_VALUE),
+        Duration.ofDays(number(values, Settings.HISTORY_RETENTION_DAYS, 1, 36500)),
+        (int) number(values, Settings.RESTORE_LIMIT, 1, Integer.MAX_VALUE),
+        Duration.ofSeconds(number(values, Settings.RESTORE_LIMIT_WINDOW_SECONDS, 1, 31_536_000)));
   }
 
   /** A value and where it came from, so an error can say which source to fix. */

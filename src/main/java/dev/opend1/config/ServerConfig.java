@@ -4,6 +4,7 @@ import dev.opend1.core.AccountId;
 import dev.opend1.core.Region;
 import dev.opend1.core.SqlLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,9 @@ import java.util.Optional;
  * @param sql limits on user SQL
  * @param sqlThreads platform threads for SQLite work
  * @param maxOpenDatabases database handles kept open
+ * @param historyRetention how far back time travel reaches
+ * @param restoreLimit restores per database per {@code restoreWindow}
+ * @param restoreWindow the window of {@code restoreLimit}
  */
 public record ServerConfig(
     String host,
@@ -32,12 +36,15 @@ public record ServerConfig(
     long maxBodyBytes,
     SqlLimits sql,
     int sqlThreads,
-    int maxOpenDatabases) {
+    int maxOpenDatabases,
+    Duration historyRetention,
+    int restoreLimit,
+    Duration restoreWindow) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s]"
         .formatted(
             host,
             port,
@@ -48,6 +55,9 @@ public record ServerConfig(
             maxBodyBytes,
             sql,
             sqlThreads,
-            maxOpenDatabases);
+            maxOpenDatabases,
+            historyRetention,
+            restoreLimit,
+            restoreWindow);
   }
 }

@@ -98,6 +98,25 @@ public final class Settings {
           "256",
           "Databases kept open; past it idle ones are closed and hold no connection.");
 
+  public static final Setting HISTORY_RETENTION_DAYS =
+      new Setting(
+          "history-retention-days",
+          "DAYS",
+          "30",
+          "How far back time travel reaches; older history is removed (D1: 30 days).");
+  public static final Setting RESTORE_LIMIT =
+      new Setting(
+          "restore-limit",
+          "N",
+          "10",
+          "Restores one database may have per restore-limit-window-seconds (D1: 10).");
+  public static final Setting RESTORE_LIMIT_WINDOW_SECONDS =
+      new Setting(
+          "restore-limit-window-seconds",
+          "SECONDS",
+          "600",
+          "The window of restore-limit (D1: 10 minutes).");
+
   /** All settings, in help order. */
   public static final List<Setting> ALL =
       List.of(
@@ -120,7 +139,10 @@ public final class Settings {
           MAX_DATABASE_BYTES,
           MAX_QUEUED_WRITES,
           SQL_THREADS,
-          MAX_OPEN_DATABASES);
+          MAX_OPEN_DATABASES,
+          HISTORY_RETENTION_DAYS,
+          RESTORE_LIMIT,
+          RESTORE_LIMIT_WINDOW_SECONDS);
 
   private Settings() {}
 }

@@ -110,6 +110,27 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * A commit whose history record could not be made durable (500, 7500): it is not applied, and the
+   * database is rebuilt from its history before it serves again. Safe to retry.
+   */
+  public static final class NotDurable extends D1Exception {
+    public NotDurable() {
+      super(
+          7500,
+          500,
+          "internal error: the write could not be made durable and was not applied; retry it",
+          null);
+    }
+  }
+
+  /** Too many of something in a window of time (429, 7500), e.g. restores. */
+  public static final class RateLimited extends D1Exception {
+    public RateLimited(String message) {
+      super(7500, 429, message, null);
+    }
+  }
+
   /** Anything that is the server's fault (500, 7500). The message never leaks internals. */
   public static final class Internal extends D1Exception {
     public Internal(String reference, Throwable cause) {

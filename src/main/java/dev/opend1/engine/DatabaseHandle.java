@@ -2,20 +2,35 @@ package dev.opend1.engine;
 
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One open database: a single writer connection that every write request queues for, and a small
- * pool of read-only connections. Opened on first use and closed when the handle cache evicts it, so
- * an idle database holds no connection.
+ * pool of read-only connections. Opened on first use (after the commit hook has made the file what
+ * the history says) and closed when the handle cache evicts it, so an idle database holds no
+ * connection.
+ *
+ * <p>Requests hold {@link #gate}'s read lock while they run; {@link #paused} takes its write lock
+ * to swap the file under a restore: new requests wait, running ones get a grace period and are then
+ * interrupted.
  */
 final class DatabaseHandle {
 
@@ -25,8 +40,9 @@ final class DatabaseHandle {
   private static final long CHECKPOINT_WAL_BYTES = 4L * 1024 * 1024;
 
   final DatabaseId id;
-  private final Path file;
+  final Path file;
   private final SqlLimits limits;
+  private final CommitHook hook;
 
   /** Serialises write requests; the only code that touches {@link #writer}. */
   final SerialQueue writes;
@@ -34,11 +50,26 @@ final class DatabaseHandle {
   /** Guarded by {@link #writes}: only a task of that queue uses it. */
   private SqlConnection writer;
 
+  /** Guarded by {@link #writes}: when the latest captured commit is durable. */
+  private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
+
   /** Idle read connections; at most {@link #readerPermits}' count exist. */
   private final ArrayBlockingQueue<SqlConnection> idleReaders;
 
   /** Bounds the read connections in use or idle. */
   private final Semaphore readerPermits;
+
+  /** Connections running a request now: a pause past its grace period interrupts them. */
+  private final Set<SqlConnection> active = ConcurrentHashMap.newKeySet();
+
+  /** Requests hold the read lock; a pause (restore) holds the write lock. Fair: pauses win. */
+  final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
+
+  /** Set while a pause interrupts running requests, so they can say why. */
+  volatile boolean interruptedByPause;
+
+  /** Set when a commit could not be made durable: the handle must be closed and rebuilt. */
+  volatile boolean broken;
 
   /**
    * The writer's {@code last_insert_rowid()} after its latest request. Reads report it too, so
@@ -50,40 +81,80 @@ final class DatabaseHandle {
   final AtomicInteger users = new AtomicInteger();
 
   /** Completes once the writer is open: read connections need the WAL index it creates. */
-  private final java.util.concurrent.CompletableFuture<SqlConnection> writerOpened;
+  private volatile CompletableFuture<SqlConnection> writerOpened;
 
-  DatabaseHandle(DatabaseId id, Path file, SqlLimits limits, Executor workers, int maxReaders) {
+  DatabaseHandle(
+      DatabaseId id,
+      Path file,
+      SqlLimits limits,
+      CommitHook hook,
+      Executor workers,
+      int maxReaders) {
     this.id = id;
     this.file = file;
     this.limits = limits;
+    this.hook = hook;
     this.writes = new SerialQueue(workers, limits.maxQueuedWrites());
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
     this.writerOpened = writes.submit(this::writer);
   }
 
-  /** The writer connection, opened on first use. Call only from a task of {@link #writes}. */
+  /**
+   * The writer connection, opened on first use after the hook recovered the file. Call only from a
+   * task of {@link #writes}.
+   */
   SqlConnection writer() throws SQLException {
     if (writer == null) {
       if (!Files.exists(file)) {
         throw new SQLException("database file " + file + " is missing");
+      }
+      try {
+        hook.beforeOpen(id, file);
+      } catch (IOException e) {
+        throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
       }
       writer = SqlConnection.open(file, false, limits);
     }
     return writer;
   }
 
+  /** After a commit, on the writer's thread: hands the commit to the hook for capture. */
+  CompletableFuture<Void> committed() {
+    CompletableFuture<Void> durable;
+    try {
+      durable = hook.afterCommit(id, file);
+    } catch (IOException | RuntimeException e) {
+      durable = CompletableFuture.failedFuture(e);
+    }
+    lastDurable = durable;
+    return durable;
+  }
+
   /**
-   * Checkpoints once the WAL has grown past its bound. Call only from a task of {@link #writes}.
+   * Checkpoints once the WAL has grown past its bound, and only once every captured commit is
+   * durable, so the database file never holds a commit the history could lose. Call only from a
+   * task of {@link #writes}.
    */
   void maybeCheckpoint() {
     try {
       Path wal = file.resolveSibling(file.getFileName() + "-wal");
-      if (writer != null && Files.size(wal) > CHECKPOINT_WAL_BYTES) {
-        writer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      if (writer != null && Files.exists(wal) && Files.size(wal) > CHECKPOINT_WAL_BYTES) {
+        checkpoint("PASSIVE");
       }
-    } catch (java.io.IOException | SQLException e) {
+    } catch (IOException | SQLException | RuntimeException e) {
       LOG.warn("checkpoint of {} failed: {}", id, e.getMessage());
+    }
+  }
+
+  private void checkpoint(String mode) throws SQLException, IOException {
+    lastDurable.join();
+    try (Statement st = writer.jdbc().createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+      boolean complete = rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
+      if (complete) {
+        hook.afterCheckpoint(id);
+      }
     }
   }
 
@@ -111,17 +182,56 @@ final class DatabaseHandle {
     readerPermits.release();
   }
 
-  /** Closes every connection. Call when no request uses the handle. */
-  void close() {
+  /** Marks a connection as running a request (so a pause can interrupt it), or done. */
+  void running(SqlConnection c, boolean running) {
+    if (running) {
+      active.add(c);
+    } else {
+      active.remove(c);
+    }
+  }
+
+  /**
+   * Runs {@code action} with the database paused and its connections closed: new requests wait;
+   * running ones get {@code grace} to finish and are then interrupted. The connections reopen on
+   * the next request, after the hook has recovered the file.
+   */
+  <T> T paused(Duration grace, Callable<T> action) throws Exception {
+    ReentrantReadWriteLock.WriteLock lock = gate.writeLock();
+    if (!lock.tryLock(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      interruptedByPause = true;
+      for (SqlConnection c : active) {
+        c.setDeadline(System.nanoTime());
+      }
+      lock.lock();
+    }
+    try {
+      interruptedByPause = false;
+      closeConnections();
+      return action.call();
+    } finally {
+      writerOpened = writes.submit(this::writer);
+      lock.unlock();
+    }
+  }
+
+  /** Closes every connection; the writer checkpoints first (all it holds is durable). */
+  void closeConnections() {
     for (SqlConnection c; (c = idleReaders.poll()) != null; ) {
       closeQuietly(c);
     }
-    // Closing the last connection checkpoints the WAL into the database and removes it.
     try {
       writes
           .submit(
               () -> {
                 if (writer != null) {
+                  try {
+                    if (!broken) {
+                      checkpoint("TRUNCATE");
+                    }
+                  } catch (IOException | SQLException | RuntimeException e) {
+                    LOG.warn("final checkpoint of {}: {}", id, e.getMessage());
+                  }
                   closeQuietly(writer);
                   writer = null;
                 }
@@ -131,6 +241,11 @@ final class DatabaseHandle {
     } catch (RuntimeException e) {
       LOG.warn("closing writer of {}: {}", id, e.getMessage());
     }
+  }
+
+  /** Closes every connection. Call when no request uses the handle. */
+  void close() {
+    closeConnections();
   }
 
   private static void closeQuietly(SqlConnection c) {

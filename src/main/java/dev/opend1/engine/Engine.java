@@ -12,13 +12,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -39,6 +43,8 @@ public final class Engine implements AutoCloseable {
   static final String DB_FILE = "db.sqlite";
   static final String META_FILE = "meta.json";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
   /** Memory a held result may use before it spills to a temporary file. */
   private static final int RESULT_MEMORY_BYTES = 8 * 1024 * 1024;
 
@@ -55,16 +61,21 @@ public final class Engine implements AutoCloseable {
 
   private final HandleCache handles;
 
-  /** An engine with D1's limits and default sizes, for tools and tests. */
+  /** Told of every database's lifecycle and commits (the history). */
+  private final CommitHook hook;
+
+  /** An engine with D1's limits, default sizes and no history, for tools and tests. */
   public Engine(Path dataDir) {
-    this(dataDir, SqlLimits.d1(), 16, 256);
+    this(dataDir, SqlLimits.d1(), 16, 256, CommitHook.NONE);
   }
 
   /**
    * @param workerThreads platform threads for SQLite work
    * @param maxOpenDatabases open database handles kept before idle ones are closed
    */
-  public Engine(Path dataDir, SqlLimits limits, int workerThreads, int maxOpenDatabases) {
+  public Engine(
+      Path dataDir, SqlLimits limits, int workerThreads, int maxOpenDatabases, CommitHook hook) {
+    this.hook = hook;
     this.dbRoot = dataDir.resolve("db");
     this.trashRoot = dataDir.resolve("trash");
     this.tmpRoot = dataDir.resolve("tmp");
@@ -83,6 +94,7 @@ public final class Engine implements AutoCloseable {
             maxOpenDatabases,
             id -> dir(id).resolve(DB_FILE),
             limits,
+            hook,
             workers,
             READERS_PER_DATABASE);
   }
@@ -100,6 +112,7 @@ public final class Engine implements AutoCloseable {
       throw new D1Exception.ReadOnlyToken("run statements that write");
     }
     DatabaseHandle h = handles.acquire(id);
+    h.gate.readLock().lock();
     try {
       if (!plan.needsWriter) {
         boolean wrote =
@@ -116,10 +129,47 @@ public final class Engine implements AutoCloseable {
           throw new D1Exception.SqlFailed("attempt to write a readonly database: SQLITE_READONLY");
         }
       }
-      await(h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits)));
+      CompletableFuture<Void> durable =
+          await(h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits)));
+      try {
+        await(durable);
+      } catch (RuntimeException e) {
+        h.broken = true;
+        LOG.error(
+            "a commit to {} could not be made durable; rebuilding it from its history", id, e);
+        throw new D1Exception.NotDurable();
+      }
+    } finally {
+      h.gate.readLock().unlock();
+      handles.release(h);
+      if (h.broken) {
+        handles.close(id, 5_000);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code action} with the database paused and its connections closed (for a restore): new
+   * requests wait, running ones get {@code grace} and are then interrupted. The database reopens on
+   * its next request, after the hook recovered its file.
+   */
+  public <T> T pauseAndRun(DatabaseId id, Duration grace, Callable<T> action) throws Exception {
+    DatabaseHandle h = handles.acquire(id);
+    try {
+      return h.paused(grace, action);
     } finally {
       handles.release(h);
     }
+  }
+
+  /** A directory for temporary files (cleared at start). */
+  public Path tmpDir() {
+    try {
+      java.nio.file.Files.createDirectories(tmpRoot);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return tmpRoot;
   }
 
   /** A buffer for results that must wait for their commit. */
@@ -180,6 +230,7 @@ public final class Engine implements AutoCloseable {
       }
       DurableFiles.writeAtomically(dir.resolve(META_FILE), metadata);
       DurableFiles.syncDirectory(dir);
+      hook.created(id, dir.resolve(DB_FILE));
     } catch (IOException | SQLException e) {
       throw new EngineException("create database " + id + ": " + e.getMessage(), e);
     }
@@ -207,6 +258,7 @@ public final class Engine implements AutoCloseable {
   public void deleteDatabase(DatabaseId id) {
     Path dir = dir(id);
     handles.close(id, 5_000);
+    hook.deleted(id);
     try {
       if (Files.exists(dir)) {
         DurableFiles.createDirectory(trashRoot);
@@ -242,9 +294,11 @@ public final class Engine implements AutoCloseable {
       throw new EngineException("database " + id + " has no file", null);
     }
     DatabaseHandle h = handles.acquire(id);
+    h.gate.readLock().lock();
     try {
       return await(CompletableFuture.supplyAsync(() -> Execution.stats(h), workers));
     } finally {
+      h.gate.readLock().unlock();
       handles.release(h);
     }
   }

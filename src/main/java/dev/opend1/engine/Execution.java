@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ final class Execution {
     }
     boolean broken = false;
     boolean transaction = plan.steps.size() > 1;
+    h.running(c, true);
     try {
       sink.begin(plan.streamable);
       c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
@@ -56,7 +58,7 @@ final class Execution {
       if (SqlErrors.isReadOnly(e)) {
         return true;
       }
-      throw SqlErrors.toD1(e);
+      throw failure(h, e);
     } catch (IOException e) {
       broken = !rollback(c, transaction);
       throw new UncheckedIOException(e);
@@ -64,25 +66,42 @@ final class Execution {
       broken = !rollback(c, transaction);
       throw e;
     } finally {
+      h.running(c, false);
       c.setDeadline(Long.MAX_VALUE);
       broken |= !resetAfter(c, plan);
       h.releaseReader(c, broken);
     }
   }
 
-  /** Runs a plan on the writer as one transaction: every statement commits, or none does. */
-  static Void onWriter(DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits)
-      throws SQLException {
+  /** The D1 error for a failed statement; an interrupt by a restore says so. */
+  private static RuntimeException failure(DatabaseHandle h, SQLException e) {
+    if (h.interruptedByPause
+        && SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) {
+      return new dev.opend1.core.D1Exception.SqlFailed(
+          "Request cancelled: the database is being restored to an earlier state: SQLITE_INTERRUPT");
+    }
+    return SqlErrors.toD1(e);
+  }
+
+  /**
+   * Runs a plan on the writer as one transaction: every statement commits, or none does. Returns
+   * when the commit will be durable (the history's capture); the caller answers only then.
+   */
+  static CompletableFuture<Void> onWriter(
+      DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits) throws SQLException {
     SqlConnection c = h.writer();
+    CompletableFuture<Void> durable;
+    h.running(c, true);
     try {
       sink.begin(false);
       c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
       c.exec("BEGIN IMMEDIATE");
       QueryRunner.runAll(h, c, plan, sink);
       c.exec("COMMIT");
+      durable = h.committed();
     } catch (SQLException e) {
       rollback(c, true);
-      throw SqlErrors.toD1(e);
+      throw failure(h, e);
     } catch (IOException e) {
       rollback(c, true);
       throw new UncheckedIOException(e);
@@ -90,6 +109,7 @@ final class Execution {
       rollback(c, true);
       throw e;
     } finally {
+      h.running(c, false);
       c.setDeadline(Long.MAX_VALUE);
       if (plan.mayChangeSchema) {
         c.schemaMayHaveChanged();
@@ -97,7 +117,7 @@ final class Execution {
       resetAfter(c, plan);
     }
     h.maybeCheckpoint();
-    return null;
+    return durable;
   }
 
   /** Live size and user-table count. */

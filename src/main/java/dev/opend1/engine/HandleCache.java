@@ -30,13 +30,16 @@ final class HandleCache {
   private final SqlLimits limits;
   private final Executor workers;
   private final int maxReaders;
+  private final CommitHook hook;
 
   HandleCache(
       int maxOpen,
       Function<DatabaseId, Path> files,
       SqlLimits limits,
+      CommitHook hook,
       Executor workers,
       int maxReaders) {
+    this.hook = hook;
     this.maxOpen = maxOpen;
     this.files = files;
     this.limits = limits;
@@ -51,7 +54,7 @@ final class HandleCache {
     synchronized (lock) {
       h = open.get(id);
       if (h == null) {
-        h = new DatabaseHandle(id, files.apply(id), limits, workers, maxReaders);
+        h = new DatabaseHandle(id, files.apply(id), limits, hook, workers, maxReaders);
         open.put(id, h);
       }
       h.users.incrementAndGet();

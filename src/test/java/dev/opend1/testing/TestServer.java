@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
   private final Catalog catalog;
   private final ApiServer server;
   private final Engine engine;
+  private final dev.opend1.Wiring parts;
   private final String readToken;
   private final AccountId otherAccount;
   private final String otherToken;
@@ -49,8 +50,9 @@ public final class TestServer implements AutoCloseable {
     this.otherAccount = catalog.createAccount("other").id();
     this.otherToken =
         catalog.createToken(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
-    this.engine = dev.opend1.Wiring.engine(config, dataDir.root());
-    this.server = new ApiServer(config, catalog, engine);
+    this.parts = dev.opend1.Wiring.of(config, dataDir.root());
+    this.engine = parts.engine();
+    this.server = new ApiServer(config, catalog, engine, parts.timeTravel());
   }
 
   /** Starts a server with default settings. */
@@ -110,7 +112,7 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() throws java.io.IOException {
     server.close();
-    engine.close();
+    parts.close();
     catalog.close();
     dataDir.close();
   }

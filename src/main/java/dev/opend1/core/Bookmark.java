@@ -1,0 +1,58 @@
+package dev.opend1.core;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A point in a database's history: four lowercase hex groups 8-8-8-32. The first three are the
+ * commit's sequence number as a 96-bit big-endian position, so comparing two bookmarks of one
+ * database as strings compares them in time; the last is the commit's chained hash, which binds the
+ * bookmark to this database's history.
+ */
+public record Bookmark(long seq, byte[] hash) implements Comparable<Bookmark> {
+
+  private static final Pattern SHAPE =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}");
+
+  public Bookmark {
+    if (seq < 0 || hash == null || hash.length != 16) {
+      throw new IllegalArgumentException("a bookmark is a non-negative seq and a 16-byte hash");
+    }
+  }
+
+  /** Parses the canonical form; empty when the text is not shaped like a bookmark. */
+  public static Optional<Bookmark> parse(String text) {
+    if (text == null || !SHAPE.matcher(text).matches() || !text.startsWith("00000000-")) {
+      return Optional.empty();
+    }
+    long high = Long.parseLong(text.substring(9, 17), 16);
+    long low = Long.parseLong(text.substring(18, 26), 16);
+    long seq = (high << 32) | low;
+    if (seq < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new Bookmark(seq, HexFormat.of().parseHex(text.substring(27))));
+  }
+
+  @Override
+  public String toString() {
+    return "00000000-%08x-%08x-%s"
+        .formatted(seq >>> 32, seq & 0xffffffffL, HexFormat.of().formatHex(hash));
+  }
+
+  @Override
+  public int compareTo(Bookmark o) {
+    return Long.compare(seq, o.seq);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Bookmark b && b.seq == seq && java.util.Arrays.equals(b.hash, hash);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(seq) * 31 + java.util.Arrays.hashCode(hash);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.opend1.history;
+
+import dev.opend1.core.Bookmark;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.CommitHook;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history hub: one {@link DatabaseHistory} per database, kept open for the server's life; the
+ * engine's {@link CommitHook}; and the time-travel operations the API calls.
+ */
+public final class History implements CommitHook, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(History.class);
+
+  private final Path dbRoot;
+  private final Duration retention;
+
+  /** Open histories by database. */
+  private final Map<DatabaseId, DatabaseHistory> open = new ConcurrentHashMap<>();
+
+  /** Runs fsync rounds (group commit) for every database. */
+  private final ExecutorService syncer;
+
+  /** Takes snapshots and prunes, off the writer's path. One at a time per database. */
+  private final ExecutorService maintenance;
+
+  private final Map<DatabaseId, Boolean> maintaining = new ConcurrentHashMap<>();
+
+  public History(Path dataDir, Duration retention) {
+    this.dbRoot = dataDir.resolve("db");
+    this.retention = retention;
+    this.syncer = daemonPool("opend1-history-sync", 4);
+    this.maintenance = daemonPool("opend1-history-maintenance", 1);
+  }
+
+  private static ExecutorService daemonPool(String name, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** The history of a database, opened on first use. */
+  DatabaseHistory of(DatabaseId id) throws IOException {
+    DatabaseHistory h = open.get(id);
+    if (h != null) {
+      return h;
+    }
+    synchronized (open) {
+      h = open.get(id);
+      if (h == null) {
+        Path dir = dbRoot.resolve(id.toString());
+        h =
+            DatabaseHistory.open(
+                id.toString(), dir.resolve("history"), dir.resolve("db.sqlite"), syncer);
+        open.put(id, h);
+      }
+      return h;
+    }
+  }
+
+  // --- the engine's hook
+  // ----------------------------------------------------------------------------
+
+  @Override
+  public void created(DatabaseId id, Path dbFile) throws IOException {
+    of(id).initialize(dbFile);
+  }
+
+  @Override
+  public void beforeOpen(DatabaseId id, Path dbFile) throws IOException {
+    DatabaseHistory h = of(id);
+    if (h.records() == 0) {
+      adopt(h, dbFile);
+      return;
+    }
+    h.recover(dbFile);
+    h.prune(cutoffMicros());
+  }
+
+  /** A database with no history yet (made before history existed): its file becomes seq 0. */
+  private static void adopt(DatabaseHistory h, Path dbFile) throws IOException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (java.sql.SQLException e) {
+      throw new IOException("checkpoint before adopting " + dbFile + ": " + e.getMessage(), e);
+    }
+    Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + "-wal"));
+    h.initialize(dbFile);
+  }
+
+  @Override
+  public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
+    DatabaseHistory h = of(id);
+    CompletableFuture<Void> durable;
+    try {
+      durable = h.capture();
+    } catch (IOException | RuntimeException e) {
+      // Whatever the commit changed is in SQLite but not in the history: the file must be rebuilt.
+      h.markNeedsRebuild();
+      throw e;
+    }
+    if (h.snapshotDue(Files.size(dbFile)) && maintaining.putIfAbsent(id, true) == null) {
+      maintenance.execute(
+          () -> {
+            try {
+              h.snapshot();
+              h.prune(cutoffMicros());
+            } catch (IOException | RuntimeException e) {
+              LOG.warn("snapshot of {} failed: {}", id, e.getMessage());
+            } finally {
+              maintaining.remove(id);
+            }
+          });
+    }
+    return durable;
+  }
+
+  @Override
+  public void afterCheckpoint(DatabaseId id) throws IOException {
+    of(id).checkpointed();
+  }
+
+  @Override
+  public void deleted(DatabaseId id) {
+    DatabaseHistory h = open.remove(id);
+    if (h != null) {
+      try {
+        h.close();
+      } catch (IOException e) {
+        LOG.warn("closing the history of {}: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  private long cutoffMicros() {
+    Instant cutoff = Instant.now().minus(retention);
+    return cutoff.getEpochSecond() * 1_000_000 + cutoff.getNano() / 1000;
+  }
+
+  @Override
+  public void close() {
+    for (DatabaseHistory h : open.values()) {
+      try {
+        h.close();
+      } catch (IOException e) {
+        LOG.warn("closing a history: {}", e.getMessage());
+      }
+    }
+    maintenance.shutdown();
+    syncer.shutdown();
+  }
+
+  /** The retention window. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** The newest bookmark. */
+  public Bookmark current(DatabaseId id) throws IOException {
+    return of(id).current();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.opend1.history;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where one database's history lives: named objects whose names sort in history order. Segments are
+ * appended to while open and never modified once sealed (a sealed segment is one object in object
+ * storage); snapshots are written whole. The local directory is the only implementation so far; the
+ * cluster's object storage is the next.
+ */
+interface HistoryStore {
+
+  /** Every object's name, sorted. */
+  List<String> names() throws IOException;
+
+  /** Opens an object for appending, creating it (durably) if needed. */
+  FileChannel openAppend(String name) throws IOException;
+
+  /** Opens an object for reading. */
+  FileChannel openRead(String name) throws IOException;
+
+  /** A local path to build an object in before {@link #put} makes it visible. */
+  Path scratch(String name) throws IOException;
+
+  /** Makes a file built at {@link #scratch} the object {@code name}, atomically and durably. */
+  void put(String name, Path built) throws IOException;
+
+  /** Cuts an open segment back to {@code size} bytes (a torn record at its end). */
+  void truncate(String name, long size) throws IOException;
+
+  /** Removes an object; a missing one is fine. */
+  void delete(String name) throws IOException;
+
+  /** Reads a small object whole (null when missing). */
+  byte[] readSmall(String name) throws IOException;
+
+  /** Writes a small object whole, atomically and durably. */
+  void writeSmall(String name, byte[] content) throws IOException;
+}

@@ -1,0 +1,193 @@
+package dev.opend1.history;
+
+import dev.opend1.core.Bookmark;
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.Engine;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Time travel as D1 offers it: the bookmark now or at an instant, and restore to a bookmark or an
+ * instant. A restore builds the target state from the history (a snapshot and the records after it)
+ * while the database keeps serving, then pauses it only to make that state the newest one; a
+ * restore is itself a commit, so the bookmark from before it undoes it.
+ */
+public final class TimeTravel {
+
+  /** How long running requests may finish before a restore interrupts them. */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final History history;
+  private final Engine engine;
+  private final int maxRestores;
+  private final Duration restoreWindow;
+
+  /** Successful restores per database in the rate-limit window, oldest first. */
+  private final Map<DatabaseId, Deque<Instant>> restores = new ConcurrentHashMap<>();
+
+  public TimeTravel(History history, Engine engine, int maxRestores, Duration restoreWindow) {
+    this.history = history;
+    this.engine = engine;
+    this.maxRestores = maxRestores;
+    this.restoreWindow = restoreWindow;
+  }
+
+  /** What a restore answers. */
+  public record Restored(Bookmark bookmark, Bookmark previous) {}
+
+  /** The current bookmark, or the one at {@code timestamp}. */
+  public Bookmark bookmark(DatabaseId id, Optional<String> timestamp) {
+    DatabaseHistory h = open(id);
+    return timestamp.map(t -> at(h, t)).orElseGet(h::current);
+  }
+
+  /** Restores the database to a bookmark or a timestamp (exactly one of them). */
+  public Restored restore(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
+    if (bookmark.isPresent() == timestamp.isPresent()) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid request: give exactly one of the query parameters bookmark or timestamp");
+    }
+    DatabaseHistory h = open(id);
+    Bookmark target = bookmark.map(b -> verify(h, b)).orElseGet(() -> at(h, timestamp.get()));
+    checkRate(id);
+    Path built = null;
+    try {
+      built = Files.createTempFile(engine.tmpDir(), "restore-", ".db");
+      h.buildImage(target.seq(), built);
+      Path image = built;
+      Restored r =
+          engine.pauseAndRun(
+              id, GRACE, () -> new Restored(h.commitRestore(image, target.seq()), h.current()));
+      Bookmark previous = previousOf(h, r.bookmark());
+      countRestore(id);
+      return new Restored(r.bookmark(), previous);
+    } catch (D1Exception e) {
+      throw e;
+    } catch (Exception e) {
+      throw new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e);
+    } finally {
+      if (built != null) {
+        try {
+          Files.deleteIfExists(built);
+        } catch (IOException ignored) {
+          // the file was moved into the history, or is left for the next start to clear
+        }
+      }
+    }
+  }
+
+  /** The bookmark just before a restore's: what undoes it. */
+  private static Bookmark previousOf(DatabaseHistory h, Bookmark restored) {
+    Optional<Bookmark> before = h.bookmarkOf(restored.seq() - 1);
+    return before.orElseThrow();
+  }
+
+  private DatabaseHistory open(DatabaseId id) {
+    try {
+      return history.of(id);
+    } catch (IOException e) {
+      throw new dev.opend1.engine.EngineException(
+          "open history of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Bookmark verify(DatabaseHistory h, String text) {
+    Bookmark b =
+        Bookmark.parse(text)
+            .orElseThrow(
+                () ->
+                    new D1Exception.InvalidRequest(
+                        "Invalid bookmark '"
+                            + text
+                            + "': a bookmark is four lowercase hex groups 8-8-8-32, as returned by"
+                            + " time_travel/bookmark"));
+    return switch (h.check(b)) {
+      case VALID -> b;
+      case EXPIRED ->
+          throw new D1Exception.InvalidRequest(
+              "Bookmark "
+                  + text
+                  + " is older than this database's retained history (the retention window is "
+                  + history.retention().toDays()
+                  + " days)");
+      case FOREIGN, AHEAD ->
+          throw new D1Exception.InvalidRequest(
+              "Bookmark " + text + " does not belong to this database's history");
+    };
+  }
+
+  private Bookmark at(DatabaseHistory h, String text) {
+    Instant t = parseTimestamp(text);
+    Instant now = Instant.now();
+    if (t.isAfter(now.plusSeconds(1))) {
+      throw new D1Exception.InvalidRequest("Invalid timestamp '" + text + "': it is in the future");
+    }
+    Instant windowStart = now.minus(history.retention());
+    if (t.isBefore(windowStart)) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid timestamp '"
+              + text
+              + "': it is before the retention window (the last "
+              + history.retention().toDays()
+              + " days)");
+    }
+    long micros = t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
+    return h.at(micros).orElseGet(h::first);
+  }
+
+  /** RFC 3339 (with or without a fraction, any offset) or Unix seconds. */
+  static Instant parseTimestamp(String text) {
+    String s = text.strip();
+    try {
+      if (s.matches("-?\\d+(\\.\\d+)?")) {
+        BigDecimal seconds = new BigDecimal(s);
+        long whole = seconds.longValue();
+        long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole, nanos);
+      }
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid timestamp '"
+              + text
+              + "': use RFC 3339 (2026-01-15T12:00:00Z) or Unix seconds (1768478400)");
+    }
+  }
+
+  private void checkRate(DatabaseId id) {
+    Deque<Instant> recent = restores.computeIfAbsent(id, k -> new ArrayDeque<>());
+    synchronized (recent) {
+      Instant cutoff = Instant.now().minus(restoreWindow);
+      while (!recent.isEmpty() && recent.peekFirst().isBefore(cutoff)) {
+        recent.pollFirst();
+      }
+      if (recent.size() >= maxRestores) {
+        throw new D1Exception.RateLimited(
+            "Too many restores: at most "
+                + maxRestores
+                + " per "
+                + restoreWindow.toMinutes()
+                + " minutes per database; try again later");
+      }
+    }
+  }
+
+  private void countRestore(DatabaseId id) {
+    Deque<Instant> recent = restores.computeIfAbsent(id, k -> new ArrayDeque<>());
+    synchronized (recent) {
+      recent.addLast(Instant.now());
+    }
+  }
+}
