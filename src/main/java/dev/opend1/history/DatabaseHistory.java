@@ -36,6 +36,9 @@ final class DatabaseHistory {
   /** A segment is sealed (a new one started) once it is this large. */
   static final long SEGMENT_BYTES = 64L * 1024 * 1024;
 
+  /** Log below this never triggers a snapshot: a small database replays its log quickly. */
+  static final long SNAPSHOT_MIN_BYTES = 256 * 1024;
+
   /** One record's place in the log. */
   record Entry(
       long seq,
@@ -523,7 +526,7 @@ final class DatabaseHistory {
   /** True when enough log has piled up since the last snapshot to make a new one worthwhile. */
   boolean snapshotDue(long databaseBytes) {
     synchronized (lock) {
-      return bytesSinceSnapshot > Math.max(databaseBytes, 1024 * 1024);
+      return bytesSinceSnapshot > Math.max(databaseBytes, SNAPSHOT_MIN_BYTES);
     }
   }
 

@@ -28,6 +28,8 @@ public final class Golden {
   private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern TIMESTAMP =
       Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final Pattern BOOKMARK =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}");
 
   private Golden() {}
 
@@ -70,8 +72,12 @@ public final class Golden {
       if (HEX_ID.matcher(s).matches() && !s.equals(TestServer.ACCOUNT.value())) {
         return TextNode.valueOf("<random-id>");
       }
-      if (TIMESTAMP.matcher(s).matches()) {
-        return TextNode.valueOf("<timestamp>");
+      if (BOOKMARK.matcher(s).matches()) {
+        return TextNode.valueOf("<bookmark>");
+      }
+      String inText = TIMESTAMP.matcher(s).replaceAll("<timestamp>");
+      if (!inText.equals(s)) {
+        return TextNode.valueOf(inText);
       }
     }
     return n;
