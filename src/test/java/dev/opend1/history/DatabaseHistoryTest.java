@@ -1,0 +1,164 @@
+package dev.opend1.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.core.Bookmark;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A history driven by a real SQLite database and its real WAL. */
+class DatabaseHistoryTest {
+
+  @TempDir Path dir;
+  Path db;
+  Path historyDir;
+  Connection conn;
+  DatabaseHistory history;
+  java.util.concurrent.ExecutorService syncer = Executors.newSingleThreadExecutor();
+
+  @BeforeEach
+  void start() throws Exception {
+    db = dir.resolve("db.sqlite");
+    historyDir = dir.resolve("history");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+    }
+    history = DatabaseHistory.open("test-db", historyDir, db, syncer);
+    history.initialize(db);
+    conn = DriverManager.getConnection("jdbc:sqlite:" + db);
+    exec("PRAGMA wal_autocheckpoint=0");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    conn.close();
+    history.close();
+    syncer.shutdown();
+  }
+
+  private void exec(String sql) throws Exception {
+    try (Statement st = conn.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** Commits a statement and captures it durably, as the engine's writer does. */
+  private Bookmark commit(String sql) throws Exception {
+    exec(sql);
+    history.capture().join();
+    return history.current();
+  }
+
+  private long count(Path file) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void eachCommitBecomesOneRecordAndNothingElseDoes() throws Exception {
+    Bookmark zero = history.current();
+    assertThat(zero.seq()).isZero();
+    Bookmark one = commit("CREATE TABLE t(a)");
+    Bookmark two = commit("INSERT INTO t VALUES (1)");
+    assertThat(one.seq()).isEqualTo(1);
+    assertThat(two.seq()).isEqualTo(2);
+    history.capture().join();
+    assertThat(history.current()).as("no new frames, no record").isEqualTo(two);
+    assertThat(history.check(one)).isEqualTo(DatabaseHistory.Check.VALID);
+    assertThat(history.check(new Bookmark(1, new byte[16])))
+        .isEqualTo(DatabaseHistory.Check.FOREIGN);
+    assertThat(history.check(new Bookmark(9, new byte[16]))).isEqualTo(DatabaseHistory.Check.AHEAD);
+  }
+
+  @Test
+  void imagesAreBuiltExactlyAtAnySeq() throws Exception {
+    commit("CREATE TABLE t(a)");
+    for (int i = 0; i < 5; i++) {
+      commit("INSERT INTO t VALUES (" + i + ")");
+    }
+    Path image = dir.resolve("at3.db");
+    history.buildImage(3, image);
+    assertThat(count(image)).isEqualTo(2);
+  }
+
+  @Test
+  void theWalRestartingAfterACheckpointIsFollowed() throws Exception {
+    commit("CREATE TABLE t(a)");
+    commit("INSERT INTO t VALUES (1)");
+    exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    history.checkpointed();
+    Bookmark after = commit("INSERT INTO t VALUES (2)");
+    assertThat(after.seq()).isEqualTo(3);
+    Path image = dir.resolve("now.db");
+    history.buildImage(3, image);
+    assertThat(count(image)).isEqualTo(2);
+  }
+
+  @Test
+  void recoveryDropsUncapturedFramesAndATornTailIsCut() throws Exception {
+    commit("CREATE TABLE t(a)");
+    commit("INSERT INTO t VALUES (1)");
+    exec("INSERT INTO t VALUES (2)"); // committed in SQLite, never captured: not committed
+    // What a kill leaves: the database file and its WAL as they are, connections never closed.
+    Path crashed = dir.resolve("crashed");
+    Files.createDirectories(crashed);
+    Path crashedDb = crashed.resolve("db.sqlite");
+    Files.copy(db, crashedDb);
+    Files.copy(dir.resolve("db.sqlite-wal"), crashed.resolve("db.sqlite-wal"));
+    history.close();
+    // A torn record: the start of one appended after the last.
+    Path segment;
+    try (var files = Files.list(historyDir)) {
+      segment =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("seg-"))
+              .findFirst()
+              .orElseThrow();
+    }
+    long good = Files.size(segment);
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.APPEND)) {
+      ch.write(
+          java.nio.ByteBuffer.wrap(new byte[] {0x4f, 0x31, 0x48, 0x52, 0, 0, 0, 1, 0, 0, 9, 9}));
+    }
+    history = DatabaseHistory.open("test-db", historyDir, crashedDb, syncer);
+    assertThat(Files.size(segment)).isEqualTo(good);
+    assertThat(history.lastSeq()).isEqualTo(2);
+    history.recover(crashedDb);
+    assertThat(crashed.resolve("db.sqlite-wal")).doesNotExist();
+    assertThat(count(crashedDb)).isEqualTo(1);
+  }
+
+  @Test
+  void pruningKeepsTheWindowAndTheNewestState() throws Exception {
+    Bookmark old = commit("CREATE TABLE t(a)");
+    Bookmark base = commit("INSERT INTO t VALUES (1)");
+    history.snapshot();
+    Bookmark kept = commit("INSERT INTO t VALUES (2)");
+    history.prune(Long.MAX_VALUE);
+    assertThat(history.check(old)).isEqualTo(DatabaseHistory.Check.EXPIRED);
+    assertThat(history.check(base))
+        .as("the newest snapshot in the window stays")
+        .isEqualTo(DatabaseHistory.Check.VALID);
+    assertThat(history.check(kept)).isEqualTo(DatabaseHistory.Check.VALID);
+    assertThat(history.current()).isEqualTo(kept);
+    assertThat(history.snapshotSeqs()).containsExactly(2L);
+    Path image = dir.resolve("kept.db");
+    history.buildImage(kept.seq(), image);
+    assertThat(count(image)).isEqualTo(2);
+  }
+}
