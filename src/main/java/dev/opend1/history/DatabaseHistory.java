@@ -51,7 +51,7 @@ final class DatabaseHistory {
       int length) {}
 
   private final String databaseId;
-  private final LocalHistoryStore store;
+  private final HistoryStore store;
   private final Executor syncer;
 
   /** Guards every field below. */
@@ -76,7 +76,7 @@ final class DatabaseHistory {
 
   private record Waiter(long upTo, CompletableFuture<Void> done) {}
 
-  private DatabaseHistory(String databaseId, LocalHistoryStore store, Executor syncer, Path wal) {
+  private DatabaseHistory(String databaseId, HistoryStore store, Executor syncer, Path wal) {
     this.databaseId = databaseId;
     this.store = store;
     this.syncer = syncer;
@@ -88,8 +88,13 @@ final class DatabaseHistory {
   /** Opens a history directory: indexes its segments, cutting off a torn tail. */
   static DatabaseHistory open(String databaseId, Path dir, Path dbFile, Executor syncer)
       throws IOException {
-    LocalHistoryStore store = new LocalHistoryStore(dir);
-    store.removeScratch();
+    return open(databaseId, new LocalHistoryStore(dir), dbFile, syncer);
+  }
+
+  /** Opens a history kept in {@code store}. */
+  static DatabaseHistory open(String databaseId, HistoryStore store, Path dbFile, Executor syncer)
+      throws IOException {
+    store.clearScratch();
     DatabaseHistory h =
         new DatabaseHistory(
             databaseId, store, syncer, dbFile.resolveSibling(dbFile.getFileName() + "-wal"));
@@ -266,7 +271,7 @@ final class DatabaseHistory {
 
   private void sealAndStart(long firstSeq) throws IOException {
     if (openChannel != null) {
-      openChannel.force(false);
+      store.sync(openChannel);
       openChannel.close();
       synced = appended;
     }
@@ -304,7 +309,7 @@ final class DatabaseHistory {
       }
       IOException failed = null;
       try {
-        ch.force(false);
+        store.sync(ch);
       } catch (IOException e) {
         failed = e;
       }

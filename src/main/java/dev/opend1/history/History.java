@@ -43,6 +43,19 @@ public final class History implements CommitHook, AutoCloseable {
   private final Map<DatabaseId, Boolean> maintaining = new ConcurrentHashMap<>();
 
   public History(Path dataDir, Duration retention) {
+    this(dataDir, retention, LocalHistoryStore::new);
+  }
+
+  /** Where each database's history is kept, given its directory. */
+  @FunctionalInterface
+  interface StoreFactory {
+    HistoryStore open(Path dir) throws IOException;
+  }
+
+  private final StoreFactory stores;
+
+  History(Path dataDir, Duration retention, StoreFactory stores) {
+    this.stores = stores;
     this.dbRoot = dataDir.resolve("db");
     this.retention = retention;
     this.syncer = daemonPool("opend1-history-sync", 4);
@@ -72,7 +85,10 @@ public final class History implements CommitHook, AutoCloseable {
         Path dir = dbRoot.resolve(id.toString());
         h =
             DatabaseHistory.open(
-                id.toString(), dir.resolve("history"), dir.resolve("db.sqlite"), syncer);
+                id.toString(),
+                stores.open(dir.resolve("history")),
+                dir.resolve("db.sqlite"),
+                syncer);
         open.put(id, h);
       }
       return h;

@@ -34,6 +34,14 @@ interface HistoryStore {
   /** Removes an object; a missing one is fine. */
   void delete(String name) throws IOException;
 
+  /** Makes everything appended to an open segment durable (fsync; an upload for object storage). */
+  default void sync(FileChannel segment) throws IOException {
+    segment.force(false);
+  }
+
+  /** Removes leftover scratch files (a crash while building). */
+  void clearScratch() throws IOException;
+
   /** Reads a small object whole (null when missing). */
   byte[] readSmall(String name) throws IOException;
 

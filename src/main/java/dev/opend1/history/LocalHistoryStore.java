@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** A history in a local directory, {@code DATA_DIR/db/<uuid>/history/}. */
-final class LocalHistoryStore implements HistoryStore {
+class LocalHistoryStore implements HistoryStore {
 
   private final Path dir;
 
@@ -99,8 +99,8 @@ final class LocalHistoryStore implements HistoryStore {
     DurableFiles.writeAtomically(dir.resolve(name), content);
   }
 
-  /** Removes leftover scratch files (a crash while building). */
-  void removeScratch() throws IOException {
+  @Override
+  public void clearScratch() throws IOException {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.tmp")) {
       for (Path p : ds) {
         Files.deleteIfExists(p);
