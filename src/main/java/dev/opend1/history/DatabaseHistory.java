@@ -36,6 +36,9 @@ final class DatabaseHistory {
   /** A segment is sealed (a new one started) once it is this large. */
   static final long SEGMENT_BYTES = 64L * 1024 * 1024;
 
+  /** A segment is also sealed once its first record is this old, so no object stays open long. */
+  static final long SEGMENT_MAX_AGE_MICROS = 3_600_000_000L;
+
   /** Log below this never triggers a snapshot: a small database replays its log quickly. */
   static final long SNAPSHOT_MIN_BYTES = 256 * 1024;
 
@@ -62,6 +65,10 @@ final class DatabaseHistory {
   private String openSegment;
   private FileChannel openChannel;
   private long openSize;
+
+  /** Commit time of the open segment's first record, for sealing by age. */
+  private long openSince;
+
   private long appended;
   private long synced;
   private boolean syncing;
@@ -134,6 +141,13 @@ final class DatabaseHistory {
       openSegment = segments.get(segments.size() - 1);
       openChannel = store.openAppend(openSegment);
       openSize = openChannel.size();
+      final String open = openSegment;
+      openSince =
+          index.stream()
+              .filter(e -> e.segment().equals(open))
+              .findFirst()
+              .map(Entry::timeMicros)
+              .orElse(Long.MAX_VALUE);
     }
   }
 
@@ -240,8 +254,11 @@ final class DatabaseHistory {
     ByteBuffer bytes = RecordCodec.encode(r);
     synchronized (lock) {
       try {
-        if (openChannel == null || openSize >= SEGMENT_BYTES) {
+        if (openChannel == null
+            || openSize >= SEGMENT_BYTES
+            || r.timeMicros() - openSince >= SEGMENT_MAX_AGE_MICROS) {
           sealAndStart(r.seq());
+          openSince = r.timeMicros();
         }
         long pos = openSize;
         while (bytes.hasRemaining()) {
