@@ -51,7 +51,14 @@ final class DatabaseHistory {
       byte[] hash,
       String segment,
       long offset,
-      int length) {}
+      int length) {
+
+    /** The entry of a record stored at {@code offset} of {@code segment}. */
+    static Entry of(HistoryRecord r, String segment, long offset, int length) {
+      return new Entry(
+          r.seq(), r.timeMicros(), r.type(), r.pageCount(), r.hash(), segment, offset, length);
+    }
+  }
 
   private final String databaseId;
   private final HistoryStore store;
@@ -166,16 +173,7 @@ final class DatabaseHistory {
                 RecordCodec.decode(
                     read(ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER), len, false);
             if (r != null && (index.isEmpty() || r.seq() == lastSeq() + 1)) {
-              e =
-                  new Entry(
-                      r.seq(),
-                      r.timeMicros(),
-                      r.type(),
-                      r.pageCount(),
-                      r.hash(),
-                      segment,
-                      pos,
-                      RecordCodec.HEADER + len + RecordCodec.TRAILER);
+              e = Entry.of(r, segment, pos, RecordCodec.HEADER + len + RecordCodec.TRAILER);
               pageSize = r.pageSize();
             }
           }
@@ -268,16 +266,7 @@ final class DatabaseHistory {
         openSize += length;
         appended += length;
         bytesSinceSnapshot += length;
-        index.add(
-            new Entry(
-                r.seq(),
-                r.timeMicros(),
-                r.type(),
-                r.pageCount(),
-                r.hash(),
-                openSegment,
-                pos,
-                length));
+        index.add(Entry.of(r, openSegment, pos, length));
         return appended;
       } catch (IOException e) {
         failLocked(e);
