@@ -87,17 +87,20 @@ final class HandleCache {
     if (h == null) {
       return;
     }
-    long deadline = System.nanoTime() + waitMillis * 1_000_000;
-    while ((h.users.get() > 0 || h.writes.pending() > 0) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    // Requests hold the gate's read lock while they run: its write lock means none is running.
+    boolean quiet = false;
+    try {
+      quiet = h.gate.writeLock().tryLock(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      h.close();
+    } finally {
+      if (quiet) {
+        h.gate.writeLock().unlock();
       }
     }
-    h.close();
   }
 
   /** Closes every handle (at shutdown). */
