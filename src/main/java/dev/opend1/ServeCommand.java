@@ -59,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
     Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
     Wiring parts = Wiring.of(config, dataDir.root());
-    ApiServer server = new ApiServer(config, catalog, parts.engine(), parts.timeTravel());
+    ApiServer server =
+        new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
     String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
     LOG.info("opend1 serving {} from {}", base, dataDir.root());
     firstToken.ifPresent(t -> printFirstStart(System.out, base, t));

@@ -4,6 +4,7 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
+import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
 
 /**
@@ -13,8 +14,9 @@ import java.nio.file.Path;
  * @param history every database's history
  * @param engine runs SQL, reporting commits to the history
  * @param timeTravel bookmarks and restores
+ * @param transfers exports and imports
  */
-public record Wiring(History history, Engine engine, TimeTravel timeTravel)
+public record Wiring(History history, Engine engine, TimeTravel timeTravel, Transfers transfers)
     implements AutoCloseable {
 
   /** The parts for a data directory. */
@@ -24,12 +26,22 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel)
         new Engine(dataDir, config.sql(), config.sqlThreads(), config.maxOpenDatabases(), history);
     TimeTravel timeTravel =
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
-    return new Wiring(history, engine, timeTravel);
+    try {
+      Transfers transfers =
+          new Transfers(engine, dataDir, config.maxImportBytes(), config.maxTransferBytes());
+      return new Wiring(history, engine, timeTravel, transfers);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Closes the engine (its last checkpoints reach the history) and then the history. */
+  /**
+   * Stops transfers, closes the engine (its last checkpoints reach the history), then the history.
+   */
   @Override
   public void close() {
+    transfers.close();
     engine.close();
     history.close();
   }

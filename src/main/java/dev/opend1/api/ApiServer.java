@@ -5,6 +5,7 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.TimeTravel;
+import dev.opend1.transfer.Transfers;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -36,7 +37,12 @@ public final class ApiServer implements AutoCloseable {
     void handle(Context ctx, Caller caller) throws Exception;
   }
 
-  public ApiServer(ServerConfig config, Catalog catalog, Engine engine, TimeTravel timeTravel) {
+  public ApiServer(
+      ServerConfig config,
+      Catalog catalog,
+      Engine engine,
+      TimeTravel timeTravel,
+      Transfers transfers) {
     Databases databases =
         new Databases(catalog, engine, config.region(), config.maxDatabasesPerAccount());
     databases.recover();
@@ -45,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
     QueryRoutes queryRoutes = new QueryRoutes(databases, engine, bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
+    TransferRoutes transferRoutes = new TransferRoutes(databases, transfers, timeTravel, bodies);
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     this.app =
         Javalin.create(
@@ -72,6 +79,10 @@ public final class ApiServer implements AutoCloseable {
                   scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
               r.post(
                   DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
+              r.post(DATABASES + "/{db}/export", scoped(auth, transferRoutes::export));
+              r.post(DATABASES + "/{db}/import", scoped(auth, transferRoutes::importing));
+              r.put(TransferRoutes.UPLOADS + "{name}", transferRoutes::upload);
+              r.get(TransferRoutes.EXPORTS + "{name}", transferRoutes::download);
               r.get(
                   DATABASES + "/{db}/time_travel/bookmark",
                   scoped(auth, timeTravelRoutes::bookmark));

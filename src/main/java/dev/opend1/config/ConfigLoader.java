@@ -84,7 +84,9 @@ public final class ConfigLoader {
         (int) number(values, Settings.MAX_OPEN_DATABASES, 1, Integer.MAX_VALUE),
         Duration.ofDays(number(values, Settings.HISTORY_RETENTION_DAYS, 1, 36500)),
         (int) number(values, Settings.RESTORE_LIMIT, 1, Integer.MAX_VALUE),
-        Duration.ofSeconds(number(values, Settings.RESTORE_LIMIT_WINDOW_SECONDS, 1, 31_536_000)));
+        Duration.ofSeconds(number(values, Settings.RESTORE_LIMIT_WINDOW_SECONDS, 1, 31_536_000)),
+        number(values, Settings.MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
+        number(values, Settings.MAX_TRANSFER_BYTES, 1, Long.MAX_VALUE));
   }
 
   /** A value and where it came from, so an error can say which source to fix. */

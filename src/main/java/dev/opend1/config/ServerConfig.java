@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param historyRetention how far back time travel reaches
  * @param restoreLimit restores per database per {@code restoreWindow}
  * @param restoreWindow the window of {@code restoreLimit}
+ * @param maxImportBytes largest import file
+ * @param maxTransferBytes disk for uploads and exports together
  */
 public record ServerConfig(
     String host,
@@ -39,12 +41,14 @@ public record ServerConfig(
     int maxOpenDatabases,
     Duration historyRetention,
     int restoreLimit,
-    Duration restoreWindow) {
+    Duration restoreWindow,
+    long maxImportBytes,
+    long maxTransferBytes) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d]"
         .formatted(
             host,
             port,
@@ -58,6 +62,8 @@ public record ServerConfig(
             maxOpenDatabases,
             historyRetention,
             restoreLimit,
-            restoreWindow);
+            restoreWindow,
+            maxImportBytes,
+            maxTransferBytes);
   }
 }

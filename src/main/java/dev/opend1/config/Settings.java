@@ -117,6 +117,16 @@ public final class Settings {
           "600",
           "The window of restore-limit (D1: 10 minutes).");
 
+  public static final Setting MAX_IMPORT_BYTES =
+      new Setting(
+          "max-import-bytes", "BYTES", "5000000000", "Largest file an import accepts (D1: 5 GB).");
+  public static final Setting MAX_TRANSFER_BYTES =
+      new Setting(
+          "max-transfer-bytes",
+          "BYTES",
+          "20000000000",
+          "Disk that uploads and exports waiting to be fetched may use together.");
+
   /** All settings, in help order. */
   public static final List<Setting> ALL =
       List.of(
@@ -142,7 +152,9 @@ public final class Settings {
           MAX_OPEN_DATABASES,
           HISTORY_RETENTION_DAYS,
           RESTORE_LIMIT,
-          RESTORE_LIMIT_WINDOW_SECONDS);
+          RESTORE_LIMIT_WINDOW_SECONDS,
+          MAX_IMPORT_BYTES,
+          MAX_TRANSFER_BYTES);
 
   private Settings() {}
 }

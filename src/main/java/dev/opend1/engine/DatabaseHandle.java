@@ -65,6 +65,9 @@ final class DatabaseHandle {
   /** Requests hold the read lock; a pause (restore) holds the write lock. Fair: pauses win. */
   final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
+  /** Imports running: a restore waits for them instead of interrupting them. */
+  final AtomicInteger imports = new AtomicInteger();
+
   /** Set while a pause interrupts running requests, so they can say why. */
   volatile boolean interruptedByPause;
 
@@ -198,7 +201,9 @@ final class DatabaseHandle {
    */
   <T> T paused(Duration grace, Callable<T> action) throws Exception {
     ReentrantReadWriteLock.WriteLock lock = gate.writeLock();
-    if (!lock.tryLock(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (imports.get() > 0) {
+      lock.lock();
+    } else if (!lock.tryLock(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       interruptedByPause = true;
       for (SqlConnection c : active) {
         c.setDeadline(System.nanoTime());

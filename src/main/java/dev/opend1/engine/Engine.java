@@ -162,6 +162,53 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} in a read transaction (for an export): consistent at the moment {@code
+   * atSnapshot} runs, while writes go on. A restore interrupts it.
+   */
+  public <T> T snapshotRead(DatabaseId id, Runnable atSnapshot, SqlWork<T> work) {
+    DatabaseHandle h = handles.acquire(id);
+    h.gate.readLock().lock();
+    try {
+      return await(
+          CompletableFuture.supplyAsync(
+              () -> Execution.snapshotRead(h, atSnapshot, work), workers));
+    } finally {
+      h.gate.readLock().unlock();
+      handles.release(h);
+    }
+  }
+
+  /**
+   * Runs {@code work} as one transaction on the database's writer (for an import): other writes
+   * queue behind it, reads go on, and a restore waits for it. Returns when it is durable.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T writeTransaction(DatabaseId id, int maxStatementBytes, SqlWork<T> work) {
+    DatabaseHandle h = handles.acquire(id);
+    h.gate.readLock().lock();
+    h.imports.incrementAndGet();
+    try {
+      Object[] done =
+          await(
+              h.writes.submit(() -> Execution.importOnWriter(h, limits, maxStatementBytes, work)));
+      try {
+        await((CompletableFuture<Void>) done[1]);
+      } catch (RuntimeException e) {
+        h.broken = true;
+        throw new D1Exception.NotDurable();
+      }
+      return (T) done[0];
+    } finally {
+      h.imports.decrementAndGet();
+      h.gate.readLock().unlock();
+      handles.release(h);
+      if (h.broken) {
+        handles.close(id, 5_000);
+      }
+    }
+  }
+
   /** A directory for temporary files (cleared at start). */
   public Path tmpDir() {
     try {

@@ -120,6 +120,85 @@ final class Execution {
     return durable;
   }
 
+  /**
+   * Runs transfer work in a read transaction whose snapshot starts between two writes (on the
+   * writer's queue), so {@code atSnapshot} sees exactly the state the work reads.
+   */
+  static <T> T snapshotRead(DatabaseHandle h, Runnable atSnapshot, SqlWork<T> work) {
+    SqlConnection c;
+    try {
+      c = h.acquireReader();
+    } catch (SQLException e) {
+      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    }
+    boolean broken = false;
+    h.running(c, true);
+    try {
+      h.writes
+          .submit(
+              () -> {
+                c.exec("BEGIN");
+                c.exec("SELECT count(*) FROM sqlite_schema");
+                atSnapshot.run();
+                return null;
+              })
+          .join();
+      T result = work.run(c.jdbc());
+      c.exec("COMMIT");
+      return result;
+    } catch (SQLException e) {
+      broken = !rollback(c, true);
+      throw failure(h, e);
+    } catch (RuntimeException e) {
+      broken = !rollback(c, true);
+      throw e;
+    } catch (Exception e) {
+      broken = !rollback(c, true);
+      throw new EngineException(e.getMessage(), e);
+    } finally {
+      h.running(c, false);
+      h.releaseReader(c, broken);
+    }
+  }
+
+  /**
+   * Runs an import's work as one transaction on the writer, with the import's own statement limit
+   * and no time limit per statement. Returns the work's result and when it is durable.
+   */
+  static <T> Object[] importOnWriter(
+      DatabaseHandle h, SqlLimits limits, int maxStatementBytes, SqlWork<T> work)
+      throws SQLException {
+    SqlConnection c = h.writer();
+    h.running(c, true);
+    try {
+      c.setMaxStatementBytes(maxStatementBytes);
+      c.exec("BEGIN IMMEDIATE");
+      T result = work.run(c.jdbc());
+      c.exec("COMMIT");
+      return new Object[] {result, h.committed()};
+    } catch (SQLException e) {
+      rollback(c, true);
+      throw failure(h, e);
+    } catch (RuntimeException e) {
+      rollback(c, true);
+      throw e;
+    } catch (Exception e) {
+      rollback(c, true);
+      throw new EngineException(e.getMessage(), e);
+    } finally {
+      h.running(c, false);
+      c.setMaxStatementBytes(limits.maxStatementBytes());
+      c.schemaMayHaveChanged();
+      for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
+        c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
+      }
+      h.maybeCheckpoint();
+    }
+  }
+
   /** Live size and user-table count. */
   static DatabaseStats stats(DatabaseHandle h) {
     SqlConnection c = null;

@@ -100,6 +100,11 @@ final class SqlConnection implements AutoCloseable {
     pageCount = conn.prepareStatement("PRAGMA page_count");
   }
 
+  /** Sets the longest statement SQLite accepts on this connection (imports allow longer ones). */
+  void setMaxStatementBytes(int bytes) throws SQLException {
+    conn.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, bytes);
+  }
+
   Connection jdbc() {
     return conn;
   }

@@ -1,0 +1,216 @@
+package dev.opend1.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.D1Exception;
+import dev.opend1.history.TimeTravel;
+import dev.opend1.transfer.DumpOptions;
+import dev.opend1.transfer.Transfers;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST .../{id}/export} and {@code .../{id}/import} (D1's polling protocols), and the signed
+ * URLs they hand out: {@code GET /client/v4/_transfer/exports/NAME} and {@code PUT
+ * /client/v4/_transfer/uploads/NAME}, which take no token (the signature is the credential).
+ */
+final class TransferRoutes {
+
+  static final String EXPORTS = "/client/v4/_transfer/exports/";
+  static final String UPLOADS = "/client/v4/_transfer/uploads/";
+
+  private final Databases databases;
+  private final Transfers transfers;
+  private final TimeTravel timeTravel;
+  private final RequestBodies bodies;
+
+  TransferRoutes(
+      Databases databases, Transfers transfers, TimeTravel timeTravel, RequestBodies bodies) {
+    this.databases = databases;
+    this.transfers = transfers;
+    this.timeTravel = timeTravel;
+    this.bodies = bodies;
+  }
+
+  private Supplier<String> bookmarkOf(DatabaseRecord db) {
+    return () -> timeTravel.bookmark(db.id(), Optional.empty()).toString();
+  }
+
+  void export(Context ctx, Caller caller) {
+    DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    ObjectNode body = bodies.readObject(ctx, false);
+    String format = JsonFields.requiredString(body, "output_format");
+    if (!format.equals("polling")) {
+      throw JsonFields.invalid(
+          "output_format", "Invalid enum value. Expected 'polling', received '" + format + "'");
+    }
+    DumpOptions options = dumpOptions(JsonFields.optionalObject(body, "dump_options"));
+    Transfers.Progress p =
+        transfers.export(
+            db.id(), options, JsonFields.optionalString(body, "current_bookmark"), bookmarkOf(db));
+    ObjectNode r = Json.MAPPER.createObjectNode();
+    r.put("success", !p.status().equals("error"));
+    r.put("type", "export");
+    r.put("at_bookmark", p.atBookmark());
+    r.put("status", p.status());
+    r.set("messages", Json.MAPPER.valueToTree(p.messages()));
+    if (p.status().equals("error")) {
+      r.put("error", p.error());
+    }
+    if (p.status().equals("complete")) {
+      ObjectNode result = r.putObject("result");
+      result.put("filename", p.filename());
+      result.put(
+          "signed_url",
+          base(ctx) + EXPORTS + p.filename() + "?" + transfers.signedQuery("GET", p.filename()));
+    }
+    Envelope.ok(ctx, r);
+    if (p.status().equals("active")) {
+      ctx.status(202);
+    }
+  }
+
+  private static DumpOptions dumpOptions(Optional<ObjectNode> node) {
+    if (node.isEmpty()) {
+      return DumpOptions.ALL;
+    }
+    ObjectNode o = node.get();
+    List<String> tables = new ArrayList<>();
+    JsonNode t = o.get("tables");
+    if (t != null && !t.isNull()) {
+      if (!t.isArray()) {
+        throw JsonFields.invalid(
+            "dump_options.tables", "Expected array, received " + JsonFields.describe(t));
+      }
+      for (JsonNode n : t) {
+        if (!n.isTextual()) {
+          throw JsonFields.invalid("dump_options.tables", "Expected strings");
+        }
+        tables.add(n.textValue());
+      }
+    }
+    return new DumpOptions(flag(o, "no_data"), flag(o, "no_schema"), List.copyOf(tables));
+  }
+
+  private static boolean flag(ObjectNode o, String name) {
+    JsonNode v = o.get(name);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw JsonFields.invalid(
+          "dump_options." + name, "Expected boolean, received " + JsonFields.describe(v));
+    }
+    return v.booleanValue();
+  }
+
+  void importing(Context ctx, Caller caller) {
+    caller.requireEdit("import into databases");
+    DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    ObjectNode body = bodies.readObject(ctx, false);
+    String action = JsonFields.requiredString(body, "action");
+    Transfers.ImportState s =
+        switch (action) {
+          case "init" ->
+              transfers.init(db.id(), JsonFields.requiredString(body, "etag"), bookmarkOf(db));
+          case "ingest" ->
+              transfers.ingest(
+                  db.id(),
+                  JsonFields.requiredString(body, "etag"),
+                  JsonFields.requiredString(body, "filename"),
+                  bookmarkOf(db));
+          case "poll" -> {
+            String bookmark = JsonFields.requiredString(body, "current_bookmark");
+            yield transfers.poll(db.id(), bookmark).orElse(null);
+          }
+          default ->
+              throw JsonFields.invalid(
+                  "action",
+                  "Invalid enum value. Expected 'init' | 'ingest' | 'poll', received '"
+                      + action
+                      + "'");
+        };
+    ObjectNode r = Json.MAPPER.createObjectNode();
+    if (s == null) {
+      r.put("success", false);
+      r.put("error", "Not currently importing anything.");
+      Envelope.ok(ctx, r);
+      return;
+    }
+    r.put("success", !s.status().equals("error"));
+    r.put("type", "import");
+    if (s.needsUpload()) {
+      r.put("filename", s.filename());
+      r.put(
+          "upload_url",
+          base(ctx) + UPLOADS + s.filename() + "?" + transfers.signedQuery("PUT", s.filename()));
+      Envelope.ok(ctx, r);
+      return;
+    }
+    r.put("status", s.status());
+    r.put("at_bookmark", s.atBookmark());
+    r.put("filename", s.filename());
+    r.set("messages", Json.MAPPER.valueToTree(s.messages()));
+    if (s.status().equals("error")) {
+      r.put("error", s.error());
+      r.putArray("errors").add(s.error());
+    }
+    if (s.status().equals("complete")) {
+      ObjectNode result = r.putObject("result");
+      result.put("num_queries", s.numQueries());
+      result.put("final_bookmark", s.finalBookmark());
+      ObjectNode meta = result.putObject("meta");
+      meta.put("duration", s.durationMs());
+      meta.put("changes", s.changes());
+      meta.put("rows_read", 0);
+      meta.put("rows_written", s.changes());
+      meta.put("size_after", s.sizeAfter());
+      meta.put("changed_db", s.changes() > 0);
+    }
+    Envelope.ok(ctx, r);
+    if (s.status().equals("active")) {
+      ctx.status(202);
+    }
+  }
+
+  /** {@code PUT} of an import's file to its signed URL. */
+  void upload(Context ctx) throws Exception {
+    String name = ctx.pathParam("name");
+    String md5 =
+        transfers.receive(
+            name,
+            ctx.queryParam("expires"),
+            ctx.queryParam("signature"),
+            ctx.req().getContentLengthLong(),
+            ctx.req().getInputStream());
+    ctx.header("ETag", "\"" + md5 + "\"");
+    Envelope.ok(ctx, null);
+  }
+
+  /** {@code GET} of an export's file from its signed URL. */
+  void download(Context ctx) throws Exception {
+    boolean ok =
+        transfers.download(
+            ctx.pathParam("name"),
+            ctx.queryParam("expires"),
+            ctx.queryParam("signature"),
+            length -> {
+              ctx.status(200);
+              ctx.contentType("application/sql");
+              ctx.res().setContentLengthLong(length);
+              return ctx.res().getOutputStream();
+            });
+    if (!ok) {
+      throw new D1Exception.AccountNotAuthorized();
+    }
+  }
+
+  /** The address the client used. */
+  private static String base(Context ctx) {
+    return ctx.scheme() + "://" + ctx.host();
+  }
+}

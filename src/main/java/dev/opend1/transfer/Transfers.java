@@ -1,0 +1,630 @@
+package dev.opend1.transfer;
+
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.DurableFiles;
+import dev.opend1.engine.Engine;
+import dev.opend1.sql.PragmaPolicy;
+import dev.opend1.sql.SqlStatement;
+import dev.opend1.sql.StatementKind;
+import dev.opend1.sql.StatementStream;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * D1's export and import protocols: jobs that run in the background and are polled. Exports dump a
+ * consistent snapshot to a file served at a signed URL for an hour; imports take a file uploaded to
+ * a signed URL (checked against its MD5) and run it as one transaction on the writer.
+ */
+public final class Transfers implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
+
+  /** How long a signed URL and a finished export's file live. */
+  static final Duration URL_LIFETIME = Duration.ofHours(1);
+
+  /** A running export that nobody polls for this long is cancelled. */
+  static final Duration ABANDONED = Duration.ofSeconds(60);
+
+  /** An upload that is not ingested is removed after this long. */
+  static final Duration UPLOAD_LIFETIME = Duration.ofHours(24);
+
+  /** A finished import's outcome is reported for this long. */
+  static final Duration OUTCOME_LIFETIME = Duration.ofMinutes(10);
+
+  /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
+  static final int IMPORT_STATEMENT_CHARS = 10_000_000;
+
+  private final Engine engine;
+  private final Path dir;
+  private final Signer signer;
+  private final long maxImportBytes;
+  private final long maxTransferBytes;
+  private final ExecutorService jobs;
+  private final ScheduledExecutorService reaper;
+
+  /** Export jobs by (database, at_bookmark). */
+  private final Map<String, ExportJob> exports = new ConcurrentHashMap<>();
+
+  /** Import jobs by (database, etag). */
+  private final Map<String, ImportJob> imports = new ConcurrentHashMap<>();
+
+  public Transfers(Engine engine, Path dataDir, long maxImportBytes, long maxTransferBytes)
+      throws IOException {
+    this.engine = engine;
+    this.dir = dataDir.resolve("transfer");
+    this.maxImportBytes = maxImportBytes;
+    this.maxTransferBytes = maxTransferBytes;
+    DurableFiles.deleteTree(dir.resolve("exports"));
+    Files.createDirectories(dir.resolve("exports"));
+    Files.createDirectories(dir.resolve("uploads"));
+    this.signer = new Signer(dataDir.resolve("transfer.key"));
+    this.jobs = Executors.newCachedThreadPool(r -> daemon(r, "opend1-transfer"));
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opend1-transfer-reaper"));
+    reaper.scheduleWithFixedDelay(this::reap, 5, 5, TimeUnit.SECONDS);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  // --- export -----------------------------------------------------------------------------------
+
+  /** An export job's state as the protocol reports it. */
+  public record Progress(
+      String status,
+      String atBookmark,
+      List<String> messages,
+      String error,
+      String filename,
+      String signedName) {}
+
+  final class ExportJob {
+    final DatabaseId db;
+    final DumpOptions options;
+    volatile String atBookmark;
+    volatile String status = "active";
+    volatile String error;
+    volatile Path file;
+    volatile Instant lastPoll = Instant.now();
+    volatile Instant finished;
+    volatile boolean cancelled;
+    final List<String> messages = new ArrayList<>();
+    final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+    ExportJob(DatabaseId db, DumpOptions options) {
+      this.db = db;
+      this.options = options;
+    }
+
+    synchronized void say(String m) {
+      messages.add(m);
+    }
+
+    synchronized List<String> drain() {
+      List<String> out = List.copyOf(messages);
+      messages.clear();
+      return out;
+    }
+  }
+
+  /**
+   * Starts an export, joins a running one with the same options, or (with {@code currentBookmark})
+   * polls the one at that bookmark; holds the answer up to a second while the job runs.
+   *
+   * @param bookmarkNow gives the current bookmark at the dump's snapshot
+   */
+  public Progress export(
+      DatabaseId db,
+      DumpOptions options,
+      Optional<String> currentBookmark,
+      Supplier<String> bookmarkNow) {
+    ExportJob job;
+    if (currentBookmark.isPresent()) {
+      job = exports.get(db + "/" + currentBookmark.get());
+      if (job == null) {
+        throw new D1Exception.InvalidRequest(
+            "No export of this database at bookmark "
+                + currentBookmark.get()
+                + "; start one without current_bookmark");
+      }
+    } else {
+      job =
+          exports.values().stream()
+              .filter(
+                  j -> j.db.equals(db) && j.options.equals(options) && j.status.equals("active"))
+              .findFirst()
+              .orElseGet(() -> startExport(db, options, bookmarkNow));
+    }
+    job.lastPoll = Instant.now();
+    try {
+      job.done.await(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new Progress(
+        job.status,
+        job.atBookmark,
+        job.drain(),
+        job.error,
+        job.file == null ? null : job.file.getFileName().toString(),
+        null);
+  }
+
+  private ExportJob startExport(DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow) {
+    ExportJob job = new ExportJob(db, options);
+    jobs.execute(
+        () -> {
+          Path file = null;
+          try {
+            Path tmp = Files.createTempFile(dir.resolve("exports"), "export-", ".part");
+            file = tmp;
+            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+              engine.snapshotRead(
+                  db,
+                  () -> {
+                    job.atBookmark = bookmarkNow.get();
+                    exports.put(db + "/" + job.atBookmark, job);
+                    job.say("Generating " + db + "-" + job.atBookmark + ".sql");
+                    job.started.countDown();
+                  },
+                  c -> SqlDump.write(c, job.options, out, () -> job.cancelled));
+            }
+            Path done =
+                dir.resolve("exports")
+                    .resolve(db + "-" + job.atBookmark + "-" + System.nanoTime() + ".sql");
+            Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+            job.file = done;
+            job.say("Finished generating " + done.getFileName());
+            job.status = "complete";
+          } catch (Exception e) {
+            job.error =
+                e instanceof D1Exception d ? d.getMessage() : "Export failed: " + e.getMessage();
+            if (String.valueOf(e.getMessage()).contains("being restored")) {
+              job.error = "Export failed: the database was restored while it was being exported";
+            }
+            job.status = "error";
+            if (file != null) {
+              try {
+                Files.deleteIfExists(file);
+              } catch (IOException ignored) {
+                // removed by the reaper or the next start
+              }
+            }
+          } finally {
+            job.finished = Instant.now();
+            job.started.countDown();
+            job.done.countDown();
+          }
+        });
+    try {
+      job.started.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (job.atBookmark != null) {
+      exports.putIfAbsent(db + "/" + job.atBookmark, job);
+    }
+    return job;
+  }
+
+  /** The signed query for downloading an export's file: {@code expires=..&signature=..}. */
+  public String signedQuery(String method, String name) {
+    long expires = Instant.now().plus(URL_LIFETIME).getEpochSecond();
+    return "expires=" + expires + "&signature=" + signer.sign(method, name, expires);
+  }
+
+  /** Streams an export's file when the signature is good; false when it is not (403). */
+  public boolean download(String name, String expires, String signature, OutputStreamSupplier out)
+      throws IOException {
+    if (!signer.verify("GET", name, expires, signature)
+        || name.contains("/")
+        || name.contains("..")) {
+      return false;
+    }
+    Path file = dir.resolve("exports").resolve(name);
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream o = out.open(Files.size(file))) {
+      in.transferTo(o);
+    }
+    return true;
+  }
+
+  /** Opens the response body once its length is known. */
+  @FunctionalInterface
+  public interface OutputStreamSupplier {
+    OutputStream open(long length) throws IOException;
+  }
+
+  // --- import -----------------------------------------------------------------------------------
+
+  /** An import's state: what the protocol reports. */
+  public record ImportState(
+      String status,
+      String atBookmark,
+      List<String> messages,
+      String error,
+      String filename,
+      boolean needsUpload,
+      long numQueries,
+      String finalBookmark,
+      double durationMs,
+      long changes,
+      long sizeAfter) {}
+
+  final class ImportJob {
+    final DatabaseId db;
+    final String etag;
+    volatile String status = "pending";
+    volatile String atBookmark;
+    volatile String error;
+    volatile long numQueries;
+    volatile String finalBookmark;
+    volatile double durationMs;
+    volatile long changes;
+    volatile long sizeAfter;
+    volatile Instant finished;
+    final List<String> messages = new ArrayList<>();
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+    ImportJob(DatabaseId db, String etag) {
+      this.db = db;
+      this.etag = etag;
+    }
+
+    synchronized void say(String m) {
+      messages.add(m);
+    }
+
+    synchronized List<String> drain() {
+      List<String> out = List.copyOf(messages);
+      messages.clear();
+      return out;
+    }
+
+    ImportState state(boolean wait) {
+      if (wait) {
+        try {
+          done.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return new ImportState(
+          status,
+          atBookmark,
+          drain(),
+          error,
+          filename(db, etag),
+          false,
+          numQueries,
+          finalBookmark,
+          durationMs,
+          changes,
+          sizeAfter);
+    }
+  }
+
+  static String filename(DatabaseId db, String etag) {
+    return db + "-" + etag + ".sql";
+  }
+
+  private Path upload(String name) {
+    return dir.resolve("uploads").resolve(name);
+  }
+
+  /** {@code action: init}: the upload's name, or an ingest started at once when it is uploaded. */
+  public ImportState init(DatabaseId db, String etag, Supplier<String> bookmarkNow) {
+    checkEtag(etag);
+    String name = filename(db, etag);
+    if (Files.exists(upload(name))) {
+      return ingest(db, etag, name, bookmarkNow);
+    }
+    return new ImportState("pending", null, List.of(), null, name, true, 0, null, 0, 0, 0);
+  }
+
+  /** Stores an upload after checking its MD5 against the etag in its name. */
+  public String receive(
+      String name, String expires, String signature, long declaredLength, InputStream body)
+      throws IOException {
+    if (!signer.verify("PUT", name, expires, signature)
+        || !name.matches("[0-9a-f-]{36}-[0-9a-f]{32}\\.sql")) {
+      throw new D1Exception.AccountNotAuthorized();
+    }
+    if (declaredLength > maxImportBytes) {
+      throw new D1Exception.PayloadTooLarge(maxImportBytes);
+    }
+    if (transferBytes() + Math.max(declaredLength, 0) > maxTransferBytes) {
+      throw new D1Exception.InvalidRequest(
+          "Transfer storage is full ("
+              + maxTransferBytes
+              + " bytes); try again once earlier transfers expire");
+    }
+    String etag = name.substring(37, 69);
+    Path part = upload(name + ".part");
+    MessageDigest md5 = md5();
+    long total;
+    try (InputStream in = new DigestInputStream(body, md5);
+        OutputStream out = Files.newOutputStream(part)) {
+      byte[] buf = new byte[64 * 1024];
+      total = 0;
+      for (int n; (n = in.read(buf)) > 0; ) {
+        total += n;
+        if (total > maxImportBytes) {
+          throw new D1Exception.PayloadTooLarge(maxImportBytes);
+        }
+        out.write(buf, 0, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(part);
+      throw e;
+    }
+    String actual = HexFormat.of().formatHex(md5.digest());
+    if (!actual.equals(etag)) {
+      Files.deleteIfExists(part);
+      throw new D1Exception.InvalidRequest(
+          "Upload does not match its etag: the MD5 of the body is "
+              + actual
+              + ", the etag "
+              + etag);
+    }
+    Files.move(
+        part, upload(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return actual;
+  }
+
+  /** {@code action: ingest}: runs an uploaded file as one transaction. */
+  public ImportState ingest(
+      DatabaseId db, String etag, String filename, Supplier<String> bookmarkNow) {
+    checkEtag(etag);
+    if (!filename.equals(filename(db, etag))) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid filename '"
+              + filename
+              + "': use the filename init returned, "
+              + filename(db, etag));
+    }
+    Path file = upload(filename);
+    if (!Files.exists(file)) {
+      throw new D1Exception.InvalidRequest(
+          "Nothing was uploaded for etag "
+              + etag
+              + "; PUT the file to the upload_url from init first");
+    }
+    String key = db + "/" + etag;
+    ImportJob running = imports.get(key);
+    if (running != null && running.finished == null) {
+      return running.state(true);
+    }
+    ImportJob job = new ImportJob(db, etag);
+    job.status = "active";
+    job.atBookmark = bookmarkNow.get();
+    job.say("Starting import of " + filename);
+    imports.put(key, job);
+    jobs.execute(() -> runImport(job, file, bookmarkNow));
+    return job.state(true);
+  }
+
+  private void runImport(ImportJob job, Path file, Supplier<String> bookmarkNow) {
+    long start = System.nanoTime();
+    try {
+      long[] figures =
+          engine.writeTransaction(
+              job.db,
+              IMPORT_STATEMENT_CHARS,
+              c -> {
+                long before = ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes();
+                try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                    Statement st = c.createStatement()) {
+                  StatementStream statements = new StatementStream(r, IMPORT_STATEMENT_CHARS);
+                  long executed = 0;
+                  for (SqlStatement s; (s = statements.next()) != null; ) {
+                    String refusal = refusal(s);
+                    if (refusal == null && s.kind() == StatementKind.TRANSACTION) {
+                      continue;
+                    }
+                    if (refusal != null) {
+                      throw new ImportFailed(statements.count(), refusal);
+                    }
+                    try {
+                      st.execute(s.text());
+                    } catch (java.sql.SQLException e) {
+                      throw new ImportFailed(statements.count(), sqliteMessage(e));
+                    }
+                    executed++;
+                  }
+                  long changes =
+                      ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes() - before;
+                  long size;
+                  try (var rs =
+                      st.executeQuery(
+                          "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
+                    size = rs.getLong(1);
+                  }
+                  return new long[] {executed, changes, size};
+                }
+              });
+      job.numQueries = figures[0];
+      job.changes = figures[1];
+      job.sizeAfter = figures[2];
+      job.durationMs = (System.nanoTime() - start) / 1e6;
+      job.finalBookmark = bookmarkNow.get();
+      job.say("Import finished: " + figures[0] + " statements");
+      job.status = "complete";
+      Files.deleteIfExists(file);
+    } catch (Exception e) {
+      Throwable cause = e;
+      while (!(cause instanceof ImportFailed) && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      job.error =
+          cause instanceof ImportFailed f
+              ? f.getMessage()
+              : e instanceof D1Exception d ? d.getMessage() : "Import failed: " + e.getMessage();
+      job.status = "error";
+      LOG.info("import into {} failed: {}", job.db, job.error);
+    } finally {
+      job.finished = Instant.now();
+      job.done.countDown();
+    }
+  }
+
+  /** Why an import refuses a statement, or null. Transaction lines are skipped, not refused. */
+  private static String refusal(SqlStatement s) {
+    return switch (s.kind()) {
+      case TRANSACTION -> null;
+      case ATTACH -> "ATTACH and DETACH are not allowed";
+      case VACUUM -> "VACUUM is not allowed";
+      case PRAGMA -> {
+        if (s.pragmaName().orElse("").equals("writable_schema")) {
+          yield "PRAGMA writable_schema is not allowed: this dump writes sqlite_schema directly (sqlite3 .dump does that for virtual tables); export it with opend1 or wrangler d1 export, which dump virtual tables as CREATE VIRTUAL TABLE";
+        }
+        yield PragmaPolicy.refusal(s);
+      }
+      default ->
+          s.touchesReservedTable() ? "tables whose names start with _cf_ are reserved" : null;
+    };
+  }
+
+  /** An import statement failed: its number and what went wrong. */
+  static final class ImportFailed extends Exception {
+    ImportFailed(long number, String message) {
+      super("Statement " + number + " failed: " + message);
+    }
+  }
+
+  private static String sqliteMessage(java.sql.SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    if (e instanceof org.sqlite.SQLiteException se) {
+      int open = m.indexOf(" (");
+      String text = open > 0 && m.endsWith(")") ? m.substring(open + 2, m.length() - 1) : m;
+      org.sqlite.SQLiteErrorCode primary =
+          org.sqlite.SQLiteErrorCode.getErrorCode(se.getResultCode().code & 0xff);
+      return text + ": " + primary.name();
+    }
+    return m;
+  }
+
+  /**
+   * {@code action: poll}: the job at that bookmark, or the one that finished last for the database.
+   */
+  public Optional<ImportState> poll(DatabaseId db, String currentBookmark) {
+    Optional<ImportJob> job =
+        imports.values().stream()
+            .filter(j -> j.db.equals(db) && (currentBookmark.equals(j.atBookmark)))
+            .findFirst()
+            .or(
+                () ->
+                    imports.values().stream()
+                        .filter(
+                            j ->
+                                j.db.equals(db)
+                                    && (j.finished == null
+                                        || j.finished.isAfter(
+                                            Instant.now().minus(OUTCOME_LIFETIME))))
+                        .findFirst());
+    return job.map(j -> j.state(true));
+  }
+
+  // --- housekeeping
+  // -------------------------------------------------------------------------------
+
+  private void reap() {
+    try {
+      Instant now = Instant.now();
+      for (Map.Entry<String, ExportJob> e : exports.entrySet()) {
+        ExportJob j = e.getValue();
+        if (j.status.equals("active") && j.lastPoll.plus(ABANDONED).isBefore(now)) {
+          j.cancelled = true;
+        }
+        if (j.finished != null && j.finished.plus(URL_LIFETIME).isBefore(now)) {
+          exports.remove(e.getKey());
+          if (j.file != null) {
+            Files.deleteIfExists(j.file);
+          }
+        }
+      }
+      imports
+          .entrySet()
+          .removeIf(
+              e ->
+                  e.getValue().finished != null
+                      && e.getValue().finished.plus(OUTCOME_LIFETIME).isBefore(now));
+      try (var files = Files.list(dir.resolve("uploads"))) {
+        for (Path p : files.toList()) {
+          if (Files.getLastModifiedTime(p).toInstant().plus(UPLOAD_LIFETIME).isBefore(now)) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("transfer housekeeping: {}", e.getMessage());
+    }
+  }
+
+  private long transferBytes() throws IOException {
+    long total = 0;
+    for (String sub : List.of("uploads", "exports")) {
+      try (var files = Files.list(dir.resolve(sub))) {
+        for (Path p : files.toList()) {
+          total += Files.size(p);
+        }
+      }
+    }
+    return total;
+  }
+
+  private static void checkEtag(String etag) {
+    if (etag == null || !etag.matches("[0-9a-f]{32}")) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid property: etag => must be the MD5 of the file as 32 lowercase hex characters");
+    }
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has MD5", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+    jobs.shutdownNow();
+  }
+}
