@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes a database as SQL in D1's export format, readable by the {@code sqlite3} shell (3.40):
- * {@code PRAGMA defer_foreign_keys=TRUE;}, each table's {@code CREATE} as stored and its rows as
- * {@code INSERT INTO "t" ("a","b") VALUES(...);} (generated columns left out), {@code
+ * {@code PRAGMA defer_foreign_keys=TRUE;}, every table's {@code CREATE} as stored, then their rows
+ * as {@code INSERT INTO "t" ("a","b") VALUES(...);} (generated columns left out), {@code
  * sqlite_sequence}, then indexes, views and triggers. Virtual tables (FTS5) are dumped as their
  * {@code CREATE VIRTUAL TABLE} and their rows, never their shadow tables.
  *
@@ -57,7 +57,9 @@ final class SqlDump {
         objects.add(new Obj(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
       }
     }
-    long rows = 0;
+    // Every table first, then every table's rows: a row may reference a table created later
+    // (foreign keys in a cycle), which must exist before the row goes in.
+    List<Obj> tables = new ArrayList<>();
     boolean sequence = false;
     for (Obj o : objects) {
       if (!o.type().equals("table") || shadow.contains(o.name()) || !options.includes(o.name())) {
@@ -65,19 +67,24 @@ final class SqlDump {
       }
       if (o.name().equals("sqlite_sequence")) {
         sequence = true;
-        continue;
+      } else if (!o.name().startsWith("sqlite_") && !o.name().startsWith("_cf_")) {
+        tables.add(o);
       }
-      if (o.name().startsWith("sqlite_") || o.name().startsWith("_cf_")) {
-        continue;
-      }
-      if (!options.noSchema()) {
+    }
+    if (!options.noSchema()) {
+      for (Obj o : tables) {
         out.write(o.sql());
         out.write(";\n");
       }
-      boolean virtual = o.sql().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20);
-      boolean externalContent = virtual && o.sql().toLowerCase(Locale.ROOT).contains("content=");
-      if (!options.noData() && !externalContent) {
-        rows += rows(c, o.name(), out, cancelled);
+    }
+    long rows = 0;
+    if (!options.noData()) {
+      for (Obj o : tables) {
+        boolean virtual = o.sql().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20);
+        boolean externalContent = virtual && o.sql().toLowerCase(Locale.ROOT).contains("content=");
+        if (!externalContent) {
+          rows += rows(c, o.name(), out, cancelled);
+        }
       }
     }
     if (sequence && !options.noData()) {

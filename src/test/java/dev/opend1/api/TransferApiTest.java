@@ -1,0 +1,358 @@
+package dev.opend1.api;
+
+import static dev.opend1.api.QueryApiTest.sql;
+import static dev.opend1.testing.TestServer.databases;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Export and import over HTTP: the protocols, the dump format, and round trips. */
+class TransferApiTest {
+
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+  TestServer server;
+  D1Client client;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(dir);
+    client = server.client();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  private String newDatabase(String name) {
+    return databases()
+        + "/"
+        + client.post(databases(), "{\"name\":\"" + name + "\"}").result().get("uuid").asText();
+  }
+
+  private void run(String db, String statements) {
+    Reply r = client.post(db + "/query", sql(statements));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  /** Runs the export protocol to the end and downloads the file. */
+  String export(String db, String dumpOptions) throws Exception {
+    String body =
+        "{\"output_format\":\"polling\""
+            + (dumpOptions == null ? "" : ",\"dump_options\":" + dumpOptions);
+    Reply r = client.post(db + "/export", body + "}");
+    while (r.result().get("status").asText().equals("active")) {
+      assertThat(r.status()).isEqualTo(202);
+      r =
+          client.post(
+              db + "/export",
+              body + ",\"current_bookmark\":\"" + r.result().get("at_bookmark").asText() + "\"}");
+    }
+    assertThat(r.result().get("status").asText()).as(r.body()).isEqualTo("complete");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.result().get("type").asText()).isEqualTo("export");
+    assertThat(r.result().get("messages").isArray()).isTrue();
+    HttpResponse<String> file =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(r.result().at("/result/signed_url").asText()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(file.statusCode()).isEqualTo(200);
+    return file.body();
+  }
+
+  /** Runs the import protocol to the end; returns the final poll's result. */
+  JsonNode importSql(String db, String text) throws Exception {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    JsonNode init =
+        client.post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").result();
+    HttpResponse<String> put =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(init.get("upload_url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    assertThat(put.headers().firstValue("ETag")).contains("\"" + etag + "\"");
+    JsonNode s =
+        client
+            .post(
+                db + "/import",
+                "{\"action\":\"ingest\",\"etag\":\""
+                    + etag
+                    + "\",\"filename\":\""
+                    + init.get("filename").asText()
+                    + "\"}")
+            .result();
+    while (s.get("status").asText().equals("active")) {
+      s =
+          client
+              .post(
+                  db + "/import",
+                  "{\"action\":\"poll\",\"current_bookmark\":\""
+                      + s.get("at_bookmark").asText()
+                      + "\"}")
+              .result();
+    }
+    return s;
+  }
+
+  static final String CORPUS =
+      """
+      PRAGMA defer_foreign_keys = on;
+      CREATE TABLE types(id INTEGER PRIMARY KEY AUTOINCREMENT, i INTEGER, r REAL, t TEXT, b BLOB, n);
+      INSERT INTO types(i, r, t, b, n) VALUES
+        (9223372036854775807, 0.1, 'plain', x'00', NULL),
+        (-9223372036854775808, 1e308, '', x'', ''),
+        (0, 5e-324, 'unicode é ✓ 😀', randomblob(1000000), 42),
+        (1, -0.0, 'nul' || char(0) || 'inside', NULL, 1.5),
+        (2, 1.0/3, 'line1' || char(10) || 'line2' || char(13) || char(9), x'ff00ff', 'x'),
+        (3, 1e999, 'quote''s "double"', NULL, NULL);
+      DELETE FROM types WHERE id = 2;
+      CREATE TABLE wr(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+      INSERT INTO wr VALUES ('a', 1), ('b', 2);
+      CREATE TABLE parent(id INTEGER PRIMARY KEY, child_id REFERENCES child(id));
+      CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id REFERENCES parent(id));
+      INSERT INTO parent VALUES (1, 1);
+      INSERT INTO child VALUES (1, 1);
+      CREATE TABLE gen(a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, c INTEGER GENERATED ALWAYS AS (a + 1) STORED);
+      INSERT INTO gen(a) VALUES (1), (2);
+      CREATE INDEX partial ON types(i) WHERE i > 0;
+      CREATE INDEX expr ON types(lower(t));
+      CREATE VIEW v AS SELECT id, t FROM types;
+      CREATE TRIGGER trg AFTER INSERT ON wr BEGIN UPDATE wr SET v = v + 0 WHERE k = new.k; END;
+      CREATE VIRTUAL TABLE docs USING fts5(title, body);
+      INSERT INTO docs VALUES ('hello', 'world'), ('second', 'doc; with semicolon');
+      """;
+
+  private String rowsOf(String db, String table) {
+    return client
+        .post(db + "/raw", sql("SELECT * FROM \"" + table + "\" ORDER BY 1"))
+        .result()
+        .at("/0/results")
+        .toString();
+  }
+
+  @Test
+  void aTrickyDatabaseRoundTripsExactly() throws Exception {
+    String source = newDatabase("source");
+    run(source, CORPUS);
+    String first = export(source, null);
+    assertThat(first).startsWith("PRAGMA defer_foreign_keys=TRUE;\n");
+    assertThat(first).contains("CREATE VIRTUAL TABLE docs USING fts5(title, body);");
+    assertThat(first).doesNotContain("docs_data").doesNotContain("docs_config");
+    assertThat(first)
+        .as("generated columns, virtual and stored, are left out")
+        .contains("INSERT INTO \"gen\" (\"a\") VALUES(1);");
+    assertThat(first).contains("DELETE FROM sqlite_sequence;");
+
+    String copy = newDatabase("copy");
+    JsonNode done = importSql(copy, first);
+    assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("complete");
+    assertThat(done.at("/result/meta/duration").isNumber()).isTrue();
+    assertThat(export(copy, null)).isEqualTo(first);
+    for (String table :
+        List.of("types", "wr", "parent", "child", "gen", "docs", "sqlite_sequence")) {
+      assertThat(rowsOf(copy, table)).as(table).isEqualTo(rowsOf(source, table));
+    }
+    assertThat(
+            client
+                .post(copy + "/query", sql("SELECT title FROM docs WHERE docs MATCH 'semicolon'"))
+                .result()
+                .at("/0/results/0/title")
+                .asText())
+        .isEqualTo("second");
+
+    // Debian's sqlite3 shell reads the dump too.
+    Path file = dir.resolve("dump.sql");
+    Files.writeString(file, first);
+    Path cli = dir.resolve("cli.db");
+    Process p =
+        new ProcessBuilder("sqlite3", cli.toString(), ".read " + file)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    Process q =
+        new ProcessBuilder(
+                "sqlite3",
+                cli.toString(),
+                "SELECT count(*), sum(length(b)), hex(t) FROM types WHERE id = 4")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+        .isEqualTo("1||6E756C00696E73696465");
+  }
+
+  @Test
+  void dumpOptionsLimitWhatIsExported() throws Exception {
+    String db = newDatabase("opts");
+    run(
+        db,
+        "CREATE TABLE a(x); CREATE TABLE b(y); CREATE INDEX ia ON a(x); INSERT INTO a VALUES (1); INSERT INTO b VALUES (2)");
+    String onlyA = export(db, "{\"tables\":[\"a\"]}");
+    assertThat(onlyA)
+        .contains("CREATE TABLE a(x);", "INSERT INTO \"a\"", "CREATE INDEX ia")
+        .doesNotContain("CREATE TABLE b", "INSERT INTO \"b\"");
+    assertThat(export(db, "{\"no_data\":true}"))
+        .contains("CREATE TABLE b")
+        .doesNotContain("INSERT");
+    assertThat(export(db, "{\"no_schema\":true}"))
+        .contains("INSERT INTO \"b\"")
+        .doesNotContain("CREATE");
+  }
+
+  @Test
+  void anExportIsConsistentWhileWritesGoOn() throws Exception {
+    String db = newDatabase("busy");
+    run(
+        db,
+        "CREATE TABLE l(id INTEGER PRIMARY KEY, pad BLOB); CREATE TABLE r(id INTEGER PRIMARY KEY)");
+    run(
+        db,
+        "INSERT INTO l WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) SELECT x, randomblob(200) FROM c; INSERT INTO r SELECT id FROM l");
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong slowest = new AtomicLong();
+    AtomicLong writes = new AtomicLong();
+    Thread writer =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 100_000; !stop.get(); i++) {
+                    long t0 = System.nanoTime();
+                    Reply w =
+                        client.post(
+                            db + "/query",
+                            sql(
+                                "INSERT INTO l VALUES ("
+                                    + i
+                                    + ", NULL); INSERT INTO r VALUES ("
+                                    + i
+                                    + ")"));
+                    slowest.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                    if (w.status() == 200) {
+                      writes.incrementAndGet();
+                    }
+                  }
+                });
+    String dump;
+    try {
+      dump = export(db, "{\"no_schema\":true}");
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    long left = dump.lines().filter(l -> l.startsWith("INSERT INTO \"l\"")).count();
+    long right = dump.lines().filter(l -> l.startsWith("INSERT INTO \"r\"")).count();
+    assertThat(left)
+        .as("one snapshot: every pair whole")
+        .isEqualTo(right)
+        .isGreaterThanOrEqualTo(20_000);
+    assertThat(writes.get()).isPositive();
+    assertThat(slowest.get()).as("slowest write during the export, ns").isLessThan(1_000_000_000L);
+  }
+
+  @Test
+  void importsAreAllOrNothingAndRefuseWhatTheyCannotRun() throws Exception {
+    String db = newDatabase("imp");
+    run(db, "CREATE TABLE t(a)");
+    JsonNode failed =
+        importSql(
+            db,
+            "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\nINSERT INTO missing VALUES (3);\n");
+    assertThat(failed.get("status").asText()).isEqualTo("error");
+    assertThat(failed.get("success").asBoolean()).isFalse();
+    assertThat(failed.get("error").asText())
+        .isEqualTo("Statement 3 failed: no such table: missing: SQLITE_ERROR");
+    assertThat(failed.get("errors").get(0).asText()).isEqualTo(failed.get("error").asText());
+    assertThat(
+            client
+                .post(db + "/query", sql("SELECT count(*) AS n FROM t"))
+                .result()
+                .at("/0/results/0/n")
+                .asInt())
+        .isZero();
+
+    JsonNode sqlite3Style =
+        importSql(
+            db,
+            "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nINSERT INTO t VALUES (7);\nCOMMIT;\n");
+    assertThat(sqlite3Style.get("status").asText())
+        .as(sqlite3Style.toString())
+        .isEqualTo("complete");
+    JsonNode writable =
+        importSql(
+            db,
+            "PRAGMA writable_schema=ON;\nINSERT INTO sqlite_schema VALUES ('table','x','x',0,'CREATE VIRTUAL TABLE x USING fts5(a)');\n");
+    assertThat(writable.get("error").asText())
+        .contains("writable_schema")
+        .contains("export it with opend1");
+  }
+
+  @Test
+  void theProtocolRefusesMistakesClearly() throws Exception {
+    String db = newDatabase("proto");
+    String etag = "0".repeat(32);
+    JsonNode init =
+        client.post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").result();
+    HttpResponse<String> mismatch =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(init.get("upload_url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofString("SELECT 1;"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(mismatch.statusCode()).isEqualTo(400);
+    assertThat(mismatch.body()).contains("does not match its etag");
+    HttpResponse<String> forged =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        init.get("upload_url").asText().replace("signature=", "signature=00")))
+                .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(
+            client
+                .post(
+                    db + "/import",
+                    "{\"action\":\"ingest\",\"etag\":\"" + etag + "\",\"filename\":\"other.sql\"}")
+                .errorMessage())
+        .contains("use the filename init returned");
+    Reply idle = client.post(db + "/import", "{\"action\":\"poll\",\"current_bookmark\":\"x\"}");
+    assertThat(idle.status()).isEqualTo(200);
+    assertThat(idle.result().get("success").asBoolean()).isFalse();
+    assertThat(idle.result().get("error").asText()).isEqualTo("Not currently importing anything.");
+    assertThat(client.post(db + "/import", "{\"action\":\"explode\"}").errorCode()).isEqualTo(7400);
+    assertThat(client.post(db + "/export", "{\"output_format\":\"file\"}").errorCode())
+        .isEqualTo(7400);
+    assertThat(
+            server
+                .readOnlyClient()
+                .post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}")
+                .status())
+        .isEqualTo(403);
+  }
+}
