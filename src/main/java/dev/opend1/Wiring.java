@@ -28,7 +28,12 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
     try {
       Transfers transfers =
-          new Transfers(engine, dataDir, config.maxImportBytes(), config.maxTransferBytes());
+          new Transfers(
+              engine,
+              dataDir,
+              config.maxImportBytes(),
+              config.maxTransferBytes(),
+              config.importTimeout());
       return new Wiring(history, engine, timeTravel, transfers);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(

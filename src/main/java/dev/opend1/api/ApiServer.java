@@ -51,7 +51,8 @@ public final class ApiServer implements AutoCloseable {
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
     QueryRoutes queryRoutes = new QueryRoutes(databases, engine, bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
-    TransferRoutes transferRoutes = new TransferRoutes(databases, transfers, timeTravel, bodies);
+    TransferRoutes transferRoutes =
+        new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     this.app =
         Javalin.create(

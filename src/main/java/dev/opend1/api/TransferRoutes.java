@@ -28,8 +28,15 @@ final class TransferRoutes {
   private final TimeTravel timeTravel;
   private final RequestBodies bodies;
 
+  private final Optional<String> publicUrl;
+
   TransferRoutes(
-      Databases databases, Transfers transfers, TimeTravel timeTravel, RequestBodies bodies) {
+      Databases databases,
+      Transfers transfers,
+      TimeTravel timeTravel,
+      RequestBodies bodies,
+      Optional<String> publicUrl) {
+    this.publicUrl = publicUrl;
     this.databases = databases;
     this.transfers = transfers;
     this.timeTravel = timeTravel;
@@ -209,8 +216,8 @@ final class TransferRoutes {
     }
   }
 
-  /** The address the client used. */
-  private static String base(Context ctx) {
-    return ctx.scheme() + "://" + ctx.host();
+  /** The configured public URL, or the address the client used. */
+  private String base(Context ctx) {
+    return publicUrl.orElseGet(() -> ctx.scheme() + "://" + ctx.host());
   }
 }

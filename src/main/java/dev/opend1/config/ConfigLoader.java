@@ -86,7 +86,21 @@ public final class ConfigLoader {
         (int) number(values, Settings.RESTORE_LIMIT, 1, Integer.MAX_VALUE),
         Duration.ofSeconds(number(values, Settings.RESTORE_LIMIT_WINDOW_SECONDS, 1, 31_536_000)),
         number(values, Settings.MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
-        number(values, Settings.MAX_TRANSFER_BYTES, 1, Long.MAX_VALUE));
+        number(values, Settings.MAX_TRANSFER_BYTES, 1, Long.MAX_VALUE),
+        Duration.ofSeconds(number(values, Settings.IMPORT_TIMEOUT_SECONDS, 1, 31_536_000)),
+        publicUrl(values));
+  }
+
+  private static Optional<String> publicUrl(Map<String, Source> values) {
+    Source v = values.get(Settings.PUBLIC_URL.name());
+    if (v == null || v.value().isBlank()) {
+      return Optional.empty();
+    }
+    String url = v.value().strip().replaceAll("/+$", "");
+    if (!url.matches("https?://[^/\\s]+(/\\S*)?")) {
+      throw invalid(v, "must be an http:// or https:// URL");
+    }
+    return Optional.of(url);
   }
 
   /** A value and where it came from, so an error can say which source to fix. */

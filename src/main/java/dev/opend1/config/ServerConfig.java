@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param restoreWindow the window of {@code restoreLimit}
  * @param maxImportBytes largest import file
  * @param maxTransferBytes disk for uploads and exports together
+ * @param importTimeout time one import may run
+ * @param publicUrl base of signed URLs, if configured
  */
 public record ServerConfig(
     String host,
@@ -43,12 +45,14 @@ public record ServerConfig(
     int restoreLimit,
     Duration restoreWindow,
     long maxImportBytes,
-    long maxTransferBytes) {
+    long maxTransferBytes,
+    Duration importTimeout,
+    Optional<String> publicUrl) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s]"
         .formatted(
             host,
             port,
@@ -64,6 +68,8 @@ public record ServerConfig(
             restoreLimit,
             restoreWindow,
             maxImportBytes,
-            maxTransferBytes);
+            maxTransferBytes,
+            importTimeout,
+            publicUrl.orElse("-"));
   }
 }

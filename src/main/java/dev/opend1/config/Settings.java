@@ -127,6 +127,19 @@ public final class Settings {
           "20000000000",
           "Disk that uploads and exports waiting to be fetched may use together.");
 
+  public static final Setting IMPORT_TIMEOUT_SECONDS =
+      new Setting(
+          "import-timeout-seconds",
+          "SECONDS",
+          "3600",
+          "Time one import may run as a whole (its statements have no limit of their own).");
+  public static final Setting PUBLIC_URL =
+      new Setting(
+          "public-url",
+          "URL",
+          null,
+          "Base of the signed export and upload URLs; default: the address the client used.");
+
   /** All settings, in help order. */
   public static final List<Setting> ALL =
       List.of(
@@ -154,7 +167,9 @@ public final class Settings {
           RESTORE_LIMIT,
           RESTORE_LIMIT_WINDOW_SECONDS,
           MAX_IMPORT_BYTES,
-          MAX_TRANSFER_BYTES);
+          MAX_TRANSFER_BYTES,
+          IMPORT_TIMEOUT_SECONDS,
+          PUBLIC_URL);
 
   private Settings() {}
 }

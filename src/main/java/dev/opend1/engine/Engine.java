@@ -184,14 +184,16 @@ public final class Engine implements AutoCloseable {
    * queue behind it, reads go on, and a restore waits for it. Returns when it is durable.
    */
   @SuppressWarnings("unchecked")
-  public <T> T writeTransaction(DatabaseId id, int maxStatementBytes, SqlWork<T> work) {
+  public <T> T writeTransaction(
+      DatabaseId id, int maxStatementBytes, Duration timeout, SqlWork<T> work) {
     DatabaseHandle h = handles.acquire(id);
     h.gate.readLock().lock();
     h.imports.incrementAndGet();
     try {
       Object[] done =
           await(
-              h.writes.submit(() -> Execution.importOnWriter(h, limits, maxStatementBytes, work)));
+              h.writes.submit(
+                  () -> Execution.importOnWriter(h, limits, maxStatementBytes, timeout, work)));
       try {
         await((CompletableFuture<Void>) done[1]);
       } catch (RuntimeException e) {

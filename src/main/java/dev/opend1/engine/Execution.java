@@ -169,12 +169,17 @@ final class Execution {
    * and no time limit per statement. Returns the work's result and when it is durable.
    */
   static <T> Object[] importOnWriter(
-      DatabaseHandle h, SqlLimits limits, int maxStatementBytes, SqlWork<T> work)
+      DatabaseHandle h,
+      SqlLimits limits,
+      int maxStatementBytes,
+      java.time.Duration timeout,
+      SqlWork<T> work)
       throws SQLException {
     SqlConnection c = h.writer();
     h.running(c, true);
     try {
       c.setMaxStatementBytes(maxStatementBytes);
+      c.setDeadline(System.nanoTime() + timeout.toNanos());
       c.exec("BEGIN IMMEDIATE");
       T result = work.run(c.jdbc());
       c.exec("COMMIT");
@@ -190,6 +195,7 @@ final class Execution {
       throw new EngineException(e.getMessage(), e);
     } finally {
       h.running(c, false);
+      c.setDeadline(Long.MAX_VALUE);
       c.setMaxStatementBytes(limits.maxStatementBytes());
       c.schemaMayHaveChanged();
       for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {

@@ -6,7 +6,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /** Turns SQLite's errors into D1's wording: {@code <message>: SQLITE_<PRIMARY_CODE>}. */
-final class SqlErrors {
+public final class SqlErrors {
 
   private SqlErrors() {}
 
@@ -33,6 +33,16 @@ final class SqlErrors {
       }
     }
     return m;
+  }
+
+  /** SQLite's message and primary code as D1 words them: {@code no such table: t: SQLITE_ERROR}. */
+  public static String describe(SQLException e) {
+    return message(e) + ": " + primary(e).name();
+  }
+
+  /** True when SQLite interrupted a statement (a deadline passed, or a restore paused it). */
+  public static boolean isInterrupt(SQLException e) {
+    return primary(e) == SQLiteErrorCode.SQLITE_INTERRUPT;
   }
 
   /** True when SQLite refused a write on a read-only connection. */

@@ -4,6 +4,7 @@ import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DurableFiles;
 import dev.opend1.engine.Engine;
+import dev.opend1.engine.SqlErrors;
 import dev.opend1.sql.PragmaPolicy;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
@@ -75,8 +76,16 @@ public final class Transfers implements AutoCloseable {
   /** Import jobs by (database, etag). */
   private final Map<String, ImportJob> imports = new ConcurrentHashMap<>();
 
-  public Transfers(Engine engine, Path dataDir, long maxImportBytes, long maxTransferBytes)
+  private final Duration importTimeout;
+
+  public Transfers(
+      Engine engine,
+      Path dataDir,
+      long maxImportBytes,
+      long maxTransferBytes,
+      Duration importTimeout)
       throws IOException {
+    this.importTimeout = importTimeout;
     this.engine = engine;
     this.dir = dataDir.resolve("transfer");
     this.maxImportBytes = maxImportBytes;
@@ -445,6 +454,7 @@ public final class Transfers implements AutoCloseable {
           engine.writeTransaction(
               job.db,
               IMPORT_STATEMENT_CHARS,
+              importTimeout,
               c -> {
                 long before = ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes();
                 try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
@@ -527,15 +537,11 @@ public final class Transfers implements AutoCloseable {
   }
 
   private static String sqliteMessage(java.sql.SQLException e) {
-    String m = String.valueOf(e.getMessage());
-    if (e instanceof org.sqlite.SQLiteException se) {
-      int open = m.indexOf(" (");
-      String text = open > 0 && m.endsWith(")") ? m.substring(open + 2, m.length() - 1) : m;
-      org.sqlite.SQLiteErrorCode primary =
-          org.sqlite.SQLiteErrorCode.getErrorCode(se.getResultCode().code & 0xff);
-      return text + ": " + primary.name();
+    if (SqlErrors.isInterrupt(e)) {
+      return "the import ran past its time limit (import-timeout-seconds) and nothing was applied:"
+          + " SQLITE_INTERRUPT";
     }
-    return m;
+    return SqlErrors.describe(e);
   }
 
   /**

@@ -84,13 +84,19 @@ class TransferApiTest {
 
   /** Runs the import protocol to the end; returns the final poll's result. */
   JsonNode importSql(String db, String text) throws Exception {
+    return importSql(db, text, url -> url);
+  }
+
+  /** The same, sending the upload to {@code rewrite(upload_url)}. */
+  JsonNode importSql(String db, String text, java.util.function.UnaryOperator<String> rewrite)
+      throws Exception {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
     JsonNode init =
         client.post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").result();
     HttpResponse<String> put =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(init.get("upload_url").asText()))
+            HttpRequest.newBuilder(URI.create(rewrite.apply(init.get("upload_url").asText())))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -272,6 +278,9 @@ class TransferApiTest {
         .isGreaterThanOrEqualTo(20_000);
     assertThat(writes.get()).isPositive();
     assertThat(slowest.get()).as("slowest write during the export, ns").isLessThan(1_000_000_000L);
+    // The figure the README quotes (in this test's output file).
+    System.out.printf(
+        "export under load: %d writes, slowest %.1f ms%n", writes.get(), slowest.get() / 1e6);
   }
 
   @Test
@@ -354,5 +363,37 @@ class TransferApiTest {
                 .post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}")
                 .status())
         .isEqualTo(403);
+  }
+
+  @Test
+  void signedUrlsUseThePublicUrlAndImportsHaveAWholeJobTimeLimit() throws Exception {
+    server.close();
+    server =
+        TestServer.start(
+            dir.resolve("configured"),
+            java.util.Map.of(
+                "public-url", "https://d1.example.test/", "import-timeout-seconds", "1"));
+    client = server.client();
+    String db = newDatabase("conf");
+    run(db, "CREATE TABLE t(a)");
+    Reply r = client.post(db + "/export", "{\"output_format\":\"polling\"}");
+    while (r.result().get("status").asText().equals("active")) {
+      r =
+          client.post(
+              db + "/export",
+              "{\"output_format\":\"polling\",\"current_bookmark\":\""
+                  + r.result().get("at_bookmark").asText()
+                  + "\"}");
+    }
+    assertThat(r.result().at("/result/signed_url").asText())
+        .startsWith("https://d1.example.test/client/v4/_transfer/exports/");
+    JsonNode slow =
+        importSql(
+            db,
+            "INSERT INTO t SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL"
+                + " SELECT x + 1 FROM c) SELECT x FROM c);\n",
+            url -> url.replace("https://d1.example.test", server.baseUrl()));
+    assertThat(slow.get("status").asText()).isEqualTo("error");
+    assertThat(slow.get("error").asText()).contains("time limit").contains("SQLITE_INTERRUPT");
   }
 }

@@ -76,6 +76,12 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of("config", dir.resolve("missing").toString()), Map.of()))
         .hasMessageContaining("cannot read config file");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("public-url", "ftp://x"), Map.of()))
+        .hasMessageContaining("http:// or https:// URL");
+    assertThat(
+            ConfigLoader.load(Map.of("public-url", "https://d1.example.com/"), Map.of())
+                .publicUrl())
+        .contains("https://d1.example.com");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("region", "MARS"), Map.of()))
         .hasMessageContaining("WNAM, ENAM, WEUR, EEUR, APAC, OC");
   }
