@@ -324,6 +324,11 @@ public final class Transfers implements AutoCloseable {
       return out;
     }
 
+    /** Statements run and bytes read so far, for progress messages. */
+    volatile long statementsDone;
+
+    volatile long bytesRead;
+
     ImportState state(boolean wait) {
       if (wait) {
         try {
@@ -331,6 +336,9 @@ public final class Transfers implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (finished == null) {
+        say(statementsDone + " statements executed, " + bytesRead + " bytes read");
       }
       return new ImportState(
           status,
@@ -457,7 +465,21 @@ public final class Transfers implements AutoCloseable {
               importTimeout,
               c -> {
                 long before = ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes();
-                try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                java.io.InputStream counted =
+                    new java.io.FilterInputStream(Files.newInputStream(file)) {
+                      @Override
+                      public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                          job.bytesRead += n;
+                        }
+                        return n;
+                      }
+                    };
+                try (BufferedReader r =
+                        new BufferedReader(
+                            new java.io.InputStreamReader(counted, StandardCharsets.UTF_8),
+                            1 << 16);
                     Statement st = c.createStatement()) {
                   StatementStream statements = new StatementStream(r, IMPORT_STATEMENT_CHARS);
                   long executed = 0;
@@ -475,6 +497,7 @@ public final class Transfers implements AutoCloseable {
                       throw new ImportFailed(statements.count(), sqliteMessage(e));
                     }
                     executed++;
+                    job.statementsDone = executed;
                   }
                   long changes =
                       ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes() - before;

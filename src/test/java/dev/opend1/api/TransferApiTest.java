@@ -304,6 +304,36 @@ class TransferApiTest {
                 .asInt())
         .isZero();
 
+    // Uploaded but not yet ingested: a second init starts the ingest at once, with no upload_url.
+    byte[] bytes = "INSERT INTO t VALUES (8);\n".getBytes(StandardCharsets.UTF_8);
+    String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    String initBody = "{\"action\":\"init\",\"etag\":\"" + etag + "\"}";
+    String uploadUrl = client.post(db + "/import", initBody).result().get("upload_url").asText();
+    HTTP.send(
+        HttpRequest.newBuilder(URI.create(uploadUrl))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode reused = client.post(db + "/import", initBody).result();
+    assertThat(reused.has("upload_url")).as(reused.toString()).isFalse();
+    while (reused.get("status").asText().equals("active")) {
+      reused =
+          client
+              .post(
+                  db + "/import",
+                  "{\"action\":\"poll\",\"current_bookmark\":\""
+                      + reused.get("at_bookmark").asText()
+                      + "\"}")
+              .result();
+    }
+    assertThat(reused.get("status").asText()).isEqualTo("complete");
+    assertThat(
+            client
+                .post(db + "/query", sql("SELECT count(*) AS n FROM t WHERE a = 8"))
+                .result()
+                .at("/0/results/0/n")
+                .asInt())
+        .isEqualTo(1);
     JsonNode sqlite3Style =
         importSql(
             db,
