@@ -85,9 +85,6 @@ public interface Catalog extends AutoCloseable {
   /** Removes a database record in any state, freeing its name. */
   void removeDatabase(DatabaseId id);
 
-  /** Every record, visible or not, for startup reconciliation. */
-  List<DatabaseRecord> allDatabases();
-
   /** Records a crash left "creating" or "deleting": startup removes them and their files. */
   List<DatabaseId> unfinishedDatabases();
 

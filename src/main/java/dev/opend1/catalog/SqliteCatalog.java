@@ -459,14 +459,6 @@ public final class SqliteCatalog implements Catalog {
   }
 
   @Override
-  public List<DatabaseRecord> allDatabases() {
-    return queryAll(
-        "SELECT " + DATABASE_COLUMNS + " FROM databases ORDER BY created_at_ms, id",
-        ps -> {},
-        SqliteCatalog::readDatabase);
-  }
-
-  @Override
   public List<DatabaseId> unfinishedDatabases() {
     return queryAll(
         "SELECT id FROM databases WHERE state IN ('creating', 'deleting')",

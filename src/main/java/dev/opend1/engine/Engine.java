@@ -5,7 +5,6 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -294,15 +293,6 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Reads the database's metadata file. */
-  public byte[] readMetadata(DatabaseId id) {
-    try {
-      return Files.readAllBytes(dir(id).resolve(META_FILE));
-    } catch (IOException e) {
-      throw new EngineException("read metadata of " + id + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Removes a database's files; a missing database is fine. */
   public void deleteDatabase(DatabaseId id) {
     Path dir = dir(id);
@@ -319,22 +309,6 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw new EngineException("delete database " + id + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Ids of every database directory. */
-  public java.util.List<DatabaseId> databaseIds() {
-    java.util.List<DatabaseId> ids = new java.util.ArrayList<>();
-    if (!Files.isDirectory(dbRoot)) {
-      return ids;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dbRoot)) {
-      for (Path p : ds) {
-        DatabaseId.parse(p.getFileName().toString()).ifPresent(ids::add);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return ids;
   }
 
   /** Live size and table count, read on one of the database's read connections. */

@@ -651,13 +651,6 @@ final class DatabaseHistory {
     }
   }
 
-  /** The commit time of the first record still in the history. */
-  long firstTimeMicros() {
-    synchronized (lock) {
-      return index.get(0).timeMicros();
-    }
-  }
-
   /** How a bookmark relates to this history. */
   enum Check {
     VALID,
@@ -701,12 +694,6 @@ final class DatabaseHistory {
   void markNeedsRebuild() {
     synchronized (lock) {
       needsRebuild = true;
-    }
-  }
-
-  boolean needsRebuild() {
-    synchronized (lock) {
-      return needsRebuild;
     }
   }
 
