@@ -71,6 +71,9 @@ final class DatabaseHandle {
   /** Set while a pause interrupts running requests, so they can say why. */
   volatile boolean interruptedByPause;
 
+  /** Set when the cache dropped this handle: requests that still hold it must take a new one. */
+  volatile boolean closed;
+
   /** Set when a commit could not be made durable: the handle must be closed and rebuilt. */
   volatile boolean broken;
 

@@ -110,8 +110,7 @@ public final class Engine implements AutoCloseable {
     if (plan.needsWriter && readOnly) {
       throw new D1Exception.ReadOnlyToken("run statements that write");
     }
-    DatabaseHandle h = handles.acquire(id);
-    h.gate.readLock().lock();
+    DatabaseHandle h = handles.enter(id);
     try {
       if (!plan.needsWriter) {
         boolean wrote =
@@ -166,8 +165,7 @@ public final class Engine implements AutoCloseable {
    * atSnapshot} runs, while writes go on. A restore interrupts it.
    */
   public <T> T snapshotRead(DatabaseId id, Runnable atSnapshot, SqlWork<T> work) {
-    DatabaseHandle h = handles.acquire(id);
-    h.gate.readLock().lock();
+    DatabaseHandle h = handles.enter(id);
     try {
       return await(
           CompletableFuture.supplyAsync(
@@ -185,8 +183,7 @@ public final class Engine implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> T writeTransaction(
       DatabaseId id, int maxStatementBytes, Duration timeout, SqlWork<T> work) {
-    DatabaseHandle h = handles.acquire(id);
-    h.gate.readLock().lock();
+    DatabaseHandle h = handles.enter(id);
     h.imports.incrementAndGet();
     try {
       Object[] done =
@@ -316,8 +313,7 @@ public final class Engine implements AutoCloseable {
     if (!Files.exists(dir(id).resolve(DB_FILE))) {
       throw new EngineException("database " + id + " has no file", null);
     }
-    DatabaseHandle h = handles.acquire(id);
-    h.gate.readLock().lock();
+    DatabaseHandle h = handles.enter(id);
     try {
       return await(CompletableFuture.supplyAsync(() -> Execution.stats(h), workers));
     } finally {

@@ -64,6 +64,23 @@ final class HandleCache {
     return h;
   }
 
+  /**
+   * The database's handle with its gate's read lock held (for a request). A handle closed while the
+   * request waited for the lock is left for a fresh one, so no request ever reopens connections on
+   * a handle the cache no longer holds (which could make a second writer).
+   */
+  DatabaseHandle enter(DatabaseId id) {
+    while (true) {
+      DatabaseHandle h = acquire(id);
+      h.gate.readLock().lock();
+      if (!h.closed) {
+        return h;
+      }
+      h.gate.readLock().unlock();
+      release(h);
+    }
+  }
+
   void release(DatabaseHandle h) {
     h.users.decrementAndGet();
   }
@@ -87,6 +104,7 @@ final class HandleCache {
     if (h == null) {
       return;
     }
+    h.closed = true;
     // Requests hold the gate's read lock while they run: its write lock means none is running.
     boolean quiet = false;
     try {
