@@ -47,17 +47,31 @@ public final class Transfers implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
 
-  /** How long a signed URL and a finished export's file live. */
-  static final Duration URL_LIFETIME = Duration.ofHours(1);
+  /**
+   * The lifetimes of transfers; D1's (and the issue's) values in {@link #STANDARD}.
+   *
+   * @param urlLifetime a signed URL, and a finished export's file
+   * @param abandoned a running export nobody polls for this long is cancelled
+   * @param uploadLifetime an upload that is not ingested is removed after this long
+   * @param outcomeLifetime a finished import's outcome is reported for this long
+   * @param reapEvery how often expired jobs and files are looked for
+   */
+  record Timing(
+      Duration urlLifetime,
+      Duration abandoned,
+      Duration uploadLifetime,
+      Duration outcomeLifetime,
+      Duration reapEvery) {}
 
-  /** A running export that nobody polls for this long is cancelled. */
-  static final Duration ABANDONED = Duration.ofSeconds(60);
+  static final Timing STANDARD =
+      new Timing(
+          Duration.ofHours(1),
+          Duration.ofSeconds(60),
+          Duration.ofHours(24),
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(5));
 
-  /** An upload that is not ingested is removed after this long. */
-  static final Duration UPLOAD_LIFETIME = Duration.ofHours(24);
-
-  /** A finished import's outcome is reported for this long. */
-  static final Duration OUTCOME_LIFETIME = Duration.ofMinutes(10);
+  private final Timing timing;
 
   /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
   static final int IMPORT_STATEMENT_CHARS = 10_000_000;
@@ -85,6 +99,18 @@ public final class Transfers implements AutoCloseable {
       long maxTransferBytes,
       Duration importTimeout)
       throws IOException {
+    this(engine, dataDir, maxImportBytes, maxTransferBytes, importTimeout, STANDARD);
+  }
+
+  Transfers(
+      Engine engine,
+      Path dataDir,
+      long maxImportBytes,
+      long maxTransferBytes,
+      Duration importTimeout,
+      Timing timing)
+      throws IOException {
+    this.timing = timing;
     this.importTimeout = importTimeout;
     this.engine = engine;
     this.dir = dataDir.resolve("transfer");
@@ -97,7 +123,8 @@ public final class Transfers implements AutoCloseable {
     this.jobs = Executors.newCachedThreadPool(r -> daemon(r, "opend1-transfer"));
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opend1-transfer-reaper"));
-    reaper.scheduleWithFixedDelay(this::reap, 5, 5, TimeUnit.SECONDS);
+    long every = timing.reapEvery().toMillis();
+    reaper.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -249,7 +276,7 @@ public final class Transfers implements AutoCloseable {
 
   /** The signed query for downloading an export's file: {@code expires=..&signature=..}. */
   public String signedQuery(String method, String name) {
-    long expires = Instant.now().plus(URL_LIFETIME).getEpochSecond();
+    long expires = Instant.now().plus(timing.urlLifetime()).getEpochSecond();
     return "expires=" + expires + "&signature=" + signer.sign(method, name, expires);
   }
 
@@ -583,7 +610,7 @@ public final class Transfers implements AutoCloseable {
                                 j.db.equals(db)
                                     && (j.finished == null
                                         || j.finished.isAfter(
-                                            Instant.now().minus(OUTCOME_LIFETIME))))
+                                            Instant.now().minus(timing.outcomeLifetime()))))
                         .findFirst());
     return job.map(j -> j.state(true));
   }
@@ -596,10 +623,10 @@ public final class Transfers implements AutoCloseable {
       Instant now = Instant.now();
       for (Map.Entry<String, ExportJob> e : exports.entrySet()) {
         ExportJob j = e.getValue();
-        if (j.status.equals("active") && j.lastPoll.plus(ABANDONED).isBefore(now)) {
+        if (j.status.equals("active") && j.lastPoll.plus(timing.abandoned()).isBefore(now)) {
           j.cancelled = true;
         }
-        if (j.finished != null && j.finished.plus(URL_LIFETIME).isBefore(now)) {
+        if (j.finished != null && j.finished.plus(timing.urlLifetime()).isBefore(now)) {
           exports.remove(e.getKey());
           if (j.file != null) {
             Files.deleteIfExists(j.file);
@@ -611,10 +638,13 @@ public final class Transfers implements AutoCloseable {
           .removeIf(
               e ->
                   e.getValue().finished != null
-                      && e.getValue().finished.plus(OUTCOME_LIFETIME).isBefore(now));
+                      && e.getValue().finished.plus(timing.outcomeLifetime()).isBefore(now));
       try (var files = Files.list(dir.resolve("uploads"))) {
         for (Path p : files.toList()) {
-          if (Files.getLastModifiedTime(p).toInstant().plus(UPLOAD_LIFETIME).isBefore(now)) {
+          if (Files.getLastModifiedTime(p)
+              .toInstant()
+              .plus(timing.uploadLifetime())
+              .isBefore(now)) {
             Files.deleteIfExists(p);
           }
         }
