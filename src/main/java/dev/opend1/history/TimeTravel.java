@@ -37,7 +37,16 @@ public final class TimeTravel {
   /** Successful restores per database in the rate-limit window, oldest first. */
   private final Map<DatabaseId, Deque<Instant>> restores = new ConcurrentHashMap<>();
 
+  /** How long a restore lets running requests finish before it interrupts them. */
+  private final Duration grace;
+
   public TimeTravel(History history, Engine engine, int maxRestores, Duration restoreWindow) {
+    this(history, engine, maxRestores, restoreWindow, GRACE);
+  }
+
+  TimeTravel(
+      History history, Engine engine, int maxRestores, Duration restoreWindow, Duration grace) {
+    this.grace = grace;
     this.history = history;
     this.engine = engine;
     this.maxRestores = maxRestores;
@@ -69,7 +78,7 @@ public final class TimeTravel {
       Path image = built;
       Restored r =
           engine.pauseAndRun(
-              id, GRACE, () -> new Restored(h.commitRestore(image, target.seq()), h.current()));
+              id, grace, () -> new Restored(h.commitRestore(image, target.seq()), h.current()));
       Bookmark previous = previousOf(h, r.bookmark());
       countRestore(id);
       return new Restored(r.bookmark(), previous);

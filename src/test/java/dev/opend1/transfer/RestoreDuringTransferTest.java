@@ -1,0 +1,145 @@
+package dev.opend1.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.core.Bookmark;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
+import dev.opend1.engine.Engine;
+import dev.opend1.engine.QueryInput;
+import dev.opend1.engine.ResultSink;
+import dev.opend1.engine.StatementMeta;
+import dev.opend1.history.History;
+import dev.opend1.history.TimeTravelAccess;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore fails a running export (saying why) and waits for a running import. */
+class RestoreDuringTransferTest {
+
+  @TempDir Path dir;
+  History history;
+  Engine engine;
+  Transfers transfers;
+  dev.opend1.history.TimeTravel timeTravel;
+  DatabaseId id = DatabaseId.random();
+  Supplier<String> bookmark;
+
+  @BeforeEach
+  void start() throws Exception {
+    history = new History(dir, Duration.ofDays(30));
+    engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
+    engine.recover();
+    engine.createDatabase(id, new byte[0]);
+    transfers = new Transfers(engine, dir, 1_000_000_000L, 10_000_000_000L, Duration.ofHours(1));
+    timeTravel = TimeTravelAccess.withGrace(history, engine, Duration.ofMillis(100));
+    bookmark = () -> timeTravel.bookmark(id, Optional.empty()).toString();
+  }
+
+  @AfterEach
+  void stop() {
+    transfers.close();
+    engine.close();
+    history.close();
+  }
+
+  private List<Object> run(String sql) {
+    List<Object> first = new ArrayList<>();
+    engine.execute(
+        id,
+        List.of(new QueryInput(sql, List.of())),
+        false,
+        new ResultSink() {
+          @Override
+          public void begin(boolean mayStream) {}
+
+          @Override
+          public void statementStart(String[] columns) {}
+
+          @Override
+          public void row(Object[] values) {
+            first.add(values[0]);
+          }
+
+          @Override
+          public void statementEnd(StatementMeta meta) {}
+
+          @Override
+          public boolean reset() {
+            first.clear();
+            return true;
+          }
+        });
+    return first;
+  }
+
+  /** Makes a table big enough that exporting it takes seconds; returns the bookmark before. */
+  private Bookmark fill() {
+    run("CREATE TABLE t(a)");
+    Bookmark empty = timeTravel.bookmark(id, Optional.empty());
+    run(
+        "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
+            + " 400000) SELECT hex(randomblob(300)) FROM c");
+    return empty;
+  }
+
+  @Test
+  void aRestoreFailsARunningExportSayingWhy() throws Exception {
+    // Restoring to the empty table is quick to build, so the pause comes while the export runs.
+    Bookmark target = fill();
+    Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    assertThat(p.status()).as("the export is still running").isEqualTo("active");
+    timeTravel.restore(id, Optional.of(target.toString()), Optional.empty());
+    while (p.status().equals("active")) {
+      p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
+    }
+    assertThat(p.status()).isEqualTo("error");
+    assertThat(p.error()).contains("restored");
+  }
+
+  @Test
+  void aRestoreWaitsForARunningImport() throws Exception {
+    run("CREATE TABLE u(a)");
+    Bookmark before = timeTravel.bookmark(id, Optional.empty());
+    StringBuilder file = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      file.append("INSERT INTO u VALUES ('").append("x".repeat(200)).append(i).append("');\n");
+    }
+    byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
+    String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    String name = transfers.init(id, etag, bookmark).filename();
+    String query = transfers.signedQuery("PUT", name);
+    transfers.receive(
+        name,
+        query.substring(8, query.indexOf('&')),
+        query.substring(query.indexOf("signature=") + 10),
+        bytes.length,
+        new ByteArrayInputStream(bytes));
+    Transfers.ImportState s = transfers.ingest(id, etag, name, bookmark);
+    assertThat(s.status()).as("the import is still running").isEqualTo("active");
+    CompletableFuture<Void> restore =
+        CompletableFuture.runAsync(
+            () -> timeTravel.restore(id, Optional.of(before.toString()), Optional.empty()));
+    while (s.status().equals("active")) {
+      s = transfers.poll(id, s.atBookmark()).orElseThrow();
+    }
+    assertThat(s.status()).as(String.valueOf(s.error())).isEqualTo("complete");
+    restore.join();
+    assertThat(run("SELECT count(*) FROM u"))
+        .as("the restore ran after the import")
+        .containsExactly(0L);
+  }
+}
