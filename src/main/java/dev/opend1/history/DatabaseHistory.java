@@ -76,6 +76,9 @@ final class DatabaseHistory {
   /** Commit time of the open segment's first record, for sealing by age. */
   private long openSince;
 
+  /** Age past which the open segment is sealed; {@link #SEGMENT_MAX_AGE_MICROS} but in tests. */
+  private long maxSegmentAgeMicros = SEGMENT_MAX_AGE_MICROS;
+
   private long appended;
   private long synced;
   private boolean syncing;
@@ -254,7 +257,7 @@ final class DatabaseHistory {
       try {
         if (openChannel == null
             || openSize >= SEGMENT_BYTES
-            || r.timeMicros() - openSince >= SEGMENT_MAX_AGE_MICROS) {
+            || r.timeMicros() - openSince >= maxSegmentAgeMicros) {
           sealAndStart(r.seq());
           openSince = r.timeMicros();
         }
@@ -688,6 +691,13 @@ final class DatabaseHistory {
   NavigableSet<Long> snapshotSeqs() {
     synchronized (lock) {
       return new TreeSet<>(snapshots);
+    }
+  }
+
+  /** Seals segments after {@code micros} instead of an hour (tests). */
+  void sealSegmentsAfter(long micros) {
+    synchronized (lock) {
+      maxSegmentAgeMicros = micros;
     }
   }
 

@@ -161,4 +161,23 @@ class DatabaseHistoryTest {
     history.buildImage(kept.seq(), image);
     assertThat(count(image)).isEqualTo(2);
   }
+
+  @Test
+  void segmentsAreSealedByAgeAndReadBackInOrder() throws Exception {
+    history.sealSegmentsAfter(0);
+    commit("CREATE TABLE t(a)");
+    commit("INSERT INTO t VALUES (1)");
+    Bookmark last = commit("INSERT INTO t VALUES (2)");
+    try (var files = Files.list(historyDir)) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("seg-")).count())
+          .as("a new segment for every record once the open one is old enough")
+          .isEqualTo(4);
+    }
+    history.close();
+    history = DatabaseHistory.open("test-db", historyDir, db, syncer);
+    assertThat(history.current()).isEqualTo(last);
+    Path image = dir.resolve("sealed.db");
+    history.buildImage(last.seq(), image);
+    assertThat(count(image)).isEqualTo(2);
+  }
 }
