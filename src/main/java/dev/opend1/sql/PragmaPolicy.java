@@ -1,18 +1,23 @@
 package dev.opend1.sql;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * D1's PRAGMA allow-list: introspection, a few per-request settings, and {@code optimize}.
- * Everything else (journal_mode, synchronous, wal_checkpoint, writable_schema, mmap_size, ...) is
- * refused, so a user's SQL cannot change how the engine runs the database.
+ * D1's PRAGMA allow-list (d1-api.md section 10): introspection, a few per-request settings, and
+ * {@code optimize}. Everything else ({@code journal_mode}, {@code synchronous}, {@code
+ * wal_checkpoint}, {@code writable_schema}, {@code mmap_size}, unknown names...) is refused, so a
+ * user's SQL cannot change how the engine runs the database, and neither can a schema other than
+ * {@code main} ({@code temp.foreign_keys}) be named.
  */
 public final class PragmaPolicy {
 
   /**
-   * Read-only introspection. {@code integrity_check} is allowed beside D1's {@code quick_check}.
+   * Read-only introspection, each taking an optional argument that says what to look at. {@code
+   * integrity_check} is not in D1's list but is allowed beside {@code quick_check}: it only reads
+   * (more slowly; the query time limit bounds it).
    */
   private static final Set<String> INTROSPECTION =
       Set.of(
@@ -27,40 +32,71 @@ public final class PragmaPolicy {
           "quick_check",
           "integrity_check");
 
-  /** The settings a request may read or set, with the value each is reset to after it. */
-  private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+  /**
+   * Read, never set: D1 does not list {@code user_version}, but reading it is harmless and some
+   * migration tools do. Setting it is refused: it is database state D1 gives users no way to set.
+   */
+  private static final Set<String> READ_ONLY = Set.of("user_version");
 
-  static {
-    SETTINGS.put("foreign_keys", "ON");
-    SETTINGS.put("defer_foreign_keys", "OFF");
-    SETTINGS.put("case_sensitive_like", "OFF");
-    SETTINGS.put("ignore_check_constraints", "OFF");
-    SETTINGS.put("legacy_alter_table", "OFF");
-    SETTINGS.put("recursive_triggers", "OFF");
-    SETTINGS.put("reverse_unordered_selects", "OFF");
+  /**
+   * The settings a request may read or set, in a fixed order, with the value each is reset to after
+   * it (D1: "PRAGMA settings apply only to the current transaction").
+   */
+  private static final Map<String, String> SETTINGS = settings();
+
+  private static Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("foreign_keys", "ON");
+    m.put("defer_foreign_keys", "OFF");
+    m.put("case_sensitive_like", "OFF");
+    m.put("ignore_check_constraints", "OFF");
+    m.put("legacy_alter_table", "OFF");
+    m.put("recursive_triggers", "OFF");
+    m.put("reverse_unordered_selects", "OFF");
+    return Collections.unmodifiableMap(m);
   }
+
+  /** What the refusals tell the user D1 does allow. */
+  private static final String ALLOWED =
+      "D1 allows introspection (table_list, table_info, index_list, foreign_key_check,"
+          + " quick_check...), the settings "
+          + String.join(", ", SETTINGS.keySet())
+          + ", and optimize";
 
   private PragmaPolicy() {}
 
-  /** Null when the PRAGMA is allowed, else what to tell the user. */
+  /** Null when the PRAGMA is allowed, else a message that names it and says why not. */
   public static String refusal(SqlStatement pragma) {
     String name = pragma.pragmaName().orElse("");
-    if (pragma.pragmaSchema().isPresent() && !pragma.pragmaSchema().get().equals("main")) {
-      return "PRAGMA " + pragma.pragmaSchema().get() + "." + name + " is not allowed (only main)";
+    String schema = pragma.pragmaSchema().orElse("main");
+    if (name.isEmpty()) {
+      return "a PRAGMA without a name is not allowed: " + ALLOWED;
+    }
+    if (!schema.equals("main")) {
+      return "PRAGMA " + schema + "." + name + " is not allowed: only the main schema may be named";
     }
     if (INTROSPECTION.contains(name) || SETTINGS.containsKey(name) || name.equals("optimize")) {
       return null;
     }
-    return "PRAGMA " + (name.isEmpty() ? "" : name + " ") + "is not allowed in D1";
+    if (READ_ONLY.contains(name)) {
+      return pragma.pragmaAssigns() ? "PRAGMA " + name + " may be read but not set" : null;
+    }
+    return "PRAGMA " + name + " is not allowed: " + ALLOWED;
   }
 
-  /** Whether {@code name} is one of the settings a request may set. */
-  static boolean isSetting(String name) {
-    return SETTINGS.containsKey(name);
-  }
-
-  /** The settings and the value each is reset to after a request that set any. */
+  /**
+   * The settings a request may change, in a fixed order, with the value each is reset to after the
+   * request.
+   */
   public static Map<String, String> resettableDefaults() {
-    return java.util.Collections.unmodifiableMap(SETTINGS);
+    return SETTINGS;
+  }
+
+  /**
+   * Whether a value given to this pragma ({@code table_info(t)}, {@code quick_check = 10}, {@code
+   * optimize(0x10002)}) only says what to look at or do, and sets nothing.
+   */
+  static boolean argumentOnlySelects(String name) {
+    return INTROSPECTION.contains(name) || name.equals("optimize");
   }
 }

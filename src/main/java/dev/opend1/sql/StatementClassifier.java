@@ -1,179 +1,174 @@
 package dev.opend1.sql;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
-/** Reads a statement's leading keywords: its kind, PRAGMA name, target table and the like. */
+/**
+ * Reads what a statement is from its tokens: its kind from the leading keywords (after an optional
+ * {@code EXPLAIN [QUERY PLAN]}; for {@code WITH}, from the first keyword after the common table
+ * expressions), and the details the engine acts on: the PRAGMA, the table written, D1's reserved
+ * tables, TEMP objects.
+ */
 final class StatementClassifier {
-
-  private static final Set<String> TRANSACTION =
-      Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
 
   private StatementClassifier() {}
 
-  static SqlStatement classify(String text, String sql, List<Token> tokens) {
-    int i = 0;
-    boolean explain = false;
-    if (tokens.get(0).is(sql, "EXPLAIN")) {
-      explain = true;
-      i = 1;
-      if (i + 1 < tokens.size()
-          && tokens.get(i).is(sql, "QUERY")
-          && tokens.get(i + 1).is(sql, "PLAN")) {
-        i += 2;
-      }
+  /** The statement made of {@code tokens} (at least one, none a terminating {@code ;}). */
+  static SqlStatement classify(String sql, List<Token> tokens) {
+    String text = sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+    int i = afterExplain(sql, tokens);
+    boolean explained = i > 0;
+    int main = i < tokens.size() && tokens.get(i).is(sql, "WITH") ? mainVerb(sql, tokens, i) : i;
+    StatementKind kind = main < tokens.size() ? kindOf(sql, tokens.get(main)) : StatementKind.OTHER;
+    if (explained) {
+      kind =
+          switch (kind) {
+            case PRAGMA, TRANSACTION, ATTACH, VACUUM -> kind;
+            default -> StatementKind.EXPLAIN;
+          };
     }
-    StatementKind kind = i < tokens.size() ? kindAt(sql, tokens, i) : StatementKind.OTHER;
-    Optional<String> pragmaName = Optional.empty();
-    Optional<String> pragmaSchema = Optional.empty();
-    boolean assigns = false;
-    if (kind == StatementKind.PRAGMA) {
-      int n = i + 1;
-      if (n + 2 < tokens.size() && tokens.get(n + 1).type() == Token.Type.DOT) {
-        pragmaSchema = Optional.of(tokens.get(n).name(sql).toLowerCase(Locale.ROOT));
-        n += 2;
-      }
-      if (n < tokens.size()) {
-        String name = tokens.get(n).name(sql).toLowerCase(Locale.ROOT);
-        pragmaName = Optional.of(name);
-        Token.Type next = n + 1 < tokens.size() ? tokens.get(n + 1).type() : null;
-        assigns =
-            next == Token.Type.EQUALS
-                || (next == Token.Type.OPEN_PAREN && PragmaPolicy.isSetting(name));
-      }
-    }
-    if (explain
-        && kind != StatementKind.TRANSACTION
-        && kind != StatementKind.ATTACH
-        && kind != StatementKind.VACUUM
-        && kind != StatementKind.PRAGMA) {
-      kind = StatementKind.EXPLAIN;
-    }
+    PragmaSyntax pragma =
+        kind == StatementKind.PRAGMA ? PragmaSyntax.read(sql, tokens, i + 1) : PragmaSyntax.NONE;
     return new SqlStatement(
         text,
         kind,
-        pragmaName,
-        pragmaSchema,
-        assigns,
-        targetTable(sql, tokens, i),
-        touchesReserved(sql, tokens),
-        createsTemp(sql, tokens, i));
+        pragma.name(),
+        pragma.assigns(),
+        targetTable(sql, tokens, main),
+        ReservedTables.touches(sql, tokens),
+        createsTemp(sql, tokens, i),
+        pragma.schema());
   }
 
-  private static StatementKind kindAt(String sql, List<Token> tokens, int i) {
-    Token t = tokens.get(i);
+  /** The index of the first token after a leading {@code EXPLAIN [QUERY PLAN]}, else 0. */
+  private static int afterExplain(String sql, List<Token> tokens) {
+    if (!tokens.get(0).is(sql, "EXPLAIN")) {
+      return 0;
+    }
+    boolean queryPlan =
+        tokens.size() > 2 && tokens.get(1).is(sql, "QUERY") && tokens.get(2).is(sql, "PLAN");
+    return queryPlan ? 3 : 1;
+  }
+
+  private static StatementKind kindOf(String sql, Token t) {
     if (t.type() != Token.Type.WORD) {
       return StatementKind.OTHER;
     }
-    String w = t.text(sql).toUpperCase(Locale.ROOT);
-    if (TRANSACTION.contains(w)) {
-      return StatementKind.TRANSACTION;
-    }
-    return switch (w) {
+    return switch (Ascii.upper(t.text(sql))) {
       case "SELECT", "VALUES" -> StatementKind.SELECT;
       case "INSERT", "REPLACE", "UPDATE", "DELETE" -> StatementKind.WRITE;
       case "CREATE", "DROP", "ALTER" -> StatementKind.DDL;
       case "PRAGMA" -> StatementKind.PRAGMA;
+      case "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE" ->
+          StatementKind.TRANSACTION;
       case "ATTACH", "DETACH" -> StatementKind.ATTACH;
       case "VACUUM" -> StatementKind.VACUUM;
       case "ANALYZE" -> StatementKind.ANALYZE;
       case "REINDEX" -> StatementKind.REINDEX;
-      case "WITH" -> afterCommonTableExpressions(sql, tokens, i + 1);
       default -> StatementKind.OTHER;
     };
   }
 
-  /** A WITH statement is what its first keyword at parenthesis depth 0 after the CTEs says. */
-  private static StatementKind afterCommonTableExpressions(
-      String sql, List<Token> tokens, int from) {
-    int j = mainKeyword(sql, tokens, from);
-    return j < 0 ? StatementKind.OTHER : kindAt(sql, tokens, j);
-  }
-
-  /** Index of the first SELECT/VALUES/INSERT/REPLACE/UPDATE/DELETE at depth 0, or -1. */
-  private static int mainKeyword(String sql, List<Token> tokens, int from) {
+  /**
+   * For a {@code WITH} at {@code with}: the index of the statement's own verb, the first SELECT,
+   * VALUES, INSERT, REPLACE, UPDATE or DELETE outside parentheses (the CTE bodies are all inside
+   * them); {@code tokens.size()} when there is none.
+   */
+  private static int mainVerb(String sql, List<Token> tokens, int with) {
     int depth = 0;
-    for (int j = from; j < tokens.size(); j++) {
+    for (int j = with + 1; j < tokens.size(); j++) {
       Token t = tokens.get(j);
-      if (t.type() == Token.Type.OPEN_PAREN) {
-        depth++;
-      } else if (t.type() == Token.Type.CLOSE_PAREN) {
-        depth--;
-      } else if (depth == 0
-          && (t.is(sql, "SELECT")
-              || t.is(sql, "VALUES")
-              || t.is(sql, "INSERT")
-              || t.is(sql, "REPLACE")
-              || t.is(sql, "UPDATE")
-              || t.is(sql, "DELETE"))) {
-        return j;
+      switch (t.type()) {
+        case OPEN_PAREN -> depth++;
+        case CLOSE_PAREN -> depth--;
+        default -> {
+          StatementKind k = depth == 0 ? kindOf(sql, t) : StatementKind.OTHER;
+          if (k == StatementKind.SELECT || k == StatementKind.WRITE) {
+            return j;
+          }
+        }
       }
     }
-    return -1;
+    return tokens.size();
   }
 
-  /** The table an INSERT, REPLACE, UPDATE or DELETE writes (also after WITH), unquoted. */
-  private static Optional<String> targetTable(String sql, List<Token> tokens, int i) {
-    if (i >= tokens.size()) {
+  /**
+   * The table written by the INSERT, REPLACE, UPDATE or DELETE at {@code verb}: {@code INSERT [OR
+   * x] INTO}, {@code REPLACE INTO}, {@code UPDATE [OR x]}, {@code DELETE FROM}, then {@code
+   * [schema.]name}.
+   */
+  private static Optional<String> targetTable(String sql, List<Token> tokens, int verb) {
+    if (verb >= tokens.size()) {
       return Optional.empty();
     }
-    if (tokens.get(i).is(sql, "WITH")) {
-      i = mainKeyword(sql, tokens, i + 1);
-      if (i < 0) {
+    Token t = tokens.get(verb);
+    int j = verb + 1;
+    if ((t.is(sql, "INSERT") || t.is(sql, "UPDATE")) && is(sql, tokens, j, "OR")) {
+      j += 2;
+    }
+    if (t.is(sql, "INSERT") || t.is(sql, "REPLACE")) {
+      if (!is(sql, tokens, j++, "INTO")) {
         return Optional.empty();
       }
-    }
-    Token t = tokens.get(i);
-    int j;
-    if (t.is(sql, "INSERT") || t.is(sql, "REPLACE")) {
-      j = indexOfWord(sql, tokens, i, "INTO");
     } else if (t.is(sql, "DELETE")) {
-      j = indexOfWord(sql, tokens, i, "FROM");
-    } else if (t.is(sql, "UPDATE")) {
-      j = i;
-      if (j + 2 < tokens.size() && tokens.get(j + 1).is(sql, "OR")) {
-        j += 2;
+      if (!is(sql, tokens, j++, "FROM")) {
+        return Optional.empty();
       }
-    } else {
+    } else if (!t.is(sql, "UPDATE")) {
       return Optional.empty();
     }
-    if (j < 0 || j + 1 >= tokens.size()) {
-      return Optional.empty();
-    }
-    int name = j + 1;
-    if (name + 2 < tokens.size() && tokens.get(name + 1).type() == Token.Type.DOT) {
-      name += 2;
-    }
-    Token n = tokens.get(name);
-    return n.type() == Token.Type.WORD || n.type() == Token.Type.QUOTED_ID
-        ? Optional.of(n.name(sql))
-        : Optional.empty();
+    int name = qualified(tokens, j);
+    return name < 0 ? Optional.empty() : Optional.of(tokens.get(name).name(sql));
   }
 
-  private static int indexOfWord(String sql, List<Token> tokens, int from, String word) {
-    for (int j = from; j < Math.min(tokens.size(), from + 4); j++) {
-      if (tokens.get(j).is(sql, word)) {
-        return j;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean touchesReserved(String sql, List<Token> tokens) {
-    for (Token t : tokens) {
-      if ((t.type() == Token.Type.WORD || t.type() == Token.Type.QUOTED_ID)
-          && t.name(sql).regionMatches(true, 0, "_cf_", 0, 4)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
+  /**
+   * Whether the statement from {@code i} creates a TEMP object: {@code CREATE TEMP|TEMPORARY ...},
+   * or {@code CREATE [UNIQUE|VIRTUAL] TABLE|VIEW|INDEX|TRIGGER [IF NOT EXISTS] temp.name}.
+   */
   private static boolean createsTemp(String sql, List<Token> tokens, int i) {
-    return i + 1 < tokens.size()
-        && tokens.get(i).is(sql, "CREATE")
-        && (tokens.get(i + 1).is(sql, "TEMP") || tokens.get(i + 1).is(sql, "TEMPORARY"));
+    if (!is(sql, tokens, i, "CREATE")) {
+      return false;
+    }
+    int j = i + 1;
+    if (is(sql, tokens, j, "TEMP") || is(sql, tokens, j, "TEMPORARY")) {
+      return true;
+    }
+    if (is(sql, tokens, j, "UNIQUE") || is(sql, tokens, j, "VIRTUAL")) {
+      j++;
+    }
+    if (!(is(sql, tokens, j, "TABLE")
+        || is(sql, tokens, j, "VIEW")
+        || is(sql, tokens, j, "INDEX")
+        || is(sql, tokens, j, "TRIGGER"))) {
+      return false;
+    }
+    j++;
+    if (is(sql, tokens, j, "IF")
+        && is(sql, tokens, j + 1, "NOT")
+        && is(sql, tokens, j + 2, "EXISTS")) {
+      j += 3;
+    }
+    return qualified(tokens, j) == j + 2 && Ascii.lower(tokens.get(j).name(sql)).equals("temp");
+  }
+
+  /**
+   * For a name that may be schema-qualified starting at {@code j}: the index of the name itself
+   * ({@code j}, or {@code j + 2} after {@code schema.}), or -1 when there is no name there.
+   */
+  static int qualified(List<Token> tokens, int j) {
+    if (j >= tokens.size() || !tokens.get(j).isName()) {
+      return -1;
+    }
+    if (j + 2 < tokens.size()
+        && tokens.get(j + 1).type() == Token.Type.DOT
+        && tokens.get(j + 2).isName()) {
+      return j + 2;
+    }
+    return j;
+  }
+
+  /** Whether token {@code j} exists and is the keyword {@code keyword}. */
+  static boolean is(String sql, List<Token> tokens, int j, String keyword) {
+    return j < tokens.size() && tokens.get(j).is(sql, keyword);
   }
 }

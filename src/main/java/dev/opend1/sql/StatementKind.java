@@ -4,12 +4,20 @@ package dev.opend1.sql;
 public enum StatementKind {
   /** SELECT, VALUES, and WITH ... SELECT. */
   SELECT,
-  /** INSERT, REPLACE, UPDATE, DELETE, and WITH ... INSERT/UPDATE/DELETE/REPLACE. */
+  /**
+   * INSERT (with its UPSERT clauses), REPLACE, UPDATE, DELETE, and WITH ... INSERT/UPDATE/DELETE/
+   * REPLACE.
+   */
   WRITE,
   /** CREATE, DROP, ALTER. */
   DDL,
+  /** PRAGMA, also under EXPLAIN (see {@link #EXPLAIN}). */
   PRAGMA,
-  /** EXPLAIN and EXPLAIN QUERY PLAN of anything. */
+  /**
+   * EXPLAIN and EXPLAIN QUERY PLAN of anything except PRAGMA, transaction control, ATTACH/DETACH
+   * and VACUUM, which keep their own kind: SQLite applies some PRAGMAs while it compiles them, so
+   * {@code EXPLAIN PRAGMA writable_schema = 1} does set it, and the same refusals must apply.
+   */
   EXPLAIN,
   /** BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE. */
   TRANSACTION,

@@ -2,37 +2,57 @@ package dev.opend1.sql;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads statements one at a time from a SQL text too large to hold (an import of gigabytes), with
- * the same rules as {@link StatementSplitter}: quotes, comments and trigger bodies do not end a
- * statement. Memory is bounded by the longest statement, which is refused past {@code maxChars}.
+ * Reads statements one at a time from a SQL text too large to hold (an import of gigabytes), by
+ * exactly the rules of {@link StatementSplitter}: the same {@link Tokenizer}, {@link
+ * StatementBoundary} and {@link StatementClassifier}, fed as the text arrives.
+ *
+ * <p>Memory is bounded by the longest statement (with the comments before it), which is refused
+ * past {@code maxChars}: the buffer holds the statement being read and at most about as much again.
+ * Reads come in growing chunks (at least as much as is pending), so a token longer than a chunk (a
+ * large blob literal) is rescanned a logarithmic number of times, not once per chunk; consumed text
+ * is dropped from the buffer once it is at least half of it.
+ *
+ * <p>Not thread-safe: one reader, one caller.
  */
 public final class StatementStream {
 
-  private enum State {
-    NORMAL,
-    SINGLE,
-    DOUBLE,
-    BACKTICK,
-    BRACKET,
-    LINE_COMMENT,
-    BLOCK_COMMENT
-  }
-
   private final Reader in;
   private final int maxChars;
-  private final StringBuilder text = new StringBuilder();
-  private final StringBuilder word = new StringBuilder();
-  private int pushedBack = -1;
 
-  /** Statements returned so far (1-based number of the last one). */
+  /** The least that {@link #fill} reads at a time. */
+  private final int chunk;
+
+  /** Text read and not yet dropped; {@link #pos} and {@link #tokens} are offsets into it. */
+  private final StringBuilder buf = new StringBuilder();
+
+  /** The tokens of the statement being read. */
+  private final List<Token> tokens = new ArrayList<>();
+
+  private final StatementBoundary boundary = new StatementBoundary();
+
+  /** Where tokenizing resumes. */
+  private int pos;
+
+  /** Whether the reader is exhausted. */
+  private boolean eof;
+
+  /** Statements returned so far (so the 1-based number of the last one). */
   private long count;
 
+  /** Statements from {@code in}, each at most {@code maxChars} long. */
   public StatementStream(Reader in, int maxChars) {
+    this(in, maxChars, 1 << 16);
+  }
+
+  /** With reads of at least {@code chunk} characters (tests use tiny ones). */
+  StatementStream(Reader in, int maxChars, int chunk) {
     this.in = in;
     this.maxChars = maxChars;
+    this.chunk = chunk;
   }
 
   /** A statement longer than the limit. */
@@ -45,15 +65,26 @@ public final class StatementStream {
   /** The next statement, or null at the end. */
   public SqlStatement next() throws IOException {
     while (true) {
-      String raw = readRaw();
-      if (raw == null) {
-        return null;
+      Token t = Tokenizer.next(buf, pos, eof);
+      if (t == null && !eof) {
+        fill();
+        continue;
       }
-      List<SqlStatement> parsed = StatementSplitter.split(raw);
-      if (!parsed.isEmpty()) {
-        count++;
-        return parsed.get(0);
+      if (t == null || boundary.ends(buf, t)) {
+        pos = t == null ? buf.length() : t.end();
+        boundary.reset();
+        SqlStatement s = take();
+        if (s != null) {
+          count++;
+          return s;
+        }
+        if (t == null) {
+          return null;
+        }
+        continue;
       }
+      tokens.add(t);
+      pos = t.end();
     }
   }
 
@@ -62,124 +93,47 @@ public final class StatementStream {
     return count;
   }
 
-  /** The text up to the next statement-ending semicolon (or the end), or null at the end. */
-  private String readRaw() throws IOException {
-    text.setLength(0);
-    word.setLength(0);
-    State state = State.NORMAL;
-    int leadingWords = 0;
-    boolean trigger = false;
-    boolean inBody = false;
-    boolean bodyDone = false;
-    int caseDepth = 0;
-    String first = null;
-    String second = null;
-    boolean any = false;
-    for (int c; (c = read()) >= 0; ) {
-      any = true;
-      char ch = (char) c;
-      if (state == State.NORMAL && !isWordChar(ch) && word.length() > 0) {
-        String w = word.toString().toUpperCase(java.util.Locale.ROOT);
-        word.setLength(0);
-        leadingWords++;
-        if (leadingWords == 1) {
-          first = w;
-        } else if (leadingWords == 2) {
-          second = w;
-          trigger = "CREATE".equals(first) && "TRIGGER".equals(w);
-        } else if (leadingWords == 3
-            && "CREATE".equals(first)
-            && ("TEMP".equals(second) || "TEMPORARY".equals(second))) {
-          trigger = "TRIGGER".equals(w);
-        }
-        if (trigger && !bodyDone) {
-          if (w.equals("CASE")) {
-            caseDepth++;
-          } else if (w.equals("BEGIN") && !inBody) {
-            inBody = true;
-          } else if (w.equals("END")) {
-            if (caseDepth > 0) {
-              caseDepth--;
-            } else if (inBody) {
-              bodyDone = true;
-            }
-          }
-        }
+  /** The statement of the tokens read, or null when there are none; clears them. */
+  private SqlStatement take() throws TooLong {
+    if (tokens.isEmpty()) {
+      return null;
+    }
+    int start = tokens.get(0).start();
+    int end = tokens.get(tokens.size() - 1).end();
+    if (end - start > maxChars) {
+      throw new TooLong(count + 1, maxChars);
+    }
+    String text = buf.substring(start, end);
+    List<Token> own = new ArrayList<>(tokens.size());
+    for (Token t : tokens) {
+      own.add(t.shifted(-start));
+    }
+    tokens.clear();
+    return StatementClassifier.classify(text, own);
+  }
+
+  /** Reads more text: at least a chunk, and at least as much as is pending. */
+  private void fill() throws IOException {
+    int keep = tokens.isEmpty() ? pos : tokens.get(0).start();
+    int pending = buf.length() - keep;
+    if (pending > maxChars) {
+      throw new TooLong(count + 1, maxChars);
+    }
+    if (keep > 0 && keep >= buf.length() / 2) {
+      buf.delete(0, keep);
+      pos -= keep;
+      tokens.replaceAll(t -> t.shifted(-keep));
+    }
+    char[] more = new char[Math.max(chunk, pending)];
+    int filled = 0;
+    while (filled < more.length) {
+      int n = in.read(more, filled, more.length - filled);
+      if (n < 0) {
+        eof = true;
+        break;
       }
-      switch (state) {
-        case NORMAL -> {
-          if (ch == ';' && (!trigger || !inBody || bodyDone)) {
-            return text.toString();
-          }
-          if (isWordChar(ch)) {
-            word.append(ch);
-          } else if (ch == '\'') {
-            state = State.SINGLE;
-          } else if (ch == '"') {
-            state = State.DOUBLE;
-          } else if (ch == '`') {
-            state = State.BACKTICK;
-          } else if (ch == '[') {
-            state = State.BRACKET;
-          } else if (ch == '-' && peek() == '-') {
-            state = State.LINE_COMMENT;
-          } else if (ch == '/' && peek() == '*') {
-            state = State.BLOCK_COMMENT;
-            text.append(ch);
-            ch = (char) read();
-          }
-        }
-        case SINGLE -> state = closeQuote(ch, '\'', State.SINGLE);
-        case DOUBLE -> state = closeQuote(ch, '"', State.DOUBLE);
-        case BACKTICK -> state = closeQuote(ch, '`', State.BACKTICK);
-        case BRACKET -> state = ch == ']' ? State.NORMAL : State.BRACKET;
-        case LINE_COMMENT -> state = ch == '\n' ? State.NORMAL : State.LINE_COMMENT;
-        case BLOCK_COMMENT -> {
-          if (ch == '*' && peek() == '/') {
-            text.append(ch);
-            ch = (char) read();
-            state = State.NORMAL;
-          }
-        }
-      }
-      text.append(ch);
-      if (text.length() > maxChars) {
-        throw new TooLong(count + 1, maxChars);
-      }
+      filled += n;
     }
-    return any ? text.toString() : null;
-  }
-
-  /** Inside a quote: the closing quote ends it unless doubled. */
-  private State closeQuote(char ch, char quote, State inside) throws IOException {
-    if (ch != quote) {
-      return inside;
-    }
-    if (peek() == quote) {
-      text.append(ch);
-      read();
-      return inside;
-    }
-    return State.NORMAL;
-  }
-
-  private int read() throws IOException {
-    if (pushedBack >= 0) {
-      int c = pushedBack;
-      pushedBack = -1;
-      return c;
-    }
-    return in.read();
-  }
-
-  private int peek() throws IOException {
-    if (pushedBack < 0) {
-      pushedBack = in.read();
-    }
-    return pushedBack;
-  }
-
-  private static boolean isWordChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 0x7f;
+    buf.append(more, 0, filled);
   }
 }

@@ -4,85 +4,183 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts SQL text into {@link Token}s the way SQLite's own tokenizer does for what matters here:
- * quoting ({@code '..'} with {@code ''}, {@code ".."} with {@code ""}, {@code `..`}, {@code [..]})
- * and comments ({@code --} to the end of the line, {@code /* ... *}{@code /}). Unterminated quotes
- * and comments run to the end of the text; SQLite will report them.
+ * Cuts SQL text into {@link Token}s as SQLite's own tokenizer ({@code tokenize.c}) does, for what
+ * matters here: quoting ({@code '..'} with {@code ''}, {@code ".."} with {@code ""}, {@code `..`}
+ * with {@code ``}, {@code [..]} with no escape), comments ({@code --} to the end of the line,
+ * {@code /* ... *}{@code /}), whitespace (space, tab, CR, LF, form feed, vertical tab) and words
+ * (ASCII letters, digits, {@code _}, {@code $} and every non-ASCII character, so {@code begin_date}
+ * is one word, never the keyword {@code BEGIN}).
+ *
+ * <p>Unterminated quotes and comments run to the end of the text, as in SQLite: an open comment is
+ * only a comment, an open quote is an error SQLite reports when it runs the statement.
+ *
+ * <p>The tokenizer can also read a text that is still arriving ({@link StatementStream}): with
+ * {@code complete} false, anything that touches the end of the text so far (a word, a quote, a
+ * comment, even whitespace) might go on in the next characters, so it is not returned yet.
  */
 final class Tokenizer {
 
   private Tokenizer() {}
 
+  /** All the tokens of a complete text. */
   static List<Token> tokenize(String sql) {
     List<Token> tokens = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int eol = sql.indexOf('\n', i);
-        i = eol < 0 ? n : eol + 1;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int close = sql.indexOf("*/", i + 2);
-        i = close < 0 ? n : close + 2;
-      } else if (c == '\'') {
-        i = add(tokens, Token.Type.STRING, i, quoted(sql, i, '\''));
-      } else if (c == '"' || c == '`') {
-        i = add(tokens, Token.Type.QUOTED_ID, i, quoted(sql, i, c));
-      } else if (c == '[') {
-        int close = sql.indexOf(']', i + 1);
-        i = add(tokens, Token.Type.QUOTED_ID, i, close < 0 ? n : close + 1);
-      } else if (isWordStart(c)) {
-        int j = i + 1;
-        while (j < n && isWordPart(sql.charAt(j))) {
-          j++;
-        }
-        i = add(tokens, Token.Type.WORD, i, j);
-      } else {
-        Token.Type t =
-            switch (c) {
-              case ';' -> Token.Type.SEMICOLON;
-              case '(' -> Token.Type.OPEN_PAREN;
-              case ')' -> Token.Type.CLOSE_PAREN;
-              case '.' -> Token.Type.DOT;
-              case '=' -> Token.Type.EQUALS;
-              default -> Token.Type.OTHER;
-            };
-        i = add(tokens, t, i, i + 1);
-      }
+    for (Token t = next(sql, 0, true); t != null; t = next(sql, t.end(), true)) {
+      tokens.add(t);
     }
     return tokens;
   }
 
-  private static int add(List<Token> tokens, Token.Type type, int start, int end) {
-    tokens.add(new Token(type, start, end));
-    return end;
+  /**
+   * The first token at or after {@code from}, or null when there is none: the rest is whitespace
+   * and comments or, when {@code complete} is false, nothing is certain until more text arrives.
+   */
+  static Token next(CharSequence sql, int from, boolean complete) {
+    int n = sql.length();
+    int i = from;
+    while (i < n) {
+      char c = sql.charAt(i);
+      int end;
+      if (isSpace(c)) {
+        i++;
+        continue;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int eol = indexOf(sql, "\n", i + 2);
+        i = eol < 0 ? n : eol + 1;
+        continue;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int close = indexOf(sql, "*/", i + 2);
+        if (close < 0) {
+          return null;
+        }
+        i = close + 2;
+        continue;
+      }
+      Token.Type type;
+      if (c == '\'') {
+        type = Token.Type.STRING;
+        end = quoted(sql, i, '\'');
+      } else if (c == '"' || c == '`') {
+        type = Token.Type.QUOTED_ID;
+        end = quoted(sql, i, c);
+      } else if (c == '[') {
+        type = Token.Type.QUOTED_ID;
+        int close = indexOf(sql, "]", i + 1);
+        end = close < 0 ? n : close + 1;
+      } else if ((c == 'x' || c == 'X') && i + 1 < n && sql.charAt(i + 1) == '\'') {
+        type = Token.Type.BLOB;
+        end = quoted(sql, i + 1, '\'');
+      } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(sql.charAt(i + 1)))) {
+        type = Token.Type.NUMBER;
+        end = number(sql, i);
+      } else if (isWordChar(c) && c != '$') {
+        type = Token.Type.WORD;
+        end = word(sql, i + 1);
+      } else if (c == '$' || c == ':' || c == '@') {
+        type = Token.Type.VARIABLE;
+        end = word(sql, i + 1);
+      } else if (c == '?') {
+        type = Token.Type.VARIABLE;
+        end = digits(sql, i + 1);
+      } else {
+        type = punctuation(c);
+        end = i + 1;
+      }
+      if (!complete && end >= n) {
+        return null;
+      }
+      return new Token(type, i, end);
+    }
+    return null;
+  }
+
+  private static Token.Type punctuation(char c) {
+    return switch (c) {
+      case ';' -> Token.Type.SEMICOLON;
+      case '(' -> Token.Type.OPEN_PAREN;
+      case ')' -> Token.Type.CLOSE_PAREN;
+      case ',' -> Token.Type.COMMA;
+      case '.' -> Token.Type.DOT;
+      case '=' -> Token.Type.EQUALS;
+      default -> Token.Type.OTHER;
+    };
   }
 
   /** The end of a quoted run opened at {@code start}; a doubled quote is part of it. */
-  private static int quoted(String sql, int start, char q) {
+  private static int quoted(CharSequence sql, int start, char q) {
     int n = sql.length();
-    int i = start + 1;
-    while (i < n) {
+    for (int i = start + 1; i < n; i++) {
       if (sql.charAt(i) == q) {
         if (i + 1 < n && sql.charAt(i + 1) == q) {
-          i += 2;
-          continue;
+          i++;
+        } else {
+          return i + 1;
         }
-        return i + 1;
       }
-      i++;
     }
     return n;
   }
 
-  private static boolean isWordStart(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 0x7f;
+  /**
+   * The end of a number. Digits, dots and word characters are all taken ({@code 1.5e3}, {@code
+   * 0x1F}, and {@code 1abc}, which SQLite reports as one bad token); an exponent's sign splits the
+   * number in two, which is harmless: a number is never a keyword or a name.
+   */
+  private static int number(CharSequence sql, int i) {
+    while (i < sql.length() && (isWordChar(sql.charAt(i)) || sql.charAt(i) == '.')) {
+      i++;
+    }
+    return i;
   }
 
-  private static boolean isWordPart(char c) {
-    return isWordStart(c);
+  private static int word(CharSequence sql, int i) {
+    while (i < sql.length() && isWordChar(sql.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int digits(CharSequence sql, int i) {
+    while (i < sql.length() && isDigit(sql.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int indexOf(CharSequence sql, String s, int from) {
+    int n = sql.length() - s.length();
+    outer:
+    for (int i = from; i <= n; i++) {
+      for (int k = 0; k < s.length(); k++) {
+        if (sql.charAt(i + k) != s.charAt(k)) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * SQLite's whitespace; any other character (a no-break space, say) is part of a word. A vertical
+   * tab starts no whitespace run in SQLite but continues one, so {@code " \vPRAGMA ..."} runs the
+   * PRAGMA: counting it as whitespace everywhere keeps every statement SQLite runs classified.
+   */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** SQLite's identifier characters: ASCII letters and digits, _, $, and all non-ASCII. */
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || isDigit(c)
+        || c == '_'
+        || c == '$'
+        || c > 0x7f;
   }
 }

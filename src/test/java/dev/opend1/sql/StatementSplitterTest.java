@@ -2,182 +2,202 @@ package dev.opend1.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Where a text splits into statements, outside trigger bodies (see {@link TriggerSplittingTest}).
+ */
 class StatementSplitterTest {
 
-  private static List<String> texts(String sql) {
+  static List<String> texts(String sql) {
     return StatementSplitter.split(sql).stream().map(SqlStatement::text).toList();
   }
 
-  @Test
-  void semicolonsInsideQuotesAndCommentsDoNotSplit() {
-    assertThat(texts("SELECT 'a;b', \"c;d\", `e;f`, [g;h]; SELECT 2"))
-        .containsExactly("SELECT 'a;b', \"c;d\", `e;f`, [g;h]", "SELECT 2");
-    assertThat(texts("SELECT 'it''s; fine' -- a comment; here\n; /* ; */ SELECT 3"))
-        .containsExactly("SELECT 'it''s; fine'", "SELECT 3");
-    assertThat(texts("SELECT \"a\"\"b;\" FROM t")).containsExactly("SELECT \"a\"\"b;\" FROM t");
-    assertThat(texts("SELECT '--not a comment;' AS x; SELECT '/*'"))
-        .containsExactly("SELECT '--not a comment;' AS x", "SELECT '/*'");
+  private static Arguments split(String scenario, String sql, String... statements) {
+    return Arguments.of(scenario, sql, List.of(statements));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void quotesAndCommentsHideSemicolons(String scenario, String sql, List<String> statements) {
+    assertThat(texts(sql)).containsExactlyElementsOf(statements);
+  }
+
+  static Stream<Arguments> quotesAndCommentsHideSemicolons() {
+    return Stream.of(
+        split(
+            "a string holds ; -- and /*",
+            "SELECT 'a;b', '--c', '/*d'; SELECT 2",
+            "SELECT 'a;b', '--c', '/*d'",
+            "SELECT 2"),
+        split(
+            "a doubled quote does not end a string",
+            "SELECT 'it''s; fine', ''';'; SELECT 2",
+            "SELECT 'it''s; fine', ''';'",
+            "SELECT 2"),
+        split(
+            "a double-quoted identifier holds ; -- and /*",
+            "SELECT \"a;b\", \"--\", \"/*\" FROM t; SELECT 2",
+            "SELECT \"a;b\", \"--\", \"/*\" FROM t",
+            "SELECT 2"),
+        split(
+            "a doubled double quote does not end an identifier",
+            "SELECT \"a\"\"b;\" FROM t; SELECT 2",
+            "SELECT \"a\"\"b;\" FROM t",
+            "SELECT 2"),
+        split(
+            "backticks hold ; -- and /*, doubled backticks too",
+            "SELECT `a;b`, `--`, `/*`, `x``;` FROM t; SELECT 2",
+            "SELECT `a;b`, `--`, `/*`, `x``;` FROM t",
+            "SELECT 2"),
+        split(
+            "brackets hold ; -- /* and quotes",
+            "SELECT [a;b], [--], [/*], [\"'`] FROM t; SELECT 2",
+            "SELECT [a;b], [--], [/*], [\"'`] FROM t",
+            "SELECT 2"),
+        split(
+            "each quote kind holds the others",
+            "SELECT '\"', \"'\", `'\"`, ['] ; SELECT 2",
+            "SELECT '\"', \"'\", `'\"`, [']",
+            "SELECT 2"),
+        split(
+            "a line comment holds ; and quotes",
+            "SELECT 1 -- ; 'x \"y `z [w\n; SELECT 2",
+            "SELECT 1",
+            "SELECT 2"),
+        split(
+            "a block comment holds ; and quotes",
+            "SELECT /* ; ' \" ` [ */ 1; SELECT 2",
+            "SELECT /* ; ' \" ` [ */ 1",
+            "SELECT 2"),
+        split(
+            "a block comment holds -- and /*",
+            "SELECT 1 /* -- ; /* */; SELECT 2",
+            "SELECT 1",
+            "SELECT 2"),
+        split(
+            "a line comment holds */",
+            "SELECT 1 -- */ ;\n+ 2; SELECT 3",
+            "SELECT 1 -- */ ;\n+ 2",
+            "SELECT 3"),
+        split(
+            "a line comment ends at LF, so CRLF ends it too",
+            "SELECT 1 -- a;\r\n; SELECT 2",
+            "SELECT 1",
+            "SELECT 2"),
+        split("a lone CR does not end a line comment", "SELECT 1 -- a;\r SELECT 2", "SELECT 1"),
+        split(
+            "comments around a statement are not part of its text",
+            "/* a */ -- b\n SELECT 1 /* c */ -- d\n;",
+            "SELECT 1"),
+        split(
+            "comments inside a statement are kept",
+            "SELECT 1 /* c; */ + -- d;\n 2",
+            "SELECT 1 /* c; */ + -- d;\n 2"),
+        split(
+            "a blob literal holds ;",
+            "INSERT INTO t VALUES (x'3b27'); SELECT 2",
+            "INSERT INTO t VALUES (x'3b27')",
+            "SELECT 2"),
+        split(
+            "division and subtraction are not comments",
+            "SELECT 4/2-1, 6 - -1; SELECT 2",
+            "SELECT 4/2-1, 6 - -1",
+            "SELECT 2"),
+        split("no space after ;", "SELECT 1;SELECT 2", "SELECT 1", "SELECT 2"),
+        split(
+            "quoted text is kept byte for byte",
+            "INSERT INTO t VALUES ('  tabs\tand\r\nCRLF; é ☃ 😀  ')",
+            "INSERT INTO t VALUES ('  tabs\tand\r\nCRLF; é ☃ 😀  ')"),
+        split(
+            "a no-break space is part of a word, as in SQLite",
+            "SELECT\u00a01; SELECT 2",
+            "SELECT\u00a01",
+            "SELECT 2"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void emptyStatementsAreDropped(String scenario, String sql, List<String> statements) {
+    assertThat(texts(sql)).containsExactlyElementsOf(statements);
+  }
+
+  static Stream<Arguments> emptyStatementsAreDropped() {
+    return Stream.of(
+        split("empty text", ""),
+        split("only whitespace", " \t\r\n\f"),
+        split("only semicolons", ";;;"),
+        split("semicolons and whitespace", " ; ;\n;\r\n; "),
+        split("only comments", "-- one; two\n/* three; */ -- four"),
+        split("comments and semicolons", ";-- x\n; /* ; */ ;"),
+        split("a trailing semicolon", "SELECT 1;", "SELECT 1"),
+        split(
+            "repeated and trailing semicolons", "SELECT 1;;; SELECT 2;  ;", "SELECT 1", "SELECT 2"),
+        split("a comment-only tail", "SELECT 1; -- done\n/* really; */\n", "SELECT 1"),
+        split(
+            "a comment-only statement between two",
+            "SELECT 1; /* nothing */; SELECT 2",
+            "SELECT 1",
+            "SELECT 2"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void unterminatedQuotesAndCommentsRunToTheEnd(
+      String scenario, String sql, List<String> statements) {
+    assertThat(texts(sql)).containsExactlyElementsOf(statements);
+  }
+
+  static Stream<Arguments> unterminatedQuotesAndCommentsRunToTheEnd() {
+    return Stream.of(
+        split(
+            "an open string",
+            "SELECT 1; SELECT 'open; SELECT 2",
+            "SELECT 1",
+            "SELECT 'open; SELECT 2"),
+        split("an open double quote", "SELECT \"open; SELECT 2", "SELECT \"open; SELECT 2"),
+        split("an open backtick", "SELECT `open; SELECT 2", "SELECT `open; SELECT 2"),
+        split("an open bracket", "SELECT [open; SELECT 2", "SELECT [open; SELECT 2"),
+        split("an open blob", "SELECT x'00; SELECT 2", "SELECT x'00; SELECT 2"),
+        // SQLite too reads an open block comment as a comment to the end: nothing to run.
+        split("an open block comment", "SELECT 1; /* open; SELECT 2", "SELECT 1"),
+        split("an open block comment after a statement", "SELECT 1 /* open; SELECT 2", "SELECT 1"),
+        split("a line comment without a newline", "SELECT 1 -- ; SELECT 2", "SELECT 1"),
+        split("a lone quote", "'", "'"),
+        split("a lone dash and slash", "-", "-"));
   }
 
   @Test
-  void emptyStatementsAreDropped() {
-    assertThat(texts("")).isEmpty();
-    assertThat(texts(";;; \n -- only a comment\n /* and another */ ;")).isEmpty();
-    assertThat(texts("SELECT 1;;; SELECT 2;  ")).containsExactly("SELECT 1", "SELECT 2");
+  void drizzleBatchesJoinedWithSemicolonSpaceSplitBack() {
+    List<String> batch =
+        List.of(
+            "CREATE TABLE `a` (`id` integer PRIMARY KEY NOT NULL, `v` text DEFAULT 'x; y')",
+            "CREATE INDEX `a_v` ON `a` (`v`)",
+            "INSERT INTO `a` (`v`) VALUES ('; ')",
+            "SELECT \"v\" FROM `a` WHERE `v` = '; '");
+    assertThat(texts(String.join("; ", batch))).containsExactlyElementsOf(batch);
   }
 
   @Test
-  void triggerBodiesKeepTheirSemicolons() {
-    String trigger =
-        "CREATE TRIGGER tr AFTER INSERT ON t WHEN (CASE WHEN new.a > 0 THEN 1 ELSE 0 END) BEGIN\n"
-            + "  INSERT INTO log VALUES (CASE new.a WHEN 1 THEN 'one' ELSE 'many' END);\n"
-            + "  UPDATE t SET b = 'END;' WHERE rowid = new.rowid;\n"
-            + "END";
-    assertThat(texts(trigger + ";\nSELECT 1;")).containsExactly(trigger, "SELECT 1");
-    String crlf = trigger.replace("\n", "\r\n");
-    assertThat(texts(crlf + ";\r\n" + crlf + ";")).containsExactly(crlf, crlf);
-    String temp = "create temp trigger x before delete on t begin select 1; select 2; end";
-    assertThat(texts(temp + "; select 3")).containsExactly(temp, "select 3");
-  }
-
-  @Test
-  void unterminatedQuotesAndCommentsRunToTheEnd() {
-    assertThat(texts("SELECT 'open; SELECT 2")).containsExactly("SELECT 'open; SELECT 2");
-    assertThat(texts("SELECT 1; /* open; SELECT 2")).containsExactly("SELECT 1");
-  }
-
-  @Test
-  void clientTextsSplitAsTheyExpect() {
-    // drizzle-kit joins a batch with "; "; wrangler's migrations add their bookkeeping insert.
-    assertThat(texts("CREATE TABLE a (id integer); CREATE INDEX i ON a (id)")).hasSize(2);
+  void wranglerMigrationTextSplitsIntoTheFileAndItsBookkeeping() {
     String migration =
-        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n\n"
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n\n"
             + "INSERT INTO \"d1_migrations\" (name) values ('0001_init.sql');";
     assertThat(texts(migration))
         .containsExactly(
-            "CREATE TABLE users (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
             "INSERT INTO \"d1_migrations\" (name) values ('0001_init.sql')");
   }
 
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "SELECT 1 | SELECT",
-        "values (1) | SELECT",
-        "WITH x AS (SELECT 1) SELECT * FROM x | SELECT",
-        "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x | WRITE",
-        "with recursive c(n) as (select 1 union all select n+1 from c) delete from t | WRITE",
-        "INSERT OR REPLACE INTO t VALUES (1) | WRITE",
-        "replace into t values (1) | WRITE",
-        "UPDATE t SET a = 1 | WRITE",
-        "DELETE FROM t | WRITE",
-        "CREATE TABLE t(a) | DDL",
-        "drop table t | DDL",
-        "ALTER TABLE t ADD b | DDL",
-        "PRAGMA table_info(t) | PRAGMA",
-        "EXPLAIN QUERY PLAN SELECT 1 | EXPLAIN",
-        "EXPLAIN INSERT INTO t VALUES (1) | EXPLAIN",
-        "EXPLAIN PRAGMA writable_schema = 1 | PRAGMA",
-        "BEGIN | TRANSACTION",
-        "end transaction | TRANSACTION",
-        "SAVEPOINT s | TRANSACTION",
-        "ATTACH 'x' AS y | ATTACH",
-        "DETACH y | ATTACH",
-        "VACUUM | VACUUM",
-        "ANALYZE | ANALYZE",
-        "REINDEX | REINDEX",
-        "SELEC 1 | OTHER",
-        "/* leading comment */ SELECT 1 | SELECT",
-      })
-  void statementsAreClassifiedByTheirLeadingKeywords(String sql, StatementKind kind) {
-    assertThat(StatementSplitter.split(sql))
-        .singleElement()
-        .extracting(SqlStatement::kind)
-        .isEqualTo(kind);
-  }
-
   @Test
-  void leadingLineCommentsAreSkipped() {
-    assertThat(StatementSplitter.split("-- a note\n  SELECT 1").get(0).kind())
-        .isEqualTo(StatementKind.SELECT);
-  }
-
-  @Test
-  void pragmasAreReadWithTheirSchemaAndForm() {
-    SqlStatement info = StatementSplitter.split("PRAGMA main.table_info(\"t\")").get(0);
-    assertThat(info.pragmaName()).contains("table_info");
-    assertThat(info.pragmaSchema()).contains("main");
-    assertThat(info.pragmaAssigns()).isFalse();
-    SqlStatement set = StatementSplitter.split("pragma FOREIGN_KEYS = off").get(0);
-    assertThat(set.pragmaName()).contains("foreign_keys");
-    assertThat(set.pragmaAssigns()).isTrue();
-    assertThat(StatementSplitter.split("PRAGMA recursive_triggers(1)").get(0).pragmaAssigns())
-        .isTrue();
-    assertThat(StatementSplitter.split("PRAGMA foreign_keys").get(0).pragmaAssigns()).isFalse();
-  }
-
-  @Test
-  void theTargetTableIsFoundThroughQuotingAndSchemas() {
-    assertThat(target("INSERT INTO t VALUES (1)")).contains("t");
-    assertThat(target("insert or ignore into main.\"My Table\" values (1)")).contains("My Table");
-    assertThat(target("UPDATE OR REPLACE `x` SET a = 1")).contains("x");
-    assertThat(target("DELETE FROM [y] WHERE 1")).contains("y");
-    assertThat(target("WITH c AS (SELECT 1) REPLACE INTO z SELECT * FROM c")).contains("z");
-    assertThat(target("SELECT 1")).isEmpty();
-  }
-
-  private static Optional<String> target(String sql) {
-    return StatementSplitter.split(sql).get(0).targetTable();
-  }
-
-  @Test
-  void reservedTablesAreSpottedOnlyAsIdentifiers() {
-    assertThat(reserved("SELECT * FROM _cf_KV")).isTrue();
-    assertThat(reserved("SELECT * FROM \"_CF_METADATA\"")).isTrue();
-    assertThat(reserved("SELECT '_cf_KV'")).isFalse();
-    assertThat(reserved("SELECT * FROM my_cf_table")).isFalse();
-    assertThat(StatementSplitter.split("CREATE TEMPORARY TABLE x(a)").get(0).createsTemp())
-        .isTrue();
-    assertThat(StatementSplitter.split("CREATE TABLE temp(a)").get(0).createsTemp()).isFalse();
-  }
-
-  private static boolean reserved(String sql) {
-    return StatementSplitter.split(sql).get(0).touchesReservedTable();
-  }
-
-  @Test
-  void randomJoinsOfTrickyStatementsSplitBackIntoThem() {
-    List<String> pool =
-        List.of(
-            "SELECT 'a;b'",
-            "SELECT \"x;\" FROM [t;u]",
-            "INSERT INTO t VALUES ('--;', '/*;*/')",
-            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT CASE WHEN 1 THEN 2 END; SELECT 3; END",
-            "SELECT `q;` /* c; */",
-            "UPDATE t SET a = 'it''s;'",
-            "SELECT x'00ff'");
-    Random random = new Random(42);
-    for (int round = 0; round < 500; round++) {
-      List<String> chosen = new ArrayList<>();
-      StringBuilder sql = new StringBuilder();
-      for (int i = 0, n = 1 + random.nextInt(6); i < n; i++) {
-        String s = pool.get(random.nextInt(pool.size()));
-        chosen.add(s.endsWith("*/") ? s.substring(0, s.indexOf(" /*")) : s);
-        sql.append(s).append(random.nextBoolean() ? ";\n" : "; ");
-        if (random.nextInt(4) == 0) {
-          sql.append("-- note; here\n");
-        }
-      }
-      assertThat(texts(sql.toString())).as(sql.toString()).containsExactlyElementsOf(chosen);
+  void realClientFilesSplitAsExpected() {
+    for (SqlFixtures.Case c : SqlFixtures.splitCases()) {
+      assertThat(texts(c.input())).as(c.name()).containsExactlyElementsOf(c.statements());
     }
   }
 }

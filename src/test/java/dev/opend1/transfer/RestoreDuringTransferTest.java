@@ -128,8 +128,18 @@ class RestoreDuringTransferTest {
         query.substring(query.indexOf("signature=") + 10),
         bytes.length,
         new ByteArrayInputStream(bytes));
+    // A slow write holds the writer first, so the import is certainly queued behind it (and has
+    // registered as an import) when the restore is asked for, however fast the import itself is.
+    CompletableFuture<List<Object>> slowWrite =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    "INSERT INTO u SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION"
+                        + " ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT x FROM c)"));
+    Thread.sleep(300);
     Transfers.ImportState s = transfers.ingest(id, etag, name, bookmark);
     assertThat(s.status()).as("the import is still running").isEqualTo("active");
+    Thread.sleep(300);
     CompletableFuture<Void> restore =
         CompletableFuture.runAsync(
             () -> timeTravel.restore(id, Optional.of(before.toString()), Optional.empty()));
@@ -137,6 +147,7 @@ class RestoreDuringTransferTest {
       s = transfers.poll(id, s.atBookmark()).orElseThrow();
     }
     assertThat(s.status()).as(String.valueOf(s.error())).isEqualTo("complete");
+    slowWrite.join();
     restore.join();
     assertThat(run("SELECT count(*) FROM u"))
         .as("the restore ran after the import")

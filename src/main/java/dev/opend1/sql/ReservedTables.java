@@ -1,0 +1,126 @@
+package dev.opend1.sql;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Spots D1's reserved tables: names starting with {@code _cf_} (ASCII case ignored), such as {@code
+ * _cf_KV} and {@code _cf_METADATA}.
+ *
+ * <p>Every bare word and quoted identifier counts, wherever it is: a column or alias named {@code
+ * _cf_x} is refused too, which costs little and needs no parsing. A string literal usually is a
+ * value ({@code WHERE name LIKE '_cf_%'} must stay allowed), but SQLite also reads a string as a
+ * name where its grammar expects one ({@code SELECT * FROM '_cf_KV'} reads the table), so a string
+ * counts where a table name can stand: after a keyword that introduces one ({@code FROM}, {@code
+ * JOIN}, {@code INTO}, {@code UPDATE [OR x]}, {@code TABLE}, {@code ON}, {@code REFERENCES}, {@code
+ * IN}, ...), beside a {@code .}, or after a comma in a FROM list ({@code FROM a, '_cf_KV'}).
+ */
+final class ReservedTables {
+
+  private static final String PREFIX = "_cf_";
+
+  /** Keywords a table (or index, view, trigger) name may directly follow. */
+  private static final Set<String> BEFORE_NAME =
+      Set.of(
+          "FROM",
+          "JOIN",
+          "INTO",
+          "UPDATE",
+          "TABLE",
+          "VIEW",
+          "INDEX",
+          "TRIGGER",
+          "EXISTS",
+          "ON",
+          "REFERENCES",
+          "TO",
+          "IN",
+          "ANALYZE",
+          "REINDEX",
+          // UPDATE OR ABORT|FAIL|IGNORE|REPLACE|ROLLBACK name
+          "ABORT",
+          "FAIL",
+          "IGNORE",
+          "REPLACE",
+          "ROLLBACK");
+
+  /** Keywords that end a FROM list at their parenthesis depth. */
+  private static final Set<String> AFTER_FROM =
+      Set.of(
+          "WHERE",
+          "GROUP",
+          "HAVING",
+          "WINDOW",
+          "ORDER",
+          "LIMIT",
+          "UNION",
+          "EXCEPT",
+          "INTERSECT",
+          "RETURNING",
+          "SET",
+          "SELECT",
+          "VALUES",
+          "DO");
+
+  private ReservedTables() {}
+
+  /** Whether {@code tokens} name a reserved table anywhere. */
+  static boolean touches(String sql, List<Token> tokens) {
+    int depth = 0;
+    BitSet inFromList = new BitSet();
+    for (int k = 0; k < tokens.size(); k++) {
+      Token t = tokens.get(k);
+      switch (t.type()) {
+        case WORD, QUOTED_ID -> {
+          if (reserved(sql, t)) {
+            return true;
+          }
+          if (t.type() == Token.Type.WORD) {
+            String w = Ascii.upper(t.text(sql));
+            if (w.equals("FROM") || w.equals("JOIN")) {
+              inFromList.set(depth);
+            } else if (AFTER_FROM.contains(w)) {
+              inFromList.clear(depth);
+            }
+          }
+        }
+        case STRING -> {
+          if (reserved(sql, t) && readAsName(sql, tokens, k, inFromList.get(depth))) {
+            return true;
+          }
+        }
+        case OPEN_PAREN -> depth++;
+        case CLOSE_PAREN -> {
+          inFromList.clear(depth);
+          depth = Math.max(0, depth - 1);
+        }
+        case SEMICOLON -> inFromList.clear();
+        default -> {}
+      }
+    }
+    return false;
+  }
+
+  private static boolean reserved(String sql, Token t) {
+    return Ascii.startsWithIgnoreCase(t.name(sql), PREFIX);
+  }
+
+  /** Whether SQLite reads the string literal at {@code k} as a name. */
+  private static boolean readAsName(String sql, List<Token> tokens, int k, boolean inFromList) {
+    Token before = k > 0 ? tokens.get(k - 1) : null;
+    Token after = k + 1 < tokens.size() ? tokens.get(k + 1) : null;
+    if (after != null && after.type() == Token.Type.DOT) {
+      return true;
+    }
+    if (before == null) {
+      return false;
+    }
+    return switch (before.type()) {
+      case DOT -> true;
+      case COMMA -> inFromList;
+      case WORD -> BEFORE_NAME.contains(Ascii.upper(before.text(sql)));
+      default -> false;
+    };
+  }
+}
