@@ -2,6 +2,7 @@ package dev.opend1;
 
 import dev.opend1.api.ApiServer;
 import dev.opend1.catalog.Account;
+import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.IssuedToken;
 import dev.opend1.catalog.SqliteCatalog;
@@ -56,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("opend1: " + e.getMessage());
       return 1;
     }
-    Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
+    Catalog catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
     Wiring parts = Wiring.of(config, dataDir.root());
     ApiServer server =

@@ -2,6 +2,7 @@ package dev.opend1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.testing.ServerProcess;
 import dev.opend1.testing.ServerProcess.Output;
 import java.net.URI;
@@ -99,6 +100,8 @@ class ServeProcessTest {
 
       Output revoked = ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data);
       assertThat(revoked.exitCode()).isZero();
+      // A running server caches a token for at most CachingCatalog.TOKEN_TTL.
+      Thread.sleep(CachingCatalog.TOKEN_TTL.toMillis() + 50);
       assertThat(status(server, accountId, token)).isEqualTo(401);
       assertThat(ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data).exitCode())
           .isEqualTo(1);

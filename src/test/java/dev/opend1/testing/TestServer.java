@@ -1,6 +1,7 @@
 package dev.opend1.testing;
 
 import dev.opend1.api.ApiServer;
+import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.config.ConfigLoader;
@@ -42,7 +43,7 @@ public final class TestServer implements AutoCloseable {
     flags.put("api-token", TOKEN);
     ServerConfig config = ConfigLoader.load(flags, Map.of());
     this.dataDir = DataDirectory.acquire(config.dataDir());
-    this.catalog = SqliteCatalog.open(dataDir.catalogFile());
+    this.catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
     catalog.ensureAccount(ACCOUNT, "test");
     catalog.ensureToken(ACCOUNT, TOKEN, "test", Permission.EDIT);
     this.readToken =
