@@ -32,7 +32,12 @@ final class RequestBodies {
   /** The whole body, at most the limit. */
   byte[] readBytes(Context ctx) {
     checkDeclaredLength(ctx);
+    long declared = ctx.req().getContentLengthLong();
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared >= 0) {
+        // The usual case: the length is known (and within the limit), so read it in one piece.
+        return in.readNBytes((int) declared);
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[16 * 1024];
       long total = 0;

@@ -83,6 +83,13 @@ final class DatabaseHandle {
    */
   volatile long lastRowId;
 
+  /**
+   * The database's size in bytes as of the writer's latest statement, or -1 before anyone measured
+   * it. Reads report it as {@code size_after} instead of asking SQLite for the page count, which
+   * would cost each single-statement read a second read transaction.
+   */
+  volatile long sizeBytes = -1;
+
   /** Requests using this handle; it is closed only at zero. */
   final AtomicInteger users = new AtomicInteger();
 
@@ -225,6 +232,7 @@ final class DatabaseHandle {
 
   /** Closes every connection; the writer checkpoints first (all it holds is durable). */
   void closeConnections() {
+    sizeBytes = -1;
     for (SqlConnection c; (c = idleReaders.poll()) != null; ) {
       closeQuietly(c);
     }

@@ -40,30 +40,27 @@ final class Execution {
       throw new EngineException("interrupted", e);
     }
     boolean broken = false;
-    boolean transaction = plan.steps.size() > 1;
+    // Always a transaction, even for one statement: QueryRunner reads the schema version in it
+    // first, so the statements it prepares or reuses see the schema of the snapshot they read.
     h.running(c, true);
     try {
       sink.begin(plan.streamable);
       c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
-      if (transaction) {
-        c.exec("BEGIN");
-      }
+      c.begin();
       QueryRunner.runAll(h, c, plan, sink);
-      if (transaction) {
-        c.exec("COMMIT");
-      }
+      c.commit();
       return false;
     } catch (SQLException e) {
-      broken = !rollback(c, transaction);
+      broken = !rollback(c);
       if (SqlErrors.isReadOnly(e)) {
         return true;
       }
       throw failure(h, e);
     } catch (IOException e) {
-      broken = !rollback(c, transaction);
+      broken = !rollback(c);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      broken = !rollback(c, transaction);
+      broken = !rollback(c);
       throw e;
     } finally {
       h.running(c, false);
@@ -100,13 +97,16 @@ final class Execution {
       c.exec("COMMIT");
       durable = h.committed();
     } catch (SQLException e) {
-      rollback(c, true);
+      rollback(c);
+      h.sizeBytes = -1; // measured inside the transaction that was rolled back
       throw failure(h, e);
     } catch (IOException e) {
-      rollback(c, true);
+      rollback(c);
+      h.sizeBytes = -1; // measured inside the transaction that was rolled back
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      rollback(c, true);
+      rollback(c);
+      h.sizeBytes = -1; // measured inside the transaction that was rolled back
       throw e;
     } finally {
       h.running(c, false);
@@ -150,13 +150,13 @@ final class Execution {
       c.exec("COMMIT");
       return result;
     } catch (SQLException e) {
-      broken = !rollback(c, true);
+      broken = !rollback(c);
       throw failure(h, e);
     } catch (RuntimeException e) {
-      broken = !rollback(c, true);
+      broken = !rollback(c);
       throw e;
     } catch (Exception e) {
-      broken = !rollback(c, true);
+      broken = !rollback(c);
       throw new EngineException(e.getMessage(), e);
     } finally {
       h.running(c, false);
@@ -185,19 +185,20 @@ final class Execution {
       c.exec("COMMIT");
       return new Object[] {result, h.committed()};
     } catch (SQLException e) {
-      rollback(c, true);
+      rollback(c);
       throw failure(h, e);
     } catch (RuntimeException e) {
-      rollback(c, true);
+      rollback(c);
       throw e;
     } catch (Exception e) {
-      rollback(c, true);
+      rollback(c);
       throw new EngineException(e.getMessage(), e);
     } finally {
       h.running(c, false);
       c.setDeadline(Long.MAX_VALUE);
       c.setMaxStatementBytes(limits.maxStatementBytes());
       c.schemaMayHaveChanged();
+      h.sizeBytes = -1; // the import changed it without measuring
       for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
         c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
       }
@@ -231,10 +232,7 @@ final class Execution {
   }
 
   /** Rolls back if a transaction is open; false when the connection is no longer usable. */
-  private static boolean rollback(SqlConnection c, boolean transaction) {
-    if (!transaction) {
-      return true;
-    }
+  private static boolean rollback(SqlConnection c) {
     try {
       c.exec("ROLLBACK");
       return true;

@@ -27,6 +27,13 @@ final class QueryPlan {
   final boolean createsTemp;
   final boolean mayChangeSchema;
 
+  /**
+   * Whether its statements may come from and go back to a connection's {@link StatementCache}: not
+   * when the request changes the schema, PRAGMA settings or TEMP objects, which a cached statement
+   * could outlive.
+   */
+  final boolean cacheable;
+
   private QueryPlan(List<Step> steps) {
     this.steps = steps;
     boolean writer = false;
@@ -53,6 +60,7 @@ final class QueryPlan {
     this.setsPragmas = pragmas;
     this.createsTemp = temp;
     this.mayChangeSchema = schema;
+    this.cacheable = !schema && !pragmas && !temp;
   }
 
   /**

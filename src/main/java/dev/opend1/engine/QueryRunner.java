@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -21,36 +20,35 @@ final class QueryRunner {
 
   static void runAll(DatabaseHandle h, SqlConnection c, QueryPlan plan, ResultSink sink)
       throws SQLException, IOException {
+    // Inside the request's transaction, so the version is the snapshot's, and reading it makes
+    // SQLite reload a schema another connection changed before anything here is prepared.
+    c.statements().forSchema(c.schemaVersion());
+    boolean useCache = plan.cacheable;
     for (QueryPlan.Step step : plan.steps) {
-      run(h, c, step, sink);
+      run(h, c, step, useCache, sink);
     }
   }
 
-  private static void run(DatabaseHandle h, SqlConnection c, QueryPlan.Step step, ResultSink sink)
+  private static void run(
+      DatabaseHandle h, SqlConnection c, QueryPlan.Step step, boolean useCache, ResultSink sink)
       throws SQLException, IOException {
     StatementKind kind = step.statement().kind();
+    String sql = step.statement().text();
     long start = System.nanoTime();
     long totalBefore = c.totalChanges();
     c.rowCounter().reset();
     long rowsReturned = 0;
-    try (PreparedStatement ps = c.jdbc().prepareStatement(step.statement().text())) {
-      int expected = ps.getParameterMetaData().getParameterCount();
-      if (expected != step.params().size()) {
-        throw new dev.opend1.core.D1Exception.SqlFailed(
-            "Wrong number of parameter bindings for SQL query: the statement takes "
-                + expected
-                + ", the request has "
-                + step.params().size()
-                + ": SQLITE_RANGE");
-      }
-      bind(ps, step.params());
-      String[] columns = columnNames(ps);
+    StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
+    StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
+    boolean clean = false;
+    try {
+      boolean hasResultSet = execute(st, step.params());
+      String[] columns = st.columns();
       int columnCount = columns.length;
       sink.statementStart(columns);
-      boolean hasResultSet = ps.execute();
       if (hasResultSet && columnCount > 0) {
         Object[] row = new Object[columnCount];
-        try (ResultSet rs = ps.getResultSet()) {
+        try (ResultSet rs = st.statement().getResultSet()) {
           while (rs.next()) {
             for (int i = 0; i < columnCount; i++) {
               row[i] = value(rs.getObject(i + 1));
@@ -60,6 +58,13 @@ final class QueryRunner {
           }
         }
       }
+      clean = true;
+    } finally {
+      if (clean && useCache) {
+        c.statements().give(sql, st);
+      } else {
+        st.statement().close();
+      }
     }
     double durationMs = (System.nanoTime() - start) / 1_000_000.0;
     boolean writes = kind == StatementKind.WRITE;
@@ -68,35 +73,32 @@ final class QueryRunner {
     long rowsWritten = rowsWritten(c, changes);
     long rowsRead = rowsReturned + (writes && !isInsert(step) ? changes : 0);
     long lastRowId = h.lastRowId;
+    long size = h.sizeBytes;
     if (!c.isReadOnly()) {
       lastRowId = c.lastInsertRowId();
       h.lastRowId = lastRowId;
     }
+    if (!c.isReadOnly() || size < 0) {
+      size = c.sizeBytes();
+      h.sizeBytes = size;
+    }
     sink.statementEnd(
-        new StatementMeta(
-            durationMs, changes, lastRowId, changedDb, c.sizeBytes(), rowsRead, rowsWritten));
+        new StatementMeta(durationMs, changes, lastRowId, changedDb, size, rowsRead, rowsWritten));
   }
 
-  /**
-   * The statement's result columns, known once it is prepared. sqlite-jdbc's metadata throws on a
-   * statement without columns instead of answering zero, hence the check.
-   */
-  private static String[] columnNames(PreparedStatement ps) throws SQLException {
-    ResultSetMetaData md = ps.getMetaData();
-    int count;
-    try {
-      count = md == null ? 0 : md.getColumnCount();
-    } catch (SQLException noColumns) {
-      return NO_COLUMNS;
+  /** Checks the parameter count, binds and runs a statement; true when it returned rows. */
+  private static boolean execute(StatementCache.Entry st, List<Object> params) throws SQLException {
+    if (st.parameters() != params.size()) {
+      throw new dev.opend1.core.D1Exception.SqlFailed(
+          "Wrong number of parameter bindings for SQL query: the statement takes "
+              + st.parameters()
+              + ", the request has "
+              + params.size()
+              + ": SQLITE_RANGE");
     }
-    String[] columns = new String[count];
-    for (int i = 0; i < count; i++) {
-      columns[i] = md.getColumnLabel(i + 1);
-    }
-    return columns;
+    bind(st.statement(), params);
+    return st.statement().execute();
   }
-
-  private static final String[] NO_COLUMNS = new String[0];
 
   private static boolean isInsert(QueryPlan.Step step) {
     String t = step.statement().text();

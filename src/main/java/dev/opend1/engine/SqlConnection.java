@@ -29,6 +29,7 @@ final class SqlConnection implements AutoCloseable {
   private final SQLiteConnection conn;
   private final boolean readOnly;
   private final RowCounter rowCounter = new RowCounter();
+  private final StatementCache statements = new StatementCache();
 
   /** When the running request must stop ({@link System#nanoTime}); read by the progress handler. */
   private volatile long deadline = Long.MAX_VALUE;
@@ -38,6 +39,9 @@ final class SqlConnection implements AutoCloseable {
 
   private PreparedStatement lastRowId;
   private PreparedStatement pageCount;
+  private PreparedStatement begin;
+  private PreparedStatement commit;
+  private PreparedStatement schemaVersion;
   private long pageSize;
 
   private SqlConnection(SQLiteConnection conn, boolean readOnly) {
@@ -98,6 +102,30 @@ final class SqlConnection implements AutoCloseable {
     conn.addUpdateListener(rowCounter);
     lastRowId = conn.prepareStatement("SELECT last_insert_rowid()");
     pageCount = conn.prepareStatement("PRAGMA page_count");
+    begin = conn.prepareStatement("BEGIN");
+    commit = conn.prepareStatement("COMMIT");
+    // Not "PRAGMA schema_version": that reads the version without checking this connection's copy
+    // of the schema; a query on a table does check it, and reloads a schema changed elsewhere.
+    schemaVersion = conn.prepareStatement("SELECT schema_version FROM pragma_schema_version");
+  }
+
+  /** Starts a deferred transaction (a read one until something writes). */
+  void begin() throws SQLException {
+    begin.execute();
+  }
+
+  void commit() throws SQLException {
+    commit.execute();
+  }
+
+  /**
+   * The schema version of the database as this connection's transaction sees it. Reading it is also
+   * what makes SQLite notice a schema another connection changed and reload its own copy.
+   */
+  long schemaVersion() throws SQLException {
+    try (ResultSet rs = schemaVersion.executeQuery()) {
+      return rs.getLong(1);
+    }
   }
 
   /** Sets the longest statement SQLite accepts on this connection (imports allow longer ones). */
@@ -115,6 +143,10 @@ final class SqlConnection implements AutoCloseable {
 
   RowCounter rowCounter() {
     return rowCounter;
+  }
+
+  StatementCache statements() {
+    return statements;
   }
 
   /** Sets when the running request must stop; {@code Long.MAX_VALUE} for never. */
@@ -172,6 +204,7 @@ final class SqlConnection implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    statements.close();
     conn.close();
   }
 }
