@@ -57,6 +57,9 @@ final class SqlConnection implements AutoCloseable {
     config.enforceForeignKeys(true);
     config.enableLoadExtension(false);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // Off: with it, sqlite-jdbc matches every statement's text against a regex and runs an extra
+    // "SELECT last_insert_rowid()" after each INSERT; the engine asks for the rowid itself.
+    config.setGetGeneratedKeys(false);
     SQLiteConnection c =
         (SQLiteConnection)
             DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
