@@ -39,6 +39,12 @@ final class DatabaseHandle {
   /** WAL size past which the writer checkpoints after a commit. */
   private static final long CHECKPOINT_WAL_BYTES = 4L * 1024 * 1024;
 
+  /** WAL growth after a checkpoint before the next one (see {@link #maybeCheckpoint}). */
+  private static final long CHECKPOINT_GROWTH_BYTES = 1024 * 1024;
+
+  /** The WAL file's size at the latest checkpoint, 0 once SQLite restarted it. Writer only. */
+  private long walSizeAtCheckpoint;
+
   final DatabaseId id;
   final Path file;
   private final SqlLimits limits;
@@ -152,8 +158,19 @@ final class DatabaseHandle {
   void maybeCheckpoint() {
     try {
       Path wal = file.resolveSibling(file.getFileName() + "-wal");
-      if (writer != null && Files.exists(wal) && Files.size(wal) > CHECKPOINT_WAL_BYTES) {
-        checkpoint("PASSIVE");
+      if (writer != null && Files.exists(wal)) {
+        // The writer sets journal_size_limit=0, so SQLite truncates the WAL whenever it restarts
+        // it from the start after a complete checkpoint: the size is then what was written since.
+        // While readers keep it from restarting, the file only grows; checkpointing again after
+        // every commit would cost an fsync each, so the next one waits for some growth.
+        long size = Files.size(wal);
+        if (size < walSizeAtCheckpoint) {
+          walSizeAtCheckpoint = 0;
+        }
+        if (size > Math.max(CHECKPOINT_WAL_BYTES, walSizeAtCheckpoint + CHECKPOINT_GROWTH_BYTES)) {
+          checkpoint("PASSIVE");
+          walSizeAtCheckpoint = size;
+        }
       }
     } catch (IOException | SQLException | RuntimeException e) {
       LOG.warn("checkpoint of {} failed: {}", id, e.getMessage());

@@ -77,6 +77,9 @@ final class SqlConnection implements AutoCloseable {
     try (Statement st = conn.createStatement()) {
       if (!readOnly) {
         st.execute("PRAGMA journal_mode=WAL");
+        // Truncate the WAL when SQLite restarts it after a checkpoint, so its size tells how much
+        // was written since (DatabaseHandle.maybeCheckpoint) and disk use stays bounded.
+        st.execute("PRAGMA journal_size_limit=0");
       }
       st.execute("PRAGMA wal_autocheckpoint=0");
       try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
