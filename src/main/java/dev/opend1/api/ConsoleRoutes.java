@@ -47,9 +47,9 @@ final class ConsoleRoutes {
 
   private static final Map<String, String> TYPES =
       Map.of(
-          "html", "text/html; charset=utf-8",
-          "css", "text/css; charset=utf-8",
-          "js", "text/javascript; charset=utf-8");
+          "html", "text/html;charset=utf-8",
+          "css", "text/css;charset=utf-8",
+          "js", "text/javascript;charset=utf-8");
 
   private final Map<String, byte[]> files;
   private final String securityPolicy;
