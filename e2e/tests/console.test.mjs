@@ -186,6 +186,12 @@ test("the web console, end to end in Chromium", async () => {
   await runSql("SELECT name FROM fruit ORDER BY id;");
   assert.deepEqual(await grid(), [["apple"], ["pear"], ["plum"]]);
 
+  // A time is sent as an ISO instant; the server's refusal of a future one shows in place.
+  await tab("Time travel");
+  await page.locator("#restore-time").fill("2099-01-01T00:00:00");
+  await page.getByRole("button", { name: "Find bookmark" }).click();
+  await page.locator("#time-travel-error", { hasText: "it is in the future" }).waitFor();
+
   // Export: poll, download with progress, and the file holds the table.
   await tab("Export / import");
   const downloading = page.waitForEvent("download");
