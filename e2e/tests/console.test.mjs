@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { server, tempDir, uniqueName } from "./harness.mjs";
+import { server, tempDir, uniqueName, opend1, lastLine } from "./harness.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -240,5 +240,24 @@ test("the web console, end to end in Chromium", async () => {
   await confirm("Delete");
   await row.waitFor({ state: "detached" });
 
+  assert.deepEqual(browserErrors, []);
+});
+
+test("a token revoked during a session sends the console back to sign-in", async () => {
+  const created = opend1(["token", "create", "--account", server.account, "--name", "console-revoked"]).stdout;
+  const token = lastLine(created);
+  const tokenId = created.match(/token id: ([0-9a-f]+)/)[1];
+  await page.goto(`${server.base}/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.locator("#token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Databases" }).waitFor();
+
+  opend1(["token", "revoke", tokenId]);
+  await page.locator("#new-name").fill(uniqueName("revoked"));
+  await page.getByRole("button", { name: "Create database" }).click();
+  await page.locator(".signin .error", { hasText: "The server refused the token (Authentication error)" }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("opend1.token")), null);
   assert.deepEqual(browserErrors, []);
 });

@@ -64,6 +64,11 @@ export async function call(method, path, { body, query, token = session.token } 
   } catch {
     throw new ApiError(`HTTP ${res.status}: the answer is not JSON`, res.status);
   }
+  if (res.status === 401 && token === session.token) {
+    // The session's token was revoked (or the data directory replaced): back to sign-in.
+    session.signOut();
+    window.dispatchEvent(new CustomEvent("opend1:signed-out", { detail: envelopeError(401, envelope).message }));
+  }
   if (!res.ok || envelope.success !== true) throw envelopeError(res.status, envelope);
   return envelope;
 }

@@ -45,4 +45,9 @@ function route() {
 }
 
 window.addEventListener("hashchange", route);
+window.addEventListener("opend1:signed-out", (e) => {
+  route();
+  main.querySelector(".error")?.replaceChildren(`The server refused the token (${e.detail}); sign in again.`);
+  main.querySelector(".error")?.removeAttribute("hidden");
+});
 route();

@@ -5,6 +5,8 @@ import { h, errorBox, showError, busy, bytes, confirmDialog } from "./dom.js";
 
 const HINTS = ["", "wnam", "enam", "weur", "eeur", "apac", "oc"];
 const PER_PAGE = 1000;
+/** Detail requests in flight at once, so a long list does not flood the server. */
+const DETAIL_REQUESTS = 4;
 
 /** Every database of the account, page by page like wrangler (until a short page). */
 async function listAll() {
@@ -56,15 +58,16 @@ export function databasesPage() {
     const cells = { region: h("td"), tables: h("td", { class: "num" }), size: h("td", { class: "num" }) };
     const del = h("button", { class: "danger small", title: `Delete ${item.name}` }, "Delete");
     del.addEventListener("click", () => remove(item, del));
-    // The list carries no sizes: each row asks for its own details.
-    db("GET", `/${item.uuid}`, { query: { fields: "num_tables,file_size,running_in_region" } }).then(
-      (d) => {
+    details.push(async () => {
+      try {
+        const d = await db("GET", `/${item.uuid}`, { query: { fields: "num_tables,file_size,running_in_region" } });
         cells.region.textContent = d.running_in_region ?? "";
         cells.tables.textContent = d.num_tables ?? "";
         cells.size.textContent = bytes(d.file_size);
-      },
-      (e) => showError(errors, e),
-    );
+      } catch (e) {
+        showError(errors, e);
+      }
+    });
     return h(
       "tr",
       { "data-name": item.name },
@@ -78,13 +81,22 @@ export function databasesPage() {
     );
   }
 
+  /** Row detail fetches: the list carries no sizes, so each row asks for its own, a few at a time. */
+  let details = [];
+
   async function load() {
     try {
       const items = await listAll();
       items.sort((a, b) => a.name.localeCompare(b.name));
+      details = [];
       body.replaceChildren(...items.map(row));
       empty.hidden = items.length > 0;
       showError(errors, null);
+      const queue = details;
+      const worker = async () => {
+        while (queue.length) await queue.shift()();
+      };
+      await Promise.all(Array.from({ length: DETAIL_REQUESTS }, worker));
     } catch (e) {
       showError(errors, e);
     }
