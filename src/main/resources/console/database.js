@@ -20,10 +20,9 @@ export function databasePage(id) {
   const errors = errorBox();
   const database = {
     id,
-    /** Refreshes the title line and the tables (after writes, restores and imports). */
+    /** Refreshes the title line (after writes, restores and imports). */
     changed() {
       refresh();
-      panels.tables.stale = true;
     },
   };
   const panels = {

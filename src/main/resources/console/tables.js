@@ -8,7 +8,7 @@ const quote = (name) => `"${name.replaceAll('"', '""')}"`;
 export function tablesPanel(database) {
   const list = h("div", { id: "tables" });
   const errors = errorBox();
-  const panel = { element: h("div", { class: "panel" }, errors, list), stale: true, shown };
+  const panel = { element: h("div", { class: "panel" }, errors, list), shown };
 
   async function load() {
     const path = `/${encodeURIComponent(database.id)}/query`;
@@ -61,9 +61,8 @@ export function tablesPanel(database) {
     );
   }
 
+  /** Loads afresh each time the tab is shown: other clients may have changed the database. */
   function shown() {
-    if (!panel.stale) return;
-    panel.stale = false;
     load().then(
       () => showError(errors, null),
       (e) => showError(errors, e),
