@@ -54,12 +54,15 @@ public final class ApiServer implements AutoCloseable {
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
+    ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
     this.app =
         Javalin.create(
             cfg -> {
               configure(cfg, config);
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
+              r.get("/", console::index);
+              r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
               r.get(V4 + "/user", authed(auth, accountRoutes::user));

@@ -1,0 +1,98 @@
+// The time-travel tab: the current bookmark; find the bookmark of a past time; restore to a time
+// or a bookmark (after a confirmation); and undo a restore with the previous_bookmark it returned.
+import { db } from "./api.js";
+import { h, errorBox, showError, busy, confirmDialog } from "./dom.js";
+
+/** A datetime-local value (the browser's local time) as an ISO 8601 instant. */
+const instant = (local) => new Date(local).toISOString();
+
+export function timeTravelPanel(database) {
+  const path = () => `/${encodeURIComponent(database.id)}/time_travel`;
+  const current = h("code", { id: "current-bookmark" }, "…");
+  const errors = errorBox();
+  errors.id = "time-travel-error";
+
+  const byTime = h("input", { type: "radio", name: "target", value: "time", checked: true });
+  const byBookmark = h("input", { type: "radio", name: "target", value: "bookmark" });
+  const time = h("input", { type: "datetime-local", id: "restore-time", step: 1 });
+  const bookmark = h("input", { id: "restore-bookmark", size: 70, placeholder: "00000000-00000000-00000000-…" });
+  const found = h("code", { id: "found-bookmark" });
+  const find = h("button", { type: "button" }, "Find bookmark");
+  const restore = h("button", { type: "button", class: "danger", id: "restore" }, "Restore…");
+  const outcome = h("div", { id: "restore-outcome", class: "card", hidden: true });
+
+  time.addEventListener("input", () => (byTime.checked = true));
+  bookmark.addEventListener("input", () => (byBookmark.checked = true));
+
+  async function loadCurrent() {
+    try {
+      current.textContent = (await db("GET", `${path()}/bookmark`)).bookmark;
+    } catch (e) {
+      showError(errors, e);
+    }
+  }
+
+  /** The restore target as D1's query parameter: {bookmark} or {timestamp}. */
+  function target() {
+    if (byBookmark.checked) {
+      if (!bookmark.value.trim()) throw new Error("Enter a bookmark to restore to.");
+      return { bookmark: bookmark.value.trim() };
+    }
+    if (!time.value) throw new Error("Pick a time to restore to.");
+    return { timestamp: instant(time.value) };
+  }
+
+  find.addEventListener("click", () =>
+    busy(find, errors, async () => {
+      if (!time.value) throw new Error("Pick a time first.");
+      found.textContent = (await db("GET", `${path()}/bookmark`, { query: { timestamp: instant(time.value) } })).bookmark;
+    }),
+  );
+
+  async function restoreTo(query, question) {
+    if (!(await confirmDialog(question, "Restore"))) return;
+    const r = await db("POST", `${path()}/restore`, { query });
+    const undo = h("button", { type: "button", id: "undo" }, "Undo this restore");
+    undo.addEventListener("click", () =>
+      busy(undo, errors, () =>
+        restoreTo({ bookmark: r.previous_bookmark }, `Undo: restore back to ${r.previous_bookmark}?`),
+      ),
+    );
+    outcome.replaceChildren(
+      h("p", {}, h("strong", {}, r.message)),
+      h("p", {}, "Now at ", h("code", { class: "new-bookmark" }, r.bookmark)),
+      h("p", {}, "Before the restore: ", h("code", { id: "previous-bookmark" }, r.previous_bookmark)),
+      undo,
+    );
+    outcome.hidden = false;
+    database.changed();
+    await loadCurrent();
+  }
+
+  restore.addEventListener("click", () =>
+    busy(restore, errors, async () => {
+      const query = target();
+      const what = query.bookmark ? `bookmark ${query.bookmark}` : `the state at ${query.timestamp}`;
+      await restoreTo(query, `Restore this database to ${what}? Its current contents are replaced (you can undo).`);
+    }),
+  );
+
+  return {
+    element: h(
+      "div",
+      { class: "panel" },
+      h("div", { class: "card" }, h("h2", {}, "Current bookmark"), h("p", {}, current)),
+      h(
+        "div",
+        { class: "card" },
+        h("h2", {}, "Restore"),
+        h("p", {}, h("label", {}, byTime, " At a time "), time, " ", find, " ", found),
+        h("p", {}, h("label", {}, byBookmark, " At a bookmark "), bookmark),
+        restore,
+      ),
+      errors,
+      outcome,
+    ),
+    shown: loadCurrent,
+  };
+}
