@@ -164,14 +164,50 @@ final class SqlDump {
           if (i > 1) {
             line.append(',');
           }
-          line.append(literal(rs.getObject(i)));
+          appendLiteral(line, rs.getObject(i));
         }
         line.append(");\n");
-        out.write(line.toString());
+        out.append(line);
         n++;
       }
     }
     return n;
+  }
+
+  /** Appends a value as a SQL literal; like {@link #literal}, without a String per value. */
+  private static void appendLiteral(StringBuilder to, Object v) {
+    switch (v) {
+      case null -> to.append("NULL");
+      case Integer i -> to.append(i.intValue());
+      case Long l -> to.append(l.longValue());
+      case String str when plain(str) -> {
+        to.append('\'');
+        for (int i = 0; i < str.length(); i++) {
+          char ch = str.charAt(i);
+          to.append(ch);
+          if (ch == '\'') {
+            to.append('\'');
+          }
+        }
+        to.append('\'');
+      }
+      case byte[] b -> {
+        to.append("X'");
+        HexFormat.of().formatHex(to, b);
+        to.append('\'');
+      }
+      default -> to.append(literal(v));
+    }
+  }
+
+  /** True when a text has no control characters, so it can be written as a quoted literal. */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x20) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A value as a SQL literal that reads back as the same value. */
@@ -197,12 +233,10 @@ final class SqlDump {
 
   /** A string literal; text with control characters is written as hex so it survives exactly. */
   static String text(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < 0x20) {
-        return "CAST(X'"
-            + HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8))
-            + "' AS TEXT)";
-      }
+    if (!plain(s)) {
+      return "CAST(X'"
+          + HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8))
+          + "' AS TEXT)";
     }
     return "'" + s.replace("'", "''") + "'";
   }
