@@ -74,11 +74,14 @@ final class QueryRunner {
     long rowsRead = rowsReturned + (writes && !isInsert(step) ? changes : 0);
     long lastRowId = h.lastRowId;
     long size = h.sizeBytes;
-    if (!c.isReadOnly()) {
+    // Only a top-level INSERT or REPLACE moves last_insert_rowid (an INSERT in a trigger is undone
+    // when the trigger ends), and a plain read cannot change the size.
+    boolean reads = kind == StatementKind.SELECT || kind == StatementKind.EXPLAIN;
+    if (!c.isReadOnly() && writes) {
       lastRowId = c.lastInsertRowId();
       h.lastRowId = lastRowId;
     }
-    if (!c.isReadOnly() || size < 0) {
+    if ((!c.isReadOnly() && !reads) || size < 0) {
       size = c.sizeBytes();
       h.sizeBytes = size;
     }
