@@ -9,12 +9,6 @@ local mode, rows, token
 local batchBody
 local counter = 0
 
-local function header()
-  local h = { ["Content-Type"] = "application/json" }
-  if token and token ~= "" then h["Authorization"] = "Bearer " .. token end
-  return h
-end
-
 local threadId = 0
 function setup(thread)
   threadId = threadId + 1
@@ -24,7 +18,9 @@ end
 function init(args)
   mode, rows, token = args[1], tonumber(args[2]), args[3]
   math.randomseed(os.time() * 1000 + (tid or 0))
-  wrk.headers = header()
+  -- Add to wrk.headers rather than replace it: it holds the Host header wrk derived from the URL.
+  wrk.headers["Content-Type"] = "application/json"
+  if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
   if mode == "get" then
     wrk.method = "GET"
     wrk.body = nil
