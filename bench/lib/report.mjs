@@ -123,7 +123,9 @@ md.push("## Export, import, restore, many databases");
 md.push("");
 md.push("| Workload | Side | Metric | Median | Spread (min–max) | Runs |");
 md.push("|---|---|---|---|---|---|");
-for (const g of gs.filter((g) => ["export", "import", "restore", "manydbs"].includes(g.workload)).sort(byOrder)) {
+const tail = ["export", "import", "restore", "manydbs"];
+const byTail = (a, b) => tail.indexOf(a.workload) - tail.indexOf(b.workload) || byOrder(a, b);
+for (const g of gs.filter((g) => tail.includes(g.workload)).sort(byTail)) {
   const s = stat(g.workload, g.side, g.metric);
   md.push(`| ${g.workload} | ${g.side} | ${g.metric} | ${fmt(s.median)} ${s.unit} | ${fmt(s.min)}–${fmt(s.max)} | ${s.n} |`);
 }
