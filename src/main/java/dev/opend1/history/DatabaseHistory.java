@@ -786,11 +786,11 @@ final class DatabaseHistory {
     return "snap-%016x.db".formatted(seq);
   }
 
-  private static long seqOf(String name) {
+  static long seqOf(String name) {
     return Long.parseLong(name.substring(5, 21), 16);
   }
 
-  private static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {
+  static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(len);
     while (buf.hasRemaining()) {
       if (ch.read(buf, pos + buf.position()) < 0) {
