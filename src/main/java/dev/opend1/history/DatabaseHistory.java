@@ -786,7 +786,7 @@ final class DatabaseHistory {
     return "snap-%016x.db".formatted(seq);
   }
 
-  static long seqOf(String name) {
+  private static long seqOf(String name) {
     return Long.parseLong(name.substring(5, 21), 16);
   }
 

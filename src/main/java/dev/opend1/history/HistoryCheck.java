@@ -54,7 +54,7 @@ public final class HistoryCheck {
       for (int i = 0; i < segments.size(); i++) {
         String segment = segments.get(i);
         boolean lastSegment = i == segments.size() - 1;
-        long firstSeq = DatabaseHistory.seqOf(segment);
+        long firstSeq = seqIn(segment);
         if (lastSeq >= 0 && firstSeq != lastSeq + 1) {
           problems.add(
               "history jumps from seq "
@@ -119,11 +119,11 @@ public final class HistoryCheck {
           }
         }
       }
-      long firstSeq = DatabaseHistory.seqOf(segments.get(0));
+      long firstSeq = seqIn(segments.get(0));
       boolean covered =
           store.names().stream()
               .filter(n -> n.startsWith("snap-"))
-              .map(DatabaseHistory::seqOf)
+              .map(HistoryCheck::seqIn)
               .anyMatch(snap -> snap >= firstSeq - 1);
       if (!covered) {
         problems.add(
@@ -146,6 +146,12 @@ public final class HistoryCheck {
       problems.add("history " + dir + " cannot be read: " + e.getMessage());
     }
     return new Result(problems, notes, records);
+  }
+
+  /** The seq in a segment's or snapshot's name ({@code seg-<16 hex>.log}, {@code snap-...}). */
+  private static long seqIn(String name) {
+    int dash = name.indexOf('-');
+    return Long.parseLong(name.substring(dash + 1, dash + 17), 16);
   }
 
   private static byte[] expectedHash(byte[] previous, HistoryRecord r) {
