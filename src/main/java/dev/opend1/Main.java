@@ -12,7 +12,12 @@ import picocli.CommandLine.Model.OptionSpec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A self-hosted database service that speaks Cloudflare D1's REST API.",
-    subcommands = {ServeCommand.class, AccountCommand.class, TokenCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      AccountCommand.class,
+      TokenCommand.class,
+      DoctorCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -31,6 +31,9 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
+  private final Javalin metricsApp;
+
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
   private interface CallerHandler {
@@ -55,14 +58,23 @@ public final class ApiServer implements AutoCloseable {
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
+    Metrics metrics =
+        new Metrics(
+            config.metricsTenantLabels(), engine, timeTravel.counters(), transfers.counters());
+    RequestLog requestLog = new RequestLog(config.jsonLogs());
+    boolean ownMetricsPort = config.metricsPort() != 0;
     this.app =
         Javalin.create(
             cfg -> {
               configure(cfg, config);
+              cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get("/", console::index);
               r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
+              if (!ownMetricsPort) {
+                r.get("/metrics", ctx -> scrape(ctx, metrics));
+              }
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
               r.get(V4 + "/user", authed(auth, accountRoutes::user));
@@ -118,7 +130,62 @@ public final class ApiServer implements AutoCloseable {
                     Envelope.error(ctx, new D1Exception.Internal(reference, e));
                   });
             });
+    if (ownMetricsPort) {
+      this.metricsApp =
+          Javalin.create(
+              cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.showOldJavalinVersionWarning = false;
+                cfg.routes.get("/metrics", ctx -> scrape(ctx, metrics));
+              });
+    } else {
+      this.metricsApp = null;
+    }
     app.start(config.host(), config.port());
+    if (metricsApp != null) {
+      try {
+        metricsApp.start(config.host(), config.metricsPort());
+      } catch (RuntimeException e) {
+        app.stop();
+        throw e;
+      }
+    }
+  }
+
+  /** Prometheus' text exposition format, version 0.0.4. */
+  private static void scrape(Context ctx, Metrics metrics) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+  }
+
+  /** After every request: one log line and the HTTP metrics, by route template. */
+  private static void finished(Context ctx, Float ms, Metrics metrics, RequestLog log) {
+    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    String route = endpoint == null ? "unmatched" : endpoint.path;
+    int status = ctx.status().getCode();
+    String account = ctx.pathParamMap().get("account");
+    String database = ctx.pathParamMap().get("db");
+    double took = ms == null ? 0 : ms;
+    metrics.request(
+        ctx.method().name(),
+        route,
+        status,
+        java.time.Duration.ofNanos((long) (took * 1_000_000)),
+        account,
+        database);
+    long in = -1;
+    long out = -1;
+    try {
+      var request =
+          org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
+      in = org.eclipse.jetty.server.Request.getContentBytesRead(request);
+      out =
+          org.eclipse.jetty.server.Response.getContentBytesWritten(
+              request.getServletContextResponse());
+    } catch (RuntimeException e) {
+      // Not on Jetty's servlet request: the sizes stay unknown (-1).
+    }
+    log.log(
+        new RequestLog.Entry(ctx.method().name(), route, status, took, account, database, in, out));
   }
 
   private static void configure(JavalinConfig cfg, ServerConfig config) {
@@ -152,6 +219,11 @@ public final class ApiServer implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
+  /** The port {@code GET /metrics} is served on: its own, or the main one. */
+  public int metricsPort() {
+    return metricsApp == null ? app.port() : metricsApp.port();
+  }
+
   /** The port the server listens on (useful with port 0). */
   public int port() {
     return app.port();
@@ -159,6 +231,9 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (metricsApp != null) {
+      metricsApp.stop();
+    }
     app.stop();
   }
 }

@@ -466,6 +466,50 @@ public final class SqliteCatalog implements Catalog {
         rs -> new DatabaseId(UUID.fromString(rs.getString(1))));
   }
 
+  /** A database row as stored, whatever its state ({@code creating}, {@code ready}, ...). */
+  public record StoredDatabase(DatabaseRecord record, String state) {}
+
+  /**
+   * Checks a catalog file and reads every database row, opening it read-only so nothing changes
+   * (for {@code opend1 doctor}, with no server running).
+   *
+   * @throws IllegalStateException when the file cannot be opened or fails SQLite's integrity check
+   */
+  public static List<StoredDatabase> inspect(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(org.sqlite.SQLiteOpenMode.READONLY);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+        String first = rs.next() ? rs.getString(1) : "no answer";
+        if (!first.equals("ok")) {
+          throw new IllegalStateException("catalog " + file + " is damaged: " + first);
+        }
+      }
+      List<StoredDatabase> out = new ArrayList<>();
+      try (ResultSet rs =
+          st.executeQuery("SELECT " + DATABASE_COLUMNS + ", state FROM databases ORDER BY id")) {
+        while (rs.next()) {
+          out.add(new StoredDatabase(readDatabase(rs), rs.getString(9)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("open catalog " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Adds a database record recovered from its metadata file as ready, creating its account if
+   * needed; used only to rebuild a lost catalog.
+   */
+  public void restoreDatabase(DatabaseRecord r) {
+    ensureAccount(r.account(), "recovered");
+    reserveDatabase(r, Integer.MAX_VALUE);
+    activateDatabase(r.id());
+  }
+
   private static DatabaseRecord readDatabase(ResultSet rs) throws SQLException {
     return new DatabaseRecord(
         new DatabaseId(UUID.fromString(rs.getString(1))),

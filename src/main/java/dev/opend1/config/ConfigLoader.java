@@ -88,7 +88,28 @@ public final class ConfigLoader {
         number(values, Settings.MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
         number(values, Settings.MAX_TRANSFER_BYTES, 1, Long.MAX_VALUE),
         Duration.ofSeconds(number(values, Settings.IMPORT_TIMEOUT_SECONDS, 1, 31_536_000)),
-        publicUrl(values));
+        publicUrl(values),
+        values.containsKey(Settings.METRICS_PORT.name())
+            ? (int) number(values, Settings.METRICS_PORT, 0, 65535)
+            : 0,
+        bool(values, Settings.METRICS_TENANT_LABELS),
+        choice(values, Settings.LOG_FORMAT, "text", "json").equals("json"));
+  }
+
+  private static boolean bool(Map<String, Source> values, Setting s) {
+    return choice(values, s, "true", "false").equals("true");
+  }
+
+  /** The value of {@code s}, which must be one of {@code allowed} (case-insensitive). */
+  private static String choice(Map<String, Source> values, Setting s, String... allowed) {
+    Source v = values.get(s.name());
+    String value = v.value().strip().toLowerCase(java.util.Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(value)) {
+        return a;
+      }
+    }
+    throw invalid(v, "must be one of " + String.join(", ", allowed));
   }
 
   private static Optional<String> publicUrl(Map<String, Source> values) {

@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param maxTransferBytes disk for uploads and exports together
  * @param importTimeout time one import may run
  * @param publicUrl base of signed URLs, if configured
+ * @param metricsPort a separate port for {@code GET /metrics}, or 0 for the main port
+ * @param metricsTenantLabels whether HTTP metrics carry account and database labels
+ * @param jsonLogs whether request log lines are JSON objects rather than text
  */
 public record ServerConfig(
     String host,
@@ -47,12 +50,15 @@ public record ServerConfig(
     long maxImportBytes,
     long maxTransferBytes,
     Duration importTimeout,
-    Optional<String> publicUrl) {
+    Optional<String> publicUrl,
+    int metricsPort,
+    boolean metricsTenantLabels,
+    boolean jsonLogs) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s]"
         .formatted(
             host,
             port,
@@ -70,6 +76,9 @@ public record ServerConfig(
             maxImportBytes,
             maxTransferBytes,
             importTimeout,
-            publicUrl.orElse("-"));
+            publicUrl.orElse("-"),
+            metricsPort,
+            metricsTenantLabels,
+            jsonLogs);
   }
 }

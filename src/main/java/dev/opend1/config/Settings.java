@@ -140,6 +140,27 @@ public final class Settings {
           null,
           "Base of the signed export and upload URLs; default: the address the client used.");
 
+  public static final Setting METRICS_PORT =
+      new Setting(
+          "metrics-port",
+          "N",
+          null,
+          "Serve GET /metrics on its own port instead of the main one (then the main port does not"
+              + " serve it); unset or 0: the main port.");
+  public static final Setting METRICS_TENANT_LABELS =
+      new Setting(
+          "metrics-tenant-labels",
+          "BOOL",
+          "false",
+          "Add account and database labels to the HTTP metrics (reveals tenants' ids to whoever"
+              + " can scrape).");
+  public static final Setting LOG_FORMAT =
+      new Setting(
+          "log-format",
+          "FORMAT",
+          "text",
+          "Request log lines on standard error: text, or json (one JSON object per line).");
+
   /** All settings, in help order. */
   public static final List<Setting> ALL =
       List.of(
@@ -169,7 +190,10 @@ public final class Settings {
           MAX_IMPORT_BYTES,
           MAX_TRANSFER_BYTES,
           IMPORT_TIMEOUT_SECONDS,
-          PUBLIC_URL);
+          PUBLIC_URL,
+          METRICS_PORT,
+          METRICS_TENANT_LABELS,
+          LOG_FORMAT);
 
   private Settings() {}
 }

@@ -101,6 +101,51 @@ public final class DataDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the server lock of an existing directory for an offline tool ({@code opend1 doctor})
+   * without writing anything: the returned lock keeps a server from starting until it is closed.
+   *
+   * @throws DataDirectoryException when the directory is missing or a server holds it
+   */
+  public static AutoCloseable lockOffline(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new DataDirectoryException("data directory " + root + " does not exist");
+    }
+    Path lockFile = root.resolve("serve.lock");
+    if (!Files.exists(lockFile)) {
+      return () -> {};
+    }
+    try {
+      FileChannel ch =
+          FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        String holder = readHolder(ch);
+        ch.close();
+        throw new DataDirectoryException(
+            "data directory "
+                + root
+                + " is in use by a running opend1 server"
+                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                + "; stop it first");
+      }
+      FileLock held = lock;
+      return () -> {
+        held.release();
+        ch.close();
+      };
+    } catch (IOException e) {
+      throw new DataDirectoryException(
+          "cannot lock data directory " + root + ": " + e.getMessage());
+    }
+  }
+
   private static String readHolder(FileChannel ch) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(32);
     ch.read(buf, 0);

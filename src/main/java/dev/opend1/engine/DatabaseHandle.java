@@ -96,6 +96,8 @@ final class DatabaseHandle {
    */
   volatile long sizeBytes = -1;
 
+  private final EngineCounters counters;
+
   /** Requests using this handle; it is closed only at zero. */
   final AtomicInteger users = new AtomicInteger();
 
@@ -108,12 +110,14 @@ final class DatabaseHandle {
       SqlLimits limits,
       CommitHook hook,
       Executor workers,
-      int maxReaders) {
+      int maxReaders,
+      EngineCounters counters) {
+    this.counters = counters;
     this.id = id;
     this.file = file;
     this.limits = limits;
     this.hook = hook;
-    this.writes = new SerialQueue(workers, limits.maxQueuedWrites());
+    this.writes = new SerialQueue(workers, limits.maxQueuedWrites(), counters);
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
     this.writerOpened = writes.submit(this::writer);
@@ -179,11 +183,14 @@ final class DatabaseHandle {
 
   private void checkpoint(String mode) throws SQLException, IOException {
     lastDurable.join();
+    long start = System.nanoTime();
     try (Statement st = writer.jdbc().createStatement();
         ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
       boolean complete = rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
       if (complete) {
         hook.afterCheckpoint(id);
+        counters.checkpoints.increment();
+        counters.checkpointNanos.add(System.nanoTime() - start);
       }
     }
   }

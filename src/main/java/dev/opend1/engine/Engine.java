@@ -60,6 +60,9 @@ public final class Engine implements AutoCloseable {
 
   private final HandleCache handles;
 
+  /** Totals for operators: queue depth, overloads, checkpoints. */
+  private final EngineCounters counters = new EngineCounters();
+
   /** Told of every database's lifecycle and commits (the history). */
   private final CommitHook hook;
 
@@ -95,7 +98,8 @@ public final class Engine implements AutoCloseable {
             limits,
             hook,
             workers,
-            READERS_PER_DATABASE);
+            READERS_PER_DATABASE,
+            counters);
   }
 
   /**
@@ -320,6 +324,11 @@ public final class Engine implements AutoCloseable {
       h.gate.readLock().unlock();
       handles.release(h);
     }
+  }
+
+  /** Queue depth, overloads and checkpoints, for the metrics endpoint. */
+  public EngineCounters counters() {
+    return counters;
   }
 
   /** Open database handles (each holds connections). */

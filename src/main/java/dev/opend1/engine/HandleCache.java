@@ -31,6 +31,7 @@ final class HandleCache {
   private final Executor workers;
   private final int maxReaders;
   private final CommitHook hook;
+  private final EngineCounters counters;
 
   HandleCache(
       int maxOpen,
@@ -38,7 +39,9 @@ final class HandleCache {
       SqlLimits limits,
       CommitHook hook,
       Executor workers,
-      int maxReaders) {
+      int maxReaders,
+      EngineCounters counters) {
+    this.counters = counters;
     this.hook = hook;
     this.maxOpen = maxOpen;
     this.files = files;
@@ -54,7 +57,7 @@ final class HandleCache {
     synchronized (lock) {
       h = open.get(id);
       if (h == null) {
-        h = new DatabaseHandle(id, files.apply(id), limits, hook, workers, maxReaders);
+        h = new DatabaseHandle(id, files.apply(id), limits, hook, workers, maxReaders, counters);
         open.put(id, h);
       }
       h.users.incrementAndGet();

@@ -18,6 +18,7 @@ final class SerialQueue {
 
   private final Executor executor;
   private final int bound;
+  private final EngineCounters counters;
 
   /** Tasks not yet started. */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -28,17 +29,20 @@ final class SerialQueue {
   /** True while a drain task is scheduled or running: at most one runs at a time. */
   private final AtomicBoolean draining = new AtomicBoolean();
 
-  SerialQueue(Executor executor, int bound) {
+  SerialQueue(Executor executor, int bound, EngineCounters counters) {
     this.executor = executor;
     this.bound = bound;
+    this.counters = counters;
   }
 
   /** Queues a task; refuses with {@link D1Exception.Overloaded} when the queue is full. */
   <T> CompletableFuture<T> submit(Callable<T> task) {
     if (pending.incrementAndGet() > bound) {
       pending.decrementAndGet();
+      counters.overloads.increment();
       throw new D1Exception.Overloaded();
     }
+    counters.queuedWrites.incrementAndGet();
     CompletableFuture<T> result = new CompletableFuture<>();
     tasks.add(
         () -> {
@@ -48,6 +52,7 @@ final class SerialQueue {
             result.completeExceptionally(t);
           } finally {
             pending.decrementAndGet();
+            counters.queuedWrites.decrementAndGet();
           }
         });
     if (draining.compareAndSet(false, true)) {

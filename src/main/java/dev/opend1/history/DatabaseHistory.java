@@ -93,7 +93,12 @@ final class DatabaseHistory {
 
   private record Waiter(long upTo, CompletableFuture<Void> done) {}
 
-  private DatabaseHistory(String databaseId, HistoryStore store, Executor syncer, Path wal) {
+  /** Totals shared by every database's history (records, bytes, snapshots). */
+  private final HistoryCounters counters;
+
+  private DatabaseHistory(
+      String databaseId, HistoryStore store, Executor syncer, Path wal, HistoryCounters counters) {
+    this.counters = counters;
     this.databaseId = databaseId;
     this.store = store;
     this.syncer = syncer;
@@ -111,10 +116,21 @@ final class DatabaseHistory {
   /** Opens a history kept in {@code store}. */
   static DatabaseHistory open(String databaseId, HistoryStore store, Path dbFile, Executor syncer)
       throws IOException {
+    return open(databaseId, store, dbFile, syncer, new HistoryCounters());
+  }
+
+  /** Opens a history kept in {@code store}, adding what it writes to {@code counters}. */
+  static DatabaseHistory open(
+      String databaseId, HistoryStore store, Path dbFile, Executor syncer, HistoryCounters counters)
+      throws IOException {
     store.clearScratch();
     DatabaseHistory h =
         new DatabaseHistory(
-            databaseId, store, syncer, dbFile.resolveSibling(dbFile.getFileName() + "-wal"));
+            databaseId,
+            store,
+            syncer,
+            dbFile.resolveSibling(dbFile.getFileName() + "-wal"),
+            counters);
     h.load();
     return h;
   }
@@ -270,6 +286,8 @@ final class DatabaseHistory {
         appended += length;
         bytesSinceSnapshot += length;
         index.add(Entry.of(r, openSegment, pos, length));
+        counters.records.increment();
+        counters.bytes.add(length);
         return appended;
       } catch (IOException e) {
         failLocked(e);
@@ -554,12 +572,15 @@ final class DatabaseHistory {
       }
       bytesSinceSnapshot = 0;
     }
+    long start = System.nanoTime();
     Path scratch = store.scratch(snapName(seq));
     buildImage(seq, scratch);
     store.put(snapName(seq), scratch);
     synchronized (lock) {
       snapshots.add(seq);
     }
+    counters.snapshots.increment();
+    counters.snapshotNanos.add(System.nanoTime() - start);
   }
 
   /**
@@ -769,7 +790,7 @@ final class DatabaseHistory {
     return Long.parseLong(name.substring(5, 21), 16);
   }
 
-  private static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {
+  static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(len);
     while (buf.hasRemaining()) {
       if (ch.read(buf, pos + buf.position()) < 0) {

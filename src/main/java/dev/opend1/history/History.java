@@ -42,6 +42,9 @@ public final class History implements CommitHook, AutoCloseable {
 
   private final Map<DatabaseId, Boolean> maintaining = new ConcurrentHashMap<>();
 
+  /** Totals over every database's history, for the metrics endpoint. */
+  private final HistoryCounters counters = new HistoryCounters();
+
   public History(Path dataDir, Duration retention) {
     this(dataDir, retention, LocalHistoryStore::new);
   }
@@ -88,7 +91,8 @@ public final class History implements CommitHook, AutoCloseable {
                 id.toString(),
                 stores.open(dir.resolve("history")),
                 dir.resolve("db.sqlite"),
-                syncer);
+                syncer,
+                counters);
         open.put(id, h);
       }
       return h;
@@ -186,6 +190,11 @@ public final class History implements CommitHook, AutoCloseable {
     }
     maintenance.shutdown();
     syncer.shutdown();
+  }
+
+  /** Records, bytes, snapshots and restores written since start. */
+  public HistoryCounters counters() {
+    return counters;
   }
 
   /** The retention window. */

@@ -53,6 +53,11 @@ public final class TimeTravel {
     this.restoreWindow = restoreWindow;
   }
 
+  /** Totals of the history behind time travel: records, bytes, snapshots, restores. */
+  public HistoryCounters counters() {
+    return history.counters();
+  }
+
   /** What a restore answers. */
   public record Restored(Bookmark bookmark, Bookmark previous) {}
 
@@ -81,10 +86,13 @@ public final class TimeTravel {
               id, grace, () -> new Restored(h.commitRestore(image, target.seq()), h.current()));
       Bookmark previous = previousOf(h, r.bookmark());
       countRestore(id);
+      history.counters().restores.increment();
       return new Restored(r.bookmark(), previous);
     } catch (D1Exception e) {
+      history.counters().restoreFailures.increment();
       throw e;
     } catch (Exception e) {
+      history.counters().restoreFailures.increment();
       throw new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e);
     } finally {
       if (built != null) {

@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Transfers implements AutoCloseable {
 
+  /** Export and import totals for operators. */
+  private final TransferCounters counters = new TransferCounters();
+
   private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
 
   /**
@@ -174,6 +177,11 @@ public final class Transfers implements AutoCloseable {
     }
   }
 
+  /** Jobs started, finished and failed since start, for the metrics endpoint. */
+  public TransferCounters counters() {
+    return counters;
+  }
+
   /**
    * Starts an export, joins a running one with the same options, or (with {@code currentBookmark})
    * polls the one at that bookmark; holds the answer up to a second while the job runs.
@@ -219,6 +227,7 @@ public final class Transfers implements AutoCloseable {
 
   private ExportJob startExport(DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow) {
     ExportJob job = new ExportJob(db, options);
+    counters.exportsStarted.increment();
     jobs.execute(
         () -> {
           Path file = null;
@@ -243,6 +252,7 @@ public final class Transfers implements AutoCloseable {
             job.file = done;
             job.say("Finished generating " + done.getFileName());
             job.status = "complete";
+            counters.exportsFinished.increment();
           } catch (Exception e) {
             job.error =
                 e instanceof D1Exception d ? d.getMessage() : "Export failed: " + e.getMessage();
@@ -250,6 +260,7 @@ public final class Transfers implements AutoCloseable {
               job.error = "Export failed: the database was restored while it was being exported";
             }
             job.status = "error";
+            counters.exportsFailed.increment();
             if (file != null) {
               try {
                 Files.deleteIfExists(file);
@@ -478,6 +489,7 @@ public final class Transfers implements AutoCloseable {
     job.atBookmark = bookmarkNow.get();
     job.say("Starting import of " + filename);
     imports.put(key, job);
+    counters.importsStarted.increment();
     jobs.execute(() -> runImport(job, file, bookmarkNow));
     return job.state(true);
   }
@@ -544,6 +556,7 @@ public final class Transfers implements AutoCloseable {
       job.finalBookmark = bookmarkNow.get();
       job.say("Import finished: " + figures[0] + " statements");
       job.status = "complete";
+      counters.importsFinished.increment();
       Files.deleteIfExists(file);
     } catch (Exception e) {
       Throwable cause = e;
@@ -555,6 +568,7 @@ public final class Transfers implements AutoCloseable {
               ? f.getMessage()
               : e instanceof D1Exception d ? d.getMessage() : "Import failed: " + e.getMessage();
       job.status = "error";
+      counters.importsFailed.increment();
       LOG.info("import into {} failed: {}", job.db, job.error);
     } finally {
       job.finished = Instant.now();

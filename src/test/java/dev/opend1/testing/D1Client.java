@@ -19,7 +19,7 @@ public final class D1Client {
   private final String base;
   private final Map<String, String> headers;
 
-  D1Client(String base, Map<String, String> headers) {
+  public D1Client(String base, Map<String, String> headers) {
     this.base = base;
     this.headers = headers;
   }

@@ -105,6 +105,11 @@ public final class TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.port();
   }
 
+  /** Where {@code GET /metrics} is served: the main port, or {@code metrics-port}. */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + server.metricsPort() + "/metrics";
+  }
+
   /** The path prefix of the test account's databases. */
   public static String databases() {
     return "/client/v4/accounts/" + ACCOUNT + "/d1/database";

@@ -1,0 +1,218 @@
+package dev.opend1;
+
+import dev.opend1.catalog.DatabaseMetadata;
+import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.catalog.SqliteCatalog.StoredDatabase;
+import dev.opend1.engine.DataDirectory;
+import dev.opend1.engine.DataDirectoryException;
+import dev.opend1.engine.IntegrityCheck;
+import dev.opend1.history.HistoryCheck;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code opend1 doctor}: checks a data directory while no server runs, changing nothing: the
+ * catalog against the database directories, every database's {@code PRAGMA integrity_check}, and
+ * every history's continuity. One line per problem, then a summary; exit 0 when healthy, 1 when
+ * problems were found, 2 when it could not check (a server holds the directory, say).
+ *
+ * <p>With {@code --rebuild-catalog} it first rebuilds the catalog from the {@code meta.json} files
+ * beside the databases, keeping the old catalog file aside.
+ */
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check a data directory (no server may be running on it): catalog, databases, history."
+            + " Exit 0 when healthy, 1 when problems were found, 2 when it could not check.")
+final class DoctorCommand implements Callable<Integer> {
+
+  @Mixin DataDirOption dataDir;
+
+  @Option(
+      names = "--rebuild-catalog",
+      description =
+          "Rebuild the catalog (accounts and databases) from the databases' meta.json files,"
+              + " keeping the old catalog as catalog.sqlite.old-TIME. API tokens cannot be"
+              + " recovered.")
+  boolean rebuildCatalog;
+
+  @Override
+  public Integer call() throws Exception {
+    Path root = dataDir.resolve().toAbsolutePath().normalize();
+    AutoCloseable lock;
+    try {
+      lock = DataDirectory.lockOffline(root);
+    } catch (DataDirectoryException e) {
+      System.err.println("opend1 doctor: " + e.getMessage());
+      return 2;
+    }
+    // Held throughout, so no server starts on the directory while it is checked or rebuilt.
+    try {
+      if (rebuildCatalog) {
+        rebuild(root, System.out);
+      }
+      return check(root, System.out) ? 0 : 1;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("opend1 doctor: " + e.getMessage());
+      return 2;
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** Checks everything; prints one line per problem and a summary; true when healthy. */
+  static boolean check(Path root, PrintStream out) {
+    List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Map<String, StoredDatabase> records = new TreeMap<>();
+    Path catalogFile = root.resolve("catalog.sqlite");
+    boolean catalogOk = false;
+    if (!Files.exists(catalogFile)) {
+      problems.add("catalog " + catalogFile + " is missing (run doctor --rebuild-catalog)");
+    } else {
+      try {
+        for (StoredDatabase d : SqliteCatalog.inspect(catalogFile)) {
+          records.put(d.record().id().toString(), d);
+        }
+        catalogOk = true;
+      } catch (RuntimeException e) {
+        problems.add(e.getMessage() + " (run doctor --rebuild-catalog)");
+      }
+    }
+    TreeSet<String> dirs = databaseDirectories(root, problems);
+    if (catalogOk) {
+      for (StoredDatabase d : records.values()) {
+        String id = d.record().id().toString();
+        if (d.state().equals("ready") && !dirs.contains(id)) {
+          problems.add(
+              "database " + id + " (" + d.record().name() + ") is in the catalog but has no files");
+        } else if (!d.state().equals("ready")) {
+          notes.add(
+              "database " + id + " is " + d.state() + "; the server finishes that at its start");
+        }
+      }
+      for (String id : dirs) {
+        if (!records.containsKey(id)) {
+          problems.add("directory db/" + id + " has no catalog record");
+        }
+      }
+    }
+    long historyRecords = 0;
+    for (String id : dirs) {
+      Path dir = root.resolve("db").resolve(id);
+      Path dbFile = dir.resolve("db.sqlite");
+      if (!Files.exists(dbFile)) {
+        problems.add("database " + id + ": db.sqlite is missing");
+      } else {
+        for (String p : IntegrityCheck.problems(dbFile)) {
+          problems.add("database " + id + ": integrity_check: " + p);
+        }
+      }
+      HistoryCheck.Result h = HistoryCheck.check(id, dir.resolve("history"));
+      historyRecords += h.records();
+      h.problems().forEach(p -> problems.add("database " + id + ": " + p));
+      h.notes().forEach(n -> notes.add("database " + id + ": " + n));
+    }
+    notes.forEach(n -> out.println("note: " + n));
+    problems.forEach(p -> out.println("problem: " + p));
+    out.println(
+        (problems.isEmpty() ? "healthy: " : problems.size() + " problem(s): ")
+            + dirs.size()
+            + " database(s), "
+            + records.size()
+            + " catalog record(s), "
+            + historyRecords
+            + " history record(s) checked in "
+            + root);
+    out.flush();
+    return problems.isEmpty();
+  }
+
+  /** The names of the directories under {@code db/} (database ids, or strays). */
+  private static TreeSet<String> databaseDirectories(Path root, List<String> problems) {
+    TreeSet<String> dirs = new TreeSet<>();
+    Path db = root.resolve("db");
+    if (!Files.isDirectory(db)) {
+      return dirs;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(db)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p)) {
+          dirs.add(p.getFileName().toString());
+        } else {
+          problems.add("unexpected file db/" + p.getFileName());
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot list " + db + ": " + e.getMessage());
+    }
+    return dirs;
+  }
+
+  /**
+   * Rebuilds the catalog from every {@code db/<id>/meta.json}: moves the old file (and its WAL)
+   * aside, creates a new one and adds each account and database. Tokens are not in the metadata.
+   */
+  static void rebuild(Path root, PrintStream out) throws IOException {
+    List<DatabaseRecord> found = new ArrayList<>();
+    Path db = root.resolve("db");
+    if (Files.isDirectory(db)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(db)) {
+        for (Path dir : ds) {
+          Path meta = dir.resolve("meta.json");
+          if (!Files.exists(meta)) {
+            out.println("rebuild: skipped db/" + dir.getFileName() + ": no meta.json");
+            continue;
+          }
+          try {
+            found.add(DatabaseMetadata.fromJson(Files.readAllBytes(meta)));
+          } catch (RuntimeException e) {
+            out.println("rebuild: skipped db/" + dir.getFileName() + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    Path catalog = root.resolve("catalog.sqlite");
+    String aside = "catalog.sqlite.old-" + Instant.now().toString().replace(":", "");
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path f = root.resolve("catalog.sqlite" + suffix);
+      if (Files.exists(f)) {
+        Files.move(f, root.resolve(aside + suffix));
+      }
+    }
+    if (Files.exists(root.resolve(aside))) {
+      out.println("rebuild: kept the old catalog as " + root.resolve(aside));
+    }
+    try (SqliteCatalog c = SqliteCatalog.open(catalog)) {
+      for (DatabaseRecord r : found) {
+        c.restoreDatabase(r);
+      }
+    }
+    long accounts = found.stream().map(DatabaseRecord::account).distinct().count();
+    out.println(
+        "rebuild: catalog rebuilt with "
+            + found.size()
+            + " database(s) in "
+            + accounts
+            + " account(s).");
+    out.println(
+        "rebuild: API tokens cannot be recovered from metadata; create a new one with"
+            + " `opend1 token create --account ID`.");
+    out.flush();
+  }
+}
