@@ -97,9 +97,11 @@ public class InProcessSqlite {
       rows = db.rows;
       c = DriverManager.getConnection(db.url);
       try (Statement s = c.createStatement()) {
+        // The busy timeout first: sixteen threads open their connections at once, and setting
+        // the journal mode can meet another connection's lock.
+        s.execute("PRAGMA busy_timeout=30000");
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=30000");
       }
       point = c.prepareStatement("SELECT * FROM kv WHERE id = ?");
       range = c.prepareStatement("SELECT * FROM kv WHERE id >= ? ORDER BY id LIMIT 100");
