@@ -11,7 +11,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,13 @@ public final class ApiServer implements AutoCloseable {
   private static final String V4 = "/client/v4";
   private static final String DATABASES = V4 + "/accounts/{account}/d1/database";
 
+  /** Extra time, past the longest request, that a stop waits for running requests. */
+  private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
   private final Javalin app;
+
+  /** Set when the server starts stopping: new requests are refused with 503. */
+  private volatile boolean stopping;
 
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
@@ -59,6 +67,12 @@ public final class ApiServer implements AutoCloseable {
             cfg -> {
               configure(cfg, config);
               var r = cfg.routes;
+              r.before(
+                  ctx -> {
+                    if (stopping) {
+                      throw new D1Exception.ShuttingDown();
+                    }
+                  });
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
@@ -125,6 +139,14 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
+    // A stop is graceful: the listener closes at once (new connections are refused), requests
+    // already running get up to the request limit to finish, and only then does the server stop.
+    long stopMillis = config.sql().requestTimeout().plus(STOP_MARGIN).toMillis();
+    cfg.jetty.modifyServer(
+        server -> {
+          server.setStopTimeout(stopMillis);
+          server.setHandler(new GracefulHandler());
+        });
   }
 
   /** A handler for the non-account routes: credentials only. */
@@ -154,8 +176,13 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Stops gracefully: refuses new requests (503 on connections already open, refused connections
+   * otherwise), lets running ones finish (each is bounded by the request limit), then stops.
+   */
   @Override
   public void close() {
+    stopping = true;
     app.stop();
   }
 }

@@ -26,6 +26,7 @@ public final class ServerProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final StringBuffer stderr = new StringBuffer();
   private final StringBuffer stdout = new StringBuffer();
+  private final List<Thread> readers = new ArrayList<>();
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -45,6 +46,7 @@ public final class ServerProcess implements AutoCloseable {
             "server-stdout");
     out.setDaemon(true);
     out.start();
+    readers.add(out);
     Thread t =
         new Thread(
             () -> {
@@ -66,6 +68,7 @@ public final class ServerProcess implements AutoCloseable {
             "server-stderr");
     t.setDaemon(true);
     t.start();
+    readers.add(t);
   }
 
   /**
@@ -142,6 +145,26 @@ public final class ServerProcess implements AutoCloseable {
   /** Kills the server as a crash would (SIGKILL), and waits for it to be gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
+  }
+
+  /**
+   * Sends SIGTERM without waiting. Through the process handle: {@code Process.destroy} would also
+   * close the pipes and lose what the server prints while it stops.
+   */
+  public void signalTerm() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits up to {@code limit} for the server to exit; its exit code. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("server did not stop within " + limit + ":\n" + stderr);
+    }
+    for (Thread r : readers) {
+      r.join(5_000); // the rest of what it printed
+    }
+    return process.exitValue();
   }
 
   public String stdout() {
