@@ -73,6 +73,9 @@ public final class Transfers implements AutoCloseable {
 
   private final Timing timing;
 
+  /** Where export files are written. */
+  private final ExportFiles exportFiles;
+
   /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
   static final int IMPORT_STATEMENT_CHARS = 10_000_000;
 
@@ -110,6 +113,26 @@ public final class Transfers implements AutoCloseable {
       Duration importTimeout,
       Timing timing)
       throws IOException {
+    this(
+        engine,
+        dataDir,
+        maxImportBytes,
+        maxTransferBytes,
+        importTimeout,
+        timing,
+        ExportFiles.LOCAL);
+  }
+
+  Transfers(
+      Engine engine,
+      Path dataDir,
+      long maxImportBytes,
+      long maxTransferBytes,
+      Duration importTimeout,
+      Timing timing,
+      ExportFiles exportFiles)
+      throws IOException {
+    this.exportFiles = exportFiles;
     this.timing = timing;
     this.importTimeout = importTimeout;
     this.engine = engine;
@@ -225,7 +248,10 @@ public final class Transfers implements AutoCloseable {
           try {
             Path tmp = Files.createTempFile(dir.resolve("exports"), "export-", ".part");
             file = tmp;
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (BufferedWriter out =
+                new BufferedWriter(
+                    new java.io.OutputStreamWriter(
+                        exportFiles.create(tmp), StandardCharsets.UTF_8.newEncoder()))) {
               engine.snapshotRead(
                   db,
                   () -> {
