@@ -97,8 +97,11 @@ class CrashLoopTest {
       ok(query(server, b, "CREATE TABLE b(v INTEGER PRIMARY KEY)"));
       marks.add(new Mark(bookmark(server, b), List.of()));
     }
+    long slowestStart = 0;
     for (int cycle = 0; cycle < cycles; cycle++) {
+      long starting = System.nanoTime();
       try (ServerProcess server = ServerProcess.start(dir, List.of(), FLAGS, ENV)) {
+        slowestStart = Math.max(slowestStart, (System.nanoTime() - starting) / 1_000_000);
         List<Integer> model = verify(server, random);
         AtomicBoolean stop = new AtomicBoolean();
         Map<String, AtomicBoolean> busy = new HashMap<>();
@@ -132,8 +135,9 @@ class CrashLoopTest {
       verify(server, random);
     }
     System.out.printf(
-        "crash loop: %d cycles, %d acknowledged requests, %d bookmarks; kills landed during %s%n",
-        cycles, acked.size(), marks.size(), killedDuring);
+        "crash loop: %d cycles, %d acknowledged requests, %d bookmarks, slowest restart %d ms;"
+            + " kills landed during %s%n",
+        cycles, acked.size(), marks.size(), slowestStart, killedDuring);
   }
 
   /** A step a worker repeats until the kill; an I/O error means the server is gone. */
@@ -172,7 +176,7 @@ class CrashLoopTest {
           .append(',')
           .append(k)
           .append(',')
-          .append(id % 3 == 0 ? 20_000 : 200)
+          .append(id % 10 == 0 ? 20_000 : 200)
           .append("]}");
     }
     busy.set(true);

@@ -171,10 +171,10 @@ public final class ServerProcess implements AutoCloseable {
     return stdout.toString();
   }
 
-  /** The port it serves on; waits up to 30 s for it. */
+  /** The port it serves on; waits up to 90 s for it (a loaded machine starts JVMs slowly). */
   public int port() {
     try {
-      return port.get(30, TimeUnit.SECONDS);
+      return port.get(90, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("server did not start:\n" + stderr, e);
     }
