@@ -685,7 +685,11 @@ public final class Transfers implements AutoCloseable {
     for (String sub : List.of("uploads", "exports")) {
       try (var files = Files.list(dir.resolve(sub))) {
         for (Path p : files.toList()) {
-          total += Files.size(p);
+          try {
+            total += Files.size(p);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            // finished (renamed) or removed since the listing: counted under its new name or not
+          }
         }
       }
     }

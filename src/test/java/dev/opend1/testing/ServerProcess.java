@@ -188,6 +188,11 @@ public final class ServerProcess implements AutoCloseable {
     return stderr.toString();
   }
 
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
