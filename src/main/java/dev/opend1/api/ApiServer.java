@@ -13,7 +13,6 @@ import io.javalin.http.HandlerType;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,11 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
-  /** Set when the server starts stopping: new requests are refused with 503. */
-  private volatile boolean stopping;
+  /** Counts running requests; refuses new ones once the server stops. */
+  private final Draining draining = new Draining();
+
+  /** How long a stop waits for running requests. */
+  private final Duration stopGrace;
 
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
@@ -66,13 +68,8 @@ public final class ApiServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               configure(cfg, config);
+              cfg.jetty.modifyServer(server -> server.setHandler(draining));
               var r = cfg.routes;
-              r.before(
-                  ctx -> {
-                    if (stopping) {
-                      throw new D1Exception.ShuttingDown();
-                    }
-                  });
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
@@ -129,6 +126,7 @@ public final class ApiServer implements AutoCloseable {
                     Envelope.error(ctx, new D1Exception.Internal(reference, e));
                   });
             });
+    this.stopGrace = config.sql().requestTimeout().plus(STOP_MARGIN);
     app.start(config.host(), config.port());
   }
 
@@ -139,14 +137,6 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
-    // A stop is graceful: the listener closes at once (new connections are refused), requests
-    // already running get up to the request limit to finish, and only then does the server stop.
-    long stopMillis = config.sql().requestTimeout().plus(STOP_MARGIN).toMillis();
-    cfg.jetty.modifyServer(
-        server -> {
-          server.setStopTimeout(stopMillis);
-          server.setHandler(new GracefulHandler());
-        });
   }
 
   /** A handler for the non-account routes: credentials only. */
@@ -177,12 +167,18 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: refuses new requests (503 on connections already open, refused connections
-   * otherwise), lets running ones finish (each is bounded by the request limit), then stops.
+   * Stops gracefully: new requests get 503 in D1's envelope, running ones get up to the request
+   * limit plus a margin to finish, then the listener closes.
    */
   @Override
   public void close() {
-    stopping = true;
+    try {
+      if (!draining.drain(stopGrace)) {
+        LOG.warn("stopping with requests still running after {}", stopGrace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     app.stop();
   }
 }
