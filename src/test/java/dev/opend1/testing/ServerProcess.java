@@ -89,7 +89,12 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("OPEND1_"));
     pb.environment().putAll(env);
     ServerProcess p = new ServerProcess(pb.start());
-    p.port();
+    try {
+      p.port();
+    } catch (RuntimeException e) {
+      p.process.destroyForcibly(); // never leave a server behind a failed start
+      throw e;
+    }
     return p;
   }
 
