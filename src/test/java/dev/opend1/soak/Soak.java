@@ -113,6 +113,11 @@ public final class Soak {
       return (int) sum(errors) + (server.isAlive() ? 0 : 1);
     } finally {
       server.close();
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 
