@@ -11,6 +11,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,19 @@ public final class ApiServer implements AutoCloseable {
   private static final String V4 = "/client/v4";
   private static final String DATABASES = V4 + "/accounts/{account}/d1/database";
 
+  /** Extra time, past the longest request, that a stop waits for running requests. */
+  private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
   private final Javalin app;
 
   /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
   private final Javalin metricsApp;
+
+  /** Counts running requests; refuses new ones once the server stops. */
+  private final Draining draining = new Draining();
+
+  /** How long a stop waits for running requests. */
+  private final Duration stopGrace;
 
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
@@ -68,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
             cfg -> {
               configure(cfg, config);
               cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
+              cfg.jetty.modifyServer(server -> server.setHandler(draining));
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get("/", console::index);
@@ -141,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
     } else {
       this.metricsApp = null;
     }
+    this.stopGrace = config.sql().requestTimeout().plus(STOP_MARGIN);
     app.start(config.host(), config.port());
     if (metricsApp != null) {
       try {
@@ -229,8 +241,19 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Stops gracefully: new requests get 503 in D1's envelope, running ones get up to the request
+   * limit plus a margin to finish, then the listener closes.
+   */
   @Override
   public void close() {
+    try {
+      if (!draining.drain(stopGrace)) {
+        LOG.warn("stopping with requests still running after {}", stopGrace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (metricsApp != null) {
       metricsApp.stop();
     }

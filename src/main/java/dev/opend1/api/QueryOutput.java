@@ -47,10 +47,20 @@ final class QueryOutput implements ResultSink {
     this.held = held;
   }
 
+  /**
+   * Where the generator writes: the target, and for a held response the envelope's tail in memory
+   * once the write has committed (see {@link #finish}).
+   */
+  private final Redirect out = new Redirect();
+
+  /** The envelope's tail of a held response, written after its commit. */
+  private final ByteArrayOutputStream tail = new ByteArrayOutputStream(64);
+
   @Override
   public void begin(boolean mayStream) throws IOException {
     target = mayStream ? streaming : held;
-    gen = Json.MAPPER.getFactory().createGenerator(target);
+    out.to = target;
+    gen = Json.MAPPER.getFactory().createGenerator(out);
     gen.writeStartObject();
     gen.writeArrayFieldStart("result");
   }
@@ -159,6 +169,11 @@ final class QueryOutput implements ResultSink {
     gen.writeNumberField("total_attempts", 1);
     gen.writeEndObject();
     gen.writeEndObject();
+    if (target == held) {
+      // Into the held buffer (and its file) now, before the commit: a full disk fails the
+      // request while it can still be rolled back, never after.
+      gen.flush();
+    }
   }
 
   @Override
@@ -180,8 +195,15 @@ final class QueryOutput implements ResultSink {
     return streaming.committed;
   }
 
-  /** Writes the envelope's tail and sends what is left. */
+  /**
+   * Writes the envelope's tail and sends what is left. For a write this runs after its commit, so
+   * it writes nothing to disk: the tail goes to memory, and the held bytes are only read back.
+   */
   void finish() throws IOException {
+    if (target == held) {
+      gen.flush();
+      out.to = tail;
+    }
     gen.writeEndArray();
     gen.writeBooleanField("success", true);
     gen.writeArrayFieldStart("errors");
@@ -191,8 +213,9 @@ final class QueryOutput implements ResultSink {
     gen.writeEndObject();
     gen.flush();
     if (target == held) {
-      startResponse(held.size());
+      startResponse(held.size() + tail.size());
       held.copyTo(ctx.res().getOutputStream());
+      tail.writeTo(ctx.res().getOutputStream());
     } else if (!streaming.committed) {
       startResponse(streaming.buffer.size());
       streaming.buffer.writeTo(ctx.res().getOutputStream());
@@ -205,6 +228,26 @@ final class QueryOutput implements ResultSink {
     ctx.res().setContentType("application/json");
     if (length >= 0) {
       ctx.res().setContentLengthLong(length);
+    }
+  }
+
+  /** An output stream whose destination can change between writes. */
+  private static final class Redirect extends OutputStream {
+    OutputStream to;
+
+    @Override
+    public void write(int b) throws IOException {
+      to.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      to.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      to.flush();
     }
   }
 

@@ -29,16 +29,28 @@ final class QueryRoutes {
       QueryOutput out = new QueryOutput(ctx, raw, db, held);
       try {
         engine.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
-        out.finish();
-      } catch (RuntimeException | IOException e) {
+      } catch (RuntimeException e) {
         if (out.committed()) {
-          // Part of a 200 already went out: cut the response off without its closing bytes, so
-          // no client can take it for a complete answer.
-          ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+          abort(ctx, e);
           return;
         }
         throw e;
       }
+      try {
+        out.finish();
+      } catch (RuntimeException | IOException e) {
+        // The request has run (and a write has committed): an error answer now would tell the
+        // client to retry a write that is applied, so the response is cut off instead.
+        abort(ctx, e);
+      }
     }
+  }
+
+  /**
+   * Cuts the response off without its closing bytes (part of a 200 may already be out), so no
+   * client can take it for a complete answer.
+   */
+  private static void abort(Context ctx, Exception e) {
+    ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
   }
 }

@@ -124,6 +124,16 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * The server is stopping (503, 7500): a request that arrives while running ones finish is refused
+   * before it does anything, so it is safe to retry against the restarted server.
+   */
+  public static final class ShuttingDown extends D1Exception {
+    public ShuttingDown() {
+      super(7500, 503, "the server is shutting down; retry the request", null);
+    }
+  }
+
   /** Too many of something in a window of time (429, 7500), e.g. restores. */
   public static final class RateLimited extends D1Exception {
     public RateLimited(String message) {

@@ -47,6 +47,14 @@ public final class SpillBuffer extends OutputStream {
     size += len;
   }
 
+  /** Pushes buffered bytes to the file, so a full disk shows now rather than later. */
+  @Override
+  public void flush() throws IOException {
+    if (fileOut != null) {
+      fileOut.flush();
+    }
+  }
+
   /** Bytes held. */
   public long size() {
     return size;

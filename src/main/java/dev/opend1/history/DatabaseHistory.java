@@ -574,8 +574,14 @@ final class DatabaseHistory {
     }
     long start = System.nanoTime();
     Path scratch = store.scratch(snapName(seq));
-    buildImage(seq, scratch);
-    store.put(snapName(seq), scratch);
+    try {
+      buildImage(seq, scratch);
+      store.put(snapName(seq), scratch);
+    } catch (IOException | RuntimeException e) {
+      // A full disk must not stay full of half-built snapshots until the next start.
+      Files.deleteIfExists(scratch);
+      throw e;
+    }
     synchronized (lock) {
       snapshots.add(seq);
     }

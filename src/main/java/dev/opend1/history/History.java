@@ -141,18 +141,31 @@ public final class History implements CommitHook, AutoCloseable {
       h.markNeedsRebuild();
       throw e;
     }
-    if (h.snapshotDue(Files.size(dbFile)) && maintaining.putIfAbsent(id, true) == null) {
-      maintenance.execute(
-          () -> {
-            try {
-              h.snapshot();
-              h.prune(cutoffMicros());
-            } catch (IOException | RuntimeException e) {
-              LOG.warn("snapshot of {} failed: {}", id, e.getMessage());
-            } finally {
-              maintaining.remove(id);
-            }
-          });
+    // The record is appended: from here on nothing may fail the commit, or a write that is in the
+    // history would be answered as not applied. A snapshot is only maintenance.
+    long databaseBytes;
+    try {
+      databaseBytes = Files.size(dbFile);
+    } catch (IOException e) {
+      LOG.warn("size of {} for a snapshot: {}", id, e.getMessage());
+      return durable;
+    }
+    if (h.snapshotDue(databaseBytes) && maintaining.putIfAbsent(id, true) == null) {
+      try {
+        maintenance.execute(
+            () -> {
+              try {
+                h.snapshot();
+                h.prune(cutoffMicros());
+              } catch (IOException | RuntimeException e) {
+                LOG.warn("snapshot of {} failed: {}", id, e.getMessage());
+              } finally {
+                maintaining.remove(id);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        maintaining.remove(id);
+      }
     }
     return durable;
   }

@@ -76,6 +76,9 @@ public final class Transfers implements AutoCloseable {
 
   private final Timing timing;
 
+  /** Where export files are written. */
+  private final ExportFiles exportFiles;
+
   /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
   static final int IMPORT_STATEMENT_CHARS = 10_000_000;
 
@@ -113,6 +116,26 @@ public final class Transfers implements AutoCloseable {
       Duration importTimeout,
       Timing timing)
       throws IOException {
+    this(
+        engine,
+        dataDir,
+        maxImportBytes,
+        maxTransferBytes,
+        importTimeout,
+        timing,
+        ExportFiles.LOCAL);
+  }
+
+  Transfers(
+      Engine engine,
+      Path dataDir,
+      long maxImportBytes,
+      long maxTransferBytes,
+      Duration importTimeout,
+      Timing timing,
+      ExportFiles exportFiles)
+      throws IOException {
+    this.exportFiles = exportFiles;
     this.timing = timing;
     this.importTimeout = importTimeout;
     this.engine = engine;
@@ -234,7 +257,10 @@ public final class Transfers implements AutoCloseable {
           try {
             Path tmp = Files.createTempFile(dir.resolve("exports"), "export-", ".part");
             file = tmp;
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (BufferedWriter out =
+                new BufferedWriter(
+                    new java.io.OutputStreamWriter(
+                        exportFiles.create(tmp), StandardCharsets.UTF_8.newEncoder()))) {
               engine.snapshotRead(
                   db,
                   () -> {
@@ -673,7 +699,11 @@ public final class Transfers implements AutoCloseable {
     for (String sub : List.of("uploads", "exports")) {
       try (var files = Files.list(dir.resolve(sub))) {
         for (Path p : files.toList()) {
-          total += Files.size(p);
+          try {
+            total += Files.size(p);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            // finished (renamed) or removed since the listing: counted under its new name or not
+          }
         }
       }
     }

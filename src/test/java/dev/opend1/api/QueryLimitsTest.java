@@ -107,6 +107,51 @@ class QueryLimitsTest {
   }
 
   @Test
+  void aFullDatabaseRefusesWholeBatchesStaysIntactAndTakesWritesAgainAfterDeletes() {
+    String one = "INSERT INTO t VALUES (?, randomblob(100000))";
+    int stored = 0;
+    Reply r;
+    while ((r = client.post(query, sql(one, stored))).status() == 200) {
+      stored++;
+    }
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.errorMessage()).isEqualTo("Exceeded maximum DB size: SQLITE_FULL");
+    assertThat(stored).isBetween(5, 10);
+    String bookmark = query.replace("/query", "/time_travel/bookmark");
+    String before = client.get(bookmark).result().get("bookmark").asText();
+
+    // A batch whose first statement fits and whose second does not leaves nothing behind.
+    Reply batch =
+        client.post(
+            query,
+            "{\"batch\":[{\"sql\":\"INSERT INTO t VALUES (-1, 'small')\"},"
+                + "{\"sql\":\"INSERT INTO t VALUES (-2, randomblob(400000))\"}]}");
+    assertThat(batch.status()).as(batch.body()).isEqualTo(400);
+    assertThat(batch.errorMessage()).isEqualTo("Exceeded maximum DB size: SQLITE_FULL");
+    assertThat(count("SELECT count(*) AS n FROM t WHERE a < 0")).isZero();
+    assertThat(count("SELECT count(*) AS n FROM t")).isEqualTo(stored);
+    assertThat(client.get(bookmark).result().get("bookmark").asText())
+        .as("a refused write adds nothing to the history")
+        .isEqualTo(before);
+    assertThat(
+            client
+                .post(query, sql("PRAGMA integrity_check"))
+                .result()
+                .at("/0/results/0/integrity_check")
+                .asText())
+        .isEqualTo("ok");
+
+    // Room made by deletes is used again: the database serves as before.
+    assertThat(client.post(query, sql("DELETE FROM t WHERE a % 2 = 0")).status()).isEqualTo(200);
+    assertThat(client.post(query, sql(one, 1000)).status()).isEqualTo(200);
+    assertThat(count("SELECT count(*) AS n FROM t WHERE a = 1000")).isEqualTo(1);
+  }
+
+  private int count(String sql) {
+    return client.post(query, sql(sql)).result().at("/0/results/0/n").asInt();
+  }
+
+  @Test
   void theSandboxRefusesEscapes() {
     for (String s :
         List.of(

@@ -30,6 +30,9 @@ class HistoryFaultTest {
 
   @TempDir Path dir;
   final AtomicBoolean failSync = new AtomicBoolean();
+  final AtomicBoolean failPut = new AtomicBoolean();
+  final java.util.concurrent.atomic.AtomicInteger refusedPuts =
+      new java.util.concurrent.atomic.AtomicInteger();
   History history;
   Engine engine;
   DatabaseId id = DatabaseId.random();
@@ -46,6 +49,15 @@ class HistoryFaultTest {
         throw new IOException("injected fsync failure");
       }
       super.sync(segment);
+    }
+
+    @Override
+    public void put(String name, Path built) throws IOException {
+      if (failPut.get()) {
+        refusedPuts.incrementAndGet();
+        throw new IOException("No space left on device");
+      }
+      super.put(name, built);
     }
   }
 
@@ -112,5 +124,49 @@ class HistoryFaultTest {
     assertThat(run("SELECT a FROM t ORDER BY a")).containsExactly(1L, 3L);
     assertThat(run("PRAGMA integrity_check")).containsExactly("ok");
     assertThat(history.of(id).lastSeq()).isEqualTo(before + 1);
+  }
+
+  private long snapshots() throws IOException {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("snap-")).count();
+    }
+  }
+
+  private long scratchFiles() throws IOException {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
+    }
+  }
+
+  @Test
+  void aSnapshotOntoAFullDiskFailsAloneAndWritesGoOn() throws Exception {
+    run("CREATE TABLE t(a, b)");
+    long before = snapshots();
+    failPut.set(true);
+    // Enough log (over 256 KiB) that a snapshot is due after most of these writes.
+    for (int i = 0; i < 20; i++) {
+      run("INSERT INTO t VALUES (" + i + ", randomblob(30000))");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (refusedPuts.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(refusedPuts.get()).as("a snapshot was attempted").isPositive();
+    assertThat(snapshots()).isEqualTo(before);
+    assertThat(scratchFiles()).as("half-built snapshots are removed").isZero();
+    assertThat(run("SELECT count(*) FROM t")).containsExactly(20L);
+    long seq = history.of(id).lastSeq();
+
+    failPut.set(false);
+    for (int i = 20; i < 40; i++) {
+      run("INSERT INTO t VALUES (" + i + ", randomblob(30000))");
+    }
+    while (snapshots() == before && System.nanoTime() < deadline + 30_000_000_000L) {
+      Thread.sleep(20);
+    }
+    assertThat(snapshots()).isGreaterThan(before);
+    assertThat(history.of(id).lastSeq()).isEqualTo(seq + 20);
+    assertThat(run("SELECT count(*) FROM t")).containsExactly(40L);
+    assertThat(run("PRAGMA integrity_check")).containsExactly("ok");
   }
 }

@@ -26,6 +26,7 @@ public final class ServerProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final StringBuffer stderr = new StringBuffer();
   private final StringBuffer stdout = new StringBuffer();
+  private final List<Thread> readers = new ArrayList<>();
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -45,6 +46,7 @@ public final class ServerProcess implements AutoCloseable {
             "server-stdout");
     out.setDaemon(true);
     out.start();
+    readers.add(out);
     Thread t =
         new Thread(
             () -> {
@@ -66,6 +68,7 @@ public final class ServerProcess implements AutoCloseable {
             "server-stderr");
     t.setDaemon(true);
     t.start();
+    readers.add(t);
   }
 
   /**
@@ -86,7 +89,12 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("OPEND1_"));
     pb.environment().putAll(env);
     ServerProcess p = new ServerProcess(pb.start());
-    p.port();
+    try {
+      p.port();
+    } catch (RuntimeException e) {
+      p.process.destroyForcibly(); // never leave a server behind a failed start
+      throw e;
+    }
     return p;
   }
 
@@ -144,14 +152,34 @@ public final class ServerProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /**
+   * Sends SIGTERM without waiting. Through the process handle: {@code Process.destroy} would also
+   * close the pipes and lose what the server prints while it stops.
+   */
+  public void signalTerm() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits up to {@code limit} for the server to exit; its exit code. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("server did not stop within " + limit + ":\n" + stderr);
+    }
+    for (Thread r : readers) {
+      r.join(5_000); // the rest of what it printed
+    }
+    return process.exitValue();
+  }
+
   public String stdout() {
     return stdout.toString();
   }
 
-  /** The port it serves on; waits up to 30 s for it. */
+  /** The port it serves on; waits up to 90 s for it (a loaded machine starts JVMs slowly). */
   public int port() {
     try {
-      return port.get(30, TimeUnit.SECONDS);
+      return port.get(90, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("server did not start:\n" + stderr, e);
     }
@@ -163,6 +191,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public String stderr() {
     return stderr.toString();
+  }
+
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

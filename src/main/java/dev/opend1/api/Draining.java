@@ -1,0 +1,96 @@
+package dev.opend1.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.opend1.core.D1Exception;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The outermost HTTP handler: counts the requests in flight and, once the server is stopping,
+ * answers every new request 503 in D1's envelope (code 7500, "the server is shutting down") before
+ * it reaches any route, so it did nothing and is safe to retry. {@link #drain} waits for the
+ * running ones to finish.
+ */
+final class Draining extends Handler.Wrapper {
+
+  private static final byte[] REFUSAL = refusal();
+
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile boolean stopping;
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (stopping) {
+      response.setStatus(503);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      response.write(true, ByteBuffer.wrap(REFUSAL), callback);
+      return true;
+    }
+    running.incrementAndGet();
+    Callback counted =
+        new Callback() {
+          @Override
+          public void succeeded() {
+            running.decrementAndGet();
+            callback.succeeded();
+          }
+
+          @Override
+          public void failed(Throwable x) {
+            running.decrementAndGet();
+            callback.failed(x);
+          }
+
+          @Override
+          public InvocationType getInvocationType() {
+            return callback.getInvocationType();
+          }
+        };
+    boolean handled;
+    try {
+      handled = super.handle(request, response, counted);
+    } catch (Exception | Error e) {
+      running.decrementAndGet();
+      throw e;
+    }
+    if (!handled) {
+      running.decrementAndGet();
+    }
+    return handled;
+  }
+
+  /**
+   * Refuses new requests from now on and waits up to {@code limit} for the running ones to finish.
+   *
+   * @return true when none is left running
+   */
+  boolean drain(Duration limit) throws InterruptedException {
+    stopping = true;
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (running.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return running.get() == 0;
+  }
+
+  private static byte[] refusal() {
+    D1Exception e = new D1Exception.ShuttingDown();
+    var body = Json.MAPPER.createObjectNode();
+    body.putNull("result");
+    body.put("success", false);
+    body.putArray("errors").addObject().put("code", e.code()).put("message", e.getMessage());
+    body.putArray("messages");
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException x) {
+      throw new IllegalStateException(x);
+    }
+  }
+}

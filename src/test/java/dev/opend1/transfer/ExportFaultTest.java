@@ -1,0 +1,164 @@
+package dev.opend1.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
+import dev.opend1.engine.Engine;
+import dev.opend1.engine.QueryInput;
+import dev.opend1.engine.ResultSink;
+import dev.opend1.engine.StatementMeta;
+import dev.opend1.history.History;
+import dev.opend1.history.TimeTravelAccess;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An export whose file cannot be written (a full disk, an I/O error) fails as a whole, saying why;
+ * its partial file is removed, the database is untouched and keeps serving, and the next export
+ * after the fault clears is complete.
+ */
+class ExportFaultTest {
+
+  @TempDir Path dir;
+  final AtomicBoolean diskFull = new AtomicBoolean();
+  History history;
+  Engine engine;
+  Transfers transfers;
+  DatabaseId id = DatabaseId.random();
+  Supplier<String> bookmark;
+
+  /** A disk that fills up after 64 KiB of an export while {@link #diskFull} is set. */
+  OutputStream faulty(Path file) throws IOException {
+    OutputStream real = Files.newOutputStream(file);
+    return new FilterOutputStream(real) {
+      long written;
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        written += len;
+        if (diskFull.get() && written > 64 * 1024) {
+          throw new IOException("No space left on device");
+        }
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+    };
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    history = new History(dir, Duration.ofDays(30));
+    engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
+    engine.recover();
+    engine.createDatabase(id, new byte[0]);
+    transfers =
+        new Transfers(
+            engine,
+            dir,
+            1_000_000_000L,
+            10_000_000_000L,
+            Duration.ofHours(1),
+            Transfers.STANDARD,
+            this::faulty);
+    var timeTravel = TimeTravelAccess.withGrace(history, engine, Duration.ofMillis(100));
+    bookmark = () -> timeTravel.bookmark(id, Optional.empty()).toString();
+  }
+
+  @AfterEach
+  void stop() {
+    transfers.close();
+    engine.close();
+    history.close();
+  }
+
+  private List<Object> run(String sql) {
+    List<Object> first = new ArrayList<>();
+    engine.execute(
+        id,
+        List.of(new QueryInput(sql, List.of())),
+        false,
+        new ResultSink() {
+          @Override
+          public void begin(boolean mayStream) {}
+
+          @Override
+          public void statementStart(String[] columns) {}
+
+          @Override
+          public void row(Object[] values) {
+            first.add(values[0]);
+          }
+
+          @Override
+          public void statementEnd(StatementMeta meta) {}
+
+          @Override
+          public boolean reset() {
+            first.clear();
+            return true;
+          }
+        });
+    return first;
+  }
+
+  private Transfers.Progress exportToEnd() {
+    Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    while (p.status().equals("active")) {
+      p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
+    }
+    return p;
+  }
+
+  private List<Path> exportFiles() throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("transfer").resolve("exports"))) {
+      return s.toList();
+    }
+  }
+
+  @Test
+  void anExportOntoAFullDiskFailsWholeAndTheNextOneAfterTheFaultWorks() throws Exception {
+    run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+    run(
+        "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
+            + " 2000) SELECT x, hex(randomblob(100)) FROM c");
+
+    diskFull.set(true);
+    Transfers.Progress failed = exportToEnd();
+    assertThat(failed.status()).isEqualTo("error");
+    assertThat(failed.error()).isEqualTo("Export failed: No space left on device");
+    assertThat(failed.filename()).isNull();
+    assertThat(exportFiles()).as("the partial file is removed").isEmpty();
+
+    // The database is untouched and still takes writes while the disk is full for exports.
+    assertThat(run("PRAGMA integrity_check")).containsExactly("ok");
+    run("INSERT INTO t VALUES (2001, 'after')");
+    assertThat(run("SELECT count(*) FROM t")).containsExactly(2001L);
+
+    diskFull.set(false);
+    Transfers.Progress done = exportToEnd();
+    assertThat(done.status()).isEqualTo("complete");
+    assertThat(exportFiles()).hasSize(1);
+    String dump = Files.readString(exportFiles().getFirst());
+    assertThat(dump).contains("(2001,'after')");
+    assertThat(dump.lines().filter(l -> l.startsWith("INSERT INTO"))).hasSize(2001);
+  }
+}
