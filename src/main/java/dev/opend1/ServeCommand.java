@@ -59,9 +59,19 @@ final class ServeCommand implements Callable<Integer> {
     Catalog catalog = SqliteCatalog.open(dataDir.catalogFile());
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
     Wiring parts = Wiring.of(config, dataDir.root());
-    ApiServer server =
-        new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
-    String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
+    ApiServer server;
+    try {
+      server =
+          new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
+    } catch (ConfigException e) {
+      System.err.println("opend1: " + e.getMessage());
+      parts.close();
+      catalog.close();
+      dataDir.close();
+      return 2;
+    }
+    String scheme = config.tls().isPresent() ? "https://" : "http://";
+    String base = scheme + displayHost(config.host()) + ":" + server.port() + "/client/v4";
     LOG.info("opend1 serving {} from {}", base, dataDir.root());
     firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
 

@@ -10,8 +10,17 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +63,13 @@ public final class ApiServer implements AutoCloseable {
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
+    // Read the TLS files before anything listens, so a bad file stops the start with its name.
+    Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);
     this.app =
         Javalin.create(
             cfg -> {
               configure(cfg, config);
+              tls.ifPresent(keys -> httpsOnly(cfg, config, keys));
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
@@ -125,6 +137,32 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
+  }
+
+  /**
+   * Makes the one connector on the configured host and port speak HTTPS only: with a connector of
+   * its own, Javalin adds no plain-HTTP one.
+   */
+  private static void httpsOnly(JavalinConfig cfg, ServerConfig config, KeyStore keys) {
+    cfg.jetty.addConnector(
+        (server, http) -> {
+          SslContextFactory.Server ssl = new SslContextFactory.Server();
+          ssl.setKeyStore(keys);
+          ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+          HttpConfiguration https = new HttpConfiguration(http);
+          SecureRequestCustomizer secure = new SecureRequestCustomizer();
+          // Clients may reach the server by an address the certificate does not name (127.0.0.1).
+          secure.setSniHostCheck(false);
+          https.addCustomizer(secure);
+          ServerConnector connector =
+              new ServerConnector(
+                  server,
+                  new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                  new HttpConnectionFactory(https));
+          connector.setHost(config.host());
+          connector.setPort(config.port());
+          return connector;
+        });
   }
 
   /** A handler for the non-account routes: credentials only. */

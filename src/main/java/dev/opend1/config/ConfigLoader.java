@@ -88,7 +88,34 @@ public final class ConfigLoader {
         number(values, Settings.MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
         number(values, Settings.MAX_TRANSFER_BYTES, 1, Long.MAX_VALUE),
         Duration.ofSeconds(number(values, Settings.IMPORT_TIMEOUT_SECONDS, 1, 31_536_000)),
-        publicUrl(values));
+        publicUrl(values),
+        tls(values));
+  }
+
+  /** The TLS files: both or neither, each a readable file. */
+  private static Optional<TlsFiles> tls(Map<String, Source> values) {
+    Source cert = values.get(Settings.TLS_CERT.name());
+    Source key = values.get(Settings.TLS_KEY.name());
+    if (cert == null && key == null) {
+      return Optional.empty();
+    }
+    if (cert == null || key == null) {
+      throw new ConfigException(
+          "tls-cert and tls-key go together: set both ("
+              + Settings.TLS_CERT.flag()
+              + " and "
+              + Settings.TLS_KEY.flag()
+              + ") to serve HTTPS, or neither");
+    }
+    return Optional.of(new TlsFiles(readable(cert), readable(key)));
+  }
+
+  private static Path readable(Source v) {
+    Path p = Path.of(v.value().strip());
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw invalid(v, "must be a readable file");
+    }
+    return p;
   }
 
   private static Optional<String> publicUrl(Map<String, Source> values) {

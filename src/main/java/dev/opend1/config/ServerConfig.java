@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param maxTransferBytes disk for uploads and exports together
  * @param importTimeout time one import may run
  * @param publicUrl base of signed URLs, if configured
+ * @param tls the certificate and key to serve HTTPS with; without them plain HTTP
  */
 public record ServerConfig(
     String host,
@@ -47,12 +48,13 @@ public record ServerConfig(
     long maxImportBytes,
     long maxTransferBytes,
     Duration importTimeout,
-    Optional<String> publicUrl) {
+    Optional<String> publicUrl,
+    Optional<TlsFiles> tls) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, tls=%s]"
         .formatted(
             host,
             port,
@@ -70,6 +72,7 @@ public record ServerConfig(
             maxImportBytes,
             maxTransferBytes,
             importTimeout,
-            publicUrl.orElse("-"));
+            publicUrl.orElse("-"),
+            tls.map(t -> t.certificate().toString()).orElse("-"));
   }
 }

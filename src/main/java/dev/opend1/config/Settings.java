@@ -139,6 +139,18 @@ public final class Settings {
           "URL",
           null,
           "Base of the signed export and upload URLs; default: the address the client used.");
+  public static final Setting TLS_CERT =
+      new Setting(
+          "tls-cert",
+          "FILE",
+          null,
+          "PEM certificate chain; with tls-key the port serves HTTPS only.");
+  public static final Setting TLS_KEY =
+      new Setting(
+          "tls-key",
+          "FILE",
+          null,
+          "PEM private key of tls-cert (PKCS#8, or PKCS#1 RSA); never logged.");
 
   /** All settings, in help order. */
   public static final List<Setting> ALL =
@@ -169,7 +181,9 @@ public final class Settings {
           MAX_IMPORT_BYTES,
           MAX_TRANSFER_BYTES,
           IMPORT_TIMEOUT_SECONDS,
-          PUBLIC_URL);
+          PUBLIC_URL,
+          TLS_CERT,
+          TLS_KEY);
 
   private Settings() {}
 }

@@ -33,6 +33,7 @@ public final class TestServer implements AutoCloseable {
   private final String readToken;
   private final AccountId otherAccount;
   private final String otherToken;
+  private final String scheme;
 
   private TestServer(Path dir, Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>(settings);
@@ -41,6 +42,7 @@ public final class TestServer implements AutoCloseable {
     flags.put("account-id", ACCOUNT.value());
     flags.put("api-token", TOKEN);
     ServerConfig config = ConfigLoader.load(flags, Map.of());
+    this.scheme = config.tls().isPresent() ? "https" : "http";
     this.dataDir = DataDirectory.acquire(config.dataDir());
     this.catalog = SqliteCatalog.open(dataDir.catalogFile());
     catalog.ensureAccount(ACCOUNT, "test");
@@ -101,7 +103,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.port();
+    return scheme + "://127.0.0.1:" + server.port();
   }
 
   /** The path prefix of the test account's databases. */
