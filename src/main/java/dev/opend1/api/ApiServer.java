@@ -40,6 +40,16 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  private static final java.util.List<HandlerType> ROUTED_METHODS =
+      java.util.List.of(
+          HandlerType.GET,
+          HandlerType.POST,
+          HandlerType.PUT,
+          HandlerType.PATCH,
+          HandlerType.DELETE,
+          HandlerType.HEAD,
+          HandlerType.OPTIONS);
+
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
   private interface CallerHandler {
@@ -101,16 +111,14 @@ public final class ApiServer implements AutoCloseable {
                   scoped(auth, timeTravelRoutes::bookmark));
               r.post(
                   DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
-              for (HandlerType method :
-                  new HandlerType[] {
-                    HandlerType.GET,
-                    HandlerType.POST,
-                    HandlerType.PUT,
-                    HandlerType.PATCH,
-                    HandlerType.DELETE,
-                    HandlerType.HEAD,
-                    HandlerType.OPTIONS
-                  }) {
+              // Methods no route uses (TRACE, CONNECT, made-up ones) get the same 404 envelope.
+              r.before(
+                  ctx -> {
+                    if (!ROUTED_METHODS.contains(ctx.method())) {
+                      throw new D1Exception.NoRoute();
+                    }
+                  });
+              for (HandlerType method : ROUTED_METHODS) {
                 r.addHttpHandler(
                     method,
                     "/*",
@@ -137,6 +145,9 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
+    // What Jetty refuses before routing (bad URI, malformed headers) still gets D1's envelope.
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
+    cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProtocolErrors()));
   }
 
   /**

@@ -102,6 +102,11 @@ public final class TestServer implements AutoCloseable {
     return dataDir.root();
   }
 
+  /** The port the server listens on. */
+  public int port() {
+    return server.port();
+  }
+
   public String baseUrl() {
     return scheme + "://127.0.0.1:" + server.port();
   }
