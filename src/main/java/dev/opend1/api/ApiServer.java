@@ -40,6 +40,10 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  /** A '%' not followed by two hex digits. */
+  private static final java.util.regex.Pattern BAD_ESCAPE =
+      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
   private static final java.util.List<HandlerType> ROUTED_METHODS =
       java.util.List.of(
           HandlerType.GET,
@@ -116,6 +120,11 @@ public final class ApiServer implements AutoCloseable {
                   ctx -> {
                     if (!ROUTED_METHODS.contains(ctx.method())) {
                       throw new D1Exception.NoRoute();
+                    }
+                    // A stray '%' would make every path parameter fail to decode later.
+                    if (BAD_ESCAPE.matcher(ctx.path()).find()) {
+                      throw new D1Exception.InvalidRequest(
+                          "Bad Request: the URL path has a malformed %-escape");
                     }
                   });
               for (HandlerType method : ROUTED_METHODS) {

@@ -107,6 +107,11 @@ class HttpFuzzTest {
             new Fuzz.Request("GET", db.replace("$UUID", "%00"), auth, null, 0),
             new Fuzz.Request("GET", db.replace("$UUID", "a%2Fb"), auth, null, 0),
             new Fuzz.Request("GET", db.replace("$UUID", "%ZZ"), auth, null, 0),
+            new Fuzz.Request("GET", db.replace("$UUID", "a%tb"), auth, null, 0),
+            new Fuzz.Request("GET", db.replace("$UUID", "a%"), auth, null, 0),
+            new Fuzz.Request(
+                "POST", "/client/v4/accounts/x%u/d1/database/$UUID/query", auth, null, 0),
+            new Fuzz.Request("GET", "/client/v4/_transfer/exports/a%t", List.of(), null, 0),
             new Fuzz.Request("GET", db + "/../../../etc/passwd", auth, null, 0),
             new Fuzz.Request("TRACE", db, auth, null, 0),
             new Fuzz.Request("FOO", db, auth, null, 0),
@@ -159,6 +164,8 @@ class HttpFuzzTest {
     assertThat(r.status()).as(what).isBetween(400, 599);
     JsonNode errors = json.path("errors");
     assertThat(errors.isArray() && !errors.isEmpty()).as(what).isTrue();
+    // An internal error is a bug even with an envelope: hostile input is the client's fault.
+    assertThat(r.bodyText()).as(what).doesNotContain("internal error");
     for (JsonNode e : errors) {
       assertThat(e.path("code").isInt()).as(what).isTrue();
       assertThat(e.path("message").isTextual()).as(what).isTrue();
