@@ -190,7 +190,7 @@ final class PemKeyStore {
   private static List<Block> blocks(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new ConfigException("cannot read " + file + ": " + e.getMessage());
     }
