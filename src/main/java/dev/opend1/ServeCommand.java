@@ -60,9 +60,19 @@ final class ServeCommand implements Callable<Integer> {
     Catalog catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
     Optional<IssuedToken> firstToken = bootstrap(config, catalog);
     Wiring parts = Wiring.of(config, dataDir.root());
-    ApiServer server =
-        new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
-    String base = "http://" + displayHost(config.host()) + ":" + server.port() + "/client/v4";
+    ApiServer server;
+    try {
+      server =
+          new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
+    } catch (ConfigException e) {
+      System.err.println("opend1: " + e.getMessage());
+      parts.close();
+      catalog.close();
+      dataDir.close();
+      return 2;
+    }
+    String scheme = config.tls().isPresent() ? "https://" : "http://";
+    String base = scheme + displayHost(config.host()) + ":" + server.port() + "/client/v4";
     LOG.info("opend1 serving {} from {}", base, dataDir.root());
     firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
 
@@ -88,6 +98,12 @@ final class ServeCommand implements Callable<Integer> {
                     LOG.error("opend1 did not stop cleanly", e);
                   }
                   LOG.info("opend1 stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+                  // halt skips the other shutdown hooks, logback's among them: stop it here so
+                  // the lines its asynchronous appenders still hold are written.
+                  if (LoggerFactory.getILoggerFactory()
+                      instanceof ch.qos.logback.classic.LoggerContext logback) {
+                    logback.stop();
+                  }
                   Runtime.getRuntime().halt(clean ? 0 : 1);
                 },
                 "opend1-shutdown"));

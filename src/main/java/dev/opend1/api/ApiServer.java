@@ -10,9 +10,18 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +53,20 @@ public final class ApiServer implements AutoCloseable {
   /** How long a stop waits for running requests. */
   private final Duration stopGrace;
 
+  /** A '%' not followed by two hex digits. */
+  private static final java.util.regex.Pattern BAD_ESCAPE =
+      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+  private static final java.util.List<HandlerType> ROUTED_METHODS =
+      java.util.List.of(
+          HandlerType.GET,
+          HandlerType.POST,
+          HandlerType.PUT,
+          HandlerType.PATCH,
+          HandlerType.DELETE,
+          HandlerType.HEAD,
+          HandlerType.OPTIONS);
+
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
   private interface CallerHandler {
@@ -73,12 +96,15 @@ public final class ApiServer implements AutoCloseable {
             config.metricsTenantLabels(), engine, timeTravel.counters(), transfers.counters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     boolean ownMetricsPort = config.metricsPort() != 0;
+    // Read the TLS files before anything listens, so a bad file stops the start with its name.
+    Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);
     this.app =
         Javalin.create(
             cfg -> {
               configure(cfg, config);
               cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
               cfg.jetty.modifyServer(server -> server.setHandler(draining));
+              tls.ifPresent(keys -> httpsOnly(cfg, config, keys));
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get("/", console::index);
@@ -115,16 +141,19 @@ public final class ApiServer implements AutoCloseable {
                   scoped(auth, timeTravelRoutes::bookmark));
               r.post(
                   DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
-              for (HandlerType method :
-                  new HandlerType[] {
-                    HandlerType.GET,
-                    HandlerType.POST,
-                    HandlerType.PUT,
-                    HandlerType.PATCH,
-                    HandlerType.DELETE,
-                    HandlerType.HEAD,
-                    HandlerType.OPTIONS
-                  }) {
+              // Methods no route uses (TRACE, CONNECT, made-up ones) get the same 404 envelope.
+              r.before(
+                  ctx -> {
+                    if (!ROUTED_METHODS.contains(ctx.method())) {
+                      throw new D1Exception.NoRoute();
+                    }
+                    // A stray '%' would make every path parameter fail to decode later.
+                    if (BAD_ESCAPE.matcher(ctx.path()).find()) {
+                      throw new D1Exception.InvalidRequest(
+                          "Bad Request: the URL path has a malformed %-escape");
+                    }
+                  });
+              for (HandlerType method : ROUTED_METHODS) {
                 r.addHttpHandler(
                     method,
                     "/*",
@@ -207,6 +236,35 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
+    // What Jetty refuses before routing (bad URI, malformed headers) still gets D1's envelope.
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
+    cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProtocolErrors()));
+  }
+
+  /**
+   * Makes the one connector on the configured host and port speak HTTPS only: with a connector of
+   * its own, Javalin adds no plain-HTTP one.
+   */
+  private static void httpsOnly(JavalinConfig cfg, ServerConfig config, KeyStore keys) {
+    cfg.jetty.addConnector(
+        (server, http) -> {
+          SslContextFactory.Server ssl = new SslContextFactory.Server();
+          ssl.setKeyStore(keys);
+          ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+          HttpConfiguration https = new HttpConfiguration(http);
+          SecureRequestCustomizer secure = new SecureRequestCustomizer();
+          // Clients may reach the server by an address the certificate does not name (127.0.0.1).
+          secure.setSniHostCheck(false);
+          https.addCustomizer(secure);
+          ServerConnector connector =
+              new ServerConnector(
+                  server,
+                  new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                  new HttpConnectionFactory(https));
+          connector.setHost(config.host());
+          connector.setPort(config.port());
+          return connector;
+        });
   }
 
   /** A handler for the non-account routes: credentials only. */

@@ -93,7 +93,8 @@ public final class ConfigLoader {
             ? (int) number(values, Settings.METRICS_PORT, 0, 65535)
             : 0,
         bool(values, Settings.METRICS_TENANT_LABELS),
-        choice(values, Settings.LOG_FORMAT, "text", "json").equals("json"));
+        choice(values, Settings.LOG_FORMAT, "text", "json").equals("json"),
+        tls(values));
   }
 
   private static boolean bool(Map<String, Source> values, Setting s) {
@@ -110,6 +111,32 @@ public final class ConfigLoader {
       }
     }
     throw invalid(v, "must be one of " + String.join(", ", allowed));
+  }
+
+  /** The TLS files: both or neither, each a readable file. */
+  private static Optional<TlsFiles> tls(Map<String, Source> values) {
+    Source cert = values.get(Settings.TLS_CERT.name());
+    Source key = values.get(Settings.TLS_KEY.name());
+    if (cert == null && key == null) {
+      return Optional.empty();
+    }
+    if (cert == null || key == null) {
+      throw new ConfigException(
+          "tls-cert and tls-key go together: set both ("
+              + Settings.TLS_CERT.flag()
+              + " and "
+              + Settings.TLS_KEY.flag()
+              + ") to serve HTTPS, or neither");
+    }
+    return Optional.of(new TlsFiles(readable(cert), readable(key)));
+  }
+
+  private static Path readable(Source v) {
+    Path p = Path.of(v.value().strip());
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw invalid(v, "must be a readable file");
+    }
+    return p;
   }
 
   private static Optional<String> publicUrl(Map<String, Source> values) {

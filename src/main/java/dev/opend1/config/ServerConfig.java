@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param metricsPort a separate port for {@code GET /metrics}, or 0 for the main port
  * @param metricsTenantLabels whether HTTP metrics carry account and database labels
  * @param jsonLogs whether request log lines are JSON objects rather than text
+ * @param tls the certificate and key to serve HTTPS with; without them plain HTTP
  */
 public record ServerConfig(
     String host,
@@ -53,12 +54,13 @@ public record ServerConfig(
     Optional<String> publicUrl,
     int metricsPort,
     boolean metricsTenantLabels,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    Optional<TlsFiles> tls) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s]"
         .formatted(
             host,
             port,
@@ -79,6 +81,7 @@ public record ServerConfig(
             publicUrl.orElse("-"),
             metricsPort,
             metricsTenantLabels,
-            jsonLogs);
+            jsonLogs,
+            tls.map(t -> t.certificate().toString()).orElse("-"));
   }
 }

@@ -139,6 +139,18 @@ public final class Settings {
           "URL",
           null,
           "Base of the signed export and upload URLs; default: the address the client used.");
+  public static final Setting TLS_CERT =
+      new Setting(
+          "tls-cert",
+          "FILE",
+          null,
+          "PEM certificate chain; with tls-key the port serves HTTPS only.");
+  public static final Setting TLS_KEY =
+      new Setting(
+          "tls-key",
+          "FILE",
+          null,
+          "PEM private key of tls-cert (PKCS#8, or PKCS#1 RSA); never logged.");
 
   public static final Setting METRICS_PORT =
       new Setting(
@@ -193,7 +205,9 @@ public final class Settings {
           PUBLIC_URL,
           METRICS_PORT,
           METRICS_TENANT_LABELS,
-          LOG_FORMAT);
+          LOG_FORMAT,
+          TLS_CERT,
+          TLS_KEY);
 
   private Settings() {}
 }

@@ -107,6 +107,9 @@ final class QueryPlan {
     if (refusal == null && s.touchesReservedTable()) {
       refusal = "access to tables whose names start with _cf_ is not allowed (reserved by D1)";
     }
+    if (refusal == null && s.refusedPragmaFunction().isPresent()) {
+      refusal = PragmaPolicy.functionRefusal(s.refusedPragmaFunction().get());
+    }
     if (refusal != null) {
       throw new D1Exception.SqlFailed("not authorized: " + refusal + ": SQLITE_AUTH");
     }

@@ -85,6 +85,32 @@ public final class PragmaPolicy {
   }
 
   /**
+   * The first PRAGMA table-valued function ({@code pragma_database_list}, {@code
+   * pragma_journal_mode('off')}) in a statement's tokens that is not read-only introspection, or
+   * null. Such a function runs its PRAGMA, with its argument as the value to set, and so would
+   * bypass {@link #refusal}; {@code pragma_database_list} would also reveal the host's file path.
+   * Only the introspection ones ({@code pragma_table_info('t')}) are allowed.
+   */
+  static String refusedFunction(String sql, java.util.List<Token> tokens) {
+    return ReservedTables.firstName(
+        sql,
+        tokens,
+        name ->
+            Ascii.startsWithIgnoreCase(name, FUNCTION_PREFIX)
+                && !INTROSPECTION.contains(Ascii.lower(name.substring(FUNCTION_PREFIX.length()))));
+  }
+
+  /** What a refused PRAGMA function is told. */
+  public static String functionRefusal(String function) {
+    return "PRAGMA function "
+        + Ascii.lower(function)
+        + " is not allowed: only the introspection ones (pragma_table_list, pragma_table_info,"
+        + " pragma_index_list, pragma_foreign_key_list...) may be used";
+  }
+
+  private static final String FUNCTION_PREFIX = "pragma_";
+
+  /**
    * The settings a request may change, in a fixed order, with the value each is reset to after the
    * request.
    */

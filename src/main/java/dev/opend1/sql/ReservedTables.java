@@ -3,6 +3,7 @@ package dev.opend1.sql;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Spots D1's reserved tables: names starting with {@code _cf_} (ASCII case ignored), such as {@code
@@ -67,14 +68,22 @@ final class ReservedTables {
 
   /** Whether {@code tokens} name a reserved table anywhere. */
   static boolean touches(String sql, List<Token> tokens) {
+    return firstName(sql, tokens, name -> Ascii.startsWithIgnoreCase(name, PREFIX)) != null;
+  }
+
+  /**
+   * The first name in {@code tokens} that {@code matches} accepts (a bare word, a quoted
+   * identifier, or a string literal where SQLite reads a name), unquoted; null if there is none.
+   */
+  static String firstName(String sql, List<Token> tokens, Predicate<String> matches) {
     int depth = 0;
     BitSet inFromList = new BitSet();
     for (int k = 0; k < tokens.size(); k++) {
       Token t = tokens.get(k);
       switch (t.type()) {
         case WORD, QUOTED_ID -> {
-          if (reserved(sql, t)) {
-            return true;
+          if (matches.test(t.name(sql))) {
+            return t.name(sql);
           }
           if (t.type() == Token.Type.WORD) {
             String w = Ascii.upper(t.text(sql));
@@ -86,8 +95,8 @@ final class ReservedTables {
           }
         }
         case STRING -> {
-          if (reserved(sql, t) && readAsName(sql, tokens, k, inFromList.get(depth))) {
-            return true;
+          if (matches.test(t.name(sql)) && readAsName(sql, tokens, k, inFromList.get(depth))) {
+            return t.name(sql);
           }
         }
         case OPEN_PAREN -> depth++;
@@ -99,11 +108,7 @@ final class ReservedTables {
         default -> {}
       }
     }
-    return false;
-  }
-
-  private static boolean reserved(String sql, Token t) {
-    return Ascii.startsWithIgnoreCase(t.name(sql), PREFIX);
+    return null;
   }
 
   /** Whether SQLite reads the string literal at {@code k} as a name. */

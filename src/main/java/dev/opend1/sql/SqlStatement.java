@@ -21,6 +21,8 @@ import java.util.Optional;
  *     CREATE ... temp.name}
  * @param pragmaSchema for a PRAGMA with a schema prefix ({@code main.table_info}), the schema in
  *     lower case
+ * @param refusedPragmaFunction the first PRAGMA table-valued function it names that is not
+ *     introspection ({@code pragma_database_list}), as written
  */
 public record SqlStatement(
     String text,
@@ -30,7 +32,8 @@ public record SqlStatement(
     Optional<String> targetTable,
     boolean touchesReservedTable,
     boolean createsTemp,
-    Optional<String> pragmaSchema) {
+    Optional<String> pragmaSchema,
+    Optional<String> refusedPragmaFunction) {
 
   /** A statement with no PRAGMA schema prefix (handy for hand-made statements in tests). */
   public SqlStatement(
@@ -49,6 +52,7 @@ public record SqlStatement(
         targetTable,
         touchesReservedTable,
         createsTemp,
+        Optional.empty(),
         Optional.empty());
   }
 }

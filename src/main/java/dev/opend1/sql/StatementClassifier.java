@@ -37,7 +37,8 @@ final class StatementClassifier {
         targetTable(sql, tokens, main),
         ReservedTables.touches(sql, tokens),
         createsTemp(sql, tokens, i),
-        pragma.schema());
+        pragma.schema(),
+        Optional.ofNullable(PragmaPolicy.refusedFunction(sql, tokens)));
   }
 
   /** The index of the first token after a leading {@code EXPLAIN [QUERY PLAN]}, else 0. */

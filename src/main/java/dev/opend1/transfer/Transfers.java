@@ -615,7 +615,9 @@ public final class Transfers implements AutoCloseable {
         yield PragmaPolicy.refusal(s);
       }
       default ->
-          s.touchesReservedTable() ? "tables whose names start with _cf_ are reserved" : null;
+          s.touchesReservedTable()
+              ? "tables whose names start with _cf_ are reserved"
+              : s.refusedPragmaFunction().map(PragmaPolicy::functionRefusal).orElse(null);
     };
   }
 

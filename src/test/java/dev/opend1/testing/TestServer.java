@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
   private final String readToken;
   private final AccountId otherAccount;
   private final String otherToken;
+  private final String scheme;
 
   private TestServer(Path dir, Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>(settings);
@@ -42,6 +43,7 @@ public final class TestServer implements AutoCloseable {
     flags.put("account-id", ACCOUNT.value());
     flags.put("api-token", TOKEN);
     ServerConfig config = ConfigLoader.load(flags, Map.of());
+    this.scheme = config.tls().isPresent() ? "https" : "http";
     this.dataDir = DataDirectory.acquire(config.dataDir());
     this.catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
     catalog.ensureAccount(ACCOUNT, "test");
@@ -101,8 +103,13 @@ public final class TestServer implements AutoCloseable {
     return dataDir.root();
   }
 
+  /** The port the server listens on. */
+  public int port() {
+    return server.port();
+  }
+
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.port();
+    return scheme + "://127.0.0.1:" + server.port();
   }
 
   /** Where {@code GET /metrics} is served: the main port, or {@code metrics-port}. */
