@@ -52,7 +52,8 @@ class QueryStreamingTest {
         ServerProcess.start(
             dir,
             List.of("-Xmx96m"),
-            List.of(),
+            // This test is about memory: on a loaded machine 200 MB may take longer than D1's 30 s.
+            List.of("--query-timeout-ms", "300000"),
             Map.of("OPEND1_ACCOUNT_ID", ACCOUNT, "OPEND1_API_TOKEN", TOKEN))) {
       String q = db(server.baseUrl());
       post(

@@ -264,8 +264,10 @@ class TransferApiTest {
                   }
                 });
     String dump;
+    long duringExport;
     try {
       dump = export(db, "{\"no_schema\":true}");
+      duringExport = writes.get();
     } finally {
       stop.set(true);
       writer.join();
@@ -276,8 +278,9 @@ class TransferApiTest {
         .as("one snapshot: every pair whole")
         .isEqualTo(right)
         .isGreaterThanOrEqualTo(20_000);
-    assertThat(writes.get()).isPositive();
-    assertThat(slowest.get()).as("slowest write during the export, ns").isLessThan(1_000_000_000L);
+    // Writes go on while the export reads its snapshot: an export that held the writer would let
+    // at most the one write already running finish before it ends.
+    assertThat(duringExport).as("writes answered while the export ran").isGreaterThanOrEqualTo(2);
     // The figure the README quotes (in this test's output file).
     System.out.printf(
         "export under load: %d writes, slowest %.1f ms%n", writes.get(), slowest.get() / 1e6);
