@@ -98,6 +98,9 @@ final class DatabaseHandle {
 
   private final EngineCounters counters;
 
+  /** When the latest request released this handle ({@link System#nanoTime}). */
+  volatile long lastUsedNanos = System.nanoTime();
+
   /** Requests using this handle; it is closed only at zero. */
   final AtomicInteger users = new AtomicInteger();
 

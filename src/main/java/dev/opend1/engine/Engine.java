@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,12 @@ public final class Engine implements AutoCloseable {
 
   private final HandleCache handles;
 
+  /** How long a database may go unused before its connections close. */
+  public static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
+
+  /** Closes idle databases every few seconds (a daemon thread; nothing else runs on it). */
+  private final ScheduledExecutorService idleSweeper;
+
   /** Totals for operators: queue depth, overloads, checkpoints. */
   private final EngineCounters counters = new EngineCounters();
 
@@ -100,6 +107,28 @@ public final class Engine implements AutoCloseable {
             workers,
             READERS_PER_DATABASE,
             counters);
+    this.idleSweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "opend1-idle-close");
+              t.setDaemon(true);
+              return t;
+            });
+    idleSweeper.scheduleWithFixedDelay(
+        () -> closeIdleDatabases(IDLE_CLOSE), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * Closes the connections of every database unused for {@code idleFor} (the server does this for
+   * {@link #IDLE_CLOSE} on its own); the next request opens them again. Returns how many closed.
+   */
+  public int closeIdleDatabases(Duration idleFor) {
+    try {
+      return handles.closeIdle(idleFor.toNanos());
+    } catch (RuntimeException e) {
+      LOG.warn("closing idle databases failed: {}", e.getMessage());
+      return 0;
+    }
   }
 
   /**
@@ -348,6 +377,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    idleSweeper.shutdownNow();
     handles.closeAll();
     workers.shutdown();
   }

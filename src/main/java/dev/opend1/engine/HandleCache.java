@@ -4,18 +4,20 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * The open databases, least recently used first. Past {@code maxOpen} handles, idle ones (no
- * request using them, no write queued) are closed, so 10,000 databases that were each used once
- * hold no connections. Handles in use are never closed under a request; the cache may run over its
- * size while every handle is busy.
+ * request using them, no write queued) are closed, and so are handles unused for a while ({@link
+ * #closeIdle}), so 10,000 databases that were each used once hold no connections. Handles in use
+ * are never closed under a request; the cache may run over its size while every handle is busy.
  */
 final class HandleCache {
 
@@ -24,6 +26,9 @@ final class HandleCache {
 
   private final LinkedHashMap<DatabaseId, DatabaseHandle> open =
       new LinkedHashMap<>(64, 0.75f, true);
+
+  /** Databases whose handle was taken out of {@link #open} and is closing now. */
+  private final Map<DatabaseId, CountDownLatch> closing = new HashMap<>();
 
   private final int maxOpen;
   private final Function<DatabaseId, Path> files;
@@ -55,6 +60,11 @@ final class HandleCache {
     List<DatabaseHandle> evicted;
     DatabaseHandle h;
     synchronized (lock) {
+      // A handle of this database that is still closing keeps its writer until it is done: wait,
+      // so two writers never run on one file.
+      for (CountDownLatch c; (c = closing.get(id)) != null; ) {
+        awaitClosed(c);
+      }
       h = open.get(id);
       if (h == null) {
         h = new DatabaseHandle(id, files.apply(id), limits, hook, workers, maxReaders, counters);
@@ -63,8 +73,34 @@ final class HandleCache {
       h.users.incrementAndGet();
       evicted = evictIdle();
     }
-    evicted.forEach(DatabaseHandle::close);
+    closeOutsideLock(evicted);
     return h;
+  }
+
+  /** Waits (releasing {@link #lock}) until a closing handle is closed. Holds the lock on return. */
+  private void awaitClosed(CountDownLatch closed) {
+    while (closed.getCount() > 0) {
+      try {
+        lock.wait(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EngineException("interrupted while a database closed", e);
+      }
+    }
+  }
+
+  /** Closes handles taken out of the map (and marked in {@link #closing}), then unmarks them. */
+  private void closeOutsideLock(List<DatabaseHandle> handles) {
+    for (DatabaseHandle h : handles) {
+      try {
+        h.close();
+      } finally {
+        synchronized (lock) {
+          closing.remove(h.id).countDown();
+          lock.notifyAll();
+        }
+      }
+    }
   }
 
   /**
@@ -85,7 +121,30 @@ final class HandleCache {
   }
 
   void release(DatabaseHandle h) {
+    h.lastUsedNanos = System.nanoTime();
     h.users.decrementAndGet();
+  }
+
+  /**
+   * Closes the handles nothing has used for {@code idleNanos}: no request, no queued write. Returns
+   * how many it closed.
+   */
+  int closeIdle(long idleNanos) {
+    List<DatabaseHandle> idle = new ArrayList<>();
+    long now = System.nanoTime();
+    synchronized (lock) {
+      Iterator<DatabaseHandle> it = open.values().iterator();
+      while (it.hasNext()) {
+        DatabaseHandle h = it.next();
+        if (h.users.get() == 0 && h.writes.pending() == 0 && now - h.lastUsedNanos >= idleNanos) {
+          it.remove();
+          closing.put(h.id, new CountDownLatch(1));
+          idle.add(h);
+        }
+      }
+    }
+    closeOutsideLock(idle);
+    return idle.size();
   }
 
   /** Number of open handles. */
@@ -142,6 +201,7 @@ final class HandleCache {
       DatabaseHandle h = it.next().getValue();
       if (h.users.get() == 0 && h.writes.pending() == 0) {
         it.remove();
+        closing.put(h.id, new CountDownLatch(1));
         evicted.add(h);
       }
     }

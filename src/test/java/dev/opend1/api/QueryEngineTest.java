@@ -103,4 +103,56 @@ class QueryEngineTest {
     }
     assertThat(server.engine().openDatabases()).isLessThanOrEqualTo(3);
   }
+
+  @Test
+  void databasesUnusedForAWhileCloseAndReopenOnTheirNextRequest() throws Exception {
+    server = TestServer.start(dir, Map.of());
+    D1Client client = server.client();
+    List<String> queries = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String q = newDatabase(client, "idle" + i);
+      assertThat(
+              client.post(q, sql("CREATE TABLE t(a); INSERT INTO t VALUES (" + i + ")")).status())
+          .isEqualTo(200);
+      queries.add(q);
+    }
+    assertThat(server.engine().openDatabases()).isEqualTo(4);
+    // The server closes what went unused for Engine.IDLE_CLOSE; here "a while" is now.
+    assertThat(server.engine().closeIdleDatabases(Duration.ZERO)).isEqualTo(4);
+    assertThat(server.engine().openDatabases()).isZero();
+    assertThat(openDatabaseFiles()).as("no connection left on a db.sqlite").isZero();
+
+    // Reopening races closing on purpose: every answer must be right, none may fail.
+    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < 4; i++) {
+        String q = queries.get(i);
+        int value = round * 10 + i;
+        replies.add(
+            CompletableFuture.supplyAsync(
+                () -> client.post(q, sql("INSERT INTO t VALUES (" + value + ")"))));
+      }
+      server.engine().closeIdleDatabases(Duration.ZERO);
+    }
+    assertThat(replies).allSatisfy(r -> assertThat(r.join().status()).isEqualTo(200));
+    for (int i = 0; i < 4; i++) {
+      Reply r = client.post(queries.get(i), sql("SELECT count(*) AS n FROM t"));
+      assertThat(r.result().at("/0/results/0/n").asInt()).isEqualTo(21);
+    }
+  }
+
+  /** Open file descriptors of this process on a {@code db.sqlite} file (Linux /proc). */
+  private static long openDatabaseFiles() throws java.io.IOException {
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(
+              fd -> {
+                try {
+                  return java.nio.file.Files.readSymbolicLink(fd).toString().endsWith("db.sqlite");
+                } catch (java.io.IOException e) {
+                  return false;
+                }
+              })
+          .count();
+    }
+  }
 }
