@@ -123,7 +123,7 @@ final class DatabaseHandle {
     this.writes = new SerialQueue(workers, limits.maxQueuedWrites(), counters);
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
-    this.writerOpened = writes.submit(this::writer);
+    this.writerOpened = writes.submitInternal(this::writer);
   }
 
   /**
@@ -252,7 +252,7 @@ final class DatabaseHandle {
       closeConnections();
       return action.call();
     } finally {
-      writerOpened = writes.submit(this::writer);
+      writerOpened = writes.submitInternal(this::writer);
       lock.unlock();
     }
   }
@@ -265,7 +265,7 @@ final class DatabaseHandle {
     }
     try {
       writes
-          .submit(
+          .submitInternal(
               () -> {
                 if (writer != null) {
                   try {

@@ -23,8 +23,11 @@ final class SerialQueue {
   /** Tasks not yet started. */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-  /** Tasks queued or running; compared with {@link #bound}. */
+  /** Tasks queued or running, the engine's own included. */
   private final AtomicInteger pending = new AtomicInteger();
+
+  /** Requests' tasks queued or running; compared with {@link #bound}. */
+  private final AtomicInteger requests = new AtomicInteger();
 
   /** True while a drain task is scheduled or running: at most one runs at a time. */
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -35,13 +38,28 @@ final class SerialQueue {
     this.counters = counters;
   }
 
-  /** Queues a task; refuses with {@link D1Exception.Overloaded} when the queue is full. */
+  /**
+   * Queues a request's task; refuses with {@link D1Exception.Overloaded} when the queue is full.
+   */
   <T> CompletableFuture<T> submit(Callable<T> task) {
-    if (pending.incrementAndGet() > bound) {
-      pending.decrementAndGet();
+    if (requests.incrementAndGet() > bound) {
+      requests.decrementAndGet();
       counters.overloads.increment();
       throw new D1Exception.Overloaded();
     }
+    return enqueue(task, true);
+  }
+
+  /**
+   * Queues the engine's own task (opening or closing the writer): it takes its turn like any task
+   * but never counts against the bound, so it cannot make a request's task look like overload.
+   */
+  <T> CompletableFuture<T> submitInternal(Callable<T> task) {
+    return enqueue(task, false);
+  }
+
+  private <T> CompletableFuture<T> enqueue(Callable<T> task, boolean request) {
+    pending.incrementAndGet();
     counters.queuedWrites.incrementAndGet();
     CompletableFuture<T> result = new CompletableFuture<>();
     tasks.add(
@@ -51,6 +69,9 @@ final class SerialQueue {
           } catch (Throwable t) {
             result.completeExceptionally(t);
           } finally {
+            if (request) {
+              requests.decrementAndGet();
+            }
             pending.decrementAndGet();
             counters.queuedWrites.decrementAndGet();
           }
