@@ -51,22 +51,8 @@ public final class DataDirectory implements AutoCloseable {
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        lock = null; // held by this very process (another server object in it)
-      }
-      if (lock == null) {
-        String holder = readHolder(ch);
-        ch.close();
-        throw new DataDirectoryException(
-            "data directory "
-                + root
-                + " is in use by another opend1 server"
-                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                + "; stop it or choose another --data-dir");
-      }
+      FileLock lock =
+          lockOrRefuse(ch, root, "another opend1 server", "stop it or choose another --data-dir");
       ch.truncate(0);
       ch.write(
           ByteBuffer.wrap(
@@ -119,22 +105,7 @@ public final class DataDirectory implements AutoCloseable {
     try {
       FileChannel ch =
           FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        String holder = readHolder(ch);
-        ch.close();
-        throw new DataDirectoryException(
-            "data directory "
-                + root
-                + " is in use by a running opend1 server"
-                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                + "; stop it first");
-      }
+      FileLock lock = lockOrRefuse(ch, root, "a running opend1 server", "stop it first");
       FileLock held = lock;
       return () -> {
         held.release();
@@ -144,6 +115,33 @@ public final class DataDirectory implements AutoCloseable {
       throw new DataDirectoryException(
           "cannot lock data directory " + root + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Locks the open lock file, or closes it and refuses: "data directory ROOT is in use by WHO (pid
+   * N); ADVICE".
+   */
+  private static FileLock lockOrRefuse(FileChannel ch, Path root, String who, String advice)
+      throws IOException {
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this very process (another server object in it)
+    }
+    if (lock == null) {
+      String holder = readHolder(ch);
+      ch.close();
+      throw new DataDirectoryException(
+          "data directory "
+              + root
+              + " is in use by "
+              + who
+              + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+              + "; "
+              + advice);
+    }
+    return lock;
   }
 
   private static String readHolder(FileChannel ch) throws IOException {

@@ -30,15 +30,7 @@ final class Execution {
    * that a statement writes ({@code SQLITE_READONLY}): the caller moves the request to the writer.
    */
   static boolean onReader(DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits) {
-    SqlConnection c;
-    try {
-      c = h.acquireReader();
-    } catch (SQLException e) {
-      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted", e);
-    }
+    SqlConnection c = reader(h);
     boolean broken = false;
     // Always a transaction, even for one statement: QueryRunner reads the schema version in it
     // first, so the statements it prepares or reuses see the schema of the snapshot they read.
@@ -67,6 +59,18 @@ final class Execution {
       c.setDeadline(Long.MAX_VALUE);
       broken |= !resetAfter(c, plan);
       h.releaseReader(c, broken);
+    }
+  }
+
+  /** A read connection of the database, waiting while all are in use. */
+  private static SqlConnection reader(DatabaseHandle h) {
+    try {
+      return h.acquireReader();
+    } catch (SQLException e) {
+      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
     }
   }
 
@@ -125,15 +129,7 @@ final class Execution {
    * writer's queue), so {@code atSnapshot} sees exactly the state the work reads.
    */
   static <T> T snapshotRead(DatabaseHandle h, Runnable atSnapshot, SqlWork<T> work) {
-    SqlConnection c;
-    try {
-      c = h.acquireReader();
-    } catch (SQLException e) {
-      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted", e);
-    }
+    SqlConnection c = reader(h);
     boolean broken = false;
     h.running(c, true);
     try {
