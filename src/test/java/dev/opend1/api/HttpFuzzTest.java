@@ -154,8 +154,8 @@ class HttpFuzzTest {
     }
     String path = line.substring(start, end);
     // The path as Jetty routes it: without a query or a fragment.
-    for (char end : new char[] {'?', '#'}) {
-      int at = path.indexOf(end);
+    for (char stop : new char[] {'?', '#'}) {
+      int at = path.indexOf(stop);
       if (at >= 0) {
         path = path.substring(0, at);
       }
