@@ -1,6 +1,8 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.engine.ImageWriter;
+import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -404,39 +405,46 @@ final class DatabaseHistory {
   // --- the database file ------------------------------------------------------------------------
 
   /**
-   * Makes the database file hold the history's newest state before SQLite opens it: drops the WAL
-   * (frames the history never captured are not committed) and replays what the file lacks.
+   * The state the database file must hold before SQLite opens it: the newest one, replayed in place
+   * over what the file holds, or rebuilt whole after a failure or a restore. The engine drops the
+   * WAL before writing it (frames the history never captured are not committed), so the WAL is read
+   * from its start again afterwards.
    */
-  void recover(Path dbFile) throws IOException {
-    Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + "-wal"));
-    Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + "-shm"));
+  StateImage recoveryImage() {
     wal.reset();
-    RestorePlan plan;
     synchronized (lock) {
       long target = lastSeq();
-      plan =
-          needsRebuild || !Files.exists(dbFile)
+      return image(
+          needsRebuild
               ? RestorePlan.full(target, snapshots, seqs())
-              : RestorePlan.fromFile(checkpointSeq, target, snapshots, seqs());
+              : RestorePlan.fromFile(checkpointSeq, target, snapshots, seqs()));
     }
-    if (plan.base() == RestorePlan.IN_PLACE && plan.records().isEmpty()) {
-      setCheckpointSeq(plan.target());
-      return;
+  }
+
+  /** The state at {@code seq}, built whole from the latest snapshot at or before it. */
+  StateImage imageAt(long seq) {
+    synchronized (lock) {
+      return image(RestorePlan.full(seq, snapshots, seqs()));
     }
-    if (plan.base() == RestorePlan.IN_PLACE) {
-      try (FileChannel out =
-          FileChannel.open(dbFile, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-        apply(plan, out);
-      }
-    } else {
-      Path built = dbFile.resolveSibling(dbFile.getFileName() + ".rebuild.tmp");
-      build(plan, built);
-      dev.opend1.engine.DurableFiles.moveAtomically(built, dbFile);
+  }
+
+  private StateImage image(RestorePlan plan) {
+    List<Entry> records = new ArrayList<>(plan.records().size());
+    for (long seq : plan.records()) {
+      records.add(find(seq));
     }
+    return new ReplayImage(store, plan, records, pageSize, find(plan.target()).pageCount());
+  }
+
+  /**
+   * Records that the database file now holds the state at {@code seq}, synced: after the engine
+   * wrote a recovery image or a restored state into it.
+   */
+  void fileHolds(long seq) throws IOException {
     synchronized (lock) {
       needsRebuild = false;
     }
-    setCheckpointSeq(plan.target());
+    setCheckpointSeq(seq);
   }
 
   /** Records that the database file now holds every captured commit (after a full checkpoint). */
@@ -456,64 +464,14 @@ final class DatabaseHistory {
 
   /** Builds the state at {@code target} into the file {@code out}. */
   void buildImage(long target, Path out) throws IOException {
-    RestorePlan plan;
-    synchronized (lock) {
-      plan = RestorePlan.full(target, snapshots, seqs());
-    }
-    build(plan, out);
-  }
-
-  private void build(RestorePlan plan, Path out) throws IOException {
-    try (FileChannel in = store.openRead(snapName(plan.base()));
-        FileChannel o =
-            FileChannel.open(
-                out,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.READ)) {
-      in.transferTo(0, in.size(), o);
-      apply(plan, o);
-    }
-  }
-
-  /** Writes each record's pages in order, then sizes the file to the target's page count. */
-  private void apply(RestorePlan plan, FileChannel out) throws IOException {
-    Map<String, FileChannel> open = new HashMap<>();
-    try {
-      for (long seq : plan.records()) {
-        Entry e = entry(seq);
-        FileChannel seg = open.computeIfAbsent(e.segment(), this::openQuietly);
-        ByteBuffer raw =
-            read(seg, e.offset() + RecordCodec.HEADER, e.length() - RecordCodec.HEADER);
-        HistoryRecord r =
-            RecordCodec.decode(raw, e.length() - RecordCodec.HEADER - RecordCodec.TRAILER, true);
-        if (r == null || r.type() != HistoryRecord.PAGES) {
-          throw new IOException("history record " + seq + " cannot be replayed");
-        }
-        for (Map.Entry<Integer, byte[]> p : r.pages().entrySet()) {
-          ByteBuffer page = ByteBuffer.wrap(p.getValue());
-          long at = (long) (p.getKey() - 1) * r.pageSize();
-          while (page.hasRemaining()) {
-            out.write(page, at + page.position());
-          }
-        }
-      }
-      Entry target = entry(plan.target());
-      out.truncate((long) target.pageCount() * pageSize);
-      out.force(true);
-    } finally {
-      for (FileChannel c : open.values()) {
-        c.close();
-      }
-    }
-  }
-
-  private FileChannel openQuietly(String segment) {
-    try {
-      return store.openRead(segment);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    try (FileChannel o =
+        FileChannel.open(
+            out,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      ImageWriter.write(imageAt(target), o);
     }
   }
 
@@ -523,7 +481,8 @@ final class DatabaseHistory {
   /**
    * Makes a built image the newest state: it becomes the snapshot of the next seq, and an IMAGE
    * record at that seq (pointing back to {@code restoredFrom}) is appended and made durable. The
-   * database file is then rebuilt by {@link #recover} when it next opens. Call while the database
+   * engine then writes that state into the database file ({@link #imageAt}); until it did ({@link
+   * #fileHolds}), the file is rebuilt from the snapshot when it next opens. Call while the database
    * is paused.
    */
   Bookmark commitRestore(Path built, long restoredFrom) throws IOException {

@@ -3,6 +3,8 @@ package dev.opend1.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.engine.ImageWriter;
+import dev.opend1.engine.StateImage;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,9 +140,19 @@ class DatabaseHistoryTest {
     history = DatabaseHistory.open("test-db", historyDir, crashedDb, syncer);
     assertThat(Files.size(segment)).isEqualTo(good);
     assertThat(history.lastSeq()).isEqualTo(2);
-    history.recover(crashedDb);
-    assertThat(crashed.resolve("db.sqlite-wal")).doesNotExist();
+    // What the engine does before it opens the file: drop the WAL, write the history's image.
+    StateImage image = history.recoveryImage();
+    assertThat(image.inPlace()).as("the file holds an earlier state: replay over it").isTrue();
+    Files.delete(crashed.resolve("db.sqlite-wal"));
+    try (FileChannel out =
+        FileChannel.open(crashedDb, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      ImageWriter.write(image, out);
+    }
+    history.fileHolds(image.position());
     assertThat(count(crashedDb)).isEqualTo(1);
+    assertThat(history.recoveryImage().openPages().next())
+        .as("once applied, the file needs nothing more")
+        .isNull();
   }
 
   @Test
