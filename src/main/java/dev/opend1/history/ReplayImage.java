@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -24,12 +25,17 @@ import java.util.Map;
  * @param pageCount the target state's size in pages
  */
 record ReplayImage(
-    HistoryStore store,
-    RestorePlan plan,
-    List<DatabaseHistory.Entry> records,
-    int pageSize,
-    int pageCount)
+    HistoryStore store, RestorePlan plan, List<LogEntry> records, int pageSize, int pageCount)
     implements StateImage {
+
+  /** The image of a plan over the records {@code index} holds. */
+  static ReplayImage of(HistoryStore store, RestorePlan plan, BookmarkIndex index, int pageSize) {
+    List<LogEntry> records = new ArrayList<>(plan.records().size());
+    for (long seq : plan.records()) {
+      records.add(index.find(seq));
+    }
+    return new ReplayImage(store, plan, records, pageSize, index.find(plan.target()).pageCount());
+  }
 
   @Override
   public long position() {
@@ -43,7 +49,7 @@ record ReplayImage(
 
   @Override
   public ReadableByteChannel openBase() throws IOException {
-    return store.openRead(DatabaseHistory.snapName(plan.base()));
+    return store.openRead(SegmentLog.snapName(plan.base()));
   }
 
   @Override
@@ -55,11 +61,11 @@ record ReplayImage(
   private static final class Pages implements PageReader {
 
     private final HistoryStore store;
-    private final Iterator<DatabaseHistory.Entry> records;
+    private final Iterator<LogEntry> records;
     private final Map<String, FileChannel> open = new HashMap<>();
     private Iterator<Map.Entry<Integer, byte[]>> pages = Collections.emptyIterator();
 
-    Pages(HistoryStore store, Iterator<DatabaseHistory.Entry> records) {
+    Pages(HistoryStore store, Iterator<LogEntry> records) {
       this.store = store;
       this.records = records;
     }
@@ -76,14 +82,14 @@ record ReplayImage(
       return new Page(p.getKey(), p.getValue());
     }
 
-    private HistoryRecord read(DatabaseHistory.Entry e) throws IOException {
+    private HistoryRecord read(LogEntry e) throws IOException {
       FileChannel seg = open.get(e.segment());
       if (seg == null) {
         seg = store.openRead(e.segment());
         open.put(e.segment(), seg);
       }
       int bodyAndCrc = e.length() - RecordCodec.HEADER;
-      ByteBuffer raw = DatabaseHistory.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
+      ByteBuffer raw = SegmentLog.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
       HistoryRecord r = RecordCodec.decode(raw, bodyAndCrc - RecordCodec.TRAILER, true);
       if (r == null || r.type() != HistoryRecord.PAGES) {
         throw new IOException("history record " + e.seq() + " cannot be replayed");

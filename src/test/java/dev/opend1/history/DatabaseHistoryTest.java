@@ -81,10 +81,9 @@ class DatabaseHistoryTest {
     assertThat(two.seq()).isEqualTo(2);
     history.capture().join();
     assertThat(history.current()).as("no new frames, no record").isEqualTo(two);
-    assertThat(history.check(one)).isEqualTo(DatabaseHistory.Check.VALID);
-    assertThat(history.check(new Bookmark(1, new byte[16])))
-        .isEqualTo(DatabaseHistory.Check.FOREIGN);
-    assertThat(history.check(new Bookmark(9, new byte[16]))).isEqualTo(DatabaseHistory.Check.AHEAD);
+    assertThat(history.check(one)).isEqualTo(BookmarkIndex.Check.VALID);
+    assertThat(history.check(new Bookmark(1, new byte[16]))).isEqualTo(BookmarkIndex.Check.FOREIGN);
+    assertThat(history.check(new Bookmark(9, new byte[16]))).isEqualTo(BookmarkIndex.Check.AHEAD);
   }
 
   @Test
@@ -162,11 +161,11 @@ class DatabaseHistoryTest {
     history.snapshot();
     Bookmark kept = commit("INSERT INTO t VALUES (2)");
     history.prune(Long.MAX_VALUE);
-    assertThat(history.check(old)).isEqualTo(DatabaseHistory.Check.EXPIRED);
+    assertThat(history.check(old)).isEqualTo(BookmarkIndex.Check.EXPIRED);
     assertThat(history.check(base))
         .as("the newest snapshot in the window stays")
-        .isEqualTo(DatabaseHistory.Check.VALID);
-    assertThat(history.check(kept)).isEqualTo(DatabaseHistory.Check.VALID);
+        .isEqualTo(BookmarkIndex.Check.VALID);
+    assertThat(history.check(kept)).isEqualTo(BookmarkIndex.Check.VALID);
     assertThat(history.current()).isEqualTo(kept);
     assertThat(history.snapshotSeqs()).containsExactly(2L);
     Path image = dir.resolve("kept.db");
