@@ -3,6 +3,7 @@ package dev.opend1.history;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +59,8 @@ public final class History implements CommitHook, AutoCloseable {
     this.stores = stores;
     this.dbRoot = dataDir.resolve("db");
     this.retention = retention;
-    this.syncer = daemonPool("opend1-history-sync", 4);
-    this.maintenance = daemonPool("opend1-history-maintenance", 1);
-  }
-
-  private static ExecutorService daemonPool(String name, int threads) {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        r -> {
-          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.syncer = DaemonPools.fixed("opend1-history-sync", 4);
+    this.maintenance = DaemonPools.fixed("opend1-history-maintenance", 1);
   }
 
   /** The history of a database, opened on first use. */
