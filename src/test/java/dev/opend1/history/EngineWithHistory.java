@@ -70,11 +70,6 @@ public final class EngineWithHistory implements AutoCloseable {
     }
   }
 
-  /** The database's history (package-private, for tests of the history itself). */
-  DatabaseHistory databaseHistory() throws IOException {
-    return history.of(id);
-  }
-
   @Override
   public void close() {
     engine.close();
