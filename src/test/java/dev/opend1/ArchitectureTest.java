@@ -2,12 +2,19 @@ package dev.opend1;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 import java.util.Map;
+import java.util.Timer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +109,79 @@ class ArchitectureTest {
         .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..")
         .check(classes);
   }
+
+  @Test
+  void onlyTheEngineAndTheCatalogTalkToSqlite() {
+    sqliteOnlyInStorage(ROOT).check(classes);
+  }
+
+  @Test
+  void onlyTheEngineAndTheHttpServerStartThreads() {
+    threadsOnlyInEngine(ROOT).check(classes);
+  }
+
+  /**
+   * Packages the two rules below do not cover yet: {@code transfer} runs its SQL over JDBC and
+   * starts its own job threads until issue 13's transfer split moves that work into the engine.
+   */
+  static final List<String> NOT_YET_COVERED = List.of("transfer");
+
+  /**
+   * No {@code java.sql} or {@code org.sqlite} outside {@code engine} and {@code catalog}: every
+   * database file is opened by the engine (the catalog keeps its own SQLite file).
+   */
+  static ArchRule sqliteOnlyInStorage(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .and()
+        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog")))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "org.sqlite..")
+        .because("only the engine and the catalog open SQLite files");
+  }
+
+  /**
+   * No thread or executor is made outside {@code engine} and the HTTP server ({@code api}); the
+   * root package may make the JVM's shutdown hook. Using an executor handed in is fine.
+   */
+  static ArchRule threadsOnlyInEngine(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .and()
+        .resideOutsideOfPackages(packages(root, List.of("engine", "api")))
+        .and()
+        .resideOutsideOfPackage(root)
+        .should()
+        .callCodeUnitWhere(STARTS_THREADS)
+        .because("only the engine starts threads for database work (style.md, habit 9)");
+  }
+
+  private static String[] packages(String root, List<String> allowed) {
+    return Stream.concat(allowed.stream(), NOT_YET_COVERED.stream())
+        .map(p -> root + "." + p + "..")
+        .toArray(String[]::new);
+  }
+
+  /** A call that makes a thread, a thread builder, a timer or an executor. */
+  static final DescribedPredicate<JavaCall<?>> STARTS_THREADS =
+      new DescribedPredicate<>("make a thread or an executor") {
+        @Override
+        public boolean test(JavaCall<?> call) {
+          JavaClass owner = call.getTargetOwner();
+          if (call instanceof JavaConstructorCall) {
+            return owner.isAssignableTo(Thread.class)
+                || owner.isAssignableTo(ExecutorService.class)
+                || owner.isAssignableTo(Timer.class);
+          }
+          return owner.isEquivalentTo(Executors.class)
+              || (owner.isEquivalentTo(Thread.class)
+                  && List.of("ofPlatform", "ofVirtual", "startVirtualThread")
+                      .contains(call.getName()));
+        }
+      };
 
   @Test
   void coreDependsOnTheJdkOnly() {

@@ -3,20 +3,35 @@ package dev.opend1.engine;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the engine tells the history about a database's file, so that every commit is captured
- * before it is acknowledged and no checkpoint runs ahead of the history. The engine calls it;
- * {@code history} implements it; {@code Main} wires the two (the engine never imports history).
+ * What the engine tells and asks the history about a database's file, so that every commit is
+ * captured before it is acknowledged and no checkpoint runs ahead of the history. The engine calls
+ * it; {@code history} implements it; {@code Main} wires the two (the engine never imports history).
+ * The history answers with data ({@link StateImage}) and never touches the database file: the
+ * engine alone opens, replaces, truncates and deletes it.
  */
 public interface CommitHook {
 
   /**
-   * Before a database's first connection opens (at start, after its handle was closed, after a
-   * failure): make the file what the history says, dropping WAL frames the history never saw.
+   * True when the history has no record of a database whose file exists (one made before history
+   * existed, or a creation cut short): before it opens, the engine folds its WAL into the file and
+   * reports it {@link #created}, so its file becomes the first state.
    */
-  void beforeOpen(DatabaseId id, Path dbFile) throws IOException;
+  boolean adopts(DatabaseId id) throws IOException;
+
+  /**
+   * Before a database's first connection opens (at start, after its handle was closed, after a
+   * failure): the state its file must hold, or empty when the file is to be opened as it is. With
+   * an image, the engine drops the WAL (frames the history never captured were never committed),
+   * writes the image into the file and reports {@link #applied}.
+   */
+  Optional<StateImage> beforeOpen(DatabaseId id) throws IOException;
+
+  /** The database file now holds {@code image}'s state and is synced. */
+  void applied(DatabaseId id, StateImage image) throws IOException;
 
   /**
    * On the writer's thread, right after a commit: capture what it changed. The future completes
@@ -37,7 +52,17 @@ public interface CommitHook {
   CommitHook NONE =
       new CommitHook() {
         @Override
-        public void beforeOpen(DatabaseId id, Path dbFile) {}
+        public boolean adopts(DatabaseId id) {
+          return false;
+        }
+
+        @Override
+        public Optional<StateImage> beforeOpen(DatabaseId id) {
+          return Optional.empty();
+        }
+
+        @Override
+        public void applied(DatabaseId id, StateImage image) {}
 
         @Override
         public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) {

@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * the history says) and closed when the handle cache evicts it, so an idle database holds no
  * connection.
  *
- * <p>Requests hold {@link #gate}'s read lock while they run; {@link #paused} takes its write lock
- * to swap the file under a restore: new requests wait, running ones get a grace period and are then
+ * <p>Requests hold {@link #gate}'s read lock while they run; {@link #pause} takes its write lock so
+ * a restore can replace the file: new requests wait, running ones get a grace period and are then
  * interrupted.
  */
 final class DatabaseHandle {
@@ -136,7 +135,7 @@ final class DatabaseHandle {
         throw new SQLException("database file " + file + " is missing");
       }
       try {
-        hook.beforeOpen(id, file);
+        DatabaseFile.prepare(id, file, hook);
       } catch (IOException e) {
         throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
       }
@@ -232,11 +231,12 @@ final class DatabaseHandle {
   }
 
   /**
-   * Runs {@code action} with the database paused and its connections closed: new requests wait;
-   * running ones get {@code grace} to finish and are then interrupted. The connections reopen on
-   * the next request, after the hook has recovered the file.
+   * Pauses the database and closes its connections, so its file may be replaced: new requests wait;
+   * running ones get {@code grace} to finish and are then interrupted. The writer does not
+   * checkpoint (the file is about to be replaced, and its WAL is wholly in the history). Call
+   * {@link #resume} on the same thread.
    */
-  <T> T paused(Duration grace, Callable<T> action) throws Exception {
+  void pause(Duration grace) throws InterruptedException {
     ReentrantReadWriteLock.WriteLock lock = gate.writeLock();
     if (imports.get() > 0) {
       lock.lock();
@@ -249,16 +249,27 @@ final class DatabaseHandle {
     }
     try {
       interruptedByPause = false;
-      closeConnections();
-      return action.call();
-    } finally {
-      writerOpened = writes.submitInternal(this::writer);
-      lock.unlock();
+      closeConnections(false);
+    } catch (RuntimeException e) {
+      resume();
+      throw e;
     }
   }
 
-  /** Closes every connection; the writer checkpoints first (all it holds is durable). */
-  void closeConnections() {
+  /** Ends a {@link #pause}: the writer reopens (after the file is prepared), requests go on. */
+  void resume() {
+    try {
+      writerOpened = writes.submitInternal(this::writer);
+    } finally {
+      gate.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Closes every connection once all the writer captured is durable; with {@code checkpoint}, the
+   * writer first copies its WAL into the file.
+   */
+  private void closeConnections(boolean checkpoint) {
     sizeBytes = -1;
     for (SqlConnection c; (c = idleReaders.poll()) != null; ) {
       closeQuietly(c);
@@ -269,8 +280,10 @@ final class DatabaseHandle {
               () -> {
                 if (writer != null) {
                   try {
-                    if (!broken) {
+                    if (checkpoint && !broken) {
                       checkpoint("TRUNCATE");
+                    } else if (!broken) {
+                      lastDurable.join();
                     }
                   } catch (IOException | SQLException | RuntimeException e) {
                     LOG.warn("final checkpoint of {}: {}", id, e.getMessage());
@@ -288,7 +301,7 @@ final class DatabaseHandle {
 
   /** Closes every connection. Call when no request uses the handle. */
   void close() {
-    closeConnections();
+    closeConnections(true);
   }
 
   private static void closeQuietly(SqlConnection c) {

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -180,17 +179,27 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} with the database paused and its connections closed (for a restore): new
-   * requests wait, running ones get {@code grace} and are then interrupted. The database reopens on
-   * its next request, after the hook recovered its file.
+   * Pauses a database so its file can be replaced (for a restore): new requests wait, running ones
+   * get {@code grace} and are then interrupted, and its connections close. Close the pause on the
+   * same thread; the database reopens on its next request.
    */
-  public <T> T pauseAndRun(DatabaseId id, Duration grace, Callable<T> action) throws Exception {
+  public PausedDatabase pause(DatabaseId id, Duration grace) throws InterruptedException {
     DatabaseHandle h = handles.acquire(id);
     try {
-      return h.paused(grace, action);
-    } finally {
+      h.pause(grace);
+    } catch (InterruptedException | RuntimeException e) {
       handles.release(h);
+      throw e;
     }
+    return new PausedDatabase(
+        h.file,
+        () -> {
+          try {
+            h.resume();
+          } finally {
+            handles.release(h);
+          }
+        });
   }
 
   /**

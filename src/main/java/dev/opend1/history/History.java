@@ -3,20 +3,18 @@ package dev.opend1.history;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
+import dev.opend1.engine.DaemonPools;
+import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +59,8 @@ public final class History implements CommitHook, AutoCloseable {
     this.stores = stores;
     this.dbRoot = dataDir.resolve("db");
     this.retention = retention;
-    this.syncer = daemonPool("opend1-history-sync", 4);
-    this.maintenance = daemonPool("opend1-history-maintenance", 1);
-  }
-
-  private static ExecutorService daemonPool(String name, int threads) {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        r -> {
-          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.syncer = DaemonPools.fixed("opend1-history-sync", 4);
+    this.maintenance = DaemonPools.fixed("opend1-history-maintenance", 1);
   }
 
   /** The history of a database, opened on first use. */
@@ -108,26 +95,20 @@ public final class History implements CommitHook, AutoCloseable {
   }
 
   @Override
-  public void beforeOpen(DatabaseId id, Path dbFile) throws IOException {
-    DatabaseHistory h = of(id);
-    if (h.records() == 0) {
-      adopt(h, dbFile);
-      return;
-    }
-    h.recover(dbFile);
-    h.prune(cutoffMicros());
+  public boolean adopts(DatabaseId id) throws IOException {
+    return of(id).records() == 0;
   }
 
-  /** A database with no history yet (made before history existed): its file becomes seq 0. */
-  private static void adopt(DatabaseHistory h, Path dbFile) throws IOException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (java.sql.SQLException e) {
-      throw new IOException("checkpoint before adopting " + dbFile + ": " + e.getMessage(), e);
-    }
-    Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + "-wal"));
-    h.initialize(dbFile);
+  @Override
+  public Optional<StateImage> beforeOpen(DatabaseId id) throws IOException {
+    return Optional.of(of(id).recoveryImage());
+  }
+
+  @Override
+  public void applied(DatabaseId id, StateImage image) throws IOException {
+    DatabaseHistory h = of(id);
+    h.fileHolds(image.position());
+    h.prune(cutoffMicros());
   }
 
   @Override

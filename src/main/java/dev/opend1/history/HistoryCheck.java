@@ -39,8 +39,8 @@ public final class HistoryCheck {
       LocalHistoryStore store = new LocalHistoryStore(dir);
       byte[] format = store.readSmall("FORMAT");
       if (format != null
-          && !new String(format, StandardCharsets.UTF_8).trim().equals("opend1-history 1")) {
-        problems.add("history format is not opend1-history 1");
+          && !new String(format, StandardCharsets.UTF_8).trim().equals(SegmentLog.FORMAT)) {
+        problems.add("history format is not " + SegmentLog.FORMAT);
         return new Result(problems, notes, 0);
       }
       List<String> segments =
@@ -54,7 +54,7 @@ public final class HistoryCheck {
       for (int i = 0; i < segments.size(); i++) {
         String segment = segments.get(i);
         boolean lastSegment = i == segments.size() - 1;
-        long firstSeq = seqIn(segment);
+        long firstSeq = SegmentLog.seqOf(segment);
         if (lastSeq >= 0 && firstSeq != lastSeq + 1) {
           problems.add(
               "history jumps from seq "
@@ -72,14 +72,13 @@ public final class HistoryCheck {
             HistoryRecord r = null;
             long length = 0;
             if (size - pos >= RecordCodec.HEADER) {
-              ByteBuffer header = DatabaseHistory.read(ch, pos, RecordCodec.HEADER);
+              ByteBuffer header = SegmentLog.read(ch, pos, RecordCodec.HEADER);
               int len = RecordCodec.bodyLength(header);
               length = len <= 0 ? -1 : (long) RecordCodec.HEADER + len + RecordCodec.TRAILER;
               if (len > 0 && pos + length <= size) {
                 r =
                     RecordCodec.decode(
-                        DatabaseHistory.read(
-                            ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER),
+                        SegmentLog.read(ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER),
                         len,
                         true);
               }
@@ -119,11 +118,11 @@ public final class HistoryCheck {
           }
         }
       }
-      long firstSeq = seqIn(segments.get(0));
+      long firstSeq = SegmentLog.seqOf(segments.get(0));
       boolean covered =
           store.names().stream()
               .filter(n -> n.startsWith("snap-"))
-              .map(HistoryCheck::seqIn)
+              .map(SegmentLog::seqOf)
               .anyMatch(snap -> snap >= firstSeq - 1);
       if (!covered) {
         problems.add(
@@ -146,12 +145,6 @@ public final class HistoryCheck {
       problems.add("history " + dir + " cannot be read: " + e.getMessage());
     }
     return new Result(problems, notes, records);
-  }
-
-  /** The seq in a segment's or snapshot's name ({@code seg-<16 hex>.log}, {@code snap-...}). */
-  private static long seqIn(String name) {
-    int dash = name.indexOf('-');
-    return Long.parseLong(name.substring(dash + 1, dash + 17), 16);
   }
 
   private static byte[] expectedHash(byte[] previous, HistoryRecord r) {

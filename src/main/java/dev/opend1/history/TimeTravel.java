@@ -4,6 +4,7 @@ import dev.opend1.core.Bookmark;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
+import dev.opend1.engine.PausedDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Time travel as D1 offers it: the bookmark now or at an instant, and restore to a bookmark or an
@@ -25,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * restore is itself a commit, so the bookmark from before it undoes it.
  */
 public final class TimeTravel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TimeTravel.class);
 
   /** How long running requests may finish before a restore interrupts them. */
   static final Duration GRACE = Duration.ofSeconds(5);
@@ -80,17 +85,22 @@ public final class TimeTravel {
     try {
       built = Files.createTempFile(engine.tmpDir(), "restore-", ".db");
       h.buildImage(target.seq(), built);
-      Path image = built;
-      Restored r =
-          engine.pauseAndRun(
-              id, grace, () -> new Restored(h.commitRestore(image, target.seq()), h.current()));
-      Bookmark previous = previousOf(h, r.bookmark());
+      Bookmark restored;
+      try (PausedDatabase paused = engine.pause(id, grace)) {
+        restored = h.commitRestore(built, target.seq());
+        replaceFile(id, h, paused, restored);
+      }
+      Bookmark previous = previousOf(h, restored);
       countRestore(id);
       history.counters().restores.increment();
-      return new Restored(r.bookmark(), previous);
+      return new Restored(restored, previous);
     } catch (D1Exception e) {
       history.counters().restoreFailures.increment();
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      history.counters().restoreFailures.increment();
+      throw new dev.opend1.engine.EngineException("restore " + id + ": interrupted", e);
     } catch (Exception e) {
       history.counters().restoreFailures.increment();
       throw new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e);
@@ -102,6 +112,22 @@ public final class TimeTravel {
           // the file was moved into the history, or is left for the next start to clear
         }
       }
+    }
+  }
+
+  /**
+   * Has the engine write the restored state into the paused database's file. The restore is already
+   * durable in the history, so a failure here does not undo it: the file is then rebuilt from the
+   * restore's snapshot when it next opens.
+   */
+  private static void replaceFile(
+      DatabaseId id, DatabaseHistory h, PausedDatabase paused, Bookmark restored) {
+    try {
+      paused.replaceFile(h.imageAt(restored.seq()));
+      h.fileHolds(restored.seq());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "writing the restored state of {} (rebuilt at its next open): {}", id, e.getMessage());
     }
   }
 

@@ -3,6 +3,8 @@ package dev.opend1.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.engine.ImageWriter;
+import dev.opend1.engine.StateImage;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +81,9 @@ class DatabaseHistoryTest {
     assertThat(two.seq()).isEqualTo(2);
     history.capture().join();
     assertThat(history.current()).as("no new frames, no record").isEqualTo(two);
-    assertThat(history.check(one)).isEqualTo(DatabaseHistory.Check.VALID);
-    assertThat(history.check(new Bookmark(1, new byte[16])))
-        .isEqualTo(DatabaseHistory.Check.FOREIGN);
-    assertThat(history.check(new Bookmark(9, new byte[16]))).isEqualTo(DatabaseHistory.Check.AHEAD);
+    assertThat(history.check(one)).isEqualTo(BookmarkIndex.Check.VALID);
+    assertThat(history.check(new Bookmark(1, new byte[16]))).isEqualTo(BookmarkIndex.Check.FOREIGN);
+    assertThat(history.check(new Bookmark(9, new byte[16]))).isEqualTo(BookmarkIndex.Check.AHEAD);
   }
 
   @Test
@@ -138,9 +139,19 @@ class DatabaseHistoryTest {
     history = DatabaseHistory.open("test-db", historyDir, crashedDb, syncer);
     assertThat(Files.size(segment)).isEqualTo(good);
     assertThat(history.lastSeq()).isEqualTo(2);
-    history.recover(crashedDb);
-    assertThat(crashed.resolve("db.sqlite-wal")).doesNotExist();
+    // What the engine does before it opens the file: drop the WAL, write the history's image.
+    StateImage image = history.recoveryImage();
+    assertThat(image.inPlace()).as("the file holds an earlier state: replay over it").isTrue();
+    Files.delete(crashed.resolve("db.sqlite-wal"));
+    try (FileChannel out =
+        FileChannel.open(crashedDb, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      ImageWriter.write(image, out);
+    }
+    history.fileHolds(image.position());
     assertThat(count(crashedDb)).isEqualTo(1);
+    assertThat(history.recoveryImage().openPages().next())
+        .as("once applied, the file needs nothing more")
+        .isNull();
   }
 
   @Test
@@ -150,11 +161,11 @@ class DatabaseHistoryTest {
     history.snapshot();
     Bookmark kept = commit("INSERT INTO t VALUES (2)");
     history.prune(Long.MAX_VALUE);
-    assertThat(history.check(old)).isEqualTo(DatabaseHistory.Check.EXPIRED);
+    assertThat(history.check(old)).isEqualTo(BookmarkIndex.Check.EXPIRED);
     assertThat(history.check(base))
         .as("the newest snapshot in the window stays")
-        .isEqualTo(DatabaseHistory.Check.VALID);
-    assertThat(history.check(kept)).isEqualTo(DatabaseHistory.Check.VALID);
+        .isEqualTo(BookmarkIndex.Check.VALID);
+    assertThat(history.check(kept)).isEqualTo(BookmarkIndex.Check.VALID);
     assertThat(history.current()).isEqualTo(kept);
     assertThat(history.snapshotSeqs()).containsExactly(2L);
     Path image = dir.resolve("kept.db");

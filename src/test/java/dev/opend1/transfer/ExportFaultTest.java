@@ -3,20 +3,14 @@ package dev.opend1.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.core.DatabaseId;
-import dev.opend1.core.SqlLimits;
 import dev.opend1.engine.Engine;
-import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.StatementMeta;
-import dev.opend1.history.History;
-import dev.opend1.history.TimeTravelAccess;
+import dev.opend1.history.EngineWithHistory;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,10 +30,10 @@ class ExportFaultTest {
 
   @TempDir Path dir;
   final AtomicBoolean diskFull = new AtomicBoolean();
-  History history;
+  EngineWithHistory db;
   Engine engine;
   Transfers transfers;
-  DatabaseId id = DatabaseId.random();
+  DatabaseId id;
   Supplier<String> bookmark;
 
   /** A disk that fills up after 64 KiB of an export while {@link #diskFull} is set. */
@@ -66,10 +60,9 @@ class ExportFaultTest {
 
   @BeforeEach
   void start() throws Exception {
-    history = new History(dir, Duration.ofDays(30));
-    engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
-    engine.recover();
-    engine.createDatabase(id, new byte[0]);
+    db = EngineWithHistory.start(dir);
+    engine = db.engine;
+    id = db.id;
     transfers =
         new Transfers(
             engine,
@@ -79,45 +72,13 @@ class ExportFaultTest {
             Duration.ofHours(1),
             Transfers.STANDARD,
             this::faulty);
-    var timeTravel = TimeTravelAccess.withGrace(history, engine, Duration.ofMillis(100));
-    bookmark = () -> timeTravel.bookmark(id, Optional.empty()).toString();
+    bookmark = () -> db.bookmark().toString();
   }
 
   @AfterEach
   void stop() {
     transfers.close();
-    engine.close();
-    history.close();
-  }
-
-  private List<Object> run(String sql) {
-    List<Object> first = new ArrayList<>();
-    engine.execute(
-        id,
-        List.of(new QueryInput(sql, List.of())),
-        false,
-        new ResultSink() {
-          @Override
-          public void begin(boolean mayStream) {}
-
-          @Override
-          public void statementStart(String[] columns) {}
-
-          @Override
-          public void row(Object[] values) {
-            first.add(values[0]);
-          }
-
-          @Override
-          public void statementEnd(StatementMeta meta) {}
-
-          @Override
-          public boolean reset() {
-            first.clear();
-            return true;
-          }
-        });
-    return first;
+    db.close();
   }
 
   private Transfers.Progress exportToEnd() {
@@ -136,8 +97,8 @@ class ExportFaultTest {
 
   @Test
   void anExportOntoAFullDiskFailsWholeAndTheNextOneAfterTheFaultWorks() throws Exception {
-    run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
-    run(
+    db.run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+    db.run(
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 2000) SELECT x, hex(randomblob(100)) FROM c");
 
@@ -149,9 +110,9 @@ class ExportFaultTest {
     assertThat(exportFiles()).as("the partial file is removed").isEmpty();
 
     // The database is untouched and still takes writes while the disk is full for exports.
-    assertThat(dev.opend1.testing.Integrity.check(dir, id.toString())).isEqualTo("ok");
-    run("INSERT INTO t VALUES (2001, 'after')");
-    assertThat(run("SELECT count(*) FROM t")).containsExactly(2001L);
+    assertThat(db.integrity()).isEqualTo("ok");
+    db.run("INSERT INTO t VALUES (2001, 'after')");
+    assertThat(db.run("SELECT count(*) FROM t")).containsExactly(2001L);
 
     diskFull.set(false);
     Transfers.Progress done = exportToEnd();

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
-import dev.opend1.core.SqlLimits;
 import dev.opend1.engine.Engine;
-import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.StatementMeta;
-import dev.opend1.history.History;
-import dev.opend1.history.TimeTravelAccess;
+import dev.opend1.history.EngineWithHistory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -31,66 +25,34 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreDuringTransferTest {
 
   @TempDir Path dir;
-  History history;
+  EngineWithHistory db;
   Engine engine;
   Transfers transfers;
   dev.opend1.history.TimeTravel timeTravel;
-  DatabaseId id = DatabaseId.random();
+  DatabaseId id;
   Supplier<String> bookmark;
 
   @BeforeEach
   void start() throws Exception {
-    history = new History(dir, Duration.ofDays(30));
-    engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
-    engine.recover();
-    engine.createDatabase(id, new byte[0]);
+    db = EngineWithHistory.start(dir);
+    engine = db.engine;
+    id = db.id;
     transfers = new Transfers(engine, dir, 1_000_000_000L, 10_000_000_000L, Duration.ofHours(1));
-    timeTravel = TimeTravelAccess.withGrace(history, engine, Duration.ofMillis(100));
+    timeTravel = db.timeTravel(Duration.ofMillis(100));
     bookmark = () -> timeTravel.bookmark(id, Optional.empty()).toString();
   }
 
   @AfterEach
   void stop() {
     transfers.close();
-    engine.close();
-    history.close();
-  }
-
-  private List<Object> run(String sql) {
-    List<Object> first = new ArrayList<>();
-    engine.execute(
-        id,
-        List.of(new QueryInput(sql, List.of())),
-        false,
-        new ResultSink() {
-          @Override
-          public void begin(boolean mayStream) {}
-
-          @Override
-          public void statementStart(String[] columns) {}
-
-          @Override
-          public void row(Object[] values) {
-            first.add(values[0]);
-          }
-
-          @Override
-          public void statementEnd(StatementMeta meta) {}
-
-          @Override
-          public boolean reset() {
-            first.clear();
-            return true;
-          }
-        });
-    return first;
+    db.close();
   }
 
   /** Makes a table big enough that exporting it takes seconds; returns the bookmark before. */
   private Bookmark fill() {
-    run("CREATE TABLE t(a)");
+    db.run("CREATE TABLE t(a)");
     Bookmark empty = timeTravel.bookmark(id, Optional.empty());
-    run(
+    db.run(
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 400000) SELECT hex(randomblob(300)) FROM c");
     return empty;
@@ -112,7 +74,7 @@ class RestoreDuringTransferTest {
 
   @Test
   void aRestoreWaitsForARunningImport() throws Exception {
-    run("CREATE TABLE u(a)");
+    db.run("CREATE TABLE u(a)");
     Bookmark before = timeTravel.bookmark(id, Optional.empty());
     StringBuilder file = new StringBuilder();
     for (int i = 0; i < 60_000; i++) {
@@ -133,7 +95,7 @@ class RestoreDuringTransferTest {
     CompletableFuture<List<Object>> slowWrite =
         CompletableFuture.supplyAsync(
             () ->
-                run(
+                db.run(
                     "INSERT INTO u SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION"
                         + " ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT x FROM c)"));
     Thread.sleep(300);
@@ -149,7 +111,7 @@ class RestoreDuringTransferTest {
     assertThat(s.status()).as(String.valueOf(s.error())).isEqualTo("complete");
     slowWrite.join();
     restore.join();
-    assertThat(run("SELECT count(*) FROM u"))
+    assertThat(db.run("SELECT count(*) FROM u"))
         .as("the restore ran after the import")
         .containsExactly(0L);
   }

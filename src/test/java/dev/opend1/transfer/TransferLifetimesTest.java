@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
-import dev.opend1.core.SqlLimits;
 import dev.opend1.engine.Engine;
-import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.StatementMeta;
-import dev.opend1.history.History;
+import dev.opend1.history.EngineWithHistory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -18,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -39,59 +34,25 @@ class TransferLifetimesTest {
           Duration.ofMillis(50));
 
   @TempDir Path dir;
-  History history;
+  EngineWithHistory db;
   Engine engine;
   Transfers transfers;
-  DatabaseId id = DatabaseId.random();
+  DatabaseId id;
   Supplier<String> bookmark;
 
   @BeforeEach
   void start() throws Exception {
-    history = new History(dir, Duration.ofDays(30));
-    engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
-    engine.recover();
-    engine.createDatabase(id, new byte[0]);
+    db = EngineWithHistory.start(dir);
+    engine = db.engine;
+    id = db.id;
     transfers = new Transfers(engine, dir, 1_000_000_000L, 1_000, Duration.ofHours(1), FAST);
-    bookmark =
-        () -> {
-          try {
-            return history.current(id).toString();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        };
+    bookmark = () -> db.bookmark().toString();
   }
 
   @AfterEach
   void stop() {
     transfers.close();
-    engine.close();
-    history.close();
-  }
-
-  private void run(String sql) {
-    engine.execute(
-        id,
-        List.of(new QueryInput(sql, List.of())),
-        false,
-        new ResultSink() {
-          @Override
-          public void begin(boolean mayStream) {}
-
-          @Override
-          public void statementStart(String[] columns) {}
-
-          @Override
-          public void row(Object[] values) {}
-
-          @Override
-          public void statementEnd(StatementMeta meta) {}
-
-          @Override
-          public boolean reset() {
-            return true;
-          }
-        });
+    db.close();
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
@@ -112,7 +73,7 @@ class TransferLifetimesTest {
 
   @Test
   void aFinishedExportAndItsSignedUrlExpire() throws Exception {
-    run("CREATE TABLE t(a); INSERT INTO t VALUES (1)");
+    db.run("CREATE TABLE t(a); INSERT INTO t VALUES (1)");
     Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
     while (p.status().equals("active")) {
       p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
@@ -133,8 +94,8 @@ class TransferLifetimesTest {
 
   @Test
   void anExportNobodyPollsIsCancelledAndItsPartialFileRemoved() throws Exception {
-    run("CREATE TABLE t(a)");
-    run(
+    db.run("CREATE TABLE t(a)");
+    db.run(
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 300000) SELECT hex(randomblob(300)) FROM c");
     Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);

@@ -1,0 +1,83 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.DatabaseId;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The engine's changes to a database file outside SQLite, each while no connection is open on it:
+ * making it what the history says before it opens, and replacing it with a state image. This is the
+ * only code that writes, replaces, truncates or deletes a database file or its WAL; the history
+ * only describes states ({@link StateImage}).
+ */
+final class DatabaseFile {
+
+  private DatabaseFile() {}
+
+  /**
+   * Before a database's first connection opens: asks the history what the file must hold and makes
+   * it so. The calls go one way, engine to history: the history answers with data.
+   */
+  static void prepare(DatabaseId id, Path file, CommitHook hook) throws IOException {
+    if (hook.adopts(id)) {
+      foldWal(file);
+      hook.created(id, file);
+    }
+    Optional<StateImage> image = hook.beforeOpen(id);
+    if (image.isPresent()) {
+      replace(file, image.get());
+      hook.applied(id, image.get());
+    }
+  }
+
+  /**
+   * Makes the file hold {@code image}'s state, with no WAL: in place when the image goes over the
+   * file as it is, else built beside it and renamed over it, so a crash leaves the old file or the
+   * new one.
+   */
+  static void replace(Path file, StateImage image) throws IOException {
+    Files.deleteIfExists(sibling(file, "-wal"));
+    Files.deleteIfExists(sibling(file, "-shm"));
+    if (image.inPlace()) {
+      try (FileChannel out =
+          FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        ImageWriter.write(image, out);
+      }
+      return;
+    }
+    Path built = sibling(file, ".rebuild.tmp");
+    try (FileChannel out =
+        FileChannel.open(
+            built,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      ImageWriter.write(image, out);
+    }
+    DurableFiles.moveAtomically(built, file);
+  }
+
+  /** Copies every frame of the WAL into the file and removes the WAL. */
+  private static void foldWal(Path file) throws IOException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      throw new IOException("checkpoint " + file + ": " + e.getMessage(), e);
+    }
+    Files.deleteIfExists(sibling(file, "-wal"));
+  }
+
+  private static Path sibling(Path file, String suffix) {
+    return file.resolveSibling(file.getFileName() + suffix);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.opend1.history;
+
+import dev.opend1.engine.StateImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state a {@link RestorePlan} describes, read from a history store: the plan's snapshot as the
+ * base, then the pages of its records in order. It only reads; whoever writes it into a file (the
+ * engine for a database file, the history for a snapshot) uses {@link
+ * dev.opend1.engine.ImageWriter}.
+ *
+ * @param store where the snapshot and the records are
+ * @param plan what to apply
+ * @param records the index entries of the plan's records, in order
+ * @param pageSize bytes per page
+ * @param pageCount the target state's size in pages
+ */
+record ReplayImage(
+    HistoryStore store, RestorePlan plan, List<LogEntry> records, int pageSize, int pageCount)
+    implements StateImage {
+
+  /** The image of a plan over the records {@code index} holds. */
+  static ReplayImage of(HistoryStore store, RestorePlan plan, BookmarkIndex index, int pageSize) {
+    List<LogEntry> records = new ArrayList<>(plan.records().size());
+    for (long seq : plan.records()) {
+      records.add(index.find(seq));
+    }
+    return new ReplayImage(store, plan, records, pageSize, index.find(plan.target()).pageCount());
+  }
+
+  @Override
+  public long position() {
+    return plan.target();
+  }
+
+  @Override
+  public boolean inPlace() {
+    return plan.base() == RestorePlan.IN_PLACE;
+  }
+
+  @Override
+  public ReadableByteChannel openBase() throws IOException {
+    return store.openRead(SegmentLog.snapName(plan.base()));
+  }
+
+  @Override
+  public PageReader openPages() {
+    return new Pages(store, records.iterator());
+  }
+
+  /** Reads the records one at a time, keeping each segment open until the end. */
+  private static final class Pages implements PageReader {
+
+    private final HistoryStore store;
+    private final Iterator<LogEntry> records;
+    private final Map<String, FileChannel> open = new HashMap<>();
+    private Iterator<Map.Entry<Integer, byte[]>> pages = Collections.emptyIterator();
+
+    Pages(HistoryStore store, Iterator<LogEntry> records) {
+      this.store = store;
+      this.records = records;
+    }
+
+    @Override
+    public Page next() throws IOException {
+      while (!pages.hasNext()) {
+        if (!records.hasNext()) {
+          return null;
+        }
+        pages = read(records.next()).pages().entrySet().iterator();
+      }
+      Map.Entry<Integer, byte[]> p = pages.next();
+      return new Page(p.getKey(), p.getValue());
+    }
+
+    private HistoryRecord read(LogEntry e) throws IOException {
+      FileChannel seg = open.get(e.segment());
+      if (seg == null) {
+        seg = store.openRead(e.segment());
+        open.put(e.segment(), seg);
+      }
+      int bodyAndCrc = e.length() - RecordCodec.HEADER;
+      ByteBuffer raw = SegmentLog.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
+      HistoryRecord r = RecordCodec.decode(raw, bodyAndCrc - RecordCodec.TRAILER, true);
+      if (r == null || r.type() != HistoryRecord.PAGES) {
+        throw new IOException("history record " + e.seq() + " cannot be replayed");
+      }
+      return r;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (FileChannel c : open.values()) {
+        c.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.opend1.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.core.Bookmark;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
+import dev.opend1.engine.CommitHook;
+import dev.opend1.engine.Engine;
+import dev.opend1.engine.StateImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine/history seam: the history describes states and the engine writes them, so a restore
+ * writes the restored state once and calls nothing back, and a database made before history is
+ * adopted by the engine.
+ */
+class EngineHistorySeamTest {
+
+  @TempDir Path dir;
+
+  /** The history as the engine's hook, noting every call and what each open was asked to write. */
+  static final class Recording implements CommitHook {
+    final CommitHook history;
+    final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    Recording(CommitHook history) {
+      this.history = history;
+    }
+
+    @Override
+    public boolean adopts(DatabaseId id) throws IOException {
+      calls.add("adopts");
+      return history.adopts(id);
+    }
+
+    @Override
+    public Optional<StateImage> beforeOpen(DatabaseId id) throws IOException {
+      Optional<StateImage> image = history.beforeOpen(id);
+      int pages = 0;
+      try (StateImage.PageReader r = image.orElseThrow().openPages()) {
+        while (r.next() != null) {
+          pages++;
+        }
+      }
+      calls.add(
+          "beforeOpen " + (image.get().inPlace() ? "in place" : "whole") + ", " + pages + " pages");
+      return image;
+    }
+
+    @Override
+    public void applied(DatabaseId id, StateImage image) throws IOException {
+      calls.add("applied");
+      history.applied(id, image);
+    }
+
+    @Override
+    public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
+      calls.add("afterCommit");
+      return history.afterCommit(id, dbFile);
+    }
+
+    @Override
+    public void afterCheckpoint(DatabaseId id) throws IOException {
+      calls.add("afterCheckpoint");
+      history.afterCheckpoint(id);
+    }
+
+    @Override
+    public void created(DatabaseId id, Path dbFile) throws IOException {
+      calls.add("created");
+      history.created(id, dbFile);
+    }
+
+    @Override
+    public void deleted(DatabaseId id) {
+      calls.add("deleted");
+      history.deleted(id);
+    }
+  }
+
+  private static List<Object> run(Engine engine, DatabaseId id, String sql) {
+    return EngineWithHistory.run(engine, id, sql);
+  }
+
+  @Test
+  void aRestoreWritesTheRestoredStateOnceAndCallsNothingBack() throws Exception {
+    DatabaseId id = DatabaseId.random();
+    try (History history = new History(dir, Duration.ofDays(30))) {
+      Recording hook = new Recording(history);
+      try (Engine engine = new Engine(dir, SqlLimits.d1(), 4, 16, hook)) {
+        engine.recover();
+        engine.createDatabase(id, new byte[0]);
+        run(engine, id, "CREATE TABLE t(a)");
+        run(engine, id, "INSERT INTO t VALUES (1)");
+        Bookmark one = history.current(id);
+        run(engine, id, "INSERT INTO t VALUES (2)");
+        run(engine, id, "INSERT INTO t VALUES (3)");
+        TimeTravel timeTravel = new TimeTravel(history, engine, 10, Duration.ofMinutes(10));
+
+        hook.calls.clear();
+        timeTravel.restore(id, Optional.of(one.toString()), Optional.empty());
+        assertThat(run(engine, id, "SELECT a FROM t")).containsExactly(1L);
+
+        assertThat(hook.calls)
+            .as("no checkpoint and no rebuild: only the reopen asks, and finds nothing to write")
+            .containsExactly("adopts", "beforeOpen in place, 0 pages", "applied");
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseMadeBeforeHistoryIsAdoptedAsItsFirstState() throws Exception {
+    DatabaseId id = DatabaseId.random();
+    try (Engine plain = new Engine(dir)) {
+      plain.recover();
+      plain.createDatabase(id, new byte[0]);
+      run(plain, id, "CREATE TABLE t(a)");
+      run(plain, id, "INSERT INTO t VALUES (1)");
+    }
+    try (History history = new History(dir, Duration.ofDays(30))) {
+      Recording hook = new Recording(history);
+      try (Engine engine = new Engine(dir, SqlLimits.d1(), 4, 16, hook)) {
+        assertThat(run(engine, id, "SELECT a FROM t")).containsExactly(1L);
+        assertThat(hook.calls)
+            .containsExactly("adopts", "created", "beforeOpen in place, 0 pages", "applied");
+        Bookmark adopted = history.current(id);
+        assertThat(adopted.seq()).isZero();
+        run(engine, id, "INSERT INTO t VALUES (2)");
+        new TimeTravel(history, engine, 10, Duration.ofMinutes(10))
+            .restore(id, Optional.of(adopted.toString()), Optional.empty());
+        assertThat(run(engine, id, "SELECT a FROM t")).containsExactly(1L);
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.opend1.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class PrunePlanTest {
+
+  /**
+   * Seqs 0..9, one per second, in segments of four ({@code seg-0} holds 0-3, {@code seg-4} 4-7,
+   * {@code seg-8} 8-9).
+   */
+  private static BookmarkIndex index() {
+    BookmarkIndex index = new BookmarkIndex();
+    for (int seq = 0; seq < 10; seq++) {
+      String segment = SegmentLog.segName(seq / 4 * 4);
+      index.add(
+          new LogEntry(
+              seq, seq * 1_000_000L, HistoryRecord.PAGES, 1, new byte[16], segment, seq % 4, 1));
+    }
+    return index;
+  }
+
+  @Test
+  void theNewestSnapshotAtOrBeforeTheCutoffIsKeptWithEverythingAfterIt() {
+    TreeSet<Long> snaps = new TreeSet<>(List.of(0L, 5L, 9L));
+    PrunePlan plan = PrunePlan.of(6_000_000, snaps, index()).orElseThrow();
+    assertThat(plan.base()).isEqualTo(5);
+    assertThat(plan.segments())
+        .as("seg-4 holds the base: it stays, though it starts before it")
+        .containsExactly(SegmentLog.segName(0));
+    assertThat(plan.snapshots()).containsExactly(0L);
+  }
+
+  @Test
+  void nothingIsPrunedWithoutASnapshotOldEnoughToBuildTheWindowFrom() {
+    assertThat(PrunePlan.of(4_000_000, new TreeSet<>(List.of(5L, 9L)), index())).isEmpty();
+    assertThat(PrunePlan.of(-1, new TreeSet<>(List.of(0L)), index())).isEmpty();
+  }
+
+  @Test
+  void aCutoffPastTheNewestStateKeepsTheNewestSnapshotAndItsSegment() {
+    TreeSet<Long> snaps = new TreeSet<>(List.of(0L, 4L, 9L));
+    PrunePlan plan = PrunePlan.of(Long.MAX_VALUE, snaps, index()).orElseThrow();
+    assertThat(plan.base()).isEqualTo(9);
+    assertThat(plan.segments()).containsExactly(SegmentLog.segName(0), SegmentLog.segName(4));
+    assertThat(plan.snapshots()).containsExactly(0L, 4L);
+  }
+}

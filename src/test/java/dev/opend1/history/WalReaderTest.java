@@ -1,0 +1,126 @@
+package dev.opend1.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The WAL reader on real WAL files written by SQLite ({@code
+ * src/test/resources/history/wal/<case>/}, made by {@link HistoryFixtures}): a commit is read once
+ * its commit frame is there and every frame up to it has the header's salts and a matching running
+ * checksum.
+ */
+class WalReaderTest {
+
+  @TempDir Path dir;
+
+  static Path wal(String name) {
+    try {
+      return Path.of(
+          WalReaderTest.class.getResource("/history/wal/" + name + "/db.sqlite-wal").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String text(byte[] page) {
+    return new String(page, StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void twoCommitsAreReadAsOneCaptureOfEachPagesLastVersion() throws Exception {
+    WalReader reader = new WalReader(wal("two-commits"));
+    WalReader.Commit c = reader.readNewCommits();
+    assertThat(c.pageSize()).isEqualTo(HistoryFixtures.PAGE_SIZE);
+    assertThat(c.pageCount()).isEqualTo(2);
+    assertThat(c.pages()).containsOnlyKeys(1, 2);
+    assertThat(text(c.pages().get(2))).as("the INSERT's version of the table page").contains("one");
+    assertThat(reader.readNewCommits()).as("nothing appended since").isNull();
+  }
+
+  @Test
+  void eachCallReadsOnlyWhatWasAppendedSinceTheLast() throws Exception {
+    byte[] full = Files.readAllBytes(wal("two-commits"));
+    int firstCommitEnd = endOfFirstCommit(full);
+    Path copy = dir.resolve("db.sqlite-wal");
+    Files.write(copy, Arrays.copyOf(full, firstCommitEnd));
+    WalReader reader = new WalReader(copy);
+    WalReader.Commit create = reader.readNewCommits();
+    assertThat(create.pages()).containsOnlyKeys(1, 2);
+    assertThat(text(create.pages().get(2))).doesNotContain("one");
+
+    Files.write(copy, full);
+    WalReader.Commit insert = reader.readNewCommits();
+    assertThat(insert.pages()).as("only the INSERT's frame").containsOnlyKeys(2);
+    assertThat(text(insert.pages().get(2))).contains("one");
+  }
+
+  @Test
+  void aRestartedWalIsReadFromItsNewHeaderAndItsLeftoverFramesAreIgnored() throws Exception {
+    Path restarted = wal("restarted");
+    assertThat(Files.size(restarted))
+        .as("frames of the WAL before the restart are still in the file")
+        .isGreaterThan(WalReader.HEADER + HistoryFixtures.FRAME);
+    WalReader.Commit c = new WalReader(restarted).readNewCommits();
+    assertThat(c.pages()).as("only the UPDATE after the restart").containsOnlyKeys(2);
+    assertThat(text(c.pages().get(2))).contains("two").doesNotContain("one");
+  }
+
+  @Test
+  void framesAfterTheLastCommitFrameAreNotCommitted() throws Exception {
+    WalReader.Commit c = new WalReader(wal("uncommitted-tail")).readNewCommits();
+    assertThat(c.pages()).as("the CREATE TABLE alone").containsOnlyKeys(1, 2);
+    assertThat(c.pageCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aTornFrameEndsTheLog() throws Exception {
+    WalReader.Commit c = new WalReader(wal("torn-frame")).readNewCommits();
+    assertThat(c.pages()).containsOnlyKeys(1, 2);
+    assertThat(text(c.pages().get(2))).as("the CREATE TABLE's version").doesNotContain("one");
+  }
+
+  @Test
+  void aFrameWhoseChecksumDoesNotMatchEndsTheLog() throws Exception {
+    WalReader.Commit c = new WalReader(wal("checksum-mismatch")).readNewCommits();
+    assertThat(c.pages()).containsOnlyKeys(1, 2);
+    assertThat(text(c.pages().get(2))).doesNotContain("one");
+  }
+
+  @Test
+  void aHeaderWhoseChecksumDoesNotMatchHoldsNoCommit() throws Exception {
+    assertThat(new WalReader(wal("header-checksum-mismatch")).readNewCommits()).isNull();
+  }
+
+  @Test
+  void bigEndianChecksumsAreFollowed() throws Exception {
+    WalReader.Commit c = new WalReader(wal("big-endian-checksums")).readNewCommits();
+    assertThat(c.pages()).containsOnlyKeys(1, 2);
+    assertThat(text(c.pages().get(2))).contains("one");
+  }
+
+  @Test
+  void aMissingOrShortWalHoldsNoCommit() throws Exception {
+    assertThat(new WalReader(dir.resolve("none-wal")).readNewCommits()).isNull();
+    Path shortWal = dir.resolve("short-wal");
+    Files.write(shortWal, Arrays.copyOf(Files.readAllBytes(wal("two-commits")), 20));
+    assertThat(new WalReader(shortWal).readNewCommits()).isNull();
+  }
+
+  /** Where the frame after the first commit frame starts. */
+  private static int endOfFirstCommit(byte[] wal) {
+    ByteBuffer b = ByteBuffer.wrap(wal);
+    for (int pos = WalReader.HEADER; ; pos += HistoryFixtures.FRAME) {
+      if (b.getInt(pos + 4) != 0) {
+        return pos + HistoryFixtures.FRAME;
+      }
+    }
+  }
+}
