@@ -420,7 +420,7 @@ final class DatabaseHistory {
               : RestorePlan.fromFile(checkpointSeq, target, snapshots, seqs());
     }
     if (plan.base() == RestorePlan.IN_PLACE && plan.records().isEmpty()) {
-      setCheckpointSeq(plan.target());
+      noteCheckpointSeq(plan.target());
       return;
     }
     if (plan.base() == RestorePlan.IN_PLACE) {
@@ -430,13 +430,56 @@ final class DatabaseHistory {
       }
     } else {
       Path built = dbFile.resolveSibling(dbFile.getFileName() + ".rebuild.tmp");
-      build(plan, built);
-      dev.opend1.engine.DurableFiles.moveAtomically(built, dbFile);
+      requireSpaceFor(built, (long) entry(plan.target()).pageCount() * pageSize);
+      try {
+        build(plan, built);
+        dev.opend1.engine.DurableFiles.moveAtomically(built, dbFile);
+      } finally {
+        // A rebuild that failed (a full disk) must not keep the disk full with its half.
+        Files.deleteIfExists(built);
+      }
     }
     synchronized (lock) {
       needsRebuild = false;
     }
-    setCheckpointSeq(plan.target());
+    noteCheckpointSeq(plan.target());
+  }
+
+  /**
+   * Refuses to start a rebuild the disk cannot hold, before writing a byte of it: a rebuild that
+   * runs into a full disk would first fill it for every other database. Half-written it is useless,
+   * so it is tried again, whole, once space is back.
+   */
+  private static void requireSpaceFor(Path file, long bytes) throws IOException {
+    dev.opend1.engine.DiskSpace disk = dev.opend1.engine.DiskSpace.of(file);
+    long usable = disk.usable();
+    if (usable - bytes < disk.floor()) {
+      throw new IOException(
+          "No space left on device: rebuilding "
+              + file.getFileName()
+              + " needs "
+              + bytes
+              + " bytes and "
+              + disk.floor()
+              + " to spare, "
+              + usable
+              + " are free");
+    }
+  }
+
+  /**
+   * Records the seq the file now holds after a recovery. Failing to write it (a full disk) must not
+   * keep an intact database from opening, and need not: the stored seq is then an older one, from
+   * which the next recovery replays more records over the file (a page replayed again gets the same
+   * bytes) or rebuilds it whole.
+   */
+  private void noteCheckpointSeq(long seq) {
+    try {
+      setCheckpointSeq(seq);
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(DatabaseHistory.class)
+          .warn("checkpoint seq of {} not stored: {}", databaseId, e.getMessage());
+    }
   }
 
   /** Records that the database file now holds every captured commit (after a full checkpoint). */

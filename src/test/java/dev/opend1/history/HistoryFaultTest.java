@@ -31,6 +31,7 @@ class HistoryFaultTest {
   @TempDir Path dir;
   final AtomicBoolean failSync = new AtomicBoolean();
   final AtomicBoolean failPut = new AtomicBoolean();
+  final AtomicBoolean failSnapshotReads = new AtomicBoolean();
   final java.util.concurrent.atomic.AtomicInteger refusedPuts =
       new java.util.concurrent.atomic.AtomicInteger();
   History history;
@@ -49,6 +50,14 @@ class HistoryFaultTest {
         throw new IOException("injected fsync failure");
       }
       super.sync(segment);
+    }
+
+    @Override
+    public FileChannel openRead(String name) throws IOException {
+      if (failSnapshotReads.get() && name.startsWith("snap-")) {
+        throw new IOException("No space left on device");
+      }
+      return super.openRead(name);
     }
 
     @Override
@@ -124,6 +133,37 @@ class HistoryFaultTest {
     assertThat(run("SELECT a FROM t ORDER BY a")).containsExactly(1L, 3L);
     assertThat(run("PRAGMA integrity_check")).containsExactly("ok");
     assertThat(history.of(id).lastSeq()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void readsServeAgainAsSoonAsARecoveryThatFailedCanRun() throws Exception {
+    run("CREATE TABLE t(a)");
+    run("INSERT INTO t VALUES (1)");
+    // The history cannot take a commit, and then the rebuild it calls for cannot run either (as
+    // on a full disk): the database cannot serve for now.
+    failSync.set(true);
+    failSnapshotReads.set(true);
+    assertThatThrownBy(() -> run("INSERT INTO t VALUES (2)"))
+        .isInstanceOf(D1Exception.class)
+        .satisfies(e -> assertThat(((D1Exception) e).httpStatus()).isGreaterThanOrEqualTo(500));
+    failSync.set(false);
+    assertThatThrownBy(() -> run("SELECT a FROM t")).hasMessageContaining("No space left");
+    // The cause goes away: reads serve again within a second or so, not after the database has
+    // sat idle long enough to be closed (75 s).
+    failSnapshotReads.set(false);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<Object> rows = null;
+    while (rows == null && System.nanoTime() < deadline) {
+      try {
+        rows = run("SELECT a FROM t ORDER BY a");
+      } catch (RuntimeException stillFailing) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(rows).as("reads serve again").containsExactly(1L);
+    run("INSERT INTO t VALUES (3)");
+    assertThat(run("SELECT a FROM t ORDER BY a")).containsExactly(1L, 3L);
+    assertThat(run("PRAGMA integrity_check")).containsExactly("ok");
   }
 
   private long snapshots() throws IOException {
