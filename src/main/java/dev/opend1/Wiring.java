@@ -23,7 +23,14 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
   public static Wiring of(ServerConfig config, Path dataDir) {
     History history = new History(dataDir, config.historyRetention());
     Engine engine =
-        new Engine(dataDir, config.sql(), config.sqlThreads(), config.maxOpenDatabases(), history);
+        new Engine(
+            dataDir,
+            config.sql(),
+            config.sqlThreads(),
+            config.maxOpenDatabases(),
+            history,
+            config.maxSpillBytesPerRequest(),
+            config.maxSpillBytes());
     TimeTravel timeTravel =
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
     try {

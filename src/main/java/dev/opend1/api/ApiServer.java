@@ -104,7 +104,11 @@ public final class ApiServer implements AutoCloseable {
               configure(cfg, config);
               cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
               cfg.jetty.modifyServer(server -> server.setHandler(draining));
-              tls.ifPresent(keys -> httpsOnly(cfg, config, keys));
+              if (tls.isPresent()) {
+                httpsOnly(cfg, config, tls.get());
+              } else {
+                plainHttp(cfg, config);
+              }
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
               r.get("/", console::index);
@@ -165,6 +169,12 @@ public final class ApiServer implements AutoCloseable {
               r.exception(
                   Exception.class,
                   (e, ctx) -> {
+                    if (D1Exception.DiskFull.causedBy(e)) {
+                      LOG.warn("disk full on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                      Envelope.error(
+                          ctx, new D1Exception.DiskFull("the request could not be completed"));
+                      return;
+                    }
                     String reference = reference();
                     LOG.error("internal error {} on {} {}", reference, ctx.method(), ctx.path(), e);
                     Envelope.error(ctx, new D1Exception.Internal(reference, e));
@@ -242,6 +252,29 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
+   * The one connector on the configured host and port, speaking plain HTTP, with the configured
+   * listen backlog (Javalin's own connector would take the JDK's 50).
+   */
+  private static void plainHttp(JavalinConfig cfg, ServerConfig config) {
+    cfg.jetty.addConnector(
+        (server, http) -> {
+          ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+          listen(connector, config);
+          return connector;
+        });
+  }
+
+  /**
+   * Where a connector listens, and how many connections the kernel queues for it before they are
+   * accepted ({@code listen-backlog}): a burst of new clients is queued, not reset.
+   */
+  private static void listen(ServerConnector connector, ServerConfig config) {
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    connector.setAcceptQueueSize(config.listenBacklog());
+  }
+
+  /**
    * Makes the one connector on the configured host and port speak HTTPS only: with a connector of
    * its own, Javalin adds no plain-HTTP one.
    */
@@ -261,8 +294,7 @@ public final class ApiServer implements AutoCloseable {
                   server,
                   new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                   new HttpConnectionFactory(https));
-          connector.setHost(config.host());
-          connector.setPort(config.port());
+          listen(connector, config);
           return connector;
         });
   }

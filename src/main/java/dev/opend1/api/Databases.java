@@ -30,6 +30,13 @@ final class Databases {
   private final Region defaultRegion;
   private final int maxPerAccount;
 
+  /**
+   * Creates that failed and whose record could not be removed then either (a full disk refuses that
+   * write too): removed before the next create, so their names are free again without a restart.
+   */
+  private final java.util.Set<DatabaseId> abandoned =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   Databases(Catalog catalog, Engine engine, Region defaultRegion, int maxPerAccount) {
     this.catalog = catalog;
     this.engine = engine;
@@ -59,6 +66,7 @@ final class Databases {
    * be made, the name is released again.
    */
   DatabaseRecord create(AccountId account, NewDatabase spec) {
+    removeAbandoned();
     DatabaseRecord record =
         new DatabaseRecord(
             DatabaseId.random(),
@@ -69,15 +77,37 @@ final class Databases {
             spec.jurisdiction(),
             spec.locationHint().orElse(defaultRegion),
             spec.readReplicationMode());
-    catalog.reserveDatabase(record, maxPerAccount);
     try {
-      engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
+      catalog.reserveDatabase(record, maxPerAccount);
+      try {
+        engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
+      } catch (RuntimeException e) {
+        try {
+          catalog.removeDatabase(record.id());
+        } catch (RuntimeException again) {
+          abandoned.add(record.id());
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+      catalog.activateDatabase(record.id());
     } catch (RuntimeException e) {
-      catalog.removeDatabase(record.id());
-      throw e;
+      throw D1Exception.DiskFull.orCause(e, "the database was not created");
     }
-    catalog.activateDatabase(record.id());
     return record;
+  }
+
+  /** Removes the records of failed creates that could not be removed when they failed. */
+  private void removeAbandoned() {
+    for (DatabaseId id : abandoned) {
+      try {
+        engine.deleteDatabase(id);
+        catalog.removeDatabase(id);
+        abandoned.remove(id);
+      } catch (RuntimeException stillFailing) {
+        LOG.warn("removing the failed create of {}: {}", id, stillFailing.getMessage());
+      }
+    }
   }
 
   /**

@@ -36,6 +36,9 @@ final class Metrics {
     Gauge.builder("opend1_open_databases", engine, Engine::openDatabases)
         .description("Database handles open (each holds SQLite connections)")
         .register(registry);
+    Gauge.builder("opend1_spill_bytes", engine, Engine::spilledBytes)
+        .description("Disk reserved by results waiting for their commit or a slow client")
+        .register(registry);
     Gauge.builder("opend1_writer_queue_depth", e, EngineCounters::queuedWrites)
         .description("Write requests queued or running, over every database")
         .register(registry);

@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.engine.ResultPipe;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.engine.SpillBuffer;
 import dev.opend1.engine.StatementMeta;
@@ -17,9 +18,13 @@ import java.util.Map;
  *
  * <p>A write request's results are held ({@link SpillBuffer}) until it commits, then sent with a
  * Content-Length. A read-only request's results stream: they collect in a first buffer, and only
- * when that overflows does the response commit (status 200) and the rest flow straight to the
- * client, so memory is bounded however many rows come back. An error before that still gets a
- * proper error answer; after it, the response is cut off (see {@link QueryRoutes}).
+ * when that overflows does the response commit (status 200) and the rest flow on to the client, so
+ * memory is bounded however many rows come back. An error before that still gets a proper error
+ * answer; after it, the response is cut off (see {@link QueryRoutes}).
+ *
+ * <p>The engine's thread never writes to the client's socket: streamed bytes go into a {@link
+ * ResultPipe}, and a virtual thread of this request (the sender) copies them to the connection at
+ * whatever speed the client reads. A client that stops reading holds up its own request only.
  */
 final class QueryOutput implements ResultSink {
 
@@ -31,6 +36,15 @@ final class QueryOutput implements ResultSink {
   private final DatabaseRecord db;
   private final SpillBuffer held;
 
+  /** Where streamed bytes wait for the sender once the first buffer overflowed. */
+  private final ResultPipe pipe;
+
+  /** Copies {@link #pipe} to the client; started when the response commits. */
+  private Thread sender;
+
+  /** Why the sender stopped early, or null. */
+  private volatile Exception sendFailure;
+
   private final StreamingOutput streaming = new StreamingOutput();
   private OutputStream target;
   private JsonGenerator gen;
@@ -40,11 +54,12 @@ final class QueryOutput implements ResultSink {
 
   private int[] sources;
 
-  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, SpillBuffer held) {
+  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, SpillBuffer held, ResultPipe pipe) {
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
     this.held = held;
+    this.pipe = pipe;
   }
 
   /**
@@ -63,6 +78,11 @@ final class QueryOutput implements ResultSink {
     gen = Json.MAPPER.getFactory().createGenerator(out);
     gen.writeStartObject();
     gen.writeArrayFieldStart("result");
+  }
+
+  @Override
+  public void deadline(long nanoTime) {
+    pipe.deadline(nanoTime);
   }
 
   @Override
@@ -219,8 +239,53 @@ final class QueryOutput implements ResultSink {
     } else if (!streaming.committed) {
       startResponse(streaming.buffer.size());
       streaming.buffer.writeTo(ctx.res().getOutputStream());
+    } else {
+      pipe.end();
+      awaitSender();
+      if (sendFailure != null) {
+        throw new IOException("sending the results failed", sendFailure);
+      }
     }
     ctx.res().getOutputStream().flush();
+  }
+
+  /**
+   * Stops a streamed response that failed after it committed: the sender stops at its next chunk.
+   * The caller then aborts the connection (which ends a send blocked on a client that stopped
+   * reading) and calls {@link #awaitSender}.
+   */
+  void stopStreaming(Exception why) {
+    pipe.abort(why);
+  }
+
+  /** Waits for the sender to be done with the response, if it started. */
+  void awaitSender() {
+    if (sender == null) {
+      return;
+    }
+    try {
+      sender.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the sender: it copies the pipe to the client until the pipe ends or fails. */
+  private void startSender() {
+    sender =
+        Thread.ofVirtual()
+            .name("opend1-send")
+            .start(
+                () -> {
+                  try {
+                    OutputStream client = ctx.res().getOutputStream();
+                    pipe.drainTo(client);
+                    client.flush();
+                  } catch (IOException | RuntimeException e) {
+                    sendFailure = e;
+                    pipe.abort(e);
+                  }
+                });
   }
 
   private void startResponse(long length) {
@@ -251,10 +316,10 @@ final class QueryOutput implements ResultSink {
     }
   }
 
-  /** The first buffer of a streaming response, then the client's connection itself. */
+  /** The first buffer of a streaming response, then the pipe to the sender. */
   private final class StreamingOutput extends OutputStream {
     final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8 * 1024);
-    boolean committed;
+    volatile boolean committed;
 
     @Override
     public void write(int b) throws IOException {
@@ -267,14 +332,14 @@ final class QueryOutput implements ResultSink {
         buffer.write(b, off, len);
         return;
       }
-      OutputStream out = ctx.res().getOutputStream();
       if (!committed) {
         committed = true;
         startResponse(-1);
-        buffer.writeTo(out);
+        buffer.writeTo(pipe);
         buffer.reset();
+        startSender();
       }
-      out.write(b, off, len);
+      pipe.write(b, off, len);
     }
   }
 }

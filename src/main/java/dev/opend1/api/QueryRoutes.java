@@ -3,6 +3,7 @@ package dev.opend1.api;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.QueryInput;
+import dev.opend1.engine.ResultPipe;
 import dev.opend1.engine.SpillBuffer;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -25,13 +26,14 @@ final class QueryRoutes {
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
     List<QueryInput> inputs = QueryBody.parse(bodies.readObject(ctx, false));
-    try (SpillBuffer held = engine.newResultBuffer()) {
-      QueryOutput out = new QueryOutput(ctx, raw, db, held);
+    try (SpillBuffer held = engine.newResultBuffer();
+        ResultPipe pipe = engine.newResultPipe()) {
+      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe);
       try {
         engine.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
       } catch (RuntimeException e) {
         if (out.committed()) {
-          abort(ctx, e);
+          abort(ctx, out, e);
           return;
         }
         throw e;
@@ -41,16 +43,19 @@ final class QueryRoutes {
       } catch (RuntimeException | IOException e) {
         // The request has run (and a write has committed): an error answer now would tell the
         // client to retry a write that is applied, so the response is cut off instead.
-        abort(ctx, e);
+        abort(ctx, out, e);
       }
     }
   }
 
   /**
    * Cuts the response off without its closing bytes (part of a 200 may already be out), so no
-   * client can take it for a complete answer.
+   * client can take it for a complete answer. The sender is stopped first; aborting the connection
+   * ends a send blocked on a client that stopped reading.
    */
-  private static void abort(Context ctx, Exception e) {
+  private static void abort(Context ctx, QueryOutput out, Exception e) {
+    out.stopStreaming(e);
     ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+    out.awaitSender();
   }
 }

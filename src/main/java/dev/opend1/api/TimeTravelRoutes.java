@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.D1Exception;
 import dev.opend1.history.TimeTravel;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -28,8 +29,12 @@ final class TimeTravelRoutes {
   void restore(Context ctx, Caller caller) {
     caller.requireEdit("restore databases");
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
-    TimeTravel.Restored r =
-        timeTravel.restore(db.id(), param(ctx, "bookmark"), param(ctx, "timestamp"));
+    TimeTravel.Restored r;
+    try {
+      r = timeTravel.restore(db.id(), param(ctx, "bookmark"), param(ctx, "timestamp"));
+    } catch (RuntimeException e) {
+      throw D1Exception.DiskFull.orCause(e, "the database was not restored");
+    }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("bookmark", r.bookmark().toString());
     out.put("previous_bookmark", r.previous().toString());

@@ -187,13 +187,21 @@ final class TransferRoutes {
   /** {@code PUT} of an import's file to its signed URL. */
   void upload(Context ctx) throws Exception {
     String name = ctx.pathParam("name");
-    String md5 =
-        transfers.receive(
-            name,
-            ctx.queryParam("expires"),
-            ctx.queryParam("signature"),
-            ctx.req().getContentLengthLong(),
-            ctx.req().getInputStream());
+    String md5;
+    try {
+      md5 =
+          transfers.receive(
+              name,
+              ctx.queryParam("expires"),
+              ctx.queryParam("signature"),
+              ctx.req().getContentLengthLong(),
+              ctx.req().getInputStream());
+    } catch (java.io.IOException e) {
+      if (D1Exception.DiskFull.causedBy(e)) {
+        throw new D1Exception.DiskFull("the upload was not stored");
+      }
+      throw e;
+    }
     ctx.header("ETag", "\"" + md5 + "\"");
     Envelope.ok(ctx, null);
   }

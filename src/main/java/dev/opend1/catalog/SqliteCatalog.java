@@ -333,11 +333,21 @@ public final class SqliteCatalog implements Catalog {
         }
         conn.commit();
       } catch (RuntimeException | SQLException e) {
-        conn.rollback();
+        // A failed COMMIT (a full disk) may have rolled back already: what ending the transaction
+        // says then must not hide why it failed.
+        try {
+          conn.rollback();
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+        try {
+          conn.setAutoCommit(true);
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
         throw e;
-      } finally {
-        conn.setAutoCommit(true);
       }
+      conn.setAutoCommit(true);
     } catch (SQLException e) {
       throw failure("reserve database", e);
     } finally {

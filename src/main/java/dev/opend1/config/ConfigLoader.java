@@ -97,7 +97,10 @@ public final class ConfigLoader {
             : 0,
         bool(values, Settings.METRICS_TENANT_LABELS),
         choice(values, Settings.LOG_FORMAT, "text", "json").equals("json"),
-        tls(values));
+        tls(values),
+        number(values, Settings.MAX_SPILL_BYTES_PER_REQUEST, 1, Long.MAX_VALUE),
+        number(values, Settings.MAX_SPILL_BYTES, 1, Long.MAX_VALUE),
+        (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535));
   }
 
   private static boolean bool(Map<String, Source> values, Setting s) {

@@ -32,6 +32,9 @@ import java.util.Optional;
  * @param metricsTenantLabels whether HTTP metrics carry account and database labels
  * @param jsonLogs whether request log lines are JSON objects rather than text
  * @param tls the certificate and key to serve HTTPS with; without them plain HTTP
+ * @param maxSpillBytesPerRequest disk one request's waiting results may use
+ * @param maxSpillBytes disk all requests' waiting results may use together
+ * @param listenBacklog connections the kernel queues before they are accepted
  */
 public record ServerConfig(
     String host,
@@ -55,12 +58,15 @@ public record ServerConfig(
     int metricsPort,
     boolean metricsTenantLabels,
     boolean jsonLogs,
-    Optional<TlsFiles> tls) {
+    Optional<TlsFiles> tls,
+    long maxSpillBytesPerRequest,
+    long maxSpillBytes,
+    int listenBacklog) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d]"
         .formatted(
             host,
             port,
@@ -82,6 +88,9 @@ public record ServerConfig(
             metricsPort,
             metricsTenantLabels,
             jsonLogs,
-            tls.map(t -> t.certificate().toString()).orElse("-"));
+            tls.map(t -> t.certificate().toString()).orElse("-"),
+            maxSpillBytesPerRequest,
+            maxSpillBytes,
+            listenBacklog);
   }
 }

@@ -105,6 +105,26 @@ public final class Settings {
           "N",
           "256",
           "Databases kept open; past it idle ones are closed and hold no connection.");
+  public static final Setting MAX_SPILL_BYTES_PER_REQUEST =
+      new Setting(
+          "max-spill-bytes-per-request",
+          "BYTES",
+          "1000000000",
+          "Disk (DATA_DIR/tmp) one request's results may use while they wait for their commit or a"
+              + " slow client; past it the request fails with 400.");
+  public static final Setting MAX_SPILL_BYTES =
+      new Setting(
+          "max-spill-bytes",
+          "BYTES",
+          "10000000000",
+          "Disk all requests' waiting results may use together; past it new ones get 503.");
+  public static final Setting LISTEN_BACKLOG =
+      new Setting(
+          "listen-backlog",
+          "N",
+          "1024",
+          "Connections the kernel queues before the server accepts them (capped by"
+              + " net.core.somaxconn).");
 
   public static final Setting HISTORY_RETENTION_DAYS =
       new Setting(
@@ -205,6 +225,9 @@ public final class Settings {
           MAX_QUEUED_WRITES,
           SQL_THREADS,
           MAX_OPEN_DATABASES,
+          MAX_SPILL_BYTES_PER_REQUEST,
+          MAX_SPILL_BYTES,
+          LISTEN_BACKLOG,
           HISTORY_RETENTION_DAYS,
           RESTORE_LIMIT,
           RESTORE_LIMIT_WINDOW_SECONDS,

@@ -141,6 +141,92 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * The disk under the data directory is full (507 Insufficient Storage, 7500): what the request
+   * needed could not be written. {@code what} says what was not done; safe to retry once space is
+   * freed.
+   */
+  public static final class DiskFull extends D1Exception {
+    public DiskFull(String what) {
+      super(7500, 507, "the server's disk is full: " + what, null);
+    }
+
+    /**
+     * True when {@code t} or anything it was caused by (or suppressed) is the operating system's
+     * "no space" ({@code ENOSPC}, or {@code EDQUOT} for a quota) or SQLite's {@code SQLITE_FULL}
+     * from a file that has no size limit of its own (the catalog, the history).
+     */
+    public static boolean causedBy(Throwable t) {
+      java.util.Set<Throwable> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+      todo.add(t);
+      while (!todo.isEmpty()) {
+        Throwable x = todo.poll();
+        if (!seen.add(x)) {
+          continue;
+        }
+        if (x instanceof DiskFull) {
+          return true;
+        }
+        String m = String.valueOf(x.getMessage());
+        if (x instanceof java.io.IOException
+            && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+          return true;
+        }
+        if (x instanceof java.sql.SQLException e && (e.getErrorCode() & 0xff) == SQLITE_FULL) {
+          return true;
+        }
+        if (x.getCause() != null) {
+          todo.add(x.getCause());
+        }
+        todo.addAll(java.util.Arrays.asList(x.getSuppressed()));
+      }
+      return false;
+    }
+
+    /** {@code e} itself, or a {@code DiskFull} saying {@code what} when a full disk caused it. */
+    public static RuntimeException orCause(RuntimeException e, String what) {
+      return e instanceof DiskFull || !causedBy(e) ? e : new DiskFull(what);
+    }
+
+    /** SQLite's primary result code for "database or disk is full". */
+    private static final int SQLITE_FULL = 13;
+  }
+
+  /**
+   * A request's results are larger than the server holds for one request while they wait for their
+   * commit or for a slow client (400, 7500). Nothing of the request was applied.
+   */
+  public static final class ResultTooLarge extends D1Exception {
+    public ResultTooLarge(long limitBytes) {
+      super(
+          7500,
+          400,
+          "the request's results are larger than the "
+              + limitBytes
+              + " bytes the server holds for one request (max-spill-bytes-per-request); select"
+              + " fewer or smaller rows",
+          null);
+    }
+  }
+
+  /**
+   * The disk space for held results is taken by other requests (503, 7500): safe to retry shortly.
+   * Nothing of the request was applied.
+   */
+  public static final class SpillSpaceBusy extends D1Exception {
+    public SpillSpaceBusy(long limitBytes) {
+      super(
+          7500,
+          503,
+          "the server's space for held results ("
+              + limitBytes
+              + " bytes, max-spill-bytes) is in use by other requests; retry shortly",
+          null);
+    }
+  }
+
   /** Anything that is the server's fault (500, 7500). The message never leaks internals. */
   public static final class Internal extends D1Exception {
     public Internal(String reference, Throwable cause) {

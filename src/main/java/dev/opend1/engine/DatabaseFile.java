@@ -54,16 +54,44 @@ final class DatabaseFile {
       return;
     }
     Path built = sibling(file, ".rebuild.tmp");
-    try (FileChannel out =
-        FileChannel.open(
-            built,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.READ)) {
-      ImageWriter.write(image, out);
+    requireSpaceFor(built, (long) image.pageCount() * image.pageSize());
+    try {
+      try (FileChannel out =
+          FileChannel.open(
+              built,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.READ)) {
+        ImageWriter.write(image, out);
+      }
+      DurableFiles.moveAtomically(built, file);
+    } finally {
+      // A rebuild that failed (a full disk) must not keep the disk full with its half.
+      Files.deleteIfExists(built);
     }
-    DurableFiles.moveAtomically(built, file);
+  }
+
+  /**
+   * Refuses to start a rebuild the disk cannot hold, before writing a byte of it: a rebuild that
+   * runs into a full disk would first fill it for every other database. Half-written it is useless,
+   * so it is tried again, whole, once space is back.
+   */
+  private static void requireSpaceFor(Path file, long bytes) throws IOException {
+    DiskSpace disk = DiskSpace.of(file);
+    long usable = disk.usable();
+    if (usable - bytes < disk.floor()) {
+      throw new IOException(
+          "No space left on device: rebuilding "
+              + file.getFileName()
+              + " needs "
+              + bytes
+              + " bytes and "
+              + disk.floor()
+              + " to spare, "
+              + usable
+              + " are free");
+    }
   }
 
   /** Copies every frame of the WAL into the file and removes the WAL. */

@@ -103,8 +103,18 @@ final class DatabaseHandle {
   /** Requests using this handle; it is closed only at zero. */
   final AtomicInteger users = new AtomicInteger();
 
-  /** Completes once the writer is open: read connections need the WAL index it creates. */
+  /**
+   * Completes once the writer is open: read connections need the WAL index it creates. A failed
+   * open (a full disk under a recovery) is not kept: the next read after {@link #REOPEN_AFTER}
+   * tries again, so the database serves as soon as the cause is gone.
+   */
   private volatile CompletableFuture<SqlConnection> writerOpened;
+
+  /** When the latest open of the writer failed ({@link System#nanoTime}). */
+  private volatile long writerOpenFailedAt;
+
+  /** How long reads answer a failed open's error before they try to open again. */
+  static final Duration REOPEN_AFTER = Duration.ofSeconds(1);
 
   DatabaseHandle(
       DatabaseId id,
@@ -122,7 +132,35 @@ final class DatabaseHandle {
     this.writes = new SerialQueue(workers, limits.maxQueuedWrites(), counters);
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
-    this.writerOpened = writes.submitInternal(this::writer);
+    this.writerOpened = openWriter();
+  }
+
+  /** Queues the writer's opening (it recovers the file first) on the writer's queue. */
+  private CompletableFuture<SqlConnection> openWriter() {
+    CompletableFuture<SqlConnection> f = writes.submitInternal(this::writer);
+    f.whenComplete(
+        (c, e) -> {
+          if (e != null) {
+            writerOpenFailedAt = System.nanoTime();
+          }
+        });
+    return f;
+  }
+
+  /** The writer's opening, tried again when the latest attempt failed a while ago. */
+  private CompletableFuture<SqlConnection> writerOpening() {
+    CompletableFuture<SqlConnection> f = writerOpened;
+    if (f.isCompletedExceptionally()
+        && System.nanoTime() - writerOpenFailedAt >= REOPEN_AFTER.toNanos()) {
+      // The handle's monitor only makes two reads that see the failure start one new opening.
+      synchronized (this) {
+        if (writerOpened == f) {
+          writerOpened = openWriter();
+        }
+        f = writerOpened;
+      }
+    }
+    return f;
   }
 
   /**
@@ -139,9 +177,25 @@ final class DatabaseHandle {
       } catch (IOException e) {
         throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
       }
-      writer = SqlConnection.open(file, false, limits);
+      writer = openConnection(false);
     }
     return writer;
+  }
+
+  /**
+   * Opens a connection. SQLite needs disk to open one (its shared-memory index, 32 KB): on a disk
+   * below its floor, a failure says the disk is full, whatever I/O error SQLite names.
+   */
+  private SqlConnection openConnection(boolean readOnly) throws SQLException {
+    try {
+      return SqlConnection.open(file, readOnly, limits);
+    } catch (SQLException e) {
+      if (DiskSpace.of(file).isLow()) {
+        throw new SQLException(
+            "open " + id + ": " + e.getMessage(), new IOException("No space left on device", e));
+      }
+      throw e;
+    }
   }
 
   /** After a commit, on the writer's thread: hands the commit to the hook for capture. */
@@ -205,8 +259,8 @@ final class DatabaseHandle {
       return c;
     }
     try {
-      writerOpened.join();
-      return SqlConnection.open(file, true, limits);
+      writerOpening().join();
+      return openConnection(true);
     } catch (SQLException | RuntimeException e) {
       readerPermits.release();
       throw e;
@@ -259,7 +313,7 @@ final class DatabaseHandle {
   /** Ends a {@link #pause}: the writer reopens (after the file is prepared), requests go on. */
   void resume() {
     try {
-      writerOpened = writes.submitInternal(this::writer);
+      writerOpened = openWriter();
     } finally {
       gate.writeLock().unlock();
     }

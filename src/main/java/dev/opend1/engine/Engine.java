@@ -47,6 +47,12 @@ public final class Engine implements AutoCloseable {
   /** Memory a held result may use before it spills to a temporary file. */
   private static final int RESULT_MEMORY_BYTES = 8 * 1024 * 1024;
 
+  /** Default disk one request's held or unsent results may use (max-spill-bytes-per-request). */
+  public static final long DEFAULT_SPILL_PER_REQUEST = 1_000_000_000L;
+
+  /** Default disk all requests' held or unsent results may use together (max-spill-bytes). */
+  public static final long DEFAULT_SPILL_TOTAL = 10_000_000_000L;
+
   /** Read connections per open database. */
   private static final int READERS_PER_DATABASE = 4;
 
@@ -54,6 +60,9 @@ public final class Engine implements AutoCloseable {
   private final Path trashRoot;
   private final Path tmpRoot;
   private final SqlLimits limits;
+
+  /** The disk held and streamed results may use in {@link #tmpRoot}. */
+  private final SpillSpace spill;
 
   /** The platform threads all SQLite work of user requests runs on. */
   private final ExecutorService workers;
@@ -77,17 +86,39 @@ public final class Engine implements AutoCloseable {
     this(dataDir, SqlLimits.d1(), 16, 256, CommitHook.NONE);
   }
 
+  /** An engine with the default bounds on held results. */
+  public Engine(
+      Path dataDir, SqlLimits limits, int workerThreads, int maxOpenDatabases, CommitHook hook) {
+    this(
+        dataDir,
+        limits,
+        workerThreads,
+        maxOpenDatabases,
+        hook,
+        DEFAULT_SPILL_PER_REQUEST,
+        DEFAULT_SPILL_TOTAL);
+  }
+
   /**
    * @param workerThreads platform threads for SQLite work
    * @param maxOpenDatabases open database handles kept before idle ones are closed
+   * @param maxSpillPerRequest disk one request's held or unsent results may use
+   * @param maxSpillTotal disk all requests' held or unsent results may use together
    */
   public Engine(
-      Path dataDir, SqlLimits limits, int workerThreads, int maxOpenDatabases, CommitHook hook) {
+      Path dataDir,
+      SqlLimits limits,
+      int workerThreads,
+      int maxOpenDatabases,
+      CommitHook hook,
+      long maxSpillPerRequest,
+      long maxSpillTotal) {
     this.hook = hook;
     this.dbRoot = dataDir.resolve("db");
     this.trashRoot = dataDir.resolve("trash");
     this.tmpRoot = dataDir.resolve("tmp");
     this.limits = limits;
+    this.spill = new SpillSpace(tmpRoot, maxSpillPerRequest, maxSpillTotal);
     AtomicInteger n = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(
@@ -167,7 +198,7 @@ public final class Engine implements AutoCloseable {
         h.broken = true;
         LOG.error(
             "a commit to {} could not be made durable; rebuilding it from its history", id, e);
-        throw new D1Exception.NotDurable();
+        throw notDurable(e);
       }
     } finally {
       h.gate.readLock().unlock();
@@ -243,7 +274,7 @@ public final class Engine implements AutoCloseable {
         await((CompletableFuture<Void>) done[1]);
       } catch (RuntimeException e) {
         h.broken = true;
-        throw new D1Exception.NotDurable();
+        throw notDurable(e);
       }
       return (T) done[0];
     } finally {
@@ -268,7 +299,24 @@ public final class Engine implements AutoCloseable {
 
   /** A buffer for results that must wait for their commit. */
   public SpillBuffer newResultBuffer() {
-    return new SpillBuffer(tmpRoot, RESULT_MEMORY_BYTES);
+    return new SpillBuffer(spill, RESULT_MEMORY_BYTES);
+  }
+
+  /** A pipe that carries a streamed read's results to a client of any speed. */
+  public ResultPipe newResultPipe() {
+    return new ResultPipe(spill);
+  }
+
+  /** The disk held and streamed results use now, over every request. */
+  public long spilledBytes() {
+    return spill.used();
+  }
+
+  /** The answer to a commit whose history could not be made durable: a full disk says so. */
+  private static D1Exception notDurable(RuntimeException e) {
+    return D1Exception.DiskFull.causedBy(e)
+        ? new D1Exception.DiskFull("the write was not applied")
+        : new D1Exception.NotDurable();
   }
 
   /** Waits for engine work, rethrowing its failure as it was thrown. */
@@ -327,7 +375,16 @@ public final class Engine implements AutoCloseable {
       DurableFiles.syncDirectory(dir);
       hook.created(id, dir.resolve(DB_FILE));
     } catch (IOException | SQLException e) {
-      throw new EngineException("create database " + id + ": " + e.getMessage(), e);
+      EngineException failed =
+          new EngineException("create database " + id + ": " + e.getMessage(), e);
+      try {
+        // Half-made files (a full disk) must not keep the space or outlive the record.
+        hook.deleted(id);
+        DurableFiles.deleteTree(dir);
+      } catch (IOException again) {
+        failed.addSuppressed(again);
+      }
+      throw failed;
     }
   }
 

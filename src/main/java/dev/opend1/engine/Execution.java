@@ -37,7 +37,9 @@ final class Execution {
     h.running(c, true);
     try {
       sink.begin(plan.streamable);
-      c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
+      long deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+      c.setDeadline(deadline);
+      sink.deadline(deadline);
       c.begin();
       QueryRunner.runAll(h, c, plan, sink);
       c.commit();
@@ -74,12 +76,19 @@ final class Execution {
     }
   }
 
-  /** The D1 error for a failed statement; an interrupt by a restore says so. */
+  /**
+   * The D1 error for a failed statement; an interrupt by a restore says so, and so does a full disk
+   * (SQLite answers {@code SQLITE_FULL} both for it and for the database's own size limit).
+   */
   private static RuntimeException failure(DatabaseHandle h, SQLException e) {
     if (h.interruptedByPause
         && SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) {
       return new dev.opend1.core.D1Exception.SqlFailed(
           "Request cancelled: the database is being restored to an earlier state: SQLITE_INTERRUPT");
+    }
+    if (SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_FULL
+        && DiskSpace.of(h.file).isLow()) {
+      return new dev.opend1.core.D1Exception.DiskFull("SQLITE_FULL");
     }
     return SqlErrors.toD1(e);
   }

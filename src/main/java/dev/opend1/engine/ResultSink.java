@@ -14,6 +14,12 @@ public interface ResultSink {
   /** Called before the first result; may be called again after {@link #reset()}. */
   void begin(boolean mayStream) throws IOException;
 
+  /**
+   * The request's deadline ({@link System#nanoTime}): a sink that waits for a slow client must not
+   * hold the engine's thread past it.
+   */
+  default void deadline(long nanoTime) {}
+
   /** A statement starts; {@code columns} is empty for statements without rows. */
   void statementStart(String[] columns) throws IOException;
 

@@ -9,19 +9,31 @@ import java.nio.file.Path;
 
 /**
  * Holds a response that cannot be sent yet (a write request's results wait for its commit): in
- * memory up to a bound, then in a temporary file, so memory stays bounded however large the result.
+ * memory up to a bound, then in a temporary file whose disk is reserved from {@link SpillSpace}
+ * before it is written, so one request can neither exhaust memory nor fill the disk. A write past
+ * the reservation throws the {@link dev.opend1.core.D1Exception} the client should see. {@link
+ * #close} always deletes the file, even when the disk is full.
  */
 public final class SpillBuffer extends OutputStream {
 
-  private final Path tmpDir;
+  /** Disk is reserved in steps of this much, so the accounting costs nothing per row. */
+  static final long RESERVE_STEP = 1024 * 1024;
+
+  private final SpillSpace space;
   private final int memoryLimit;
   private ByteArrayOutputStream memory = new ByteArrayOutputStream(1024);
   private Path file;
   private OutputStream fileOut;
   private long size;
 
-  SpillBuffer(Path tmpDir, int memoryLimit) {
-    this.tmpDir = tmpDir;
+  /** Bytes written to the file (through its buffer). */
+  private long fileBytes;
+
+  /** Disk reserved for the file. */
+  private long reserved;
+
+  SpillBuffer(SpillSpace space, int memoryLimit) {
+    this.space = space;
     this.memoryLimit = memoryLimit;
   }
 
@@ -33,18 +45,31 @@ public final class SpillBuffer extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     if (fileOut == null && memory.size() + len > memoryLimit) {
-      Files.createDirectories(tmpDir);
-      file = Files.createTempFile(tmpDir, "result-", ".json");
+      reserveFor(memory.size() + (long) len);
+      Files.createDirectories(space.dir());
+      file = Files.createTempFile(space.dir(), "result-", ".json");
       fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+      fileBytes = memory.size();
       memory.writeTo(fileOut);
       memory = null;
     }
     if (fileOut != null) {
+      reserveFor(fileBytes + len);
       fileOut.write(b, off, len);
+      fileBytes += len;
     } else {
       memory.write(b, off, len);
     }
     size += len;
+  }
+
+  /** Makes sure {@code bytes} of file are reserved, reserving a step at a time. */
+  private void reserveFor(long bytes) {
+    while (reserved < bytes) {
+      long step = Math.max(RESERVE_STEP, bytes - reserved);
+      space.reserve(reserved, step);
+      reserved += step;
+    }
   }
 
   /** Pushes buffered bytes to the file, so a full disk shows now rather than later. */
@@ -79,14 +104,33 @@ public final class SpillBuffer extends OutputStream {
     size = 0;
   }
 
-  /** Deletes the temporary file, if one was made. */
+  /**
+   * Deletes the temporary file, if one was made, and gives its disk back. What it held is
+   * discarded, so a failure to write its last buffered bytes (a full disk) does not matter: the
+   * file is deleted all the same.
+   */
   @Override
   public void close() throws IOException {
-    if (fileOut != null) {
-      fileOut.close();
-      fileOut = null;
-      Files.deleteIfExists(file);
-      file = null;
+    OutputStream out = fileOut;
+    Path f = file;
+    fileOut = null;
+    file = null;
+    fileBytes = 0;
+    try {
+      if (out != null) {
+        out.close();
+      }
+    } catch (IOException discarded) {
+      // The bytes it could not write are being thrown away with the file.
+    } finally {
+      try {
+        if (f != null) {
+          Files.deleteIfExists(f);
+        }
+      } finally {
+        space.release(reserved);
+        reserved = 0;
+      }
     }
   }
 }

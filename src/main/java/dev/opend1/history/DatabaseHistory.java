@@ -283,7 +283,22 @@ final class DatabaseHistory {
     synchronized (lock) {
       needsRebuild = false;
     }
-    setCheckpointSeq(seq);
+    noteCheckpointSeq(seq);
+  }
+
+  /**
+   * Records the seq the file now holds after a recovery. Failing to write it (a full disk) must not
+   * keep an intact database from opening, and need not: the stored seq is then an older one, from
+   * which the next recovery replays more records over the file (a page replayed again gets the same
+   * bytes) or rebuilds it whole.
+   */
+  private void noteCheckpointSeq(long seq) {
+    try {
+      setCheckpointSeq(seq);
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(DatabaseHistory.class)
+          .warn("checkpoint seq of {} not stored: {}", databaseId, e.getMessage());
+    }
   }
 
   /** Records that the database file now holds every captured commit (after a full checkpoint). */

@@ -2,6 +2,7 @@ package dev.opend1.transfer;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.DiskSpace;
 import dev.opend1.engine.DurableFiles;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.SqlErrors;
@@ -551,7 +552,7 @@ public final class Transfers implements AutoCloseable {
                     } catch (D1Exception.SqlFailed e) {
                       throw new ImportFailed(statements.count(), e.getMessage());
                     } catch (java.sql.SQLException e) {
-                      throw new ImportFailed(statements.count(), sqliteMessage(e));
+                      throw new ImportFailed(statements.count(), sqliteMessage(e), e);
                     }
                     executed++;
                     job.statementsDone = executed;
@@ -577,6 +578,12 @@ public final class Transfers implements AutoCloseable {
           cause instanceof ImportFailed f
               ? f.getMessage()
               : e instanceof D1Exception d ? d.getMessage() : "Import failed: " + e.getMessage();
+      // SQLite's "full" from a statement is the disk's only when the disk is low (it is the
+      // database's size limit otherwise); the history's and the file system's are the disk's.
+      if (D1Exception.DiskFull.causedBy(e)
+          && (!(cause instanceof ImportFailed) || DiskSpace.of(dir).isLow())) {
+        job.error = new D1Exception.DiskFull("the import was not applied").getMessage();
+      }
       job.status = "error";
       counters.importsFailed.increment();
       LOG.info("import into {} failed: {}", job.db, job.error);
@@ -590,6 +597,10 @@ public final class Transfers implements AutoCloseable {
   static final class ImportFailed extends Exception {
     ImportFailed(long number, String message) {
       super("Statement " + number + " failed: " + message);
+    }
+
+    ImportFailed(long number, String message, Throwable cause) {
+      super("Statement " + number + " failed: " + message, cause);
     }
   }
 

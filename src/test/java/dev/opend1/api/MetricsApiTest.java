@@ -162,6 +162,7 @@ class MetricsApiTest {
       assertThat(value(text, "opend1_transfer_jobs_active", "kind=\"export\"")).isZero();
       assertThat(value(text, "opend1_open_databases")).isEqualTo(1);
       assertThat(text).contains("opend1_writer_queue_depth ");
+      assertThat(value(text, "opend1_spill_bytes")).isZero();
 
       // No tenant: neither the database's id or name nor any account id.
       assertThat(text)

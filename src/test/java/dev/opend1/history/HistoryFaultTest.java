@@ -24,6 +24,7 @@ class HistoryFaultTest {
   @TempDir Path dir;
   final AtomicBoolean failSync = new AtomicBoolean();
   final AtomicBoolean failPut = new AtomicBoolean();
+  final AtomicBoolean failSnapshotReads = new AtomicBoolean();
   final java.util.concurrent.atomic.AtomicInteger refusedPuts =
       new java.util.concurrent.atomic.AtomicInteger();
   EngineWithHistory db;
@@ -42,6 +43,14 @@ class HistoryFaultTest {
         throw new IOException("injected fsync failure");
       }
       super.sync(segment);
+    }
+
+    @Override
+    public FileChannel openRead(String name) throws IOException {
+      if (failSnapshotReads.get() && name.startsWith("snap-")) {
+        throw new IOException("No space left on device");
+      }
+      return super.openRead(name);
     }
 
     @Override
@@ -84,6 +93,37 @@ class HistoryFaultTest {
     assertThat(db.run("SELECT a FROM t ORDER BY a")).containsExactly(1L, 3L);
     assertThat(db.integrity()).isEqualTo("ok");
     assertThat(history.of(id).lastSeq()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void readsServeAgainAsSoonAsARecoveryThatFailedCanRun() throws Exception {
+    db.run("CREATE TABLE t(a)");
+    db.run("INSERT INTO t VALUES (1)");
+    // The history cannot take a commit, and then the rebuild it calls for cannot run either (as
+    // on a full disk): the database cannot serve for now.
+    failSync.set(true);
+    failSnapshotReads.set(true);
+    assertThatThrownBy(() -> db.run("INSERT INTO t VALUES (2)"))
+        .isInstanceOf(D1Exception.class)
+        .satisfies(e -> assertThat(((D1Exception) e).httpStatus()).isGreaterThanOrEqualTo(500));
+    failSync.set(false);
+    assertThatThrownBy(() -> db.run("SELECT a FROM t")).hasMessageContaining("No space left");
+    // The cause goes away: reads serve again within a second or so, not after the database has
+    // sat idle long enough to be closed (75 s).
+    failSnapshotReads.set(false);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    java.util.List<Object> rows = null;
+    while (rows == null && System.nanoTime() < deadline) {
+      try {
+        rows = db.run("SELECT a FROM t ORDER BY a");
+      } catch (RuntimeException stillFailing) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(rows).as("reads serve again").containsExactly(1L);
+    db.run("INSERT INTO t VALUES (3)");
+    assertThat(db.run("SELECT a FROM t ORDER BY a")).containsExactly(1L, 3L);
+    assertThat(db.integrity()).isEqualTo("ok");
   }
 
   private long snapshots() throws IOException {

@@ -1,0 +1,370 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.D1Exception;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Carries a streamed read's results from the engine's thread, which writes them as fast as SQLite
+ * steps, to the client's connection, which takes them as fast as the client reads: a slow client
+ * costs its own request, never an engine thread blocked on its socket.
+ *
+ * <p>The writer (one thread at a time) fills {@link #CHUNK_BYTES} chunks; up to {@link
+ * #MEMORY_BYTES} of them wait in memory, the rest in segment files of {@link #SEGMENT_BYTES} whose
+ * disk is reserved from {@link SpillSpace} (bounded per request and in total). A segment is deleted
+ * as soon as it has been sent. Only when neither memory nor spill space is left does the writer
+ * wait for the reader, and never past its {@link #deadline}: then it fails, as the time limit fails
+ * a slow query. One reader ({@link #drainTo}) sends the chunks in order.
+ *
+ * <p>{@link #close} discards whatever is left and deletes every file, whatever happened.
+ */
+public final class ResultPipe extends OutputStream {
+
+  static final int CHUNK_BYTES = 64 * 1024;
+  static final int MEMORY_BYTES = 256 * 1024;
+  static final long SEGMENT_BYTES = 4L * 1024 * 1024;
+
+  private final SpillSpace space;
+
+  /** Guards every field below marked "guarded", and signals {@link #changed}. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled when a chunk is queued or taken, a segment is freed, or the pipe ends or aborts. */
+  private final Condition changed = lock.newCondition();
+
+  /** Guarded: chunks not yet taken by the reader, in order. */
+  private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+
+  /** Guarded: bytes of in-memory chunks in {@link #queue}. */
+  private long memoryQueued;
+
+  /** Guarded: the writer has written everything. */
+  private boolean ended;
+
+  /** Guarded: why the pipe was aborted, or null. */
+  private Throwable aborted;
+
+  /** Guarded: segments not yet deleted. */
+  private final List<Segment> segments = new ArrayList<>();
+
+  /** Guarded: disk reserved for the segments in {@link #segments}. */
+  private long reserved;
+
+  /** The writer's partly filled chunk, made on the first write (most requests never stream). */
+  private byte[] current;
+
+  private int used;
+
+  /** The segment the writer appends to, or null. Writer only (its fields are guarded). */
+  private Segment writing;
+
+  /** When the writer must give up waiting for the reader ({@link System#nanoTime}). */
+  private volatile long deadline = Long.MAX_VALUE;
+
+  /** One chunk: bytes in memory, or a range of a segment file. */
+  private record Chunk(byte[] bytes, int length, Segment segment, long offset) {}
+
+  /** A spill file: written by the writer, read and then deleted by the reader. */
+  private static final class Segment {
+    final Path path;
+    final FileChannel out;
+    FileChannel in;
+
+    /** Guarded by the pipe's lock: bytes written, bytes sent, whether the writer moved on. */
+    long written;
+
+    long sent;
+    boolean sealed;
+
+    Segment(Path path, FileChannel out) {
+      this.path = path;
+      this.out = out;
+    }
+  }
+
+  ResultPipe(SpillSpace space) {
+    this.space = space;
+  }
+
+  /** Sets when the writer must stop waiting for a slow reader (the request's time limit). */
+  public void deadline(long nanoTime) {
+    this.deadline = nanoTime;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (current == null) {
+      current = new byte[CHUNK_BYTES];
+    }
+    while (len > 0) {
+      int n = Math.min(len, CHUNK_BYTES - used);
+      System.arraycopy(b, off, current, used, n);
+      used += n;
+      off += n;
+      len -= n;
+      if (used == CHUNK_BYTES) {
+        publish();
+      }
+    }
+  }
+
+  /** Ends the writing: the reader sends what is queued and returns. */
+  public void end() throws IOException {
+    if (used > 0) {
+      publish();
+    }
+    lock.lock();
+    try {
+      ended = true;
+      if (writing != null) {
+        seal(writing);
+        writing = null;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Queues the current chunk: in memory if there is room, else in a segment, else waits. */
+  private void publish() throws IOException {
+    byte[] bytes = current;
+    int length = used;
+    Segment seg;
+    lock.lock();
+    try {
+      while (true) {
+        failIfAborted();
+        if (memoryQueued + length <= MEMORY_BYTES) {
+          queue.add(new Chunk(bytes, length, null, 0));
+          memoryQueued += length;
+          changed.signalAll();
+          current = new byte[CHUNK_BYTES];
+          used = 0;
+          return;
+        }
+        seg = segmentWithRoom(length);
+        if (seg != null) {
+          break;
+        }
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          throw new D1Exception.SqlFailed(
+              "D1 DB exceeded the time limit for one request and was interrupted: the client did"
+                  + " not read the results in time: SQLITE_INTERRUPT");
+        }
+        changed.awaitNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the client", e);
+    } finally {
+      lock.unlock();
+    }
+    // Only the writer appends to a segment, and the reader reads a range only once it is queued.
+    long offset = seg.written;
+    ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
+    while (buf.hasRemaining()) {
+      seg.out.write(buf, offset + buf.position());
+    }
+    used = 0;
+    lock.lock();
+    try {
+      seg.written += length;
+      queue.add(new Chunk(null, length, seg, offset));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The segment to append {@code length} bytes to, starting one if space allows; else null. */
+  private Segment segmentWithRoom(int length) throws IOException {
+    if (writing != null && writing.written + length <= SEGMENT_BYTES) {
+      return writing;
+    }
+    if (space.tryReserve(reserved, SEGMENT_BYTES) != null) {
+      return null;
+    }
+    reserved += SEGMENT_BYTES;
+    Segment s;
+    try {
+      Files.createDirectories(space.dir());
+      Path p = Files.createTempFile(space.dir(), "stream-", ".json");
+      s = new Segment(p, FileChannel.open(p, StandardOpenOption.WRITE));
+    } catch (IOException | RuntimeException e) {
+      reserved -= SEGMENT_BYTES;
+      space.release(SEGMENT_BYTES);
+      throw e;
+    }
+    segments.add(s);
+    if (writing != null) {
+      seal(writing);
+    }
+    writing = s;
+    return s;
+  }
+
+  /** The writer moved past a segment: it can go once it is sent. Holds the lock. */
+  private void seal(Segment s) {
+    s.sealed = true;
+    closeQuietly(s.out);
+    deleteIfDone(s);
+  }
+
+  /** Deletes a sealed segment whose every byte was sent. Holds the lock. */
+  private void deleteIfDone(Segment s) {
+    if (s.sealed && s.sent == s.written && segments.remove(s)) {
+      delete(s);
+      changed.signalAll();
+    }
+  }
+
+  private void delete(Segment s) {
+    closeQuietly(s.out);
+    if (s.in != null) {
+      closeQuietly(s.in);
+    }
+    try {
+      Files.deleteIfExists(s.path);
+    } catch (IOException e) {
+      // DATA_DIR/tmp is emptied at the next start.
+    } finally {
+      reserved -= SEGMENT_BYTES;
+      space.release(SEGMENT_BYTES);
+    }
+  }
+
+  private void failIfAborted() throws IOException {
+    if (aborted != null) {
+      throw new IOException("the response was abandoned: " + aborted.getMessage(), aborted);
+    }
+  }
+
+  /**
+   * Sends every chunk to {@code out} as it comes, until the writer ends (returns) or the pipe is
+   * aborted (throws). A failure of {@code out} aborts the pipe, so the writer stops too.
+   */
+  public void drainTo(OutputStream out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES);
+    try {
+      while (true) {
+        Chunk c;
+        lock.lock();
+        try {
+          while (queue.isEmpty() && !ended && aborted == null) {
+            changed.await();
+          }
+          failIfAborted();
+          c = queue.poll();
+          if (c == null) {
+            return;
+          }
+          if (c.segment() == null) {
+            memoryQueued -= c.length();
+            changed.signalAll();
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (c.segment() == null) {
+          out.write(c.bytes(), 0, c.length());
+          continue;
+        }
+        Segment s = c.segment();
+        if (s.in == null) {
+          s.in = FileChannel.open(s.path, StandardOpenOption.READ);
+        }
+        buf.clear().limit(c.length());
+        while (buf.hasRemaining()) {
+          if (s.in.read(buf, c.offset() + buf.position()) < 0) {
+            throw new IOException("spill file " + s.path + " ended early");
+          }
+        }
+        out.write(buf.array(), 0, c.length());
+        lock.lock();
+        try {
+          s.sent += c.length();
+          deleteIfDone(s);
+        } finally {
+          lock.unlock();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort(e);
+      throw new IOException("interrupted while sending results", e);
+    } catch (IOException | RuntimeException e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  /** Stops both sides: the writer's next chunk and the reader's next wait fail. */
+  public void abort(Throwable why) {
+    lock.lock();
+    try {
+      if (aborted == null) {
+        aborted = why;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Disk reserved by this pipe's segments now (for tests). */
+  long reservedBytes() {
+    lock.lock();
+    try {
+      return reserved;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Discards what was not sent and deletes every segment; call when both sides are done. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (aborted == null && !(ended && queue.isEmpty())) {
+        aborted = new IOException("closed");
+      }
+      queue.clear();
+      memoryQueued = 0;
+      for (Segment s : new ArrayList<>(segments)) {
+        segments.remove(s);
+        delete(s);
+      }
+      writing = null;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // Closing a file only read or already written in full.
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.opend1.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opend1.core.D1Exception;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipe between a streamed read and its client: every byte arrives in order whatever the
+ * reader's speed, the writer never waits while memory or spill space is left, spill files go as
+ * soon as they are sent, and a stalled reader costs the writer no more than its deadline.
+ */
+class ResultPipeTest {
+
+  @TempDir Path dir;
+
+  private SpillSpace space(long perRequest, long total) {
+    return new SpillSpace(dir.resolve("tmp"), perRequest, total);
+  }
+
+  private long spillFiles() throws IOException {
+    if (!Files.exists(dir.resolve("tmp"))) {
+      return 0;
+    }
+    try (var files = Files.list(dir.resolve("tmp"))) {
+      return files.count();
+    }
+  }
+
+  /** An output stream that takes its time, like a client on a slow link. */
+  private static final class SlowClient extends OutputStream {
+    final ByteArrayOutputStream got = new ByteArrayOutputStream();
+
+    @Override
+    public void write(int b) {
+      got.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      got.write(b, off, len);
+    }
+  }
+
+  @Test
+  void everyByteArrivesInOrderThroughMemoryAndSpillFiles() throws Exception {
+    SpillSpace space = space(1L << 30, 1L << 30);
+    byte[] data = new byte[20 * 1024 * 1024 + 12345];
+    new Random(7).nextBytes(data);
+    try (ResultPipe pipe = new ResultPipe(space)) {
+      SlowClient client = new SlowClient();
+      CompletableFuture<Void> reader =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  pipe.drainTo(client);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      Random sizes = new Random(11);
+      for (int at = 0; at < data.length; ) {
+        int n = Math.min(data.length - at, 1 + sizes.nextInt(100_000));
+        pipe.write(data, at, n);
+        at += n;
+      }
+      // The writer got ahead of the slow reader, so the rest waits on disk.
+      assertThat(space.used()).isPositive();
+      pipe.end();
+      reader.get(60, TimeUnit.SECONDS);
+      assertThat(client.got.toByteArray()).isEqualTo(data);
+      assertThat(pipe.reservedBytes()).isZero();
+    }
+    assertThat(space.used()).isZero();
+    assertThat(spillFiles()).isZero();
+  }
+
+  @Test
+  void aStalledReaderCostsTheWriterNoMoreThanItsDeadline() throws Exception {
+    SpillSpace space = space(ResultPipe.SEGMENT_BYTES, 1L << 30);
+    try (ResultPipe pipe = new ResultPipe(space)) {
+      pipe.deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500));
+      byte[] chunk = new byte[ResultPipe.CHUNK_BYTES];
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () -> {
+                // Memory, then one segment of spill (the request's bound), then a wait that ends.
+                for (int i = 0; i < 1000; i++) {
+                  pipe.write(chunk);
+                }
+              })
+          .isInstanceOf(D1Exception.SqlFailed.class)
+          .hasMessageContaining("time limit");
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(tookMs).isBetween(400L, 5_000L);
+      assertThat(space.used()).isEqualTo(ResultPipe.SEGMENT_BYTES);
+    }
+    assertThat(space.used()).isZero();
+    assertThat(spillFiles()).isZero();
+  }
+
+  @Test
+  void aReaderThatFailsStopsTheWriterAndEveryFileGoes() throws Exception {
+    SpillSpace space = space(1L << 30, 1L << 30);
+    try (ResultPipe pipe = new ResultPipe(space)) {
+      byte[] chunk = new byte[ResultPipe.CHUNK_BYTES];
+      for (int i = 0; i < 200; i++) {
+        pipe.write(chunk); // 12.5 MiB: into spill files, nobody reads yet
+      }
+      assertThat(spillFiles()).isPositive();
+      OutputStream gone =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              throw new IOException("Broken pipe");
+            }
+          };
+      assertThatThrownBy(() -> pipe.drainTo(gone)).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> pipe.write(chunk)).isInstanceOf(IOException.class);
+    }
+    assertThat(space.used()).isZero();
+    assertThat(spillFiles()).isZero();
+  }
+
+  @Test
+  void withNoSpillSpaceLeftTheWriterWaitsForTheReaderInstead() throws Exception {
+    SpillSpace space = space(1L << 30, 0);
+    byte[] data = new byte[3 * 1024 * 1024];
+    new Random(3).nextBytes(data);
+    try (ResultPipe pipe = new ResultPipe(space)) {
+      pipe.deadline(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+      SlowClient client = new SlowClient();
+      CompletableFuture<Void> reader =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  pipe.drainTo(client);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      pipe.write(data);
+      pipe.end();
+      reader.get(60, TimeUnit.SECONDS);
+      assertThat(client.got.toByteArray()).isEqualTo(data);
+    }
+    assertThat(spillFiles()).isZero();
+  }
+}
