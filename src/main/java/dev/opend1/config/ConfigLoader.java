@@ -2,6 +2,7 @@ package dev.opend1.config;
 
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Region;
+import dev.opend1.core.SqlCompat;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.Reader;
@@ -80,7 +81,9 @@ public final class ConfigLoader {
             Duration.ofMillis(
                 number(values, Settings.QUERY_TIMEOUT_MS, 1, Long.MAX_VALUE / 1_000_000)),
             number(values, Settings.MAX_DATABASE_BYTES, 4096, Long.MAX_VALUE),
-            (int) number(values, Settings.MAX_QUEUED_WRITES, 1, Integer.MAX_VALUE)),
+            (int) number(values, Settings.MAX_QUEUED_WRITES, 1, Integer.MAX_VALUE),
+            SqlCompat.fromSetting(choice(values, Settings.SQL_COMPAT, "d1", "sqlite"))
+                .orElseThrow()),
         (int) number(values, Settings.SQL_THREADS, 1, 1024),
         (int) number(values, Settings.MAX_OPEN_DATABASES, 1, Integer.MAX_VALUE),
         Duration.ofDays(number(values, Settings.HISTORY_RETENTION_DAYS, 1, 36500)),

@@ -95,6 +95,14 @@ public final class Settings {
           "MS",
           "30000",
           "Time one /query or /raw request may run before it is interrupted (D1: 30 s).");
+  public static final Setting SQL_COMPAT =
+      new Setting(
+          "sql-compat",
+          "MODE",
+          "d1",
+          "SQL dialect: d1 allows exactly what D1 allows; sqlite also allows SQLite's other"
+              + " functions and modules, TEMP objects and transaction lines in imports (never"
+              + " the unsafe ones).");
   public static final Setting MAX_DATABASE_BYTES =
       new Setting(
           "max-database-bytes",
@@ -211,6 +219,7 @@ public final class Settings {
           MAX_FUNCTION_ARGS,
           MAX_LIKE_PATTERN_BYTES,
           QUERY_TIMEOUT_MS,
+          SQL_COMPAT,
           MAX_DATABASE_BYTES,
           MAX_QUEUED_WRITES,
           SQL_THREADS,

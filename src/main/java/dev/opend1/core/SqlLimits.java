@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param requestTimeout one request, all its statements together (D1: 30 s)
  * @param maxDatabaseBytes one database file ({@code max_page_count}; D1: 10 GB)
  * @param maxQueuedWrites write requests waiting for one database's writer before 429
+ * @param compat the SQL dialect statements are held to (D1's, or SQLite's within the sandbox)
  */
 public record SqlLimits(
     int maxStatementBytes,
@@ -27,11 +28,36 @@ public record SqlLimits(
     int maxLikePatternBytes,
     Duration requestTimeout,
     long maxDatabaseBytes,
-    int maxQueuedWrites) {
+    int maxQueuedWrites,
+    SqlCompat compat) {
+
+  /** The same limits in another SQL dialect. */
+  public SqlLimits withCompat(SqlCompat mode) {
+    return new SqlLimits(
+        maxStatementBytes,
+        maxBoundParameters,
+        maxValueBytes,
+        maxColumns,
+        maxFunctionArgs,
+        maxLikePatternBytes,
+        requestTimeout,
+        maxDatabaseBytes,
+        maxQueuedWrites,
+        mode);
+  }
 
   /** D1's limits. */
   public static SqlLimits d1() {
     return new SqlLimits(
-        100_000, 100, 2_000_000, 100, 32, 50, Duration.ofSeconds(30), 10_000_000_000L, 1000);
+        100_000,
+        100,
+        2_000_000,
+        100,
+        32,
+        50,
+        Duration.ofSeconds(30),
+        10_000_000_000L,
+        1000,
+        SqlCompat.D1);
   }
 }

@@ -139,7 +139,7 @@ public final class Engine implements AutoCloseable {
    * @throws D1Exception for SQL errors, refusals and overload
    */
   public void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink) {
-    QueryPlan plan = QueryPlan.of(inputs);
+    QueryPlan plan = QueryPlan.of(inputs, limits.compat());
     if (plan.needsWriter && readOnly) {
       throw new D1Exception.ReadOnlyToken("run statements that write");
     }
@@ -212,10 +212,17 @@ public final class Engine implements AutoCloseable {
   /**
    * Runs {@code work} as one transaction on the database's writer (for an import): other writes
    * queue behind it, reads go on, and a restore waits for it. Returns when it is durable.
+   *
+   * @param liftedStatementBytes the longest statement an import may hold when the SQL dialect is
+   *     SQLite's; in D1's, statements are held to D1's limit, as D1's import holds them
    */
   @SuppressWarnings("unchecked")
-  public <T> T writeTransaction(
-      DatabaseId id, int maxStatementBytes, Duration timeout, SqlWork<T> work) {
+  public <T> T importTransaction(
+      DatabaseId id, int liftedStatementBytes, Duration timeout, ImportWork<T> work) {
+    int maxStatementBytes =
+        limits.compat() == dev.opend1.core.SqlCompat.D1
+            ? limits.maxStatementBytes()
+            : liftedStatementBytes;
     DatabaseHandle h = handles.enter(id);
     h.imports.incrementAndGet();
     try {
@@ -294,8 +301,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Creates an empty database (WAL mode) with its metadata file. A leftover directory of the same
-   * id (a crash during an earlier attempt) is replaced.
+   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
+   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
    */
   public void createDatabase(DatabaseId id, byte[] metadata) {
     Path dir = dir(id);
@@ -305,6 +312,7 @@ public final class Engine implements AutoCloseable {
       try (Connection c = open(dir.resolve(DB_FILE));
           Statement st = c.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
+        st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
       }
       DurableFiles.writeAtomically(dir.resolve(META_FILE), metadata);
       DurableFiles.syncDirectory(dir);

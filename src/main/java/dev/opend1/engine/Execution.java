@@ -97,8 +97,10 @@ final class Execution {
       sink.begin(false);
       c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
       c.exec("BEGIN IMMEDIATE");
+      c.addCfKvIfMissing();
       QueryRunner.runAll(h, c, plan, sink);
       c.exec("COMMIT");
+      c.cfKvCommitted();
       durable = h.committed();
     } catch (SQLException e) {
       rollback(c);
@@ -169,7 +171,7 @@ final class Execution {
       SqlLimits limits,
       int maxStatementBytes,
       java.time.Duration timeout,
-      SqlWork<T> work)
+      ImportWork<T> work)
       throws SQLException {
     SqlConnection c = h.writer();
     h.running(c, true);
@@ -177,8 +179,10 @@ final class Execution {
       c.setMaxStatementBytes(maxStatementBytes);
       c.setDeadline(System.nanoTime() + timeout.toNanos());
       c.exec("BEGIN IMMEDIATE");
-      T result = work.run(c.jdbc());
+      c.addCfKvIfMissing();
+      T result = work.run(new ImportStatements(c));
       c.exec("COMMIT");
+      c.cfKvCommitted();
       return new Object[] {result, h.committed()};
     } catch (SQLException e) {
       rollback(c);
@@ -197,6 +201,9 @@ final class Execution {
       h.sizeBytes = -1; // the import changed it without measuring
       for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
         c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
+      }
+      if (c.takeTempObjectsUsed()) {
+        dropTempObjects(c);
       }
       h.maybeCheckpoint();
     }
@@ -254,7 +261,7 @@ final class Execution {
           c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
         }
       }
-      if (plan.createsTemp) {
+      if (c.takeTempObjectsUsed() || plan.createsTemp) {
         dropTempObjects(c);
       }
       return true;

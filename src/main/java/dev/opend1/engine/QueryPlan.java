@@ -1,7 +1,8 @@
 package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
-import dev.opend1.sql.PragmaPolicy;
+import dev.opend1.core.SqlCompat;
+import dev.opend1.sql.SqlRules;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import dev.opend1.sql.StatementSplitter;
@@ -11,9 +12,10 @@ import java.util.List;
 /**
  * A request's statements, split and checked before any of them runs, and where they must run: a
  * request with any statement that writes goes to the writer, every other one starts on a reader.
- * What a user's SQL may not do is refused here, by the statement's leading keywords: transaction
- * control, {@code ATTACH}/{@code DETACH}, {@code VACUUM}, PRAGMAs outside D1's allow-list, and D1's
- * reserved {@code _cf_} tables.
+ * What a statement's tokens alone decide is refused here, before anything runs ({@link
+ * SqlRules#refusal}: transaction control, ATTACH, VACUUM, PRAGMAs outside D1's rules, reserved
+ * names, TEMP objects, virtual-table modules); what it reaches once SQLite compiles it is checked
+ * by {@link Confinement} just before it runs.
  */
 final class QueryPlan {
 
@@ -69,7 +71,7 @@ final class QueryPlan {
    * @throws D1Exception.SqlFailed for no statements or a refused one
    * @throws D1Exception.InvalidRequest for parameters sent with several statements in one string
    */
-  static QueryPlan of(List<QueryInput> inputs) {
+  static QueryPlan of(List<QueryInput> inputs, SqlCompat compat) {
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       QueryInput in = inputs.get(i);
@@ -83,7 +85,7 @@ final class QueryPlan {
                 + "); send them as a batch, one statement per item");
       }
       for (SqlStatement s : statements) {
-        refuseIfConfined(s);
+        refuseIfConfined(s, compat);
         steps.add(new Step(s, in.params()));
       }
     }
@@ -93,25 +95,10 @@ final class QueryPlan {
     return new QueryPlan(List.copyOf(steps));
   }
 
-  private static void refuseIfConfined(SqlStatement s) {
-    String refusal =
-        switch (s.kind()) {
-          case TRANSACTION ->
-              "Transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not"
-                  + " allowed: every request already runs as one transaction";
-          case ATTACH -> "ATTACH and DETACH are not allowed";
-          case VACUUM -> "VACUUM is not allowed: it cannot run inside a request's transaction";
-          case PRAGMA -> PragmaPolicy.refusal(s);
-          default -> null;
-        };
-    if (refusal == null && s.touchesReservedTable()) {
-      refusal = "access to tables whose names start with _cf_ is not allowed (reserved by D1)";
-    }
-    if (refusal == null && s.refusedPragmaFunction().isPresent()) {
-      refusal = PragmaPolicy.functionRefusal(s.refusedPragmaFunction().get());
-    }
+  private static void refuseIfConfined(SqlStatement s, SqlCompat compat) {
+    String refusal = SqlRules.refusal(s, compat);
     if (refusal != null) {
-      throw new D1Exception.SqlFailed("not authorized: " + refusal + ": SQLITE_AUTH");
+      throw new D1Exception.SqlFailed(refusal);
     }
   }
 }

@@ -39,6 +39,13 @@ final class QueryRunner {
     c.rowCounter().reset();
     long rowsReturned = 0;
     StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
+    if (cached == null && !(useCache && c.statements().isCleared(sql))) {
+      // A cached statement was checked when it was prepared, at this schema version.
+      Confinement.check(c, step.statement(), c.compat());
+      if (useCache) {
+        c.statements().cleared(sql);
+      }
+    }
     StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
     boolean clean = false;
     try {

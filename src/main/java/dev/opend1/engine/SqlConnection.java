@@ -28,6 +28,7 @@ final class SqlConnection implements AutoCloseable {
 
   private final SQLiteConnection conn;
   private final boolean readOnly;
+  private final dev.opend1.core.SqlCompat compat;
   private final RowCounter rowCounter = new RowCounter();
   private final StatementCache statements = new StatementCache();
 
@@ -44,9 +45,19 @@ final class SqlConnection implements AutoCloseable {
   private PreparedStatement schemaVersion;
   private long pageSize;
 
-  private SqlConnection(SQLiteConnection conn, boolean readOnly) {
+  /** The main schema's b-trees as of the version it was read at; see {@link #mainSchema}. */
+  private MainSchema mainSchema;
+
+  /** Writer only: whether the database is known to have D1's {@code _cf_KV} table. */
+  private boolean hasCfKv;
+
+  /** Whether a statement since the last {@link #takeTempObjectsUsed} used the TEMP schema. */
+  private boolean tempObjectsUsed;
+
+  private SqlConnection(SQLiteConnection conn, boolean readOnly, dev.opend1.core.SqlCompat compat) {
     this.conn = conn;
     this.readOnly = readOnly;
+    this.compat = compat;
   }
 
   /** Opens a connection; the writer also sets the database-wide settings. */
@@ -63,7 +74,7 @@ final class SqlConnection implements AutoCloseable {
     SQLiteConnection c =
         (SQLiteConnection)
             DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-    SqlConnection sc = new SqlConnection(c, readOnly);
+    SqlConnection sc = new SqlConnection(c, readOnly, limits.compat());
     try {
       sc.configure(limits);
     } catch (SQLException e) {
@@ -82,6 +93,12 @@ final class SqlConnection implements AutoCloseable {
         st.execute("PRAGMA journal_size_limit=0");
       }
       st.execute("PRAGMA wal_autocheckpoint=0");
+      // D1's defaults for the settings a request may change: this SQLite is built with recursive
+      // triggers on, D1's with them off.
+      for (java.util.Map.Entry<String, String> e :
+          dev.opend1.sql.PragmaPolicy.resettableDefaults().entrySet()) {
+        st.execute("PRAGMA " + e.getKey() + " = " + e.getValue());
+      }
       try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
         pageSize = rs.getLong(1);
       }
@@ -132,6 +149,61 @@ final class SqlConnection implements AutoCloseable {
     try (ResultSet rs = schemaVersion.executeQuery()) {
       return rs.getLong(1);
     }
+  }
+
+  /** The SQL dialect user statements on this connection are held to. */
+  dev.opend1.core.SqlCompat compat() {
+    return compat;
+  }
+
+  /**
+   * The main schema's b-trees as this connection's transaction sees them now, read again only when
+   * the schema version moved (a statement earlier in the same request may have changed it).
+   */
+  MainSchema mainSchema() throws SQLException {
+    long version = schemaVersion();
+    if (mainSchema == null || mainSchema.version() != version) {
+      mainSchema = MainSchema.read(conn, version);
+    }
+    return mainSchema;
+  }
+
+  /**
+   * Writer only, inside a write transaction: adds D1's {@code _cf_KV} table to a database made
+   * before opend1 had it (new databases are created with it), so that it commits, and is captured
+   * in the history, with the transaction. Returns whether it had to be added; the caller calls
+   * {@link #cfKvCommitted} once the transaction committed.
+   */
+  boolean addCfKvIfMissing() throws SQLException {
+    if (hasCfKv) {
+      return false;
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT 1 FROM main.sqlite_schema WHERE name = '_cf_KV'")) {
+      if (rs.next()) {
+        hasCfKv = true;
+        return false;
+      }
+    }
+    exec(dev.opend1.sql.SqlRules.CF_KV_DDL);
+    return true;
+  }
+
+  /** The transaction that added {@code _cf_KV} (see {@link #addCfKvIfMissing}) committed. */
+  void cfKvCommitted() {
+    hasCfKv = true;
+  }
+
+  /** Notes that a statement used the TEMP schema (allowed in SQLite mode, dropped after). */
+  void tempObjectsUsed() {
+    tempObjectsUsed = true;
+  }
+
+  /** Whether a statement used the TEMP schema since the last call; clears the note. */
+  boolean takeTempObjectsUsed() {
+    boolean used = tempObjectsUsed;
+    tempObjectsUsed = false;
+    return used;
   }
 
   /** Sets the longest statement SQLite accepts on this connection (imports allow longer ones). */

@@ -26,6 +26,17 @@ final class StatementCache implements AutoCloseable {
   record Entry(PreparedStatement statement, String[] columns, int parameters) {}
 
   private final Map<String, Entry> entries = new LinkedHashMap<>(CAPACITY * 2, 0.75f, true);
+
+  /** Texts {@link Confinement} found allowed at this schema version and most recently used. */
+  static final int CLEARED_CAPACITY = 512;
+
+  private final Map<String, Boolean> cleared =
+      new LinkedHashMap<>(CLEARED_CAPACITY * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > CLEARED_CAPACITY;
+        }
+      };
   private long schemaVersion = Long.MIN_VALUE;
 
   /** Starts a request that reads schema version {@code version}: a new one empties the cache. */
@@ -34,6 +45,16 @@ final class StatementCache implements AutoCloseable {
       clear();
       schemaVersion = version;
     }
+  }
+
+  /** Whether {@code sql} was found allowed at this schema version (see {@link Confinement}). */
+  boolean isCleared(String sql) {
+    return cleared.get(sql) != null;
+  }
+
+  /** Notes that {@code sql} is allowed at this schema version. */
+  void cleared(String sql) {
+    cleared.put(sql, Boolean.TRUE);
   }
 
   /** Takes the statement for {@code sql} out of the cache, or null. */
@@ -88,8 +109,9 @@ final class StatementCache implements AutoCloseable {
 
   private static final String[] NO_COLUMNS = new String[0];
 
-  /** Closes every cached statement. */
+  /** Closes every cached statement and forgets what was found allowed. */
   void clear() {
+    cleared.clear();
     for (Entry e : entries.values()) {
       try {
         e.statement().close();

@@ -2,45 +2,38 @@ package dev.opend1.sql;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * D1's PRAGMA allow-list (d1-api.md section 10): introspection, a few per-request settings, and
- * {@code optimize}. Everything else ({@code journal_mode}, {@code synchronous}, {@code
- * wal_checkpoint}, {@code writable_schema}, {@code mmap_size}, unknown names...) is refused, so a
- * user's SQL cannot change how the engine runs the database, and neither can a schema other than
- * {@code main} ({@code temp.foreign_keys}) be named.
+ * D1's PRAGMA rules, exactly: which PRAGMAs a statement may run, with which values. Source:
+ * cloudflare/workerd {@code src/workerd/util/sqlite.c++} (release 2026-08-22), the authorizer's
+ * {@code SQLITE_PRAGMA} case and its pragma list. Everything not listed here, and every schema but
+ * {@code main}, is refused with D1's {@code not authorized: SQLITE_AUTH}, so a user's SQL cannot
+ * change how the engine runs the database ({@code journal_mode}, {@code synchronous}, {@code
+ * writable_schema}...) nor read what D1 hides ({@code user_version}, {@code compile_options}...).
+ * The rules are the same in both {@code --sql-compat} modes.
  */
 public final class PragmaPolicy {
 
-  /**
-   * Read-only introspection, each taking an optional argument that says what to look at. {@code
-   * integrity_check} is not in D1's list but is allowed beside {@code quick_check}: it only reads
-   * (more slowly; the query time limit bounds it).
-   */
-  private static final Set<String> INTROSPECTION =
+  /** Read-only, and only without a value: any argument or assignment is refused. */
+  private static final Set<String> READ_ONLY = Set.of("data_version", "page_size");
+
+  /** Need an argument naming a table or index, which must not be a reserved ({@code _cf_}) one. */
+  private static final Set<String> NAME_REQUIRED =
       Set.of(
-          "table_list",
           "table_info",
           "table_xinfo",
-          "index_list",
-          "index_info",
-          "index_xinfo",
           "foreign_key_list",
-          "foreign_key_check",
-          "quick_check",
-          "integrity_check");
+          "index_info",
+          "index_list",
+          "index_xinfo");
 
   /**
-   * Read, never set: D1 does not list {@code user_version}, but reading it is harmless and some
-   * migration tools do. Setting it is refused: it is database state D1 gives users no way to set.
-   */
-  private static final Set<String> READ_ONLY = Set.of("user_version");
-
-  /**
-   * The settings a request may read or set, in a fixed order, with the value each is reset to after
-   * it (D1: "PRAGMA settings apply only to the current transaction").
+   * The boolean settings a request may read or set, in a fixed order, with the value each is reset
+   * to after it (D1: "PRAGMA settings apply only to the current transaction"). The defaults are
+   * D1's: foreign keys on ({@code SQLITE_DEFAULT_FOREIGN_KEYS=1}), every other one off.
    */
   private static final Map<String, String> SETTINGS = settings();
 
@@ -56,59 +49,98 @@ public final class PragmaPolicy {
     return Collections.unmodifiableMap(m);
   }
 
-  /** What the refusals tell the user D1 does allow. */
-  private static final String ALLOWED =
-      "D1 allows introspection (table_list, table_info, index_list, foreign_key_check,"
-          + " quick_check...), the settings "
-          + String.join(", ", SETTINGS.keySet())
-          + ", and optimize";
+  /**
+   * What D1 accepts as a boolean: a case-insensitive prefix match of one of these (workerd compares
+   * the keyword's length with {@code strncasecmp}, so {@code onion} and {@code 10} pass too).
+   */
+  private static final List<String> BOOLEANS =
+      List.of("true", "false", "yes", "no", "on", "off", "1", "0");
+
+  /** PRAGMA table-valued functions that may be used: introspection that only reads. */
+  private static final Set<String> TABLE_FUNCTIONS =
+      Set.of(
+          "table_list",
+          "table_info",
+          "table_xinfo",
+          "index_list",
+          "index_info",
+          "index_xinfo",
+          "foreign_key_list",
+          "foreign_key_check",
+          "quick_check",
+          "data_version",
+          "page_size");
 
   private PragmaPolicy() {}
 
-  /** Null when the PRAGMA is allowed, else a message that names it and says why not. */
-  public static String refusal(SqlStatement pragma) {
+  /** Whether D1 lets a statement run this PRAGMA. */
+  public static boolean allows(SqlStatement pragma) {
     String name = pragma.pragmaName().orElse("");
-    String schema = pragma.pragmaSchema().orElse("main");
-    if (name.isEmpty()) {
-      return "a PRAGMA without a name is not allowed: " + ALLOWED;
+    if (!pragma.pragmaSchema().orElse("main").equals("main")) {
+      return false;
     }
-    if (!schema.equals("main")) {
-      return "PRAGMA " + schema + "." + name + " is not allowed: only the main schema may be named";
+    String value = pragma.pragmaValue().map(PragmaPolicy::unquote).orElse(null);
+    boolean named = value != null && !SqlRules.isReserved(value);
+    if (name.equals("table_list")) {
+      return true;
     }
-    if (INTROSPECTION.contains(name) || SETTINGS.containsKey(name) || name.equals("optimize")) {
-      return null;
+    if (NAME_REQUIRED.contains(name)) {
+      return named;
     }
     if (READ_ONLY.contains(name)) {
-      return pragma.pragmaAssigns() ? "PRAGMA " + name + " may be read but not set" : null;
+      return value == null;
     }
-    return "PRAGMA " + name + " is not allowed: " + ALLOWED;
+    if (SETTINGS.containsKey(name)) {
+      return value == null || isBoolean(value);
+    }
+    return switch (name) {
+      case "foreign_key_check" -> value == null || named;
+      case "quick_check" -> value == null || value.matches("[0-9]+") || named;
+      case "optimize" -> value == null || isInt32(value);
+      default -> false;
+    };
   }
 
-  /**
-   * The first PRAGMA table-valued function ({@code pragma_database_list}, {@code
-   * pragma_journal_mode('off')}) in a statement's tokens that is not read-only introspection, or
-   * null. Such a function runs its PRAGMA, with its argument as the value to set, and so would
-   * bypass {@link #refusal}; {@code pragma_database_list} would also reveal the host's file path.
-   * Only the introspection ones ({@code pragma_table_info('t')}) are allowed.
-   */
-  static String refusedFunction(String sql, java.util.List<Token> tokens) {
-    return ReservedTables.firstName(
-        sql,
-        tokens,
-        name ->
-            Ascii.startsWithIgnoreCase(name, FUNCTION_PREFIX)
-                && !INTROSPECTION.contains(Ascii.lower(name.substring(FUNCTION_PREFIX.length()))));
+  /** Whether the PRAGMA table-valued function {@code pragma_<name>} may be used. */
+  static boolean allowsFunction(String name) {
+    return TABLE_FUNCTIONS.contains(name);
   }
 
-  /** What a refused PRAGMA function is told. */
-  public static String functionRefusal(String function) {
-    return "PRAGMA function "
-        + Ascii.lower(function)
-        + " is not allowed: only the introspection ones (pragma_table_list, pragma_table_info,"
-        + " pragma_index_list, pragma_foreign_key_list...) may be used";
+  /** One pair of matching quotes stripped, as workerd does before it compares a value. */
+  private static String unquote(String v) {
+    if (v.length() >= 2
+        && (v.charAt(0) == '\'' || v.charAt(0) == '"')
+        && v.charAt(v.length() - 1) == v.charAt(0)) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
   }
 
-  private static final String FUNCTION_PREFIX = "pragma_";
+  private static boolean isBoolean(String v) {
+    for (String b : BOOLEANS) {
+      if (v.regionMatches(true, 0, b, 0, b.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A 32-bit integer, decimal or hexadecimal ({@code optimize(0x10002)}), optionally signed. */
+  private static boolean isInt32(String v) {
+    try {
+      String s = v.startsWith("+") ? v.substring(1) : v;
+      boolean negative = s.startsWith("-");
+      String digits = negative ? s.substring(1) : s;
+      long n =
+          digits.regionMatches(true, 0, "0x", 0, 2)
+              ? Long.parseLong(digits.substring(2), 16)
+              : Long.parseLong(digits);
+      n = negative ? -n : n;
+      return n >= Integer.MIN_VALUE && n <= 0xFFFFFFFFL;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
 
   /**
    * The settings a request may change, in a fixed order, with the value each is reset to after the
@@ -123,6 +155,10 @@ public final class PragmaPolicy {
    * optimize(0x10002)}) only says what to look at or do, and sets nothing.
    */
   static boolean argumentOnlySelects(String name) {
-    return INTROSPECTION.contains(name) || name.equals("optimize");
+    return name.equals("table_list")
+        || NAME_REQUIRED.contains(name)
+        || name.equals("foreign_key_check")
+        || name.equals("quick_check")
+        || name.equals("optimize");
   }
 }

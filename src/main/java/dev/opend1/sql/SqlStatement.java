@@ -1,5 +1,6 @@
 package dev.opend1.sql;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,15 +15,16 @@ import java.util.Optional;
  *     quick_check(10)}, {@code optimize(0x10002)})
  * @param targetTable the table an INSERT, REPLACE, UPDATE or DELETE writes (also after WITH),
  *     unquoted and without its schema
- * @param touchesReservedTable whether it names anything starting with {@code _cf_} (D1 reserves
- *     those tables): any bare or quoted identifier, and a string literal where SQLite reads a name
- *     ({@code FROM '_cf_KV'})
+ * @param namesReservedObject whether a DDL statement gives a name D1 reserves ({@code _cf_...}) to
+ *     the object it creates, drops, alters or renames, or to the table an index or trigger is on
  * @param createsTemp whether it creates a TEMP object: {@code CREATE TEMP|TEMPORARY ...} or {@code
  *     CREATE ... temp.name}
  * @param pragmaSchema for a PRAGMA with a schema prefix ({@code main.table_info}), the schema in
  *     lower case
- * @param refusedPragmaFunction the first PRAGMA table-valued function it names that is not
- *     introspection ({@code pragma_database_list}), as written
+ * @param pragmaValue for a PRAGMA with a value or argument, that value as SQLite reads it
+ * @param tableFunctions the names of PRAGMA table-valued functions ({@code pragma_table_info}) and
+ *     of the table-valued names that some builds lack ({@code dbstat}) that it uses, lower case
+ * @param virtualTableModule for {@code CREATE VIRTUAL TABLE}, the module it uses
  */
 public record SqlStatement(
     String text,
@@ -30,29 +32,26 @@ public record SqlStatement(
     Optional<String> pragmaName,
     boolean pragmaAssigns,
     Optional<String> targetTable,
-    boolean touchesReservedTable,
+    boolean namesReservedObject,
     boolean createsTemp,
     Optional<String> pragmaSchema,
-    Optional<String> refusedPragmaFunction) {
+    Optional<String> pragmaValue,
+    List<String> tableFunctions,
+    Optional<String> virtualTableModule) {
 
-  /** A statement with no PRAGMA schema prefix (handy for hand-made statements in tests). */
-  public SqlStatement(
-      String text,
-      StatementKind kind,
-      Optional<String> pragmaName,
-      boolean pragmaAssigns,
-      Optional<String> targetTable,
-      boolean touchesReservedTable,
-      boolean createsTemp) {
-    this(
-        text,
-        kind,
-        pragmaName,
-        pragmaAssigns,
-        targetTable,
-        touchesReservedTable,
-        createsTemp,
-        Optional.empty(),
-        Optional.empty());
+  /**
+   * The statement SQLite compiles for this one: its text without a leading {@code EXPLAIN [QUERY
+   * PLAN]} (an explained statement is compiled, never run, so its program is the inner one's).
+   */
+  public String program() {
+    if (kind != StatementKind.EXPLAIN) {
+      return text;
+    }
+    List<Token> tokens = Tokenizer.tokenize(text);
+    int skip =
+        tokens.size() > 2 && tokens.get(1).is(text, "QUERY") && tokens.get(2).is(text, "PLAN")
+            ? 3
+            : 1;
+    return skip < tokens.size() ? text.substring(tokens.get(skip).start()) : text;
   }
 }

@@ -35,10 +35,20 @@ final class StatementClassifier {
         pragma.name(),
         pragma.assigns(),
         targetTable(sql, tokens, main),
-        ReservedTables.touches(sql, tokens),
+        kind == StatementKind.DDL && DdlNames.namesReserved(sql, tokens, i),
         createsTemp(sql, tokens, i),
         pragma.schema(),
-        Optional.ofNullable(PragmaPolicy.refusedFunction(sql, tokens)));
+        pragma.value(),
+        NamePositions.matching(sql, tokens, StatementClassifier::isTableFunction),
+        kind == StatementKind.DDL ? DdlNames.virtualTableModule(sql, tokens, i) : Optional.empty());
+  }
+
+  /**
+   * Whether SQLite may read {@code name} as a table-valued function the rules single out: a PRAGMA
+   * function ({@code pragma_...}) or a table some builds lack ({@code dbstat}).
+   */
+  private static boolean isTableFunction(String name) {
+    return Ascii.startsWithIgnoreCase(name, "pragma_") || SqlRules.isSingledOutTable(name);
   }
 
   /** The index of the first token after a leading {@code EXPLAIN [QUERY PLAN]}, else 0. */

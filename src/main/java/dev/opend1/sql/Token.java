@@ -20,7 +20,10 @@ record Token(Type type, int start, int end) {
     BLOB,
     /** A numeric literal. */
     NUMBER,
-    /** A bound parameter: {@code ?}, {@code ?NNN}, {@code :name}, {@code @name}, {@code $name}. */
+    /**
+     * A bound parameter: {@code ?}, {@code ?NNN}, {@code :name}, {@code @name}, {@code $name},
+     * {@code #name}, with SQLite's TCL-style suffixes ({@code $a::b}, {@code $a(any text)}).
+     */
     VARIABLE,
     SEMICOLON,
     OPEN_PAREN,

@@ -76,9 +76,9 @@ final class Tokenizer {
       } else if (isWordChar(c) && c != '$') {
         type = Token.Type.WORD;
         end = word(sql, i + 1);
-      } else if (c == '$' || c == ':' || c == '@') {
+      } else if (c == '$' || c == ':' || c == '@' || c == '#') {
         type = Token.Type.VARIABLE;
-        end = word(sql, i + 1);
+        end = namedParameter(sql, i);
       } else if (c == '?') {
         type = Token.Type.VARIABLE;
         end = digits(sql, i + 1);
@@ -129,6 +129,39 @@ final class Tokenizer {
   private static int number(CharSequence sql, int i) {
     while (i < sql.length() && (isWordChar(sql.charAt(i)) || sql.charAt(i) == '.')) {
       i++;
+    }
+    return i;
+  }
+
+  /**
+   * The end of a named parameter opened at {@code start} by {@code $}, {@code :}, {@code @} or
+   * {@code #}, as {@code tokenize.c} reads it with TCL variables compiled in (they are in every
+   * build opend1 runs on): identifier characters, any number of {@code ::} pairs, and after at
+   * least one identifier character a {@code (} suffix that runs, quotes and all, up to the first
+   * whitespace or {@code )}. So {@code $a(') AS h, file FROM x --'} is one token followed by {@code
+   * AS h, file FROM x}, never a string: reading it as SQLite does is what keeps the statement's
+   * real names in view.
+   */
+  private static int namedParameter(CharSequence sql, int start) {
+    int n = sql.length();
+    int identChars = 0;
+    int i = start + 1;
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (isWordChar(c)) {
+        identChars++;
+        i++;
+      } else if (c == '(' && identChars > 0) {
+        i++;
+        while (i < n && !isSpace(sql.charAt(i)) && sql.charAt(i) != ')') {
+          i++;
+        }
+        return i < n && sql.charAt(i) == ')' ? i + 1 : i;
+      } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+        i += 2;
+      } else {
+        break;
+      }
     }
     return i;
   }

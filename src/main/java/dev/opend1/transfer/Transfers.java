@@ -5,9 +5,7 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DurableFiles;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.SqlErrors;
-import dev.opend1.sql.PragmaPolicy;
 import dev.opend1.sql.SqlStatement;
-import dev.opend1.sql.StatementKind;
 import dev.opend1.sql.StatementStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -21,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -524,12 +521,12 @@ public final class Transfers implements AutoCloseable {
     long start = System.nanoTime();
     try {
       long[] figures =
-          engine.writeTransaction(
+          engine.importTransaction(
               job.db,
               IMPORT_STATEMENT_CHARS,
               importTimeout,
               c -> {
-                long before = ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes();
+                long before = c.totalChanges();
                 java.io.InputStream counted =
                     new java.io.FilterInputStream(Files.newInputStream(file)) {
                       @Override
@@ -542,37 +539,24 @@ public final class Transfers implements AutoCloseable {
                       }
                     };
                 try (BufferedReader r =
-                        new BufferedReader(
-                            new java.io.InputStreamReader(counted, StandardCharsets.UTF_8),
-                            1 << 16);
-                    Statement st = c.createStatement()) {
+                    new BufferedReader(
+                        new java.io.InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16)) {
                   StatementStream statements = new StatementStream(r, IMPORT_STATEMENT_CHARS);
                   long executed = 0;
                   for (SqlStatement s; (s = statements.next()) != null; ) {
-                    String refusal = refusal(s);
-                    if (refusal == null && s.kind() == StatementKind.TRANSACTION) {
-                      continue;
-                    }
-                    if (refusal != null) {
-                      throw new ImportFailed(statements.count(), refusal);
-                    }
                     try {
-                      st.execute(s.text());
+                      if (!c.run(s)) {
+                        continue;
+                      }
+                    } catch (D1Exception.SqlFailed e) {
+                      throw new ImportFailed(statements.count(), e.getMessage());
                     } catch (java.sql.SQLException e) {
                       throw new ImportFailed(statements.count(), sqliteMessage(e));
                     }
                     executed++;
                     job.statementsDone = executed;
                   }
-                  long changes =
-                      ((org.sqlite.SQLiteConnection) c).getDatabase().total_changes() - before;
-                  long size;
-                  try (var rs =
-                      st.executeQuery(
-                          "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
-                    size = rs.getLong(1);
-                  }
-                  return new long[] {executed, changes, size};
+                  return new long[] {executed, c.totalChanges() - before, c.sizeBytes()};
                 }
               });
       job.numQueries = figures[0];
@@ -600,25 +584,6 @@ public final class Transfers implements AutoCloseable {
       job.finished = Instant.now();
       job.done.countDown();
     }
-  }
-
-  /** Why an import refuses a statement, or null. Transaction lines are skipped, not refused. */
-  private static String refusal(SqlStatement s) {
-    return switch (s.kind()) {
-      case TRANSACTION -> null;
-      case ATTACH -> "ATTACH and DETACH are not allowed";
-      case VACUUM -> "VACUUM is not allowed";
-      case PRAGMA -> {
-        if (s.pragmaName().orElse("").equals("writable_schema")) {
-          yield "PRAGMA writable_schema is not allowed: this dump writes sqlite_schema directly (sqlite3 .dump does that for virtual tables); export it with opend1 or wrangler d1 export, which dump virtual tables as CREATE VIRTUAL TABLE";
-        }
-        yield PragmaPolicy.refusal(s);
-      }
-      default ->
-          s.touchesReservedTable()
-              ? "tables whose names start with _cf_ are reserved"
-              : s.refusedPragmaFunction().map(PragmaPolicy::functionRefusal).orElse(null);
-    };
   }
 
   /** An import statement failed: its number and what went wrong. */

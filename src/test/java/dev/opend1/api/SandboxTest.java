@@ -4,292 +4,332 @@ import static dev.opend1.api.QueryApiTest.sql;
 import static dev.opend1.testing.TestServer.databases;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opend1.core.SqlCompat;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
 import dev.opend1.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SQL sandbox, one row per escape attempt with the exact D1 error text it gets (HTTP 400, code
- * 7500). After each row the database must be unchanged: a canary table still holds its one row, and
- * nothing was written outside the data directory.
+ * The SQL sandbox, one row per escape attempt with the exact error text it gets (HTTP 400, code
+ * 7500), in D1's dialect and in SQLite's ({@code --sql-compat}), which lifts D1's dialect but never
+ * the sandbox. After each row the database must be unchanged: a canary table still holds its one
+ * row, and nothing was written outside the data directory. The corpus grows with every hole found.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SandboxTest {
 
   @TempDir static Path dir;
-  TestServer server;
-  D1Client client;
-  String query;
+  final Map<SqlCompat, TestServer> servers = new EnumMap<>(SqlCompat.class);
+  final Map<SqlCompat, String> queries = new EnumMap<>(SqlCompat.class);
 
   private static final String AUTH = "not authorized: ";
-  private static final String PRAGMA_ALLOWED =
-      " is not allowed: D1 allows introspection (table_list, table_info, index_list,"
-          + " foreign_key_check, quick_check...), the settings foreign_keys, defer_foreign_keys,"
-          + " case_sensitive_like, ignore_check_constraints, legacy_alter_table,"
-          + " recursive_triggers, reverse_unordered_selects, and optimize: SQLITE_AUTH";
+  private static final String NOT_AUTHORIZED = "not authorized: SQLITE_AUTH";
+  private static final String FUNCTION = "not authorized to use function: ";
+  private static final String READ_CF_KV = "access to _cf_KV.key is prohibited: SQLITE_AUTH";
+
+  /** The same text in both dialects. */
+  private static final String SAME = null;
+
+  /** Not an escape in SQLite's dialect: the attempt succeeds there, and changes nothing. */
+  private static final String ALLOWED = "(allowed)";
 
   @BeforeAll
   void start() {
-    server =
-        TestServer.start(
-            dir.resolve("data"), Map.of("query-timeout-ms", "300", "max-value-bytes", "1000000"));
-    client = server.client();
-    String uuid = client.post(databases(), "{\"name\":\"sandbox\"}").result().get("uuid").asText();
-    query = databases() + "/" + uuid + "/query";
-    assertThat(
-            client
-                .post(query, sql("CREATE TABLE canary(a); INSERT INTO canary VALUES (1)"))
-                .status())
-        .isEqualTo(200);
+    for (SqlCompat mode : SqlCompat.values()) {
+      TestServer server =
+          TestServer.start(
+              dir.resolve("data-" + mode.setting()),
+              Map.of(
+                  "query-timeout-ms", "300",
+                  "max-value-bytes", "1000000",
+                  "sql-compat", mode.setting()));
+      D1Client client = server.client();
+      String uuid =
+          client.post(databases(), "{\"name\":\"sandbox\"}").result().get("uuid").asText();
+      String query = databases() + "/" + uuid + "/query";
+      assertThat(
+              client
+                  .post(query, sql("CREATE TABLE canary(a); INSERT INTO canary VALUES (1)"))
+                  .status())
+          .isEqualTo(200);
+      servers.put(mode, server);
+      queries.put(mode, query);
+    }
   }
 
   @AfterAll
   void stop() throws Exception {
-    server.close();
-  }
-
-  private static String pragma(String name) {
-    return AUTH + "PRAGMA " + name + PRAGMA_ALLOWED;
-  }
-
-  private static String function(String name) {
-    return AUTH
-        + "PRAGMA function "
-        + name.toLowerCase(java.util.Locale.ROOT)
-        + " is not allowed: only the introspection ones (pragma_table_list, pragma_table_info,"
-        + " pragma_index_list, pragma_foreign_key_list...) may be used: SQLITE_AUTH";
-  }
-
-  static Stream<Arguments> escapes() {
-    return Stream.of(
-        Arguments.of(
-            "ATTACH DATABASE '$DIR/x.db' AS x",
-            AUTH + "ATTACH and DETACH are not allowed: SQLITE_AUTH"),
-        Arguments.of(
-            "attach '$DIR/x.db' as x", AUTH + "ATTACH and DETACH are not allowed: SQLITE_AUTH"),
-        Arguments.of(
-            "DETACH DATABASE main", AUTH + "ATTACH and DETACH are not allowed: SQLITE_AUTH"),
-        Arguments.of(
-            "VACUUM INTO '$DIR/copy.db'",
-            AUTH
-                + "VACUUM is not allowed: it cannot run inside a request's transaction: SQLITE_AUTH"),
-        Arguments.of(
-            "VACUUM",
-            AUTH
-                + "VACUUM is not allowed: it cannot run inside a request's transaction: SQLITE_AUTH"),
-        Arguments.of("SELECT load_extension('$DIR/evil')", AUTH + "SQLITE_ERROR"),
-        Arguments.of("SELECT load_extension('libc.so.6', 'system')", AUTH + "SQLITE_ERROR"),
-        Arguments.of("PRAGMA journal_mode = DELETE", pragma("journal_mode")),
-        Arguments.of("PRAGMA journal_mode", pragma("journal_mode")),
-        Arguments.of("PRAGMA main.journal_mode = OFF", pragma("journal_mode")),
-        Arguments.of("PRAGMA wal_checkpoint(TRUNCATE)", pragma("wal_checkpoint")),
-        Arguments.of("PRAGMA writable_schema = ON", pragma("writable_schema")),
-        Arguments.of("PRAGMA temp_store_directory = '$DIR'", pragma("temp_store_directory")),
-        Arguments.of("PRAGMA data_store_directory = '$DIR'", pragma("data_store_directory")),
-        Arguments.of("PRAGMA locking_mode = EXCLUSIVE", pragma("locking_mode")),
-        Arguments.of("PRAGMA mmap_size = 1000000", pragma("mmap_size")),
-        Arguments.of("PRAGMA cache_size = -1000000", pragma("cache_size")),
-        Arguments.of("PRAGMA synchronous = OFF", pragma("synchronous")),
-        Arguments.of("PRAGMA max_page_count = 1", pragma("max_page_count")),
-        Arguments.of("PRAGMA page_size = 512", pragma("page_size")),
-        Arguments.of("PRAGMA auto_vacuum = FULL", pragma("auto_vacuum")),
-        Arguments.of("PRAGMA database_list", pragma("database_list")),
-        Arguments.of("PRAGMA trusted_schema = ON", pragma("trusted_schema")),
-        Arguments.of("PRAGMA cell_size_check = OFF", pragma("cell_size_check")),
-        Arguments.of("PRAGMA query_only = ON", pragma("query_only")),
-        Arguments.of("PRAGMA secure_delete = OFF", pragma("secure_delete")),
-        Arguments.of("PRAGMA temp_store = MEMORY", pragma("temp_store")),
-        Arguments.of("PRAGMA busy_timeout = 0", pragma("busy_timeout")),
-        Arguments.of("PRAGMA hard_heap_limit = 1", pragma("hard_heap_limit")),
-        Arguments.of("PRAGMA soft_heap_limit = 1", pragma("soft_heap_limit")),
-        Arguments.of("PRAGMA threads = 8", pragma("threads")),
-        Arguments.of("PRAGMA shrink_memory", pragma("shrink_memory")),
-        Arguments.of("PRAGMA compile_options", pragma("compile_options")),
-        Arguments.of("PRAGMA function_list", pragma("function_list")),
-        Arguments.of("PRAGMA no_such_pragma", pragma("no_such_pragma")),
-        Arguments.of("PRAGMA Journal_Mode=wal", pragma("journal_mode")),
-        Arguments.of(
-            "PRAGMA temp.foreign_keys = OFF",
-            AUTH
-                + "PRAGMA temp.foreign_keys is not allowed: only the main schema may be named: SQLITE_AUTH"),
-        Arguments.of(
-            "PRAGMA user_version = 7",
-            AUTH + "PRAGMA user_version may be read but not set: SQLITE_AUTH"),
-        Arguments.of(
-            "UPDATE sqlite_schema SET sql = 'x'",
-            "table sqlite_master may not be modified: SQLITE_ERROR"),
-        Arguments.of(
-            "UPDATE sqlite_master SET sql = 'x'",
-            "table sqlite_master may not be modified: SQLITE_ERROR"),
-        Arguments.of(
-            "DELETE FROM sqlite_master", "table sqlite_master may not be modified: SQLITE_ERROR"),
-        Arguments.of(
-            "INSERT INTO sqlite_schema VALUES ('table','z','z',0,'CREATE TABLE z(a)')",
-            "table sqlite_master may not be modified: SQLITE_ERROR"),
-        Arguments.of(
-            "UPDATE main.sqlite_schema SET name = 'y' WHERE name = 'canary'",
-            "table sqlite_master may not be modified: SQLITE_ERROR"),
-        Arguments.of(
-            "DROP TABLE sqlite_schema", "table sqlite_master may not be dropped: SQLITE_ERROR"),
-        Arguments.of(
-            "SELECT * FROM _cf_KV",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM \"_cf_KV\"",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM [_cf_KV]",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM `_cf_KV`",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM '_cf_KV'",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM main._CF_kv",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM main.'_cf_KV'",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "CREATE TABLE _cf_mine(a)",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "CREATE TABLE \"_CF_X\"(a)",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "INSERT INTO '_cf_KV' VALUES (1, 2)",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "DROP TABLE _cf_METADATA",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM canary, '_cf_KV'",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT * FROM canary JOIN \"_cf_KV\" ON 1",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "ALTER TABLE canary RENAME TO _cf_canary",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of(
-            "SELECT (SELECT count(*) FROM _cf_KV)",
-            AUTH
-                + "access to tables whose names start with _cf_ is not allowed (reserved by D1): SQLITE_AUTH"),
-        Arguments.of("SELECT * FROM pragma_database_list", function("pragma_database_list")),
-        Arguments.of("SELECT file FROM pragma_database_list()", function("pragma_database_list")),
-        Arguments.of("SELECT * FROM PRAGMA_DATABASE_LIST", function("PRAGMA_DATABASE_LIST")),
-        Arguments.of("SELECT * FROM \"pragma_database_list\"", function("pragma_database_list")),
-        Arguments.of("SELECT * FROM main.pragma_database_list", function("pragma_database_list")),
-        Arguments.of("SELECT * FROM 'pragma_database_list'", function("pragma_database_list")),
-        Arguments.of(
-            "SELECT * FROM canary, pragma_database_list", function("pragma_database_list")),
-        Arguments.of("SELECT * FROM pragma_journal_mode", function("pragma_journal_mode")),
-        Arguments.of(
-            "SELECT * FROM pragma_journal_mode('delete')", function("pragma_journal_mode")),
-        Arguments.of("SELECT * FROM pragma_writable_schema(1)", function("pragma_writable_schema")),
-        Arguments.of("SELECT * FROM pragma_foreign_keys(0)", function("pragma_foreign_keys")),
-        Arguments.of("SELECT * FROM pragma_user_version(9)", function("pragma_user_version")),
-        Arguments.of("SELECT * FROM pragma_compile_options", function("pragma_compile_options")),
-        Arguments.of("SELECT * FROM pragma_function_list", function("pragma_function_list")),
-        Arguments.of("SELECT * FROM pragma_module_list", function("pragma_module_list")),
-        Arguments.of("SELECT * FROM pragma_pragma_list", function("pragma_pragma_list")),
-        Arguments.of(
-            "BEGIN",
-            AUTH
-                + "Transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed: every request already runs as one transaction: SQLITE_AUTH"),
-        Arguments.of(
-            "COMMIT",
-            AUTH
-                + "Transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed: every request already runs as one transaction: SQLITE_AUTH"),
-        Arguments.of(
-            "SAVEPOINT a",
-            AUTH
-                + "Transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed: every request already runs as one transaction: SQLITE_AUTH"),
-        Arguments.of(
-            "ROLLBACK",
-            AUTH
-                + "Transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed: every request already runs as one transaction: SQLITE_AUTH"),
-        Arguments.of(
-            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
-            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
-        Arguments.of(
-            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c AS a, c AS b",
-            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
-        Arguments.of(
-            "INSERT INTO canary SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)",
-            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
-        Arguments.of("SELECT zeroblob(1000001)", "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of("SELECT randomblob(1000001)", "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of(
-            "SELECT length(zeroblob(2147483647))", "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of(
-            "SELECT printf('%.*c', 1000001, 'x')", "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of(
-            "SELECT replace(hex(zeroblob(600000)), '0', 'ab')",
-            "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of(
-            "INSERT INTO canary VALUES (zeroblob(1000001))",
-            "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of(
-            "SELECT group_concat(hex(randomblob(1000))) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c)",
-            "string or blob too big: SQLITE_TOOBIG"),
-        Arguments.of("SELECT readfile('/etc/passwd')", "no such function: readfile: SQLITE_ERROR"),
-        Arguments.of(
-            "SELECT writefile('$DIR/x', 'y')", "no such function: writefile: SQLITE_ERROR"),
-        Arguments.of("SELECT edit('x')", "no such function: edit: SQLITE_ERROR"),
-        Arguments.of("SELECT * FROM sqlite_dbpage", "no such table: sqlite_dbpage: SQLITE_ERROR"),
-        Arguments.of(
-            "CREATE VIRTUAL TABLE v USING csv(filename='/etc/passwd')",
-            "no such module: csv: SQLITE_ERROR"));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("escapes")
-  void escapeIsRefused(String attempt, String expected) throws Exception {
-    Reply r = client.post(query, sql(attempt.replace("$DIR", dir.toString())));
-    assertThat(r.status()).as(r.body()).isEqualTo(400);
-    assertThat(r.json().get("success").asBoolean()).isFalse();
-    assertThat(r.errorCode()).isEqualTo(7500);
-    assertThat(r.errorMessage()).isEqualTo(expected);
-    assertThat(r.body()).doesNotContain(dir.toString());
-    // Nothing changed: the canary is intact and no file appeared beside the data directory.
-    Reply canary = client.post(query, sql("SELECT count(*) AS n, max(a) AS a FROM canary"));
-    assertThat(canary.result().at("/0/results/0/n").asInt()).as(canary.body()).isEqualTo(1);
-    try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("data");
+    for (TestServer s : servers.values()) {
+      s.close();
     }
   }
 
-  @Test
-  void introspectionFunctionsAndOrdinaryNamesStayAllowed() {
+  /** An attempt refused with {@code text} in both dialects. */
+  private static Arguments refused(String attempt, String text) {
+    return Arguments.of(attempt, text, SAME);
+  }
+
+  /** An attempt refused with {@code d1} in D1's dialect and {@code sqlite} in SQLite's. */
+  private static Arguments refused(String attempt, String d1, String sqlite) {
+    return Arguments.of(attempt, d1, sqlite);
+  }
+
+  /** The corpus: attempt, D1's text, SQLite's text (SAME, or ALLOWED). */
+  static Stream<Arguments> corpus() {
+    return Stream.of(
+        // SQLite's TCL-style parameter names swallow text up to a space or ')' (tokenize.c)
+        refused("SELECT $a(') AS h, file FROM pragma_database_list --'", NOT_AUTHORIZED),
+        refused("SELECT :a(') AS h, * FROM pragma_compile_options --'", NOT_AUTHORIZED),
+        refused("SELECT @a(') AS h, * FROM pragma_function_list --'", NOT_AUTHORIZED),
+        refused("SELECT #a(') AS h, * FROM pragma_module_list --'", NOT_AUTHORIZED),
+        refused(
+            "SELECT $a(') AS h, * FROM _cf_KV --'",
+            "access to _cf_KV.key is prohibited: SQLITE_AUTH"),
+        // fts3_tokenizer takes and returns native pointers; D1 has no FTS3 at all
+        refused(
+            "SELECT hex(fts3_tokenizer('simple')) AS p",
+            "no such function: fts3_tokenizer: SQLITE_ERROR",
+            FUNCTION + "fts3_tokenizer: SQLITE_AUTH"),
+        refused(
+            "CREATE VIEW tok AS SELECT fts3_tokenizer('simple') AS p; SELECT * FROM tok",
+            // SQLite itself: FTS3 registers it SQLITE_DIRECTONLY, never usable from a view
+            "unsafe use of fts3_tokenizer(): SQLITE_ERROR"),
+        refused("CREATE VIRTUAL TABLE f3 USING fts3(body)", NOT_AUTHORIZED, ALLOWED),
+        refused("ATTACH DATABASE '$DIR/x.db' AS x", "not authorized: SQLITE_AUTH"),
+        refused("attach '$DIR/x.db' as x", "not authorized: SQLITE_AUTH"),
+        refused("DETACH DATABASE main", "not authorized: SQLITE_AUTH"),
+        refused(
+            "VACUUM INTO '$DIR/copy.db'", "cannot VACUUM from within a transaction: SQLITE_ERROR"),
+        refused("VACUUM", "cannot VACUUM from within a transaction: SQLITE_ERROR"),
+        refused("SELECT load_extension('$DIR/evil')", AUTH + "SQLITE_ERROR"),
+        refused("SELECT load_extension('libc.so.6', 'system')", AUTH + "SQLITE_ERROR"),
+        refused("PRAGMA journal_mode = DELETE", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA journal_mode", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA main.journal_mode = OFF", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA wal_checkpoint(TRUNCATE)", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA writable_schema = ON", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA temp_store_directory = '$DIR'", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA data_store_directory = '$DIR'", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA locking_mode = EXCLUSIVE", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA mmap_size = 1000000", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA cache_size = -1000000", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA synchronous = OFF", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA max_page_count = 1", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA page_size = 512", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA auto_vacuum = FULL", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA database_list", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA trusted_schema = ON", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA cell_size_check = OFF", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA query_only = ON", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA secure_delete = OFF", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA temp_store = MEMORY", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA busy_timeout = 0", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA hard_heap_limit = 1", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA soft_heap_limit = 1", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA threads = 8", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA shrink_memory", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA compile_options", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA function_list", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA no_such_pragma", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA Journal_Mode=wal", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA temp.foreign_keys = OFF", "not authorized: SQLITE_AUTH"),
+        refused("PRAGMA user_version = 7", "not authorized: SQLITE_AUTH"),
+        refused(
+            "UPDATE sqlite_schema SET sql = 'x'",
+            "table sqlite_master may not be modified: SQLITE_ERROR"),
+        refused(
+            "UPDATE sqlite_master SET sql = 'x'",
+            "table sqlite_master may not be modified: SQLITE_ERROR"),
+        refused(
+            "DELETE FROM sqlite_master", "table sqlite_master may not be modified: SQLITE_ERROR"),
+        refused(
+            "INSERT INTO sqlite_schema VALUES ('table','z','z',0,'CREATE TABLE z(a)')",
+            "table sqlite_master may not be modified: SQLITE_ERROR"),
+        refused(
+            "UPDATE main.sqlite_schema SET name = 'y' WHERE name = 'canary'",
+            "table sqlite_master may not be modified: SQLITE_ERROR"),
+        refused("DROP TABLE sqlite_schema", "table sqlite_master may not be dropped: SQLITE_ERROR"),
+        refused("SELECT * FROM _cf_KV", READ_CF_KV),
+        refused("SELECT * FROM \"_cf_KV\"", READ_CF_KV),
+        refused("SELECT * FROM [_cf_KV]", READ_CF_KV),
+        refused("SELECT * FROM `_cf_KV`", READ_CF_KV),
+        refused("SELECT * FROM '_cf_KV'", READ_CF_KV),
+        refused("SELECT * FROM main._CF_kv", READ_CF_KV),
+        refused("SELECT * FROM main.'_cf_KV'", READ_CF_KV),
+        refused("CREATE TABLE _cf_mine(a)", "not authorized: SQLITE_AUTH"),
+        refused("CREATE TABLE \"_CF_X\"(a)", "not authorized: SQLITE_AUTH"),
+        refused("INSERT INTO '_cf_KV' VALUES (1, 2)", "not authorized: SQLITE_AUTH"),
+        refused("DROP TABLE _cf_METADATA", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM canary, '_cf_KV'", READ_CF_KV),
+        refused("SELECT * FROM canary JOIN \"_cf_KV\" ON 1", READ_CF_KV),
+        refused("ALTER TABLE canary RENAME TO _cf_canary", "not authorized: SQLITE_AUTH"),
+        refused("SELECT (SELECT count(*) FROM _cf_KV)", READ_CF_KV),
+        refused("SELECT * FROM pragma_database_list", "not authorized: SQLITE_AUTH"),
+        refused("SELECT file FROM pragma_database_list()", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM PRAGMA_DATABASE_LIST", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM \"pragma_database_list\"", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM main.pragma_database_list", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM 'pragma_database_list'", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM canary, pragma_database_list", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_journal_mode", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_journal_mode('delete')", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_writable_schema(1)", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_foreign_keys(0)", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_user_version(9)", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_compile_options", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_function_list", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_module_list", "not authorized: SQLITE_AUTH"),
+        refused("SELECT * FROM pragma_pragma_list", "not authorized: SQLITE_AUTH"),
+        refused("BEGIN", "not authorized: SQLITE_AUTH"),
+        refused("COMMIT", "not authorized: SQLITE_AUTH"),
+        refused("SAVEPOINT a", "not authorized: SQLITE_AUTH"),
+        refused("ROLLBACK", "not authorized: SQLITE_AUTH"),
+        refused(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
+        refused(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c AS a, c AS b",
+            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
+        refused(
+            "INSERT INTO canary SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)",
+            "D1 DB exceeded the time limit for one request and was interrupted: SQLITE_INTERRUPT"),
+        refused("SELECT zeroblob(1000001)", "string or blob too big: SQLITE_TOOBIG"),
+        refused("SELECT randomblob(1000001)", "string or blob too big: SQLITE_TOOBIG"),
+        refused("SELECT length(zeroblob(2147483647))", "string or blob too big: SQLITE_TOOBIG"),
+        refused("SELECT printf('%.*c', 1000001, 'x')", "string or blob too big: SQLITE_TOOBIG"),
+        refused(
+            "SELECT replace(hex(zeroblob(600000)), '0', 'ab')",
+            "string or blob too big: SQLITE_TOOBIG"),
+        refused(
+            "INSERT INTO canary VALUES (zeroblob(1000001))",
+            "string or blob too big: SQLITE_TOOBIG"),
+        refused(
+            "SELECT group_concat(hex(randomblob(1000))) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c)",
+            "string or blob too big: SQLITE_TOOBIG"),
+        refused("SELECT readfile('/etc/passwd')", "no such function: readfile: SQLITE_ERROR"),
+        refused("SELECT writefile('$DIR/x', 'y')", "no such function: writefile: SQLITE_ERROR"),
+        refused("SELECT edit('x')", "no such function: edit: SQLITE_ERROR"),
+        refused("SELECT * FROM sqlite_dbpage", "no such table: sqlite_dbpage: SQLITE_ERROR"),
+        refused(
+            "CREATE VIRTUAL TABLE v USING csv(filename='/etc/passwd')",
+            NOT_AUTHORIZED,
+            "no such module: csv: SQLITE_ERROR"),
+        // Functions D1 does not allow, wherever SQLite compiles them in
+        refused("SELECT sqlite_version()", FUNCTION + "sqlite_version: SQLITE_AUTH", ALLOWED),
+        refused("SELECT SQLITE_SOURCE_ID()", FUNCTION + "sqlite_source_id: SQLITE_AUTH", ALLOWED),
+        refused("SELECT json_pretty('{}')", FUNCTION + "json_pretty: SQLITE_AUTH", ALLOWED),
+        refused("SELECT unistr('a')", FUNCTION + "unistr: SQLITE_AUTH", ALLOWED),
+        refused("SELECT median(a) FROM canary", "no such function: median: SQLITE_ERROR", ALLOWED),
+        refused("SELECT charindex('a', 'b')", "no such function: charindex: SQLITE_ERROR", ALLOWED),
+        refused(
+            "CREATE VIEW vv AS SELECT sqlite_version() AS v; SELECT * FROM vv",
+            FUNCTION + "sqlite_version: SQLITE_AUTH",
+            ALLOWED),
+        refused(
+            "CREATE TABLE dflt(a, b DEFAULT (sqlite_version())); INSERT INTO dflt(a) VALUES (1)",
+            FUNCTION + "sqlite_version: SQLITE_AUTH",
+            ALLOWED),
+        refused(
+            "CREATE TABLE chk(a CHECK (json_pretty(a) IS NOT NULL)); INSERT INTO chk VALUES ('1')",
+            FUNCTION + "json_pretty: SQLITE_AUTH",
+            ALLOWED),
+        refused(
+            "CREATE TABLE trg(a); CREATE TRIGGER trg_t AFTER INSERT ON trg BEGIN"
+                + " UPDATE canary SET a = sqlite_source_id(); END; INSERT INTO trg VALUES (1)",
+            FUNCTION + "sqlite_source_id: SQLITE_AUTH",
+            ALLOWED),
+        // Virtual tables: only D1's modules; no writes to shadow tables in any dialect
+        refused("SELECT * FROM dbstat", "no such table: dbstat: SQLITE_ERROR", ALLOWED),
+        refused("CREATE VIRTUAL TABLE f4 USING fts4(body)", NOT_AUTHORIZED, ALLOWED),
+        refused(
+            "CREATE VIRTUAL TABLE fx USING fts5(body); INSERT INTO fx VALUES ('a');"
+                + " UPDATE fx_data SET block = x'00ff00ff'",
+            "table fx_data may not be modified: SQLITE_ERROR"),
+        refused(
+            "CREATE VIRTUAL TABLE fy USING fts5(body); DELETE FROM fy_idx",
+            "table fy_idx may not be modified: SQLITE_ERROR"),
+        refused(
+            "CREATE VIRTUAL TABLE fz USING fts5(body); DROP TABLE fz_config",
+            "table fz_config may not be dropped: SQLITE_ERROR"),
+        refused(
+            "CREATE VIRTUAL TABLE rt USING rtree(id, x0, x1); INSERT INTO rt_node VALUES (9, x'00')",
+            "table rt_node may not be modified: SQLITE_ERROR"),
+        // TEMP objects: D1 refuses them; SQLite's dialect allows them for the request only
+        refused("CREATE TEMP TABLE tt(a)", NOT_AUTHORIZED, ALLOWED),
+        refused(
+            "CREATE TEMP TRIGGER tt_t AFTER INSERT ON canary BEGIN DELETE FROM main.canary; END",
+            NOT_AUTHORIZED,
+            ALLOWED),
+        // D1's reserved _cf_KV: listed, never readable or writable
+        refused("SELECT count(*) FROM _cf_KV", "access to _cf_KV.key is prohibited: SQLITE_AUTH"),
+        refused(
+            "CREATE VIEW kv AS SELECT * FROM _cf_KV; SELECT * FROM kv",
+            "access to _cf_KV.key is prohibited: SQLITE_AUTH"),
+        refused("DELETE FROM main._cf_KV", NOT_AUTHORIZED),
+        refused("CREATE INDEX kvi ON _cf_KV(value)", NOT_AUTHORIZED),
+        refused("PRAGMA table_info(_cf_KV)", NOT_AUTHORIZED),
+        // PRAGMAs: D1's values only
+        refused("PRAGMA foreign_keys = maybe", NOT_AUTHORIZED),
+        refused("PRAGMA integrity_check", NOT_AUTHORIZED),
+        refused("PRAGMA user_version", NOT_AUTHORIZED),
+        refused("PRAGMA data_version = 5", NOT_AUTHORIZED));
+  }
+
+  /** Each attempt of the corpus, once per dialect. */
+  static Stream<Arguments> escapes() {
+    return corpus()
+        .flatMap(
+            row -> {
+              Object[] a = row.get();
+              String sqlite = a[2] == SAME ? (String) a[1] : (String) a[2];
+              return Stream.of(
+                  Arguments.of(SqlCompat.D1, a[0], a[1]),
+                  Arguments.of(SqlCompat.SQLITE, a[0], sqlite));
+            });
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("escapes")
+  void escapeIsRefused(SqlCompat mode, String attempt, String expected) throws Exception {
+    D1Client client = servers.get(mode).client();
+    String query = queries.get(mode);
+    Reply r = client.post(query, sql(attempt.replace("$DIR", dir.toString())));
+    if (expected.equals(ALLOWED)) {
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    } else {
+      assertThat(r.status()).as(r.body()).isEqualTo(400);
+      assertThat(r.json().get("success").asBoolean()).isFalse();
+      assertThat(r.errorCode()).isEqualTo(7500);
+      assertThat(r.errorMessage()).isEqualTo(expected);
+    }
+    assertThat(r.body()).doesNotContain(dir.toString());
+    // Nothing changed: the canary is intact and no file appeared beside the data directories.
+    Reply canary = client.post(query, sql("SELECT count(*) AS n, max(a) AS a FROM canary"));
+    assertThat(canary.result().at("/0/results/0/n").asInt()).as(canary.body()).isEqualTo(1);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("data-d1", "data-sqlite");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SqlCompat.class)
+  void introspectionFunctionsAndOrdinaryNamesStayAllowed(SqlCompat mode) {
+    D1Client client = servers.get(mode).client();
+    String query = queries.get(mode);
     for (String s :
         java.util.List.of(
             "SELECT name FROM pragma_table_list WHERE schema = 'main'",
@@ -300,7 +340,16 @@ class SandboxTest {
             "SELECT * FROM canary WHERE a = 'pragma_database_list'",
             "SELECT name FROM sqlite_schema WHERE name LIKE '_cf_%'",
             "PRAGMA foreign_keys = OFF",
-            "PRAGMA user_version")) {
+            "PRAGMA data_version",
+            "PRAGMA page_size",
+            "PRAGMA table_list",
+            "CREATE TABLE IF NOT EXISTS cols(_cf_col)",
+            "SELECT _cf_col FROM cols",
+            "SELECT json_each.value FROM json_each('[1,2]')",
+            "SELECT sqlite_rename_test IS NULL FROM (SELECT 1 AS sqlite_rename_test)",
+            "ALTER TABLE cols RENAME TO cols2",
+            "ALTER TABLE cols2 RENAME TO cols",
+            "SELECT ceil(1.5), pow(2, 3), iif(1, 'a', 'b'), json_extract('{\"a\":1}', '$.a')")) {
       Reply r = client.post(query, sql(s));
       assertThat(r.status()).as(s + " -> " + r.body()).isEqualTo(200);
     }

@@ -55,6 +55,20 @@ class TokenizerTest {
   }
 
   @Test
+  void parameterSuffixesAreReadAsSqliteReadsThem() {
+    // tokenize.c: after $, :, @ or # and one identifier character, "(" runs to the first
+    // whitespace or ")", quotes included; "::" continues the name.
+    String sql = "SELECT $a(') AS h, file FROM pragma_database_list --'";
+    assertThat(texts(sql))
+        .containsExactly("SELECT", "$a(')", "AS", "h", ",", "file", "FROM", "pragma_database_list");
+    assertThat(texts(":a(x;y) @b(\"q) #c(1) $ns::v $x( y"))
+        .containsExactly(":a(x;y)", "@b(\"q)", "#c(1)", "$ns::v", "$x(", "y");
+    assertThat(types("#c(1) $ns::v")).containsOnly(Token.Type.VARIABLE);
+    // No identifier character first: the parenthesis is not part of the parameter.
+    assertThat(texts("$(a)")).containsExactly("$", "(", "a", ")");
+  }
+
+  @Test
   void keywordsMatchWholeBareWordsIgnoringAsciiCase() {
     String sql = "End END_X \"END\" eNd";
     List<Token> tokens = Tokenizer.tokenize(sql);

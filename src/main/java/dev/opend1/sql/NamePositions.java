@@ -6,20 +6,18 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Spots D1's reserved tables: names starting with {@code _cf_} (ASCII case ignored), such as {@code
- * _cf_KV} and {@code _cf_METADATA}.
+ * Finds the names a statement uses, as SQLite reads them, to spot the table-valued functions it
+ * calls ({@code pragma_database_list}, {@code dbstat}).
  *
- * <p>Every bare word and quoted identifier counts, wherever it is: a column or alias named {@code
- * _cf_x} is refused too, which costs little and needs no parsing. A string literal usually is a
- * value ({@code WHERE name LIKE '_cf_%'} must stay allowed), but SQLite also reads a string as a
- * name where its grammar expects one ({@code SELECT * FROM '_cf_KV'} reads the table), so a string
- * counts where a table name can stand: after a keyword that introduces one ({@code FROM}, {@code
- * JOIN}, {@code INTO}, {@code UPDATE [OR x]}, {@code TABLE}, {@code ON}, {@code REFERENCES}, {@code
- * IN}, ...), beside a {@code .}, or after a comma in a FROM list ({@code FROM a, '_cf_KV'}).
+ * <p>Every bare word and quoted identifier counts, wherever it is: a column or alias of the same
+ * name is counted too, which costs little and needs no parsing. A string literal usually is a value
+ * ({@code WHERE name = 'dbstat'} must stay allowed), but SQLite also reads a string as a name where
+ * its grammar expects one ({@code SELECT * FROM 'dbstat'} reads the table), so a string counts
+ * where a table name can stand: after a keyword that introduces one ({@code FROM}, {@code JOIN},
+ * {@code INTO}, {@code UPDATE [OR x]}, {@code TABLE}, {@code ON}, {@code REFERENCES}, {@code IN},
+ * ...), beside a {@code .}, or after a comma in a FROM list ({@code FROM a, 'dbstat'}).
  */
-final class ReservedTables {
-
-  private static final String PREFIX = "_cf_";
+final class NamePositions {
 
   /** Keywords a table (or index, view, trigger) name may directly follow. */
   private static final Set<String> BEFORE_NAME =
@@ -64,18 +62,14 @@ final class ReservedTables {
           "VALUES",
           "DO");
 
-  private ReservedTables() {}
-
-  /** Whether {@code tokens} name a reserved table anywhere. */
-  static boolean touches(String sql, List<Token> tokens) {
-    return firstName(sql, tokens, name -> Ascii.startsWithIgnoreCase(name, PREFIX)) != null;
-  }
+  private NamePositions() {}
 
   /**
-   * The first name in {@code tokens} that {@code matches} accepts (a bare word, a quoted
-   * identifier, or a string literal where SQLite reads a name), unquoted; null if there is none.
+   * The names in {@code tokens} that {@code matches} accepts (bare words, quoted identifiers, and
+   * string literals where SQLite reads a name), unquoted and lower case, each once.
    */
-  static String firstName(String sql, List<Token> tokens, Predicate<String> matches) {
+  static List<String> matching(String sql, List<Token> tokens, Predicate<String> matches) {
+    List<String> found = new java.util.ArrayList<>(0);
     int depth = 0;
     BitSet inFromList = new BitSet();
     for (int k = 0; k < tokens.size(); k++) {
@@ -83,7 +77,7 @@ final class ReservedTables {
       switch (t.type()) {
         case WORD, QUOTED_ID -> {
           if (matches.test(t.name(sql))) {
-            return t.name(sql);
+            add(found, t.name(sql));
           }
           if (t.type() == Token.Type.WORD) {
             String w = Ascii.upper(t.text(sql));
@@ -96,7 +90,7 @@ final class ReservedTables {
         }
         case STRING -> {
           if (matches.test(t.name(sql)) && readAsName(sql, tokens, k, inFromList.get(depth))) {
-            return t.name(sql);
+            add(found, t.name(sql));
           }
         }
         case OPEN_PAREN -> depth++;
@@ -108,7 +102,14 @@ final class ReservedTables {
         default -> {}
       }
     }
-    return null;
+    return found;
+  }
+
+  private static void add(List<String> found, String name) {
+    String n = Ascii.lower(name);
+    if (!found.contains(n)) {
+      found.add(n);
+    }
   }
 
   /** Whether SQLite reads the string literal at {@code k} as a name. */
