@@ -33,10 +33,8 @@ test("wrangler d1 execute --file imports, and d1 export exports with --table, --
     file,
     "CREATE TABLE posts(id INTEGER PRIMARY KEY, title TEXT);\n" +
       "CREATE TABLE tags(name TEXT);\n" +
-      "BEGIN TRANSACTION;\n" +
       "INSERT INTO posts(title) VALUES ('it''s; here'), ('two\nlines');\n" +
-      "INSERT INTO tags VALUES ('a');\n" +
-      "COMMIT;\n",
+      "INSERT INTO tags VALUES ('a');\n",
   );
   const imported = importJson(ok(wrangler(["d1", "execute", name, "--remote", "--file", file, "-y", "--json"])));
   assert.equal(imported[0].results[0]["Total queries executed"], 4);
@@ -67,6 +65,15 @@ test("wrangler d1 execute --file imports, and d1 export exports with --table, --
   ok(wrangler(["d1", "export", copy, "--remote", "--output", again, "-y"]));
   assert.equal(readFileSync(again, "utf8"), all);
   assert.deepEqual(await sql(copyUuid, "SELECT count(*) AS n FROM posts"), [{ n: 2 }]);
+
+  // As on D1, an import is one transaction already: a file with its own BEGIN TRANSACTION fails
+  // (D1's docs: remove BEGIN TRANSACTION and COMMIT), and applies nothing.
+  const wrapped = join(dir, "wrapped.sql");
+  writeFileSync(wrapped, "BEGIN TRANSACTION;\nINSERT INTO tags VALUES ('w');\nCOMMIT;\n");
+  const refused = wrangler(["d1", "execute", name, "--remote", "--file", wrapped, "-y", "--json"]);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stdout + refused.stderr, /Statement 1 failed: not authorized: SQLITE_AUTH/);
+  assert.deepEqual(await sql(uuid, "SELECT count(*) AS n FROM tags"), [{ n: 1 }]);
 
   // A failing import applies nothing.
   const bad = join(dir, "bad.sql");

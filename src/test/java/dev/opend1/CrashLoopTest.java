@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Integrity;
 import dev.opend1.testing.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -303,11 +304,7 @@ class CrashLoopTest {
         .as("rows per request: all N or none")
         .allSatisfy((req, n) -> assertThat(n).as("request " + req).isEqualTo(N));
     for (String db : List.of(a, b)) {
-      assertThat(
-              query(server, db, "PRAGMA integrity_check")
-                  .at("/result/0/results/0/integrity_check")
-                  .asText())
-          .isEqualTo("ok");
+      assertThat(Integrity.check(dir, db)).isEqualTo("ok");
     }
     List<Mark> check = new ArrayList<>();
     synchronized (marks) {

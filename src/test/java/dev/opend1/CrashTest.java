@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Integrity;
 import dev.opend1.testing.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -179,11 +180,7 @@ class CrashTest {
     assertThat(present.size() - acked.size())
         .as("unacknowledged writes present (each wholly, at most one per cycle)")
         .isBetween(0, 1 + points.size());
-    assertThat(
-            query(server, db, "PRAGMA integrity_check")
-                .at("/result/0/results/0/integrity_check")
-                .asText())
-        .isEqualTo("ok");
+    assertThat(Integrity.check(dir, db)).isEqualTo("ok");
     int count = present.size();
     String latest = bookmark(server, db);
     for (int i = 0; i < 2 && !points.isEmpty(); i++) {

@@ -52,12 +52,12 @@ class QueryEngineTest {
     while (System.nanoTime() < until) {
       Thread.onSpinWait();
     }
+    // Other requests, to both databases, are answered while both long queries still run (they
+    // are checked to be running after): no timing, which belongs to the benchmark suite.
     for (int i = 0; i < 5; i++) {
-      long t0 = System.nanoTime();
       assertThat(server.client(Map.of()).get("/healthz").status()).isEqualTo(200);
       assertThat(client.post(other, sql("SELECT 1")).status()).isEqualTo(200);
       assertThat(client.post(busy, sql("SELECT 2")).status()).isEqualTo(200);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
     }
     assertThat(slow).allSatisfy(f -> assertThat(f.isDone()).isFalse());
     for (CompletableFuture<Reply> f : slow) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
 import dev.opend1.testing.Golden;
+import dev.opend1.testing.Integrity;
 import dev.opend1.testing.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -109,13 +110,7 @@ class TimeTravelApiTest {
         .as("a restore of a restore")
         .isEqualTo(200);
     assertThat(rows()).isEqualTo("[{\"a\":1}]");
-    assertThat(
-            client
-                .post(db + "/query", sql("PRAGMA integrity_check"))
-                .result()
-                .at("/0/results/0/integrity_check")
-                .asText())
-        .isEqualTo("ok");
+    assertThat(Integrity.check(dir, db)).isEqualTo("ok");
   }
 
   @Test

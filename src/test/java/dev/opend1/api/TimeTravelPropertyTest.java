@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.Integrity;
 import dev.opend1.testing.TestServer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -77,7 +78,7 @@ class TimeTravelPropertyTest {
                 : client.send("POST", db + "/time_travel/restore?bookmark=" + p.bookmark(), null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(hash(client, db)).as("content at " + p.bookmark()).isEqualTo(p.hash());
-        assertThat(integrity(client, db)).isEqualTo("ok");
+        assertThat(integrity(db)).isEqualTo("ok");
         Reply undo =
             client.send(
                 "POST",
@@ -134,12 +135,8 @@ class TimeTravelPropertyTest {
     return client.get(db + "/time_travel/bookmark").result().get("bookmark").asText();
   }
 
-  private static String integrity(D1Client client, String db) {
-    return client
-        .post(db + "/query", sql("PRAGMA integrity_check"))
-        .result()
-        .at("/0/results/0/integrity_check")
-        .asText();
+  private String integrity(String db) {
+    return Integrity.check(dir, db);
   }
 
   /** A hash of the schema and every row of every table. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.ImportDriver;
 import dev.opend1.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,15 @@ class TransferApiTest {
 
   /** Runs the export protocol to the end and downloads the file. */
   String export(String db, String dumpOptions) throws Exception {
+    return exportText(client, db, dumpOptions);
+  }
+
+  /** A whole export of the database at {@code db}. */
+  static String exportText(D1Client client, String db) throws Exception {
+    return exportText(client, db, null);
+  }
+
+  static String exportText(D1Client client, String db, String dumpOptions) throws Exception {
     String body =
         "{\"output_format\":\"polling\""
             + (dumpOptions == null ? "" : ",\"dump_options\":" + dumpOptions);
@@ -84,45 +94,13 @@ class TransferApiTest {
 
   /** Runs the import protocol to the end; returns the final poll's result. */
   JsonNode importSql(String db, String text) throws Exception {
-    return importSql(db, text, url -> url);
+    return ImportDriver.run(client, db, text);
   }
 
   /** The same, sending the upload to {@code rewrite(upload_url)}. */
   JsonNode importSql(String db, String text, java.util.function.UnaryOperator<String> rewrite)
       throws Exception {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-    JsonNode init =
-        client.post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").result();
-    HttpResponse<String> put =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(rewrite.apply(init.get("upload_url").asText())))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    assertThat(put.headers().firstValue("ETag")).contains("\"" + etag + "\"");
-    JsonNode s =
-        client
-            .post(
-                db + "/import",
-                "{\"action\":\"ingest\",\"etag\":\""
-                    + etag
-                    + "\",\"filename\":\""
-                    + init.get("filename").asText()
-                    + "\"}")
-            .result();
-    while (s.get("status").asText().equals("active")) {
-      s =
-          client
-              .post(
-                  db + "/import",
-                  "{\"action\":\"poll\",\"current_bookmark\":\""
-                      + s.get("at_bookmark").asText()
-                      + "\"}")
-              .result();
-    }
-    return s;
+    return ImportDriver.run(client, db, text, rewrite);
   }
 
   static final String CORPUS =
@@ -163,6 +141,12 @@ class TransferApiTest {
 
   @Test
   void aTrickyDatabaseRoundTripsExactly() throws Exception {
+    // The corpus holds a 1 MB value, so its dump has an INSERT longer than D1's 100 KB statement
+    // limit, which D1's import refuses (and opend1's in D1's dialect: ConfinementHolesTest).
+    // SQLite's dialect lifts that limit for imports: the round trip is what this test is about.
+    server.close();
+    server = TestServer.start(dir.resolve("sqlite"), java.util.Map.of("sql-compat", "sqlite"));
+    client = server.client();
     String source = newDatabase("source");
     run(source, CORPUS);
     String first = export(source, null);
@@ -337,20 +321,21 @@ class TransferApiTest {
                 .at("/0/results/0/n")
                 .asInt())
         .isEqualTo(1);
+    // As D1's import: the import is one transaction, so sqlite3's BEGIN TRANSACTION is refused
+    // (D1's docs say to remove it); --sql-compat sqlite skips it instead (ConfinementHolesTest).
     JsonNode sqlite3Style =
         importSql(
             db,
             "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nINSERT INTO t VALUES (7);\nCOMMIT;\n");
-    assertThat(sqlite3Style.get("status").asText())
+    assertThat(sqlite3Style.get("error").asText())
         .as(sqlite3Style.toString())
-        .isEqualTo("complete");
+        .isEqualTo("Statement 2 failed: not authorized: SQLITE_AUTH");
     JsonNode writable =
         importSql(
             db,
             "PRAGMA writable_schema=ON;\nINSERT INTO sqlite_schema VALUES ('table','x','x',0,'CREATE VIRTUAL TABLE x USING fts5(a)');\n");
     assertThat(writable.get("error").asText())
-        .contains("writable_schema")
-        .contains("export it with opend1");
+        .isEqualTo("Statement 1 failed: not authorized: SQLITE_AUTH");
   }
 
   @Test
