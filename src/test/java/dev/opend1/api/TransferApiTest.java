@@ -303,16 +303,7 @@ class TransferApiTest {
         HttpResponse.BodyHandlers.ofString());
     JsonNode reused = client.post(db + "/import", initBody).result();
     assertThat(reused.has("upload_url")).as(reused.toString()).isFalse();
-    while (reused.get("status").asText().equals("active")) {
-      reused =
-          client
-              .post(
-                  db + "/import",
-                  "{\"action\":\"poll\",\"current_bookmark\":\""
-                      + reused.get("at_bookmark").asText()
-                      + "\"}")
-              .result();
-    }
+    reused = ImportDriver.pollToEnd(client, db, reused);
     assertThat(reused.get("status").asText()).isEqualTo("complete");
     assertThat(
             client

@@ -48,6 +48,12 @@ public final class ImportDriver {
                     + init.get("filename").asText()
                     + "\"}")
             .result();
+    return pollToEnd(client, db, s);
+  }
+
+  /** Polls an import that answered {@code state} until it is no longer active. */
+  public static JsonNode pollToEnd(D1Client client, String db, JsonNode state) {
+    JsonNode s = state;
     while (s.get("status").asText().equals("active")) {
       s =
           client
