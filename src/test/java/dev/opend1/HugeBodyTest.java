@@ -64,6 +64,15 @@ class HugeBodyTest {
     return out.toByteArray();
   }
 
+  /** Waits until the server's log shows {@code text} (it reaches the test through a pipe). */
+  private static void awaitInLog(ServerProcess server, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!server.stderr().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(server.stderr()).contains(text);
+  }
+
   private static void assertServes(ServerProcess server, String query) throws Exception {
     assertThat(server.isAlive()).as(server.stderr()).isTrue();
     Answer one = post(server, query, "{\"sql\":\"SELECT 1 AS one\"}".getBytes());
@@ -100,7 +109,7 @@ class HugeBodyTest {
       assertThat(tooBig.body().at("/errors/0/code").asInt()).isEqualTo(7500);
       assertThat(tooBig.body().at("/errors/0/message").asText())
           .startsWith("internal error; reference = ");
-      assertThat(server.stderr()).contains("OutOfMemoryError");
+      awaitInLog(server, "OutOfMemoryError");
       assertServes(server, query);
     }
   }
