@@ -85,7 +85,15 @@ public final class ApiServer implements AutoCloseable {
     RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
     Authenticator auth = new Authenticator(catalog);
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
-    QueryRoutes queryRoutes = new QueryRoutes(databases, engine, bodies);
+    QueryRoutes queryRoutes =
+        new QueryRoutes(
+            databases,
+            engine,
+            bodies,
+            new QueryBounds(
+                config.maxStatementsPerRequest(),
+                config.sql().maxStatementBytes(),
+                config.sql().maxBoundParameters()));
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
@@ -178,6 +186,18 @@ public final class ApiServer implements AutoCloseable {
                     String reference = reference();
                     LOG.error("internal error {} on {} {}", reference, ctx.method(), ctx.path(), e);
                     Envelope.error(ctx, new D1Exception.Internal(reference, e));
+                  });
+              // An Error (OutOfMemoryError above all) gets the same envelope, not an empty 500.
+              // The request's allocations are unreachable once it unwound, so the server goes on.
+              cfg.router.javaLangErrorHandler(
+                  (res, e) -> {
+                    String reference = reference();
+                    LOG.error("internal error {}: {}", reference, e.toString(), e);
+                    try {
+                      Envelope.error(res, new D1Exception.Internal(reference, e));
+                    } catch (java.io.IOException | RuntimeException written) {
+                      LOG.warn("could not answer internal error {}: {}", reference, written);
+                    }
                   });
             });
     if (ownMetricsPort) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * D1's response envelope. Every answer carries all four keys ({@code result}, {@code success},
@@ -30,6 +32,25 @@ final class Envelope {
 
   /** Answers a failure with the error's status and code. */
   static void error(Context ctx, D1Exception e) {
+    send(ctx, e.httpStatus(), failure(e));
+  }
+
+  /**
+   * Answers a failure on a bare servlet response, for what Javalin hands over without a context (a
+   * {@link Error} such as {@link OutOfMemoryError}). Does nothing once the response is committed:
+   * its status is out already.
+   */
+  static void error(HttpServletResponse res, D1Exception e) throws IOException {
+    if (res.isCommitted()) {
+      return;
+    }
+    res.reset();
+    res.setStatus(e.httpStatus());
+    res.setContentType("application/json");
+    res.getOutputStream().write(Json.MAPPER.writeValueAsBytes(failure(e)));
+  }
+
+  private static ObjectNode failure(D1Exception e) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.putNull("result");
     body.put("success", false);
@@ -37,7 +58,7 @@ final class Envelope {
     err.put("code", e.code());
     err.put("message", e.getMessage());
     body.putArray("messages");
-    send(ctx, e.httpStatus(), body);
+    return body;
   }
 
   private static ObjectNode success(JsonNode result) {

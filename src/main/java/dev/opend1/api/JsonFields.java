@@ -1,8 +1,11 @@
 package dev.opend1.api;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -65,6 +68,37 @@ final class JsonFields {
 
   static D1Exception.InvalidRequest invalid(String name, String problem) {
     return new D1Exception.InvalidRequest("Invalid property: " + name + " => " + problem);
+  }
+
+  /** The type of the JSON value that starts with {@code t}, as {@link #describe(JsonNode)}. */
+  static String describe(JsonToken t) {
+    if (t == null) {
+      return "nothing";
+    }
+    return switch (t) {
+      case START_ARRAY -> "array";
+      case START_OBJECT -> "object";
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case VALUE_NULL -> "null";
+      default -> t.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /**
+   * The JSON value at {@code t} as a short text for an error message: a scalar as written (a long
+   * string cut short), an array or object by its type.
+   */
+  static String show(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case VALUE_STRING -> {
+        String s = p.getText();
+        yield "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> p.getText();
+      default -> "an " + describe(t);
+    };
   }
 
   /** A JSON value's type as a person would name it. */

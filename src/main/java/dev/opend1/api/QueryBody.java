@@ -1,112 +1,243 @@
 package dev.opend1.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.QueryInput;
-import java.math.BigInteger;
+import dev.opend1.sql.StatementSplitter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses the body of {@code /query} and {@code /raw}: {@code {"sql", "params"}} or {@code {"batch":
- * [{"sql", "params"}, ...]}}.
+ * Reads the body of {@code /query} and {@code /raw} as it arrives: {@code {"sql", "params"}} or
+ * {@code {"batch": [{"sql", "params"}, ...]}}.
  *
  * <p>Parameters may be strings, numbers (integers up to 64 bits kept exact, others as doubles),
  * {@code null}, booleans (bound as 1 and 0) and arrays of byte values 0-255 (bound as a BLOB).
+ * Every string must be Unicode text ({@link UnicodeText}).
+ *
+ * <p>The body is read token by token, never as a whole tree, and refused as soon as it passes one
+ * of its {@link QueryBounds}: a batch item past the statement limit, a {@code params} value past
+ * the parameter limit, a {@code sql} string with a statement too long or too many statements (each
+ * string is measured without being split: {@link StatementSplitter#measure}). So what a request
+ * holds in memory is its strings and at most the limit of statements, however it is built.
+ *
+ * <p>One instance reads one body.
  */
 final class QueryBody {
 
-  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  private final QueryBounds bounds;
 
-  private QueryBody() {}
+  /** Statements of the body so far, a batch item counting as at least one. */
+  private int statements;
 
-  static List<QueryInput> parse(ObjectNode body) {
-    JsonNode batch = body.get("batch");
-    if (batch != null && !batch.isNull()) {
-      if (body.hasNonNull("sql")) {
-        throw new D1Exception.InvalidRequest(
-            "Invalid request: send either sql (with params) or batch, not both");
-      }
-      if (!batch.isArray()) {
-        throw JsonFields.invalid("batch", "Expected array, received " + JsonFields.describe(batch));
-      }
-      List<QueryInput> inputs = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        JsonNode item = batch.get(i);
-        if (!item.isObject()) {
-          throw JsonFields.invalid(
-              "batch[" + i + "]", "Expected object, received " + JsonFields.describe(item));
+  private QueryBody(QueryBounds bounds) {
+    this.bounds = bounds;
+  }
+
+  /** The request's inputs, from a parser positioned before the body's first token. */
+  static List<QueryInput> read(JsonParser p, QueryBounds bounds) throws IOException {
+    return new QueryBody(bounds).body(p);
+  }
+
+  private List<QueryInput> body(JsonParser p) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first == null) {
+      throw new D1Exception.InvalidRequest("Request body is empty; expected a JSON object");
+    }
+    if (first != JsonToken.START_OBJECT) {
+      throw new D1Exception.InvalidRequest(
+          "Request body must be a JSON object, not " + JsonFields.describe(first));
+    }
+    String sql = null;
+    List<Object> params = List.of();
+    List<QueryInput> batch = null;
+    for (JsonToken t = next(p); t != JsonToken.END_OBJECT; t = next(p)) {
+      String name = p.currentName();
+      JsonToken v = next(p);
+      switch (name) {
+        case "sql" -> {
+          sql = sql(p, v, "sql");
+          if (sql != null && batch != null) {
+            throw notBoth();
+          }
         }
-        inputs.add(input((ObjectNode) item, "batch[" + i + "]."));
+        case "params" -> params = params(p, v, "params");
+        case "batch" -> {
+          if (v != JsonToken.VALUE_NULL && sql != null) {
+            throw notBoth();
+          }
+          batch = batch(p, v);
+        }
+        default -> p.skipChildren();
       }
-      return inputs;
     }
-    return List.of(input(body, ""));
+    if (batch != null) {
+      return batch;
+    }
+    if (sql == null) {
+      throw JsonFields.invalid("sql", "Required");
+    }
+    charge(sql);
+    return List.of(new QueryInput(sql, params));
   }
 
-  private static QueryInput input(ObjectNode node, String prefix) {
-    JsonNode sql = node.get("sql");
-    if (sql == null || sql.isNull()) {
-      throw JsonFields.invalid(prefix + "sql", "Required");
+  /** The next token; the end of the body inside a value is malformed JSON. */
+  private static JsonToken next(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new JsonEOFException(p, null, "Unexpected end of the body");
     }
-    if (!sql.isTextual()) {
-      throw JsonFields.invalid(
-          prefix + "sql", "Expected string, received " + JsonFields.describe(sql));
-    }
-    JsonNode params = node.get("params");
-    List<Object> values = new ArrayList<>();
-    if (params != null && !params.isNull()) {
-      if (!params.isArray()) {
-        throw JsonFields.invalid(
-            prefix + "params", "Expected array, received " + JsonFields.describe(params));
-      }
-      for (int i = 0; i < params.size(); i++) {
-        values.add(param(params.get(i), prefix + "params[" + i + "]"));
-      }
-    }
-    return new QueryInput(sql.textValue(), values);
+    return t;
   }
 
-  private static Object param(JsonNode v, String name) {
-    if (v.isNull()) {
+  private static D1Exception notBoth() {
+    return new D1Exception.InvalidRequest(
+        "Invalid request: send either sql (with params) or batch, not both");
+  }
+
+  /** The items of {@code batch}, or null for JSON null. */
+  private List<QueryInput> batch(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (v.isTextual()) {
-      return v.textValue();
+    if (v != JsonToken.START_ARRAY) {
+      throw JsonFields.invalid("batch", "Expected array, received " + JsonFields.describe(v));
     }
-    if (v.isBoolean()) {
-      return v.booleanValue() ? 1L : 0L;
-    }
-    if (v.isIntegralNumber()) {
-      BigInteger b = v.bigIntegerValue();
-      if (b.compareTo(LONG_MIN) < 0 || b.compareTo(LONG_MAX) > 0) {
-        throw JsonFields.invalid(name, "integer " + b + " does not fit in 64 bits");
+    List<QueryInput> inputs = new ArrayList<>();
+    for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
+      String item = "batch[" + inputs.size() + "]";
+      if (t != JsonToken.START_OBJECT) {
+        throw JsonFields.invalid(item, "Expected object, received " + JsonFields.describe(t));
       }
-      return b.longValue();
+      QueryInput input = item(p, item + ".");
+      charge(input.sql());
+      inputs.add(input);
     }
-    if (v.isNumber()) {
-      return v.doubleValue();
+    return inputs;
+  }
+
+  /** One {@code {sql, params}} object, from its first field. */
+  private QueryInput item(JsonParser p, String prefix) throws IOException {
+    String sql = null;
+    List<Object> params = List.of();
+    for (JsonToken t = next(p); t != JsonToken.END_OBJECT; t = next(p)) {
+      String name = p.currentName();
+      JsonToken v = next(p);
+      switch (name) {
+        case "sql" -> sql = sql(p, v, prefix + "sql");
+        case "params" -> params = params(p, v, prefix + "params");
+        default -> p.skipChildren();
+      }
     }
-    if (v.isArray()) {
-      byte[] bytes = new byte[v.size()];
-      for (int i = 0; i < v.size(); i++) {
-        JsonNode b = v.get(i);
-        if (!b.isIntegralNumber()
-            || b.intValue() < 0
-            || b.intValue() > 255
-            || !b.canConvertToInt()) {
+    if (sql == null) {
+      throw JsonFields.invalid(prefix + "sql", "Required");
+    }
+    return new QueryInput(sql, params);
+  }
+
+  /** A {@code sql} value: its text, or null for JSON null. */
+  private static String sql(JsonParser p, JsonToken v, String name) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (v != JsonToken.VALUE_STRING) {
+      throw JsonFields.invalid(name, "Expected string, received " + JsonFields.describe(v));
+    }
+    return UnicodeText.checked(p.getText(), name);
+  }
+
+  /**
+   * Counts the statements of one {@code sql} string against the limit, and refuses a statement
+   * longer than SQLite would take before anything splits it (splitting holds one statement's tokens
+   * at a time, up to 30 times its text).
+   */
+  private void charge(String sql) {
+    int n;
+    if (sql.indexOf(';') < 0 && sql.length() <= bounds.maxStatementChars()) {
+      n = 1; // at most one statement, not too long: nothing to measure
+    } else {
+      StatementSplitter.Measure m =
+          StatementSplitter.measure(
+              sql, bounds.maxStatements() - statements, bounds.maxStatementChars());
+      if (m.tooLong()) {
+        throw new D1Exception.SqlFailed("statement too long: SQLITE_TOOBIG");
+      }
+      n = Math.max(1, m.statements());
+    }
+    statements += n;
+    if (statements > bounds.maxStatements()) {
+      throw new D1Exception.SqlFailed(
+          "Too many statements in one request: the limit is "
+              + bounds.maxStatements()
+              + " (a batch item counts as at least one); send them in several requests, or"
+              + " import them as a SQL file");
+    }
+  }
+
+  /** A {@code params} value: its values, none for JSON null. */
+  private List<Object> params(JsonParser p, JsonToken v, String name) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return List.of();
+    }
+    if (v != JsonToken.START_ARRAY) {
+      throw JsonFields.invalid(name, "Expected array, received " + JsonFields.describe(v));
+    }
+    List<Object> values = new ArrayList<>();
+    for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
+      if (values.size() == bounds.maxParams()) {
+        // More values than any statement may take: D1's words for too many parameters.
+        throw new D1Exception.SqlFailed("too many SQL variables: SQLITE_ERROR");
+      }
+      values.add(param(p, t, name + "[" + values.size() + "]"));
+    }
+    return values;
+  }
+
+  private static Object param(JsonParser p, JsonToken t, String name) throws IOException {
+    return switch (t) {
+      case VALUE_NULL -> null;
+      case VALUE_STRING -> UnicodeText.checked(p.getText(), name);
+      case VALUE_TRUE -> 1L;
+      case VALUE_FALSE -> 0L;
+      case VALUE_NUMBER_INT -> {
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw JsonFields.invalid(
-              name, "a BLOB is an array of byte values 0 to 255; element " + i + " is " + b);
+              name, "integer " + p.getBigIntegerValue() + " does not fit in 64 bits");
         }
-        bytes[i] = (byte) b.intValue();
+        yield p.getLongValue();
       }
-      return bytes;
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case START_ARRAY -> blob(p, name);
+      default ->
+          throw JsonFields.invalid(
+              name,
+              "Expected string, number, boolean, null or an array of bytes, received "
+                  + JsonFields.describe(t));
+    };
+  }
+
+  /** An array of byte values, from its first element. */
+  private static byte[] blob(JsonParser p, String name) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
+      int value =
+          t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+              ? p.getIntValue()
+              : -1;
+      if (value < 0 || value > 255) {
+        throw JsonFields.invalid(
+            name,
+            "a BLOB is an array of byte values 0 to 255; element "
+                + bytes.size()
+                + " is "
+                + JsonFields.show(p, t));
+      }
+      bytes.write(value);
     }
-    throw JsonFields.invalid(
-        name,
-        "Expected string, number, boolean, null or an array of bytes, received "
-            + JsonFields.describe(v));
+    return bytes.toByteArray();
   }
 }

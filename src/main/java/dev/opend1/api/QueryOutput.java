@@ -254,7 +254,7 @@ final class QueryOutput implements ResultSink {
    * The caller then aborts the connection (which ends a send blocked on a client that stopped
    * reading) and calls {@link #awaitSender}.
    */
-  void stopStreaming(Exception why) {
+  void stopStreaming(Throwable why) {
     pipe.abort(why);
   }
 

@@ -16,22 +16,24 @@ final class QueryRoutes {
   private final Databases databases;
   private final Engine engine;
   private final RequestBodies bodies;
+  private final QueryBounds bounds;
 
-  QueryRoutes(Databases databases, Engine engine, RequestBodies bodies) {
+  QueryRoutes(Databases databases, Engine engine, RequestBodies bodies, QueryBounds bounds) {
     this.databases = databases;
     this.engine = engine;
     this.bodies = bodies;
+    this.bounds = bounds;
   }
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
-    List<QueryInput> inputs = QueryBody.parse(bodies.readObject(ctx, false));
+    List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
     try (SpillBuffer held = engine.newResultBuffer();
         ResultPipe pipe = engine.newResultPipe()) {
       QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe);
       try {
         engine.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         if (out.committed()) {
           abort(ctx, out, e);
           return;
@@ -40,7 +42,7 @@ final class QueryRoutes {
       }
       try {
         out.finish();
-      } catch (RuntimeException | IOException e) {
+      } catch (RuntimeException | IOException | Error e) {
         // The request has run (and a write has committed): an error answer now would tell the
         // client to retry a write that is applied, so the response is cut off instead.
         abort(ctx, out, e);
@@ -53,7 +55,7 @@ final class QueryRoutes {
    * client can take it for a complete answer. The sender is stopped first; aborting the connection
    * ends a send blocked on a client that stopped reading.
    */
-  private static void abort(Context ctx, QueryOutput out, Exception e) {
+  private static void abort(Context ctx, QueryOutput out, Throwable e) {
     out.stopStreaming(e);
     ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
     out.awaitSender();

@@ -1,17 +1,20 @@
 package dev.opend1.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * Reads request bodies within the configured limit: a declared {@code Content-Length} over it is
- * refused before a byte is read, and a chunked body is cut off as soon as it passes it.
+ * refused before a byte is read, and a chunked body is cut off as soon as it passes it. Every JSON
+ * string read must be Unicode text ({@link UnicodeText}).
  */
 final class RequestBodies {
 
@@ -79,7 +82,90 @@ final class RequestBodies {
       throw new D1Exception.InvalidRequest(
           "Request body must be a JSON object, not " + JsonFields.describe(node));
     }
+    UnicodeText.checkTree(node);
     return (ObjectNode) node;
+  }
+
+  /** Reads a JSON body token by token; see {@link #readJson}. */
+  @FunctionalInterface
+  interface JsonReader<T> {
+    T read(JsonParser p) throws IOException;
+  }
+
+  /**
+   * Reads the body as JSON with {@code reader} while it arrives, so neither the body's bytes nor a
+   * tree of it is held: only what {@code reader} keeps. Malformed JSON is a 7400 error, a body past
+   * the limit 413.
+   */
+  <T> T readJson(Context ctx, JsonReader<T> reader) {
+    checkDeclaredLength(ctx);
+    try (Limited in = new Limited(ctx.req().getInputStream(), maxBytes);
+        JsonParser p = Json.MAPPER.createParser(in)) {
+      try {
+        return reader.read(p);
+      } catch (D1Exception | JsonProcessingException e) {
+        // Refused before its end: read the rest (within the limit, keeping nothing), because a
+        // server that closes a connection with unread bytes resets it, and the client may then
+        // never see the answer.
+        in.drain();
+        throw e;
+      }
+    } catch (Limited.Exceeded e) {
+      throw new D1Exception.PayloadTooLarge(maxBytes);
+    } catch (JsonProcessingException e) {
+      throw new D1Exception.InvalidRequest(
+          "Malformed JSON in request body: " + e.getOriginalMessage() + locationOf(e));
+    } catch (IOException e) {
+      throw new D1Exception.InvalidRequest("Could not read the request body: " + e.getMessage());
+    }
+  }
+
+  /** A stream that fails once more than its limit has been read from it. */
+  private static final class Limited extends FilterInputStream {
+
+    /** More than the limit was sent. */
+    static final class Exceeded extends IOException {
+      Exceeded() {
+        super("the body is over the limit");
+      }
+    }
+
+    private long left;
+
+    Limited(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    /** Reads and drops what is left, up to the limit; a failure only ends it. */
+    void drain() {
+      byte[] buf = new byte[64 * 1024];
+      try {
+        while (read(buf, 0, buf.length) >= 0) {
+          // dropped
+        }
+      } catch (IOException e) {
+        // Over the limit, or the client went away: nothing more to read.
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && --left < 0) {
+        throw new Exceeded();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && (left -= n) < 0) {
+        throw new Exceeded();
+      }
+      return n;
+    }
   }
 
   private static String locationOf(JsonProcessingException e) {

@@ -70,6 +70,7 @@ public final class ConfigLoader {
         Optional.ofNullable(token),
         (int) number(values, Settings.MAX_DATABASES, 1, Integer.MAX_VALUE),
         number(values, Settings.MAX_BODY_BYTES, 1, Long.MAX_VALUE),
+        (int) number(values, Settings.MAX_STATEMENTS_PER_REQUEST, 1, Integer.MAX_VALUE - 1),
         new SqlLimits(
             (int) number(values, Settings.MAX_STATEMENT_BYTES, 1, Integer.MAX_VALUE),
             (int) number(values, Settings.MAX_BOUND_PARAMETERS, 1, 32766),

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param bootstrapToken token to ensure at start; never printed
  * @param maxDatabasesPerAccount per-account database limit
  * @param maxBodyBytes largest request body accepted
+ * @param maxStatementsPerRequest statements one /query or /raw request may hold
  * @param sql limits on user SQL
  * @param sqlThreads platform threads for SQLite work
  * @param maxOpenDatabases database handles kept open
@@ -45,6 +46,7 @@ public record ServerConfig(
     Optional<String> bootstrapToken,
     int maxDatabasesPerAccount,
     long maxBodyBytes,
+    int maxStatementsPerRequest,
     SqlLimits sql,
     int sqlThreads,
     int maxOpenDatabases,
@@ -66,7 +68,7 @@ public record ServerConfig(
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d]"
         .formatted(
             host,
             port,
@@ -75,6 +77,7 @@ public record ServerConfig(
             bootstrapAccount.map(AccountId::value).orElse("-"),
             maxDatabasesPerAccount,
             maxBodyBytes,
+            maxStatementsPerRequest,
             sql,
             sqlThreads,
             maxOpenDatabases,

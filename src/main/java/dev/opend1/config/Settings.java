@@ -56,6 +56,24 @@ public final class Settings {
   public static final Setting MAX_STATEMENT_BYTES =
       new Setting(
           "max-statement-bytes", "BYTES", "100000", "Longest SQL statement (D1: 100,000 bytes).");
+
+  /**
+   * D1 documents no number for the REST API. Its limits page (cloudflare-docs,
+   * src/content/docs/d1/platform/limits.mdx) gives "Queries per Worker invocation: 1000 (Workers
+   * Paid) / 50 (Free)" for the Worker binding; wrangler, when it sent files through {@code /query}
+   * ("d1 execute", workers-sdk packages/wrangler/src/d1/execute.tsx before imports), cut them into
+   * requests of at most {@code QUERY_LIMIT = 10_000} statements ("Max number of statements to send
+   * in a single /execute call"). So 10,000: what D1's own client sent in one request.
+   */
+  public static final Setting MAX_STATEMENTS_PER_REQUEST =
+      new Setting(
+          "max-statements-per-request",
+          "N",
+          "10000",
+          "Statements one /query or /raw request may hold (a batch item counts as at least one);"
+              + " more is refused before the body is read in full (wrangler sends D1 at most"
+              + " 10,000).");
+
   public static final Setting MAX_BOUND_PARAMETERS =
       new Setting("max-bound-parameters", "N", "100", "Bound parameters per statement (D1: 100).");
   public static final Setting MAX_VALUE_BYTES =
@@ -214,6 +232,7 @@ public final class Settings {
           MAX_DATABASES,
           MAX_BODY_BYTES,
           MAX_STATEMENT_BYTES,
+          MAX_STATEMENTS_PER_REQUEST,
           MAX_BOUND_PARAMETERS,
           MAX_VALUE_BYTES,
           MAX_COLUMNS,

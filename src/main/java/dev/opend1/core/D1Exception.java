@@ -174,7 +174,9 @@ public abstract sealed class D1Exception extends RuntimeException {
             && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
           return true;
         }
-        if (x instanceof java.sql.SQLException e && (e.getErrorCode() & 0xff) == SQLITE_FULL) {
+        // sqlite-jdbc names SQLite's code in its message ("[SQLITE_FULL] ..."); core stays free of
+        // JDBC (only the engine and the catalog talk to SQLite).
+        if (m.startsWith("[SQLITE_FULL]")) {
           return true;
         }
         if (x.getCause() != null) {
@@ -189,9 +191,6 @@ public abstract sealed class D1Exception extends RuntimeException {
     public static RuntimeException orCause(RuntimeException e, String what) {
       return e instanceof DiskFull || !causedBy(e) ? e : new DiskFull(what);
     }
-
-    /** SQLite's primary result code for "database or disk is full". */
-    private static final int SQLITE_FULL = 13;
   }
 
   /**

@@ -47,7 +47,7 @@ final class Confinement {
       // always (PRAGMA optimize runs it), and it returns nothing.
       return;
     }
-    ProgramReach reach = ProgramReach.of(c.jdbc(), s.program());
+    ProgramReach reach = listing(c, s.program());
     Set<String> callable = userCallable(c.jdbc());
     for (String f : reach.functions()) {
       String why = callable.contains(f) ? SqlRules.functionRefusal(f, compat) : null;
@@ -80,6 +80,21 @@ final class Confinement {
       if (table != null && SqlRules.isReserved(table)) {
         throw refused(SqlRules.reservedReadRefusal(table, firstColumn(c.jdbc(), table)));
       }
+    }
+  }
+
+  /**
+   * The statement's program, compiled with SQLite's SQL-length limit raised by the {@code EXPLAIN }
+   * prefix's length, so a statement of exactly the limit is checked and then runs (one past it is
+   * still refused, by SQLite, when it is prepared to run).
+   */
+  private static ProgramReach listing(SqlConnection c, String program) throws SQLException {
+    int limit = c.maxStatementBytes();
+    c.setMaxStatementBytes(limit + ProgramReach.EXPLAIN.length());
+    try {
+      return ProgramReach.of(c.jdbc(), program);
+    } finally {
+      c.setMaxStatementBytes(limit);
     }
   }
 

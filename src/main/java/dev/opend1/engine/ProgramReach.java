@@ -39,6 +39,9 @@ record ProgramReach(
     boolean otherSchema,
     boolean createsInOtherSchema) {
 
+  /** What turns a statement into its listing. */
+  static final String EXPLAIN = "EXPLAIN ";
+
   /** {@code OPFLAG_P2ISREG}: an open whose P2 is a register (a b-tree created by the program). */
   private static final int P2_IS_REGISTER = 0x02;
 
@@ -51,7 +54,7 @@ record ProgramReach(
     boolean other = false;
     boolean creates = false;
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+        ResultSet rs = st.executeQuery(EXPLAIN + sql)) {
       while (rs.next()) {
         String op = rs.getString(2);
         long p1 = rs.getLong(3);

@@ -48,6 +48,9 @@ final class SqlConnection implements AutoCloseable {
   /** The main schema's b-trees as of the version it was read at; see {@link #mainSchema}. */
   private MainSchema mainSchema;
 
+  /** The SQL length limit set on the connection ({@link #setMaxStatementBytes}). */
+  private int maxStatementBytes;
+
   /** Writer only: whether the database is known to have D1's {@code _cf_KV} table. */
   private boolean hasCfKv;
 
@@ -107,7 +110,7 @@ final class SqlConnection implements AutoCloseable {
       }
     }
     conn.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
-    conn.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, limits.maxStatementBytes());
+    setMaxStatementBytes(limits.maxStatementBytes());
     conn.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, limits.maxBoundParameters());
     conn.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, limits.maxValueBytes());
     conn.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, limits.maxColumns());
@@ -209,6 +212,12 @@ final class SqlConnection implements AutoCloseable {
   /** Sets the longest statement SQLite accepts on this connection (imports allow longer ones). */
   void setMaxStatementBytes(int bytes) throws SQLException {
     conn.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, bytes);
+    maxStatementBytes = bytes;
+  }
+
+  /** The longest statement SQLite accepts on this connection now. */
+  int maxStatementBytes() {
+    return maxStatementBytes;
   }
 
   Connection jdbc() {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Random statements built from tricky fragments and joined with {@code ;} (and whitespace and
  * comments) split back into exactly those statements, by {@link StatementSplitter} and by {@link
- * StatementStream} alike, whatever the chunks the stream reads in.
+ * StatementStream} alike, whatever the chunks the stream reads in; {@link
+ * StatementSplitter#measure} counts them and finds the longest.
  */
 class SplitPropertyTest {
 
@@ -86,6 +87,23 @@ class SplitPropertyTest {
           .extracting(SqlStatement::text)
           .containsExactlyElementsOf(statements);
       assertThat(stream(text, 1 + random.nextInt(16))).as(text).isEqualTo(split);
+      assertMeasureAgrees(text, split);
+    }
+  }
+
+  /**
+   * {@link StatementSplitter#measure} counts what {@code split} returns, and finds a statement too
+   * long exactly when one is longer than the limit.
+   */
+  private static void assertMeasureAgrees(String text, List<SqlStatement> split) {
+    int n = split.size();
+    int longest = split.stream().mapToInt(s -> s.text().length()).max().orElse(0);
+    assertThat(StatementSplitter.measure(text, n, longest))
+        .as(text)
+        .isEqualTo(new StatementSplitter.Measure(n, false));
+    if (n > 0) {
+      assertThat(StatementSplitter.measure(text, n - 1, longest).statements()).isEqualTo(n);
+      assertThat(StatementSplitter.measure(text, n, longest - 1).tooLong()).as(text).isTrue();
     }
   }
 

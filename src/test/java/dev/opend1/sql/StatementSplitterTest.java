@@ -200,4 +200,22 @@ class StatementSplitterTest {
       assertThat(texts(c.input())).as(c.name()).containsExactlyElementsOf(c.statements());
     }
   }
+
+  @Test
+  void measureCountsWithoutSplittingAndStopsPastTheLimit() {
+    assertThat(StatementSplitter.measure("  ;; -- nothing\n/* x; */", 10, 100))
+        .isEqualTo(new StatementSplitter.Measure(0, false));
+    assertThat(StatementSplitter.measure("SELECT 1; SELECT ';'; SELECT 3;", 10, 100))
+        .isEqualTo(new StatementSplitter.Measure(3, false));
+    // A million statements: counting ends at the eleventh.
+    assertThat(StatementSplitter.measure("SELECT 1;".repeat(1_000_000), 10, 100))
+        .isEqualTo(new StatementSplitter.Measure(11, false));
+    // A statement past the length limit ends counting where it passes it.
+    String longOne = "SELECT " + "1+".repeat(1_000_000) + "1";
+    assertThat(StatementSplitter.measure("SELECT 1; " + longOne + "; SELECT 3", 10, 100))
+        .isEqualTo(new StatementSplitter.Measure(2, true));
+    assertThat(StatementSplitter.measure("SELECT 1 /* comments around */ ;", 10, 8))
+        .as("comments and the semicolon around a statement are not part of its text")
+        .isEqualTo(new StatementSplitter.Measure(1, false));
+  }
 }
