@@ -123,6 +123,15 @@ class StatementLimitTest {
   }
 
   @Test
+  void aStatementOfExactlyTheLimitRuns() {
+    start(Map.of("max-statement-bytes", "1000"));
+    String longest = statementOf(1000);
+    assertThat(longest).hasSize(1000);
+    Reply ok = client.post(query, QueryApiTest.sql(longest + "; " + longest));
+    assertThat(ok.status()).as(head(ok)).isEqualTo(200);
+  }
+
+  @Test
   void moreParametersThanAnyStatementTakesAreRefused() {
     start(Map.of("max-bound-parameters", "3"));
     assertThat(client.post(query, QueryApiTest.sql("SELECT ?, ?, ?", 1, 2, 3)).status())
