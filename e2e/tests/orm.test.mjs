@@ -40,7 +40,8 @@ test("drizzle-kit push creates the schema and pull reads it back", async () => {
   const tables = await call("POST", `/accounts/${server.account}/d1/database/${uuid}/query`, {
     body: { sql: "SELECT name FROM sqlite_schema WHERE type IN ('table','index') AND name NOT LIKE 'sqlite_%' ORDER BY name" },
   });
-  // D1's own _cf_KV table is in every database, listed by sqlite_schema as on D1.
+  // Every database holds D1's reserved _cf_KV, which sqlite_schema shows as D1's does (docs:
+  // best-practices/import-export-data).
   assert.deepEqual(tables.body.result[0].results.map((r) => r.name), ["_cf_KV", "posts", "posts_author_idx"]);
 
   const pull = bin("drizzle-kit", ["pull", "--config", "drizzle.config.mjs"], { cwd: dir, env: redirect });

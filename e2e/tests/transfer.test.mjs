@@ -84,6 +84,36 @@ test("wrangler d1 execute --file imports, and d1 export exports with --table, --
   assert.deepEqual(await sql(uuid, "SELECT count(*) AS n FROM tags"), [{ n: 1 }]);
 });
 
+test("an external-content FTS5 table survives wrangler d1 export then d1 execute --file", async () => {
+  // Reported by a real client run: the copy's MATCH found nothing while count(*) said 2.
+  const name = uniqueName("fts");
+  const uuid = await createDatabase(name);
+  await sql(
+    uuid,
+    "CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT);\n" +
+      "CREATE VIRTUAL TABLE posts_fts USING fts5(body, content='posts', content_rowid='id');\n" +
+      "CREATE TRIGGER posts_ai AFTER INSERT ON posts BEGIN INSERT INTO posts_fts(rowid, body) VALUES (new.id, new.body); END;\n" +
+      "INSERT INTO posts(body) VALUES ('hello world'), ('goodbye world')",
+  );
+  const dir = tempDir("fts-");
+  const out = join(dir, "fts.sql");
+  ok(wrangler(["d1", "export", name, "--remote", "--output", out, "-y"]));
+  assert.match(readFileSync(out, "utf8"), /INSERT INTO "posts_fts"\("posts_fts"\) VALUES\('rebuild'\);/);
+
+  const copy = uniqueName("fts-copy");
+  const copyUuid = await createDatabase(copy);
+  ok(wrangler(["d1", "execute", copy, "--remote", "--file", out, "-y", "--json"]));
+  const match = "SELECT rowid, body FROM posts_fts WHERE posts_fts MATCH 'world' ORDER BY rowid";
+  assert.deepEqual(await sql(copyUuid, match), await sql(uuid, match));
+  assert.equal((await sql(copyUuid, match)).length, 2);
+  await sql(copyUuid, "INSERT INTO posts_fts(posts_fts) VALUES ('integrity-check')");
+
+  // A table that does not exist is an error naming it, not a file holding only the PRAGMA line.
+  const missing = wrangler(["d1", "export", name, "--remote", "--output", join(dir, "nope.sql"), "--table", "nope", "-y"]);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stdout + missing.stderr, /no such table: nope/);
+});
+
 test("the SDK's export and import loops", async () => {
   const client = new Cloudflare({ apiToken: server.token, baseURL: server.api, maxRetries: 0 });
   const account_id = server.account;

@@ -266,6 +266,7 @@ public final class ApiServer implements AutoCloseable {
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
+    cfg.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new KeepAliveHint()));
     // What Jetty refuses before routing (bad URI, malformed headers) still gets D1's envelope.
     cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
     cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProtocolErrors()));

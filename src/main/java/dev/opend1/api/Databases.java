@@ -73,9 +73,11 @@ final class Databases {
             account,
             spec.name(),
             Instant.now().truncatedTo(ChronoUnit.MILLIS),
-            spec.locationHint(),
+            spec.jurisdiction().isPresent() ? Optional.empty() : spec.locationHint(),
             spec.jurisdiction(),
-            spec.locationHint().orElse(defaultRegion),
+            spec.jurisdiction()
+                .map(j -> Region.forJurisdiction(j, defaultRegion))
+                .orElseGet(() -> spec.locationHint().orElse(defaultRegion)),
             spec.readReplicationMode());
     try {
       catalog.reserveDatabase(record, maxPerAccount);

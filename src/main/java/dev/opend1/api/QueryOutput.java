@@ -147,7 +147,7 @@ final class QueryOutput implements ResultSink {
       case Long l -> gen.writeNumber(l);
       case Double d -> {
         if (Double.isFinite(d)) {
-          gen.writeNumber(d);
+          gen.writeNumber(JsNumbers.toJs(d));
         } else {
           gen.writeNull();
         }

@@ -21,9 +21,21 @@ public record Bookmark(long seq, byte[] hash) implements Comparable<Bookmark> {
     }
   }
 
-  /** Parses the canonical form; empty when the text is not shaped like a bookmark. */
+  /**
+   * Whether the text has a bookmark's shape (8-8-8-32 lowercase hex), whatever its values: such a
+   * text that {@link #parse} cannot read is a position outside this server's histories, not a
+   * malformed one (D1's bookmarks also have non-zero first groups, e.g. {@code 00000085-...}).
+   */
+  public static boolean hasShape(String text) {
+    return text != null && SHAPE.matcher(text).matches();
+  }
+
+  /**
+   * Parses the canonical form; empty when the text is not shaped like a bookmark or names no
+   * position this server writes (a first group other than {@code 00000000}).
+   */
   public static Optional<Bookmark> parse(String text) {
-    if (text == null || !SHAPE.matcher(text).matches() || !text.startsWith("00000000-")) {
+    if (!hasShape(text) || !text.startsWith("00000000-")) {
       return Optional.empty();
     }
     long high = Long.parseLong(text.substring(9, 17), 16);

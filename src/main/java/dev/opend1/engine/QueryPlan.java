@@ -19,8 +19,12 @@ import java.util.List;
  */
 final class QueryPlan {
 
-  /** One statement with its parameters. */
-  record Step(SqlStatement statement, List<Object> params) {}
+  /**
+   * One statement with its parameters. A prelude is a statement before the last one of a
+   * several-statement {@code sql} string: like workerd's multi-statement prepare, it runs without
+   * parameters and may not have any ({@link D1Texts#PRELUDE_PARAMETERS}).
+   */
+  record Step(SqlStatement statement, List<Object> params, boolean prelude) {}
 
   final List<Step> steps;
   final boolean needsWriter;
@@ -66,31 +70,27 @@ final class QueryPlan {
   }
 
   /**
-   * Splits and checks a request.
+   * Splits and checks a request. A {@code sql} string with several statements binds {@code params}
+   * to its last statement, as D1 does (workerd {@code SqliteDatabase::prepareSql}, MULTI).
    *
    * @throws D1Exception.SqlFailed for no statements or a refused one
-   * @throws D1Exception.InvalidRequest for parameters sent with several statements in one string
    */
   static QueryPlan of(List<QueryInput> inputs, SqlCompat compat) {
-    List<Step> steps = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      QueryInput in = inputs.get(i);
-      List<SqlStatement> statements = StatementSplitter.split(in.sql());
-      if (statements.size() > 1 && !in.params().isEmpty()) {
-        throw new D1Exception.InvalidRequest(
-            "params cannot be combined with several statements in one sql string ("
-                + statements.size()
-                + " found"
-                + (inputs.size() > 1 ? " in batch item " + i : "")
-                + "); send them as a batch, one statement per item");
-      }
-      for (SqlStatement s : statements) {
-        refuseIfConfined(s, compat);
-        steps.add(new Step(s, in.params()));
-      }
+    if (inputs.isEmpty()) {
+      throw new D1Exception.SqlFailed(D1Texts.NO_STATEMENTS);
     }
-    if (steps.isEmpty()) {
-      throw new D1Exception.SqlFailed("No SQL statements detected.");
+    List<Step> steps = new ArrayList<>();
+    for (QueryInput in : inputs) {
+      List<SqlStatement> statements = StatementSplitter.split(in.sql());
+      if (statements.isEmpty()) {
+        throw new D1Exception.SqlFailed(D1Texts.EMPTY_SQL);
+      }
+      for (int i = 0; i < statements.size(); i++) {
+        SqlStatement s = statements.get(i);
+        refuseIfConfined(s, compat);
+        boolean last = i == statements.size() - 1;
+        steps.add(new Step(s, last ? in.params() : List.of(), !last));
+      }
     }
     return new QueryPlan(List.copyOf(steps));
   }

@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.D1Exception;
 import dev.opend1.sql.StatementKind;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -49,7 +50,7 @@ final class QueryRunner {
     StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
     boolean clean = false;
     try {
-      boolean hasResultSet = execute(st, step.params());
+      boolean hasResultSet = execute(st, step);
       String[] columns = st.columns();
       int columnCount = columns.length;
       sink.statementStart(columns);
@@ -97,16 +98,14 @@ final class QueryRunner {
   }
 
   /** Checks the parameter count, binds and runs a statement; true when it returned rows. */
-  private static boolean execute(StatementCache.Entry st, List<Object> params) throws SQLException {
-    if (st.parameters() != params.size()) {
-      throw new dev.opend1.core.D1Exception.SqlFailed(
-          "Wrong number of parameter bindings for SQL query: the statement takes "
-              + st.parameters()
-              + ", the request has "
-              + params.size()
-              + ": SQLITE_RANGE");
+  private static boolean execute(StatementCache.Entry st, QueryPlan.Step step) throws SQLException {
+    if (step.prelude() && st.parameters() > 0) {
+      throw new D1Exception.SqlFailed(D1Texts.PRELUDE_PARAMETERS);
     }
-    bind(st.statement(), params);
+    if (st.parameters() != step.params().size()) {
+      throw new D1Exception.SqlFailed(D1Texts.WRONG_PARAMETER_COUNT);
+    }
+    bind(st.statement(), step.params());
     return st.statement().execute();
   }
 

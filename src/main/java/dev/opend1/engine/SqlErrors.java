@@ -53,13 +53,10 @@ public final class SqlErrors {
   /** The D1 error for a failed statement. */
   static D1Exception.SqlFailed toD1(SQLException e) {
     SQLiteErrorCode code = primary(e);
-    String message =
-        switch (code) {
-          case SQLITE_FULL -> "Exceeded maximum DB size";
-          case SQLITE_INTERRUPT ->
-              "D1 DB exceeded the time limit for one request and was interrupted";
-          default -> message(e);
-        };
+    if (code == SQLiteErrorCode.SQLITE_INTERRUPT) {
+      return new D1Exception.SqlFailed(D1Texts.TIME_LIMIT);
+    }
+    String message = code == SQLiteErrorCode.SQLITE_FULL ? "Exceeded maximum DB size" : message(e);
     return new D1Exception.SqlFailed(message + ": " + code.name());
   }
 }

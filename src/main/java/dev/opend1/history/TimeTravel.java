@@ -9,15 +9,20 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,15 +152,18 @@ public final class TimeTravel {
   }
 
   private Bookmark verify(DatabaseHistory h, String text) {
-    Bookmark b =
-        Bookmark.parse(text)
-            .orElseThrow(
-                () ->
-                    new D1Exception.InvalidRequest(
-                        "Invalid bookmark '"
-                            + text
-                            + "': a bookmark is four lowercase hex groups 8-8-8-32, as returned by"
-                            + " time_travel/bookmark"));
+    if (!Bookmark.hasShape(text)) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid bookmark '"
+              + text
+              + "': a bookmark is four lowercase hex groups 8-8-8-32, as returned by"
+              + " time_travel/bookmark");
+    }
+    Optional<Bookmark> parsed = Bookmark.parse(text);
+    if (parsed.isEmpty()) {
+      throw foreign(text);
+    }
+    Bookmark b = parsed.get();
     return switch (h.check(b)) {
       case VALID -> b;
       case EXPIRED ->
@@ -165,10 +173,14 @@ public final class TimeTravel {
                   + " is older than this database's retained history (the retention window is "
                   + history.retention().toDays()
                   + " days)");
-      case FOREIGN, AHEAD ->
-          throw new D1Exception.InvalidRequest(
-              "Bookmark " + text + " does not belong to this database's history");
+      case FOREIGN, AHEAD -> throw foreign(text);
     };
+  }
+
+  /** A well-formed bookmark that names no position in this database's history. */
+  private static D1Exception foreign(String text) {
+    return new D1Exception.InvalidRequest(
+        "Bookmark " + text + " does not belong to this database's history");
   }
 
   private Bookmark at(DatabaseHistory h, String text) {
@@ -190,23 +202,66 @@ public final class TimeTravel {
     return h.at(micros).orElseGet(h::first);
   }
 
-  /** RFC 3339 (with or without a fraction, any offset) or Unix seconds. */
+  /**
+   * What D1 takes as a timestamp: Unix seconds, or a date-time JavaScript's {@code Date.parse}
+   * reads. That is ECMAScript's date-time string format (ECMA-262 "Date Time String Format": {@code
+   * YYYY}, {@code YYYY-MM}, {@code YYYY-MM-DD}, each optionally followed by {@code THH:mm}, {@code
+   * :ss}, {@code .sss} and {@code Z} or {@code ±HH:mm}; a date alone is UTC), with a space allowed
+   * for the {@code T} as V8 allows, and the RFC 1123 form {@code Date.toUTCString} writes. A
+   * date-time without an offset is local time in JavaScript; this server's local time is UTC.
+   */
   static Instant parseTimestamp(String text) {
     String s = text.strip();
     try {
+      // A bare four-digit year is a year, as Date.parse reads it, not Unix seconds.
+      Matcher m = ECMA_DATE_TIME.matcher(s);
+      if (m.matches()) {
+        return ecmaDateTime(m);
+      }
       if (s.matches("-?\\d+(\\.\\d+)?")) {
         BigDecimal seconds = new BigDecimal(s);
         long whole = seconds.longValue();
         long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
         return Instant.ofEpochSecond(whole, nanos);
       }
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException | ArithmeticException e) {
+      return ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       throw new D1Exception.InvalidRequest(
           "Invalid timestamp '"
               + text
-              + "': use RFC 3339 (2026-01-15T12:00:00Z) or Unix seconds (1768478400)");
+              + "': use a JavaScript date-time (2026-01-15T12:00:00Z, 2026-01-15) or Unix seconds"
+              + " (1768478400)");
     }
+  }
+
+  /**
+   * ECMA-262's date-time string format; groups: year, month, day, hour, minute, second, fraction,
+   * offset.
+   */
+  private static final Pattern ECMA_DATE_TIME =
+      Pattern.compile(
+          "([+-]\\d{6}|\\d{4})(?:-(\\d{2})(?:-(\\d{2}))?)?"
+              + "(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?)?"
+              + "([Zz]|[+-]\\d{2}:\\d{2})?");
+
+  private static Instant ecmaDateTime(Matcher m) {
+    int month = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
+    int day = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+    int hour = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+    int minute = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
+    int second = m.group(6) == null ? 0 : Integer.parseInt(m.group(6));
+    int nanos =
+        m.group(7) == null ? 0 : Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
+    if (m.group(4) == null && m.group(8) != null) {
+      throw new DateTimeException("an offset needs a time");
+    }
+    ZoneOffset offset =
+        m.group(8) == null || m.group(8).equalsIgnoreCase("z")
+            ? ZoneOffset.UTC
+            : ZoneOffset.of(m.group(8));
+    return OffsetDateTime.of(
+            Integer.parseInt(m.group(1)), month, day, hour, minute, second, nanos, offset)
+        .toInstant();
   }
 
   private void checkRate(DatabaseId id) {

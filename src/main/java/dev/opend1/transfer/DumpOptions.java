@@ -13,7 +13,10 @@ public record DumpOptions(boolean noData, boolean noSchema, List<String> tables)
 
   public static final DumpOptions ALL = new DumpOptions(false, false, List.of());
 
+  /**
+   * Whether the dump includes the table; names compare as SQLite's do, ASCII case-insensitively.
+   */
   boolean includes(String table) {
-    return tables.isEmpty() || tables.contains(table);
+    return tables.isEmpty() || tables.stream().anyMatch(t -> t.equalsIgnoreCase(table));
   }
 }

@@ -1,5 +1,6 @@
 package dev.opend1.transfer;
 
+import dev.opend1.core.D1Exception;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
  * {@code PRAGMA defer_foreign_keys=TRUE;}, every table's {@code CREATE} as stored, then their rows
  * as {@code INSERT INTO "t" ("a","b") VALUES(...);} (generated columns left out), {@code
  * sqlite_sequence}, then indexes, views and triggers. Virtual tables (FTS5) are dumped as their
- * {@code CREATE VIRTUAL TABLE} and their rows, never their shadow tables.
+ * {@code CREATE VIRTUAL TABLE} and, by {@link VirtualTables.Kind}, their rows with their rowids
+ * (regular FTS5), a {@code 'rebuild'} after every table's rows (external content), nothing
+ * (fts5vocab), or an error (contentless: nothing to rebuild from); never their shadow tables.
  *
  * <p>Values re-import identically: TEXT with control characters or NUL as {@code CAST(X'..' AS
  * TEXT)}, BLOBs as {@code X'..'}, REALs in Java's shortest round-tripping form.
@@ -57,6 +59,17 @@ final class SqlDump {
         objects.add(new Obj(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
       }
     }
+    // A table asked for by name must exist: otherwise the export would be silently empty.
+    for (String wanted : options.tables()) {
+      boolean exists = false;
+      for (Obj o : objects) {
+        exists |= o.type().equals("table") && o.name().equalsIgnoreCase(wanted);
+      }
+      if (!exists) {
+        throw new D1Exception.SqlFailed(
+            "D1 Export error: no such table: " + wanted + " (dump_options.tables)");
+      }
+    }
     // Every table first, then every table's rows: a row may reference a table created later
     // (foreign keys in a cycle), which must exist before the row goes in.
     List<Obj> tables = new ArrayList<>();
@@ -78,12 +91,20 @@ final class SqlDump {
       }
     }
     long rows = 0;
+    List<String> rebuilds = new ArrayList<>();
     if (!options.noData()) {
       for (Obj o : tables) {
-        boolean virtual = o.sql().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20);
-        boolean externalContent = virtual && o.sql().toLowerCase(Locale.ROOT).contains("content=");
-        if (!externalContent) {
-          rows += rows(c, o.name(), out, cancelled);
+        switch (VirtualTables.kind(o.name(), o.sql(), shadow)) {
+          case PLAIN -> rows += rows(c, o.name(), false, out, cancelled);
+          case FTS5 -> rows += rows(c, o.name(), true, out, cancelled);
+          case FTS5_EXTERNAL_CONTENT -> rebuilds.add(o.name());
+          case FTS5_CONTENTLESS ->
+              throw new D1Exception.SqlFailed(
+                  "D1 Export error: cannot export the contentless FTS5 table "
+                      + identifier(o.name())
+                      + ": it keeps no copy of its text, so its index cannot be rebuilt from a"
+                      + " dump; export with no_data, or without this table");
+          case READ_ONLY -> {}
         }
       }
     }
@@ -108,6 +129,12 @@ final class SqlDump {
         }
       }
     }
+    // An external-content index holds no text of its own: after its content table's rows are
+    // back, FTS5 rebuilds it from them (https://sqlite.org/fts5.html#the_rebuild_command).
+    for (String table : rebuilds) {
+      out.write(
+          "INSERT INTO " + identifier(table) + "(" + identifier(table) + ") VALUES('rebuild');\n");
+    }
     if (!options.noSchema()) {
       for (String type : List.of("index", "view", "trigger")) {
         for (Obj o : objects) {
@@ -125,9 +152,18 @@ final class SqlDump {
     return rows;
   }
 
-  private static long rows(Connection c, String table, Writer out, BooleanSupplier cancelled)
+  /**
+   * Writes a table's rows as INSERTs. {@code withRowid} keeps each row's rowid, which an FTS5
+   * table's rows are known by (applications join it to their content), and which its INSERT would
+   * otherwise renumber.
+   */
+  private static long rows(
+      Connection c, String table, boolean withRowid, Writer out, BooleanSupplier cancelled)
       throws SQLException, IOException {
     List<String> columns = new ArrayList<>();
+    if (withRowid) {
+      columns.add("rowid");
+    }
     try (PreparedStatement ps =
         c.prepareStatement("SELECT name, hidden FROM pragma_table_xinfo(?)")) {
       ps.setString(1, table);
@@ -139,14 +175,15 @@ final class SqlDump {
         }
       }
     }
-    if (columns.isEmpty()) {
+    if (columns.isEmpty() || (withRowid && columns.size() == 1)) {
       return 0;
     }
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder prefix = new StringBuilder("INSERT INTO ").append(identifier(table)).append(" (");
     for (int i = 0; i < columns.size(); i++) {
-      select.append(i == 0 ? "" : ",").append(identifier(columns.get(i)));
-      prefix.append(i == 0 ? "" : ",").append(identifier(columns.get(i)));
+      boolean rowid = withRowid && i == 0;
+      select.append(i == 0 ? "" : ",").append(rowid ? "rowid" : identifier(columns.get(i)));
+      prefix.append(i == 0 ? "" : ",").append(rowid ? "rowid" : identifier(columns.get(i)));
     }
     select.append(" FROM ").append(identifier(table));
     prefix.append(") VALUES(");

@@ -216,7 +216,15 @@ public final class Transfers implements AutoCloseable {
       Supplier<String> bookmarkNow) {
     ExportJob job;
     if (currentBookmark.isPresent()) {
-      job = exports.get(db + "/" + currentBookmark.get());
+      job = exports.get(exportKey(db, currentBookmark.get(), options));
+      if (job == null) {
+        // A client that does not re-send its dump_options when it polls.
+        job =
+            exports.values().stream()
+                .filter(j -> j.db.equals(db) && currentBookmark.get().equals(j.atBookmark))
+                .findFirst()
+                .orElse(null);
+      }
       if (job == null) {
         throw new D1Exception.InvalidRequest(
             "No export of this database at bookmark "
@@ -229,6 +237,7 @@ public final class Transfers implements AutoCloseable {
               .filter(
                   j -> j.db.equals(db) && j.options.equals(options) && j.status.equals("active"))
               .findFirst()
+              .or(() -> finished(db, options, bookmarkNow.get()))
               .orElseGet(() -> startExport(db, options, bookmarkNow));
     }
     job.lastPoll = Instant.now();
@@ -244,6 +253,22 @@ public final class Transfers implements AutoCloseable {
         job.error,
         job.file == null ? null : job.file.getFileName().toString(),
         null);
+  }
+
+  /**
+   * A finished export of the database as it is now, with the same options, whose file is still
+   * there: asking again answers from it rather than writing the same dump under a new name.
+   */
+  private Optional<ExportJob> finished(DatabaseId db, DumpOptions options, String bookmark) {
+    ExportJob j = exports.get(exportKey(db, bookmark, options));
+    return j != null && j.status.equals("complete") && j.file != null && Files.exists(j.file)
+        ? Optional.of(j)
+        : Optional.empty();
+  }
+
+  /** Jobs are known by database, bookmark and options: two exports at one bookmark may differ. */
+  private static String exportKey(DatabaseId db, String bookmark, DumpOptions options) {
+    return db + "/" + bookmark + "/" + options;
   }
 
   private ExportJob startExport(DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow) {
@@ -263,7 +288,7 @@ public final class Transfers implements AutoCloseable {
                   db,
                   () -> {
                     job.atBookmark = bookmarkNow.get();
-                    exports.put(db + "/" + job.atBookmark, job);
+                    exports.put(exportKey(db, job.atBookmark, options), job);
                     job.say("Generating " + db + "-" + job.atBookmark + ".sql");
                     job.started.countDown();
                   },
@@ -304,7 +329,7 @@ public final class Transfers implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (job.atBookmark != null) {
-      exports.putIfAbsent(db + "/" + job.atBookmark, job);
+      exports.putIfAbsent(exportKey(db, job.atBookmark, options), job);
     }
     return job;
   }

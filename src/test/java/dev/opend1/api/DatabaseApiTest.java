@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The six database-management endpoints, spoken to over HTTP like a client would. */
 class DatabaseApiTest {
@@ -52,14 +54,44 @@ class DatabaseApiTest {
   }
 
   @Test
-  void createWithoutHintUsesTheServersRegionAndKeepsJurisdiction() {
-    Reply r = client.post(databases(), "{\"name\":\"eu-db\",\"jurisdiction\":\"eu\"}");
-    assertThat(r.status()).isEqualTo(200);
+  void createWithoutHintUsesTheServersRegion() {
+    Reply r = client.post(databases(), "{\"name\":\"plain\"}");
     assertThat(r.result().get("created_in_region").asText()).isEqualTo("WNAM");
-    assertThat(r.result().get("jurisdiction").asText()).isEqualTo("eu");
     Reply auto =
         client.post(databases(), "{\"name\":\"rr\",\"read_replication\":{\"mode\":\"auto\"}}");
     assertThat(auto.result().at("/read_replication/mode").asText()).isEqualTo("auto");
+  }
+
+  /**
+   * With a jurisdiction the location hint is ignored and the region lies inside the jurisdiction
+   * (https://developers.cloudflare.com/d1/configuration/data-location/: "If a jurisdiction is set,
+   * the location hint is ignored"). The server's own region here is WNAM.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "eu, , WEUR",
+    "eu, apac, WEUR",
+    "eu, eeur, WEUR",
+    "us, , WNAM",
+    "us, weur, WNAM",
+    "fedramp, oc, WNAM",
+    ", apac, APAC",
+  })
+  void theRegionFollowsTheJurisdiction(String jurisdiction, String hint, String region) {
+    var body = D1Client.JSON.createObjectNode().put("name", "j-" + jurisdiction + "-" + hint);
+    if (jurisdiction != null) {
+      body.put("jurisdiction", jurisdiction);
+    }
+    if (hint != null) {
+      body.put("primary_location_hint", hint);
+    }
+    Reply r = client.post(databases(), body.toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.result().get("created_in_region").asText()).isEqualTo(region);
+    String uuid = r.result().get("uuid").asText();
+    Reply got = client.get(databases() + "/" + uuid);
+    assertThat(got.result().get("running_in_region").asText()).isEqualTo(region);
+    assertThat(got.result().get("jurisdiction").textValue()).isEqualTo(jurisdiction);
   }
 
   @Test

@@ -111,6 +111,20 @@ class QueryApiTest {
         .isEqualTo("[{\"a\":1,\"b\":\"x\"},{\"a\":2,\"b\":\"y\"}]");
   }
 
+  /**
+   * A REAL with no fraction is written as D1 (JavaScript) writes it, {@code 2} and not {@code 2.0},
+   * while an INTEGER beyond 2^53 stays exact here (a deliberate difference,
+   * docs/d1-differences.md).
+   */
+  @Test
+  void realsAreWrittenAsD1WritesThemAndIntegersStayExact() {
+    String select = "SELECT 2.0 AS r, 1e21 AS e, 0.5 AS h, 9223372036854775807 AS i, 2 AS n";
+    assertThat(ok(query, sql(select)).body())
+        .contains("[{\"r\":2,\"e\":1e+21,\"h\":0.5,\"i\":9223372036854775807,\"n\":2}]");
+    assertThat(ok(raw, sql(select)).body())
+        .contains("\"rows\":[[2,1e+21,0.5,9223372036854775807,2]]");
+  }
+
   @Test
   void anEmptyRequestHasNoStatements() {
     Golden.assertMatches(client.post(query, sql("  ;; -- nothing\n")), "no-statements.json");

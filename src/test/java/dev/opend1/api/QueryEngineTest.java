@@ -61,7 +61,8 @@ class QueryEngineTest {
     }
     assertThat(slow).allSatisfy(f -> assertThat(f.isDone()).isFalse());
     for (CompletableFuture<Reply> f : slow) {
-      assertThat(f.join().errorMessage()).contains("SQLITE_INTERRUPT");
+      assertThat(f.join().errorMessage())
+          .isEqualTo("D1 DB exceeded its CPU time limit and was reset.");
     }
   }
 

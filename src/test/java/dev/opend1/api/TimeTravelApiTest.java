@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bookmarks and restores over HTTP. */
 class TimeTravelApiTest {
@@ -157,7 +159,7 @@ class TimeTravelApiTest {
                 .errorMessage())
         .contains("before the retention window");
     assertThat(client.get(db + "/time_travel/bookmark?timestamp=yesterday").errorMessage())
-        .contains("RFC 3339");
+        .contains("JavaScript date-time");
   }
 
   @Test
@@ -175,6 +177,31 @@ class TimeTravelApiTest {
     assertThat(restore("").errorMessage()).contains("exactly one of");
     assertThat(restore("bookmark=" + bookmark() + "&timestamp=1").errorMessage())
         .contains("exactly one of");
+  }
+
+  /**
+   * A text shaped like a bookmark (8-8-8-32 lowercase hex) that names no position of this history
+   * is not malformed: it is not this database's. The first two come from D1's docs
+   * (https://developers.cloudflare.com/d1/reference/time-travel/, "Bookmarks").
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683 | does not belong",
+        "00000080-ffffffff-00004c60-390376cb1c4dd679b74a19d19f5ca5be | does not belong",
+        "00000001-00000002-00004e2f-0a83ea2fceebc654de0640c422be4653 | does not belong",
+        "00000000-80000000-00000000-00000000000000000000000000000000 | does not belong",
+        "00000000-00000000-000fffff-00000000000000000000000000000000 | does not belong",
+        "00000000-00000000-00000001-0A83EA2FCEEBC654DE0640C422BE4653 | Invalid bookmark",
+        "00000000-00000000-00000001 | Invalid bookmark",
+        "nope | Invalid bookmark",
+      })
+  void aWellFormedBookmarkOfAnotherHistoryIsNotMalformed(String bookmark, String text) {
+    Reply r = restore("bookmark=" + bookmark);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorMessage()).startsWith(text.equals("does not belong") ? "Bookmark " : text);
+    assertThat(r.errorMessage()).contains(text);
   }
 
   @Test

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Export and import over HTTP: the protocols, the dump format, and round trips. */
 class TransferApiTest {
@@ -212,6 +214,76 @@ class TransferApiTest {
     assertThat(export(db, "{\"no_schema\":true}"))
         .contains("INSERT INTO \"b\"")
         .doesNotContain("CREATE");
+  }
+
+  /**
+   * A table asked for that does not exist fails the export naming it; before, the file held only
+   * the PRAGMA line and {@code wrangler d1 export --table nope} exited 0. Names compare as SQLite's
+   * do (ASCII case-insensitively).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"[\"nope\"] | nope", "[\"a\",\"nope\"] | nope", "[\"A\"] |", "[\"a\"] |"})
+  void aTableThatDoesNotExistIsAnErrorNamingIt(String tables, String missing) throws Exception {
+    String db = newDatabase("tables");
+    run(db, "CREATE TABLE a(x); INSERT INTO a VALUES (1)");
+    String body = "{\"output_format\":\"polling\",\"dump_options\":{\"tables\":" + tables + "}";
+    if (missing == null) {
+      assertThat(export(db, "{\"tables\":" + tables + "}")).contains("INSERT INTO \"a\"");
+      return;
+    }
+    Reply r = client.post(db + "/export", body + "}");
+    while (r.result().get("status").asText().equals("active")) {
+      r =
+          client.post(
+              db + "/export",
+              body + ",\"current_bookmark\":\"" + r.result().get("at_bookmark").asText() + "\"}");
+    }
+    assertThat(r.result().get("status").asText()).as(r.body()).isEqualTo("error");
+    assertThat(r.result().get("error").asText())
+        .isEqualTo("D1 Export error: no such table: " + missing + " (dump_options.tables)");
+  }
+
+  /**
+   * Asking again for an export of an unchanged database, or polling a finished one, answers from
+   * the file already written (one filename) until it expires; a write in between makes a new one.
+   * Reported by a real client run: every poll of the same bookmark produced a new dump file.
+   */
+  @ParameterizedTest
+  @CsvSource({"'', true", "'INSERT INTO a VALUES (2)', false"})
+  void aFinishedExportIsAnsweredFromItsFile(String between, boolean same) throws Exception {
+    String db = newDatabase("again");
+    run(db, "CREATE TABLE a(x); INSERT INTO a VALUES (1)");
+    String body = "{\"output_format\":\"polling\"}";
+    JsonNode first = finish(db, body);
+    String at = first.get("at_bookmark").asText();
+    String polled = "{\"output_format\":\"polling\",\"current_bookmark\":\"" + at + "\"}";
+    assertThat(finish(db, polled).at("/result/filename").asText())
+        .isEqualTo(first.at("/result/filename").asText());
+    if (!between.isEmpty()) {
+      run(db, between);
+    }
+    JsonNode again = finish(db, body);
+    assertThat(again.at("/result/filename").asText().equals(first.at("/result/filename").asText()))
+        .as(again.toString())
+        .isEqualTo(same);
+    assertThat(again.get("at_bookmark").asText().equals(at)).isEqualTo(same);
+  }
+
+  /** Posts an export request and polls it to its end; the final result. */
+  private JsonNode finish(String db, String body) {
+    Reply r = client.post(db + "/export", body);
+    while (r.result().get("status").asText().equals("active")) {
+      r =
+          client.post(
+              db + "/export",
+              "{\"output_format\":\"polling\",\"current_bookmark\":\""
+                  + r.result().get("at_bookmark").asText()
+                  + "\"}");
+    }
+    assertThat(r.result().get("status").asText()).as(r.body()).isEqualTo("complete");
+    return r.result();
   }
 
   @Test
