@@ -293,7 +293,17 @@ public final class ApiServer implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setAcceptQueueSize(config.listenBacklog());
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
   }
+
+  /**
+   * How long an idle connection stays open (advertised as {@code Keep-Alive: timeout=120}): longer
+   * than the pools of common clients keep one (Node's undici 4 s, Go's 90 s), so a client does not
+   * reuse a socket the server has just closed. A client whose event loop was blocked past the
+   * server's timeout (wrangler run synchronously from a Node script, 30 s under load) did, once per
+   * socket, with Jetty's default of 30 s.
+   */
+  static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(120);
 
   /**
    * Makes the one connector on the configured host and port speak HTTPS only: with a connector of

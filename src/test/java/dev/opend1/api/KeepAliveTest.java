@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Idle connections are closed after the connector's idle timeout (Jetty's 30 s), so the server says
- * so ({@code Keep-Alive: timeout=30}, RFC 9112 appendix C.2.2 / MDN "Keep-Alive"); undici (Node's
+ * Idle connections are closed after the connector's idle timeout (120 s), so the server says so
+ * ({@code Keep-Alive: timeout=120}, RFC 9112 appendix C.2.2 / MDN "Keep-Alive"); undici (Node's
  * fetch, wrangler) reads it and retires a pooled socket before the server closes it. Reported by a
  * real client run: a Node client reused a closed socket once ({@code UND_ERR_SOCKET}).
  */
@@ -39,7 +39,7 @@ class KeepAliveTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "HTTP/1.1 |                   | Keep-Alive: timeout=30",
+        "HTTP/1.1 |                   | Keep-Alive: timeout=120",
         "HTTP/1.1 | Connection: close |",
         "HTTP/1.0 |                   |",
       })
