@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     Catalog catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
-    Optional<IssuedToken> firstToken = bootstrap(config, catalog);
+    ensureConfiguredToken(config, catalog);
     Wiring parts = Wiring.of(config, dataDir.root());
     ApiServer server;
     try {
@@ -73,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     String scheme = config.tls().isPresent() ? "https://" : "http://";
     String base = scheme + displayHost(config.host()) + ":" + server.port() + "/client/v4";
+    // Only now that the server listens: a start that failed earlier must not have used up the one
+    // moment a generated token is shown.
+    Optional<IssuedToken> firstToken = firstStartToken(catalog);
     LOG.info("opend1 serving {} from {}", base, dataDir.root());
     firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
 
@@ -124,10 +127,10 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Makes sure the configured account and token exist; without them, on the very first start,
-   * creates an account and a token and returns the token so it can be printed once.
+   * Makes sure the configured account and token ({@code OPEND1_ACCOUNT_ID}, {@code
+   * OPEND1_API_TOKEN}) exist, before the server listens, so its first requests find them.
    */
-  static Optional<IssuedToken> bootstrap(ServerConfig config, Catalog catalog) {
+  static void ensureConfiguredToken(ServerConfig config, Catalog catalog) {
     if (config.bootstrapAccount().isPresent()) {
       catalog.ensureAccount(config.bootstrapAccount().get(), "opend1");
       catalog.ensureToken(
@@ -135,8 +138,15 @@ final class ServeCommand implements Callable<Integer> {
           config.bootstrapToken().orElseThrow(),
           "from " + Settings.API_TOKEN.envVar(),
           Permission.EDIT);
-      return Optional.empty();
     }
+  }
+
+  /**
+   * On the very first start (no account at all, none configured), creates an account and a token
+   * and returns the token so it can be printed once. Called only once the server listens, so a
+   * start that fails never stores a token nobody saw.
+   */
+  static Optional<IssuedToken> firstStartToken(Catalog catalog) {
     if (!catalog.accounts().isEmpty()) {
       return Optional.empty();
     }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +61,64 @@ class ServeProcessTest {
     try (ServerProcess second = ServerProcess.start(dir, List.of(), List.of(), Map.of())) {
       assertThat(status(second, account, token)).isEqualTo(200);
       assertThat(second.stdout()).doesNotContain("CLOUDFLARE_API_TOKEN");
+    }
+  }
+
+  /**
+   * A first start that fails after the data directory was opened (here on a TLS key that is not a
+   * key) must not use up the first-start token: the next good start prints one, and it works.
+   */
+  @Test
+  void aFailedFirstStartLeavesTheTokenToTheNextStart() throws Exception {
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-nodes",
+                "-days",
+                "2",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-subj",
+                "/CN=localhost")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("openssl.log").toFile())
+            .start();
+    assertThat(openssl.waitFor()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+    Path badKey = Files.writeString(dir.resolve("bad-key.pem"), "not a key\n");
+    Path data = dir.resolve("data");
+    Output failed =
+        ServerProcess.run(
+            Map.of(),
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            data.toString(),
+            "--tls-cert",
+            dir.resolve("cert.pem").toString(),
+            "--tls-key",
+            badKey.toString());
+    assertThat(failed.exitCode()).as(failed.stderr()).isNotZero();
+    assertThat(failed.stderr()).contains(badKey.toString());
+    assertThat(failed.stdout()).doesNotContain("CLOUDFLARE_API_TOKEN");
+
+    try (ServerProcess good = ServerProcess.start(data, List.of(), List.of(), Map.of())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!EXPORT.matcher(good.stdout()).find() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Matcher m = EXPORT.matcher(good.stdout());
+      assertThat(m.find()).as("the token is printed by the first start that serves").isTrue();
+      assertThat(status(good, m.group(3), m.group(2))).isEqualTo(200);
     }
   }
 
