@@ -5,11 +5,10 @@ import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.catalog.SqliteCatalog.StoredDatabase;
 import dev.opend1.engine.DataDirectory;
-import dev.opend1.engine.DataDirectoryException;
 import dev.opend1.engine.IntegrityCheck;
 import dev.opend1.history.HistoryCheck;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code opend1 doctor}: checks a data directory while no server runs, changing nothing: the
@@ -41,6 +42,8 @@ import picocli.CommandLine.Option;
             + " Exit 0 when healthy, 1 when problems were found, 2 when it could not check.")
 final class DoctorCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Mixin DataDirOption dataDir;
 
   @Option(
@@ -54,29 +57,22 @@ final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = dataDir.resolve().toAbsolutePath().normalize();
-    AutoCloseable lock;
-    try {
-      lock = DataDirectory.lockOffline(root);
-    } catch (DataDirectoryException e) {
-      System.err.println("opend1 doctor: " + e.getMessage());
-      return 2;
-    }
-    // Held throughout, so no server starts on the directory while it is checked or rebuilt.
+    PrintWriter out = spec.commandLine().getOut();
+    // Held throughout, so no server starts on the directory while it is checked or rebuilt. A
+    // directory it cannot check fails the command with one line (Main's handler), status 2.
+    AutoCloseable lock = DataDirectory.lockOffline(root);
     try {
       if (rebuildCatalog) {
-        rebuild(root, System.out);
+        rebuild(root, out);
       }
-      return check(root, System.out) ? 0 : 1;
-    } catch (IOException | RuntimeException e) {
-      System.err.println("opend1 doctor: " + e.getMessage());
-      return 2;
+      return check(root, out) ? 0 : 1;
     } finally {
       lock.close();
     }
   }
 
   /** Checks everything; prints one line per problem and a summary; true when healthy. */
-  static boolean check(Path root, PrintStream out) {
+  static boolean check(Path root, PrintWriter out) {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Map<String, StoredDatabase> records = new TreeMap<>();
@@ -168,7 +164,7 @@ final class DoctorCommand implements Callable<Integer> {
    * Rebuilds the catalog from every {@code db/<id>/meta.json}: moves the old file (and its WAL)
    * aside, creates a new one and adds each account and database. Tokens are not in the metadata.
    */
-  static void rebuild(Path root, PrintStream out) throws IOException {
+  static void rebuild(Path root, PrintWriter out) throws IOException {
     List<DatabaseRecord> found = new ArrayList<>();
     Path db = root.resolve("db");
     if (Files.isDirectory(db)) {

@@ -96,8 +96,7 @@ class ServeProcessTest {
     Path badKey = Files.writeString(dir.resolve("bad-key.pem"), "not a key\n");
     Path data = dir.resolve("data");
     Output failed =
-        ServerProcess.run(
-            Map.of(),
+        Commands.run(
             "serve",
             "--port",
             "0",
@@ -127,7 +126,7 @@ class ServeProcessTest {
     Map<String, String> env =
         Map.of("OPEND1_ACCOUNT_ID", "a".repeat(32), "OPEND1_API_TOKEN", "given-secret-1");
     ServerProcess first = ServerProcess.start(dir, List.of(), List.of(), env);
-    Output refused = ServerProcess.run(env, "serve", "--port", "0", "--data-dir", dir.toString());
+    Output refused = Commands.run("serve", "--port", "0", "--data-dir", dir.toString());
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr()).contains("is in use by another opend1 server");
     first.kill();
@@ -141,28 +140,28 @@ class ServeProcessTest {
   void theToolsWorkBesideARunningServer() throws Exception {
     Map<String, String> none = Map.of();
     String data = dir.toString();
-    Output account = ServerProcess.run(none, "account", "create", "--data-dir", data);
+    Output account = Commands.run("account", "create", "--data-dir", data);
     assertThat(account.exitCode()).isZero();
     String accountId = account.lastLine();
     assertThat(accountId).matches("[0-9a-f]{32}");
     try (ServerProcess server = ServerProcess.start(dir, List.of(), List.of(), none)) {
       Output created =
-          ServerProcess.run(
-              none, "token", "create", "--account", accountId, "--read-only", "--data-dir", data);
+          Commands.run(
+              "token", "create", "--account", accountId, "--read-only", "--data-dir", data);
       assertThat(created.exitCode()).isZero();
       String token = created.lastLine();
       String tokenId = created.stdout().lines().findFirst().orElseThrow().replace("token id: ", "");
       assertThat(status(server, accountId, token)).isEqualTo(200);
 
-      Output list = ServerProcess.run(none, "token", "list", "--data-dir", data);
+      Output list = Commands.run("token", "list", "--data-dir", data);
       assertThat(list.stdout()).contains(tokenId).contains("read").doesNotContain(token);
 
-      Output revoked = ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data);
+      Output revoked = Commands.run("token", "revoke", tokenId, "--data-dir", data);
       assertThat(revoked.exitCode()).isZero();
       // A running server caches a token for at most CachingCatalog.TOKEN_TTL.
       Thread.sleep(CachingCatalog.TOKEN_TTL.toMillis() + 50);
       assertThat(status(server, accountId, token)).isEqualTo(401);
-      assertThat(ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data).exitCode())
+      assertThat(Commands.run("token", "revoke", tokenId, "--data-dir", data).exitCode())
           .isEqualTo(1);
     }
   }

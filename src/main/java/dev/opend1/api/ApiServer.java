@@ -1,6 +1,7 @@
 package dev.opend1.api;
 
 import dev.opend1.catalog.Catalog;
+import dev.opend1.config.ConfigException;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.Engine;
@@ -182,15 +183,52 @@ public final class ApiServer implements AutoCloseable {
       this.metricsApp = null;
     }
     this.stopGrace = config.sql().requestTimeout().plus(STOP_MARGIN);
-    app.start(config.host(), config.port());
+    listen(app, config.host(), config.port(), "--port");
     if (metricsApp != null) {
       try {
-        metricsApp.start(config.host(), config.metricsPort());
+        listen(metricsApp, config.host(), config.metricsPort(), "--metrics-port");
       } catch (RuntimeException e) {
         app.stop();
         throw e;
       }
     }
+  }
+
+  /**
+   * Starts a listener; a failure to bind is a {@link ConfigException} saying which setting to fix
+   * (Javalin words every bind failure as "Port already in use", even an address that does not
+   * exist).
+   */
+  private static void listen(Javalin app, String host, int port, String portFlag) {
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new ConfigException(cannotListen(e, host, port, portFlag));
+    }
+  }
+
+  static String cannotListen(Throwable e, String host, int port, String portFlag) {
+    String where = "cannot listen on " + host + ":" + port + ": ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof java.nio.channels.UnresolvedAddressException) {
+        return where + host + " is neither an IP address nor a host name that resolves (--host)";
+      }
+      if (t instanceof java.net.BindException && m.contains("in use")) {
+        return where
+            + "the port is already in use, by another opend1 or another program ("
+            + portFlag
+            + ")";
+      }
+      if (t instanceof java.net.BindException && m.contains("assign")) {
+        return where + host + " is not an address of this machine (--host)";
+      }
+      if (t instanceof java.net.SocketException && m.contains("permission denied")) {
+        return where + "permission denied (ports below 1024 need privileges; " + portFlag + ")";
+      }
+    }
+    return where + e.getMessage();
   }
 
   /** Prometheus' text exposition format, version 0.0.4. */

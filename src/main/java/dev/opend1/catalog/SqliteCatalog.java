@@ -59,8 +59,24 @@ public final class SqliteCatalog implements Catalog {
       catalog.migrate();
       return catalog;
     } catch (SQLException e) {
-      throw new IllegalStateException("open catalog " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException("open catalog " + file + ": " + whyNot(file, e), e);
     }
+  }
+
+  /**
+   * Why the catalog did not open. SQLite words a file this user may not write as "attempt to write
+   * a readonly database" (or worse); say "permission denied", since the catalog needs its file and
+   * its directory writable even to be read (WAL mode).
+   */
+  private static String whyNot(Path file, SQLException e) {
+    Path dir = file.toAbsolutePath().getParent();
+    boolean fileDenied = java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(file);
+    if (fileDenied || (dir != null && !java.nio.file.Files.isWritable(dir))) {
+      return "permission denied: this user may not write "
+          + (fileDenied ? "it" : "its directory")
+          + " (run the command as the user the server runs as)";
+    }
+    return e.getMessage();
   }
 
   private void migrate() throws SQLException {

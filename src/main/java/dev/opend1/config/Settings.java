@@ -209,5 +209,13 @@ public final class Settings {
           TLS_CERT,
           TLS_KEY);
 
+  /**
+   * {@code OPEND1_*} variables that are not settings but are read by something else: the log level
+   * (logback) and the launcher's JVM options. Any other {@code OPEND1_*} variable is refused at
+   * start, so a misspelt setting is not silently ignored.
+   */
+  public static final List<String> OTHER_VARIABLES =
+      List.of("OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS");
+
   private Settings() {}
 }
