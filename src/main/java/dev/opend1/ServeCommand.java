@@ -55,7 +55,10 @@ final class ServeCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(flags(), System.getenv());
     } catch (ConfigException e) {
-      return cannotStart(e.getMessage());
+      return cannotStart(e.getMessage(), false);
+    }
+    if (config.jsonLogs()) {
+      LogFormat.useJson();
     }
     // What a start opened, in order: closed in reverse when a later step fails, and at shutdown.
     Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -77,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);
       closeAll(opened);
-      return cannotStart(Main.describe(e));
+      return cannotStart(Main.describe(e), config.jsonLogs());
     }
     String scheme = config.tls().isPresent() ? "https://" : "http://";
     String base = scheme + displayHost(config.host()) + ":" + server.port() + "/client/v4";
@@ -113,9 +116,16 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A start that failed: one line saying why, and status 2. */
-  private int cannotStart(String why) {
-    spec.commandLine().getErr().println("opend1: " + why);
+  /**
+   * A start that failed: one line saying why (a JSON log line with {@code --log-format json}), and
+   * status 2.
+   */
+  private int cannotStart(String why, boolean json) {
+    if (json) {
+      LOG.error("opend1 cannot start: {}", why);
+    } else {
+      spec.commandLine().getErr().println("opend1: " + why);
+    }
     return Main.CANNOT_RUN;
   }
 

@@ -77,7 +77,9 @@ class ShutdownTest {
       JsonNode env = D1Client.JSON.readTree(late.body());
       assertThat(env.path("success").asBoolean(true)).isFalse();
       assertThat(env.at("/errors/0/code").asInt()).isEqualTo(7500);
-      assertThat(env.at("/errors/0/message").asText()).contains("shutting down");
+      assertThat(env.at("/errors/0/message").asText())
+          .contains("shutting down")
+          .endsWith("; reference = " + late.headers().firstValue("x-request-id").orElseThrow());
 
       for (CompletableFuture<HttpResponse<String>> r : running) {
         HttpResponse<String> done = r.get();

@@ -12,9 +12,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -103,8 +101,10 @@ public final class ApiServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               configure(cfg, config);
-              cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
-              cfg.jetty.modifyServer(server -> server.setHandler(draining));
+              cfg.requestLogger.http((ctx, ms) -> routed(ctx));
+              RequestObserver observer = new RequestObserver(requestLog, metrics);
+              observer.setHandler(draining);
+              cfg.jetty.modifyServer(server -> server.setHandler(observer));
               tls.ifPresent(keys -> httpsOnly(cfg, config, keys));
               var r = cfg.routes;
               r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
@@ -166,9 +166,14 @@ public final class ApiServer implements AutoCloseable {
               r.exception(
                   Exception.class,
                   (e, ctx) -> {
-                    String reference = reference();
-                    LOG.error("internal error {} on {} {}", reference, ctx.method(), ctx.path(), e);
-                    Envelope.error(ctx, new D1Exception.Internal(reference, e));
+                    Exchange x = Exchange.of(ctx);
+                    LOG.error(
+                        "internal error {} on {} {}",
+                        x == null ? "-" : x.id,
+                        ctx.method(),
+                        ctx.path(),
+                        e);
+                    Envelope.error(ctx, new D1Exception.Internal(e));
                   });
             });
     if (ownMetricsPort) {
@@ -236,35 +241,23 @@ public final class ApiServer implements AutoCloseable {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 
-  /** After every request: one log line and the HTTP metrics, by route template. */
-  private static void finished(Context ctx, Float ms, Metrics metrics, RequestLog log) {
-    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-    String route = endpoint == null ? "unmatched" : endpoint.path;
-    int status = ctx.status().getCode();
-    String account = ctx.pathParamMap().get("account");
-    String database = ctx.pathParamMap().get("db");
-    double took = ms == null ? 0 : ms;
-    metrics.request(
-        ctx.method().name(),
-        route,
-        status,
-        java.time.Duration.ofNanos((long) (took * 1_000_000)),
-        account,
-        database);
-    long in = -1;
-    long out = -1;
-    try {
-      var request =
-          org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
-      in = org.eclipse.jetty.server.Request.getContentBytesRead(request);
-      out =
-          org.eclipse.jetty.server.Response.getContentBytesWritten(
-              request.getServletContextResponse());
-    } catch (RuntimeException e) {
-      // Not on Jetty's servlet request: the sizes stay unknown (-1).
+  /**
+   * After a request's handler: tells its {@link Exchange} the route template it took and the
+   * account and database in its path, for the log line and the metrics written once the response is
+   * complete. A request no route matched keeps the route {@code unmatched}.
+   */
+  private static void routed(Context ctx) {
+    Exchange x = Exchange.of(ctx);
+    if (x == null) {
+      return;
     }
-    log.log(
-        new RequestLog.Entry(ctx.method().name(), route, status, took, account, database, in, out));
+    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    if (endpoint != null && !endpoint.path.equals("/*")) {
+      x.route = endpoint.path;
+      x.quiet = endpoint.path.equals("/") || endpoint.path.startsWith(ConsoleRoutes.ASSETS);
+    }
+    x.account = ctx.pathParamMap().get("account");
+    x.database = ctx.pathParamMap().get("db");
   }
 
   private static void configure(JavalinConfig cfg, ServerConfig config) {
@@ -317,14 +310,6 @@ public final class ApiServer implements AutoCloseable {
       caller.requireAccount(ctx.pathParam("account"));
       h.handle(ctx, caller);
     };
-  }
-
-  private static final SecureRandom REFERENCES = new SecureRandom();
-
-  private static String reference() {
-    byte[] b = new byte[8];
-    REFERENCES.nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 
   /** The port {@code GET /metrics} is served on: its own, or the main one. */

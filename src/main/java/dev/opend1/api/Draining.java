@@ -19,18 +19,20 @@ import org.eclipse.jetty.util.Callback;
  */
 final class Draining extends Handler.Wrapper {
 
-  private static final byte[] REFUSAL = refusal();
-
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopping;
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     if (stopping) {
-      response.setStatus(503);
+      Exchange x = request.getAttribute(Exchange.ATTRIBUTE) instanceof Exchange e ? e : null;
+      if (x != null) {
+        x.errorCode = REFUSAL.code();
+      }
+      response.setStatus(REFUSAL.httpStatus());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      response.write(true, ByteBuffer.wrap(REFUSAL), callback);
+      response.write(true, ByteBuffer.wrap(refusal(x == null ? null : x.id)), callback);
       return true;
     }
     running.incrementAndGet();
@@ -80,12 +82,17 @@ final class Draining extends Handler.Wrapper {
     return running.get() == 0;
   }
 
-  private static byte[] refusal() {
-    D1Exception e = new D1Exception.ShuttingDown();
+  private static final D1Exception REFUSAL = new D1Exception.ShuttingDown();
+
+  private static byte[] refusal(String requestId) {
+    D1Exception e = REFUSAL;
     var body = Json.MAPPER.createObjectNode();
     body.putNull("result");
     body.put("success", false);
-    body.putArray("errors").addObject().put("code", e.code()).put("message", e.getMessage());
+    body.putArray("errors")
+        .addObject()
+        .put("code", e.code())
+        .put("message", Envelope.withReference(e.getMessage(), e.httpStatus(), requestId));
     body.putArray("messages");
     try {
       return Json.MAPPER.writeValueAsBytes(body);

@@ -28,16 +28,29 @@ final class Envelope {
     send(ctx, 200, body);
   }
 
-  /** Answers a failure with the error's status and code. */
+  /**
+   * Answers a failure with the error's status and code. A 5xx message ends with {@code ; reference
+   * = <request id>}, the id in the response's {@code x-request-id} and in the request log, so a
+   * client's report leads to the server's log line.
+   */
   static void error(Context ctx, D1Exception e) {
+    Exchange x = Exchange.of(ctx);
+    if (x != null) {
+      x.errorCode = e.code();
+    }
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.putNull("result");
     body.put("success", false);
     ObjectNode err = body.putArray("errors").addObject();
     err.put("code", e.code());
-    err.put("message", e.getMessage());
+    err.put("message", withReference(e.getMessage(), e.httpStatus(), x == null ? null : x.id));
     body.putArray("messages");
     send(ctx, e.httpStatus(), body);
+  }
+
+  /** A 5xx message with {@code ; reference = ID} at its end; other messages as they are. */
+  static String withReference(String message, int status, String requestId) {
+    return status >= 500 && requestId != null ? message + "; reference = " + requestId : message;
   }
 
   private static ObjectNode success(JsonNode result) {

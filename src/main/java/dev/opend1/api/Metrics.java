@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -122,7 +121,7 @@ final class Metrics {
    * @param database the database in the path, or null; used only with tenant labels
    */
   void request(
-      String method, String route, int status, Duration took, String account, String database) {
+      String method, String route, int status, long nanos, String account, String database) {
     Tags tags = Tags.of("method", method, "route", route, "status", Integer.toString(status));
     if (tenantLabels) {
       tags =
@@ -137,7 +136,7 @@ final class Metrics {
         .tags(tags)
         .publishPercentileHistogram()
         .register(registry)
-        .record(took);
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** The Prometheus text exposition of every meter. */

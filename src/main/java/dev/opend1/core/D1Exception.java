@@ -141,10 +141,13 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
-  /** Anything that is the server's fault (500, 7500). The message never leaks internals. */
+  /**
+   * Anything that is the server's fault (500, 7500). The message never leaks internals; the HTTP
+   * edge ends it, like every 5xx message, with the request's id as its reference.
+   */
   public static final class Internal extends D1Exception {
-    public Internal(String reference, Throwable cause) {
-      super(7500, 500, "internal error; reference = " + reference, cause);
+    public Internal(Throwable cause) {
+      super(7500, 500, "internal error", cause);
     }
   }
 }

@@ -55,7 +55,8 @@ public final class ServerProcess implements AutoCloseable {
                       new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                   stderr.append(line).append('\n');
-                  Matcher m = SERVING.matcher(line);
+                  // JSON log lines escape '/' as '\/'.
+                  Matcher m = SERVING.matcher(line.replace("\\/", "/"));
                   if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
                   }
