@@ -2,6 +2,7 @@ package dev.opend1;
 
 import dev.opend1.config.Setting;
 import dev.opend1.config.Settings;
+import dev.opend1.core.BuildInfo;
 import dev.opend1.core.IoErrors;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -101,12 +102,12 @@ public final class Main implements Callable<Integer> {
     return message.replaceAll("\\s*\\R\\s*", " ");
   }
 
-  /** Prints the version from the jar's manifest. */
+  /** Prints the version and the git revision it was built from. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"opend1 " + (v == null ? "dev" : v)};
+      BuildInfo b = BuildInfo.current();
+      return new String[] {"opend1 " + b.version() + " (commit " + b.revision() + ")"};
     }
   }
 }

@@ -75,7 +75,13 @@ final class ServeCommand implements Callable<Integer> {
       Wiring parts = Wiring.of(config, root);
       opened.push(parts);
       server =
-          new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
+          new ApiServer(
+              config,
+              catalog,
+              parts.engine(),
+              parts.history(),
+              parts.timeTravel(),
+              parts.transfers());
       opened.push(server);
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);

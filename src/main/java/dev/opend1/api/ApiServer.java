@@ -5,6 +5,7 @@ import dev.opend1.config.ConfigException;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
 import io.javalin.Javalin;
@@ -46,6 +47,9 @@ public final class ApiServer implements AutoCloseable {
   /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
   private final Javalin metricsApp;
 
+  /** What {@code GET /metrics} shows; closed with the server. */
+  private final Metrics metrics;
+
   /** Counts running requests; refuses new ones once the server stops. */
   private final Draining draining = new Draining();
 
@@ -76,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
       ServerConfig config,
       Catalog catalog,
       Engine engine,
+      History history,
       TimeTravel timeTravel,
       Transfers transfers) {
     Databases databases =
@@ -90,9 +95,10 @@ public final class ApiServer implements AutoCloseable {
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
-    Metrics metrics =
+    DiskFigures disk = new DiskFigures(engine, history);
+    this.metrics =
         new Metrics(
-            config.metricsTenantLabels(), engine, timeTravel.counters(), transfers.counters());
+            config.metricsTenantLabels(), engine, history.counters(), transfers.counters(), disk);
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     boolean ownMetricsPort = config.metricsPort() != 0;
     // Read the TLS files before anything listens, so a bad file stops the start with its name.
@@ -339,5 +345,6 @@ public final class ApiServer implements AutoCloseable {
       metricsApp.stop();
     }
     app.stop();
+    metrics.close();
   }
 }

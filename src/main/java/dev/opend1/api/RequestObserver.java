@@ -72,6 +72,9 @@ final class RequestObserver extends Handler.Wrapper {
       long nanos = System.nanoTime() - x.startNanos;
       int status = response.getStatus();
       metrics.request(request.getMethod(), x.route, status, nanos, x.account, x.database);
+      if (x.errorCode != 0) {
+        metrics.error(x.errorCode, status);
+      }
       log.log(
           new RequestLog.Entry(
               x.id,

@@ -96,7 +96,8 @@ final class DatabaseHandle {
    */
   volatile long sizeBytes = -1;
 
-  private final EngineCounters counters;
+  /** The engine's totals, which this database's work adds to. */
+  final EngineCounters counters;
 
   /** When the latest request released this handle ({@link System#nanoTime}). */
   volatile long lastUsedNanos = System.nanoTime();
@@ -194,6 +195,7 @@ final class DatabaseHandle {
         hook.afterCheckpoint(id);
         counters.checkpoints.increment();
         counters.checkpointNanos.add(System.nanoTime() - start);
+        counters.lastCheckpointMillis.set(System.currentTimeMillis());
       }
     }
   }

@@ -365,6 +365,31 @@ public final class Engine implements AutoCloseable {
     return handles.size();
   }
 
+  /**
+   * Bytes of the engine's own files of every database: {@code db.sqlite}, its WAL and shared
+   * memory, {@code meta.json} (the files directly in {@code db/<uuid>/}; the history keeps its own
+   * below). Walks the directories: call it now and then, not per request.
+   */
+  public long databaseBytes() {
+    return DiskUsage.overDatabases(dbRoot, dir -> DiskUsage.bytesUnder(dir, 1));
+  }
+
+  /** Bytes free for this process in the file system of the data directory. */
+  public long freeBytes() {
+    try {
+      return Files.getFileStore(dbRoot).getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException("free space of " + dbRoot + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** SQL work waiting for one of the engine's threads ({@code --sql-threads}). */
+  public int sqlTasksWaiting() {
+    return workers instanceof java.util.concurrent.ThreadPoolExecutor pool
+        ? pool.getQueue().size()
+        : 0;
+  }
+
   private static Connection open(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(10_000);

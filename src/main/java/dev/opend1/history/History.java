@@ -3,6 +3,7 @@ package dev.opend1.history;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
+import dev.opend1.engine.DiskUsage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,6 +209,15 @@ public final class History implements CommitHook, AutoCloseable {
   /** Records, bytes, snapshots and restores written since start. */
   public HistoryCounters counters() {
     return counters;
+  }
+
+  /**
+   * Bytes every database's history takes on disk ({@code db/<uuid>/history/}: segments and
+   * snapshots). Walks the directories: call it now and then, not per request.
+   */
+  public long diskBytes() {
+    return DiskUsage.overDatabases(
+        dbRoot, dir -> DiskUsage.bytesUnder(dir.resolve("history"), Integer.MAX_VALUE));
   }
 
   /** The retention window. */
