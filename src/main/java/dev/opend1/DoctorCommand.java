@@ -1,5 +1,6 @@
 package dev.opend1;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.catalog.SqliteCatalog;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Check a data directory (no server may be running on it): catalog, databases, history."
-            + " Exit 0 when healthy, 1 when problems were found, 2 when it could not check.")
+            + " Or, with --url and --database, one database on a running server. Exit 0 when"
+            + " healthy, 1 when problems were found, 2 when it could not check.")
 final class DoctorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -54,8 +56,21 @@ final class DoctorCommand implements Callable<Integer> {
               + " recovered.")
   boolean rebuildCatalog;
 
+  @Option(
+      names = "--database",
+      paramLabel = "ID",
+      description =
+          "Check this one database (its id) on the running server at --url, without stopping it,"
+              + " instead of a data directory.")
+  String database;
+
+  @Mixin OperatorClient server;
+
   @Override
   public Integer call() throws Exception {
+    if (database != null) {
+      return checkOnline(server, database, spec.commandLine().getOut());
+    }
     Path root = dataDir.resolve().toAbsolutePath().normalize();
     PrintWriter out = spec.commandLine().getOut();
     // Held throughout, so no server starts on the directory while it is checked or rebuilt. A
@@ -69,6 +84,28 @@ final class DoctorCommand implements Callable<Integer> {
     } finally {
       lock.close();
     }
+  }
+
+  /**
+   * Asks a running server to check one database ({@code GET /status/databases/ID}) and prints its
+   * findings as the offline check does: 0 when healthy, 1 when problems were found.
+   */
+  static int checkOnline(OperatorClient server, String database, PrintWriter out)
+      throws IOException, InterruptedException {
+    JsonNode r = server.get("/status/databases/" + database);
+    r.path("notes").forEach(n -> out.println("note: " + n.asText()));
+    r.path("problems").forEach(p -> out.println("problem: " + p.asText()));
+    int problems = r.path("problems").size();
+    out.println(
+        (problems == 0 ? "healthy: " : problems + " problem(s): ")
+            + "database "
+            + r.path("database").asText()
+            + " checked online, "
+            + r.path("history_records").asLong()
+            + " history record(s), at "
+            + server.url);
+    out.flush();
+    return problems == 0 ? 0 : 1;
   }
 
   /** Checks everything; prints one line per problem and a summary; true when healthy. */

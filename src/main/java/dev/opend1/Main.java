@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       AccountCommand.class,
       TokenCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      StatusCommand.class
     })
 public final class Main implements Callable<Integer> {
 

@@ -2,6 +2,7 @@ package dev.opend1;
 
 import dev.opend1.catalog.ApiToken;
 import dev.opend1.catalog.IssuedToken;
+import dev.opend1.catalog.OperatorToken;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Permission;
@@ -52,8 +53,15 @@ final class TokenCommand implements Callable<Integer> {
 
     @Mixin DataDirOption dataDir;
 
-    @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
+    @Option(names = "--account", paramLabel = "ID", description = "Account id.")
     String account;
+
+    @Option(
+        names = "--operator",
+        description =
+            "Create an operator token instead: it reads GET /status and runs the online doctor,"
+                + " and has no D1 rights on any account.")
+    boolean operator;
 
     @Option(names = "--read-only", description = "D1 Read rights only (list, get, query, raw).")
     boolean readOnly;
@@ -73,6 +81,13 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if (operator) {
+        return createOperatorToken();
+      }
+      if (account == null) {
+        spec.commandLine().getErr().println("opend1: give --account ID, or --operator");
+        return 2;
+      }
       Optional<AccountId> id = AccountId.parse(account);
       if (id.isEmpty()) {
         spec.commandLine()
@@ -97,6 +112,21 @@ final class TokenCommand implements Callable<Integer> {
                 name != null ? name : (legacyKey ? "legacy key" : "token"),
                 readOnly ? Permission.READ : Permission.EDIT,
                 Optional.ofNullable(email));
+        spec.commandLine().getOut().println("token id: " + t.token().id());
+        spec.commandLine().getOut().println(t.secret());
+      }
+      return 0;
+    }
+
+    private int createOperatorToken() {
+      if (account != null || readOnly || legacyKey || email != null) {
+        spec.commandLine()
+            .getErr()
+            .println("opend1: --operator takes no --account, --read-only, --legacy-key or --email");
+        return 2;
+      }
+      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+        OperatorToken.Issued t = catalog.createOperatorToken(name != null ? name : "operator");
         spec.commandLine().getOut().println("token id: " + t.token().id());
         spec.commandLine().getOut().println(t.secret());
       }
@@ -132,6 +162,13 @@ final class TokenCommand implements Callable<Integer> {
                       + (t.legacyEmail().isPresent() ? "*" : ""),
                   t.createdAt(),
                   t.name() + t.legacyEmail().map(e -> " <" + e + ">").orElse(""));
+        }
+        for (OperatorToken t : catalog.operatorTokens()) {
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%-32s  %-32s  %-10s  %-24s  %s%n",
+                  t.id(), "-", "operator", t.createdAt(), t.name());
         }
       }
       return 0;

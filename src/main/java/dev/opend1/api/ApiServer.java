@@ -100,6 +100,8 @@ public final class ApiServer implements AutoCloseable {
         new Metrics(
             config.metricsTenantLabels(), engine, history.counters(), transfers.counters(), disk);
     RequestLog requestLog = new RequestLog(config.jsonLogs());
+    StatusRoutes status =
+        new StatusRoutes(catalog, engine, history, transfers.counters(), disk, config.dataDir());
     boolean ownMetricsPort = config.metricsPort() != 0;
     // Read the TLS files before anything listens, so a bad file stops the start with its name.
     Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);
@@ -118,6 +120,19 @@ public final class ApiServer implements AutoCloseable {
               r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
+                // On the main port, /status needs an operator token.
+                r.get(
+                    "/status",
+                    ctx -> {
+                      status.requireOperator(ctx);
+                      status.status(ctx);
+                    });
+                r.get(
+                    "/status/databases/{id}",
+                    ctx -> {
+                      status.requireOperator(ctx);
+                      status.database(ctx);
+                    });
               }
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
@@ -189,6 +204,10 @@ public final class ApiServer implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.routes.get("/metrics", ctx -> scrape(ctx, metrics));
+                // The metrics listener is the operators' own: no token, like /metrics.
+                cfg.routes.get("/status", status::status);
+                cfg.routes.get("/status/databases/{id}", status::database);
+                cfg.routes.exception(D1Exception.class, (e, ctx) -> Envelope.error(ctx, e));
               });
     } else {
       this.metricsApp = null;

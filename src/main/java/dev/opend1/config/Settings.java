@@ -211,11 +211,12 @@ public final class Settings {
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level
-   * (logback) and the launcher's JVM options. Any other {@code OPEND1_*} variable is refused at
-   * start, so a misspelt setting is not silently ignored.
+   * (logback), the launcher's JVM options, and the operator token of {@code opend1 status} and
+   * {@code opend1 doctor --url}. Any other {@code OPEND1_*} variable is refused at start, so a
+   * misspelt setting is not silently ignored.
    */
   public static final List<String> OTHER_VARIABLES =
-      List.of("OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS");
+      List.of("OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS", "OPEND1_OPERATOR_TOKEN");
 
   private Settings() {}
 }

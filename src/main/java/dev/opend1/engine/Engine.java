@@ -355,6 +355,20 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * SQLite's {@code PRAGMA integrity_check} of a database, on one of its read connections while it
+   * serves (the online {@code opend1 doctor}); empty when healthy.
+   */
+  public List<String> integrityProblems(DatabaseId id) {
+    DatabaseHandle h = handles.enter(id);
+    try {
+      return await(CompletableFuture.supplyAsync(() -> Execution.integrity(h), workers));
+    } finally {
+      h.gate.readLock().unlock();
+      handles.release(h);
+    }
+  }
+
   /** Queue depth, overloads and checkpoints, for the metrics endpoint. */
   public EngineCounters counters() {
     return counters;

@@ -227,6 +227,16 @@ final class Execution {
     }
   }
 
+  /** SQLite's integrity check on a read connection; what it found wrong. */
+  static List<String> integrity(DatabaseHandle h) {
+    SqlConnection c = reader(h);
+    try {
+      return IntegrityCheck.problems(c.jdbc());
+    } finally {
+      h.releaseReader(c, false);
+    }
+  }
+
   /** Rolls back if a transaction is open; false when the connection is no longer usable. */
   private static boolean rollback(SqlConnection c) {
     try {

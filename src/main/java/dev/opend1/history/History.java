@@ -220,6 +220,22 @@ public final class History implements CommitHook, AutoCloseable {
         dbRoot, dir -> DiskUsage.bytesUnder(dir.resolve("history"), Integer.MAX_VALUE));
   }
 
+  /**
+   * Checks one database's history as {@code opend1 doctor} does, while the server runs: no snapshot
+   * or pruning of that database runs meanwhile (they rewrite its files); commits may go on (a
+   * record being appended is at worst a torn tail, a note).
+   */
+  public HistoryCheck.Result check(DatabaseId id) throws InterruptedException {
+    while (maintaining.putIfAbsent(id, true) != null) {
+      Thread.sleep(10);
+    }
+    try {
+      return HistoryCheck.check(id.toString(), dbRoot.resolve(id.toString()).resolve("history"));
+    } finally {
+      maintaining.remove(id);
+    }
+  }
+
   /** The retention window. */
   public Duration retention() {
     return retention;
