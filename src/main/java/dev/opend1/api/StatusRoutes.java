@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.core.BuildInfo;
@@ -20,6 +21,8 @@ import java.util.List;
  * What operators ask a running server: {@code GET /status} (version, uptime, disk, open databases,
  * queues, the last checkpoint) and {@code GET /status/databases/{id}} (the online {@code opend1
  * doctor} of one database: SQLite's integrity check and its history's continuity, while it serves).
+ *
+ * <p>Unavailable databases (their files missing or damaged) are listed with the reason.
  *
  * <p>On the metrics listener ({@code --metrics-port}) they need no token, like {@code /metrics}; on
  * the main port they need an operator token ({@code opend1 token create --operator}), which no
@@ -77,6 +80,11 @@ final class StatusRoutes {
     d.put("history_bytes", disk.historyBytes());
     ObjectNode dbs = s.putObject("databases");
     dbs.put("open", engine.openDatabases());
+    ArrayNode unavailable = dbs.putArray("unavailable");
+    engine
+        .counters()
+        .unavailable()
+        .forEach((id, why) -> unavailable.addObject().put("id", id.toString()).put("problem", why));
     ObjectNode q = s.putObject("queues");
     q.put("writes", engine.counters().queuedWrites());
     q.put("sql_tasks_waiting", engine.sqlTasksWaiting());

@@ -84,6 +84,12 @@ final class DatabaseHandle {
   volatile boolean broken;
 
   /**
+   * Set when the database's files turned out missing or damaged: the handle is dropped after the
+   * request, so the next one looks at the files again (an operator may have restored them).
+   */
+  volatile boolean unavailable;
+
+  /**
    * The writer's {@code last_insert_rowid()} after its latest request. Reads report it too, so
    * {@code last_row_id} is sticky across requests as in D1, whose database has one connection.
    */
@@ -133,15 +139,27 @@ final class DatabaseHandle {
    */
   SqlConnection writer() throws SQLException {
     if (writer == null) {
-      if (!Files.exists(file)) {
-        throw new SQLException("database file " + file + " is missing");
+      String problem = UnavailableDatabases.problem(file);
+      if (problem != null) {
+        unavailable = true;
+        throw counters.unavailable.mark(id, problem);
       }
       try {
         hook.beforeOpen(id, file);
       } catch (IOException e) {
         throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
       }
-      writer = SqlConnection.open(file, false, limits);
+      try {
+        writer = SqlConnection.open(file, false, limits);
+      } catch (SQLException e) {
+        if (SqlErrors.isDamaged(e)) {
+          unavailable = true;
+          throw counters.unavailable.mark(
+              id, "its database file is damaged: " + SqlErrors.describe(e));
+        }
+        throw e;
+      }
+      counters.unavailable.clear(id);
     }
     return writer;
   }

@@ -171,11 +171,7 @@ public final class Engine implements AutoCloseable {
         throw new D1Exception.NotDurable();
       }
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
-      if (h.broken) {
-        handles.close(id, 5_000);
-      }
+      leave(h);
     }
   }
 
@@ -204,8 +200,7 @@ public final class Engine implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () -> Execution.snapshotRead(h, atSnapshot, work), workers));
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
+      leave(h);
     }
   }
 
@@ -232,11 +227,20 @@ public final class Engine implements AutoCloseable {
       return (T) done[0];
     } finally {
       h.imports.decrementAndGet();
-      h.gate.readLock().unlock();
-      handles.release(h);
-      if (h.broken) {
-        handles.close(id, 5_000);
-      }
+      leave(h);
+    }
+  }
+
+  /**
+   * Ends a request's use of a database's handle. A handle whose commit could not be made durable,
+   * or whose files turned out missing or damaged, is closed once its requests are done, so the next
+   * request opens the database afresh (from its history, or from files an operator restored).
+   */
+  private void leave(DatabaseHandle h) {
+    h.gate.readLock().unlock();
+    handles.release(h);
+    if (h.broken || h.unavailable) {
+      handles.closeIfCurrent(h, 5_000);
     }
   }
 
@@ -343,15 +347,11 @@ public final class Engine implements AutoCloseable {
 
   /** Live size and table count, read on one of the database's read connections. */
   public DatabaseStats stats(DatabaseId id) {
-    if (!Files.exists(dir(id).resolve(DB_FILE))) {
-      throw new EngineException("database " + id + " has no file", null);
-    }
     DatabaseHandle h = handles.enter(id);
     try {
       return await(CompletableFuture.supplyAsync(() -> Execution.stats(h), workers));
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
+      leave(h);
     }
   }
 
@@ -364,9 +364,21 @@ public final class Engine implements AutoCloseable {
     try {
       return await(CompletableFuture.supplyAsync(() -> Execution.integrity(h), workers));
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
+      leave(h);
     }
+  }
+
+  /**
+   * Looks at a database's files without opening it (at start, for every database of the catalog):
+   * one that is missing or damaged is marked unavailable, which logs it once. True when it looks
+   * usable.
+   */
+  public boolean probe(DatabaseId id) {
+    String problem = UnavailableDatabases.problem(dir(id).resolve(DB_FILE));
+    if (problem != null) {
+      counters.unavailable.mark(id, problem);
+    }
+    return problem == null;
   }
 
   /** Queue depth, overloads and checkpoints, for the metrics endpoint. */

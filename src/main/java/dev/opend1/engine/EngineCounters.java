@@ -28,6 +28,9 @@ public final class EngineCounters {
   /** When the latest of those checkpoints ended (epoch milliseconds), 0 before the first. */
   final AtomicLong lastCheckpointMillis = new AtomicLong();
 
+  /** The databases whose files cannot be served now. */
+  final UnavailableDatabases unavailable = new UnavailableDatabases();
+
   /** Statements run, by {@link StatementKind} (indexed by its ordinal). */
   private final LongAdder[] statements = new LongAdder[StatementKind.values().length];
 
@@ -60,6 +63,11 @@ public final class EngineCounters {
 
   public long rowsWritten() {
     return rowsWritten.sum();
+  }
+
+  /** The databases whose files are missing or damaged, and why, by id. */
+  public java.util.Map<dev.opend1.core.DatabaseId, String> unavailable() {
+    return unavailable.snapshot();
   }
 
   /** When the latest complete checkpoint ended (epoch milliseconds), 0 before the first. */

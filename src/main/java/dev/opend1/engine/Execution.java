@@ -74,8 +74,16 @@ final class Execution {
     }
   }
 
-  /** The D1 error for a failed statement; an interrupt by a restore says so. */
+  /**
+   * The D1 error for a failed statement; an interrupt by a restore says so, and a damaged file
+   * makes the database unavailable.
+   */
   private static RuntimeException failure(DatabaseHandle h, SQLException e) {
+    if (SqlErrors.isDamaged(e)) {
+      h.unavailable = true;
+      return h.counters.unavailable.mark(
+          h.id, "its database file is damaged: " + SqlErrors.describe(e));
+    }
     if (h.interruptedByPause
         && SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) {
       return new dev.opend1.core.D1Exception.SqlFailed(
