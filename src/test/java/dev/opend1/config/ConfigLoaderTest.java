@@ -158,6 +158,35 @@ class ConfigLoaderTest {
         .hasMessageContaining("is a directory");
   }
 
+  /** The release's sample config loads as it is, and with every commented setting uncommented. */
+  @Test
+  void theSampleConfigFileIsValidWithEveryLineUncommented() throws Exception {
+    Path sample = Path.of("src/dist/opend1.conf");
+    ServerConfig c = ConfigLoader.load(Map.of("config", sample.toString()), Map.of());
+    assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/opend1"));
+    StringBuilder all = new StringBuilder();
+    int uncommented = 0;
+    for (String line : Files.readAllLines(sample)) {
+      if (line.matches("# [a-z-]+ = .*")) {
+        line = line.substring(2);
+        uncommented++;
+      }
+      all.append(line).append('\n');
+    }
+    assertThat(uncommented).isGreaterThan(10);
+    Path every = Files.writeString(dir.resolve("every.conf"), all.toString());
+    Files.writeString(dir.resolve("cert.pem"), "x");
+    ServerConfig e =
+        ConfigLoader.load(
+            Map.of(
+                "config", every.toString(),
+                "tls-cert", dir.resolve("cert.pem").toString(),
+                "tls-key", dir.resolve("cert.pem").toString()),
+            Map.of());
+    assertThat(e.jsonLogs()).isTrue();
+    assertThat(e.metricsPort()).isEqualTo(9187);
+  }
+
   @Test
   void theBootstrapCredentialsGoTogetherAndStaySecret() {
     assertThatThrownBy(
