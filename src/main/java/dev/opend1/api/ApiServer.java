@@ -115,9 +115,15 @@ public final class ApiServer implements AutoCloseable {
               cfg.jetty.modifyServer(server -> server.setHandler(observer));
               tls.ifPresent(keys -> httpsOnly(cfg, config, keys));
               var r = cfg.routes;
-              r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
+              io.javalin.http.Handler healthz =
+                  ctx -> ctx.contentType("application/json").result("{\"ok\":true}");
+              r.get("/healthz", healthz);
               r.get("/", console::index);
               r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
+              // HEAD answers as GET does; Jetty sends the headers and drops the body.
+              r.head("/healthz", healthz);
+              r.head("/", console::index);
+              r.head(ConsoleRoutes.ASSETS + "{file}", console::asset);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
                 // On the main port, /status needs an operator token.

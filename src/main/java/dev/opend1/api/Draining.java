@@ -12,12 +12,18 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The outermost HTTP handler: counts the requests in flight and, once the server is stopping,
- * answers every new request 503 in D1's envelope (code 7500, "the server is shutting down") before
- * it reaches any route, so it did nothing and is safe to retry. {@link #drain} waits for the
- * running ones to finish.
+ * The HTTP handler just inside {@link RequestObserver}: counts the requests in flight and, once the
+ * server is stopping, answers every new request 503 in D1's envelope (code 7500, "the server is
+ * shutting down", with {@code Retry-After}) before it reaches any route, so it did nothing and is
+ * safe to retry. {@link #drain} waits for the running ones to finish.
  */
 final class Draining extends Handler.Wrapper {
+
+  /**
+   * When a refused request may try again: a restart takes a few seconds. Clients that honour it
+   * (the cloudflare SDK does) then reach the new server rather than this stopping one.
+   */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopping;
@@ -32,6 +38,7 @@ final class Draining extends Handler.Wrapper {
       response.setStatus(REFUSAL.httpStatus());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
       response.write(true, ByteBuffer.wrap(refusal(x == null ? null : x.id)), callback);
       return true;
     }
