@@ -305,7 +305,8 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * Makes the one connector on the configured host and port speak HTTPS only: with a connector of
-   * its own, Javalin adds no plain-HTTP one.
+   * its own, Javalin adds no plain-HTTP one. The certificate and key are reloaded when their files
+   * change ({@link TlsReloader}).
    */
   private static void httpsOnly(JavalinConfig cfg, ServerConfig config, KeyStore keys) {
     cfg.jetty.addConnector(
@@ -313,6 +314,8 @@ public final class ApiServer implements AutoCloseable {
           SslContextFactory.Server ssl = new SslContextFactory.Server();
           ssl.setKeyStore(keys);
           ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+          // A renewed certificate is put in service without a restart; stops with the server.
+          server.addBean(TlsReloader.watch(config.tls().orElseThrow(), ssl));
           HttpConfiguration https = new HttpConfiguration(http);
           SecureRequestCustomizer secure = new SecureRequestCustomizer();
           // Clients may reach the server by an address the certificate does not name (127.0.0.1).
