@@ -171,7 +171,8 @@ public final class Settings {
           "log-format",
           "FORMAT",
           "text",
-          "Request log lines on standard error: text, or json (one JSON object per line).");
+          "Log lines on standard error: text, or json (every line one JSON object, requests,"
+              + " startup and errors alike).");
 
   /** All settings, in help order. */
   public static final List<Setting> ALL =
