@@ -1,5 +1,6 @@
 package dev.opend1;
 
+import dev.opend1.config.Names;
 import dev.opend1.config.Setting;
 import dev.opend1.config.Settings;
 import dev.opend1.core.BuildInfo;
@@ -47,6 +48,7 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(Main::failed);
+    cli.setParameterExceptionHandler(Main::misused);
     CommandLine serve = cli.getSubcommands().get("serve");
     for (Setting s : Settings.ALL) {
       serve
@@ -80,6 +82,33 @@ public final class Main implements Callable<Integer> {
   /** For a command that needs a subcommand and got none: its usage, on standard error. */
   static int usage(CommandSpec spec) {
     spec.commandLine().usage(spec.commandLine().getErr());
+    return CANNOT_RUN;
+  }
+
+  /**
+   * A command line picocli cannot parse (an unknown or misspelt option, a missing value): one line
+   * saying what, with picocli's suggestion, and where the options are listed; status 2.
+   */
+  private static int misused(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String suggestion = "";
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      suggestion =
+          Names.closest(
+                  u.getUnmatched().get(0).replaceAll("=.*", ""),
+                  command.getCommandSpec().optionsMap().keySet())
+              .map(o -> " (did you mean " + o + "?)")
+              .orElse("");
+    }
+    command
+        .getErr()
+        .println(
+            "opend1: "
+                + e.getMessage()
+                + suggestion
+                + "; `"
+                + command.getCommandSpec().qualifiedName()
+                + " --help` lists the options");
     return CANNOT_RUN;
   }
 

@@ -79,6 +79,14 @@ class StartupErrorsTest {
   }
 
   @Test
+  void aMisspeltOptionIsOneLineWithTheRightOne() {
+    assertThat(oneLine(serve("--prot", "8787")))
+        .contains("--prot")
+        .contains("did you mean --port")
+        .contains("`opend1 serve --help`");
+  }
+
+  @Test
   void noArgumentsPrintUsageAndExit2() {
     Output none = Commands.run();
     assertThat(none.exitCode()).isEqualTo(2);

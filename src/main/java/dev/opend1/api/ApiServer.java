@@ -219,14 +219,19 @@ public final class ApiServer implements AutoCloseable {
       this.metricsApp = null;
     }
     this.stopGrace = config.sql().requestTimeout().plus(STOP_MARGIN);
-    listen(app, config.host(), config.port(), "--port");
-    if (metricsApp != null) {
-      try {
-        listen(metricsApp, config.host(), config.metricsPort(), "--metrics-port");
-      } catch (RuntimeException e) {
-        app.stop();
-        throw e;
+    try {
+      listen(app, config.host(), config.port(), "--port");
+      if (metricsApp != null) {
+        try {
+          listen(metricsApp, config.host(), config.metricsPort(), "--metrics-port");
+        } catch (RuntimeException e) {
+          app.stop();
+          throw e;
+        }
       }
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
     }
   }
 
@@ -244,7 +249,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  static String cannotListen(Throwable e, String host, int port, String portFlag) {
+  private static String cannotListen(Throwable e, String host, int port, String portFlag) {
     String where = "cannot listen on " + host + ":" + port + ": ";
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);

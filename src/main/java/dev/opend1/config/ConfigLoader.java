@@ -198,39 +198,9 @@ public final class ConfigLoader {
 
   /** "; did you mean X?" for the known name closest to {@code name}, or a pointer to the list. */
   private static String suggestion(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(name, k);
-      if (d < bestDistance) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    if (best != null && bestDistance <= Math.max(2, name.length() / 4)) {
-      return "; did you mean " + best + "?";
-    }
-    return "; `opend1 serve --help` lists them all";
-  }
-
-  /** Levenshtein distance: single-character insertions, deletions and substitutions. */
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] t = previous;
-      previous = current;
-      current = t;
-    }
-    return previous[b.length()];
+    return Names.closest(name, known)
+        .map(k -> "; did you mean " + k + "?")
+        .orElse("; `opend1 serve --help` lists them all");
   }
 
   /** One line of a config file: {@code name = value}. */
