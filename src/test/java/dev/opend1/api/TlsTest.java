@@ -193,9 +193,26 @@ class TlsTest {
                 "tls-key", live.resolve("key.pem").toString()))) {
       assertThat(presented(ssl, server.port())).isEqualTo("CN=first");
 
-      // Half a renewal: the new certificate with the old key. Refused; the old pair stays.
-      link(live.resolve("cert.pem"), dir.resolve("second-cert.pem"));
-      Thread.sleep(3_000);
+      // Half a renewal: the new certificate with the old key. Refused (the reloader says so);
+      // the old pair stays.
+      ch.qos.logback.classic.Logger reloader =
+          (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TlsReloader.class);
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said =
+          new ch.qos.logback.core.read.ListAppender<>();
+      said.start();
+      reloader.addAppender(said);
+      try {
+        link(live.resolve("cert.pem"), dir.resolve("second-cert.pem"));
+        for (int i = 0; i < 150 && said.list.isEmpty(); i++) {
+          Thread.sleep(100);
+        }
+      } finally {
+        reloader.detachAppender(said);
+      }
+      assertThat(said.list).isNotEmpty();
+      assertThat(said.list.get(0).getFormattedMessage())
+          .contains("cannot be used yet")
+          .contains("does not match the certificate");
       assertThat(presented(ssl, server.port())).isEqualTo("CN=first");
 
       // The whole renewal: the new key too.
