@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code opend1 account ...}: manages accounts; works whether or not a server is running. */
 @Command(
@@ -15,11 +17,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Manage accounts.",
     subcommands = {AccountCommand.Create.class})
-final class AccountCommand implements Runnable {
+final class AccountCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand: the usage, and status 2. */
   @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+  public Integer call() {
+    return Main.usage(spec);
   }
 
   @Command(
@@ -27,6 +32,8 @@ final class AccountCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Create an account; prints its id alone on the last line.")
   static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin DataDirOption dataDir;
 
     @Option(names = "--name", description = "A label for the account.", defaultValue = "opend1")
@@ -37,7 +44,7 @@ final class AccountCommand implements Runnable {
       Path root = DataDirectory.prepareForTool(dataDir.resolve());
       try (SqliteCatalog catalog = SqliteCatalog.open(root.resolve("catalog.sqlite"))) {
         Account a = catalog.createAccount(name);
-        System.out.println(a.id());
+        spec.commandLine().getOut().println(a.id());
       }
       return 0;
     }

@@ -1,15 +1,15 @@
 package dev.opend1;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.catalog.SqliteCatalog.StoredDatabase;
 import dev.opend1.engine.DataDirectory;
-import dev.opend1.engine.DataDirectoryException;
 import dev.opend1.engine.IntegrityCheck;
 import dev.opend1.history.HistoryCheck;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code opend1 doctor}: checks a data directory while no server runs, changing nothing: the
@@ -38,8 +40,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Check a data directory (no server may be running on it): catalog, databases, history."
-            + " Exit 0 when healthy, 1 when problems were found, 2 when it could not check.")
+            + " Or, with --url and --database, one database on a running server. Exit 0 when"
+            + " healthy, 1 when problems were found, 2 when it could not check.")
 final class DoctorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Mixin DataDirOption dataDir;
 
@@ -51,32 +56,60 @@ final class DoctorCommand implements Callable<Integer> {
               + " recovered.")
   boolean rebuildCatalog;
 
+  @Option(
+      names = "--database",
+      paramLabel = "ID",
+      description =
+          "Check this one database (its id) on the running server at --url, without stopping it,"
+              + " instead of a data directory.")
+  String database;
+
+  @Mixin OperatorClient server;
+
   @Override
   public Integer call() throws Exception {
-    Path root = dataDir.resolve().toAbsolutePath().normalize();
-    AutoCloseable lock;
-    try {
-      lock = DataDirectory.lockOffline(root);
-    } catch (DataDirectoryException e) {
-      System.err.println("opend1 doctor: " + e.getMessage());
-      return 2;
+    if (database != null) {
+      return checkOnline(server, database, spec.commandLine().getOut());
     }
-    // Held throughout, so no server starts on the directory while it is checked or rebuilt.
+    Path root = dataDir.resolve().toAbsolutePath().normalize();
+    PrintWriter out = spec.commandLine().getOut();
+    // Held throughout, so no server starts on the directory while it is checked or rebuilt. A
+    // directory it cannot check fails the command with one line (Main's handler), status 2.
+    AutoCloseable lock = DataDirectory.lockOffline(root);
     try {
       if (rebuildCatalog) {
-        rebuild(root, System.out);
+        rebuild(root, out);
       }
-      return check(root, System.out) ? 0 : 1;
-    } catch (IOException | RuntimeException e) {
-      System.err.println("opend1 doctor: " + e.getMessage());
-      return 2;
+      return check(root, out) ? 0 : 1;
     } finally {
       lock.close();
     }
   }
 
+  /**
+   * Asks a running server to check one database ({@code GET /status/databases/ID}) and prints its
+   * findings as the offline check does: 0 when healthy, 1 when problems were found.
+   */
+  static int checkOnline(OperatorClient server, String database, PrintWriter out)
+      throws IOException, InterruptedException {
+    JsonNode r = server.get("/status/databases/" + database);
+    r.path("notes").forEach(n -> out.println("note: " + n.asText()));
+    r.path("problems").forEach(p -> out.println("problem: " + p.asText()));
+    int problems = r.path("problems").size();
+    out.println(
+        (problems == 0 ? "healthy: " : problems + " problem(s): ")
+            + "database "
+            + r.path("database").asText()
+            + " checked online, "
+            + r.path("history_records").asLong()
+            + " history record(s), at "
+            + server.url);
+    out.flush();
+    return problems == 0 ? 0 : 1;
+  }
+
   /** Checks everything; prints one line per problem and a summary; true when healthy. */
-  static boolean check(Path root, PrintStream out) {
+  static boolean check(Path root, PrintWriter out) {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Map<String, StoredDatabase> records = new TreeMap<>();
@@ -168,7 +201,7 @@ final class DoctorCommand implements Callable<Integer> {
    * Rebuilds the catalog from every {@code db/<id>/meta.json}: moves the old file (and its WAL)
    * aside, creates a new one and adds each account and database. Tokens are not in the metadata.
    */
-  static void rebuild(Path root, PrintStream out) throws IOException {
+  static void rebuild(Path root, PrintWriter out) throws IOException {
     List<DatabaseRecord> found = new ArrayList<>();
     Path db = root.resolve("db");
     if (Files.isDirectory(db)) {

@@ -13,8 +13,10 @@ import dev.opend1.config.Setting;
 import dev.opend1.config.Settings;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DataDirectory;
-import dev.opend1.engine.DataDirectoryException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,13 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description =
-        "Start the server. Every setting is a flag, an OPEND1_* variable or a config key.")
+        "Start the server. Every setting is a flag, an OPEND1_* variable or a config key.",
+    footer = {
+      "",
+      "Sizes (BYTES) also take units: 10MB, 1GiB. Durations (MS, SECONDS, DAYS) too: 500ms, 30s,"
+          + " 5m, 1h, 7d.",
+      "Exit status 2 when the server cannot start (one line on standard error says why)."
+    })
 final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -47,34 +55,46 @@ final class ServeCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(flags(), System.getenv());
     } catch (ConfigException e) {
-      System.err.println("opend1: " + e.getMessage());
-      return 2;
+      return cannotStart(e.getMessage(), false);
     }
-    DataDirectory dataDir;
-    try {
-      dataDir = DataDirectory.acquire(config.dataDir());
-    } catch (DataDirectoryException e) {
-      System.err.println("opend1: " + e.getMessage());
-      return 1;
+    if (config.jsonLogs()) {
+      LogFormat.useJson();
     }
-    Catalog catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
-    Optional<IssuedToken> firstToken = bootstrap(config, catalog);
-    Wiring parts = Wiring.of(config, dataDir.root());
+    // What a start opened, in order: closed in reverse when a later step fails, and at shutdown.
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
     ApiServer server;
+    Catalog catalog;
+    Path root;
     try {
+      DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
+      opened.push(dataDir);
+      root = dataDir.root();
+      catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
+      opened.push(catalog);
+      ensureConfiguredToken(config, catalog);
+      Wiring parts = Wiring.of(config, root);
+      opened.push(parts);
       server =
-          new ApiServer(config, catalog, parts.engine(), parts.timeTravel(), parts.transfers());
-    } catch (ConfigException e) {
-      System.err.println("opend1: " + e.getMessage());
-      parts.close();
-      catalog.close();
-      dataDir.close();
-      return 2;
+          new ApiServer(
+              config,
+              catalog,
+              parts.engine(),
+              parts.history(),
+              parts.timeTravel(),
+              parts.transfers());
+      opened.push(server);
+    } catch (RuntimeException e) {
+      LOG.debug("start failed", e);
+      closeAll(opened);
+      return cannotStart(Main.describe(e), config.jsonLogs());
     }
     String scheme = config.tls().isPresent() ? "https://" : "http://";
     String base = scheme + displayHost(config.host()) + ":" + server.port() + "/client/v4";
-    LOG.info("opend1 serving {} from {}", base, dataDir.root());
-    firstToken.ifPresent(t -> printFirstStart(System.out, base, t));
+    // Only now that the server listens: a start that failed earlier must not have used up the one
+    // moment a generated token is shown.
+    Optional<IssuedToken> firstToken = firstStartToken(catalog);
+    LOG.info("opend1 serving {} from {}", base, root);
+    firstToken.ifPresent(t -> printFirstStart(spec.commandLine().getOut(), base, t));
 
     // SIGTERM (or SIGINT) stops the server in order: running requests finish and new ones are
     // refused, then every open database checkpoints (its WAL emptied into the file, so the next
@@ -87,16 +107,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   long start = System.nanoTime();
                   LOG.info("opend1 stopping: finishing running requests");
-                  boolean clean = true;
-                  try {
-                    server.close();
-                    parts.close();
-                    catalog.close();
-                    dataDir.close();
-                  } catch (Exception | Error e) {
-                    clean = false;
-                    LOG.error("opend1 did not stop cleanly", e);
-                  }
+                  boolean clean = closeAll(opened);
                   LOG.info("opend1 stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
                   // halt skips the other shutdown hooks, logback's among them: stop it here so
                   // the lines its asynchronous appenders still hold are written.
@@ -109,6 +120,33 @@ final class ServeCommand implements Callable<Integer> {
                 "opend1-shutdown"));
     forever.await();
     return 0;
+  }
+
+  /**
+   * A start that failed: one line saying why (a JSON log line with {@code --log-format json}), and
+   * status 2.
+   */
+  private int cannotStart(String why, boolean json) {
+    if (json) {
+      LOG.error("opend1 cannot start: {}", why);
+    } else {
+      spec.commandLine().getErr().println("opend1: " + why);
+    }
+    return Main.CANNOT_RUN;
+  }
+
+  /** Closes what a start opened, newest first; false when something failed to close. */
+  private static boolean closeAll(Deque<AutoCloseable> opened) {
+    boolean clean = true;
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception | Error e) {
+        clean = false;
+        LOG.error("opend1 did not stop cleanly", e);
+      }
+    }
+    return clean;
   }
 
   /** The flags given on the command line, keyed by setting name. */
@@ -124,10 +162,10 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Makes sure the configured account and token exist; without them, on the very first start,
-   * creates an account and a token and returns the token so it can be printed once.
+   * Makes sure the configured account and token ({@code OPEND1_ACCOUNT_ID}, {@code
+   * OPEND1_API_TOKEN}) exist, before the server listens, so its first requests find them.
    */
-  static Optional<IssuedToken> bootstrap(ServerConfig config, Catalog catalog) {
+  static void ensureConfiguredToken(ServerConfig config, Catalog catalog) {
     if (config.bootstrapAccount().isPresent()) {
       catalog.ensureAccount(config.bootstrapAccount().get(), "opend1");
       catalog.ensureToken(
@@ -135,8 +173,15 @@ final class ServeCommand implements Callable<Integer> {
           config.bootstrapToken().orElseThrow(),
           "from " + Settings.API_TOKEN.envVar(),
           Permission.EDIT);
-      return Optional.empty();
     }
+  }
+
+  /**
+   * On the very first start (no account at all, none configured), creates an account and a token
+   * and returns the token so it can be printed once. Called only once the server listens, so a
+   * start that fails never stores a token nobody saw.
+   */
+  static Optional<IssuedToken> firstStartToken(Catalog catalog) {
     if (!catalog.accounts().isEmpty()) {
       return Optional.empty();
     }
@@ -146,7 +191,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** The one time a generated token is shown: on standard output, never in the log. */
-  static void printFirstStart(PrintStream out, String base, IssuedToken t) {
+  static void printFirstStart(PrintWriter out, String base, IssuedToken t) {
     out.println();
     out.println("First start: created account " + t.token().account() + " and an API token");
     out.println("with full D1 rights. The token is shown only this once; keep it safe.");

@@ -2,6 +2,7 @@ package dev.opend1;
 
 import dev.opend1.catalog.ApiToken;
 import dev.opend1.catalog.IssuedToken;
+import dev.opend1.catalog.OperatorToken;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Permission;
@@ -10,11 +11,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code opend1 token ...}: creates, lists and revokes API tokens. Works whether or not a server is
@@ -25,11 +27,14 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Manage API tokens.",
     subcommands = {TokenCommand.Create.class, TokenCommand.List.class, TokenCommand.Revoke.class})
-final class TokenCommand implements Runnable {
+final class TokenCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand: the usage, and status 2. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    return Main.usage(spec);
   }
 
   static SqliteCatalog openCatalog(DataDirOption dataDir) {
@@ -44,10 +49,19 @@ final class TokenCommand implements Runnable {
           "Create a token; prints the token id, then the token alone on the last line. The token"
               + " is shown only this once.")
   static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin DataDirOption dataDir;
 
-    @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
+    @Option(names = "--account", paramLabel = "ID", description = "Account id.")
     String account;
+
+    @Option(
+        names = "--operator",
+        description =
+            "Create an operator token instead: it reads GET /status and runs the online doctor,"
+                + " and has no D1 rights on any account.")
+    boolean operator;
 
     @Option(names = "--read-only", description = "D1 Read rights only (list, get, query, raw).")
     boolean readOnly;
@@ -67,18 +81,29 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (operator) {
+        return createOperatorToken();
+      }
+      if (account == null) {
+        spec.commandLine().getErr().println("opend1: give --account ID, or --operator");
+        return 2;
+      }
       Optional<AccountId> id = AccountId.parse(account);
       if (id.isEmpty()) {
-        System.err.println("opend1: --account must be 32 lowercase hex characters");
+        spec.commandLine()
+            .getErr()
+            .println("opend1: --account must be 32 lowercase hex characters");
         return 2;
       }
       if (legacyKey != (email != null)) {
-        System.err.println("opend1: --legacy-key and --email go together");
+        spec.commandLine().getErr().println("opend1: --legacy-key and --email go together");
         return 2;
       }
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
         if (catalog.account(id.get()).isEmpty()) {
-          System.err.println("opend1: no account " + account + " in " + dataDir.resolve());
+          spec.commandLine()
+              .getErr()
+              .println("opend1: no account " + account + " in " + dataDir.resolve());
           return 1;
         }
         IssuedToken t =
@@ -87,8 +112,23 @@ final class TokenCommand implements Runnable {
                 name != null ? name : (legacyKey ? "legacy key" : "token"),
                 readOnly ? Permission.READ : Permission.EDIT,
                 Optional.ofNullable(email));
-        System.out.println("token id: " + t.token().id());
-        System.out.println(t.secret());
+        spec.commandLine().getOut().println("token id: " + t.token().id());
+        spec.commandLine().getOut().println(t.secret());
+      }
+      return 0;
+    }
+
+    private int createOperatorToken() {
+      if (account != null || readOnly || legacyKey || email != null) {
+        spec.commandLine()
+            .getErr()
+            .println("opend1: --operator takes no --account, --read-only, --legacy-key or --email");
+        return 2;
+      }
+      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+        OperatorToken.Issued t = catalog.createOperatorToken(name != null ? name : "operator");
+        spec.commandLine().getOut().println("token id: " + t.token().id());
+        spec.commandLine().getOut().println(t.secret());
       }
       return 0;
     }
@@ -99,22 +139,36 @@ final class TokenCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "List tokens: id, account, name, permission, creation time (never the token).")
   static final class List implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin DataDirOption dataDir;
 
     @Override
     public Integer call() {
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
-        System.out.printf(
-            "%-32s  %-32s  %-10s  %-24s  %s%n", "ID", "ACCOUNT", "PERMISSION", "CREATED", "NAME");
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "%-32s  %-32s  %-10s  %-24s  %s%n",
+                "ID", "ACCOUNT", "PERMISSION", "CREATED", "NAME");
         for (ApiToken t : catalog.tokens()) {
-          System.out.printf(
-              "%-32s  %-32s  %-10s  %-24s  %s%n",
-              t.id(),
-              t.account(),
-              t.permission().name().toLowerCase(Locale.ROOT)
-                  + (t.legacyEmail().isPresent() ? "*" : ""),
-              t.createdAt(),
-              t.name() + t.legacyEmail().map(e -> " <" + e + ">").orElse(""));
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%-32s  %-32s  %-10s  %-24s  %s%n",
+                  t.id(),
+                  t.account(),
+                  t.permission().name().toLowerCase(Locale.ROOT)
+                      + (t.legacyEmail().isPresent() ? "*" : ""),
+                  t.createdAt(),
+                  t.name() + t.legacyEmail().map(e -> " <" + e + ">").orElse(""));
+        }
+        for (OperatorToken t : catalog.operatorTokens()) {
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%-32s  %-32s  %-10s  %-24s  %s%n",
+                  t.id(), "-", "operator", t.createdAt(), t.name());
         }
       }
       return 0;
@@ -126,6 +180,8 @@ final class TokenCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Revoke a token by its id; a running server refuses it from its next request.")
   static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin DataDirOption dataDir;
 
     @Parameters(paramLabel = "TOKEN_ID", description = "The id printed by create and list.")
@@ -135,10 +191,10 @@ final class TokenCommand implements Runnable {
     public Integer call() {
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
         if (!catalog.revokeToken(tokenId)) {
-          System.err.println("opend1: no token with id " + tokenId);
+          spec.commandLine().getErr().println("opend1: no token with id " + tokenId);
           return 1;
         }
-        System.out.println("revoked " + tokenId);
+        spec.commandLine().getOut().println("revoked " + tokenId);
       }
       return 0;
     }

@@ -57,7 +57,7 @@ class DoctorTest {
   private Output doctor(String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("doctor", "--data-dir", dir.toString()));
     args.addAll(List.of(extra));
-    return ServerProcess.run(Map.of(), args.toArray(String[]::new));
+    return Commands.run(args.toArray(String[]::new));
   }
 
   private Path dbDir(String name) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,17 +40,62 @@ class ServeProcessTest {
         .statusCode();
   }
 
+  /**
+   * The first start that serves prints the generated credentials once, and they work. A start
+   * before it that failed after the data directory was opened (here on a TLS key that is not a key)
+   * must not have used them up.
+   */
   @Test
   void theFirstStartPrintsCredentialsOnceAndThatTokenWorks() throws Exception {
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-nodes",
+                "-days",
+                "2",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-subj",
+                "/CN=localhost")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("openssl.log").toFile())
+            .start();
+    assertThat(openssl.waitFor()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+    Path badKey = Files.writeString(dir.resolve("bad-key.pem"), "not a key\n");
+    Path data = dir.resolve("data");
+    Output failed =
+        Commands.run(
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            data.toString(),
+            "--tls-cert",
+            dir.resolve("cert.pem").toString(),
+            "--tls-key",
+            badKey.toString());
+    assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(2);
+    assertThat(failed.stderr()).contains(badKey.toString());
+    assertThat(failed.stdout()).doesNotContain("CLOUDFLARE_API_TOKEN");
+
     String account;
     String token;
-    try (ServerProcess first = ServerProcess.start(dir, List.of(), List.of(), Map.of())) {
+    try (ServerProcess first = ServerProcess.start(data, List.of(), List.of(), Map.of())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!EXPORT.matcher(first.stdout()).find() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       Matcher m = EXPORT.matcher(first.stdout());
-      assertThat(m.find()).as(first.stdout()).isTrue();
+      assertThat(m.find()).as("printed by the first start that serves: " + first.stdout()).isTrue();
       assertThat(m.group(1)).isEqualTo(first.baseUrl() + "/client/v4");
       token = m.group(2);
       account = m.group(3);
@@ -57,7 +103,7 @@ class ServeProcessTest {
       assertThat(first.stderr()).doesNotContain(token);
       assertThat(status(first, account, token)).isEqualTo(200);
     }
-    try (ServerProcess second = ServerProcess.start(dir, List.of(), List.of(), Map.of())) {
+    try (ServerProcess second = ServerProcess.start(data, List.of(), List.of(), Map.of())) {
       assertThat(status(second, account, token)).isEqualTo(200);
       assertThat(second.stdout()).doesNotContain("CLOUDFLARE_API_TOKEN");
     }
@@ -68,7 +114,7 @@ class ServeProcessTest {
     Map<String, String> env =
         Map.of("OPEND1_ACCOUNT_ID", "a".repeat(32), "OPEND1_API_TOKEN", "given-secret-1");
     ServerProcess first = ServerProcess.start(dir, List.of(), List.of(), env);
-    Output refused = ServerProcess.run(env, "serve", "--port", "0", "--data-dir", dir.toString());
+    Output refused = Commands.run("serve", "--port", "0", "--data-dir", dir.toString());
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr()).contains("is in use by another opend1 server");
     first.kill();
@@ -82,28 +128,28 @@ class ServeProcessTest {
   void theToolsWorkBesideARunningServer() throws Exception {
     Map<String, String> none = Map.of();
     String data = dir.toString();
-    Output account = ServerProcess.run(none, "account", "create", "--data-dir", data);
+    Output account = Commands.run("account", "create", "--data-dir", data);
     assertThat(account.exitCode()).isZero();
     String accountId = account.lastLine();
     assertThat(accountId).matches("[0-9a-f]{32}");
     try (ServerProcess server = ServerProcess.start(dir, List.of(), List.of(), none)) {
       Output created =
-          ServerProcess.run(
-              none, "token", "create", "--account", accountId, "--read-only", "--data-dir", data);
+          Commands.run(
+              "token", "create", "--account", accountId, "--read-only", "--data-dir", data);
       assertThat(created.exitCode()).isZero();
       String token = created.lastLine();
       String tokenId = created.stdout().lines().findFirst().orElseThrow().replace("token id: ", "");
       assertThat(status(server, accountId, token)).isEqualTo(200);
 
-      Output list = ServerProcess.run(none, "token", "list", "--data-dir", data);
+      Output list = Commands.run("token", "list", "--data-dir", data);
       assertThat(list.stdout()).contains(tokenId).contains("read").doesNotContain(token);
 
-      Output revoked = ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data);
+      Output revoked = Commands.run("token", "revoke", tokenId, "--data-dir", data);
       assertThat(revoked.exitCode()).isZero();
       // A running server caches a token for at most CachingCatalog.TOKEN_TTL.
       Thread.sleep(CachingCatalog.TOKEN_TTL.toMillis() + 50);
       assertThat(status(server, accountId, token)).isEqualTo(401);
-      assertThat(ServerProcess.run(none, "token", "revoke", tokenId, "--data-dir", data).exitCode())
+      assertThat(Commands.run("token", "revoke", tokenId, "--data-dir", data).exitCode())
           .isEqualTo(1);
     }
   }

@@ -74,10 +74,13 @@ class ShutdownTest {
                   request(server, "POST", db + "/query", sqlBody("INSERT INTO t VALUES (99)")),
                   ofString());
       assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+      assertThat(late.headers().firstValue("Retry-After")).hasValue("5");
       JsonNode env = D1Client.JSON.readTree(late.body());
       assertThat(env.path("success").asBoolean(true)).isFalse();
       assertThat(env.at("/errors/0/code").asInt()).isEqualTo(7500);
-      assertThat(env.at("/errors/0/message").asText()).contains("shutting down");
+      assertThat(env.at("/errors/0/message").asText())
+          .contains("shutting down")
+          .endsWith("; reference = " + late.headers().firstValue("x-request-id").orElseThrow());
 
       for (CompletableFuture<HttpResponse<String>> r : running) {
         HttpResponse<String> done = r.get();

@@ -1,9 +1,11 @@
 package dev.opend1.api;
 
 import dev.opend1.catalog.Catalog;
+import dev.opend1.config.ConfigException;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
 import io.javalin.Javalin;
@@ -11,9 +13,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -47,6 +47,9 @@ public final class ApiServer implements AutoCloseable {
   /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
   private final Javalin metricsApp;
 
+  /** What {@code GET /metrics} shows; closed with the server. */
+  private final Metrics metrics;
+
   /** Counts running requests; refuses new ones once the server stops. */
   private final Draining draining = new Draining();
 
@@ -77,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
       ServerConfig config,
       Catalog catalog,
       Engine engine,
+      History history,
       TimeTravel timeTravel,
       Transfers transfers) {
     Databases databases =
@@ -99,10 +103,13 @@ public final class ApiServer implements AutoCloseable {
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(catalog);
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
-    Metrics metrics =
+    DiskFigures disk = new DiskFigures(engine, history);
+    this.metrics =
         new Metrics(
-            config.metricsTenantLabels(), engine, timeTravel.counters(), transfers.counters());
+            config.metricsTenantLabels(), engine, history.counters(), transfers.counters(), disk);
     RequestLog requestLog = new RequestLog(config.jsonLogs());
+    StatusRoutes status =
+        new StatusRoutes(catalog, engine, history, transfers.counters(), disk, config.dataDir());
     boolean ownMetricsPort = config.metricsPort() != 0;
     // Read the TLS files before anything listens, so a bad file stops the start with its name.
     Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);
@@ -110,19 +117,40 @@ public final class ApiServer implements AutoCloseable {
         Javalin.create(
             cfg -> {
               configure(cfg, config);
-              cfg.requestLogger.http((ctx, ms) -> finished(ctx, ms, metrics, requestLog));
-              cfg.jetty.modifyServer(server -> server.setHandler(draining));
+              cfg.requestLogger.http((ctx, ms) -> routed(ctx));
+              RequestObserver observer = new RequestObserver(requestLog, metrics);
+              observer.setHandler(draining);
+              cfg.jetty.modifyServer(server -> server.setHandler(observer));
               if (tls.isPresent()) {
                 httpsOnly(cfg, config, tls.get());
               } else {
                 plainHttp(cfg, config);
               }
               var r = cfg.routes;
-              r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"ok\":true}"));
+              io.javalin.http.Handler healthz =
+                  ctx -> ctx.contentType("application/json").result("{\"ok\":true}");
+              r.get("/healthz", healthz);
               r.get("/", console::index);
               r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
+              // HEAD answers as GET does; Jetty sends the headers and drops the body.
+              r.head("/healthz", healthz);
+              r.head("/", console::index);
+              r.head(ConsoleRoutes.ASSETS + "{file}", console::asset);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
+                // On the main port, /status needs an operator token.
+                r.get(
+                    "/status",
+                    ctx -> {
+                      status.requireOperator(ctx);
+                      status.status(ctx);
+                    });
+                r.get(
+                    "/status/databases/{id}",
+                    ctx -> {
+                      status.requireOperator(ctx);
+                      status.database(ctx);
+                    });
               }
               r.get(V4 + "/accounts", authed(auth, accountRoutes::accounts));
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
@@ -183,18 +211,23 @@ public final class ApiServer implements AutoCloseable {
                           ctx, new D1Exception.DiskFull("the request could not be completed"));
                       return;
                     }
-                    String reference = reference();
-                    LOG.error("internal error {} on {} {}", reference, ctx.method(), ctx.path(), e);
-                    Envelope.error(ctx, new D1Exception.Internal(reference, e));
+                    Exchange x = Exchange.of(ctx);
+                    LOG.error(
+                        "internal error {} on {} {}",
+                        x == null ? "-" : x.id,
+                        ctx.method(),
+                        ctx.path(),
+                        e);
+                    Envelope.error(ctx, new D1Exception.Internal(e));
                   });
               // An Error (OutOfMemoryError above all) gets the same envelope, not an empty 500.
               // The request's allocations are unreachable once it unwound, so the server goes on.
               cfg.router.javaLangErrorHandler(
                   (res, e) -> {
-                    String reference = reference();
+                    String reference = String.valueOf(res.getHeader("x-request-id"));
                     LOG.error("internal error {}: {}", reference, e.toString(), e);
                     try {
-                      Envelope.error(res, new D1Exception.Internal(reference, e));
+                      Envelope.error(res, new D1Exception.Internal(e));
                     } catch (java.io.IOException | RuntimeException written) {
                       LOG.warn("could not answer internal error {}: {}", reference, written);
                     }
@@ -207,20 +240,66 @@ public final class ApiServer implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.routes.get("/metrics", ctx -> scrape(ctx, metrics));
+                // The metrics listener is the operators' own: no token, like /metrics.
+                cfg.routes.get("/status", status::status);
+                cfg.routes.get("/status/databases/{id}", status::database);
+                cfg.routes.exception(D1Exception.class, (e, ctx) -> Envelope.error(ctx, e));
               });
     } else {
       this.metricsApp = null;
     }
     this.stopGrace = config.sql().requestTimeout().plus(STOP_MARGIN);
-    app.start(config.host(), config.port());
-    if (metricsApp != null) {
-      try {
-        metricsApp.start(config.host(), config.metricsPort());
-      } catch (RuntimeException e) {
-        app.stop();
-        throw e;
+    try {
+      listen(app, config.host(), config.port(), "--port");
+      if (metricsApp != null) {
+        try {
+          listen(metricsApp, config.host(), config.metricsPort(), "--metrics-port");
+        } catch (RuntimeException e) {
+          app.stop();
+          throw e;
+        }
+      }
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a listener; a failure to bind is a {@link ConfigException} saying which setting to fix
+   * (Javalin words every bind failure as "Port already in use", even an address that does not
+   * exist).
+   */
+  private static void listen(Javalin app, String host, int port, String portFlag) {
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new ConfigException(cannotListen(e, host, port, portFlag));
+    }
+  }
+
+  private static String cannotListen(Throwable e, String host, int port, String portFlag) {
+    String where = "cannot listen on " + host + ":" + port + ": ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof java.nio.channels.UnresolvedAddressException) {
+        return where + host + " is neither an IP address nor a host name that resolves (--host)";
+      }
+      if (t instanceof java.net.BindException && m.contains("in use")) {
+        return where
+            + "the port is already in use, by another opend1 or another program ("
+            + portFlag
+            + ")";
+      }
+      if (t instanceof java.net.BindException && m.contains("assign")) {
+        return where + host + " is not an address of this machine (--host)";
+      }
+      if (t instanceof java.net.SocketException && m.contains("permission denied")) {
+        return where + "permission denied (ports below 1024 need privileges; " + portFlag + ")";
       }
     }
+    return where + e.getMessage();
   }
 
   /** Prometheus' text exposition format, version 0.0.4. */
@@ -228,35 +307,23 @@ public final class ApiServer implements AutoCloseable {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 
-  /** After every request: one log line and the HTTP metrics, by route template. */
-  private static void finished(Context ctx, Float ms, Metrics metrics, RequestLog log) {
-    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-    String route = endpoint == null ? "unmatched" : endpoint.path;
-    int status = ctx.status().getCode();
-    String account = ctx.pathParamMap().get("account");
-    String database = ctx.pathParamMap().get("db");
-    double took = ms == null ? 0 : ms;
-    metrics.request(
-        ctx.method().name(),
-        route,
-        status,
-        java.time.Duration.ofNanos((long) (took * 1_000_000)),
-        account,
-        database);
-    long in = -1;
-    long out = -1;
-    try {
-      var request =
-          org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
-      in = org.eclipse.jetty.server.Request.getContentBytesRead(request);
-      out =
-          org.eclipse.jetty.server.Response.getContentBytesWritten(
-              request.getServletContextResponse());
-    } catch (RuntimeException e) {
-      // Not on Jetty's servlet request: the sizes stay unknown (-1).
+  /**
+   * After a request's handler: tells its {@link Exchange} the route template it took and the
+   * account and database in its path, for the log line and the metrics written once the response is
+   * complete. A request no route matched keeps the route {@code unmatched}.
+   */
+  private static void routed(Context ctx) {
+    Exchange x = Exchange.of(ctx);
+    if (x == null) {
+      return;
     }
-    log.log(
-        new RequestLog.Entry(ctx.method().name(), route, status, took, account, database, in, out));
+    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    if (endpoint != null && !endpoint.path.equals("/*")) {
+      x.route = endpoint.path;
+      x.quiet = endpoint.path.equals("/") || endpoint.path.startsWith(ConsoleRoutes.ASSETS);
+    }
+    x.account = ctx.pathParamMap().get("account");
+    x.database = ctx.pathParamMap().get("db");
   }
 
   private static void configure(JavalinConfig cfg, ServerConfig config) {
@@ -307,7 +374,8 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * Makes the one connector on the configured host and port speak HTTPS only: with a connector of
-   * its own, Javalin adds no plain-HTTP one.
+   * its own, Javalin adds no plain-HTTP one. The certificate and key are reloaded when their files
+   * change ({@link TlsReloader}).
    */
   private static void httpsOnly(JavalinConfig cfg, ServerConfig config, KeyStore keys) {
     cfg.jetty.addConnector(
@@ -315,6 +383,8 @@ public final class ApiServer implements AutoCloseable {
           SslContextFactory.Server ssl = new SslContextFactory.Server();
           ssl.setKeyStore(keys);
           ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+          // A renewed certificate is put in service without a restart; stops with the server.
+          server.addBean(TlsReloader.watch(config.tls().orElseThrow(), ssl));
           HttpConfiguration https = new HttpConfiguration(http);
           SecureRequestCustomizer secure = new SecureRequestCustomizer();
           // Clients may reach the server by an address the certificate does not name (127.0.0.1).
@@ -344,14 +414,6 @@ public final class ApiServer implements AutoCloseable {
     };
   }
 
-  private static final SecureRandom REFERENCES = new SecureRandom();
-
-  private static String reference() {
-    byte[] b = new byte[8];
-    REFERENCES.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
   /** The port {@code GET /metrics} is served on: its own, or the main one. */
   public int metricsPort() {
     return metricsApp == null ? app.port() : metricsApp.port();
@@ -379,5 +441,6 @@ public final class ApiServer implements AutoCloseable {
       metricsApp.stop();
     }
     app.stop();
+    metrics.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.catalog.Account;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabasePage;
@@ -51,13 +52,27 @@ final class Databases {
       Optional<String> jurisdiction,
       String readReplicationMode) {}
 
-  /** Removes what crashed creates and deletes left behind. */
+  /**
+   * Removes what crashed creates and deletes left behind, then looks at every database's files
+   * once, so one that went missing or was damaged while the server was down is logged now (once)
+   * and answers as unavailable rather than failing each request.
+   */
   void recover() {
     engine.recover();
     for (DatabaseId id : catalog.unfinishedDatabases()) {
       LOG.info("finishing an interrupted create or delete of database {}", id);
       engine.deleteDatabase(id);
       catalog.removeDatabase(id);
+    }
+    for (Account account : catalog.accounts()) {
+      for (int page = 1; ; page++) {
+        DatabasePage databases =
+            catalog.listDatabases(account.id(), Optional.empty(), page, 10_000);
+        databases.items().forEach(d -> engine.probe(d.id()));
+        if (databases.items().size() < 10_000) {
+          break;
+        }
+      }
     }
   }
 

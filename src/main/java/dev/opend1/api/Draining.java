@@ -12,14 +12,18 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The outermost HTTP handler: counts the requests in flight and, once the server is stopping,
- * answers every new request 503 in D1's envelope (code 7500, "the server is shutting down") before
- * it reaches any route, so it did nothing and is safe to retry. {@link #drain} waits for the
- * running ones to finish.
+ * The HTTP handler just inside {@link RequestObserver}: counts the requests in flight and, once the
+ * server is stopping, answers every new request 503 in D1's envelope (code 7500, "the server is
+ * shutting down", with {@code Retry-After}) before it reaches any route, so it did nothing and is
+ * safe to retry. {@link #drain} waits for the running ones to finish.
  */
 final class Draining extends Handler.Wrapper {
 
-  private static final byte[] REFUSAL = refusal();
+  /**
+   * When a refused request may try again: a restart takes a few seconds. Clients that honour it
+   * (the cloudflare SDK does) then reach the new server rather than this stopping one.
+   */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopping;
@@ -27,10 +31,15 @@ final class Draining extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     if (stopping) {
-      response.setStatus(503);
+      Exchange x = request.getAttribute(Exchange.ATTRIBUTE) instanceof Exchange e ? e : null;
+      if (x != null) {
+        x.errorCode = REFUSAL.code();
+      }
+      response.setStatus(REFUSAL.httpStatus());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      response.write(true, ByteBuffer.wrap(REFUSAL), callback);
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      response.write(true, ByteBuffer.wrap(refusal(x == null ? null : x.id)), callback);
       return true;
     }
     running.incrementAndGet();
@@ -80,12 +89,17 @@ final class Draining extends Handler.Wrapper {
     return running.get() == 0;
   }
 
-  private static byte[] refusal() {
-    D1Exception e = new D1Exception.ShuttingDown();
+  private static final D1Exception REFUSAL = new D1Exception.ShuttingDown();
+
+  private static byte[] refusal(String requestId) {
+    D1Exception e = REFUSAL;
     var body = Json.MAPPER.createObjectNode();
     body.putNull("result");
     body.put("success", false);
-    body.putArray("errors").addObject().put("code", e.code()).put("message", e.getMessage());
+    body.putArray("errors")
+        .addObject()
+        .put("code", e.code())
+        .put("message", Envelope.withReference(e.getMessage(), e.httpStatus(), requestId));
     body.putArray("messages");
     try {
       return Json.MAPPER.writeValueAsBytes(body);

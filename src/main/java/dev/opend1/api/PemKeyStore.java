@@ -32,8 +32,9 @@ final class PemKeyStore {
   /** The password of the in-memory key store; it never leaves this process. */
   static final String PASSWORD = "opend1";
 
+  /** A PEM block; its body may start with RFC 1421 headers ({@code Proc-Type: 4,ENCRYPTED}). */
   private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
 
   /** The DER prefix that wraps a PKCS#1 RSA key into PKCS#8 (length bytes are filled in). */
   private static final byte[] RSA_ALGORITHM = {
@@ -122,6 +123,15 @@ final class PemKeyStore {
 
   private static PrivateKey privateKey(Path file) {
     for (Block b : blocks(file)) {
+      if (b.encrypted() || b.type().equals("ENCRYPTED PRIVATE KEY")) {
+        throw new ConfigException(
+            "tls-key "
+                + file
+                + ": the key is encrypted, and opend1 cannot ask for its passphrase; decrypt it"
+                + " with `openssl pkey -in "
+                + file
+                + " -out key.pem` and give that file, readable by opend1's user only");
+      }
       switch (b.type()) {
         case "PRIVATE KEY" -> {
           return pkcs8(file, b.der());
@@ -129,9 +139,14 @@ final class PemKeyStore {
         case "RSA PRIVATE KEY" -> {
           return pkcs8(file, wrapRsa(b.der()));
         }
-        case "ENCRYPTED PRIVATE KEY" ->
+        case "EC PRIVATE KEY" ->
             throw new ConfigException(
-                "tls-key " + file + ": the key is encrypted; give an unencrypted PEM key");
+                "tls-key "
+                    + file
+                    + ": an EC key in OpenSSL's own form (BEGIN EC PRIVATE KEY); convert it to"
+                    + " PKCS#8 with `openssl pkey -in "
+                    + file
+                    + " -out key.pem`");
         default -> {
           // Other blocks (EC PARAMETERS, a certificate in the same file) are skipped.
         }
@@ -185,7 +200,8 @@ final class PemKeyStore {
     return out;
   }
 
-  private record Block(String type, byte[] der) {}
+  /** A PEM block: its type, its DER bytes, and whether its headers say it is encrypted. */
+  private record Block(String type, byte[] der, boolean encrypted) {}
 
   private static List<Block> blocks(Path file) {
     String text;
@@ -197,8 +213,17 @@ final class PemKeyStore {
     List<Block> blocks = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
+      String body = m.group(2).replace("\r\n", "\n").strip();
+      boolean encrypted = false;
+      // RFC 1421 headers (OpenSSL's traditional encrypted keys): "Name: value" lines, then a
+      // blank line, then the base64.
+      int blank = body.indexOf("\n\n");
+      if (body.startsWith("Proc-Type:") && blank > 0) {
+        encrypted = body.substring(0, blank).contains("ENCRYPTED");
+        body = body.substring(blank).strip();
+      }
       try {
-        blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2).strip())));
+        blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(body), encrypted));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(file + ": a PEM block is not valid base64");
       }

@@ -20,7 +20,15 @@ final class ProtocolErrors extends ErrorHandler {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int code = response.getStatus() < 400 ? 500 : response.getStatus();
-    String reason = HttpStatus.getMessage(code);
+    // A request refused before the observer saw it (a malformed request line) gets an id here.
+    Exchange x = request.getAttribute(Exchange.ATTRIBUTE) instanceof Exchange e ? e : null;
+    String id = x != null ? x.id : RequestObserver.requestId(null);
+    if (x != null) {
+      x.errorCode = code >= 500 ? 7500 : 7400;
+    } else {
+      response.getHeaders().put(RequestObserver.HEADER, id);
+    }
+    String reason = Envelope.withReference(HttpStatus.getMessage(code), code, id);
     String body =
         "{\"result\":null,\"success\":false,\"errors\":[{\"code\":"
             + (code >= 500 ? 7500 : 7400)

@@ -174,6 +174,22 @@ public final class CachingCatalog implements Catalog {
     }
   }
 
+  @Override
+  public OperatorToken.Issued createOperatorToken(String name) {
+    return store.createOperatorToken(name);
+  }
+
+  @Override
+  public List<OperatorToken> operatorTokens() {
+    return store.operatorTokens();
+  }
+
+  /** Not cached: only {@code /status} asks, and a revocation should bite at once. */
+  @Override
+  public Optional<OperatorToken> findOperatorToken(String secret) {
+    return store.findOperatorToken(secret);
+  }
+
   // --- the rest goes straight to the store ------------------------------------------------------
 
   @Override

@@ -42,8 +42,17 @@ public interface Catalog extends AutoCloseable {
   /** All tokens, oldest first. */
   List<ApiToken> tokens();
 
-  /** Revokes a token by id; false when there is no such token. */
+  /** Revokes a token (an account's or an operator's) by id; false when there is no such token. */
   boolean revokeToken(String tokenId);
+
+  /** Creates an operator token ({@code /status}, the online doctor) with a fresh random secret. */
+  OperatorToken.Issued createOperatorToken(String name);
+
+  /** All operator tokens, oldest first. */
+  List<OperatorToken> operatorTokens();
+
+  /** The operator token with this secret, if any. */
+  Optional<OperatorToken> findOperatorToken(String secret);
 
   /** The bearer token with this secret, if any. */
   Optional<ApiToken> findBearerToken(String secret);

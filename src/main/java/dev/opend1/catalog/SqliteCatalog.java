@@ -32,7 +32,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteCatalog implements Catalog {
 
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
 
   /** Guards {@link #conn}: a JDBC connection is not safe for concurrent use. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -59,8 +59,24 @@ public final class SqliteCatalog implements Catalog {
       catalog.migrate();
       return catalog;
     } catch (SQLException e) {
-      throw new IllegalStateException("open catalog " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException("open catalog " + file + ": " + whyNot(file, e), e);
     }
+  }
+
+  /**
+   * Why the catalog did not open. SQLite words a file this user may not write as "attempt to write
+   * a readonly database" (or worse); say "permission denied", since the catalog needs its file and
+   * its directory writable even to be read (WAL mode).
+   */
+  private static String whyNot(Path file, SQLException e) {
+    Path dir = file.toAbsolutePath().getParent();
+    boolean fileDenied = java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(file);
+    if (fileDenied || (dir != null && !java.nio.file.Files.isWritable(dir))) {
+      return "permission denied: this user may not write "
+          + (fileDenied ? "it" : "its directory")
+          + " (run the command as the user the server runs as)";
+    }
+    return e.getMessage();
   }
 
   private void migrate() throws SQLException {
@@ -112,6 +128,21 @@ public final class SqliteCatalog implements Catalog {
             "CREATE INDEX IF NOT EXISTS databases_by_account"
                 + " ON databases(account_id, created_at_ms, id)");
         st.executeUpdate("PRAGMA user_version = 1");
+        conn.commit();
+        conn.setAutoCommit(true);
+      }
+      if (version < 2) {
+        // Version 2: operator tokens, kept apart from accounts' tokens so neither can pass for
+        // the other.
+        conn.setAutoCommit(false);
+        st.executeUpdate(
+            """
+            CREATE TABLE IF NOT EXISTS operator_tokens(
+              id TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              secret_hash BLOB NOT NULL UNIQUE,
+              created_at_ms INTEGER NOT NULL)""");
+        st.executeUpdate("PRAGMA user_version = 2");
         conn.commit();
         conn.setAutoCommit(true);
       }
@@ -251,7 +282,49 @@ public final class SqliteCatalog implements Catalog {
 
   @Override
   public boolean revokeToken(String tokenId) {
-    return update("DELETE FROM tokens WHERE id = ?", ps -> ps.setString(1, tokenId)) > 0;
+    return update("DELETE FROM tokens WHERE id = ?", ps -> ps.setString(1, tokenId))
+            + update("DELETE FROM operator_tokens WHERE id = ?", ps -> ps.setString(1, tokenId))
+        > 0;
+  }
+
+  @Override
+  public OperatorToken.Issued createOperatorToken(String name) {
+    String secret = Secrets.newSecret();
+    OperatorToken token =
+        new OperatorToken(Secrets.newTokenId(), name, Instant.ofEpochMilli(nowMillis()));
+    update(
+        "INSERT INTO operator_tokens(id, name, secret_hash, created_at_ms) VALUES(?,?,?,?)",
+        ps -> {
+          ps.setString(1, token.id());
+          ps.setString(2, name);
+          ps.setBytes(3, Secrets.hash(secret));
+          ps.setLong(4, token.createdAt().toEpochMilli());
+        });
+    return new OperatorToken.Issued(token, secret);
+  }
+
+  @Override
+  public List<OperatorToken> operatorTokens() {
+    return queryAll(
+        "SELECT id, name, created_at_ms FROM operator_tokens ORDER BY created_at_ms, id",
+        ps -> {},
+        SqliteCatalog::readOperatorToken);
+  }
+
+  @Override
+  public Optional<OperatorToken> findOperatorToken(String secret) {
+    byte[] hash = Secrets.hash(secret);
+    Optional<Object[]> row =
+        queryOne(
+            "SELECT id, name, created_at_ms, secret_hash FROM operator_tokens"
+                + " WHERE secret_hash = ?",
+            ps -> ps.setBytes(1, hash),
+            rs -> new Object[] {readOperatorToken(rs), rs.getBytes(4)});
+    return row.filter(r -> Secrets.sameHash(hash, (byte[]) r[1])).map(r -> (OperatorToken) r[0]);
+  }
+
+  private static OperatorToken readOperatorToken(ResultSet rs) throws SQLException {
+    return new OperatorToken(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)));
   }
 
   @Override

@@ -5,15 +5,19 @@ import dev.opend1.core.Region;
 import dev.opend1.core.SqlCompat;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
-import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link ServerConfig} from its four sources, highest first: command-line flags,
@@ -31,6 +35,7 @@ public final class ConfigLoader {
    * @param env the process environment
    */
   public static ServerConfig load(Map<String, String> flags, Map<String, String> env) {
+    checkEnvironment(env);
     Map<String, Source> values = resolve(flags, env);
     String accountId = text(values, Settings.ACCOUNT_ID);
     String token = text(values, Settings.API_TOKEN);
@@ -171,18 +176,7 @@ public final class ConfigLoader {
     String configFile =
         flags.getOrDefault(Settings.CONFIG.name(), env.get(Settings.CONFIG.envVar()));
     if (configFile != null) {
-      Properties file = readFile(Path.of(configFile));
-      for (String key : file.stringPropertyNames()) {
-        Setting s =
-            Settings.ALL.stream()
-                .filter(x -> x.name().equals(key) && x != Settings.CONFIG)
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new ConfigException(
-                            "config file " + configFile + ": unknown setting '" + key + "'"));
-        values.put(s.name(), new Source(file.getProperty(key).trim(), "config file " + configFile));
-      }
+      values.putAll(readFile(Path.of(configFile)));
     }
     for (Setting s : Settings.ALL) {
       String v = env.get(s.envVar());
@@ -194,14 +188,82 @@ public final class ConfigLoader {
     return values;
   }
 
-  private static Properties readFile(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+  /**
+   * Refuses an {@code OPEND1_*} variable that is no setting (and none of {@link
+   * Settings#OTHER_VARIABLES}): a misspelt name would otherwise be ignored without a word.
+   */
+  private static void checkEnvironment(Map<String, String> env) {
+    List<String> known = new ArrayList<>(Settings.OTHER_VARIABLES);
+    Settings.ALL.forEach(s -> known.add(s.envVar()));
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (name.startsWith("OPEND1_") && !known.contains(name)) {
+        throw new ConfigException(
+            "environment variable " + name + " is not an opend1 setting" + suggestion(name, known));
+      }
     }
-    return p;
+  }
+
+  /** "; did you mean X?" for the known name closest to {@code name}, or a pointer to the list. */
+  private static String suggestion(String name, List<String> known) {
+    return Names.closest(name, known)
+        .map(k -> "; did you mean " + k + "?")
+        .orElse("; `opend1 serve --help` lists them all");
+  }
+
+  /** One line of a config file: {@code name = value}. */
+  private static final Pattern LINE = Pattern.compile("([^=\\s]+)\\s*=\\s*(.*)");
+
+  /**
+   * Reads a config file: one {@code name = value} per line; blank lines and lines starting with
+   * {@code #} are skipped; a value may be wrapped in one pair of quotes. Anything else, an unknown
+   * name or a name given twice is refused with its line number.
+   */
+  private static Map<String, Source> readFile(Path file) {
+    List<String> lines;
+    try {
+      if (Files.isDirectory(file)) {
+        throw new ConfigException("cannot read config file " + file + ": it is a directory");
+      }
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read config file " + file + ": " + dev.opend1.core.IoErrors.describe(e));
+    }
+    Map<String, Source> values = new HashMap<>();
+    Map<String, Integer> setOn = new HashMap<>();
+    List<String> names =
+        Settings.ALL.stream().filter(x -> x != Settings.CONFIG).map(Setting::name).toList();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      String where = "config file " + file + " line " + (i + 1);
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = LINE.matcher(line);
+      if (!m.matches()) {
+        throw new ConfigException(where + ": '" + line + "' is not a `name = value` line");
+      }
+      String key = m.group(1);
+      if (!names.contains(key)) {
+        throw new ConfigException(
+            where + ": unknown setting '" + key + "'" + suggestion(key, names));
+      }
+      Integer earlier = setOn.put(key, i + 1);
+      if (earlier != null) {
+        throw new ConfigException(where + ": " + key + " is already set on line " + earlier);
+      }
+      values.put(key, new Source(unquote(m.group(2).strip()), where));
+    }
+    return values;
+  }
+
+  private static String unquote(String v) {
+    if (v.length() >= 2
+        && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+        && v.charAt(v.length() - 1) == v.charAt(0)) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
   }
 
   private static String text(Map<String, Source> values, Setting s) {
@@ -209,17 +271,58 @@ public final class ConfigLoader {
     return v == null ? null : v.value();
   }
 
+  /**
+   * A whole number within bounds. Sizes ({@code BYTES}) and durations ({@code MS}, {@code SECONDS},
+   * {@code DAYS}) also take units ({@link Units}); the result is in the setting's own unit.
+   */
   private static long number(Map<String, Source> values, Setting s, long min, long max) {
     Source v = values.get(s.name());
-    try {
-      long n = Long.parseLong(v.value().trim().replace("_", ""));
-      if (n < min || n > max) {
-        throw invalid(v, "must be between " + min + " and " + max);
+    String unit;
+    Optional<BigDecimal> n;
+    switch (s.label()) {
+      case "BYTES" -> {
+        unit = "bytes";
+        n = Units.bytes(v.value());
       }
-      return n;
-    } catch (NumberFormatException e) {
-      throw invalid(v, "must be a whole number");
+      case "MS" -> {
+        unit = "milliseconds";
+        n = Units.duration(v.value(), 1);
+      }
+      case "SECONDS" -> {
+        unit = "seconds";
+        n = Units.duration(v.value(), 1000);
+      }
+      case "DAYS" -> {
+        unit = "days";
+        n = Units.duration(v.value(), 86_400_000);
+      }
+      default -> {
+        try {
+          n = Optional.of(new BigDecimal(Long.parseLong(v.value().trim().replace("_", ""))));
+        } catch (NumberFormatException e) {
+          throw invalid(v, "must be a whole number");
+        }
+        unit = null;
+      }
     }
+    if (n.isEmpty()) {
+      throw invalid(
+          v,
+          unit.equals("bytes")
+              ? "must be a whole number of bytes or a size such as 10MB or 1GiB"
+              : "must be a whole number of "
+                  + unit
+                  + " or a duration such as 500ms, 30s, 5m, 1h or 7d");
+    }
+    BigDecimal value = n.get().stripTrailingZeros();
+    if (value.scale() > 0) {
+      throw invalid(v, "must be a whole number of " + unit);
+    }
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0
+        || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw invalid(v, "must be between " + min + " and " + max + (unit == null ? "" : " " + unit));
+    }
+    return value.longValueExact();
   }
 
   private static ConfigException invalid(Source v, String rule) {

@@ -31,7 +31,7 @@ import java.util.Optional;
  * @param publicUrl base of signed URLs, if configured
  * @param metricsPort a separate port for {@code GET /metrics}, or 0 for the main port
  * @param metricsTenantLabels whether HTTP metrics carry account and database labels
- * @param jsonLogs whether request log lines are JSON objects rather than text
+ * @param jsonLogs whether every log line on standard error is a JSON object rather than text
  * @param tls the certificate and key to serve HTTPS with; without them plain HTTP
  * @param maxSpillBytesPerRequest disk one request's waiting results may use
  * @param maxSpillBytes disk all requests' waiting results may use together

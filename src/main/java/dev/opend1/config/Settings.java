@@ -217,7 +217,8 @@ public final class Settings {
           "log-format",
           "FORMAT",
           "text",
-          "Request log lines on standard error: text, or json (one JSON object per line).");
+          "Log lines on standard error: text, or json (every line one JSON object, requests,"
+              + " startup and errors alike).");
 
   /** All settings, in help order. */
   public static final List<Setting> ALL =
@@ -259,6 +260,15 @@ public final class Settings {
           LOG_FORMAT,
           TLS_CERT,
           TLS_KEY);
+
+  /**
+   * {@code OPEND1_*} variables that are not settings but are read by something else: the log level
+   * (logback), the launcher's JVM options, and the operator token of {@code opend1 status} and
+   * {@code opend1 doctor --url}. Any other {@code OPEND1_*} variable is refused at start, so a
+   * misspelt setting is not silently ignored.
+   */
+  public static final List<String> OTHER_VARIABLES =
+      List.of("OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS", "OPEND1_OPERATOR_TOKEN");
 
   private Settings() {}
 }

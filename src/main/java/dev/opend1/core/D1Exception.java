@@ -134,6 +134,16 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * A database whose files are missing or damaged (503, 7500): it cannot be served until an
+   * operator restores them; every other database serves on. Nothing of the request was applied.
+   */
+  public static final class DatabaseUnavailable extends D1Exception {
+    public DatabaseUnavailable(String database, String why) {
+      super(7500, 503, "D1 database " + database + " is unavailable: " + why, null);
+    }
+  }
+
   /** Too many of something in a window of time (429, 7500), e.g. restores. */
   public static final class RateLimited extends D1Exception {
     public RateLimited(String message) {
@@ -226,10 +236,13 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
-  /** Anything that is the server's fault (500, 7500). The message never leaks internals. */
+  /**
+   * Anything that is the server's fault (500, 7500). The message never leaks internals; the HTTP
+   * edge ends it, like every 5xx message, with the request's id as its reference.
+   */
   public static final class Internal extends D1Exception {
-    public Internal(String reference, Throwable cause) {
-      super(7500, 500, "internal error; reference = " + reference, cause);
+    public Internal(Throwable cause) {
+      super(7500, 500, "internal error", cause);
     }
   }
 }

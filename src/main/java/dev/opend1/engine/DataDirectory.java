@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +45,7 @@ public final class DataDirectory implements AutoCloseable {
   public static DataDirectory acquire(Path dir) {
     Path root = dir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(root);
+      createDirectories(root);
       FileChannel ch =
           FileChannel.open(
               root.resolve("serve.lock"),
@@ -62,18 +63,37 @@ public final class DataDirectory implements AutoCloseable {
       dd.checkFormat();
       return dd;
     } catch (IOException e) {
-      throw new DataDirectoryException("cannot use data directory " + root + ": " + e.getMessage());
+      throw cannotUse(root, e);
     }
   }
 
+  /** Creates the directory and its parents; a file in the way is named as such. */
+  private static void createDirectories(Path root) throws IOException {
+    try {
+      Files.createDirectories(root);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new DataDirectoryException(
+          "cannot use data directory " + root + ": " + e.getFile() + " is a file, not a directory");
+    }
+  }
+
+  private static DataDirectoryException cannotUse(Path root, IOException e) {
+    return new DataDirectoryException(
+        "cannot use data directory " + root + ": " + IoErrors.describe(e));
+  }
+
   /**
-   * Opens the directory for a command-line tool, without the server lock: the format is checked
-   * (and stamped on a new directory) so a tool never writes into a layout it does not know.
+   * Opens an existing directory for a command-line tool, without the server lock: the format is
+   * checked (and stamped on a directory that has none yet) so a tool never writes into a layout it
+   * does not know. A directory that does not exist is refused rather than made: a tool pointed at
+   * the wrong path must not start a second, empty data directory there.
    */
   public static Path prepareForTool(Path dir) {
     Path root = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw missing(root);
+    }
     try {
-      Files.createDirectories(root);
       int found = readFormat(root);
       if (found > FORMAT_VERSION) {
         throw newerFormat(root, found);
@@ -83,8 +103,16 @@ public final class DataDirectory implements AutoCloseable {
       }
       return root;
     } catch (IOException e) {
-      throw new DataDirectoryException("cannot use data directory " + root + ": " + e.getMessage());
+      throw cannotUse(root, e);
     }
+  }
+
+  private static DataDirectoryException missing(Path root) {
+    return new DataDirectoryException(
+        "data directory "
+            + root
+            + " does not exist; give the directory the server uses (--data-dir or "
+            + "OPEND1_DATA_DIR)");
   }
 
   /**
@@ -96,7 +124,7 @@ public final class DataDirectory implements AutoCloseable {
   public static AutoCloseable lockOffline(Path dir) {
     Path root = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
-      throw new DataDirectoryException("data directory " + root + " does not exist");
+      throw missing(root);
     }
     Path lockFile = root.resolve("serve.lock");
     if (!Files.exists(lockFile)) {
@@ -113,7 +141,7 @@ public final class DataDirectory implements AutoCloseable {
       };
     } catch (IOException e) {
       throw new DataDirectoryException(
-          "cannot lock data directory " + root + ": " + e.getMessage());
+          "cannot lock data directory " + root + ": " + IoErrors.describe(e));
     }
   }
 

@@ -83,6 +83,12 @@ final class DatabaseHandle {
   volatile boolean broken;
 
   /**
+   * Set when the database's files turned out missing or damaged: the handle is dropped after the
+   * request, so the next one looks at the files again (an operator may have restored them).
+   */
+  volatile boolean unavailable;
+
+  /**
    * The writer's {@code last_insert_rowid()} after its latest request. Reads report it too, so
    * {@code last_row_id} is sticky across requests as in D1, whose database has one connection.
    */
@@ -95,7 +101,8 @@ final class DatabaseHandle {
    */
   volatile long sizeBytes = -1;
 
-  private final EngineCounters counters;
+  /** The engine's totals, which this database's work adds to. */
+  final EngineCounters counters;
 
   /** When the latest request released this handle ({@link System#nanoTime}). */
   volatile long lastUsedNanos = System.nanoTime();
@@ -169,15 +176,27 @@ final class DatabaseHandle {
    */
   SqlConnection writer() throws SQLException {
     if (writer == null) {
-      if (!Files.exists(file)) {
-        throw new SQLException("database file " + file + " is missing");
+      String problem = UnavailableDatabases.problem(file);
+      if (problem != null) {
+        unavailable = true;
+        throw counters.unavailable.mark(id, problem);
       }
       try {
         DatabaseFile.prepare(id, file, hook);
       } catch (IOException e) {
         throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
       }
-      writer = openConnection(false);
+      try {
+        writer = openConnection(false);
+      } catch (SQLException e) {
+        if (SqlErrors.isDamaged(e)) {
+          unavailable = true;
+          throw counters.unavailable.mark(
+              id, "its database file is damaged: " + SqlErrors.describe(e));
+        }
+        throw e;
+      }
+      counters.unavailable.clear(id);
     }
     return writer;
   }
@@ -247,6 +266,7 @@ final class DatabaseHandle {
         hook.afterCheckpoint(id);
         counters.checkpoints.increment();
         counters.checkpointNanos.add(System.nanoTime() - start);
+        counters.lastCheckpointMillis.set(System.currentTimeMillis());
       }
     }
   }

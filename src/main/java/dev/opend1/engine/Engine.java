@@ -201,11 +201,7 @@ public final class Engine implements AutoCloseable {
         throw notDurable(e);
       }
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
-      if (h.broken) {
-        handles.close(id, 5_000);
-      }
+      leave(h);
     }
   }
 
@@ -244,8 +240,7 @@ public final class Engine implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () -> Execution.snapshotRead(h, atSnapshot, work), workers));
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
+      leave(h);
     }
   }
 
@@ -279,11 +274,20 @@ public final class Engine implements AutoCloseable {
       return (T) done[0];
     } finally {
       h.imports.decrementAndGet();
-      h.gate.readLock().unlock();
-      handles.release(h);
-      if (h.broken) {
-        handles.close(id, 5_000);
-      }
+      leave(h);
+    }
+  }
+
+  /**
+   * Ends a request's use of a database's handle. A handle whose commit could not be made durable,
+   * or whose files turned out missing or damaged, is closed once its requests are done, so the next
+   * request opens the database afresh (from its history, or from files an operator restored).
+   */
+  private void leave(DatabaseHandle h) {
+    h.gate.readLock().unlock();
+    handles.release(h);
+    if (h.broken || h.unavailable) {
+      handles.closeIfCurrent(h, 5_000);
     }
   }
 
@@ -417,16 +421,38 @@ public final class Engine implements AutoCloseable {
 
   /** Live size and table count, read on one of the database's read connections. */
   public DatabaseStats stats(DatabaseId id) {
-    if (!Files.exists(dir(id).resolve(DB_FILE))) {
-      throw new EngineException("database " + id + " has no file", null);
-    }
     DatabaseHandle h = handles.enter(id);
     try {
       return await(CompletableFuture.supplyAsync(() -> Execution.stats(h), workers));
     } finally {
-      h.gate.readLock().unlock();
-      handles.release(h);
+      leave(h);
     }
+  }
+
+  /**
+   * SQLite's {@code PRAGMA integrity_check} of a database, on one of its read connections while it
+   * serves (the online {@code opend1 doctor}); empty when healthy.
+   */
+  public List<String> integrityProblems(DatabaseId id) {
+    DatabaseHandle h = handles.enter(id);
+    try {
+      return await(CompletableFuture.supplyAsync(() -> Execution.integrity(h), workers));
+    } finally {
+      leave(h);
+    }
+  }
+
+  /**
+   * Looks at a database's files without opening it (at start, for every database of the catalog):
+   * one that is missing or damaged is marked unavailable, which logs it once. True when it looks
+   * usable.
+   */
+  public boolean probe(DatabaseId id) {
+    String problem = UnavailableDatabases.problem(dir(id).resolve(DB_FILE));
+    if (problem != null) {
+      counters.unavailable.mark(id, problem);
+    }
+    return problem == null;
   }
 
   /** Queue depth, overloads and checkpoints, for the metrics endpoint. */
@@ -437,6 +463,31 @@ public final class Engine implements AutoCloseable {
   /** Open database handles (each holds connections). */
   public int openDatabases() {
     return handles.size();
+  }
+
+  /**
+   * Bytes of the engine's own files of every database: {@code db.sqlite}, its WAL and shared
+   * memory, {@code meta.json} (the files directly in {@code db/<uuid>/}; the history keeps its own
+   * below). Walks the directories: call it now and then, not per request.
+   */
+  public long databaseBytes() {
+    return DiskUsage.overDatabases(dbRoot, dir -> DiskUsage.bytesUnder(dir, 1));
+  }
+
+  /** Bytes free for this process in the file system of the data directory. */
+  public long freeBytes() {
+    try {
+      return Files.getFileStore(dbRoot).getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException("free space of " + dbRoot + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** SQL work waiting for one of the engine's threads ({@code --sql-threads}). */
+  public int sqlTasksWaiting() {
+    return workers instanceof java.util.concurrent.ThreadPoolExecutor pool
+        ? pool.getQueue().size()
+        : 0;
   }
 
   private static Connection open(Path file) throws SQLException {

@@ -1,12 +1,15 @@
 package dev.opend1.engine;
 
+import dev.opend1.sql.StatementKind;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Plain counters the engine keeps for operators (read by the metrics endpoint; the engine itself
  * knows nothing of how they are exported). All are totals since start except {@link #queuedWrites},
- * which is the current number of write requests waiting or running.
+ * which is the current number of write requests waiting or running, and {@link
+ * #lastCheckpointMillis}.
  */
 public final class EngineCounters {
 
@@ -22,7 +25,55 @@ public final class EngineCounters {
   /** Time spent in those checkpoints, in nanoseconds. */
   final LongAdder checkpointNanos = new LongAdder();
 
-  EngineCounters() {}
+  /** When the latest of those checkpoints ended (epoch milliseconds), 0 before the first. */
+  final AtomicLong lastCheckpointMillis = new AtomicLong();
+
+  /** The databases whose files cannot be served now. */
+  final UnavailableDatabases unavailable = new UnavailableDatabases();
+
+  /** Statements run, by {@link StatementKind} (indexed by its ordinal). */
+  private final LongAdder[] statements = new LongAdder[StatementKind.values().length];
+
+  /** Rows read and written by those statements (the estimates {@code meta} reports). */
+  private final LongAdder rowsRead = new LongAdder();
+
+  private final LongAdder rowsWritten = new LongAdder();
+
+  EngineCounters() {
+    for (int i = 0; i < statements.length; i++) {
+      statements[i] = new LongAdder();
+    }
+  }
+
+  /** One statement of a request ran (whether or not its request then committed). */
+  void statement(StatementKind kind, long read, long written) {
+    statements[kind.ordinal()].increment();
+    rowsRead.add(read);
+    rowsWritten.add(written);
+  }
+
+  /** Statements of this kind run since start. */
+  public long statements(StatementKind kind) {
+    return statements[kind.ordinal()].sum();
+  }
+
+  public long rowsRead() {
+    return rowsRead.sum();
+  }
+
+  public long rowsWritten() {
+    return rowsWritten.sum();
+  }
+
+  /** The databases whose files are missing or damaged, and why, by id. */
+  public java.util.Map<dev.opend1.core.DatabaseId, String> unavailable() {
+    return unavailable.snapshot();
+  }
+
+  /** When the latest complete checkpoint ended (epoch milliseconds), 0 before the first. */
+  public long lastCheckpointMillis() {
+    return lastCheckpointMillis.get();
+  }
 
   public int queuedWrites() {
     return queuedWrites.get();

@@ -77,10 +77,16 @@ final class Execution {
   }
 
   /**
-   * The D1 error for a failed statement; an interrupt by a restore says so, and so does a full disk
-   * (SQLite answers {@code SQLITE_FULL} both for it and for the database's own size limit).
+   * The D1 error for a failed statement; an interrupt by a restore says so, so does a full disk
+   * (SQLite answers {@code SQLITE_FULL} both for it and for the database's own size limit), and a
+   * damaged file makes the database unavailable.
    */
   private static RuntimeException failure(DatabaseHandle h, SQLException e) {
+    if (SqlErrors.isDamaged(e)) {
+      h.unavailable = true;
+      return h.counters.unavailable.mark(
+          h.id, "its database file is damaged: " + SqlErrors.describe(e));
+    }
     if (h.interruptedByPause
         && SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) {
       return new dev.opend1.core.D1Exception.SqlFailed(
@@ -240,6 +246,16 @@ final class Execution {
       if (c != null) {
         h.releaseReader(c, false);
       }
+    }
+  }
+
+  /** SQLite's integrity check on a read connection; what it found wrong. */
+  static List<String> integrity(DatabaseHandle h) {
+    SqlConnection c = reader(h);
+    try {
+      return IntegrityCheck.problems(c.jdbc());
+    } finally {
+      h.releaseReader(c, false);
     }
   }
 

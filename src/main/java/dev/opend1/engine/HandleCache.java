@@ -163,9 +163,25 @@ final class HandleCache {
     synchronized (lock) {
       h = open.remove(id);
     }
-    if (h == null) {
-      return;
+    if (h != null) {
+      closeRemoved(h, waitMillis);
     }
+  }
+
+  /**
+   * Like {@link #close}, but only while the cache still holds this very handle: a request that
+   * found its handle unusable must not close a newer one another request opened since.
+   */
+  void closeIfCurrent(DatabaseHandle h, long waitMillis) {
+    synchronized (lock) {
+      if (!open.remove(h.id, h)) {
+        return;
+      }
+    }
+    closeRemoved(h, waitMillis);
+  }
+
+  private void closeRemoved(DatabaseHandle h, long waitMillis) {
     h.closed = true;
     // Requests hold the gate's read lock while they run: its write lock means none is running.
     boolean quiet = false;

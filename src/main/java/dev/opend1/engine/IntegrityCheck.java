@@ -24,10 +24,18 @@ public final class IntegrityCheck {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
-    List<String> problems = new ArrayList<>();
     try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dbFile, config.toProperties());
-        Statement st = c.createStatement();
+        DriverManager.getConnection("jdbc:sqlite:" + dbFile, config.toProperties())) {
+      return problems(c);
+    } catch (SQLException e) {
+      return List.of(e.getMessage());
+    }
+  }
+
+  /** What SQLite finds wrong with the database of an open connection; empty when healthy. */
+  static List<String> problems(Connection c) {
+    List<String> problems = new ArrayList<>();
+    try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA integrity_check(" + MAX_PROBLEMS + ")")) {
       while (rs.next()) {
         String line = rs.getString(1);

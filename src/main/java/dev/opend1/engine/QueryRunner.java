@@ -93,6 +93,7 @@ final class QueryRunner {
       size = c.sizeBytes();
       h.sizeBytes = size;
     }
+    h.counters.statement(kind, rowsRead, rowsWritten);
     sink.statementEnd(
         new StatementMeta(durationMs, changes, lastRowId, changedDb, size, rowsRead, rowsWritten));
   }

@@ -45,6 +45,12 @@ public final class SqlErrors {
     return primary(e) == SQLiteErrorCode.SQLITE_INTERRUPT;
   }
 
+  /** True when SQLite found the database file damaged or not a database at all. */
+  static boolean isDamaged(SQLException e) {
+    SQLiteErrorCode code = primary(e);
+    return code == SQLiteErrorCode.SQLITE_CORRUPT || code == SQLiteErrorCode.SQLITE_NOTADB;
+  }
+
   /** True when SQLite refused a write on a read-only connection. */
   static boolean isReadOnly(SQLException e) {
     return primary(e) == SQLiteErrorCode.SQLITE_READONLY;

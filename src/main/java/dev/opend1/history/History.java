@@ -4,6 +4,7 @@ import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
 import dev.opend1.engine.DaemonPools;
+import dev.opend1.engine.DiskUsage;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,6 +190,31 @@ public final class History implements CommitHook, AutoCloseable {
   /** Records, bytes, snapshots and restores written since start. */
   public HistoryCounters counters() {
     return counters;
+  }
+
+  /**
+   * Bytes every database's history takes on disk ({@code db/<uuid>/history/}: segments and
+   * snapshots). Walks the directories: call it now and then, not per request.
+   */
+  public long diskBytes() {
+    return DiskUsage.overDatabases(
+        dbRoot, dir -> DiskUsage.bytesUnder(dir.resolve("history"), Integer.MAX_VALUE));
+  }
+
+  /**
+   * Checks one database's history as {@code opend1 doctor} does, while the server runs: no snapshot
+   * or pruning of that database runs meanwhile (they rewrite its files); commits may go on (a
+   * record being appended is at worst a torn tail, a note).
+   */
+  public HistoryCheck.Result check(DatabaseId id) throws InterruptedException {
+    while (maintaining.putIfAbsent(id, true) != null) {
+      Thread.sleep(10);
+    }
+    try {
+      return HistoryCheck.check(id.toString(), dbRoot.resolve(id.toString()).resolve("history"));
+    } finally {
+      maintaining.remove(id);
+    }
   }
 
   /** The retention window. */

@@ -11,10 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a database's history without changing it (for {@code opend1 doctor}) and says what is
- * wrong: segments that cannot be read, records whose seq does not follow the previous one (a lost
- * segment), a broken hash chain, a checkpoint past the last record. It uses the history's own
- * record codec, so it checks exactly what a restore would read.
+ * Reads a database's history without changing it (for {@code opend1 doctor}, offline or online
+ * through {@link History#check}) and says what is wrong: segments that cannot be read, records
+ * whose seq does not follow the previous one (a lost segment), a broken hash chain, a checkpoint
+ * past the last record. It uses the history's own record codec, so it checks exactly what a restore
+ * would read.
  *
  * <p>A torn record at the end of the last segment is what a crash leaves; the server cuts it off at
  * its next start, so it is a note, not a problem.
@@ -43,6 +44,9 @@ public final class HistoryCheck {
         problems.add("history format is not " + SegmentLog.FORMAT);
         return new Result(problems, notes, 0);
       }
+      // Read before the segments: on a running server a commit and a checkpoint may land while
+      // the segments are read, and must not look like a checkpoint past the history's end.
+      byte[] cp = store.readSmall("checkpoint");
       List<String> segments =
           store.names().stream().filter(n -> n.startsWith("seg-")).sorted().toList();
       if (segments.isEmpty()) {
@@ -130,7 +134,6 @@ public final class HistoryCheck {
                 + firstSeq
                 + " with no snapshot at or after it: its first records are missing");
       }
-      byte[] cp = store.readSmall("checkpoint");
       if (cp != null) {
         long checkpoint = Long.parseLong(new String(cp, StandardCharsets.UTF_8).trim());
         if (checkpoint > lastSeq) {

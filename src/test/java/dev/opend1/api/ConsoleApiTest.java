@@ -55,6 +55,28 @@ class ConsoleApiTest {
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
   }
 
+  /** HEAD answers like GET, headers and all, without the body (load balancers probe with it). */
+  @Test
+  void headAnswersLikeGetWithoutABody() throws Exception {
+    server = TestServer.start(dir);
+    for (String path : List.of("/", "/console/app.js", "/healthz")) {
+      HttpResponse<byte[]> got = get(path);
+      HttpResponse<byte[]> head =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                  .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(head.statusCode()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      for (String header : List.of("Content-Type", "Content-Security-Policy", "Cache-Control")) {
+        assertThat(head.headers().firstValue(header))
+            .as(path + " " + header)
+            .isEqualTo(got.headers().firstValue(header));
+      }
+    }
+  }
+
   @Test
   void everyFileOfTheFolderIsServedWithItsType() throws Exception {
     server = TestServer.start(dir);

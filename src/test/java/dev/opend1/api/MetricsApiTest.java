@@ -84,6 +84,9 @@ class MetricsApiTest {
         run(client, db, sql("INSERT INTO t VALUES (randomblob(1500000))"));
       }
       run(client, db, sql("SELECT count(*) FROM t"));
+      Reply failed = client.post(databases() + "/" + db + "/query", sql("SELECT * FROM nowhere"));
+      assertThat(failed.status()).isEqualTo(400);
+      assertThat(client.get(databases() + "/no-such-database").status()).isEqualTo(404);
       String bookmark =
           client
               .get(databases() + "/" + db + "/time_travel/bookmark")
@@ -142,14 +145,29 @@ class MetricsApiTest {
       String text = response.body();
 
       String queryRoute = "route=\"/client/v4/accounts/{account}/d1/database/{db}/query\"";
-      assertThat(value(text, "opend1_http_requests_seconds_count", queryRoute, "status=\"200\""))
+      assertThat(
+              value(
+                  text,
+                  "opend1_http_server_request_duration_seconds_count",
+                  queryRoute,
+                  "status=\"200\""))
           .isGreaterThanOrEqualTo(6);
-      assertThat(value(text, "opend1_http_requests_seconds_count", queryRoute, "status=\"429\""))
+      assertThat(
+              value(
+                  text,
+                  "opend1_http_server_request_duration_seconds_count",
+                  queryRoute,
+                  "status=\"429\""))
           .isEqualTo(refused);
       assertThat(value(text, "opend1_writer_overloaded_total")).isEqualTo(refused);
-      assertThat(value(text, "opend1_http_requests_seconds_bucket", queryRoute, "le=\"+Inf\""))
+      assertThat(
+              value(
+                  text,
+                  "opend1_http_server_request_duration_seconds_bucket",
+                  queryRoute,
+                  "le=\"+Inf\""))
           .isGreaterThanOrEqualTo(6);
-      assertThat(text).contains("opend1_http_requests_seconds_bucket{");
+      assertThat(text).contains("opend1_http_server_request_duration_seconds_bucket{");
       assertThat(value(text, "opend1_history_records_written_total")).isGreaterThanOrEqualTo(6);
       assertThat(value(text, "opend1_history_written_bytes_total")).isGreaterThan(4_500_000);
       assertThat(value(text, "opend1_history_snapshot_seconds_count")).isGreaterThanOrEqualTo(1);
@@ -164,12 +182,80 @@ class MetricsApiTest {
       assertThat(text).contains("opend1_writer_queue_depth ");
       assertThat(value(text, "opend1_spill_bytes")).isZero();
 
+      // SQL: statements by kind, rows read and written; D1 error codes, 429s among them.
+      assertThat(value(text, "opend1_sql_statements_total", "kind=\"ddl\"")).isEqualTo(1);
+      assertThat(value(text, "opend1_sql_statements_total", "kind=\"write\""))
+          .isGreaterThanOrEqualTo(4 + 12 - refused);
+      assertThat(value(text, "opend1_sql_statements_total", "kind=\"select\""))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(value(text, "opend1_sql_rows_written_total")).isGreaterThanOrEqualTo(4);
+      assertThat(value(text, "opend1_sql_rows_read_total")).isGreaterThanOrEqualTo(1);
+      assertThat(value(text, "opend1_d1_errors_total", "code=\"7500\"", "status=\"400\""))
+          .isEqualTo(1);
+      assertThat(value(text, "opend1_d1_errors_total", "code=\"7404\"", "status=\"404\""))
+          .isEqualTo(1);
+      assertThat(value(text, "opend1_d1_errors_total", "code=\"7500\"", "status=\"429\""))
+          .isEqualTo(refused);
+      // Disk: the databases, their history, and what is free.
+      assertThat(value(text, "opend1_database_bytes")).isGreaterThan(4_000_000);
+      assertThat(value(text, "opend1_history_bytes")).isGreaterThan(4_000_000);
+      assertThat(value(text, "opend1_data_dir_free_bytes")).isPositive();
+      assertThat(value(text, "opend1_checkpoint_last_timestamp_seconds"))
+          .isGreaterThan(System.currentTimeMillis() / 1000.0 - 600);
+
       // No tenant: neither the database's id or name nor any account id.
       assertThat(text)
           .doesNotContain(db)
           .doesNotContain(name)
           .doesNotContain(TestServer.ACCOUNT.value())
           .doesNotContain(server.otherAccount().value());
+    }
+  }
+
+  /**
+   * Prometheus' conventions: a request histogram whose buckets tell a 0.2 ms point read apart (the
+   * first is 50 µs), the process and JVM series of Micrometer's binders, and the build.
+   */
+  @Test
+  void theSeriesFollowPrometheusConventions() throws Exception {
+    try (TestServer server = TestServer.start(dir)) {
+      String db = database(server.client(), "conventions");
+      run(server.client(), db, sql("SELECT 1"));
+      String text = scrape(server.metricsUrl()).body();
+      String route = "route=\"/client/v4/accounts/{account}/d1/database/{db}/query\"";
+      List<Double> bounds = new ArrayList<>();
+      Matcher m =
+          Pattern.compile(
+                  "opend1_http_server_request_duration_seconds_bucket\\{[^}]*"
+                      + Pattern.quote(route)
+                      + "[^}]*le=\"([^\"]+)\"")
+              .matcher(text);
+      while (m.find()) {
+        bounds.add(
+            m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)));
+      }
+      assertThat(bounds).contains(0.00005, 0.0001, 0.00025, 0.0005, 0.001);
+      assertThat(bounds.stream().mapToDouble(Double::doubleValue).min().orElseThrow())
+          .isEqualTo(0.00005);
+      assertThat(value(text, "opend1_http_server_request_duration_seconds_count", route))
+          .isEqualTo(1);
+      for (String series :
+          List.of(
+              "process_cpu_usage",
+              "process_uptime_seconds",
+              "process_start_time_seconds",
+              "process_files_open_files",
+              "process_resident_memory_bytes",
+              "jvm_memory_used_bytes",
+              "jvm_threads_live_threads",
+              "jvm_classes_loaded_classes",
+              "jvm_info")) {
+        assertThat(text).as(series).containsPattern("(?m)^" + series + "[{ ]");
+      }
+      assertThat(value(text, "process_resident_memory_bytes")).isGreaterThan(10_000_000);
+      assertThat(text)
+          .containsPattern(
+              "(?m)^opend1_build_info\\{revision=\"[^\"]+\",version=\"[^\"]+\"} 1(\\.0)?$");
     }
   }
 
@@ -196,10 +282,10 @@ class MetricsApiTest {
       run(server.client(), database(server.client(), "elsewhere"), sql("SELECT 1"));
       HttpResponse<String> own = scrape(server.metricsUrl());
       assertThat(own.statusCode()).isEqualTo(200);
-      assertThat(own.body()).contains("opend1_http_requests_seconds_bucket{");
+      assertThat(own.body()).contains("opend1_http_server_request_duration_seconds_bucket{");
       HttpResponse<String> main = scrape(server.baseUrl() + "/metrics");
       assertThat(main.statusCode()).isEqualTo(404);
-      assertThat(main.body()).doesNotContain("opend1_http_requests");
+      assertThat(main.body()).doesNotContain("opend1_http_server_request_duration");
     }
   }
 }

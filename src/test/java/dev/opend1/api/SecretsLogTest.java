@@ -44,6 +44,9 @@ class SecretsLogTest {
     captured.setContext(context);
     captured.start();
     root.addAppender(captured);
+    // The request log does not reach the root logger's appenders: watch it too.
+    Logger requests = context.getLogger("opend1.request");
+    requests.addAppender(captured);
     ours.setLevel(Level.TRACE);
     List<String> secrets;
     try (TestServer server = TestServer.start(dir)) {
@@ -90,18 +93,21 @@ class SecretsLogTest {
       }
     } finally {
       root.detachAppender(captured);
+      requests.detachAppender(captured);
       ours.setLevel(before);
     }
     assertThat(captured.list)
         .as("the appender sees the log")
-        .anyMatch(e -> e.getFormattedMessage().startsWith("config ServerConfig["));
+        .anyMatch(e -> e.getFormattedMessage().startsWith("config ServerConfig["))
+        .anyMatch(e -> e.getLoggerName().equals("opend1.request"));
     for (ILoggingEvent e : captured.list) {
       String text =
           e.getFormattedMessage()
               + (e.getThrowableProxy() == null
                   ? ""
                   : ThrowableProxyUtil.asString(e.getThrowableProxy()))
-              + e.getMDCPropertyMap();
+              + e.getMDCPropertyMap()
+              + e.getKeyValuePairs();
       for (String secret : secrets) {
         assertThat(text).as(e.getLoggerName()).doesNotContain(secret);
       }

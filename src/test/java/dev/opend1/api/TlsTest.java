@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -78,6 +79,151 @@ class TlsTest {
     }
     assertThat(Files.readString(dir.resolve("key.pem"))).contains("BEGIN PRIVATE KEY");
     return dir.resolve("key.pem");
+  }
+
+  /** An encrypted key, in either PEM form openssl writes, is named as encrypted. */
+  @Test
+  void anEncryptedKeySaysItIsEncrypted() throws Exception {
+    Path key = certificate("rsa");
+    Path cert = dir.resolve("cert.pem");
+    openssl(
+        "pkcs8",
+        "-topk8",
+        "-in",
+        key.toString(),
+        "-v2",
+        "aes-256-cbc",
+        "-passout",
+        "pass:secret",
+        "-out",
+        "pkcs8.pem");
+    assertThat(Files.readString(dir.resolve("pkcs8.pem"))).contains("BEGIN ENCRYPTED PRIVATE KEY");
+    openssl(
+        "rsa",
+        "-in",
+        key.toString(),
+        "-aes256",
+        "-passout",
+        "pass:secret",
+        "-traditional",
+        "-out",
+        "pkcs1.pem");
+    assertThat(Files.readString(dir.resolve("pkcs1.pem"))).contains("Proc-Type: 4,ENCRYPTED");
+    for (String name : List.of("pkcs8.pem", "pkcs1.pem")) {
+      Path encrypted = dir.resolve(name);
+      assertThatThrownBy(
+              () ->
+                  TestServer.start(
+                      dir.resolve("d-" + name),
+                      Map.of("tls-cert", cert.toString(), "tls-key", encrypted.toString())))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("tls-key " + encrypted + ": the key is encrypted")
+          .hasMessageContaining("openssl pkey -in " + encrypted);
+    }
+  }
+
+  /** Points {@code link} at {@code target}, replacing what was there in one step. */
+  private static void link(Path link, Path target) throws IOException {
+    Path fresh = link.resolveSibling(link.getFileName() + ".new");
+    Files.createSymbolicLink(fresh, target);
+    Files.move(fresh, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The subject of the certificate a server presents to a new connection. */
+  private static String presented(SSLContext trust, int port) throws Exception {
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.startHandshake();
+      return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal()
+          .getName();
+    }
+  }
+
+  /**
+   * A renewed certificate and key written over the configured files are served to new connections
+   * within seconds, without a restart; a pair that does not fit together is refused and the current
+   * one kept.
+   */
+  @Test
+  void renewedFilesAreServedWithoutARestart() throws Exception {
+    Path live = Files.createDirectories(dir.resolve("live"));
+    for (String cn : List.of("first", "second")) {
+      openssl(
+          "req",
+          "-x509",
+          "-nodes",
+          "-days",
+          "2",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:P-256",
+          "-keyout",
+          cn + "-key.pem",
+          "-out",
+          cn + "-cert.pem",
+          "-subj",
+          "/CN=" + cn,
+          "-addext",
+          "subjectAltName=IP:127.0.0.1");
+    }
+    // As certbot keeps them: live/ holds links to the files of the current pair.
+    link(live.resolve("cert.pem"), dir.resolve("first-cert.pem"));
+    link(live.resolve("key.pem"), dir.resolve("first-key.pem"));
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    for (String cn : List.of("first", "second")) {
+      try (InputStream in = Files.newInputStream(dir.resolve(cn + "-cert.pem"))) {
+        trust.setCertificateEntry(
+            cn, CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    try (TestServer server =
+        TestServer.start(
+            dir.resolve("data"),
+            Map.of(
+                "tls-cert", live.resolve("cert.pem").toString(),
+                "tls-key", live.resolve("key.pem").toString()))) {
+      assertThat(presented(ssl, server.port())).isEqualTo("CN=first");
+
+      // Half a renewal: the new certificate with the old key. Refused (the reloader says so);
+      // the old pair stays.
+      ch.qos.logback.classic.Logger reloader =
+          (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TlsReloader.class);
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said =
+          new ch.qos.logback.core.read.ListAppender<>();
+      said.start();
+      reloader.addAppender(said);
+      try {
+        link(live.resolve("cert.pem"), dir.resolve("second-cert.pem"));
+        for (int i = 0; i < 150 && said.list.isEmpty(); i++) {
+          Thread.sleep(100);
+        }
+      } finally {
+        reloader.detachAppender(said);
+      }
+      assertThat(said.list).isNotEmpty();
+      assertThat(said.list.get(0).getFormattedMessage())
+          .contains("cannot be used yet")
+          .contains("does not match the certificate");
+      assertThat(presented(ssl, server.port())).isEqualTo("CN=first");
+
+      // The whole renewal: the new key too.
+      link(live.resolve("key.pem"), dir.resolve("second-key.pem"));
+      String now = presented(ssl, server.port());
+      for (int i = 0; i < 150 && !now.equals("CN=second"); i++) {
+        Thread.sleep(100);
+        now = presented(ssl, server.port());
+      }
+      assertThat(now).isEqualTo("CN=second");
+    }
   }
 
   private HttpClient trusting(Path cert) throws Exception {

@@ -87,6 +87,107 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sizesAndDurationsTakeUnits() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(
+                "max-body-bytes", "10MB",
+                "max-database-bytes", "1GiB",
+                "max-value-bytes", "1.5 MB",
+                "query-timeout-ms", "30s",
+                "import-timeout-seconds", "1h",
+                "restore-limit-window-seconds", "10m",
+                "history-retention-days", "7d"),
+            Map.of("OPEND1_MAX_TRANSFER_BYTES", "2TB", "OPEND1_MAX_IMPORT_BYTES", "512kib"));
+    assertThat(c.maxBodyBytes()).isEqualTo(10_000_000L);
+    assertThat(c.sql().maxDatabaseBytes()).isEqualTo(1L << 30);
+    assertThat(c.sql().maxValueBytes()).isEqualTo(1_500_000);
+    assertThat(c.sql().requestTimeout().toMillis()).isEqualTo(30_000);
+    assertThat(c.importTimeout().toSeconds()).isEqualTo(3600);
+    assertThat(c.restoreWindow().toSeconds()).isEqualTo(600);
+    assertThat(c.historyRetention().toDays()).isEqualTo(7);
+    assertThat(c.maxTransferBytes()).isEqualTo(2_000_000_000_000L);
+    assertThat(c.maxImportBytes()).isEqualTo(512 * 1024L);
+    // Plain numbers keep the setting's own unit.
+    assertThat(
+            ConfigLoader.load(Map.of("query-timeout-ms", "1500"), Map.of()).sql().requestTimeout())
+        .isEqualTo(java.time.Duration.ofMillis(1500));
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("max-body-bytes", "10 parsecs"), Map.of()))
+        .hasMessageContaining("'10 parsecs'")
+        .hasMessageContaining("10MB");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("import-timeout-seconds", "1500ms"), Map.of()))
+        .hasMessageContaining("whole number of seconds");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("max-columns", "10MB"), Map.of()))
+        .hasMessageContaining("whole number");
+  }
+
+  @Test
+  void anOpend1VariableThatIsNoSettingNamesTheClosestOne() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("OPEND1_DATADIR", "/srv/d1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("OPEND1_DATADIR")
+        .hasMessageContaining("did you mean OPEND1_DATA_DIR");
+    // The variables the launcher and the logging read are not settings, and are fine.
+    ConfigLoader.load(
+        Map.of(),
+        Map.of("OPEND1_JAVA_OPTS", "-Xmx1g", "OPEND1_LOG_LEVEL", "DEBUG", "PATH", "/bin"));
+  }
+
+  @Test
+  void configFileLinesMustBeNameEqualsValue() throws Exception {
+    Path file = dir.resolve("opend1.conf");
+    Files.writeString(
+        file, "# a comment\n\n  port = 1111  \nhost=0.0.0.0\ndata-dir = \"/srv/opend1 data\"\n");
+    ServerConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.port()).isEqualTo(1111);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/srv/opend1 data"));
+    Files.writeString(file, "port = 1111\nport: 18955\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .hasMessage("config file " + file + " line 2: 'port: 18955' is not a `name = value` line");
+    Files.writeString(file, "port = 1111\nport = 2222\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .hasMessageContaining("line 2: port is already set on line 1");
+    Files.writeString(file, "data_dir = /srv\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .hasMessageContaining("unknown setting 'data_dir'")
+        .hasMessageContaining("did you mean data-dir");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", dir.toString()), Map.of()))
+        .hasMessageContaining("cannot read config file " + dir)
+        .hasMessageContaining("is a directory");
+  }
+
+  /** The release's sample config loads as it is, and with every commented setting uncommented. */
+  @Test
+  void theSampleConfigFileIsValidWithEveryLineUncommented() throws Exception {
+    Path sample = Path.of("src/dist/opend1.conf");
+    ServerConfig c = ConfigLoader.load(Map.of("config", sample.toString()), Map.of());
+    assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/opend1"));
+    StringBuilder all = new StringBuilder();
+    int uncommented = 0;
+    for (String line : Files.readAllLines(sample)) {
+      if (line.matches("# [a-z-]+ = .*")) {
+        line = line.substring(2);
+        uncommented++;
+      }
+      all.append(line).append('\n');
+    }
+    assertThat(uncommented).isGreaterThan(10);
+    Path every = Files.writeString(dir.resolve("every.conf"), all.toString());
+    Files.writeString(dir.resolve("cert.pem"), "x");
+    ServerConfig e =
+        ConfigLoader.load(
+            Map.of(
+                "config", every.toString(),
+                "tls-cert", dir.resolve("cert.pem").toString(),
+                "tls-key", dir.resolve("cert.pem").toString()),
+            Map.of());
+    assertThat(e.jsonLogs()).isTrue();
+    assertThat(e.metricsPort()).isEqualTo(9187);
+  }
+
+  @Test
   void theBootstrapCredentialsGoTogetherAndStaySecret() {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of(), Map.of("OPEND1_ACCOUNT_ID", "0".repeat(32))))

@@ -46,8 +46,33 @@ class DataDirectoryTest {
 
   @Test
   void toolsStampANewDirectoryWithoutLocking() throws Exception {
-    Path root = DataDirectory.prepareForTool(dir.resolve("tool"));
+    Path root = DataDirectory.prepareForTool(Files.createDirectory(dir.resolve("tool")));
     assertThat(root.resolve("FORMAT")).exists();
     DataDirectory.acquire(root).close();
+  }
+
+  @Test
+  void toolsRefuseADirectoryThatDoesNotExist() {
+    assertThatThrownBy(() -> DataDirectory.prepareForTool(dir.resolve("missing")))
+        .isInstanceOf(DataDirectoryException.class)
+        .hasMessageContaining("does not exist");
+    assertThat(dir.resolve("missing")).doesNotExist();
+  }
+
+  @Test
+  void aDirectoryThatCannotBeMadeSaysWhy() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    assertThatThrownBy(() -> DataDirectory.acquire(file))
+        .isInstanceOf(DataDirectoryException.class)
+        .hasMessage(
+            "cannot use data directory " + file + ": " + file + " is a file, not a directory");
+    assertThatThrownBy(() -> DataDirectory.acquire(file.resolve("data")))
+        .isInstanceOf(DataDirectoryException.class)
+        .hasMessage(
+            "cannot use data directory "
+                + file.resolve("data")
+                + ": "
+                + file.resolve("data")
+                + ": Not a directory");
   }
 }

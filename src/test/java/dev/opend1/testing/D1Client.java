@@ -24,8 +24,12 @@ public final class D1Client {
     this.headers = headers;
   }
 
-  /** What came back. {@code json} is null when the body is not JSON. */
-  public record Reply(int status, String contentType, String body, JsonNode json) {
+  /**
+   * What came back. {@code json} is null when the body is not JSON; {@code requestId} is the
+   * response's {@code x-request-id}.
+   */
+  public record Reply(
+      int status, String contentType, String body, JsonNode json, String requestId) {
 
     /** The first error's code, or -1. */
     public int errorCode() {
@@ -86,7 +90,8 @@ public final class D1Client {
       } catch (IOException notJson) {
         json = null;
       }
-      return new Reply(r.statusCode(), ct, r.body(), json);
+      return new Reply(
+          r.statusCode(), ct, r.body(), json, r.headers().firstValue("x-request-id").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -55,7 +55,8 @@ public final class ServerProcess implements AutoCloseable {
                       new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                   stderr.append(line).append('\n');
-                  Matcher m = SERVING.matcher(line);
+                  // JSON log lines escape '/' as '\/'.
+                  Matcher m = SERVING.matcher(line.replace("\\/", "/"));
                   if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
                   }
@@ -124,7 +125,13 @@ public final class ServerProcess implements AutoCloseable {
    * waits up to 60 s for it.
    */
   public static Output run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = java(List.of());
+    return run(List.of(), env, args);
+  }
+
+  private static Output run(List<String> prefix, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(java(List.of()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("OPEND1_"));
@@ -145,6 +152,19 @@ public final class ServerProcess implements AutoCloseable {
       throw new IllegalStateException("opend1 " + String.join(" ", args) + " did not finish");
     }
     return new Output(p.exitValue(), out, err.get());
+  }
+
+  /**
+   * Runs {@code opend1 ARGS} as {@link #run} does, but subject to file modes: as root, without the
+   * capabilities that let root read and write whatever it likes (through util-linux's setpriv).
+   */
+  public static Output runUnprivileged(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    if (((Number) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue()
+        == 0) {
+      command.addAll(List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search"));
+    }
+    return run(command, env, args);
   }
 
   /** Kills the server as a crash would (SIGKILL), and waits for it to be gone. */

@@ -55,7 +55,9 @@ public final class TestServer implements AutoCloseable {
         catalog.createToken(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
     this.parts = dev.opend1.Wiring.of(config, dataDir.root());
     this.engine = parts.engine();
-    this.server = new ApiServer(config, catalog, engine, parts.timeTravel(), parts.transfers());
+    this.server =
+        new ApiServer(
+            config, catalog, engine, parts.history(), parts.timeTravel(), parts.transfers());
   }
 
   /** Starts a server with default settings. */

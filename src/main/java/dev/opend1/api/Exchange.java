@@ -1,0 +1,46 @@
+package dev.opend1.api;
+
+import io.javalin.http.Context;
+
+/**
+ * What the edge learns about one request while it passes through: its id (the {@code x-request-id}
+ * of its answer), where it was routed, and the D1 error code it was answered with. {@link
+ * RequestObserver} makes one per request and reads it when the response is complete, for the
+ * request log and the metrics; the layers in between fill it in. Each field is written by one
+ * thread of the request and read after its response completed.
+ */
+final class Exchange {
+
+  /** The request attribute it travels in. */
+  static final String ATTRIBUTE = "opend1.exchange";
+
+  /** The route template of a request no route matched. */
+  static final String UNMATCHED = "unmatched";
+
+  final String id;
+  final long startNanos;
+
+  /** The route template ({@code /client/v4/accounts/{account}/d1/database/{db}/query}). */
+  volatile String route = UNMATCHED;
+
+  /** The account and database as named in the path, or null. */
+  volatile String account;
+
+  volatile String database;
+
+  /** The D1 error code of an error answer, or 0. */
+  volatile int errorCode;
+
+  /** Logged at DEBUG rather than INFO: the web console's files. */
+  volatile boolean quiet;
+
+  Exchange(String id, long startNanos) {
+    this.id = id;
+    this.startNanos = startNanos;
+  }
+
+  /** The exchange of a request inside a Javalin handler, or null outside the observer. */
+  static Exchange of(Context ctx) {
+    return ctx.req().getAttribute(ATTRIBUTE) instanceof Exchange x ? x : null;
+  }
+}
