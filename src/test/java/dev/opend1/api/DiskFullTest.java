@@ -94,7 +94,9 @@ class DiskFullTest {
   private static void assertDiskFull(Reply r, String message) {
     assertThat(r.status()).as(r.body()).isEqualTo(507);
     assertThat(r.errorCode()).isEqualTo(7500);
-    assertThat(r.errorMessage()).isEqualTo("the server's disk is full: " + message);
+    // Every 5xx message ends with the request's id as its reference (docs/operating.md).
+    assertThat(r.errorMessage())
+        .isEqualTo("the server's disk is full: " + message + "; reference = " + r.requestId());
   }
 
   /**
