@@ -1,7 +1,6 @@
 package dev.opend1.engine;
 
 import dev.opend1.core.SqlLimits;
-import dev.opend1.sql.PragmaPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -9,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,9 +212,7 @@ final class Execution {
       c.setMaxStatementBytes(limits.maxStatementBytes());
       c.schemaMayHaveChanged();
       h.sizeBytes = -1; // the import changed it without measuring
-      for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
-        c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
-      }
+      c.resetSettings();
       if (c.takeTempObjectsUsed()) {
         dropTempObjects(c);
       }
@@ -282,9 +278,7 @@ final class Execution {
   private static boolean resetAfter(SqlConnection c, QueryPlan plan) {
     try {
       if (plan.setsPragmas) {
-        for (Map.Entry<String, String> e : PragmaPolicy.resettableDefaults().entrySet()) {
-          c.exec("PRAGMA " + e.getKey() + " = " + e.getValue());
-        }
+        c.resetSettings();
       }
       if (c.takeTempObjectsUsed() || plan.createsTemp) {
         dropTempObjects(c);

@@ -96,12 +96,6 @@ final class SqlConnection implements AutoCloseable {
         st.execute("PRAGMA journal_size_limit=0");
       }
       st.execute("PRAGMA wal_autocheckpoint=0");
-      // D1's defaults for the settings a request may change: this SQLite is built with recursive
-      // triggers on, D1's with them off.
-      for (java.util.Map.Entry<String, String> e :
-          dev.opend1.sql.PragmaPolicy.resettableDefaults().entrySet()) {
-        st.execute("PRAGMA " + e.getKey() + " = " + e.getValue());
-      }
       try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
         pageSize = rs.getLong(1);
       }
@@ -207,6 +201,17 @@ final class SqlConnection implements AutoCloseable {
     boolean used = tempObjectsUsed;
     tempObjectsUsed = false;
     return used;
+  }
+
+  /**
+   * Puts the PRAGMA settings a request may change back to D1's defaults (D1: "PRAGMA settings apply
+   * only to the current transaction").
+   */
+  void resetSettings() throws SQLException {
+    for (java.util.Map.Entry<String, String> e :
+        dev.opend1.sql.PragmaPolicy.resettableDefaults().entrySet()) {
+      exec("PRAGMA " + e.getKey() + " = " + e.getValue());
+    }
   }
 
   /** Sets the longest statement SQLite accepts on this connection (imports allow longer ones). */

@@ -287,6 +287,9 @@ class QueryApiTest {
 
   @Test
   void pragmaSettingsAndTempObjectsDoNotOutliveTheRequest() throws Exception {
+    // D1's defaults from a connection's first request, not only after a reset.
+    JsonNode first = ok(query, sql("PRAGMA recursive_triggers")).result();
+    assertThat(first.at("/0/results/0/recursive_triggers").asInt()).isZero();
     ok(query, sql("CREATE TABLE t(a); PRAGMA recursive_triggers = ON"));
     JsonNode after = ok(query, sql("INSERT INTO t VALUES (1); PRAGMA recursive_triggers")).result();
     assertThat(after.at("/1/results/0/recursive_triggers").asInt()).isZero();
