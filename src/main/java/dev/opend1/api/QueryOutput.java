@@ -76,8 +76,8 @@ final class QueryOutput implements ResultSink {
     target = mayStream ? streaming : held;
     out.to = target;
     gen = Json.MAPPER.getFactory().createGenerator(out);
-    gen.writeStartObject();
-    gen.writeArrayFieldStart("result");
+    Envelope.startSuccess(gen);
+    gen.writeStartArray();
   }
 
   @Override
@@ -225,12 +225,7 @@ final class QueryOutput implements ResultSink {
       out.to = tail;
     }
     gen.writeEndArray();
-    gen.writeBooleanField("success", true);
-    gen.writeArrayFieldStart("errors");
-    gen.writeEndArray();
-    gen.writeArrayFieldStart("messages");
-    gen.writeEndArray();
-    gen.writeEndObject();
+    Envelope.endSuccess(gen);
     gen.flush();
     if (target == held) {
       startResponse(held.size() + tail.size());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.core.BuildInfo;
 import dev.opend1.core.D1Exception;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
@@ -111,7 +112,8 @@ final class StatusRoutes {
     List<String> notes = new ArrayList<>();
     long records = 0;
     if (!engine.exists(id)) {
-      problems.add("database " + id + " has no directory in " + dataDir.resolve("db"));
+      problems.add(
+          "database " + id + " has no directory in " + new DataLayout(dataDir).databasesDir());
     } else {
       try {
         engine.integrityProblems(id).forEach(p -> problems.add("integrity_check: " + p));
