@@ -2,7 +2,6 @@ package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.SqlCompat;
-import dev.opend1.sql.SqlRules;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import java.sql.PreparedStatement;
@@ -10,10 +9,10 @@ import java.sql.SQLException;
 
 /**
  * The writer's connection as an import sees it: one statement at a time, each held to the same
- * rules as a {@code /query} statement ({@link SqlRules#refusal}, then {@link Confinement}) and run
- * through SQLite's statement API only. Nothing else reaches the connection: not sqlite-jdbc's own
- * {@code backup to}/{@code restore from} commands (which its {@code Statement.execute} would run),
- * not a second statement after the first.
+ * rules as a {@code /query} statement ({@link Confinement#refuseByText}, then {@link
+ * Confinement#check}) and run through SQLite's statement API only. Nothing else reaches the
+ * connection: not sqlite-jdbc's own {@code backup to}/{@code restore from} commands (which its
+ * {@code Statement.execute} would run), not a second statement after the first.
  */
 public final class ImportStatements {
 
@@ -35,10 +34,7 @@ public final class ImportStatements {
     if (s.kind() == StatementKind.TRANSACTION && c.compat() == SqlCompat.SQLITE) {
       return false;
     }
-    String refusal = SqlRules.refusal(s, c.compat());
-    if (refusal != null) {
-      throw new D1Exception.SqlFailed(refusal);
-    }
+    Confinement.refuseByText(s, c.compat());
     Confinement.check(c, s, c.compat());
     try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
       ps.execute();
