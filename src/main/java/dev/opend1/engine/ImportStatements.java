@@ -28,27 +28,21 @@ public final class ImportStatements {
    * mode a transaction line is refused, as D1's import refuses it.
    *
    * @throws D1Exception.SqlFailed when the rules refuse the statement, with D1's text
-   * @throws SQLException when SQLite fails it
+   * @throws StatementFailed when SQLite fails it
    */
-  public boolean run(SqlStatement s) throws SQLException {
+  public boolean run(SqlStatement s) throws StatementFailed {
     if (s.kind() == StatementKind.TRANSACTION && c.compat() == SqlCompat.SQLITE) {
       return false;
     }
     Confinement.refuseByText(s, c.compat());
-    Confinement.check(c, s, c.compat());
-    try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
-      ps.execute();
+    try {
+      Confinement.check(c, s, c.compat());
+      try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
+        ps.execute();
+      }
+    } catch (SQLException e) {
+      throw new StatementFailed(e);
     }
     return true;
-  }
-
-  /** Rows changed on this connection since it was opened (SQLite's {@code total_changes}). */
-  public long totalChanges() throws SQLException {
-    return c.totalChanges();
-  }
-
-  /** The database's size now, inside the import's transaction. */
-  public long sizeBytes() throws SQLException {
-    return c.sizeBytes();
   }
 }
