@@ -6,6 +6,10 @@ import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.D1Exception;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.DumpOptions;
+import dev.opend1.transfer.ExportProgress;
+import dev.opend1.transfer.ImportProgress;
+import dev.opend1.transfer.ImportResult;
+import dev.opend1.transfer.TransferStatus;
 import dev.opend1.transfer.Transfers;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -56,19 +60,19 @@ final class TransferRoutes {
           "output_format", "Invalid enum value. Expected 'polling', received '" + format + "'");
     }
     DumpOptions options = dumpOptions(JsonFields.optionalObject(body, "dump_options"));
-    Transfers.Progress p =
+    ExportProgress p =
         transfers.export(
             db.id(), options, JsonFields.optionalString(body, "current_bookmark"), bookmarkOf(db));
     ObjectNode r = Json.MAPPER.createObjectNode();
-    r.put("success", !p.status().equals("error"));
+    r.put("success", p.status() != TransferStatus.ERROR);
     r.put("type", "export");
     r.put("at_bookmark", p.atBookmark());
-    r.put("status", p.status());
+    r.put("status", p.status().wireName());
     r.set("messages", Json.MAPPER.valueToTree(p.messages()));
-    if (p.status().equals("error")) {
+    if (p.status() == TransferStatus.ERROR) {
       r.put("error", p.error());
     }
-    if (p.status().equals("complete")) {
+    if (p.status() == TransferStatus.COMPLETE) {
       ObjectNode result = r.putObject("result");
       result.put("filename", p.filename());
       result.put(
@@ -76,7 +80,7 @@ final class TransferRoutes {
           base(ctx) + EXPORTS + p.filename() + "?" + transfers.signedQuery("GET", p.filename()));
     }
     Envelope.ok(ctx, r);
-    if (p.status().equals("active")) {
+    if (p.status() == TransferStatus.ACTIVE) {
       ctx.status(202);
     }
   }
@@ -120,7 +124,7 @@ final class TransferRoutes {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
     ObjectNode body = bodies.readObject(ctx, false);
     String action = JsonFields.requiredString(body, "action");
-    Transfers.ImportState s =
+    ImportProgress s =
         switch (action) {
           case "init" ->
               transfers.init(db.id(), JsonFields.requiredString(body, "etag"), bookmarkOf(db));
@@ -148,7 +152,7 @@ final class TransferRoutes {
       Envelope.ok(ctx, r);
       return;
     }
-    r.put("success", !s.status().equals("error"));
+    r.put("success", s.status() != TransferStatus.ERROR);
     r.put("type", "import");
     if (s.needsUpload()) {
       r.put("filename", s.filename());
@@ -158,28 +162,29 @@ final class TransferRoutes {
       Envelope.ok(ctx, r);
       return;
     }
-    r.put("status", s.status());
+    r.put("status", s.status().wireName());
     r.put("at_bookmark", s.atBookmark());
     r.put("filename", s.filename());
     r.set("messages", Json.MAPPER.valueToTree(s.messages()));
-    if (s.status().equals("error")) {
+    if (s.status() == TransferStatus.ERROR) {
       r.put("error", s.error());
       r.putArray("errors").add(s.error());
     }
-    if (s.status().equals("complete")) {
+    if (s.status() == TransferStatus.COMPLETE) {
+      ImportResult done = s.result();
       ObjectNode result = r.putObject("result");
-      result.put("num_queries", s.numQueries());
-      result.put("final_bookmark", s.finalBookmark());
+      result.put("num_queries", done.numQueries());
+      result.put("final_bookmark", done.finalBookmark());
       ObjectNode meta = result.putObject("meta");
-      meta.put("duration", s.durationMs());
-      meta.put("changes", s.changes());
+      meta.put("duration", done.durationMs());
+      meta.put("changes", done.changes());
       meta.put("rows_read", 0);
-      meta.put("rows_written", s.changes());
-      meta.put("size_after", s.sizeAfter());
-      meta.put("changed_db", s.changes() > 0);
+      meta.put("rows_written", done.changes());
+      meta.put("size_after", done.sizeAfter());
+      meta.put("changed_db", done.changes() > 0);
     }
     Envelope.ok(ctx, r);
-    if (s.status().equals("active")) {
+    if (s.status() == TransferStatus.ACTIVE) {
       ctx.status(202);
     }
   }

@@ -33,6 +33,17 @@ final class Confinement {
   private Confinement() {}
 
   /**
+   * Refuses {@code s} by its tokens alone ({@link SqlRules#refusal}), with D1's text: for a request
+   * before any of its statements runs, for an import statement before it is compiled.
+   */
+  static void refuseByText(SqlStatement s, SqlCompat compat) {
+    String refusal = SqlRules.refusal(s, compat);
+    if (refusal != null) {
+      throw refused(refusal);
+    }
+  }
+
+  /**
    * Refuses {@code s} with D1's SQLITE_AUTH error when its program reaches past what {@code compat}
    * allows; marks the connection when it uses TEMP objects that must be dropped after the request.
    *

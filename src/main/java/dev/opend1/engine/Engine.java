@@ -221,9 +221,9 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Runs {@code work} in a read transaction (for an export): consistent at the moment {@code
-   * atSnapshot} runs, while writes go on. A restore interrupts it.
+   * atSnapshot} runs, while writes go on. A restore interrupts it ({@link InterruptedByRestore}).
    */
-  public <T> T snapshotRead(DatabaseId id, Runnable atSnapshot, SqlWork<T> work) {
+  public <T> T snapshotRead(DatabaseId id, Runnable atSnapshot, ExportWork<T> work) {
     DatabaseHandle h = handles.enter(id);
     try {
       return await(
@@ -241,8 +241,7 @@ public final class Engine implements AutoCloseable {
    * @param liftedStatementBytes the longest statement an import may hold when the SQL dialect is
    *     SQLite's; in D1's, statements are held to D1's limit, as D1's import holds them
    */
-  @SuppressWarnings("unchecked")
-  public <T> T importTransaction(
+  public <T> Imported<T> importTransaction(
       DatabaseId id, int liftedStatementBytes, Duration timeout, ImportWork<T> work) {
     int maxStatementBytes =
         limits.compat() == dev.opend1.core.SqlCompat.D1
@@ -251,17 +250,17 @@ public final class Engine implements AutoCloseable {
     DatabaseHandle h = handles.enter(id);
     h.imports.incrementAndGet();
     try {
-      Object[] done =
+      Execution.ImportCommit<T> done =
           await(
               h.writes.submit(
                   () -> Execution.importOnWriter(h, limits, maxStatementBytes, timeout, work)));
       try {
-        await((CompletableFuture<Void>) done[1]);
+        await(done.durable());
       } catch (RuntimeException e) {
         h.broken = true;
         throw notDurable(e);
       }
-      return (T) done[0];
+      return done.imported();
     } finally {
       h.imports.decrementAndGet();
       leave(h);

@@ -85,8 +85,7 @@ final class Execution {
       return h.counters.unavailable.mark(
           h.id, "its database file is damaged: " + SqlErrors.describe(e));
     }
-    if (h.interruptedByPause
-        && SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) {
+    if (interruptedByPause(h, e)) {
       return new dev.opend1.core.D1Exception.SqlFailed(
           "Request cancelled: the database is being restored to an earlier state: SQLITE_INTERRUPT");
     }
@@ -140,10 +139,10 @@ final class Execution {
   }
 
   /**
-   * Runs transfer work in a read transaction whose snapshot starts between two writes (on the
+   * Runs an export's work in a read transaction whose snapshot starts between two writes (on the
    * writer's queue), so {@code atSnapshot} sees exactly the state the work reads.
    */
-  static <T> T snapshotRead(DatabaseHandle h, Runnable atSnapshot, SqlWork<T> work) {
+  static <T> T snapshotRead(DatabaseHandle h, Runnable atSnapshot, ExportWork<T> work) {
     SqlConnection c = reader(h);
     boolean broken = false;
     h.running(c, true);
@@ -157,12 +156,12 @@ final class Execution {
                 return null;
               })
           .join();
-      T result = work.run(c.jdbc());
+      T result = work.run(new SnapshotSource(c.jdbc(), e -> snapshotFailure(h, e)));
       c.exec("COMMIT");
       return result;
     } catch (SQLException e) {
       broken = !rollback(c);
-      throw failure(h, e);
+      throw snapshotFailure(h, e);
     } catch (RuntimeException e) {
       broken = !rollback(c);
       throw e;
@@ -175,11 +174,28 @@ final class Execution {
     }
   }
 
+  /** The error for a snapshot read's failure: a restore's interrupt says so by its type. */
+  private static RuntimeException snapshotFailure(DatabaseHandle h, SQLException e) {
+    return interruptedByPause(h, e) ? new InterruptedByRestore(h.id, e) : failure(h, e);
+  }
+
+  /** True when {@code e} is SQLite's interrupt and a restore's pause caused it. */
+  private static boolean interruptedByPause(DatabaseHandle h, SQLException e) {
+    return h.interruptedByPause && SqlErrors.isInterrupt(e);
+  }
+
+  /**
+   * An import's transaction, run: what it did, and when its commit is durable.
+   *
+   * @param durable completes when the history holds the commit
+   */
+  record ImportCommit<T>(Imported<T> imported, CompletableFuture<Void> durable) {}
+
   /**
    * Runs an import's work as one transaction on the writer, with the import's own statement limit
-   * and no time limit per statement. Returns the work's result and when it is durable.
+   * and no time limit per statement. Returns what it did and when it is durable.
    */
-  static <T> Object[] importOnWriter(
+  static <T> ImportCommit<T> importOnWriter(
       DatabaseHandle h,
       SqlLimits limits,
       int maxStatementBytes,
@@ -193,10 +209,12 @@ final class Execution {
       c.setDeadline(System.nanoTime() + timeout.toNanos());
       c.exec("BEGIN IMMEDIATE");
       c.addCfKvIfMissing();
+      long before = c.totalChanges();
       T result = work.run(new ImportStatements(c));
+      Imported<T> imported = new Imported<>(result, c.totalChanges() - before, c.sizeBytes());
       c.exec("COMMIT");
       c.cfKvCommitted();
-      return new Object[] {result, h.committed()};
+      return new ImportCommit<>(imported, h.committed());
     } catch (SQLException e) {
       rollback(c);
       throw failure(h, e);

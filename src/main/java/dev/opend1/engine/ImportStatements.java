@@ -2,7 +2,6 @@ package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.SqlCompat;
-import dev.opend1.sql.SqlRules;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import java.sql.PreparedStatement;
@@ -10,10 +9,10 @@ import java.sql.SQLException;
 
 /**
  * The writer's connection as an import sees it: one statement at a time, each held to the same
- * rules as a {@code /query} statement ({@link SqlRules#refusal}, then {@link Confinement}) and run
- * through SQLite's statement API only. Nothing else reaches the connection: not sqlite-jdbc's own
- * {@code backup to}/{@code restore from} commands (which its {@code Statement.execute} would run),
- * not a second statement after the first.
+ * rules as a {@code /query} statement ({@link Confinement#refuseByText}, then {@link
+ * Confinement#check}) and run through SQLite's statement API only. Nothing else reaches the
+ * connection: not sqlite-jdbc's own {@code backup to}/{@code restore from} commands (which its
+ * {@code Statement.execute} would run), not a second statement after the first.
  */
 public final class ImportStatements {
 
@@ -29,30 +28,21 @@ public final class ImportStatements {
    * mode a transaction line is refused, as D1's import refuses it.
    *
    * @throws D1Exception.SqlFailed when the rules refuse the statement, with D1's text
-   * @throws SQLException when SQLite fails it
+   * @throws StatementFailed when SQLite fails it
    */
-  public boolean run(SqlStatement s) throws SQLException {
+  public boolean run(SqlStatement s) throws StatementFailed {
     if (s.kind() == StatementKind.TRANSACTION && c.compat() == SqlCompat.SQLITE) {
       return false;
     }
-    String refusal = SqlRules.refusal(s, c.compat());
-    if (refusal != null) {
-      throw new D1Exception.SqlFailed(refusal);
-    }
-    Confinement.check(c, s, c.compat());
-    try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
-      ps.execute();
+    Confinement.refuseByText(s, c.compat());
+    try {
+      Confinement.check(c, s, c.compat());
+      try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
+        ps.execute();
+      }
+    } catch (SQLException e) {
+      throw new StatementFailed(e);
     }
     return true;
-  }
-
-  /** Rows changed on this connection since it was opened (SQLite's {@code total_changes}). */
-  public long totalChanges() throws SQLException {
-    return c.totalChanges();
-  }
-
-  /** The database's size now, inside the import's transaction. */
-  public long sizeBytes() throws SQLException {
-    return c.sizeBytes();
   }
 }

@@ -87,18 +87,11 @@ final class QueryPlan {
       }
       for (int i = 0; i < statements.size(); i++) {
         SqlStatement s = statements.get(i);
-        refuseIfConfined(s, compat);
+        Confinement.refuseByText(s, compat);
         boolean last = i == statements.size() - 1;
         steps.add(new Step(s, last ? in.params() : List.of(), !last));
       }
     }
     return new QueryPlan(List.copyOf(steps));
-  }
-
-  private static void refuseIfConfined(SqlStatement s, SqlCompat compat) {
-    String refusal = SqlRules.refusal(s, compat);
-    if (refusal != null) {
-      throw new D1Exception.SqlFailed(refusal);
-    }
   }
 }

@@ -149,7 +149,7 @@ final class QueryRunner {
   }
 
   /** Normalises sqlite-jdbc's values to the sink's types: Integer becomes Long. */
-  private static Object value(Object v) {
+  static Object value(Object v) {
     return v instanceof Integer i ? Long.valueOf(i) : v;
   }
 }

@@ -6,7 +6,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /** Turns SQLite's errors into D1's wording: {@code <message>: SQLITE_<PRIMARY_CODE>}. */
-public final class SqlErrors {
+final class SqlErrors {
 
   private SqlErrors() {}
 
@@ -36,12 +36,12 @@ public final class SqlErrors {
   }
 
   /** SQLite's message and primary code as D1 words them: {@code no such table: t: SQLITE_ERROR}. */
-  public static String describe(SQLException e) {
+  static String describe(SQLException e) {
     return message(e) + ": " + primary(e).name();
   }
 
   /** True when SQLite interrupted a statement (a deadline passed, or a restore paused it). */
-  public static boolean isInterrupt(SQLException e) {
+  static boolean isInterrupt(SQLException e) {
     return primary(e) == SQLiteErrorCode.SQLITE_INTERRUPT;
   }
 

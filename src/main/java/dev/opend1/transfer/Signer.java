@@ -44,6 +44,14 @@ final class Signer {
     }
   }
 
+  /** The signed query of a URL: {@code expires=<epoch seconds>&signature=<hex>}. */
+  String query(String method, String name, long expiresEpochSeconds) {
+    return "expires="
+        + expiresEpochSeconds
+        + "&signature="
+        + sign(method, name, expiresEpochSeconds);
+  }
+
   /** True when the signature matches and has not expired. */
   boolean verify(String method, String name, String expires, String signature) {
     if (expires == null || signature == null || !expires.matches("\\d{1,12}")) {

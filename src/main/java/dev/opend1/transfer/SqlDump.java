@@ -1,16 +1,13 @@
 package dev.opend1.transfer;
 
 import dev.opend1.core.D1Exception;
+import dev.opend1.engine.DumpSource;
+import dev.opend1.engine.DumpSource.SchemaObject;
+import dev.opend1.engine.DumpSource.Sequence;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -33,36 +30,19 @@ final class SqlDump {
   private SqlDump() {}
 
   /**
-   * Dumps through {@code c} (inside a read transaction) to {@code out}.
+   * Dumps the snapshot {@code source} reads to {@code out}.
    *
    * @param cancelled checked between rows: true stops the dump with an IOException
    */
-  static long write(Connection c, DumpOptions options, Writer out, BooleanSupplier cancelled)
-      throws SQLException, IOException {
+  static long write(DumpSource source, DumpOptions options, Writer out, BooleanSupplier cancelled)
+      throws IOException {
     out.write("PRAGMA defer_foreign_keys=TRUE;\n");
-    Set<String> shadow = new HashSet<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT name, type FROM pragma_table_list WHERE schema = 'main'")) {
-      while (rs.next()) {
-        if ("shadow".equals(rs.getString(2))) {
-          shadow.add(rs.getString(1));
-        }
-      }
-    }
-    record Obj(String type, String name, String table, String sql) {}
-    List<Obj> objects = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")) {
-      while (rs.next()) {
-        objects.add(new Obj(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-      }
-    }
+    Set<String> shadow = source.shadowTables();
+    List<SchemaObject> objects = source.schemaObjects();
     // A table asked for by name must exist: otherwise the export would be silently empty.
     for (String wanted : options.tables()) {
       boolean exists = false;
-      for (Obj o : objects) {
+      for (SchemaObject o : objects) {
         exists |= o.type().equals("table") && o.name().equalsIgnoreCase(wanted);
       }
       if (!exists) {
@@ -72,9 +52,9 @@ final class SqlDump {
     }
     // Every table first, then every table's rows: a row may reference a table created later
     // (foreign keys in a cycle), which must exist before the row goes in.
-    List<Obj> tables = new ArrayList<>();
+    List<SchemaObject> tables = new ArrayList<>();
     boolean sequence = false;
-    for (Obj o : objects) {
+    for (SchemaObject o : objects) {
       if (!o.type().equals("table") || shadow.contains(o.name()) || !options.includes(o.name())) {
         continue;
       }
@@ -85,7 +65,7 @@ final class SqlDump {
       }
     }
     if (!options.noSchema()) {
-      for (Obj o : tables) {
+      for (SchemaObject o : tables) {
         out.write(o.sql());
         out.write(";\n");
       }
@@ -93,10 +73,10 @@ final class SqlDump {
     long rows = 0;
     List<String> rebuilds = new ArrayList<>();
     if (!options.noData()) {
-      for (Obj o : tables) {
+      for (SchemaObject o : tables) {
         switch (VirtualTables.kind(o.name(), o.sql(), shadow)) {
-          case PLAIN -> rows += rows(c, o.name(), false, out, cancelled);
-          case FTS5 -> rows += rows(c, o.name(), true, out, cancelled);
+          case PLAIN -> rows += rows(source, o.name(), false, out, cancelled);
+          case FTS5 -> rows += rows(source, o.name(), true, out, cancelled);
           case FTS5_EXTERNAL_CONTENT -> rebuilds.add(o.name());
           case FTS5_CONTENTLESS ->
               throw new D1Exception.SqlFailed(
@@ -109,24 +89,21 @@ final class SqlDump {
       }
     }
     if (sequence && !options.noData()) {
-      try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT name, seq FROM sqlite_sequence")) {
-        boolean first = true;
-        while (rs.next()) {
-          if (!options.includes(rs.getString(1))) {
-            continue;
-          }
-          if (first) {
-            out.write("DELETE FROM sqlite_sequence;\n");
-            first = false;
-          }
-          out.write(
-              "INSERT INTO \"sqlite_sequence\" VALUES("
-                  + text(rs.getString(1))
-                  + ","
-                  + rs.getLong(2)
-                  + ");\n");
+      boolean first = true;
+      for (Sequence seq : source.sequences()) {
+        if (!options.includes(seq.table())) {
+          continue;
         }
+        if (first) {
+          out.write("DELETE FROM sqlite_sequence;\n");
+          first = false;
+        }
+        out.write(
+            "INSERT INTO \"sqlite_sequence\" VALUES("
+                + text(seq.table())
+                + ","
+                + seq.value()
+                + ");\n");
       }
     }
     // An external-content index holds no text of its own: after its content table's rows are
@@ -137,7 +114,7 @@ final class SqlDump {
     }
     if (!options.noSchema()) {
       for (String type : List.of("index", "view", "trigger")) {
-        for (Obj o : objects) {
+        for (SchemaObject o : objects) {
           if (o.type().equals(type)
               && o.sql() != null
               && options.includes(o.table())
@@ -158,57 +135,58 @@ final class SqlDump {
    * otherwise renumber.
    */
   private static long rows(
-      Connection c, String table, boolean withRowid, Writer out, BooleanSupplier cancelled)
-      throws SQLException, IOException {
-    List<String> columns = new ArrayList<>();
-    if (withRowid) {
-      columns.add("rowid");
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT name, hidden FROM pragma_table_xinfo(?)")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (rs.getInt(2) == 0) {
-            columns.add(rs.getString(1));
-          }
-        }
-      }
-    }
-    if (columns.isEmpty() || (withRowid && columns.size() == 1)) {
+      DumpSource source, String table, boolean withRowid, Writer out, BooleanSupplier cancelled)
+      throws IOException {
+    List<String> columns = source.insertableColumns(table);
+    if (columns.isEmpty()) {
       return 0;
     }
-    StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder prefix = new StringBuilder("INSERT INTO ").append(identifier(table)).append(" (");
+    if (withRowid) {
+      prefix.append("rowid,");
+    }
     for (int i = 0; i < columns.size(); i++) {
-      boolean rowid = withRowid && i == 0;
-      select.append(i == 0 ? "" : ",").append(rowid ? "rowid" : identifier(columns.get(i)));
-      prefix.append(i == 0 ? "" : ",").append(rowid ? "rowid" : identifier(columns.get(i)));
+      prefix.append(i == 0 ? "" : ",").append(identifier(columns.get(i)));
     }
-    select.append(" FROM ").append(identifier(table));
     prefix.append(") VALUES(");
-    long n = 0;
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(select.toString())) {
-      StringBuilder line = new StringBuilder();
-      while (rs.next()) {
-        if ((n & 1023) == 0 && cancelled.getAsBoolean()) {
-          throw new IOException("the export was cancelled");
-        }
-        line.setLength(0);
-        line.append(prefix);
-        for (int i = 1; i <= columns.size(); i++) {
-          if (i > 1) {
-            line.append(',');
-          }
-          appendLiteral(line, rs.getObject(i));
-        }
-        line.append(");\n");
-        out.append(line);
-        n++;
-      }
+    TableRows inserts = new TableRows(prefix.toString(), out, cancelled);
+    source.rows(table, withRowid, columns, inserts);
+    return inserts.written;
+  }
+
+  /**
+   * Writes each row it is given as an INSERT with a prefix ({@code INSERT INTO "t" (..) VALUES(}).
+   */
+  private static final class TableRows implements DumpSource.RowVisitor {
+    private final String prefix;
+    private final Writer out;
+    private final BooleanSupplier cancelled;
+    private final StringBuilder line = new StringBuilder();
+    long written;
+
+    TableRows(String prefix, Writer out, BooleanSupplier cancelled) {
+      this.prefix = prefix;
+      this.out = out;
+      this.cancelled = cancelled;
     }
-    return n;
+
+    @Override
+    public void row(Object[] values) throws IOException {
+      if ((written & 1023) == 0 && cancelled.getAsBoolean()) {
+        throw new IOException("the export was cancelled");
+      }
+      line.setLength(0);
+      line.append(prefix);
+      for (int i = 0; i < values.length; i++) {
+        if (i > 0) {
+          line.append(',');
+        }
+        appendLiteral(line, values[i]);
+      }
+      line.append(");\n");
+      out.append(line);
+      written++;
+    }
   }
 
   /** Appends a value as a SQL literal; like {@link #literal}, without a String per value. */

@@ -70,7 +70,7 @@ class ExportFaultTest {
             1_000_000_000L,
             10_000_000_000L,
             Duration.ofHours(1),
-            Transfers.STANDARD,
+            TransferTiming.STANDARD,
             this::faulty);
     bookmark = () -> db.bookmark().toString();
   }
@@ -81,9 +81,9 @@ class ExportFaultTest {
     db.close();
   }
 
-  private Transfers.Progress exportToEnd() {
-    Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
-    while (p.status().equals("active")) {
+  private ExportProgress exportToEnd() {
+    ExportProgress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    while (p.status() == TransferStatus.ACTIVE) {
       p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
     }
     return p;
@@ -103,8 +103,8 @@ class ExportFaultTest {
             + " 2000) SELECT x, hex(randomblob(100)) FROM c");
 
     diskFull.set(true);
-    Transfers.Progress failed = exportToEnd();
-    assertThat(failed.status()).isEqualTo("error");
+    ExportProgress failed = exportToEnd();
+    assertThat(failed.status()).isEqualTo(TransferStatus.ERROR);
     assertThat(failed.error()).isEqualTo("Export failed: No space left on device");
     assertThat(failed.filename()).isNull();
     assertThat(exportFiles()).as("the partial file is removed").isEmpty();
@@ -115,8 +115,8 @@ class ExportFaultTest {
     assertThat(db.run("SELECT count(*) FROM t")).containsExactly(2001L);
 
     diskFull.set(false);
-    Transfers.Progress done = exportToEnd();
-    assertThat(done.status()).isEqualTo("complete");
+    ExportProgress done = exportToEnd();
+    assertThat(done.status()).isEqualTo(TransferStatus.COMPLETE);
     assertThat(exportFiles()).hasSize(1);
     String dump = Files.readString(exportFiles().getFirst());
     assertThat(dump).contains("(2001,'after')");

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Transfers expire, get cancelled and respect their disk cap, on shortened clocks. */
 class TransferLifetimesTest {
 
-  static final Transfers.Timing FAST =
-      new Transfers.Timing(
+  static final TransferTiming FAST =
+      new TransferTiming(
           Duration.ofMillis(1500),
           Duration.ofMillis(300),
           Duration.ofMillis(300),
@@ -74,8 +74,8 @@ class TransferLifetimesTest {
   @Test
   void aFinishedExportAndItsSignedUrlExpire() throws Exception {
     db.run("CREATE TABLE t(a); INSERT INTO t VALUES (1)");
-    Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
-    while (p.status().equals("active")) {
+    ExportProgress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    while (p.status() == TransferStatus.ACTIVE) {
       p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
     }
     String name = p.filename();
@@ -98,12 +98,12 @@ class TransferLifetimesTest {
     db.run(
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 300000) SELECT hex(randomblob(300)) FROM c");
-    Transfers.Progress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
-    while (p.status().equals("active")) {
+    ExportProgress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    while (p.status() == TransferStatus.ACTIVE) {
       Thread.sleep(600); // longer than the abandonment time: nobody is polling
       p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
     }
-    assertThat(p.status()).isEqualTo("error");
+    assertThat(p.status()).isEqualTo(TransferStatus.ERROR);
     assertThat(p.error()).contains("cancelled");
     Path exports = dir.resolve("transfer").resolve("exports");
     eventually(() -> files(exports, ".part") == 0);

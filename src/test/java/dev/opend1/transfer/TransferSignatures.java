@@ -11,7 +11,6 @@ public final class TransferSignatures {
   /** The signed query ({@code expires=..&signature=..}) for this method, file and expiry. */
   public static String query(Path dataDir, String method, String name, long expires)
       throws IOException {
-    Signer s = new Signer(dataDir.resolve("transfer.key"));
-    return "expires=" + expires + "&signature=" + s.sign(method, name, expires);
+    return new Signer(dataDir.resolve("transfer.key")).query(method, name, expires);
   }
 }

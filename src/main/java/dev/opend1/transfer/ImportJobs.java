@@ -1,0 +1,228 @@
+package dev.opend1.transfer;
+
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.DiskSpace;
+import dev.opend1.engine.Engine;
+import dev.opend1.engine.ImportStatements;
+import dev.opend1.engine.Imported;
+import dev.opend1.engine.StatementFailed;
+import dev.opend1.sql.SqlStatement;
+import dev.opend1.sql.StatementStream;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * D1's import protocol after the upload: {@code init} names the upload (or ingests one already
+ * there), {@code ingest} runs the uploaded file as one transaction on the database's writer ({@link
+ * Engine#importTransaction}) in a job, {@code poll} follows it; a finished import's outcome is
+ * reported for a while.
+ */
+final class ImportJobs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
+
+  /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
+  static final int IMPORT_STATEMENT_CHARS = 10_000_000;
+
+  private static final String TIME_LIMIT =
+      "the import ran past its time limit (import-timeout-seconds) and nothing was applied:"
+          + " SQLITE_INTERRUPT";
+
+  private final Engine engine;
+  private final Uploads uploads;
+  private final TransferDirectory dir;
+  private final Duration importTimeout;
+  private final TransferTiming timing;
+  private final TransferCounters counters;
+
+  /** Runs the jobs (given: transfer threads are made by the engine's pools). */
+  private final Executor jobs;
+
+  /** Import jobs by (database, etag). */
+  private final JobRegistry<ImportJob> registry = new JobRegistry<>();
+
+  ImportJobs(
+      Engine engine,
+      Uploads uploads,
+      TransferDirectory dir,
+      Duration importTimeout,
+      TransferTiming timing,
+      TransferCounters counters,
+      Executor jobs) {
+    this.engine = engine;
+    this.uploads = uploads;
+    this.dir = dir;
+    this.importTimeout = importTimeout;
+    this.timing = timing;
+    this.counters = counters;
+    this.jobs = jobs;
+  }
+
+  /** {@code action: init}: the upload's name, or an ingest started at once when it is uploaded. */
+  ImportProgress init(DatabaseId db, String etag, Supplier<String> bookmarkNow) {
+    Uploads.checkEtag(etag);
+    String name = Uploads.filename(db, etag);
+    if (Files.exists(uploads.file(name))) {
+      return ingest(db, etag, name, bookmarkNow);
+    }
+    return ImportProgress.awaitingUpload(name);
+  }
+
+  /** {@code action: ingest}: runs an uploaded file as one transaction. */
+  ImportProgress ingest(DatabaseId db, String etag, String filename, Supplier<String> bookmarkNow) {
+    Uploads.checkEtag(etag);
+    if (!filename.equals(Uploads.filename(db, etag))) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid filename '"
+              + filename
+              + "': use the filename init returned, "
+              + Uploads.filename(db, etag));
+    }
+    Path file = uploads.file(filename);
+    if (!Files.exists(file)) {
+      throw new D1Exception.InvalidRequest(
+          "Nothing was uploaded for etag "
+              + etag
+              + "; PUT the file to the upload_url from init first");
+    }
+    String key = db + "/" + etag;
+    ImportJob running = registry.get(key);
+    if (running != null && running.finished == null) {
+      return running.progress();
+    }
+    ImportJob job = new ImportJob(db, etag);
+    job.atBookmark = bookmarkNow.get();
+    job.say("Starting import of " + filename);
+    registry.put(key, job);
+    counters.importsStarted.increment();
+    jobs.execute(() -> run(job, file, bookmarkNow));
+    return job.progress();
+  }
+
+  /**
+   * {@code action: poll}: the job at that bookmark, or the one that finished last for the database.
+   */
+  Optional<ImportProgress> poll(DatabaseId db, String currentBookmark) {
+    return registry
+        .find(j -> j.at(db, currentBookmark))
+        .or(
+            () ->
+                registry.find(
+                    j ->
+                        j.db.equals(db)
+                            && (j.finished == null
+                                || j.finished.isAfter(
+                                    Instant.now().minus(timing.outcomeLifetime())))))
+        .map(ImportJob::progress);
+  }
+
+  /** Forgets imports whose outcome is no longer reported. */
+  void reap(Instant now) {
+    registry.removeExpired(timing.outcomeLifetime(), now);
+  }
+
+  /** The job's work: the file's statements in one transaction; the file goes once applied. */
+  private void run(ImportJob job, Path file, Supplier<String> bookmarkNow) {
+    long start = System.nanoTime();
+    try {
+      Imported<Long> done =
+          engine.importTransaction(
+              job.db,
+              IMPORT_STATEMENT_CHARS,
+              importTimeout,
+              statements -> runFile(statements, file, job));
+      double durationMs = (System.nanoTime() - start) / 1e6;
+      job.result =
+          new ImportResult(
+              done.result(), bookmarkNow.get(), durationMs, done.changes(), done.sizeBytes());
+      job.say("Import finished: " + done.result() + " statements");
+      job.status = TransferStatus.COMPLETE;
+      counters.importsFinished.increment();
+      Files.deleteIfExists(file);
+    } catch (Exception e) {
+      job.error = failure(e);
+      job.status = TransferStatus.ERROR;
+      counters.importsFailed.increment();
+      LOG.info("import into {} failed: {}", job.db, job.error);
+    } finally {
+      job.finish();
+    }
+  }
+
+  /** Runs the file's statements one by one, counting progress; returns how many ran. */
+  private static long runFile(ImportStatements statements, Path file, ImportJob job)
+      throws IOException, ImportFailed {
+    InputStream counted =
+        new FilterInputStream(Files.newInputStream(file)) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+              job.bytesRead += n;
+            }
+            return n;
+          }
+        };
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16)) {
+      StatementStream stream = new StatementStream(r, IMPORT_STATEMENT_CHARS);
+      long executed = 0;
+      for (SqlStatement s; (s = stream.next()) != null; ) {
+        try {
+          if (!statements.run(s)) {
+            continue;
+          }
+        } catch (D1Exception.SqlFailed e) {
+          throw new ImportFailed(stream.count(), e.getMessage());
+        } catch (StatementFailed e) {
+          throw new ImportFailed(stream.count(), e.timedOut() ? TIME_LIMIT : e.getMessage(), e);
+        }
+        executed++;
+        job.statementsDone = executed;
+      }
+      return executed;
+    }
+  }
+
+  /** What a failed import reports. */
+  private String failure(Exception e) {
+    Throwable cause = e;
+    while (!(cause instanceof ImportFailed) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    // SQLite's "full" from a statement is the disk's only when the disk is low (it is the
+    // database's size limit otherwise); the history's and the file system's are the disk's.
+    if (D1Exception.DiskFull.causedBy(e)
+        && (!(cause instanceof ImportFailed) || DiskSpace.of(dir.uploads()).isLow())) {
+      return new D1Exception.DiskFull("the import was not applied").getMessage();
+    }
+    return cause instanceof ImportFailed f
+        ? f.getMessage()
+        : e instanceof D1Exception d ? d.getMessage() : "Import failed: " + e.getMessage();
+  }
+
+  /** An import statement failed: its number and what went wrong. */
+  private static final class ImportFailed extends Exception {
+    ImportFailed(long number, String message) {
+      super("Statement " + number + " failed: " + message);
+    }
+
+    ImportFailed(long number, String message, Throwable cause) {
+      super("Statement " + number + " failed: " + message, cause);
+    }
+  }
+}
