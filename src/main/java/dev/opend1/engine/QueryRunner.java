@@ -25,13 +25,23 @@ final class QueryRunner {
     // SQLite reload a schema another connection changed before anything here is prepared.
     c.statements().forSchema(c.schemaVersion());
     boolean useCache = plan.cacheable;
+    // last_row_id as the request starts: the writer's last_insert_rowid() (Execution keeps the
+    // handle's copy in step with it). A reader's statements all report this one value, whatever the
+    // writer does meanwhile, as in D1, which runs a database's requests one at a time.
+    long lastRowId = h.lastRowId;
     for (QueryPlan.Step step : plan.steps) {
-      run(h, c, step, useCache, sink);
+      lastRowId = run(h, c, step, useCache, sink, lastRowId);
     }
   }
 
-  private static void run(
-      DatabaseHandle h, SqlConnection c, QueryPlan.Step step, boolean useCache, ResultSink sink)
+  /** Runs one statement; returns {@code last_insert_rowid()} after it. */
+  private static long run(
+      DatabaseHandle h,
+      SqlConnection c,
+      QueryPlan.Step step,
+      boolean useCache,
+      ResultSink sink,
+      long lastRowId)
       throws SQLException, IOException {
     StatementKind kind = step.statement().kind();
     String sql = step.statement().text();
@@ -80,12 +90,12 @@ final class QueryRunner {
     boolean changedDb = c.totalChanges() != totalBefore || kind == StatementKind.DDL;
     long rowsWritten = rowsWritten(c, changes);
     long rowsRead = rowsReturned + (writes && !isInsert(step) ? changes : 0);
-    long lastRowId = h.lastRowId;
     long size = h.sizeBytes;
-    // Only a top-level INSERT or REPLACE moves last_insert_rowid (an INSERT in a trigger is undone
-    // when the trigger ends), and a plain read cannot change the size.
+    // A plain read moves neither last_insert_rowid nor the size; anything else on the writer may.
+    // The value is SQLite's own, sticky: an INSERT that inserts nothing leaves it, and so does a
+    // trigger's INSERT once the trigger ends.
     boolean reads = kind == StatementKind.SELECT || kind == StatementKind.EXPLAIN;
-    if (!c.isReadOnly() && writes) {
+    if (!c.isReadOnly() && !reads) {
       lastRowId = c.lastInsertRowId();
       h.lastRowId = lastRowId;
     }
@@ -96,6 +106,7 @@ final class QueryRunner {
     h.counters.statement(kind, rowsRead, rowsWritten);
     sink.statementEnd(
         new StatementMeta(durationMs, changes, lastRowId, changedDb, size, rowsRead, rowsWritten));
+    return lastRowId;
   }
 
   /** Checks the parameter count, binds and runs a statement; true when it returned rows. */
