@@ -49,14 +49,20 @@ final class QueryRunner {
     long totalBefore = c.totalChanges();
     c.rowCounter().reset();
     long rowsReturned = 0;
-    StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
-    if (cached == null && !(useCache && c.statements().isCleared(sql))) {
-      // A cached statement was checked when it was prepared, at this schema version.
-      Confinement.check(c, step.statement(), c.compat());
+    // A text found allowed at this schema version is not checked again (nor a statement cached for
+    // it, which was prepared after that check); the check's listing also tells how it reads.
+    ReadShape shape = useCache ? c.statements().cleared(sql) : null;
+    if (shape == null) {
+      shape = Confinement.check(c, step.statement(), c.compat());
       if (useCache) {
-        c.statements().cleared(sql);
+        c.statements().cleared(sql, shape);
       }
     }
+    // The sizes of the tables it reads whole, as it will find them (a DELETE shrinks them).
+    long sizing = System.nanoTime();
+    Map<Long, Long> treeRows = shape.readsWholeTrees() ? treeRows(c, shape) : Map.of();
+    start += System.nanoTime() - sizing;
+    StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
     StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
     boolean clean = false;
     try {
@@ -89,7 +95,9 @@ final class QueryRunner {
     long changes = writes ? c.changes() : 0;
     boolean changedDb = c.totalChanges() != totalBefore || kind == StatementKind.DDL;
     long rowsWritten = rowsWritten(c, changes);
-    long rowsRead = rowsReturned + (writes && !isInsert(step) ? changes : 0);
+    long rowsRead =
+        shape.rowsRead(
+            rowsReturned, changes, step.params(), root -> treeRows.getOrDefault(root, 0L));
     long size = h.sizeBytes;
     // A plain read moves neither last_insert_rowid nor the size; anything else on the writer may.
     // The value is SQLite's own, sticky: an INSERT that inserts nothing leaves it, and so does a
@@ -121,13 +129,16 @@ final class QueryRunner {
     return st.statement().execute();
   }
 
-  private static boolean isInsert(QueryPlan.Step step) {
-    String t = step.statement().text();
-    int i = 0;
-    while (i < t.length() && !Character.isLetter(t.charAt(i))) {
-      i++;
+  /** Rows of each b-tree the statement reads whole: its table's rows (see {@link ReadShape}). */
+  private static Map<Long, Long> treeRows(SqlConnection c, ReadShape reads) throws SQLException {
+    Map<Long, Long> rows = new java.util.HashMap<>();
+    for (long root : reads.countedRoots()) {
+      rows.put(root, c.rowsOfTree(root));
     }
-    return t.regionMatches(true, i, "INSERT", 0, 6) || t.regionMatches(true, i, "REPLACE", 0, 7);
+    for (long root : reads.scannedRoots()) {
+      rows.put(root, c.rowsOfTree(root));
+    }
+    return rows;
   }
 
   /** Rows the update hook saw, each with its table's index entries; see {@link RowCounter}. */
