@@ -90,8 +90,10 @@ final class DatabaseHandle {
   volatile boolean unavailable;
 
   /**
-   * The writer's {@code last_insert_rowid()} after its latest request. Reads report it too, so
-   * {@code last_row_id} is sticky across requests as in D1, whose database has one connection.
+   * The writer's {@code last_insert_rowid()} after its latest statement or request, failed ones
+   * included ({@link Execution}); 0 for a newly opened writer, as for any new SQLite connection.
+   * Reads report it too, so {@code last_row_id} is sticky across requests as in D1, whose database
+   * has one connection.
    */
   volatile long lastRowId;
 
@@ -189,6 +191,7 @@ final class DatabaseHandle {
       }
       try {
         writer = openConnection(false);
+        lastRowId = 0;
       } catch (SQLException e) {
         if (SqlErrors.isDamaged(e)) {
           unavailable = true;

@@ -133,6 +133,7 @@ final class Execution {
         c.schemaMayHaveChanged();
       }
       resetAfter(c, plan);
+      syncLastRowId(h, c);
     }
     h.maybeCheckpoint();
     return durable;
@@ -230,6 +231,7 @@ final class Execution {
       c.setMaxStatementBytes(limits.maxStatementBytes());
       c.schemaMayHaveChanged();
       h.sizeBytes = -1; // the import changed it without measuring
+      syncLastRowId(h, c);
       c.resetSettings();
       if (c.takeTempObjectsUsed()) {
         dropTempObjects(c);
@@ -270,6 +272,20 @@ final class Execution {
       return IntegrityCheck.problems(c.jdbc());
     } finally {
       h.releaseReader(c, false);
+    }
+  }
+
+  /**
+   * Takes the writer's {@code last_insert_rowid()} as the database's {@code last_row_id} after work
+   * on it, failed work too: a rolled-back statement or transaction does not roll the value back in
+   * SQLite, nor in D1, whose next statement reports where the failed one left it (an INSERT of
+   * several rows that failed on its second row leaves the first row's rowid).
+   */
+  private static void syncLastRowId(DatabaseHandle h, SqlConnection c) {
+    try {
+      h.lastRowId = c.lastInsertRowId();
+    } catch (SQLException e) {
+      LOG.warn("reading last_insert_rowid failed: {}", e.getMessage());
     }
   }
 

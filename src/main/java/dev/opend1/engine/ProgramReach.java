@@ -30,6 +30,7 @@ import java.util.Set;
  *     RENAME updates TEMP's triggers and views too)
  * @param createsInOtherSchema whether it creates a b-tree or virtual table outside {@code main} (a
  *     TEMP table or index)
+ * @param reads how it reads, for {@code rows_read}
  */
 record ProgramReach(
     Set<String> functions,
@@ -37,7 +38,8 @@ record ProgramReach(
     Set<Long> changedRoots,
     Set<Long> droppedRoots,
     boolean otherSchema,
-    boolean createsInOtherSchema) {
+    boolean createsInOtherSchema,
+    ReadShape reads) {
 
   /** What turns a statement into its listing. */
   static final String EXPLAIN = "EXPLAIN ";
@@ -53,6 +55,7 @@ record ProgramReach(
     Set<Long> dropped = new HashSet<>();
     boolean other = false;
     boolean creates = false;
+    ReadShape.Listing reads = new ReadShape.Listing();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(EXPLAIN + sql)) {
       while (rs.next()) {
@@ -61,6 +64,7 @@ record ProgramReach(
         long p2 = rs.getLong(4);
         long p3 = rs.getLong(5);
         int p5 = rs.getInt(7);
+        reads.add(rs.getLong(1), op, p1, p2, p3, p5, p3 == 0 && (p5 & P2_IS_REGISTER) == 0);
         switch (op) {
           case "Function",
               "PureFunc",
@@ -117,7 +121,8 @@ record ProgramReach(
         Set.copyOf(changed),
         Set.copyOf(dropped),
         other,
-        creates);
+        creates,
+        reads.shape());
   }
 
   /** {@code "fts3_tokenizer(1)"} to {@code "fts3_tokenizer"}: P4 of a call is name(arguments). */

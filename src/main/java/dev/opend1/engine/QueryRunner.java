@@ -25,13 +25,23 @@ final class QueryRunner {
     // SQLite reload a schema another connection changed before anything here is prepared.
     c.statements().forSchema(c.schemaVersion());
     boolean useCache = plan.cacheable;
+    // last_row_id as the request starts: the writer's last_insert_rowid() (Execution keeps the
+    // handle's copy in step with it). A reader's statements all report this one value, whatever the
+    // writer does meanwhile, as in D1, which runs a database's requests one at a time.
+    long lastRowId = h.lastRowId;
     for (QueryPlan.Step step : plan.steps) {
-      run(h, c, step, useCache, sink);
+      lastRowId = run(h, c, step, useCache, sink, lastRowId);
     }
   }
 
-  private static void run(
-      DatabaseHandle h, SqlConnection c, QueryPlan.Step step, boolean useCache, ResultSink sink)
+  /** Runs one statement; returns {@code last_insert_rowid()} after it. */
+  private static long run(
+      DatabaseHandle h,
+      SqlConnection c,
+      QueryPlan.Step step,
+      boolean useCache,
+      ResultSink sink,
+      long lastRowId)
       throws SQLException, IOException {
     StatementKind kind = step.statement().kind();
     String sql = step.statement().text();
@@ -39,14 +49,20 @@ final class QueryRunner {
     long totalBefore = c.totalChanges();
     c.rowCounter().reset();
     long rowsReturned = 0;
-    StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
-    if (cached == null && !(useCache && c.statements().isCleared(sql))) {
-      // A cached statement was checked when it was prepared, at this schema version.
-      Confinement.check(c, step.statement(), c.compat());
+    // A text found allowed at this schema version is not checked again (nor a statement cached for
+    // it, which was prepared after that check); the check's listing also tells how it reads.
+    ReadShape shape = useCache ? c.statements().cleared(sql) : null;
+    if (shape == null) {
+      shape = Confinement.check(c, step.statement(), c.compat());
       if (useCache) {
-        c.statements().cleared(sql);
+        c.statements().cleared(sql, shape);
       }
     }
+    // The sizes of the tables it reads whole, as it will find them (a DELETE shrinks them).
+    long sizing = System.nanoTime();
+    Map<Long, Long> treeRows = shape.readsWholeTrees() ? treeRows(c, shape) : Map.of();
+    start += System.nanoTime() - sizing;
+    StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
     StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
     boolean clean = false;
     try {
@@ -79,13 +95,15 @@ final class QueryRunner {
     long changes = writes ? c.changes() : 0;
     boolean changedDb = c.totalChanges() != totalBefore || kind == StatementKind.DDL;
     long rowsWritten = rowsWritten(c, changes);
-    long rowsRead = rowsReturned + (writes && !isInsert(step) ? changes : 0);
-    long lastRowId = h.lastRowId;
+    long rowsRead =
+        shape.rowsRead(
+            rowsReturned, changes, step.params(), root -> treeRows.getOrDefault(root, 0L));
     long size = h.sizeBytes;
-    // Only a top-level INSERT or REPLACE moves last_insert_rowid (an INSERT in a trigger is undone
-    // when the trigger ends), and a plain read cannot change the size.
+    // A plain read moves neither last_insert_rowid nor the size; anything else on the writer may.
+    // The value is SQLite's own, sticky: an INSERT that inserts nothing leaves it, and so does a
+    // trigger's INSERT once the trigger ends.
     boolean reads = kind == StatementKind.SELECT || kind == StatementKind.EXPLAIN;
-    if (!c.isReadOnly() && writes) {
+    if (!c.isReadOnly() && !reads) {
       lastRowId = c.lastInsertRowId();
       h.lastRowId = lastRowId;
     }
@@ -96,6 +114,7 @@ final class QueryRunner {
     h.counters.statement(kind, rowsRead, rowsWritten);
     sink.statementEnd(
         new StatementMeta(durationMs, changes, lastRowId, changedDb, size, rowsRead, rowsWritten));
+    return lastRowId;
   }
 
   /** Checks the parameter count, binds and runs a statement; true when it returned rows. */
@@ -110,13 +129,16 @@ final class QueryRunner {
     return st.statement().execute();
   }
 
-  private static boolean isInsert(QueryPlan.Step step) {
-    String t = step.statement().text();
-    int i = 0;
-    while (i < t.length() && !Character.isLetter(t.charAt(i))) {
-      i++;
+  /** Rows of each b-tree the statement reads whole: its table's rows (see {@link ReadShape}). */
+  private static Map<Long, Long> treeRows(SqlConnection c, ReadShape reads) throws SQLException {
+    Map<Long, Long> rows = new java.util.HashMap<>();
+    for (long root : reads.countedRoots()) {
+      rows.put(root, c.rowsOfTree(root));
     }
-    return t.regionMatches(true, i, "INSERT", 0, 6) || t.regionMatches(true, i, "REPLACE", 0, 7);
+    for (long root : reads.scannedRoots()) {
+      rows.put(root, c.rowsOfTree(root));
+    }
+    return rows;
   }
 
   /** Rows the update hook saw, each with its table's index entries; see {@link RowCounter}. */

@@ -12,9 +12,7 @@ import org.sqlite.SQLiteUpdateListener;
  * hook reports (each row inserted, updated or deleted, triggers included) times one plus the number
  * of indexes on its table, since each row change also writes every index entry. The hook does not
  * fire for {@code WITHOUT ROWID} tables, whose writes count through {@code changes} instead. {@code
- * rows_read} is the rows a statement returns plus the rows an UPDATE or DELETE changed (each was
- * read to be changed): exact for point lookups and full reads, low for aggregates and filtered
- * scans.
+ * rows_read} is estimated from the statement's program instead ({@link ReadShape}).
  */
 final class RowCounter implements SQLiteUpdateListener {
 

@@ -38,6 +38,9 @@ final class SqlConnection implements AutoCloseable {
   /** Index counts per table for rows_written; cleared whenever a request may change the schema. */
   private final Map<String, Integer> indexCounts = new HashMap<>();
 
+  /** Rows of the tables statements read whole, for rows_read. */
+  private TableRows tableRows;
+
   private PreparedStatement lastRowId;
   private PreparedStatement pageCount;
   private PreparedStatement begin;
@@ -120,6 +123,7 @@ final class SqlConnection implements AutoCloseable {
           }
         });
     conn.addUpdateListener(rowCounter);
+    tableRows = new TableRows(conn, readOnly);
     lastRowId = conn.prepareStatement("SELECT last_insert_rowid()");
     pageCount = conn.prepareStatement("PRAGMA page_count");
     begin = conn.prepareStatement("BEGIN");
@@ -265,6 +269,15 @@ final class SqlConnection implements AutoCloseable {
     try (ResultSet rs = lastRowId.executeQuery()) {
       return rs.getLong(1);
     }
+  }
+
+  /**
+   * The rows of the table whose b-tree (its own or an index's) has root page {@code root}, as the
+   * running transaction sees it; 0 for a root the main schema does not know.
+   */
+  long rowsOfTree(long root) throws SQLException {
+    String table = root == MainSchema.SCHEMA_ROOT ? "sqlite_schema" : mainSchema().table(root);
+    return table == null ? 0 : tableRows.of(table);
   }
 
   /** Bytes of the database: page count times page size. */

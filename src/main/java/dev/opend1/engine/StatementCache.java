@@ -30,13 +30,15 @@ final class StatementCache implements AutoCloseable {
   /** Texts {@link Confinement} found allowed at this schema version and most recently used. */
   static final int CLEARED_CAPACITY = 512;
 
-  private final Map<String, Boolean> cleared =
+  /** Each allowed text with how its program reads, which the same listing told. */
+  private final Map<String, ReadShape> cleared =
       new LinkedHashMap<>(CLEARED_CAPACITY * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, ReadShape> eldest) {
           return size() > CLEARED_CAPACITY;
         }
       };
+
   private long schemaVersion = Long.MIN_VALUE;
 
   /** Starts a request that reads schema version {@code version}: a new one empties the cache. */
@@ -47,14 +49,17 @@ final class StatementCache implements AutoCloseable {
     }
   }
 
-  /** Whether {@code sql} was found allowed at this schema version (see {@link Confinement}). */
-  boolean isCleared(String sql) {
-    return cleared.get(sql) != null;
+  /**
+   * How {@code sql} reads, if it was found allowed at this schema version (see {@link
+   * Confinement}); null if it has to be checked.
+   */
+  ReadShape cleared(String sql) {
+    return cleared.get(sql);
   }
 
-  /** Notes that {@code sql} is allowed at this schema version. */
-  void cleared(String sql) {
-    cleared.put(sql, Boolean.TRUE);
+  /** Notes that {@code sql} is allowed at this schema version, and how it reads. */
+  void cleared(String sql, ReadShape reads) {
+    cleared.put(sql, reads);
   }
 
   /** Takes the statement for {@code sql} out of the cache, or null. */
