@@ -43,7 +43,7 @@ final class AccountCommand implements Callable<Integer> {
     public Integer call() {
       Path root = DataDirectory.prepareForTool(dataDir.resolve());
       try (SqliteCatalog catalog = SqliteCatalog.open(root.resolve("catalog.sqlite"))) {
-        Account a = catalog.createAccount(name);
+        Account a = catalog.accounts().create(name);
         spec.commandLine().getOut().println(a.id());
       }
       return 0;

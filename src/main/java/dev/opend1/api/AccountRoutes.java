@@ -59,7 +59,11 @@ final class AccountRoutes {
 
   private ObjectNode account(Caller caller) {
     String name =
-        catalog.account(caller.account()).map(Account::name).orElse(caller.account().value());
+        catalog
+            .accounts()
+            .find(caller.account())
+            .map(Account::name)
+            .orElse(caller.account().value());
     ObjectNode a = Json.MAPPER.createObjectNode();
     a.put("id", caller.account().value());
     a.put("name", name);

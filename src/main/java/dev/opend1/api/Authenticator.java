@@ -27,14 +27,14 @@ final class Authenticator {
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
         String secret = value.substring(7).strip();
         if (!secret.isEmpty()) {
-          token = catalog.findBearerToken(secret);
+          token = catalog.tokens().findBearer(secret);
         }
       }
     } else {
       String email = ctx.header("X-Auth-Email");
       String key = ctx.header("X-Auth-Key");
       if (email != null && key != null && !email.isBlank() && !key.isBlank()) {
-        token = catalog.findLegacyKey(email.strip(), key.strip());
+        token = catalog.tokens().findLegacyKey(email.strip(), key.strip());
       }
     }
     return token.map(Caller::new).orElseThrow(D1Exception.AuthenticationFailed::new);

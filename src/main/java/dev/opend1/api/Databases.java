@@ -59,15 +59,15 @@ final class Databases {
    */
   void recover() {
     engine.recover();
-    for (DatabaseId id : catalog.unfinishedDatabases()) {
+    for (DatabaseId id : catalog.databases().unfinished()) {
       LOG.info("finishing an interrupted create or delete of database {}", id);
       engine.deleteDatabase(id);
-      catalog.removeDatabase(id);
+      catalog.databases().remove(id);
     }
-    for (Account account : catalog.accounts()) {
+    for (Account account : catalog.accounts().list()) {
       for (int page = 1; ; page++) {
         DatabasePage databases =
-            catalog.listDatabases(account.id(), Optional.empty(), page, 10_000);
+            catalog.databases().list(account.id(), Optional.empty(), page, 10_000);
         databases.items().forEach(d -> engine.probe(d.id()));
         if (databases.items().size() < 10_000) {
           break;
@@ -95,19 +95,19 @@ final class Databases {
                 .orElseGet(() -> spec.locationHint().orElse(defaultRegion)),
             spec.readReplicationMode());
     try {
-      catalog.reserveDatabase(record, maxPerAccount);
+      catalog.databases().reserve(record, maxPerAccount);
       try {
         engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
       } catch (RuntimeException e) {
         try {
-          catalog.removeDatabase(record.id());
+          catalog.databases().remove(record.id());
         } catch (RuntimeException again) {
           abandoned.add(record.id());
           e.addSuppressed(again);
         }
         throw e;
       }
-      catalog.activateDatabase(record.id());
+      catalog.databases().activate(record.id());
     } catch (RuntimeException e) {
       throw D1Exception.DiskFull.orCause(e, "the database was not created");
     }
@@ -119,7 +119,7 @@ final class Databases {
     for (DatabaseId id : abandoned) {
       try {
         engine.deleteDatabase(id);
-        catalog.removeDatabase(id);
+        catalog.databases().remove(id);
         abandoned.remove(id);
       } catch (RuntimeException stillFailing) {
         LOG.warn("removing the failed create of {}: {}", id, stillFailing.getMessage());
@@ -134,13 +134,13 @@ final class Databases {
   DatabaseRecord resolve(AccountId account, String idOrName) {
     Optional<DatabaseRecord> found =
         DatabaseId.looksLikeId(idOrName)
-            ? catalog.database(account, DatabaseId.parse(idOrName).orElseThrow())
-            : catalog.databaseByName(account, idOrName);
+            ? catalog.databases().find(account, DatabaseId.parse(idOrName).orElseThrow())
+            : catalog.databases().findByName(account, idOrName);
     return found.orElseThrow(D1Exception.DatabaseNotFound::new);
   }
 
   DatabasePage list(AccountId account, Optional<String> nameFilter, int page, int perPage) {
-    return catalog.listDatabases(account, nameFilter, page, perPage);
+    return catalog.databases().list(account, nameFilter, page, perPage);
   }
 
   DatabaseStats stats(DatabaseRecord db) {
@@ -151,6 +151,7 @@ final class Databases {
   DatabaseRecord setReadReplication(DatabaseRecord db, String mode) {
     DatabaseRecord updated =
         catalog
+            .databases()
             .setReadReplication(db.account(), db.id(), mode)
             .orElseThrow(D1Exception.DatabaseNotFound::new);
     engine.writeMetadata(updated.id(), DatabaseMetadata.toJson(updated));
@@ -159,8 +160,8 @@ final class Databases {
 
   /** Deletes a database: hide it, remove its files, free its name. */
   void delete(DatabaseRecord db) {
-    catalog.markDeleting(db.id());
+    catalog.databases().markDeleting(db.id());
     engine.deleteDatabase(db.id());
-    catalog.removeDatabase(db.id());
+    catalog.databases().remove(db.id());
   }
 }

@@ -58,7 +58,7 @@ final class StatusRoutes {
     String authorization = ctx.header("Authorization");
     if (authorization != null && authorization.strip().regionMatches(true, 0, "Bearer ", 0, 7)) {
       String secret = authorization.strip().substring(7).strip();
-      if (!secret.isEmpty() && catalog.findOperatorToken(secret).isPresent()) {
+      if (!secret.isEmpty() && catalog.tokens().findOperator(secret).isPresent()) {
         return;
       }
     }
