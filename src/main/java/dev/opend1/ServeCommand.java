@@ -72,16 +72,9 @@ final class ServeCommand implements Callable<Integer> {
       catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
-      Wiring parts = Wiring.of(config, root);
+      Wiring parts = Wiring.of(config, root, catalog);
       opened.push(parts);
-      server =
-          new ApiServer(
-              config,
-              catalog,
-              parts.engine(),
-              parts.history(),
-              parts.timeTravel(),
-              parts.transfers());
+      server = new ApiServer(config, parts.services());
       opened.push(server);
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);

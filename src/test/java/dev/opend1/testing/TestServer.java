@@ -53,11 +53,9 @@ public final class TestServer implements AutoCloseable {
     this.otherAccount = catalog.accounts().create("other").id();
     this.otherToken =
         catalog.tokens().create(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
-    this.parts = dev.opend1.Wiring.of(config, dataDir.root());
+    this.parts = dev.opend1.Wiring.of(config, dataDir.root(), catalog);
     this.engine = parts.engine();
-    this.server =
-        new ApiServer(
-            config, catalog, engine, parts.history(), parts.timeTravel(), parts.transfers());
+    this.server = new ApiServer(config, parts.services());
   }
 
   /** Starts a server with default settings. */
