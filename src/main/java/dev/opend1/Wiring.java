@@ -21,16 +21,10 @@ import java.nio.file.Path;
  * @param engine runs SQL, reporting commits to the history
  * @param timeTravel bookmarks and restores
  * @param transfers exports and imports
- * @param databases creates and deletes databases, across the catalog and the engine
  * @param services what the HTTP edge calls, one interface per route group
  */
 public record Wiring(
-    History history,
-    Engine engine,
-    TimeTravel timeTravel,
-    Transfers transfers,
-    DatabaseLifecycle databases,
-    Services services)
+    History history, Engine engine, TimeTravel timeTravel, Transfers transfers, Services services)
     implements AutoCloseable {
 
   /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
@@ -70,7 +64,7 @@ public record Wiring(
     Services services =
         EdgeServices.over(
             catalog, databases, engine, history, timeTravel, transfers, config.dataDir());
-    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, databases, services);
+    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, services);
     try {
       databases.recover();
     } catch (RuntimeException e) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * What the transfer routes need: D1's polling export and import, and the files behind the signed
- * URLs they hand out. The states are what the protocol reports, as the routes render them.
+ * URLs they hand out. The states are what the protocol reports, as the routes render them; they are
+ * this interface's own records, so a change of shape in {@code transfer} stays in its adapter.
  */
 public interface TransferService {
 
