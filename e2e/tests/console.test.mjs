@@ -1,7 +1,8 @@
 // The web console in a real headless Chromium (Debian's package), driven by playwright-core:
 // sign in, create a database, run SQL, see an error in place, restore a bookmark and undo it,
 // export and download, import a .sql file. Screenshots go to e2e/artifacts/; with
-// CONSOLE_SCREENSHOTS=DIR (relative to the repository) the README's screenshots are written there too.
+// CONSOLE_SCREENSHOTS=DIR (relative to the repository) the few the docs show (docs/console/) are
+// written there too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -51,7 +52,7 @@ after(async () => {
   await context?.close();
 });
 
-/** Saves a screenshot as an artifact; the README's few also to CONSOLE_SCREENSHOTS when set. */
+/** Saves a screenshot as an artifact; the docs' few also to CONSOLE_SCREENSHOTS when set. */
 async function shot(name, { forReadme = false } = {}) {
   const png = await page.screenshot({ fullPage: false });
   writeFileSync(join(artifacts, `${name}.png`), png);
@@ -255,7 +256,7 @@ test("a token revoked during a session sends the console back to sign-in", async
   await page.getByRole("heading", { name: "Databases" }).waitFor();
 
   opend1(["token", "revoke", tokenId]);
-  // A running server keeps a token it found for at most one second (README, "Accounts and tokens").
+  // A running server keeps a token it found for at most one second (docs/configuration.md, "Accounts and tokens").
   await new Promise((resolve) => setTimeout(resolve, 1100));
   await page.locator("#new-name").fill(uniqueName("revoked"));
   await page.getByRole("button", { name: "Create database" }).click();

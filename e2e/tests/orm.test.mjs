@@ -1,5 +1,5 @@
 // drizzle-kit (driver d1-http) and Prisma's D1 HTTP adapter, unmodified. Both hard-code
-// https://api.cloudflare.com, so they run with the cf-redirect.cjs preload (clients.md section 5).
+// https://api.cloudflare.com, so they run with the cf-redirect.cjs preload (docs/clients.md, "drizzle-kit and Prisma").
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";

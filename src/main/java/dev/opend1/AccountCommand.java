@@ -2,8 +2,6 @@ package dev.opend1;
 
 import dev.opend1.catalog.Account;
 import dev.opend1.catalog.SqliteCatalog;
-import dev.opend1.engine.DataDirectory;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +39,7 @@ final class AccountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path root = DataDirectory.prepareForTool(dataDir.resolve());
-      try (SqliteCatalog catalog = SqliteCatalog.open(root.resolve("catalog.sqlite"))) {
+      try (SqliteCatalog catalog = TokenCommand.openCatalog(dataDir)) {
         Account a = catalog.accounts().create(name);
         spec.commandLine().getOut().println(a.id());
       }

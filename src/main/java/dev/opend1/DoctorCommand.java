@@ -5,6 +5,7 @@ import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.catalog.SqliteCatalog.StoredDatabase;
+import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DataDirectory;
 import dev.opend1.engine.IntegrityCheck;
 import dev.opend1.history.HistoryCheck;
@@ -113,7 +114,8 @@ final class DoctorCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Map<String, StoredDatabase> records = new TreeMap<>();
-    Path catalogFile = root.resolve("catalog.sqlite");
+    DataLayout layout = new DataLayout(root);
+    Path catalogFile = layout.catalogFile();
     boolean catalogOk = false;
     if (!Files.exists(catalogFile)) {
       problems.add("catalog " + catalogFile + " is missing (run doctor --rebuild-catalog)");
@@ -127,7 +129,7 @@ final class DoctorCommand implements Callable<Integer> {
         problems.add(e.getMessage() + " (run doctor --rebuild-catalog)");
       }
     }
-    TreeSet<String> dirs = databaseDirectories(root, problems);
+    TreeSet<String> dirs = databaseDirectories(layout, problems);
     if (catalogOk) {
       for (StoredDatabase d : records.values()) {
         String id = d.record().id().toString();
@@ -141,22 +143,23 @@ final class DoctorCommand implements Callable<Integer> {
       }
       for (String id : dirs) {
         if (!records.containsKey(id)) {
-          problems.add("directory db/" + id + " has no catalog record");
+          Path dir = root.relativize(layout.database(id).path());
+          problems.add("directory " + dir + " has no catalog record");
         }
       }
     }
     long historyRecords = 0;
     for (String id : dirs) {
-      Path dir = root.resolve("db").resolve(id);
-      Path dbFile = dir.resolve("db.sqlite");
+      DataLayout.DatabaseDir dir = layout.database(id);
+      Path dbFile = dir.sqliteFile();
       if (!Files.exists(dbFile)) {
-        problems.add("database " + id + ": db.sqlite is missing");
+        problems.add("database " + id + ": " + dbFile.getFileName() + " is missing");
       } else {
         for (String p : IntegrityCheck.problems(dbFile)) {
           problems.add("database " + id + ": integrity_check: " + p);
         }
       }
-      HistoryCheck.Result h = HistoryCheck.check(id, dir.resolve("history"));
+      HistoryCheck.Result h = HistoryCheck.check(id, dir.historyDir());
       historyRecords += h.records();
       h.problems().forEach(p -> problems.add("database " + id + ": " + p));
       h.notes().forEach(n -> notes.add("database " + id + ": " + n));
@@ -177,9 +180,9 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   /** The names of the directories under {@code db/} (database ids, or strays). */
-  private static TreeSet<String> databaseDirectories(Path root, List<String> problems) {
+  private static TreeSet<String> databaseDirectories(DataLayout layout, List<String> problems) {
     TreeSet<String> dirs = new TreeSet<>();
-    Path db = root.resolve("db");
+    Path db = layout.databasesDir();
     if (!Files.isDirectory(db)) {
       return dirs;
     }
@@ -188,7 +191,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (Files.isDirectory(p)) {
           dirs.add(p.getFileName().toString());
         } else {
-          problems.add("unexpected file db/" + p.getFileName());
+          problems.add("unexpected file " + layout.root().relativize(p));
         }
       }
     } catch (IOException e) {
@@ -203,33 +206,36 @@ final class DoctorCommand implements Callable<Integer> {
    */
   static void rebuild(Path root, PrintWriter out) throws IOException {
     List<DatabaseRecord> found = new ArrayList<>();
-    Path db = root.resolve("db");
+    DataLayout layout = new DataLayout(root);
+    Path db = layout.databasesDir();
     if (Files.isDirectory(db)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(db)) {
         for (Path dir : ds) {
-          Path meta = dir.resolve("meta.json");
+          Path meta = new DataLayout.DatabaseDir(dir).metadataFile();
+          Path where = root.relativize(dir);
           if (!Files.exists(meta)) {
-            out.println("rebuild: skipped db/" + dir.getFileName() + ": no meta.json");
+            out.println("rebuild: skipped " + where + ": no " + meta.getFileName());
             continue;
           }
           try {
             found.add(DatabaseMetadata.fromJson(Files.readAllBytes(meta)));
           } catch (RuntimeException e) {
-            out.println("rebuild: skipped db/" + dir.getFileName() + ": " + e.getMessage());
+            out.println("rebuild: skipped " + where + ": " + e.getMessage());
           }
         }
       }
     }
-    Path catalog = root.resolve("catalog.sqlite");
-    String aside = "catalog.sqlite.old-" + Instant.now().toString().replace(":", "");
-    for (String suffix : new String[] {"", "-wal", "-shm"}) {
-      Path f = root.resolve("catalog.sqlite" + suffix);
-      if (Files.exists(f)) {
-        Files.move(f, root.resolve(aside + suffix));
+    Path catalog = layout.catalogFile();
+    Path aside = layout.oldCatalogFile(Instant.now().toString().replace(":", ""));
+    List<Path> files = DataLayout.withCompanions(catalog);
+    List<Path> asides = DataLayout.withCompanions(aside);
+    for (int i = 0; i < files.size(); i++) {
+      if (Files.exists(files.get(i))) {
+        Files.move(files.get(i), asides.get(i));
       }
     }
-    if (Files.exists(root.resolve(aside))) {
-      out.println("rebuild: kept the old catalog as " + root.resolve(aside));
+    if (Files.exists(aside)) {
+      out.println("rebuild: kept the old catalog as " + aside);
     }
     try (SqliteCatalog c = SqliteCatalog.open(catalog)) {
       for (DatabaseRecord r : found) {

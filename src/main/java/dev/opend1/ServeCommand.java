@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
       DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
       opened.push(dataDir);
       root = dataDir.root();
-      catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
+      catalog = new CachingCatalog(SqliteCatalog.open(dataDir.layout().catalogFile()));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
       Wiring parts = Wiring.of(config, root, catalog);

@@ -5,6 +5,7 @@ import dev.opend1.catalog.IssuedToken;
 import dev.opend1.catalog.OperatorToken;
 import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.core.AccountId;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DataDirectory;
 import java.nio.file.Path;
@@ -37,9 +38,10 @@ final class TokenCommand implements Callable<Integer> {
     return Main.usage(spec);
   }
 
+  /** The catalog of an existing data directory, for a command-line tool (no server lock). */
   static SqliteCatalog openCatalog(DataDirOption dataDir) {
     Path root = DataDirectory.prepareForTool(dataDir.resolve());
-    return SqliteCatalog.open(root.resolve("catalog.sqlite"));
+    return SqliteCatalog.open(new DataLayout(root).catalogFile());
   }
 
   @Command(

@@ -7,10 +7,9 @@ import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Integrity;
 import dev.opend1.testing.ServerProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -61,8 +60,7 @@ class CrashLoopTest {
 
   static final int WRITERS = 3;
 
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
 
@@ -154,7 +152,7 @@ class CrashLoopTest {
               while (!stop.get()) {
                 try {
                   step.run();
-                } catch (IOException e) {
+                } catch (UncheckedIOException e) {
                   return;
                 } catch (Exception e) {
                   if (!stop.get()) {
@@ -199,13 +197,14 @@ class CrashLoopTest {
     busy.set(true);
     JsonNode init =
         call(server, "POST", a + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}");
-    HttpResponse<String> put =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(init.at("/result/upload_url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    D1Client.Reply put =
+        client(server)
+            .send(
+                HttpRequest.newBuilder(URI.create(init.at("/result/upload_url").asText()))
+                    .timeout(TIMEOUT)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                    .build());
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
     JsonNode s =
         call(
             server,
@@ -250,12 +249,14 @@ class CrashLoopTest {
                   + "\"}");
     }
     assertThat(r.at("/result/status").asText()).as(r.toString()).isEqualTo("complete");
-    HttpResponse<String> file =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(r.at("/result/result/signed_url").asText())).build(),
-            HttpResponse.BodyHandlers.ofString());
+    D1Client.Reply file =
+        client(server)
+            .send(
+                HttpRequest.newBuilder(URI.create(r.at("/result/result/signed_url").asText()))
+                    .timeout(TIMEOUT)
+                    .build());
     busy.set(false);
-    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(file.status()).isEqualTo(200);
     Map<Long, Integer> rows = new HashMap<>();
     Matcher m = DUMP_ROW.matcher(file.body());
     while (m.find()) {
@@ -337,30 +338,27 @@ class CrashLoopTest {
     assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
   }
 
-  private static String bookmark(ServerProcess server, String db)
-      throws IOException, InterruptedException {
+  private static String bookmark(ServerProcess server, String db) {
     return call(server, "GET", db + "/time_travel/bookmark", null).at("/result/bookmark").asText();
   }
 
-  private static JsonNode query(ServerProcess server, String db, String sql)
-      throws IOException, InterruptedException {
+  private static JsonNode query(ServerProcess server, String db, String sql) {
     return call(
         server, "POST", db + "/query", D1Client.JSON.createObjectNode().put("sql", sql).toString());
   }
 
-  private static JsonNode call(ServerProcess server, String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder r =
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> reply = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    return D1Client.JSON.readTree(reply.body());
+  /** The tests' driver, as the test's caller; a request the killed server never answers ends. */
+  private static D1Client client(ServerProcess server) {
+    return new D1Client(server.baseUrl(), Map.of("Authorization", "Bearer " + TOKEN), TIMEOUT);
+  }
+
+  /** One request through the tests' driver; a reply that is not JSON means the server is gone. */
+  private static JsonNode call(ServerProcess server, String method, String path, String body) {
+    D1Client.Reply reply = client(server).send(method, path, body);
+    if (reply.json() == null) {
+      throw new UncheckedIOException(
+          new IOException("not JSON (" + reply.status() + "): " + reply.body()));
+    }
+    return reply.json();
   }
 }

@@ -7,10 +7,7 @@ import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Integrity;
 import dev.opend1.testing.ServerProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +36,6 @@ class CrashTest {
 
   /** Restores are what the test does most: D1's rate limit would stop it. */
   static final List<String> FLAGS = List.of("--restore-limit", "1000000");
-
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path dir;
 
@@ -115,7 +109,7 @@ class CrashTest {
                               newPoints.add(new Point(bookmark(server, db), count));
                             }
                           }
-                        } catch (IOException | InterruptedException e) {
+                        } catch (UncheckedIOException e) {
                           return;
                         }
                         id++;
@@ -143,7 +137,7 @@ class CrashTest {
                                 "POST",
                                 db + "/time_travel/restore?bookmark=" + latest,
                                 null);
-                          } catch (IOException | InterruptedException | RuntimeException e) {
+                          } catch (RuntimeException e) {
                             return;
                           }
                         }
@@ -210,30 +204,27 @@ class CrashTest {
     }
   }
 
-  private static String bookmark(ServerProcess server, String db)
-      throws IOException, InterruptedException {
+  private static String bookmark(ServerProcess server, String db) {
     return call(server, "GET", db + "/time_travel/bookmark", null).at("/result/bookmark").asText();
   }
 
-  private static JsonNode query(ServerProcess server, String db, String sql)
-      throws IOException, InterruptedException {
+  private static JsonNode query(ServerProcess server, String db, String sql) {
     return call(
         server, "POST", db + "/query", D1Client.JSON.createObjectNode().put("sql", sql).toString());
   }
 
-  private static JsonNode call(ServerProcess server, String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return D1Client.JSON.readTree(r.body());
+  /** One request through the tests' driver; a reply that is not JSON means the server is gone. */
+  private static JsonNode call(ServerProcess server, String method, String path, String body) {
+    D1Client.Reply reply =
+        new D1Client(
+                server.baseUrl(),
+                Map.of("Authorization", "Bearer " + TOKEN),
+                Duration.ofSeconds(30))
+            .send(method, path, body);
+    if (reply.json() == null) {
+      throw new UncheckedIOException(
+          new IOException("not JSON (" + reply.status() + "): " + reply.body()));
+    }
+    return reply.json();
   }
 }

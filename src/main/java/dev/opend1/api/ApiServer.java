@@ -189,37 +189,7 @@ public final class ApiServer implements AutoCloseable {
                       throw new D1Exception.NoRoute();
                     });
               }
-              r.exception(D1Exception.class, (e, ctx) -> Envelope.error(ctx, e));
-              r.exception(
-                  Exception.class,
-                  (e, ctx) -> {
-                    if (D1Exception.DiskFull.causedBy(e)) {
-                      LOG.warn("disk full on {} {}: {}", ctx.method(), ctx.path(), e.toString());
-                      Envelope.error(
-                          ctx, new D1Exception.DiskFull("the request could not be completed"));
-                      return;
-                    }
-                    Exchange x = Exchange.of(ctx);
-                    LOG.error(
-                        "internal error {} on {} {}",
-                        x == null ? "-" : x.id,
-                        ctx.method(),
-                        ctx.path(),
-                        e);
-                    Envelope.error(ctx, new D1Exception.Internal(e));
-                  });
-              // An Error (OutOfMemoryError above all) gets the same envelope, not an empty 500.
-              // The request's allocations are unreachable once it unwound, so the server goes on.
-              cfg.router.javaLangErrorHandler(
-                  (res, e) -> {
-                    String reference = String.valueOf(res.getHeader("x-request-id"));
-                    LOG.error("internal error {}: {}", reference, e.toString(), e);
-                    try {
-                      Envelope.error(res, new D1Exception.Internal(e));
-                    } catch (java.io.IOException | RuntimeException written) {
-                      LOG.warn("could not answer internal error {}: {}", reference, written);
-                    }
-                  });
+              ErrorHandlers.install(cfg);
             });
     if (ownMetricsPort) {
       this.metricsApp =

@@ -1,6 +1,5 @@
 package dev.opend1.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opend1.core.D1Exception;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -35,11 +34,12 @@ final class Draining extends Handler.Wrapper {
       if (x != null) {
         x.errorCode = REFUSAL.code();
       }
-      response.setStatus(REFUSAL.httpStatus());
+      response.setStatus(HttpStatuses.of(REFUSAL));
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      response.write(true, ByteBuffer.wrap(refusal(x == null ? null : x.id)), callback);
+      byte[] body = Envelope.failure(REFUSAL, x == null ? null : x.id);
+      response.write(true, ByteBuffer.wrap(body), callback);
       return true;
     }
     running.incrementAndGet();
@@ -89,22 +89,6 @@ final class Draining extends Handler.Wrapper {
     return running.get() == 0;
   }
 
+  /** What a request that arrives while the server stops is answered. */
   private static final D1Exception REFUSAL = new D1Exception.ShuttingDown();
-
-  private static byte[] refusal(String requestId) {
-    D1Exception e = REFUSAL;
-    var body = Json.MAPPER.createObjectNode();
-    body.putNull("result");
-    body.put("success", false);
-    body.putArray("errors")
-        .addObject()
-        .put("code", e.code())
-        .put("message", Envelope.withReference(e.getMessage(), e.httpStatus(), requestId));
-    body.putArray("messages");
-    try {
-      return Json.MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException x) {
-      throw new IllegalStateException(x);
-    }
-  }
 }

@@ -1,18 +1,26 @@
 package dev.opend1.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * D1's response envelope. Every answer carries all four keys ({@code result}, {@code success},
- * {@code errors}, {@code messages}) and {@code Content-Type: application/json}; failures carry both
- * a 4xx/5xx status and {@code success: false}, because wrangler reads {@code success} and the SDK
- * reads the status.
+ * D1's response envelope, the one writer of it. Every answer carries all four keys ({@code result},
+ * {@code success}, {@code errors}, {@code messages}), in that order, and {@code Content-Type:
+ * application/json}; failures carry both a 4xx/5xx status and {@code success: false}, because
+ * wrangler reads {@code success} and the SDK reads the status.
+ *
+ * <p>Every path that answers writes through here: routes ({@link #ok}, {@link #page}), the
+ * exception handlers ({@link #error}), the streamed query results ({@link #startSuccess}, {@link
+ * #endSuccess}), and the Jetty handlers that answer before any route ({@link Draining}, {@link
+ * ProtocolErrors}) with {@link #failure}.
  */
 final class Envelope {
 
@@ -20,27 +28,24 @@ final class Envelope {
 
   /** Answers 200 with {@code result}. */
   static void ok(Context ctx, JsonNode result) {
-    send(ctx, 200, success(result));
+    send(ctx, 200, write(gen -> success(gen, result, null)));
   }
 
   /** Answers 200 with a list {@code result} and its {@code result_info}. */
   static void page(Context ctx, ArrayNode result, ObjectNode resultInfo) {
-    ObjectNode body = success(result);
-    body.set("result_info", resultInfo);
-    send(ctx, 200, body);
+    send(ctx, 200, write(gen -> success(gen, result, resultInfo)));
   }
 
   /**
-   * Answers a failure with the error's status and code. A 5xx message ends with {@code ; reference
-   * = <request id>}, the id in the response's {@code x-request-id} and in the request log, so a
-   * client's report leads to the server's log line.
+   * Answers a failure with the error's status ({@link HttpStatuses}) and code. A 5xx message ends
+   * with {@code ; reference = <request id>} (see {@link #failure(int, int, String, String)}).
    */
   static void error(Context ctx, D1Exception e) {
     Exchange x = Exchange.of(ctx);
     if (x != null) {
       x.errorCode = e.code();
     }
-    send(ctx, e.httpStatus(), failure(e, x == null ? null : x.id));
+    send(ctx, HttpStatuses.of(e), failure(e, x == null ? null : x.id));
   }
 
   /**
@@ -57,43 +62,92 @@ final class Envelope {
     if (requestId != null) {
       res.setHeader("x-request-id", requestId);
     }
-    res.setStatus(e.httpStatus());
+    res.setStatus(HttpStatuses.of(e));
     res.setContentType("application/json");
-    res.getOutputStream().write(Json.MAPPER.writeValueAsBytes(failure(e, requestId)));
+    res.getOutputStream().write(failure(e, requestId));
   }
 
-  private static ObjectNode failure(D1Exception e, String requestId) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.putNull("result");
-    body.put("success", false);
-    ObjectNode err = body.putArray("errors").addObject();
-    err.put("code", e.code());
-    err.put("message", withReference(e.getMessage(), e.httpStatus(), requestId));
-    body.putArray("messages");
-    return body;
+  /** The body of a failure answering {@code e}, for the request {@code requestId} (or null). */
+  static byte[] failure(D1Exception e, String requestId) {
+    return failure(HttpStatuses.of(e), e.code(), e.getMessage(), requestId);
   }
 
-  /** A 5xx message with {@code ; reference = ID} at its end; other messages as they are. */
-  static String withReference(String message, int status, String requestId) {
-    return status >= 500 && requestId != null ? message + "; reference = " + requestId : message;
+  /**
+   * The body of a failure answered with {@code status}. A 5xx message ends with {@code ; reference
+   * = <request id>}, the id in the response's {@code x-request-id} and in the request log, so a
+   * client's report leads to the server's log line.
+   */
+  static byte[] failure(int status, int code, String message, String requestId) {
+    String text =
+        status >= 500 && requestId != null ? message + "; reference = " + requestId : message;
+    return write(
+        gen -> {
+          gen.writeStartObject();
+          gen.writeNullField("result");
+          gen.writeBooleanField("success", false);
+          gen.writeArrayFieldStart("errors");
+          gen.writeStartObject();
+          gen.writeNumberField("code", code);
+          gen.writeStringField("message", text);
+          gen.writeEndObject();
+          gen.writeEndArray();
+          gen.writeArrayFieldStart("messages");
+          gen.writeEndArray();
+          gen.writeEndObject();
+        });
   }
 
-  private static ObjectNode success(JsonNode result) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.set("result", result);
-    body.put("success", true);
-    body.putArray("errors");
-    body.putArray("messages");
-    return body;
+  /**
+   * Opens a success envelope whose {@code result} the caller writes next, value by value (the
+   * streamed results of a query); {@link #endSuccess} closes it.
+   */
+  static void startSuccess(JsonGenerator gen) throws IOException {
+    gen.writeStartObject();
+    gen.writeFieldName("result");
   }
 
-  private static void send(Context ctx, int status, ObjectNode body) {
-    try {
-      ctx.status(status)
-          .contentType("application/json")
-          .result(Json.MAPPER.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("encode envelope", e);
+  /** Closes a success envelope opened with {@link #startSuccess}, after its {@code result}. */
+  static void endSuccess(JsonGenerator gen) throws IOException {
+    endSuccess(gen, null);
+  }
+
+  private static void success(JsonGenerator gen, JsonNode result, ObjectNode resultInfo)
+      throws IOException {
+    startSuccess(gen);
+    gen.writeTree(result);
+    endSuccess(gen, resultInfo);
+  }
+
+  private static void endSuccess(JsonGenerator gen, ObjectNode resultInfo) throws IOException {
+    gen.writeBooleanField("success", true);
+    gen.writeArrayFieldStart("errors");
+    gen.writeEndArray();
+    gen.writeArrayFieldStart("messages");
+    gen.writeEndArray();
+    if (resultInfo != null) {
+      gen.writeFieldName("result_info");
+      gen.writeTree(resultInfo);
     }
+    gen.writeEndObject();
+  }
+
+  /** What a body writer does with the generator. */
+  @FunctionalInterface
+  private interface Body {
+    void writeTo(JsonGenerator gen) throws IOException;
+  }
+
+  private static byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+      body.writeTo(gen);
+    } catch (IOException e) {
+      throw new UncheckedIOException("encode envelope", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void send(Context ctx, int status, byte[] body) {
+    ctx.status(status).contentType("application/json").result(body);
   }
 }

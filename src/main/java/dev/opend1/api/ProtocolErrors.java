@@ -1,7 +1,6 @@
 package dev.opend1.api;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -19,25 +18,20 @@ final class ProtocolErrors extends ErrorHandler {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    int code = response.getStatus() < 400 ? 500 : response.getStatus();
+    int status = response.getStatus() < 400 ? 500 : response.getStatus();
+    int code = status >= 500 ? 7500 : 7400;
     // A request refused before the observer saw it (a malformed request line) gets an id here.
     Exchange x = request.getAttribute(Exchange.ATTRIBUTE) instanceof Exchange e ? e : null;
     String id = x != null ? x.id : RequestObserver.requestId(null);
     if (x != null) {
-      x.errorCode = code >= 500 ? 7500 : 7400;
+      x.errorCode = code;
     } else {
       response.getHeaders().put(RequestObserver.HEADER, id);
     }
-    String reason = Envelope.withReference(HttpStatus.getMessage(code), code, id);
-    String body =
-        "{\"result\":null,\"success\":false,\"errors\":[{\"code\":"
-            + (code >= 500 ? 7500 : 7400)
-            + ",\"message\":\""
-            + reason.replace("\"", "'")
-            + "\"}],\"messages\":[]}";
+    byte[] body = Envelope.failure(status, code, HttpStatus.getMessage(status), id);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }
 }

@@ -80,8 +80,8 @@ final class QueryOutput implements ResultSink {
     target = mayStream ? streaming : heldOut;
     out.to = target;
     gen = Json.MAPPER.getFactory().createGenerator(out);
-    gen.writeStartObject();
-    gen.writeArrayFieldStart("result");
+    Envelope.startSuccess(gen);
+    gen.writeStartArray();
   }
 
   @Override
@@ -229,12 +229,7 @@ final class QueryOutput implements ResultSink {
       out.to = tail;
     }
     gen.writeEndArray();
-    gen.writeBooleanField("success", true);
-    gen.writeArrayFieldStart("errors");
-    gen.writeEndArray();
-    gen.writeArrayFieldStart("messages");
-    gen.writeEndArray();
-    gen.writeEndObject();
+    Envelope.endSuccess(gen);
     gen.flush();
     if (target == heldOut) {
       startResponse(held.size() + tail.size());

@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param name the flag name without dashes
  * @param label the placeholder shown in help ({@code DIR}, {@code N})
  * @param defaultValue the default, or null when the setting has none
- * @param description one line for {@code --help} and the README table
+ * @param description one line for {@code --help} and the table in {@code docs/configuration.md}
  */
 public record Setting(String name, String label, String defaultValue, String description) {
 

@@ -3,9 +3,9 @@ package dev.opend1.config;
 import java.util.List;
 
 /**
- * Every setting opend1 has, in the order {@code serve --help} and the README list them. Adding a
- * setting here adds its flag, its environment variable and its config-file key at once; a test
- * keeps the README table in agreement with this list.
+ * Every setting opend1 has, in the order {@code serve --help} and {@code docs/configuration.md}
+ * list them. Adding a setting here adds its flag, its environment variable and its config-file key
+ * at once; a test keeps the table in {@code docs/configuration.md} in agreement with this list.
  */
 public final class Settings {
 

@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DataDirectory implements AutoCloseable {
 
-  /** The layout this build writes. Version 1: catalog.sqlite, db/UUID/{db.sqlite,meta.json}. */
+  /** The layout this build writes ({@link DataLayout}). Version 1: the first. */
   public static final int FORMAT_VERSION = 1;
 
   private static final String FORMAT_PREFIX = "opend1-data-format ";
@@ -48,7 +49,7 @@ public final class DataDirectory implements AutoCloseable {
       createDirectories(root);
       FileChannel ch =
           FileChannel.open(
-              root.resolve("serve.lock"),
+              new DataLayout(root).lockFile(),
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
@@ -99,7 +100,7 @@ public final class DataDirectory implements AutoCloseable {
         throw newerFormat(root, found);
       }
       if (found == 0) {
-        DurableFiles.writeAtomically(root.resolve("FORMAT"), stamp());
+        DurableFiles.writeAtomically(new DataLayout(root).formatFile(), stamp());
       }
       return root;
     } catch (IOException e) {
@@ -126,7 +127,7 @@ public final class DataDirectory implements AutoCloseable {
     if (!Files.isDirectory(root)) {
       throw missing(root);
     }
-    Path lockFile = root.resolve("serve.lock");
+    Path lockFile = new DataLayout(root).lockFile();
     if (!Files.exists(lockFile)) {
       return () -> {};
     }
@@ -186,24 +187,24 @@ public final class DataDirectory implements AutoCloseable {
     }
     // Version 0 is a new directory; migrations from older versions will go here as they appear.
     if (found < FORMAT_VERSION) {
-      DurableFiles.writeAtomically(root.resolve("FORMAT"), stamp());
+      DurableFiles.writeAtomically(layout().formatFile(), stamp());
     }
   }
 
   private static int readFormat(Path root) throws IOException {
-    Path f = root.resolve("FORMAT");
+    Path f = new DataLayout(root).formatFile();
     if (!Files.exists(f)) {
       return 0;
     }
     String text = Files.readString(f, StandardCharsets.UTF_8).trim();
     if (!text.startsWith(FORMAT_PREFIX)) {
       throw new DataDirectoryException(
-          root + "/FORMAT does not look like an opend1 format stamp: '" + text + "'");
+          f + " does not look like an opend1 format stamp: '" + text + "'");
     }
     try {
       return Integer.parseInt(text.substring(FORMAT_PREFIX.length()).trim());
     } catch (NumberFormatException e) {
-      throw new DataDirectoryException(root + "/FORMAT has an unreadable version: '" + text + "'");
+      throw new DataDirectoryException(f + " has an unreadable version: '" + text + "'");
     }
   }
 
@@ -226,8 +227,9 @@ public final class DataDirectory implements AutoCloseable {
     return root;
   }
 
-  public Path catalogFile() {
-    return root.resolve("catalog.sqlite");
+  /** Where everything lives in the directory. */
+  public DataLayout layout() {
+    return new DataLayout(root);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -44,8 +45,8 @@ final class DatabaseFile {
    * new one.
    */
   static void replace(Path file, StateImage image) throws IOException {
-    Files.deleteIfExists(sibling(file, "-wal"));
-    Files.deleteIfExists(sibling(file, "-shm"));
+    Files.deleteIfExists(DataLayout.wal(file));
+    Files.deleteIfExists(DataLayout.shm(file));
     if (image.inPlace()) {
       try (FileChannel out =
           FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
@@ -53,7 +54,7 @@ final class DatabaseFile {
       }
       return;
     }
-    Path built = sibling(file, ".rebuild.tmp");
+    Path built = file.resolveSibling(file.getFileName() + ".rebuild.tmp");
     requireSpaceFor(built, (long) image.pageCount() * image.pageSize());
     try {
       try (FileChannel out =
@@ -102,10 +103,6 @@ final class DatabaseFile {
     } catch (SQLException e) {
       throw new IOException("checkpoint " + file + ": " + e.getMessage(), e);
     }
-    Files.deleteIfExists(sibling(file, "-wal"));
-  }
-
-  private static Path sibling(Path file, String suffix) {
-    return file.resolveSibling(file.getFileName() + suffix);
+    Files.deleteIfExists(DataLayout.wal(file));
   }
 }

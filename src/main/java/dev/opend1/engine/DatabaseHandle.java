@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
@@ -236,7 +237,7 @@ final class DatabaseHandle {
    */
   void maybeCheckpoint() {
     try {
-      Path wal = file.resolveSibling(file.getFileName() + "-wal");
+      Path wal = DataLayout.wal(file);
       if (writer != null && Files.exists(wal)) {
         // The writer sets journal_size_limit=0, so SQLite truncates the WAL whenever it restarts
         // it from the start after a complete checkpoint: the size is then what was written since.

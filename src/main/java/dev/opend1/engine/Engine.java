@@ -1,16 +1,12 @@
 package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,25 +18,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The engine's hub: owns every database's files under {@code DATA_DIR/db/<uuid>/} ({@code
- * db.sqlite} and the catalog's {@code meta.json}) and runs user SQL on them.
+ * db.sqlite} and the catalog's {@code meta.json}; made and removed by {@link DatabaseDirectories})
+ * and runs user SQL on them.
  *
  * <p>All SQLite work runs on the engine's own platform threads ({@link #workers}): sqlite-jdbc's
  * calls are JNI and synchronized, which pin a virtual thread to its carrier, so the HTTP edge's
  * virtual threads only wait for the engine's answer. Reads run on a database's read pool; writes
  * queue for its single writer.
- *
- * <p>Deleting is a rename into {@code DATA_DIR/trash/} (atomic, durable) followed by removal, so a
- * crash mid-delete leaves either the whole database or nothing in {@code db/}; {@link #recover}
- * empties the trash at start.
  */
 public final class Engine implements AutoCloseable {
-
-  static final String DB_FILE = "db.sqlite";
-  static final String META_FILE = "meta.json";
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
@@ -56,8 +45,9 @@ public final class Engine implements AutoCloseable {
   /** Read connections per open database. */
   private static final int READERS_PER_DATABASE = 4;
 
-  private final Path dbRoot;
-  private final Path trashRoot;
+  /** Makes, updates and removes the databases' directories. */
+  private final DatabaseDirectories directories;
+
   private final Path tmpRoot;
   private final SqlLimits limits;
 
@@ -114,9 +104,9 @@ public final class Engine implements AutoCloseable {
       long maxSpillPerRequest,
       long maxSpillTotal) {
     this.hook = hook;
-    this.dbRoot = dataDir.resolve("db");
-    this.trashRoot = dataDir.resolve("trash");
-    this.tmpRoot = dataDir.resolve("tmp");
+    DataLayout layout = new DataLayout(dataDir);
+    this.directories = new DatabaseDirectories(layout, hook);
+    this.tmpRoot = layout.tmpDir();
     this.limits = limits;
     this.spill = new SpillSpace(tmpRoot, maxSpillPerRequest, maxSpillTotal);
     AtomicInteger n = new AtomicInteger();
@@ -131,7 +121,7 @@ public final class Engine implements AutoCloseable {
     this.handles =
         new HandleCache(
             maxOpenDatabases,
-            id -> dir(id).resolve(DB_FILE),
+            directories::file,
             limits,
             hook,
             workers,
@@ -345,20 +335,14 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Finishes what a crash interrupted: removes half-deleted databases. */
+  /** Finishes what a crash interrupted: removes half-deleted databases and temporary files. */
   public void recover() {
-    try {
-      DurableFiles.createDirectory(dbRoot);
-      DurableFiles.deleteTree(trashRoot);
-      DurableFiles.deleteTree(tmpRoot);
-    } catch (IOException e) {
-      throw new UncheckedIOException("recover data directory: " + e.getMessage(), e);
-    }
+    directories.recover();
   }
 
   /** True when the database's directory exists. */
   public boolean exists(DatabaseId id) {
-    return Files.isDirectory(dir(id));
+    return directories.exists(id);
   }
 
   /**
@@ -366,57 +350,19 @@ public final class Engine implements AutoCloseable {
    * leftover directory of the same id (a crash during an earlier attempt) is replaced.
    */
   public void createDatabase(DatabaseId id, byte[] metadata) {
-    Path dir = dir(id);
-    try {
-      DurableFiles.deleteTree(dir);
-      DurableFiles.createDirectory(dir);
-      try (Connection c = open(dir.resolve(DB_FILE));
-          Statement st = c.createStatement()) {
-        st.execute("PRAGMA journal_mode=WAL");
-        st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
-      }
-      DurableFiles.writeAtomically(dir.resolve(META_FILE), metadata);
-      DurableFiles.syncDirectory(dir);
-      hook.created(id, dir.resolve(DB_FILE));
-    } catch (IOException | SQLException e) {
-      EngineException failed =
-          new EngineException("create database " + id + ": " + e.getMessage(), e);
-      try {
-        // Half-made files (a full disk) must not keep the space or outlive the record.
-        hook.deleted(id);
-        DurableFiles.deleteTree(dir);
-      } catch (IOException again) {
-        failed.addSuppressed(again);
-      }
-      throw failed;
-    }
+    directories.create(id, metadata);
   }
 
   /** Replaces the database's metadata file. */
   public void writeMetadata(DatabaseId id, byte[] metadata) {
-    try {
-      DurableFiles.writeAtomically(dir(id).resolve(META_FILE), metadata);
-    } catch (IOException e) {
-      throw new EngineException("write metadata of " + id + ": " + e.getMessage(), e);
-    }
+    directories.writeMetadata(id, metadata);
   }
 
   /** Removes a database's files; a missing database is fine. */
   public void deleteDatabase(DatabaseId id) {
-    Path dir = dir(id);
     handles.close(id, 5_000);
     hook.deleted(id);
-    try {
-      if (Files.exists(dir)) {
-        DurableFiles.createDirectory(trashRoot);
-        Path trashed = trashRoot.resolve(id.toString());
-        DurableFiles.deleteTree(trashed);
-        DurableFiles.moveAtomically(dir, trashed);
-        DurableFiles.deleteTree(trashed);
-      }
-    } catch (IOException e) {
-      throw new EngineException("delete database " + id + ": " + e.getMessage(), e);
-    }
+    directories.delete(id);
   }
 
   /** Live size and table count, read on one of the database's read connections. */
@@ -448,7 +394,7 @@ public final class Engine implements AutoCloseable {
    * usable.
    */
   public boolean probe(DatabaseId id) {
-    String problem = UnavailableDatabases.problem(dir(id).resolve(DB_FILE));
+    String problem = UnavailableDatabases.problem(directories.file(id));
     if (problem != null) {
       counters.unavailable.mark(id, problem);
     }
@@ -471,16 +417,12 @@ public final class Engine implements AutoCloseable {
    * below). Walks the directories: call it now and then, not per request.
    */
   public long databaseBytes() {
-    return DiskUsage.overDatabases(dbRoot, dir -> DiskUsage.bytesUnder(dir, 1));
+    return directories.bytes();
   }
 
   /** Bytes free for this process in the file system of the data directory. */
   public long freeBytes() {
-    try {
-      return Files.getFileStore(dbRoot).getUsableSpace();
-    } catch (IOException e) {
-      throw new UncheckedIOException("free space of " + dbRoot + ": " + e.getMessage(), e);
-    }
+    return directories.freeBytes();
   }
 
   /** SQL work waiting for one of the engine's threads ({@code --sql-threads}). */
@@ -488,16 +430,6 @@ public final class Engine implements AutoCloseable {
     return workers instanceof java.util.concurrent.ThreadPoolExecutor pool
         ? pool.getQueue().size()
         : 0;
-  }
-
-  private static Connection open(Path file) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(10_000);
-    return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-  }
-
-  private Path dir(DatabaseId id) {
-    return dbRoot.resolve(id.toString());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.DataLayout;
 import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
@@ -115,12 +116,7 @@ final class DatabaseHistory {
       throws IOException {
     store.clearScratch();
     DatabaseHistory h =
-        new DatabaseHistory(
-            databaseId,
-            store,
-            syncer,
-            dbFile.resolveSibling(dbFile.getFileName() + "-wal"),
-            counters);
+        new DatabaseHistory(databaseId, store, syncer, DataLayout.wal(dbFile), counters);
     h.load();
     return h;
   }

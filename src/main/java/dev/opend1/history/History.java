@@ -1,6 +1,7 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
 import dev.opend1.engine.DaemonPools;
@@ -27,7 +28,9 @@ public final class History implements CommitHook, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(History.class);
 
-  private final Path dbRoot;
+  /** Where each database's history and file are. */
+  private final DataLayout layout;
+
   private final Duration retention;
 
   /** Open histories by database. */
@@ -58,7 +61,7 @@ public final class History implements CommitHook, AutoCloseable {
 
   History(Path dataDir, Duration retention, StoreFactory stores) {
     this.stores = stores;
-    this.dbRoot = dataDir.resolve("db");
+    this.layout = new DataLayout(dataDir);
     this.retention = retention;
     this.syncer = DaemonPools.fixed("opend1-history-sync", 4);
     this.maintenance = DaemonPools.fixed("opend1-history-maintenance", 1);
@@ -73,14 +76,10 @@ public final class History implements CommitHook, AutoCloseable {
     synchronized (open) {
       h = open.get(id);
       if (h == null) {
-        Path dir = dbRoot.resolve(id.toString());
+        DataLayout.DatabaseDir dir = layout.database(id);
         h =
             DatabaseHistory.open(
-                id.toString(),
-                stores.open(dir.resolve("history")),
-                dir.resolve("db.sqlite"),
-                syncer,
-                counters);
+                id.toString(), stores.open(dir.historyDir()), dir.sqliteFile(), syncer, counters);
         open.put(id, h);
       }
       return h;
@@ -198,7 +197,9 @@ public final class History implements CommitHook, AutoCloseable {
    */
   public long diskBytes() {
     return DiskUsage.overDatabases(
-        dbRoot, dir -> DiskUsage.bytesUnder(dir.resolve("history"), Integer.MAX_VALUE));
+        layout.databasesDir(),
+        dir ->
+            DiskUsage.bytesUnder(new DataLayout.DatabaseDir(dir).historyDir(), Integer.MAX_VALUE));
   }
 
   /**
@@ -211,7 +212,7 @@ public final class History implements CommitHook, AutoCloseable {
       Thread.sleep(10);
     }
     try {
-      return HistoryCheck.check(id.toString(), dbRoot.resolve(id.toString()).resolve("history"));
+      return HistoryCheck.check(id.toString(), layout.database(id).historyDir());
     } finally {
       maintaining.remove(id);
     }

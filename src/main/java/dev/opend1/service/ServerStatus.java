@@ -1,6 +1,7 @@
 package dev.opend1.service;
 
 import dev.opend1.api.StatusService;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.EngineCounters;
@@ -55,7 +56,8 @@ final class ServerStatus implements StatusService {
     List<String> notes = new ArrayList<>();
     long records = 0;
     if (!engine.exists(id)) {
-      problems.add("database " + id + " has no directory in " + dataDir.resolve("db"));
+      problems.add(
+          "database " + id + " has no directory in " + new DataLayout(dataDir).databasesDir());
     } else {
       try {
         engine.integrityProblems(id).forEach(p -> problems.add("integrity_check: " + p));

@@ -1,6 +1,7 @@
 package dev.opend1.transfer;
 
 import dev.opend1.core.D1Exception;
+import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DiskSpace;
 import dev.opend1.engine.DurableFiles;
@@ -81,7 +82,13 @@ public final class Transfers implements AutoCloseable {
   static final int IMPORT_STATEMENT_CHARS = 10_000_000;
 
   private final Engine engine;
-  private final Path dir;
+
+  /** Export files waiting to be downloaded; emptied at start. */
+  private final Path exportsDir;
+
+  /** Import files uploaded for an ingest. */
+  private final Path uploadsDir;
+
   private final Signer signer;
   private final long maxImportBytes;
   private final long maxTransferBytes;
@@ -137,13 +144,15 @@ public final class Transfers implements AutoCloseable {
     this.timing = timing;
     this.importTimeout = importTimeout;
     this.engine = engine;
-    this.dir = dataDir.resolve("transfer");
+    DataLayout layout = new DataLayout(dataDir);
+    this.exportsDir = layout.exportsDir();
+    this.uploadsDir = layout.uploadsDir();
     this.maxImportBytes = maxImportBytes;
     this.maxTransferBytes = maxTransferBytes;
-    DurableFiles.deleteTree(dir.resolve("exports"));
-    Files.createDirectories(dir.resolve("exports"));
-    Files.createDirectories(dir.resolve("uploads"));
-    this.signer = new Signer(dataDir.resolve("transfer.key"));
+    DurableFiles.deleteTree(exportsDir);
+    Files.createDirectories(exportsDir);
+    Files.createDirectories(uploadsDir);
+    this.signer = new Signer(layout.transferKeyFile());
     this.jobs = Executors.newCachedThreadPool(r -> daemon(r, "opend1-transfer"));
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opend1-transfer-reaper"));
@@ -278,7 +287,7 @@ public final class Transfers implements AutoCloseable {
         () -> {
           Path file = null;
           try {
-            Path tmp = Files.createTempFile(dir.resolve("exports"), "export-", ".part");
+            Path tmp = Files.createTempFile(exportsDir, "export-", ".part");
             file = tmp;
             try (BufferedWriter out =
                 new BufferedWriter(
@@ -295,8 +304,7 @@ public final class Transfers implements AutoCloseable {
                   c -> SqlDump.write(c, job.options, out, () -> job.cancelled));
             }
             Path done =
-                dir.resolve("exports")
-                    .resolve(db + "-" + job.atBookmark + "-" + System.nanoTime() + ".sql");
+                exportsDir.resolve(db + "-" + job.atBookmark + "-" + System.nanoTime() + ".sql");
             Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
             job.file = done;
             job.say("Finished generating " + done.getFileName());
@@ -348,7 +356,7 @@ public final class Transfers implements AutoCloseable {
         || name.contains("..")) {
       return false;
     }
-    Path file = dir.resolve("exports").resolve(name);
+    Path file = exportsDir.resolve(name);
     if (!Files.exists(file)) {
       return false;
     }
@@ -447,7 +455,7 @@ public final class Transfers implements AutoCloseable {
   }
 
   private Path upload(String name) {
-    return dir.resolve("uploads").resolve(name);
+    return uploadsDir.resolve(name);
   }
 
   /** {@code action: init}: the upload's name, or an ingest started at once when it is uploaded. */
@@ -606,7 +614,7 @@ public final class Transfers implements AutoCloseable {
       // SQLite's "full" from a statement is the disk's only when the disk is low (it is the
       // database's size limit otherwise); the history's and the file system's are the disk's.
       if (D1Exception.DiskFull.causedBy(e)
-          && (!(cause instanceof ImportFailed) || DiskSpace.of(dir).isLow())) {
+          && (!(cause instanceof ImportFailed) || DiskSpace.of(uploadsDir).isLow())) {
         job.error = new D1Exception.DiskFull("the import was not applied").getMessage();
       }
       job.status = "error";
@@ -682,7 +690,7 @@ public final class Transfers implements AutoCloseable {
               e ->
                   e.getValue().finished != null
                       && e.getValue().finished.plus(timing.outcomeLifetime()).isBefore(now));
-      try (var files = Files.list(dir.resolve("uploads"))) {
+      try (var files = Files.list(uploadsDir)) {
         for (Path p : files.toList()) {
           if (Files.getLastModifiedTime(p)
               .toInstant()
@@ -699,8 +707,8 @@ public final class Transfers implements AutoCloseable {
 
   private long transferBytes() throws IOException {
     long total = 0;
-    for (String sub : List.of("uploads", "exports")) {
-      try (var files = Files.list(dir.resolve(sub))) {
+    for (Path sub : List.of(uploadsDir, exportsDir)) {
+      try (var files = Files.list(sub)) {
         for (Path p : files.toList()) {
           try {
             total += Files.size(p);

@@ -337,7 +337,7 @@ class TransferApiTest {
     // Writes go on while the export reads its snapshot: an export that held the writer would let
     // at most the one write already running finish before it ends.
     assertThat(duringExport).as("writes answered while the export ran").isGreaterThanOrEqualTo(2);
-    // The figure the README quotes (in this test's output file).
+    // The figure docs/export-import.md quotes (in this test's output file).
     System.out.printf(
         "export under load: %d writes, slowest %.1f ms%n", writes.get(), slowest.get() / 1e6);
   }

@@ -3,6 +3,7 @@ package dev.opend1.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opend1.api.HttpStatuses;
 import dev.opend1.core.D1Exception;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class SpillBufferTest {
       first.write(new byte[2_500_000]);
       assertThatThrownBy(() -> second.write(new byte[2_000_000]))
           .isInstanceOf(D1Exception.SpillSpaceBusy.class)
-          .satisfies(e -> assertThat(((D1Exception) e).httpStatus()).isEqualTo(503));
+          .satisfies(e -> assertThat(HttpStatuses.of((D1Exception) e)).isEqualTo(503));
     }
     assertThat(space.used()).isZero();
   }

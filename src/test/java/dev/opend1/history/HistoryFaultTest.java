@@ -3,6 +3,7 @@ package dev.opend1.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opend1.api.HttpStatuses;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class HistoryFaultTest {
     failSync.set(true);
     assertThatThrownBy(() -> db.run("INSERT INTO t VALUES (2)"))
         .isInstanceOf(D1Exception.NotDurable.class)
-        .satisfies(e -> assertThat(((D1Exception) e).httpStatus()).isEqualTo(500));
+        .satisfies(e -> assertThat(HttpStatuses.of((D1Exception) e)).isEqualTo(500));
     failSync.set(false);
 
     assertThat(db.run("SELECT a FROM t ORDER BY a")).containsExactly(1L);
@@ -105,7 +106,7 @@ class HistoryFaultTest {
     failSnapshotReads.set(true);
     assertThatThrownBy(() -> db.run("INSERT INTO t VALUES (2)"))
         .isInstanceOf(D1Exception.class)
-        .satisfies(e -> assertThat(((D1Exception) e).httpStatus()).isGreaterThanOrEqualTo(500));
+        .satisfies(e -> assertThat(HttpStatuses.of((D1Exception) e)).isGreaterThanOrEqualTo(500));
     failSync.set(false);
     assertThatThrownBy(() -> db.run("SELECT a FROM t")).hasMessageContaining("No space left");
     // The cause goes away: reads serve again within a second or so, not after the database has

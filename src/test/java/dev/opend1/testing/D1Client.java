@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 
 /** A small HTTP driver for the tests: sends a request, returns status, headers and parsed JSON. */
@@ -18,10 +19,20 @@ public final class D1Client {
 
   private final String base;
   private final Map<String, String> headers;
+  private final Duration timeout;
 
   public D1Client(String base, Map<String, String> headers) {
+    this(base, headers, null);
+  }
+
+  /**
+   * A client whose requests give up after {@code timeout} (null: never), for tests that kill the
+   * server and must not hang on a request it will never answer.
+   */
+  public D1Client(String base, Map<String, String> headers, Duration timeout) {
     this.base = base;
     this.headers = headers;
+    this.timeout = timeout;
   }
 
   /**
@@ -67,6 +78,9 @@ public final class D1Client {
 
   public Reply send(String method, String path, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
     headers.forEach(b::header);
     if (body != null) {
       b.header("Content-Type", "application/json");

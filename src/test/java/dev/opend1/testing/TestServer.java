@@ -45,7 +45,7 @@ public final class TestServer implements AutoCloseable {
     ServerConfig config = ConfigLoader.load(flags, Map.of());
     this.scheme = config.tls().isPresent() ? "https" : "http";
     this.dataDir = DataDirectory.acquire(config.dataDir());
-    this.catalog = new CachingCatalog(SqliteCatalog.open(dataDir.catalogFile()));
+    this.catalog = new CachingCatalog(SqliteCatalog.open(dataDir.layout().catalogFile()));
     catalog.accounts().ensure(ACCOUNT, "test");
     catalog.tokens().ensure(ACCOUNT, TOKEN, "test", Permission.EDIT);
     this.readToken =

@@ -10,14 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table, {@code serve --help} and {@link Settings} agree. */
-class ReadmeConfigTableTest {
+/**
+ * The settings table of {@code docs/configuration.md}, {@code serve --help} and {@link Settings}
+ * agree: the same settings in the same order, each with its flag, label, variable, default and
+ * meaning.
+ */
+class ConfigDocsTableTest {
+
+  static final Path CONFIGURATION_PAGE = Path.of("docs/configuration.md");
 
   record Row(String flag, String label, String env, String defaultValue, String meaning) {}
 
-  private static List<Row> readmeRows() throws Exception {
+  private static List<Row> documentedRows() throws Exception {
     List<Row> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("README.md"))) {
+    for (String line : Files.readAllLines(CONFIGURATION_PAGE)) {
       if (!line.startsWith("| `--")) {
         continue;
       }
@@ -35,8 +41,8 @@ class ReadmeConfigTableTest {
   }
 
   @Test
-  void theReadmeTableListsEverySettingAsItIs() throws Exception {
-    List<Row> rows = readmeRows();
+  void theConfigurationPageListsEverySettingAsItIs() throws Exception {
+    List<Row> rows = documentedRows();
     assertThat(rows)
         .extracting(Row::flag)
         .containsExactlyElementsOf(Settings.ALL.stream().map(Setting::flag).toList());

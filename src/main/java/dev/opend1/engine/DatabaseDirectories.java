@@ -1,0 +1,137 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.DataLayout;
+import dev.opend1.core.DatabaseId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Every database's directory, {@code db/<uuid>/} ({@link DataLayout}): made with an empty database
+ * and its {@code meta.json}, its metadata replaced, and removed. No connection of the engine's is
+ * open on a database while its directory is made or removed.
+ *
+ * <p>Deleting is a rename into {@code trash/} (atomic, durable) followed by removal, so a crash
+ * mid-delete leaves either the whole database or nothing in {@code db/}; {@link #recover} empties
+ * the trash at start.
+ */
+final class DatabaseDirectories {
+
+  private final DataLayout layout;
+
+  /** Told when a database's file is made, and when a database goes (the history). */
+  private final CommitHook hook;
+
+  DatabaseDirectories(DataLayout layout, CommitHook hook) {
+    this.layout = layout;
+    this.hook = hook;
+  }
+
+  /** The database's SQLite file. */
+  Path file(DatabaseId id) {
+    return layout.database(id).sqliteFile();
+  }
+
+  /** Finishes what a crash interrupted: removes half-deleted databases and temporary files. */
+  void recover() {
+    try {
+      DurableFiles.createDirectory(layout.databasesDir());
+      DurableFiles.deleteTree(layout.trashDir());
+      DurableFiles.deleteTree(layout.tmpDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("recover data directory: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the database's directory exists. */
+  boolean exists(DatabaseId id) {
+    return Files.isDirectory(layout.database(id).path());
+  }
+
+  /**
+   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
+   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
+   */
+  void create(DatabaseId id, byte[] metadata) {
+    DataLayout.DatabaseDir dir = layout.database(id);
+    try {
+      DurableFiles.deleteTree(dir.path());
+      DurableFiles.createDirectory(dir.path());
+      try (Connection c = open(dir.sqliteFile());
+          Statement st = c.createStatement()) {
+        st.execute("PRAGMA journal_mode=WAL");
+        st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
+      }
+      DurableFiles.writeAtomically(dir.metadataFile(), metadata);
+      DurableFiles.syncDirectory(dir.path());
+      hook.created(id, dir.sqliteFile());
+    } catch (IOException | SQLException e) {
+      EngineException failed =
+          new EngineException("create database " + id + ": " + e.getMessage(), e);
+      try {
+        // Half-made files (a full disk) must not keep the space or outlive the record.
+        hook.deleted(id);
+        DurableFiles.deleteTree(dir.path());
+      } catch (IOException again) {
+        failed.addSuppressed(again);
+      }
+      throw failed;
+    }
+  }
+
+  /** Replaces the database's metadata file. */
+  void writeMetadata(DatabaseId id, byte[] metadata) {
+    try {
+      DurableFiles.writeAtomically(layout.database(id).metadataFile(), metadata);
+    } catch (IOException e) {
+      throw new EngineException("write metadata of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the database's directory through the trash; a missing one is fine. */
+  void delete(DatabaseId id) {
+    Path dir = layout.database(id).path();
+    try {
+      if (Files.exists(dir)) {
+        DurableFiles.createDirectory(layout.trashDir());
+        Path trashed = layout.trashed(id);
+        DurableFiles.deleteTree(trashed);
+        DurableFiles.moveAtomically(dir, trashed);
+        DurableFiles.deleteTree(trashed);
+      }
+    } catch (IOException e) {
+      throw new EngineException("delete database " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Bytes of the engine's own files of every database: {@code db.sqlite}, its WAL and shared
+   * memory, {@code meta.json} (the files directly in {@code db/<uuid>/}; the history keeps its own
+   * below). Walks the directories: call it now and then, not per request.
+   */
+  long bytes() {
+    return DiskUsage.overDatabases(layout.databasesDir(), dir -> DiskUsage.bytesUnder(dir, 1));
+  }
+
+  /** Bytes free for this process in the file system of the databases. */
+  long freeBytes() {
+    Path dbRoot = layout.databasesDir();
+    try {
+      return Files.getFileStore(dbRoot).getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException("free space of " + dbRoot + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection open(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(10_000);
+    return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+  }
+}
