@@ -40,7 +40,7 @@ final class AccountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (SqliteCatalog catalog = TokenCommand.openCatalog(dataDir)) {
-        Account a = catalog.createAccount(name);
+        Account a = catalog.accounts().create(name);
         spec.commandLine().getOut().println(a.id());
       }
       return 0;

@@ -72,16 +72,9 @@ final class ServeCommand implements Callable<Integer> {
       catalog = new CachingCatalog(SqliteCatalog.open(dataDir.layout().catalogFile()));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
-      Wiring parts = Wiring.of(config, root);
+      Wiring parts = Wiring.of(config, root, catalog);
       opened.push(parts);
-      server =
-          new ApiServer(
-              config,
-              catalog,
-              parts.engine(),
-              parts.history(),
-              parts.timeTravel(),
-              parts.transfers());
+      server = new ApiServer(config, parts.services());
       opened.push(server);
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);
@@ -167,12 +160,14 @@ final class ServeCommand implements Callable<Integer> {
    */
   static void ensureConfiguredToken(ServerConfig config, Catalog catalog) {
     if (config.bootstrapAccount().isPresent()) {
-      catalog.ensureAccount(config.bootstrapAccount().get(), "opend1");
-      catalog.ensureToken(
-          config.bootstrapAccount().get(),
-          config.bootstrapToken().orElseThrow(),
-          "from " + Settings.API_TOKEN.envVar(),
-          Permission.EDIT);
+      catalog.accounts().ensure(config.bootstrapAccount().get(), "opend1");
+      catalog
+          .tokens()
+          .ensure(
+              config.bootstrapAccount().get(),
+              config.bootstrapToken().orElseThrow(),
+              "from " + Settings.API_TOKEN.envVar(),
+              Permission.EDIT);
     }
   }
 
@@ -182,12 +177,12 @@ final class ServeCommand implements Callable<Integer> {
    * start that fails never stores a token nobody saw.
    */
   static Optional<IssuedToken> firstStartToken(Catalog catalog) {
-    if (!catalog.accounts().isEmpty()) {
+    if (!catalog.accounts().list().isEmpty()) {
       return Optional.empty();
     }
-    Account account = catalog.createAccount("opend1");
+    Account account = catalog.accounts().create("opend1");
     return Optional.of(
-        catalog.createToken(account.id(), "first start", Permission.EDIT, Optional.empty()));
+        catalog.tokens().create(account.id(), "first start", Permission.EDIT, Optional.empty()));
   }
 
   /** The one time a generated token is shown: on standard output, never in the log. */

@@ -102,18 +102,20 @@ final class TokenCommand implements Callable<Integer> {
         return 2;
       }
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
-        if (catalog.account(id.get()).isEmpty()) {
+        if (catalog.accounts().find(id.get()).isEmpty()) {
           spec.commandLine()
               .getErr()
               .println("opend1: no account " + account + " in " + dataDir.resolve());
           return 1;
         }
         IssuedToken t =
-            catalog.createToken(
-                id.get(),
-                name != null ? name : (legacyKey ? "legacy key" : "token"),
-                readOnly ? Permission.READ : Permission.EDIT,
-                Optional.ofNullable(email));
+            catalog
+                .tokens()
+                .create(
+                    id.get(),
+                    name != null ? name : (legacyKey ? "legacy key" : "token"),
+                    readOnly ? Permission.READ : Permission.EDIT,
+                    Optional.ofNullable(email));
         spec.commandLine().getOut().println("token id: " + t.token().id());
         spec.commandLine().getOut().println(t.secret());
       }
@@ -128,7 +130,7 @@ final class TokenCommand implements Callable<Integer> {
         return 2;
       }
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
-        OperatorToken.Issued t = catalog.createOperatorToken(name != null ? name : "operator");
+        OperatorToken.Issued t = catalog.tokens().createOperator(name != null ? name : "operator");
         spec.commandLine().getOut().println("token id: " + t.token().id());
         spec.commandLine().getOut().println(t.secret());
       }
@@ -153,7 +155,7 @@ final class TokenCommand implements Callable<Integer> {
             .printf(
                 "%-32s  %-32s  %-10s  %-24s  %s%n",
                 "ID", "ACCOUNT", "PERMISSION", "CREATED", "NAME");
-        for (ApiToken t : catalog.tokens()) {
+        for (ApiToken t : catalog.tokens().list()) {
           spec.commandLine()
               .getOut()
               .printf(
@@ -165,7 +167,7 @@ final class TokenCommand implements Callable<Integer> {
                   t.createdAt(),
                   t.name() + t.legacyEmail().map(e -> " <" + e + ">").orElse(""));
         }
-        for (OperatorToken t : catalog.operatorTokens()) {
+        for (OperatorToken t : catalog.tokens().operators()) {
           spec.commandLine()
               .getOut()
               .printf(
@@ -192,7 +194,7 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (SqliteCatalog catalog = openCatalog(dataDir)) {
-        if (!catalog.revokeToken(tokenId)) {
+        if (!catalog.tokens().revoke(tokenId)) {
           spec.commandLine().getErr().println("opend1: no token with id " + tokenId);
           return 1;
         }

@@ -1,26 +1,34 @@
 package dev.opend1;
 
+import dev.opend1.api.Services;
+import dev.opend1.catalog.Catalog;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
+import dev.opend1.service.DatabaseLifecycle;
+import dev.opend1.service.EdgeServices;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
 
 /**
  * Builds the server's parts from its configuration and connects them: the engine tells the history
- * about every commit (the engine never imports history; this is where they meet).
+ * about every commit (the engine never imports history; this is where they meet), and the HTTP edge
+ * gets its services. Building them finishes what a crash interrupted ({@link
+ * DatabaseLifecycle#recover}), so the server starts on a consistent data directory.
  *
  * @param history every database's history
  * @param engine runs SQL, reporting commits to the history
  * @param timeTravel bookmarks and restores
  * @param transfers exports and imports
+ * @param services what the HTTP edge calls, one interface per route group
  */
-public record Wiring(History history, Engine engine, TimeTravel timeTravel, Transfers transfers)
+public record Wiring(
+    History history, Engine engine, TimeTravel timeTravel, Transfers transfers, Services services)
     implements AutoCloseable {
 
-  /** The parts for a data directory. */
-  public static Wiring of(ServerConfig config, Path dataDir) {
+  /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
+  public static Wiring of(ServerConfig config, Path dataDir, Catalog catalog) {
     History history = new History(dataDir, config.historyRetention());
     Engine engine =
         new Engine(
@@ -33,19 +41,37 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
             config.maxSpillBytes());
     TimeTravel timeTravel =
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
+    Transfers transfers;
     try {
-      Transfers transfers =
+      transfers =
           new Transfers(
               engine,
               dataDir,
               config.maxImportBytes(),
               config.maxTransferBytes(),
               config.importTimeout());
-      return new Wiring(history, engine, timeTravel, transfers);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(
           "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
     }
+    DatabaseLifecycle databases =
+        new DatabaseLifecycle(
+            catalog.accounts(),
+            catalog.databases(),
+            engine,
+            config.region(),
+            config.maxDatabasesPerAccount());
+    Services services =
+        EdgeServices.over(
+            catalog, databases, engine, history, timeTravel, transfers, config.dataDir());
+    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, services);
+    try {
+      databases.recover();
+    } catch (RuntimeException e) {
+      wiring.close();
+      throw e;
+    }
+    return wiring;
   }
 
   /**

@@ -25,20 +25,40 @@ class ArchitectureTest {
   private static final String ROOT = "dev.opend1";
   private static final List<String> LAYERS =
       List.of(
-          "api", "catalog", "sql", "engine", "history", "transfer", "config", "core", "cluster");
+          "api",
+          "service",
+          "catalog",
+          "sql",
+          "engine",
+          "history",
+          "transfer",
+          "config",
+          "core",
+          "cluster");
 
   /** Which of opend1's packages each package may use (besides itself). */
   private static final Map<String, List<String>> ALLOWED =
       Map.of(
-          "api", List.of("catalog", "engine", "history", "transfer", "sql", "config", "core"),
-          "transfer", List.of("catalog", "engine", "sql", "core"),
-          "history", List.of("engine", "core"),
-          "engine", List.of("sql", "core"),
-          "catalog", List.of("core"),
-          "config", List.of("core"),
-          "sql", List.of("core"),
-          "core", List.of(),
-          "cluster", List.of("catalog", "engine", "history", "core"));
+          "api",
+          List.of("catalog", "engine", "transfer", "sql", "config", "core"),
+          "service",
+          List.of("api", "catalog", "engine", "history", "transfer", "sql", "config", "core"),
+          "transfer",
+          List.of("catalog", "engine", "sql", "core"),
+          "history",
+          List.of("engine", "core"),
+          "engine",
+          List.of("sql", "core"),
+          "catalog",
+          List.of("core"),
+          "config",
+          List.of("core"),
+          "sql",
+          List.of("core"),
+          "core",
+          List.of(),
+          "cluster",
+          List.of("catalog", "engine", "history", "core"));
 
   private static JavaClasses classes;
 
@@ -97,6 +117,7 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
+            ROOT + ".service..",
             ROOT + ".catalog..",
             ROOT + ".sql..",
             ROOT + ".engine..",
@@ -108,6 +129,47 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..")
         .check(classes);
+  }
+
+  @Test
+  void theEdgeUsesOnlyInterfacesAndRecordsOfTheLayersBelow() {
+    edgeUsesOnlyContracts(ROOT).check(classes);
+  }
+
+  @Test
+  void theServicesUseOnlyTheEdgesInterfacesAndRecords() {
+    onlyContractsOf(ROOT, "service", List.of("api"))
+        .because("the services implement what api declares; they never drive the HTTP server")
+        .check(classes);
+  }
+
+  /**
+   * {@code api} depends on interfaces, not on the classes that do the work: from {@code engine},
+   * {@code history}, {@code transfer} and {@code catalog} it may use interfaces, records and enums
+   * (the contracts and the data that cross the seam: {@code ResultSink}, {@code DatabaseRecord},
+   * {@code Tokens}), never a class such as {@code Engine}, {@code TimeTravel}, {@code Transfers} or
+   * {@code SqliteCatalog}. Its route groups call the interfaces it declares ({@code
+   * DatabaseService}, {@code QueryService}, ...), implemented in {@code service}.
+   */
+  static ArchRule edgeUsesOnlyContracts(String root) {
+    return onlyContractsOf(root, "api", List.of("engine", "history", "transfer", "catalog"))
+        .because("api depends on interfaces, not on engine classes (style.md, habit 2)");
+  }
+
+  /** Classes of {@code layer} use of {@code others} only their interfaces, records and enums. */
+  static ArchRule onlyContractsOf(String root, String layer, List<String> others) {
+    String[] packages = others.stream().map(p -> root + "." + p + "..").toArray(String[]::new);
+    DescribedPredicate<JavaClass> workingClasses =
+        JavaClass.Predicates.resideInAnyPackage(packages)
+            .and(
+                DescribedPredicate.describe(
+                    "are neither interfaces, records nor enums",
+                    c -> !c.isInterface() && !c.isRecord() && !c.isEnum()));
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "." + layer + "..")
+        .should()
+        .dependOnClassesThat(workingClasses);
   }
 
   @Test

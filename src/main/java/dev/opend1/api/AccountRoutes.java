@@ -3,7 +3,7 @@ package dev.opend1.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.Account;
-import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.Accounts;
 import io.javalin.http.Context;
 
 /**
@@ -14,10 +14,10 @@ import io.javalin.http.Context;
  */
 final class AccountRoutes {
 
-  private final Catalog catalog;
+  private final Accounts accounts;
 
-  AccountRoutes(Catalog catalog) {
-    this.catalog = catalog;
+  AccountRoutes(Accounts accounts) {
+    this.accounts = accounts;
   }
 
   /** {@code GET /accounts}. */
@@ -59,7 +59,7 @@ final class AccountRoutes {
 
   private ObjectNode account(Caller caller) {
     String name =
-        catalog.account(caller.account()).map(Account::name).orElse(caller.account().value());
+        accounts.find(caller.account()).map(Account::name).orElse(caller.account().value());
     ObjectNode a = Json.MAPPER.createObjectNode();
     a.put("id", caller.account().value());
     a.put("name", name);

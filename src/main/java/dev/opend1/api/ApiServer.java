@@ -1,13 +1,8 @@
 package dev.opend1.api;
 
-import dev.opend1.catalog.Catalog;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
-import dev.opend1.engine.Engine;
-import dev.opend1.history.History;
-import dev.opend1.history.TimeTravel;
-import dev.opend1.transfer.Transfers;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -76,40 +71,33 @@ public final class ApiServer implements AutoCloseable {
     void handle(Context ctx, Caller caller) throws Exception;
   }
 
-  public ApiServer(
-      ServerConfig config,
-      Catalog catalog,
-      Engine engine,
-      History history,
-      TimeTravel timeTravel,
-      Transfers transfers) {
-    Databases databases =
-        new Databases(catalog, engine, config.region(), config.maxDatabasesPerAccount());
-    databases.recover();
+  /**
+   * Starts listening, with the services each route group calls.
+   *
+   * @throws ConfigException when a listener cannot be opened or a TLS file cannot be read
+   */
+  public ApiServer(ServerConfig config, Services services) {
+    DatabaseService databases = services.databases();
     RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
-    Authenticator auth = new Authenticator(catalog);
+    Authenticator auth = new Authenticator(services.tokens());
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
     QueryRoutes queryRoutes =
         new QueryRoutes(
             databases,
-            engine,
+            services.queries(),
             bodies,
             new QueryBounds(
                 config.maxStatementsPerRequest(),
                 config.sql().maxStatementBytes(),
                 config.sql().maxBoundParameters()));
-    TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
+    TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, services.timeTravel());
     TransferRoutes transferRoutes =
-        new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
-    AccountRoutes accountRoutes = new AccountRoutes(catalog);
+        new TransferRoutes(databases, services.transfers(), bodies, config.publicUrl());
+    AccountRoutes accountRoutes = new AccountRoutes(services.accounts());
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
-    DiskFigures disk = new DiskFigures(engine, history);
-    this.metrics =
-        new Metrics(
-            config.metricsTenantLabels(), engine, history.counters(), transfers.counters(), disk);
+    this.metrics = new Metrics(config.metricsTenantLabels(), services.meters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
-    StatusRoutes status =
-        new StatusRoutes(catalog, engine, history, transfers.counters(), disk, config.dataDir());
+    StatusRoutes status = new StatusRoutes(services.tokens(), services.status(), config.dataDir());
     boolean ownMetricsPort = config.metricsPort() != 0;
     // Read the TLS files before anything listens, so a bad file stops the start with its name.
     Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);

@@ -1,7 +1,7 @@
 package dev.opend1.api;
 
 import dev.opend1.catalog.ApiToken;
-import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.Tokens;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -13,10 +13,10 @@ import java.util.Optional;
  */
 final class Authenticator {
 
-  private final Catalog catalog;
+  private final Tokens tokens;
 
-  Authenticator(Catalog catalog) {
-    this.catalog = catalog;
+  Authenticator(Tokens tokens) {
+    this.tokens = tokens;
   }
 
   Caller authenticate(Context ctx) {
@@ -27,14 +27,14 @@ final class Authenticator {
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
         String secret = value.substring(7).strip();
         if (!secret.isEmpty()) {
-          token = catalog.findBearerToken(secret);
+          token = tokens.findBearer(secret);
         }
       }
     } else {
       String email = ctx.header("X-Auth-Email");
       String key = ctx.header("X-Auth-Key");
       if (email != null && key != null && !email.isBlank() && !key.isBlank()) {
-        token = catalog.findLegacyKey(email.strip(), key.strip());
+        token = tokens.findLegacyKey(email.strip(), key.strip());
       }
     }
     return token.map(Caller::new).orElseThrow(D1Exception.AuthenticationFailed::new);

@@ -27,10 +27,10 @@ final class DatabaseRoutes {
   private static final List<String> JURISDICTIONS = List.of("eu", "fedramp", "us");
   private static final List<String> REPLICATION_MODES = List.of("auto", "disabled");
 
-  private final Databases databases;
+  private final DatabaseService databases;
   private final RequestBodies bodies;
 
-  DatabaseRoutes(Databases databases, RequestBodies bodies) {
+  DatabaseRoutes(DatabaseService databases, RequestBodies bodies) {
     this.databases = databases;
     this.bodies = bodies;
   }
@@ -53,7 +53,7 @@ final class DatabaseRoutes {
     String mode = readReplication(body, false).orElse("disabled");
     DatabaseRecord db =
         databases.create(
-            caller.account(), new Databases.NewDatabase(name, hint, jurisdiction, mode));
+            caller.account(), new DatabaseService.NewDatabase(name, hint, jurisdiction, mode));
     Envelope.ok(ctx, DatabaseView.created(db, databases.stats(db)));
   }
 

@@ -1,17 +1,11 @@
 package dev.opend1.api;
 
 import dev.opend1.core.BuildInfo;
-import dev.opend1.engine.Engine;
-import dev.opend1.engine.EngineCounters;
-import dev.opend1.history.HistoryCounters;
-import dev.opend1.sql.StatementKind;
-import dev.opend1.transfer.TransferCounters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -26,17 +20,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
 /**
  * What {@code GET /metrics} shows, in Prometheus' text format, by Prometheus' naming conventions
  * (base units in the name, {@code _total} counters). HTTP requests are timed here, by route
  * template (never the raw path, which holds ids) and status, as a histogram whose buckets start at
  * 50 µs; the D1 error codes answered are counted here too. The JVM and the process are Micrometer's
- * binders ({@code jvm_*}, {@code process_*}). Everything else is read at scrape time from the plain
- * counters the engine, history and transfers keep, and from {@link DiskFigures}.
+ * binders ({@code jvm_*}, {@code process_*}). The server's own figures come from the binder it is
+ * given ({@link Services#meters}), read at scrape time from the plain counters the engine, history
+ * and transfers keep.
  *
  * <p>Without {@code metrics-tenant-labels} no series carries an account or database id, so a scrape
  * reveals nothing about tenants. docs/operating.md lists every series.
@@ -71,12 +64,7 @@ final class Metrics implements AutoCloseable {
   private final boolean tenantLabels;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
-  Metrics(
-      boolean tenantLabels,
-      Engine engine,
-      HistoryCounters history,
-      TransferCounters transfers,
-      DiskFigures disk) {
+  Metrics(boolean tenantLabels, MeterBinder figures) {
     this.tenantLabels = tenantLabels;
     processAndJvm();
     BuildInfo build = BuildInfo.current();
@@ -85,18 +73,7 @@ final class Metrics implements AutoCloseable {
         .tags("version", build.version(), "revision", build.revision())
         .description("The running build: always 1, with its version and git revision as labels")
         .register(registry);
-    engineMeters(engine);
-    historyMeters(history);
-    transferMeters(transfers);
-    Gauge.builder("opend1_database_bytes", disk, DiskFigures::databaseBytes)
-        .description("Bytes of every database's files (db.sqlite, its WAL, meta.json)")
-        .register(registry);
-    Gauge.builder("opend1_history_bytes", disk, DiskFigures::historyBytes)
-        .description("Bytes of every database's history (segments and snapshots)")
-        .register(registry);
-    Gauge.builder("opend1_data_dir_free_bytes", disk, DiskFigures::freeBytes)
-        .description("Bytes free for the server in the data directory's file system")
-        .register(registry);
+    figures.bindTo(registry);
   }
 
   private void processAndJvm() {
@@ -115,118 +92,6 @@ final class Metrics implements AutoCloseable {
           .description("Resident set size of the process (Linux: VmRSS)")
           .register(registry);
     }
-  }
-
-  private void engineMeters(Engine engine) {
-    EngineCounters e = engine.counters();
-    Gauge.builder("opend1_open_databases", engine, Engine::openDatabases)
-        .description("Database handles open (each holds SQLite connections)")
-        .register(registry);
-    Gauge.builder("opend1_spill_bytes", engine, Engine::spilledBytes)
-        .description("Disk reserved by results waiting for their commit or a slow client")
-        .register(registry);
-    Gauge.builder("opend1_writer_queue_depth", e, EngineCounters::queuedWrites)
-        .description("Write requests queued or running, over every database")
-        .register(registry);
-    Gauge.builder("opend1_sql_tasks_waiting", engine, Engine::sqlTasksWaiting)
-        .description("SQL work waiting for one of the engine's threads (--sql-threads)")
-        .register(registry);
-    counter("opend1_writer_overloaded", e, EngineCounters::overloads, "Writes refused with 429");
-    timer(
-        "opend1_checkpoint",
-        e,
-        EngineCounters::checkpoints,
-        EngineCounters::checkpointNanos,
-        "Complete WAL checkpoints into the database file");
-    Gauge.builder(
-            "opend1_checkpoint_last_timestamp_seconds", e, c -> c.lastCheckpointMillis() / 1000.0)
-        .description("When the latest complete checkpoint ended (Unix time), 0 before the first")
-        .register(registry);
-    for (StatementKind kind : StatementKind.values()) {
-      FunctionCounter.builder("opend1_sql_statements", e, c -> c.statements(kind))
-          .tags("kind", kind.name().toLowerCase(Locale.ROOT))
-          .description(
-              "SQL statements run, by kind (a statement of a request that then failed counts too)")
-          .register(registry);
-    }
-    counter(
-        "opend1_sql_rows_read",
-        e,
-        EngineCounters::rowsRead,
-        "Rows read, as meta.rows_read counts them");
-    counter(
-        "opend1_sql_rows_written",
-        e,
-        EngineCounters::rowsWritten,
-        "Rows written, as meta.rows_written counts them");
-  }
-
-  private void historyMeters(HistoryCounters history) {
-    counter(
-        "opend1_history_records_written",
-        history,
-        HistoryCounters::records,
-        "History records appended");
-    FunctionCounter.builder("opend1_history_written", history, HistoryCounters::bytes)
-        .baseUnit("bytes")
-        .description("Bytes of history records appended")
-        .register(registry);
-    timer(
-        "opend1_history_snapshot",
-        history,
-        HistoryCounters::snapshots,
-        HistoryCounters::snapshotNanos,
-        "History snapshots (full page images) written");
-    counter("opend1_restores", history, HistoryCounters::restores, "Restores completed");
-    counter(
-        "opend1_restores_failed",
-        history,
-        HistoryCounters::restoreFailures,
-        "Restores that failed");
-  }
-
-  private void transferMeters(TransferCounters t) {
-    Tags exports = Tags.of("kind", "export");
-    jobCounter("started", exports, t, TransferCounters::exportsStarted);
-    jobCounter("finished", exports, t, TransferCounters::exportsFinished);
-    jobCounter("failed", exports, t, TransferCounters::exportsFailed);
-    active(exports, t, TransferCounters::activeExports);
-    Tags imports = Tags.of("kind", "import");
-    jobCounter("started", imports, t, TransferCounters::importsStarted);
-    jobCounter("finished", imports, t, TransferCounters::importsFinished);
-    jobCounter("failed", imports, t, TransferCounters::importsFailed);
-    active(imports, t, TransferCounters::activeImports);
-  }
-
-  private void active(Tags tags, TransferCounters t, ToDoubleFunction<TransferCounters> f) {
-    Gauge.builder("opend1_transfer_jobs_active", t, f)
-        .tags(tags)
-        .description("Export and import jobs running")
-        .register(registry);
-  }
-
-  private void jobCounter(
-      String outcome, Tags tags, TransferCounters t, ToDoubleFunction<TransferCounters> f) {
-    FunctionCounter.builder("opend1_transfer_jobs", t, f)
-        .tags(tags.and("event", outcome))
-        .description("Export and import jobs started, finished and failed")
-        .register(registry);
-  }
-
-  private <T> void counter(String name, T source, ToDoubleFunction<T> f, String description) {
-    FunctionCounter.builder(name, source, f).description(description).register(registry);
-  }
-
-  private <T> void timer(
-      String name,
-      T source,
-      ToDoubleFunction<T> count,
-      ToDoubleFunction<T> nanos,
-      String description) {
-    FunctionTimer.builder(
-            name, source, s -> (long) count.applyAsDouble(s), nanos, TimeUnit.NANOSECONDS)
-        .description(description)
-        .register(registry);
   }
 
   /**

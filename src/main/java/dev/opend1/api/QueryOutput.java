@@ -2,9 +2,9 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.opend1.catalog.DatabaseRecord;
-import dev.opend1.engine.ResultPipe;
+import dev.opend1.engine.BytePipe;
+import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.SpillBuffer;
 import dev.opend1.engine.StatementMeta;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -16,14 +16,14 @@ import java.util.Map;
 /**
  * Writes a query's results as D1's JSON, as the engine produces them.
  *
- * <p>A write request's results are held ({@link SpillBuffer}) until it commits, then sent with a
+ * <p>A write request's results are held ({@link HeldBytes}) until it commits, then sent with a
  * Content-Length. A read-only request's results stream: they collect in a first buffer, and only
  * when that overflows does the response commit (status 200) and the rest flow on to the client, so
  * memory is bounded however many rows come back. An error before that still gets a proper error
  * answer; after it, the response is cut off (see {@link QueryRoutes}).
  *
  * <p>The engine's thread never writes to the client's socket: streamed bytes go into a {@link
- * ResultPipe}, and a virtual thread of this request (the sender) copies them to the connection at
+ * BytePipe}, and a virtual thread of this request (the sender) copies them to the connection at
  * whatever speed the client reads. A client that stops reading holds up its own request only.
  */
 final class QueryOutput implements ResultSink {
@@ -34,10 +34,13 @@ final class QueryOutput implements ResultSink {
   private final Context ctx;
   private final boolean raw;
   private final DatabaseRecord db;
-  private final SpillBuffer held;
+  private final HeldBytes held;
+
+  /** Where a held response is written: {@link #held}'s stream. */
+  private final OutputStream heldOut;
 
   /** Where streamed bytes wait for the sender once the first buffer overflowed. */
-  private final ResultPipe pipe;
+  private final BytePipe pipe;
 
   /** Copies {@link #pipe} to the client; started when the response commits. */
   private Thread sender;
@@ -54,11 +57,12 @@ final class QueryOutput implements ResultSink {
 
   private int[] sources;
 
-  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, SpillBuffer held, ResultPipe pipe) {
+  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe) {
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
     this.held = held;
+    this.heldOut = held.output();
     this.pipe = pipe;
   }
 
@@ -73,7 +77,7 @@ final class QueryOutput implements ResultSink {
 
   @Override
   public void begin(boolean mayStream) throws IOException {
-    target = mayStream ? streaming : held;
+    target = mayStream ? streaming : heldOut;
     out.to = target;
     gen = Json.MAPPER.getFactory().createGenerator(out);
     Envelope.startSuccess(gen);
@@ -189,7 +193,7 @@ final class QueryOutput implements ResultSink {
     gen.writeNumberField("total_attempts", 1);
     gen.writeEndObject();
     gen.writeEndObject();
-    if (target == held) {
+    if (target == heldOut) {
       // Into the held buffer (and its file) now, before the commit: a full disk fails the
       // request while it can still be rolled back, never after.
       gen.flush();
@@ -220,14 +224,14 @@ final class QueryOutput implements ResultSink {
    * it writes nothing to disk: the tail goes to memory, and the held bytes are only read back.
    */
   void finish() throws IOException {
-    if (target == held) {
+    if (target == heldOut) {
       gen.flush();
       out.to = tail;
     }
     gen.writeEndArray();
     Envelope.endSuccess(gen);
     gen.flush();
-    if (target == held) {
+    if (target == heldOut) {
       startResponse(held.size() + tail.size());
       held.copyTo(ctx.res().getOutputStream());
       tail.writeTo(ctx.res().getOutputStream());
@@ -330,11 +334,11 @@ final class QueryOutput implements ResultSink {
       if (!committed) {
         committed = true;
         startResponse(-1);
-        buffer.writeTo(pipe);
+        buffer.writeTo(pipe.output());
         buffer.reset();
         startSender();
       }
-      pipe.write(b, off, len);
+      pipe.output().write(b, off, len);
     }
   }
 }

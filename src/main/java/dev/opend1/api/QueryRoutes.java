@@ -1,10 +1,9 @@
 package dev.opend1.api;
 
 import dev.opend1.catalog.DatabaseRecord;
-import dev.opend1.engine.Engine;
+import dev.opend1.engine.BytePipe;
+import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultPipe;
-import dev.opend1.engine.SpillBuffer;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -13,14 +12,15 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 /** {@code POST .../{id}/query} and {@code POST .../{id}/raw}. */
 final class QueryRoutes {
 
-  private final Databases databases;
-  private final Engine engine;
+  private final DatabaseService databases;
+  private final QueryService queries;
   private final RequestBodies bodies;
   private final QueryBounds bounds;
 
-  QueryRoutes(Databases databases, Engine engine, RequestBodies bodies, QueryBounds bounds) {
+  QueryRoutes(
+      DatabaseService databases, QueryService queries, RequestBodies bodies, QueryBounds bounds) {
     this.databases = databases;
-    this.engine = engine;
+    this.queries = queries;
     this.bodies = bodies;
     this.bounds = bounds;
   }
@@ -28,11 +28,11 @@ final class QueryRoutes {
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
     List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
-    try (SpillBuffer held = engine.newResultBuffer();
-        ResultPipe pipe = engine.newResultPipe()) {
+    try (HeldBytes held = queries.holdResults();
+        BytePipe pipe = queries.pipeResults()) {
       QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe);
       try {
-        engine.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
+        queries.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
       } catch (RuntimeException | Error e) {
         if (out.committed()) {
           abort(ctx, out, e);

@@ -2,21 +2,14 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.Tokens;
 import dev.opend1.core.BuildInfo;
 import dev.opend1.core.D1Exception;
-import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
-import dev.opend1.engine.Engine;
-import dev.opend1.history.History;
-import dev.opend1.history.HistoryCheck;
-import dev.opend1.transfer.TransferCounters;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What operators ask a running server: {@code GET /status} (version, uptime, disk, open databases,
@@ -31,26 +24,14 @@ import java.util.List;
  */
 final class StatusRoutes {
 
-  private final Catalog catalog;
-  private final Engine engine;
-  private final History history;
-  private final TransferCounters transfers;
-  private final DiskFigures disk;
+  private final Tokens tokens;
+  private final StatusService status;
   private final Path dataDir;
   private final Instant startedAt = Instant.now();
 
-  StatusRoutes(
-      Catalog catalog,
-      Engine engine,
-      History history,
-      TransferCounters transfers,
-      DiskFigures disk,
-      Path dataDir) {
-    this.catalog = catalog;
-    this.engine = engine;
-    this.history = history;
-    this.transfers = transfers;
-    this.disk = disk;
+  StatusRoutes(Tokens tokens, StatusService status, Path dataDir) {
+    this.tokens = tokens;
+    this.status = status;
     this.dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -59,7 +40,7 @@ final class StatusRoutes {
     String authorization = ctx.header("Authorization");
     if (authorization != null && authorization.strip().regionMatches(true, 0, "Bearer ", 0, 7)) {
       String secret = authorization.strip().substring(7).strip();
-      if (!secret.isEmpty() && catalog.findOperatorToken(secret).isPresent()) {
+      if (!secret.isEmpty() && tokens.findOperator(secret).isPresent()) {
         return;
       }
     }
@@ -69,6 +50,7 @@ final class StatusRoutes {
   /** {@code GET /status}. */
   void status(Context ctx) {
     BuildInfo build = BuildInfo.current();
+    StatusService.Report now = status.report();
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("version", build.version());
     s.put("revision", build.revision());
@@ -76,26 +58,23 @@ final class StatusRoutes {
     s.put("uptime_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
     s.put("data_dir", dataDir.toString());
     ObjectNode d = s.putObject("disk");
-    d.put("free_bytes", disk.freeBytes());
-    d.put("database_bytes", disk.databaseBytes());
-    d.put("history_bytes", disk.historyBytes());
+    d.put("free_bytes", now.freeBytes());
+    d.put("database_bytes", now.databaseBytes());
+    d.put("history_bytes", now.historyBytes());
     ObjectNode dbs = s.putObject("databases");
-    dbs.put("open", engine.openDatabases());
+    dbs.put("open", now.openDatabases());
     ArrayNode unavailable = dbs.putArray("unavailable");
-    engine
-        .counters()
-        .unavailable()
+    now.unavailable()
         .forEach((id, why) -> unavailable.addObject().put("id", id.toString()).put("problem", why));
     ObjectNode q = s.putObject("queues");
-    q.put("writes", engine.counters().queuedWrites());
-    q.put("sql_tasks_waiting", engine.sqlTasksWaiting());
-    q.put("exports_running", transfers.activeExports());
-    q.put("imports_running", transfers.activeImports());
-    long checkpoint = engine.counters().lastCheckpointMillis();
-    if (checkpoint == 0) {
+    q.put("writes", now.queuedWrites());
+    q.put("sql_tasks_waiting", now.sqlTasksWaiting());
+    q.put("exports_running", now.exportsRunning());
+    q.put("imports_running", now.importsRunning());
+    if (now.lastCheckpointMillis() == 0) {
       s.putNull("last_checkpoint");
     } else {
-      s.put("last_checkpoint", Instant.ofEpochMilli(checkpoint).toString());
+      s.put("last_checkpoint", Instant.ofEpochMilli(now.lastCheckpointMillis()).toString());
     }
     // History in object storage (and its upload lag) is not built yet: always null for now.
     s.putNull("object_storage");
@@ -108,28 +87,12 @@ final class StatusRoutes {
         DatabaseId.parse(ctx.pathParam("id"))
             .orElseThrow(
                 () -> new D1Exception.InvalidRequest("Invalid request: not a database id (UUID)"));
-    List<String> problems = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    long records = 0;
-    if (!engine.exists(id)) {
-      problems.add(
-          "database " + id + " has no directory in " + new DataLayout(dataDir).databasesDir());
-    } else {
-      try {
-        engine.integrityProblems(id).forEach(p -> problems.add("integrity_check: " + p));
-      } catch (RuntimeException e) {
-        problems.add("cannot be opened: " + e.getMessage());
-      }
-      HistoryCheck.Result h = history.check(id);
-      problems.addAll(h.problems());
-      notes.addAll(h.notes());
-      records = h.records();
-    }
+    StatusService.Check check = status.check(id);
     ObjectNode r = Json.MAPPER.createObjectNode();
     r.put("database", id.toString());
-    problems.forEach(r.putArray("problems")::add);
-    notes.forEach(r.putArray("notes")::add);
-    r.put("history_records", records);
+    check.problems().forEach(r.putArray("problems")::add);
+    check.notes().forEach(r.putArray("notes")::add);
+    r.put("history_records", check.historyRecords());
     Envelope.ok(ctx, r);
   }
 }

@@ -3,17 +3,16 @@ package dev.opend1.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.D1Exception;
-import dev.opend1.history.TimeTravel;
 import io.javalin.http.Context;
 import java.util.Optional;
 
 /** {@code GET .../{id}/time_travel/bookmark} and {@code POST .../{id}/time_travel/restore}. */
 final class TimeTravelRoutes {
 
-  private final Databases databases;
-  private final TimeTravel timeTravel;
+  private final DatabaseService databases;
+  private final TimeTravelService timeTravel;
 
-  TimeTravelRoutes(Databases databases, TimeTravel timeTravel) {
+  TimeTravelRoutes(DatabaseService databases, TimeTravelService timeTravel) {
     this.databases = databases;
     this.timeTravel = timeTravel;
   }
@@ -29,7 +28,7 @@ final class TimeTravelRoutes {
   void restore(Context ctx, Caller caller) {
     caller.requireEdit("restore databases");
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
-    TimeTravel.Restored r;
+    TimeTravelService.Restored r;
     try {
       r = timeTravel.restore(db.id(), param(ctx, "bookmark"), param(ctx, "timestamp"));
     } catch (RuntimeException e) {

@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.D1Exception;
-import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.DumpOptions;
 import dev.opend1.transfer.ExportProgress;
 import dev.opend1.transfer.ImportProgress;
 import dev.opend1.transfer.ImportResult;
 import dev.opend1.transfer.TransferStatus;
-import dev.opend1.transfer.Transfers;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@code POST .../{id}/export} and {@code .../{id}/import} (D1's polling protocols), and the signed
@@ -27,28 +24,21 @@ final class TransferRoutes {
   static final String EXPORTS = "/client/v4/_transfer/exports/";
   static final String UPLOADS = "/client/v4/_transfer/uploads/";
 
-  private final Databases databases;
-  private final Transfers transfers;
-  private final TimeTravel timeTravel;
+  private final DatabaseService databases;
+  private final TransferService transfers;
   private final RequestBodies bodies;
 
   private final Optional<String> publicUrl;
 
   TransferRoutes(
-      Databases databases,
-      Transfers transfers,
-      TimeTravel timeTravel,
+      DatabaseService databases,
+      TransferService transfers,
       RequestBodies bodies,
       Optional<String> publicUrl) {
     this.publicUrl = publicUrl;
     this.databases = databases;
     this.transfers = transfers;
-    this.timeTravel = timeTravel;
     this.bodies = bodies;
-  }
-
-  private Supplier<String> bookmarkOf(DatabaseRecord db) {
-    return () -> timeTravel.bookmark(db.id(), Optional.empty()).toString();
   }
 
   void export(Context ctx, Caller caller) {
@@ -61,8 +51,7 @@ final class TransferRoutes {
     }
     DumpOptions options = dumpOptions(JsonFields.optionalObject(body, "dump_options"));
     ExportProgress p =
-        transfers.export(
-            db.id(), options, JsonFields.optionalString(body, "current_bookmark"), bookmarkOf(db));
+        transfers.export(db.id(), options, JsonFields.optionalString(body, "current_bookmark"));
     ObjectNode r = Json.MAPPER.createObjectNode();
     r.put("success", p.status() != TransferStatus.ERROR);
     r.put("type", "export");
@@ -126,14 +115,12 @@ final class TransferRoutes {
     String action = JsonFields.requiredString(body, "action");
     ImportProgress s =
         switch (action) {
-          case "init" ->
-              transfers.init(db.id(), JsonFields.requiredString(body, "etag"), bookmarkOf(db));
+          case "init" -> transfers.init(db.id(), JsonFields.requiredString(body, "etag"));
           case "ingest" ->
               transfers.ingest(
                   db.id(),
                   JsonFields.requiredString(body, "etag"),
-                  JsonFields.requiredString(body, "filename"),
-                  bookmarkOf(db));
+                  JsonFields.requiredString(body, "filename"));
           case "poll" -> {
             String bookmark = JsonFields.requiredString(body, "current_bookmark");
             yield transfers.poll(db.id(), bookmark).orElse(null);

@@ -1,6 +1,8 @@
 /**
  * The catalog: accounts, API tokens (stored as SHA-256 hashes only) and database records, behind
- * the {@link dev.opend1.catalog.Catalog} interface. The embedded store is a SQLite file in the data
- * directory; a cluster store can implement the same interface on PostgreSQL.
+ * three interfaces, {@link dev.opend1.catalog.Accounts}, {@link dev.opend1.catalog.Tokens} and
+ * {@link dev.opend1.catalog.DatabaseRecords}, that {@link dev.opend1.catalog.Catalog} gathers. The
+ * embedded store is a SQLite file in the data directory (one class per interface over a shared
+ * {@code CatalogStore}); a cluster store can implement the same three on PostgreSQL.
  */
 package dev.opend1.catalog;

@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #close} discards whatever is left and deletes every file, whatever happened.
  */
-public final class ResultPipe extends OutputStream {
+public final class ResultPipe extends OutputStream implements BytePipe {
 
   static final int CHUNK_BYTES = 64 * 1024;
   static final int MEMORY_BYTES = 256 * 1024;
@@ -97,7 +97,14 @@ public final class ResultPipe extends OutputStream {
     this.space = space;
   }
 
+  /** This pipe itself: it is the writer's stream. */
+  @Override
+  public OutputStream output() {
+    return this;
+  }
+
   /** Sets when the writer must stop waiting for a slow reader (the request's time limit). */
+  @Override
   public void deadline(long nanoTime) {
     this.deadline = nanoTime;
   }
@@ -125,6 +132,7 @@ public final class ResultPipe extends OutputStream {
   }
 
   /** Ends the writing: the reader sends what is queued and returns. */
+  @Override
   public void end() throws IOException {
     if (used > 0) {
       publish();
@@ -261,6 +269,7 @@ public final class ResultPipe extends OutputStream {
    * Sends every chunk to {@code out} as it comes, until the writer ends (returns) or the pipe is
    * aborted (throws). A failure of {@code out} aborts the pipe, so the writer stops too.
    */
+  @Override
   public void drainTo(OutputStream out) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES);
     try {
@@ -317,6 +326,7 @@ public final class ResultPipe extends OutputStream {
   }
 
   /** Stops both sides: the writer's next chunk and the reader's next wait fail. */
+  @Override
   public void abort(Throwable why) {
     lock.lock();
     try {

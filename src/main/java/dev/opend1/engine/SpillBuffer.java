@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * the reservation throws the {@link dev.opend1.core.D1Exception} the client should see. {@link
  * #close} always deletes the file, even when the disk is full.
  */
-public final class SpillBuffer extends OutputStream {
+public final class SpillBuffer extends OutputStream implements HeldBytes {
 
   /** Disk is reserved in steps of this much, so the accounting costs nothing per row. */
   static final long RESERVE_STEP = 1024 * 1024;
@@ -80,12 +80,18 @@ public final class SpillBuffer extends OutputStream {
     }
   }
 
-  /** Bytes held. */
+  /** This buffer itself: it is the stream. */
+  @Override
+  public OutputStream output() {
+    return this;
+  }
+
+  @Override
   public long size() {
     return size;
   }
 
-  /** Copies everything held to {@code out}. */
+  @Override
   public void copyTo(OutputStream out) throws IOException {
     if (fileOut == null) {
       memory.writeTo(out);
@@ -97,7 +103,7 @@ public final class SpillBuffer extends OutputStream {
     }
   }
 
-  /** Forgets what was written, so writing can start over. */
+  @Override
   public void clear() throws IOException {
     close();
     memory = new ByteArrayOutputStream(1024);

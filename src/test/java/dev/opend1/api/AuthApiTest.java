@@ -97,8 +97,8 @@ class AuthApiTest {
     IssuedToken key =
         server
             .catalog()
-            .createToken(
-                TestServer.ACCOUNT, "key", Permission.EDIT, Optional.of("Dev@Example.com"));
+            .tokens()
+            .create(TestServer.ACCOUNT, "key", Permission.EDIT, Optional.of("Dev@Example.com"));
     Reply ok =
         server
             .client(Map.of("X-Auth-Email", "dev@example.com", "X-Auth-Key", key.secret()))
@@ -121,10 +121,11 @@ class AuthApiTest {
   @Test
   void tokensMadeBesideTheServerWorkAtOnceAndRevokedOnesStopWithinASecond() throws Exception {
     try (SqliteCatalog cli = SqliteCatalog.open(server.dataDir().resolve("catalog.sqlite"))) {
-      IssuedToken t = cli.createToken(TestServer.ACCOUNT, "cli", Permission.EDIT, Optional.empty());
+      IssuedToken t =
+          cli.tokens().create(TestServer.ACCOUNT, "cli", Permission.EDIT, Optional.empty());
       D1Client c = server.client(Map.of("Authorization", "Bearer " + t.secret()));
       assertThat(c.get(databases()).status()).isEqualTo(200);
-      assertThat(cli.revokeToken(t.token().id())).isTrue();
+      assertThat(cli.tokens().revoke(t.token().id())).isTrue();
       // The server caches a token for at most CachingCatalog.TOKEN_TTL.
       Thread.sleep(CachingCatalog.TOKEN_TTL.toMillis() + 50);
       assertThat(c.get(databases()).status()).isEqualTo(401);

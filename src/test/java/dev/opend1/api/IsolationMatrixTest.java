@@ -98,10 +98,16 @@ class IsolationMatrixTest {
             .at("/result/uuid")
             .asText();
     IssuedToken read =
-        server.catalog().createToken(TestServer.ACCOUNT, "r", Permission.READ, Optional.empty());
+        server
+            .catalog()
+            .tokens()
+            .create(TestServer.ACCOUNT, "r", Permission.READ, Optional.empty());
     readToken = read.secret();
     IssuedToken other =
-        server.catalog().createToken(server.otherAccount(), "o", Permission.EDIT, Optional.empty());
+        server
+            .catalog()
+            .tokens()
+            .create(server.otherAccount(), "o", Permission.EDIT, Optional.empty());
     otherToken = other.secret();
     foreign =
         send(
@@ -113,9 +119,12 @@ class IsolationMatrixTest {
             .at("/result/uuid")
             .asText();
     IssuedToken revoked =
-        server.catalog().createToken(TestServer.ACCOUNT, "x", Permission.EDIT, Optional.empty());
+        server
+            .catalog()
+            .tokens()
+            .create(TestServer.ACCOUNT, "x", Permission.EDIT, Optional.empty());
     revokedToken = revoked.secret();
-    server.catalog().revokeToken(revoked.token().id());
+    server.catalog().tokens().revoke(revoked.token().id());
   }
 
   @AfterAll

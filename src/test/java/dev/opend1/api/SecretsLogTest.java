@@ -51,15 +51,21 @@ class SecretsLogTest {
     List<String> secrets;
     try (TestServer server = TestServer.start(dir)) {
       IssuedToken edit =
-          server.catalog().createToken(TestServer.ACCOUNT, "e", Permission.EDIT, Optional.empty());
+          server
+              .catalog()
+              .tokens()
+              .create(TestServer.ACCOUNT, "e", Permission.EDIT, Optional.empty());
       IssuedToken legacy =
           server
               .catalog()
-              .createToken(
-                  TestServer.ACCOUNT, "l", Permission.EDIT, Optional.of("legacy@example.com"));
+              .tokens()
+              .create(TestServer.ACCOUNT, "l", Permission.EDIT, Optional.of("legacy@example.com"));
       IssuedToken revoked =
-          server.catalog().createToken(TestServer.ACCOUNT, "r", Permission.EDIT, Optional.empty());
-      server.catalog().revokeToken(revoked.token().id());
+          server
+              .catalog()
+              .tokens()
+              .create(TestServer.ACCOUNT, "r", Permission.EDIT, Optional.empty());
+      server.catalog().tokens().revoke(revoked.token().id());
       secrets = List.of(edit.secret(), legacy.secret(), revoked.secret(), BAD, BOOTSTRAP);
       // The bootstrap token's way in: the configuration, printed whole.
       LoggerFactory.getLogger("dev.opend1.test")

@@ -35,7 +35,7 @@ class CachingCatalogTest {
     file = SqliteCatalog.open(dir.resolve("catalog.sqlite"));
     cli = SqliteCatalog.open(dir.resolve("catalog.sqlite"));
     cached = new CachingCatalog(file, Duration.ofSeconds(1), now::get);
-    account = file.createAccount("a").id();
+    account = file.accounts().create("a").id();
   }
 
   @AfterEach
@@ -46,58 +46,60 @@ class CachingCatalogTest {
 
   @Test
   void aTokenRevokedElsewhereWorksUntilItsEntryIsOneSecondOldAndNotAfter() {
-    IssuedToken t = cli.createToken(account, "t", Permission.EDIT, Optional.empty());
-    assertThat(cached.findBearerToken(t.secret())).isPresent();
-    cli.revokeToken(t.token().id());
+    IssuedToken t = cli.tokens().create(account, "t", Permission.EDIT, Optional.empty());
+    assertThat(cached.tokens().findBearer(t.secret())).isPresent();
+    cli.tokens().revoke(t.token().id());
     now.addAndGet(Duration.ofMillis(999).toNanos());
-    assertThat(cached.findBearerToken(t.secret())).as("still cached").isPresent();
+    assertThat(cached.tokens().findBearer(t.secret())).as("still cached").isPresent();
     now.addAndGet(Duration.ofMillis(1).toNanos());
-    assertThat(cached.findBearerToken(t.secret())).as("the entry expired").isEmpty();
+    assertThat(cached.tokens().findBearer(t.secret())).as("the entry expired").isEmpty();
   }
 
   @Test
   void unknownSecretsAreNotCachedSoATokenMadeElsewhereWorksAtOnce() {
-    IssuedToken t = cli.createToken(account, "later", Permission.READ, Optional.empty());
+    IssuedToken t = cli.tokens().create(account, "later", Permission.READ, Optional.empty());
     String legacy =
-        cli.createToken(account, "key", Permission.EDIT, Optional.of("me@example.com")).secret();
-    assertThat(cached.findLegacyKey("me@example.com", "nope")).isEmpty();
-    assertThat(cached.findLegacyKey("me@example.com", legacy)).isPresent();
-    assertThat(cached.findBearerToken(legacy)).as("a legacy key is no bearer token").isEmpty();
-    assertThat(cached.findBearerToken(t.secret()).orElseThrow().permission())
+        cli.tokens()
+            .create(account, "key", Permission.EDIT, Optional.of("me@example.com"))
+            .secret();
+    assertThat(cached.tokens().findLegacyKey("me@example.com", "nope")).isEmpty();
+    assertThat(cached.tokens().findLegacyKey("me@example.com", legacy)).isPresent();
+    assertThat(cached.tokens().findBearer(legacy)).as("a legacy key is no bearer token").isEmpty();
+    assertThat(cached.tokens().findBearer(t.secret()).orElseThrow().permission())
         .isEqualTo(Permission.READ);
   }
 
   @Test
   void aDatabaseIsCachedUntilThisCatalogChangesOrDeletesIt() {
     DatabaseRecord db = record("one");
-    assertThat(cached.databaseByName(account, "one")).as("not yet visible").isEmpty();
-    cached.reserveDatabase(db, 10);
-    cached.activateDatabase(db.id());
-    assertThat(cached.databaseByName(account, "one")).contains(db);
-    assertThat(cached.database(account, db.id())).contains(db);
+    assertThat(cached.databases().findByName(account, "one")).as("not yet visible").isEmpty();
+    cached.databases().reserve(db, 10);
+    cached.databases().activate(db.id());
+    assertThat(cached.databases().findByName(account, "one")).contains(db);
+    assertThat(cached.databases().find(account, db.id())).contains(db);
 
-    assertThat(cached.setReadReplication(account, db.id(), "auto")).isPresent();
-    assertThat(cached.database(account, db.id()).orElseThrow().readReplicationMode())
+    assertThat(cached.databases().setReadReplication(account, db.id(), "auto")).isPresent();
+    assertThat(cached.databases().find(account, db.id()).orElseThrow().readReplicationMode())
         .isEqualTo("auto");
-    assertThat(cached.databaseByName(account, "one").orElseThrow().readReplicationMode())
+    assertThat(cached.databases().findByName(account, "one").orElseThrow().readReplicationMode())
         .isEqualTo("auto");
 
-    cached.markDeleting(db.id());
-    assertThat(cached.database(account, db.id())).isEmpty();
-    assertThat(cached.databaseByName(account, "one")).isEmpty();
-    cached.removeDatabase(db.id());
-    assertThat(cached.databaseByName(account, "one")).isEmpty();
+    cached.databases().markDeleting(db.id());
+    assertThat(cached.databases().find(account, db.id())).isEmpty();
+    assertThat(cached.databases().findByName(account, "one")).isEmpty();
+    cached.databases().remove(db.id());
+    assertThat(cached.databases().findByName(account, "one")).isEmpty();
   }
 
   @Test
   void aRecordIsOnlyFoundInItsOwnAccount() {
     DatabaseRecord db = record("mine");
-    cached.reserveDatabase(db, 10);
-    cached.activateDatabase(db.id());
-    assertThat(cached.database(account, db.id())).isPresent();
-    AccountId other = file.createAccount("b").id();
-    assertThat(cached.database(other, db.id())).isEmpty();
-    assertThat(cached.databaseByName(other, "mine")).isEmpty();
+    cached.databases().reserve(db, 10);
+    cached.databases().activate(db.id());
+    assertThat(cached.databases().find(account, db.id())).isPresent();
+    AccountId other = file.accounts().create("b").id();
+    assertThat(cached.databases().find(other, db.id())).isEmpty();
+    assertThat(cached.databases().findByName(other, "mine")).isEmpty();
   }
 
   private DatabaseRecord record(String name) {

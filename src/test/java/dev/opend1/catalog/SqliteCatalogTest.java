@@ -29,7 +29,7 @@ class SqliteCatalogTest {
   @BeforeEach
   void open() {
     catalog = SqliteCatalog.open(dir.resolve("catalog.sqlite"));
-    account = catalog.createAccount("a").id();
+    account = catalog.accounts().create("a").id();
   }
 
   @AfterEach
@@ -51,14 +51,14 @@ class SqliteCatalogTest {
 
   private DatabaseRecord create(String name, long createdMillis) {
     DatabaseRecord r = record(account, name, createdMillis);
-    catalog.reserveDatabase(r, 100);
-    catalog.activateDatabase(r.id());
+    catalog.databases().reserve(r, 100);
+    catalog.databases().activate(r.id());
     return r;
   }
 
   @Test
   void tokenSecretsAreStoredOnlyAsTheirHash() throws Exception {
-    IssuedToken t = catalog.createToken(account, "t", Permission.EDIT, Optional.empty());
+    IssuedToken t = catalog.tokens().create(account, "t", Permission.EDIT, Optional.empty());
     catalog.close();
     byte[] file = Files.readAllBytes(dir.resolve("catalog.sqlite"));
     byte[] wal =
@@ -72,61 +72,61 @@ class SqliteCatalogTest {
     String hashHex = HexFormat.of().formatHex(Secrets.hash(t.secret()));
     assertThat(HexFormat.of().formatHex(file) + HexFormat.of().formatHex(wal)).contains(hashHex);
     catalog = SqliteCatalog.open(dir.resolve("catalog.sqlite"));
-    assertThat(catalog.findBearerToken(t.secret())).map(ApiToken::id).contains(t.token().id());
+    assertThat(catalog.tokens().findBearer(t.secret())).map(ApiToken::id).contains(t.token().id());
     assertThat(t.secret()).hasSize(40);
   }
 
   @Test
   void tokensAreFoundByTheirSecretUntilRevoked() {
-    IssuedToken t = catalog.createToken(account, "t", Permission.READ, Optional.empty());
-    assertThat(catalog.findBearerToken(t.secret()))
+    IssuedToken t = catalog.tokens().create(account, "t", Permission.READ, Optional.empty());
+    assertThat(catalog.tokens().findBearer(t.secret()))
         .get()
         .extracting(ApiToken::permission)
         .isEqualTo(Permission.READ);
-    assertThat(catalog.findBearerToken(t.secret() + "x")).isEmpty();
-    assertThat(catalog.revokeToken(t.token().id())).isTrue();
-    assertThat(catalog.findBearerToken(t.secret())).isEmpty();
-    assertThat(catalog.revokeToken(t.token().id())).isFalse();
+    assertThat(catalog.tokens().findBearer(t.secret() + "x")).isEmpty();
+    assertThat(catalog.tokens().revoke(t.token().id())).isTrue();
+    assertThat(catalog.tokens().findBearer(t.secret())).isEmpty();
+    assertThat(catalog.tokens().revoke(t.token().id())).isFalse();
   }
 
   @Test
   void ensuringIsIdempotent() {
     AccountId id = new AccountId("ab".repeat(16));
-    catalog.ensureAccount(id, "x");
-    catalog.ensureAccount(id, "x");
-    ApiToken first = catalog.ensureToken(id, "given-token", "env", Permission.EDIT);
-    ApiToken second = catalog.ensureToken(id, "given-token", "env", Permission.EDIT);
+    catalog.accounts().ensure(id, "x");
+    catalog.accounts().ensure(id, "x");
+    ApiToken first = catalog.tokens().ensure(id, "given-token", "env", Permission.EDIT);
+    ApiToken second = catalog.tokens().ensure(id, "given-token", "env", Permission.EDIT);
     assertThat(second.id()).isEqualTo(first.id());
-    assertThat(catalog.tokens()).filteredOn(t -> t.account().equals(id)).hasSize(1);
-    assertThat(catalog.accounts()).extracting(Account::id).contains(id, account);
+    assertThat(catalog.tokens().list()).filteredOn(t -> t.account().equals(id)).hasSize(1);
+    assertThat(catalog.accounts().list()).extracting(Account::id).contains(id, account);
   }
 
   @Test
   void legacyKeysAndBearerTokensDoNotStandInForEachOther() {
     IssuedToken key =
-        catalog.createToken(account, "k", Permission.EDIT, Optional.of("Me@Example.com"));
-    IssuedToken bearer = catalog.createToken(account, "b", Permission.EDIT, Optional.empty());
-    assertThat(catalog.findLegacyKey("me@example.COM", key.secret())).isPresent();
-    assertThat(catalog.findLegacyKey("other@example.com", key.secret())).isEmpty();
-    assertThat(catalog.findBearerToken(key.secret())).isEmpty();
-    assertThat(catalog.findLegacyKey("me@example.com", bearer.secret())).isEmpty();
+        catalog.tokens().create(account, "k", Permission.EDIT, Optional.of("Me@Example.com"));
+    IssuedToken bearer = catalog.tokens().create(account, "b", Permission.EDIT, Optional.empty());
+    assertThat(catalog.tokens().findLegacyKey("me@example.COM", key.secret())).isPresent();
+    assertThat(catalog.tokens().findLegacyKey("other@example.com", key.secret())).isEmpty();
+    assertThat(catalog.tokens().findBearer(key.secret())).isEmpty();
+    assertThat(catalog.tokens().findLegacyKey("me@example.com", bearer.secret())).isEmpty();
   }
 
   @Test
   void namesAreUniquePerAccountAndCaseSensitive() {
     create("db", 1);
     create("Db", 2);
-    assertThatThrownBy(() -> catalog.reserveDatabase(record(account, "db", 3), 100))
+    assertThatThrownBy(() -> catalog.databases().reserve(record(account, "db", 3), 100))
         .isInstanceOf(D1Exception.DuplicateName.class);
-    AccountId other = catalog.createAccount("b").id();
-    catalog.reserveDatabase(record(other, "db", 4), 100);
+    AccountId other = catalog.accounts().create("b").id();
+    catalog.databases().reserve(record(other, "db", 4), 100);
   }
 
   @Test
   void theDatabaseLimitCountsEveryState() {
     create("a", 1);
-    catalog.reserveDatabase(record(account, "b", 2), 2);
-    assertThatThrownBy(() -> catalog.reserveDatabase(record(account, "c", 3), 2))
+    catalog.databases().reserve(record(account, "b", 2), 2);
+    assertThatThrownBy(() -> catalog.databases().reserve(record(account, "c", 3), 2))
         .isInstanceOf(D1Exception.DatabaseLimitReached.class)
         .hasMessage("System limit reached: databases per account (2)");
   }
@@ -134,19 +134,19 @@ class SqliteCatalogTest {
   @Test
   void aDatabaseIsVisibleOnlyBetweenActivationAndDeletion() {
     DatabaseRecord r = record(account, "life", 1);
-    catalog.reserveDatabase(r, 100);
-    assertThat(catalog.database(account, r.id())).isEmpty();
-    assertThat(catalog.unfinishedDatabases()).containsExactly(r.id());
-    catalog.activateDatabase(r.id());
-    assertThat(catalog.databaseByName(account, "life")).isPresent();
-    assertThat(catalog.unfinishedDatabases()).isEmpty();
-    catalog.markDeleting(r.id());
-    assertThat(catalog.database(account, r.id())).isEmpty();
-    assertThat(catalog.unfinishedDatabases()).containsExactly(r.id());
-    assertThatThrownBy(() -> catalog.reserveDatabase(record(account, "life", 2), 100))
+    catalog.databases().reserve(r, 100);
+    assertThat(catalog.databases().find(account, r.id())).isEmpty();
+    assertThat(catalog.databases().unfinished()).containsExactly(r.id());
+    catalog.databases().activate(r.id());
+    assertThat(catalog.databases().findByName(account, "life")).isPresent();
+    assertThat(catalog.databases().unfinished()).isEmpty();
+    catalog.databases().markDeleting(r.id());
+    assertThat(catalog.databases().find(account, r.id())).isEmpty();
+    assertThat(catalog.databases().unfinished()).containsExactly(r.id());
+    assertThatThrownBy(() -> catalog.databases().reserve(record(account, "life", 2), 100))
         .isInstanceOf(D1Exception.DuplicateName.class);
-    catalog.removeDatabase(r.id());
-    catalog.reserveDatabase(record(account, "life", 3), 100);
+    catalog.databases().remove(r.id());
+    catalog.databases().reserve(record(account, "life", 3), 100);
   }
 
   @Test
@@ -154,26 +154,26 @@ class SqliteCatalogTest {
     DatabaseRecord c = create("Charlie", 30);
     DatabaseRecord a = create("alpha", 10);
     DatabaseRecord b = create("bravo", 20);
-    DatabasePage all = catalog.listDatabases(account, Optional.empty(), 1, 10);
+    DatabasePage all = catalog.databases().list(account, Optional.empty(), 1, 10);
     assertThat(all.items()).extracting(DatabaseRecord::id).containsExactly(a.id(), b.id(), c.id());
     assertThat(all.totalCount()).isEqualTo(3);
-    assertThat(catalog.listDatabases(account, Optional.empty(), 2, 2).items())
+    assertThat(catalog.databases().list(account, Optional.empty(), 2, 2).items())
         .extracting(DatabaseRecord::id)
         .containsExactly(c.id());
-    assertThat(catalog.listDatabases(account, Optional.empty(), 3, 2).items()).isEmpty();
-    assertThat(catalog.listDatabases(account, Optional.of("AR"), 1, 10).items())
+    assertThat(catalog.databases().list(account, Optional.empty(), 3, 2).items()).isEmpty();
+    assertThat(catalog.databases().list(account, Optional.of("AR"), 1, 10).items())
         .extracting(DatabaseRecord::name)
         .containsExactly("Charlie");
-    assertThat(catalog.listDatabases(account, Optional.of("%"), 1, 10).items()).isEmpty();
+    assertThat(catalog.databases().list(account, Optional.of("%"), 1, 10).items()).isEmpty();
   }
 
   @Test
   void twoProcessesSeeEachOthersWrites() {
     try (SqliteCatalog cli = SqliteCatalog.open(dir.resolve("catalog.sqlite"))) {
-      IssuedToken t = cli.createToken(account, "cli", Permission.EDIT, Optional.empty());
-      assertThat(catalog.findBearerToken(t.secret())).isPresent();
-      cli.revokeToken(t.token().id());
-      assertThat(catalog.findBearerToken(t.secret())).isEmpty();
+      IssuedToken t = cli.tokens().create(account, "cli", Permission.EDIT, Optional.empty());
+      assertThat(catalog.tokens().findBearer(t.secret())).isPresent();
+      cli.tokens().revoke(t.token().id());
+      assertThat(catalog.tokens().findBearer(t.secret())).isEmpty();
     }
   }
 

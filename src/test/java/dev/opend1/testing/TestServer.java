@@ -46,18 +46,16 @@ public final class TestServer implements AutoCloseable {
     this.scheme = config.tls().isPresent() ? "https" : "http";
     this.dataDir = DataDirectory.acquire(config.dataDir());
     this.catalog = new CachingCatalog(SqliteCatalog.open(dataDir.layout().catalogFile()));
-    catalog.ensureAccount(ACCOUNT, "test");
-    catalog.ensureToken(ACCOUNT, TOKEN, "test", Permission.EDIT);
+    catalog.accounts().ensure(ACCOUNT, "test");
+    catalog.tokens().ensure(ACCOUNT, TOKEN, "test", Permission.EDIT);
     this.readToken =
-        catalog.createToken(ACCOUNT, "reader", Permission.READ, Optional.empty()).secret();
-    this.otherAccount = catalog.createAccount("other").id();
+        catalog.tokens().create(ACCOUNT, "reader", Permission.READ, Optional.empty()).secret();
+    this.otherAccount = catalog.accounts().create("other").id();
     this.otherToken =
-        catalog.createToken(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
-    this.parts = dev.opend1.Wiring.of(config, dataDir.root());
+        catalog.tokens().create(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
+    this.parts = dev.opend1.Wiring.of(config, dataDir.root(), catalog);
     this.engine = parts.engine();
-    this.server =
-        new ApiServer(
-            config, catalog, engine, parts.history(), parts.timeTravel(), parts.transfers());
+    this.server = new ApiServer(config, parts.services());
   }
 
   /** Starts a server with default settings. */

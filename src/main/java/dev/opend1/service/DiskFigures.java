@@ -1,4 +1,4 @@
-package dev.opend1.api;
+package dev.opend1.service;
 
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;

@@ -1,10 +1,12 @@
-package dev.opend1.api;
+package dev.opend1.service;
 
+import dev.opend1.api.DatabaseService;
 import dev.opend1.catalog.Account;
-import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.Accounts;
 import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabasePage;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.catalog.DatabaseRecords;
 import dev.opend1.core.AccountId;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
@@ -19,14 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Database lifecycle across the catalog (records, names) and the engine (files). Each change is a
- * sequence of steps that a crash can interrupt anywhere; {@link #recover} finishes or undoes it at
- * the next start.
+ * sequence of steps that a crash can interrupt anywhere; {@link #recover}, run before the server
+ * listens, finishes or undoes it at the next start.
  */
-final class Databases {
+public final class DatabaseLifecycle implements DatabaseService {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseLifecycle.class);
 
-  private final Catalog catalog;
+  private final Accounts accounts;
+  private final DatabaseRecords records;
   private final Engine engine;
   private final Region defaultRegion;
   private final int maxPerAccount;
@@ -38,36 +41,38 @@ final class Databases {
   private final java.util.Set<DatabaseId> abandoned =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  Databases(Catalog catalog, Engine engine, Region defaultRegion, int maxPerAccount) {
-    this.catalog = catalog;
+  /**
+   * @param defaultRegion where a database without a location hint or jurisdiction is created
+   * @param maxPerAccount how many databases an account may have
+   */
+  public DatabaseLifecycle(
+      Accounts accounts,
+      DatabaseRecords records,
+      Engine engine,
+      Region defaultRegion,
+      int maxPerAccount) {
+    this.accounts = accounts;
+    this.records = records;
     this.engine = engine;
     this.defaultRegion = defaultRegion;
     this.maxPerAccount = maxPerAccount;
   }
-
-  /** What a create request asks for, validated. */
-  record NewDatabase(
-      String name,
-      Optional<Region> locationHint,
-      Optional<String> jurisdiction,
-      String readReplicationMode) {}
 
   /**
    * Removes what crashed creates and deletes left behind, then looks at every database's files
    * once, so one that went missing or was damaged while the server was down is logged now (once)
    * and answers as unavailable rather than failing each request.
    */
-  void recover() {
+  public void recover() {
     engine.recover();
-    for (DatabaseId id : catalog.unfinishedDatabases()) {
+    for (DatabaseId id : records.unfinished()) {
       LOG.info("finishing an interrupted create or delete of database {}", id);
       engine.deleteDatabase(id);
-      catalog.removeDatabase(id);
+      records.remove(id);
     }
-    for (Account account : catalog.accounts()) {
+    for (Account account : accounts.list()) {
       for (int page = 1; ; page++) {
-        DatabasePage databases =
-            catalog.listDatabases(account.id(), Optional.empty(), page, 10_000);
+        DatabasePage databases = records.list(account.id(), Optional.empty(), page, 10_000);
         databases.items().forEach(d -> engine.probe(d.id()));
         if (databases.items().size() < 10_000) {
           break;
@@ -80,7 +85,8 @@ final class Databases {
    * Creates a database: claim the name, make the files, then make it visible. If the files cannot
    * be made, the name is released again.
    */
-  DatabaseRecord create(AccountId account, NewDatabase spec) {
+  @Override
+  public DatabaseRecord create(AccountId account, NewDatabase spec) {
     removeAbandoned();
     DatabaseRecord record =
         new DatabaseRecord(
@@ -95,19 +101,19 @@ final class Databases {
                 .orElseGet(() -> spec.locationHint().orElse(defaultRegion)),
             spec.readReplicationMode());
     try {
-      catalog.reserveDatabase(record, maxPerAccount);
+      records.reserve(record, maxPerAccount);
       try {
         engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
       } catch (RuntimeException e) {
         try {
-          catalog.removeDatabase(record.id());
+          records.remove(record.id());
         } catch (RuntimeException again) {
           abandoned.add(record.id());
           e.addSuppressed(again);
         }
         throw e;
       }
-      catalog.activateDatabase(record.id());
+      records.activate(record.id());
     } catch (RuntimeException e) {
       throw D1Exception.DiskFull.orCause(e, "the database was not created");
     }
@@ -119,7 +125,7 @@ final class Databases {
     for (DatabaseId id : abandoned) {
       try {
         engine.deleteDatabase(id);
-        catalog.removeDatabase(id);
+        records.remove(id);
         abandoned.remove(id);
       } catch (RuntimeException stillFailing) {
         LOG.warn("removing the failed create of {}: {}", id, stillFailing.getMessage());
@@ -127,30 +133,30 @@ final class Databases {
     }
   }
 
-  /**
-   * Finds a database of the account by UUID or by name. A UUID-shaped value is always an id;
-   * anything else is a name.
-   */
-  DatabaseRecord resolve(AccountId account, String idOrName) {
+  @Override
+  public DatabaseRecord resolve(AccountId account, String idOrName) {
     Optional<DatabaseRecord> found =
         DatabaseId.looksLikeId(idOrName)
-            ? catalog.database(account, DatabaseId.parse(idOrName).orElseThrow())
-            : catalog.databaseByName(account, idOrName);
+            ? records.find(account, DatabaseId.parse(idOrName).orElseThrow())
+            : records.findByName(account, idOrName);
     return found.orElseThrow(D1Exception.DatabaseNotFound::new);
   }
 
-  DatabasePage list(AccountId account, Optional<String> nameFilter, int page, int perPage) {
-    return catalog.listDatabases(account, nameFilter, page, perPage);
+  @Override
+  public DatabasePage list(AccountId account, Optional<String> nameFilter, int page, int perPage) {
+    return records.list(account, nameFilter, page, perPage);
   }
 
-  DatabaseStats stats(DatabaseRecord db) {
+  @Override
+  public DatabaseStats stats(DatabaseRecord db) {
     return engine.stats(db.id());
   }
 
   /** Sets the read replication mode in the catalog and in the metadata file beside the database. */
-  DatabaseRecord setReadReplication(DatabaseRecord db, String mode) {
+  @Override
+  public DatabaseRecord setReadReplication(DatabaseRecord db, String mode) {
     DatabaseRecord updated =
-        catalog
+        records
             .setReadReplication(db.account(), db.id(), mode)
             .orElseThrow(D1Exception.DatabaseNotFound::new);
     engine.writeMetadata(updated.id(), DatabaseMetadata.toJson(updated));
@@ -158,9 +164,10 @@ final class Databases {
   }
 
   /** Deletes a database: hide it, remove its files, free its name. */
-  void delete(DatabaseRecord db) {
-    catalog.markDeleting(db.id());
+  @Override
+  public void delete(DatabaseRecord db) {
+    records.markDeleting(db.id());
     engine.deleteDatabase(db.id());
-    catalog.removeDatabase(db.id());
+    records.remove(db.id());
   }
 }

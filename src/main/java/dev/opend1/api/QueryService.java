@@ -1,0 +1,30 @@
+package dev.opend1.api;
+
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.BytePipe;
+import dev.opend1.engine.HeldBytes;
+import dev.opend1.engine.QueryInput;
+import dev.opend1.engine.ResultSink;
+import java.util.List;
+
+/**
+ * What the query routes ({@code /query}, {@code /raw}) need: a request's statements run against a
+ * database, their results delivered to a {@link ResultSink} that writes them as D1's JSON, and the
+ * buffers that response is held or streamed through (bounded by the server's spill space).
+ */
+public interface QueryService {
+
+  /** A buffer for results that must wait for their commit. */
+  HeldBytes holdResults();
+
+  /** A pipe that carries a streamed read's results to a client of any speed. */
+  BytePipe pipeResults();
+
+  /**
+   * Runs the statements, in one transaction, delivering each one's results to {@code sink} on the
+   * engine's thread.
+   *
+   * @param readOnly true for a token without write rights: a write statement is refused
+   */
+  void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink);
+}

@@ -1,0 +1,28 @@
+package dev.opend1.api;
+
+import dev.opend1.catalog.Accounts;
+import dev.opend1.catalog.Tokens;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Everything the HTTP edge calls, one narrow interface per route group. {@code Wiring} builds them
+ * over the engine, the history, the transfers and the catalog; route tests hand in fakes.
+ *
+ * @param accounts the account routes ({@code /accounts}, {@code /memberships})
+ * @param tokens authentication (every route but the signed transfer URLs), operator tokens
+ * @param databases the database routes, and finding a request's database for all the others
+ * @param queries {@code /query} and {@code /raw}
+ * @param timeTravel {@code /time_travel/bookmark} and {@code /time_travel/restore}
+ * @param transfers {@code /export}, {@code /import} and their signed URLs
+ * @param status {@code /status} and {@code /status/databases/{id}}
+ * @param meters the server's own figures, shown by {@code /metrics} beside the HTTP ones
+ */
+public record Services(
+    Accounts accounts,
+    Tokens tokens,
+    DatabaseService databases,
+    QueryService queries,
+    TimeTravelService timeTravel,
+    TransferService transfers,
+    StatusService status,
+    MeterBinder meters) {}

@@ -1,0 +1,54 @@
+package dev.opend1.api;
+
+import dev.opend1.core.DatabaseId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operators' routes ({@code /status}) need: the server's figures, and the online doctor.
+ */
+public interface StatusService {
+
+  /**
+   * The figures of {@code GET /status}, as they are now.
+   *
+   * @param freeBytes free in the data directory's file system
+   * @param databaseBytes every database's files
+   * @param historyBytes every database's history
+   * @param openDatabases database handles open
+   * @param unavailable the databases whose files are missing or damaged, and why
+   * @param queuedWrites write requests queued or running
+   * @param sqlTasksWaiting SQL work waiting for one of the engine's threads
+   * @param exportsRunning export jobs running
+   * @param importsRunning import jobs running
+   * @param lastCheckpointMillis when the latest complete checkpoint ended (epoch ms), 0 before it
+   */
+  record Report(
+      long freeBytes,
+      long databaseBytes,
+      long historyBytes,
+      int openDatabases,
+      Map<DatabaseId, String> unavailable,
+      int queuedWrites,
+      int sqlTasksWaiting,
+      long exportsRunning,
+      long importsRunning,
+      long lastCheckpointMillis) {}
+
+  /**
+   * What the online doctor found in one database.
+   *
+   * @param problems what is not sound (none when healthy)
+   * @param notes what is harmless but worth knowing
+   * @param historyRecords the records its history holds
+   */
+  record Check(List<String> problems, List<String> notes, long historyRecords) {}
+
+  Report report();
+
+  /**
+   * The online {@code opend1 doctor} of one database, while it serves: SQLite's integrity check and
+   * its history's continuity.
+   */
+  Check check(DatabaseId id) throws InterruptedException;
+}

@@ -1,0 +1,41 @@
+package dev.opend1.service;
+
+import dev.opend1.api.Services;
+import dev.opend1.catalog.Catalog;
+import dev.opend1.engine.Engine;
+import dev.opend1.history.History;
+import dev.opend1.history.TimeTravel;
+import dev.opend1.transfer.Transfers;
+import java.nio.file.Path;
+
+/** The HTTP edge's {@link Services} over the server's parts. */
+public final class EdgeServices {
+
+  private EdgeServices() {}
+
+  /**
+   * The services of every route group.
+   *
+   * @param databases the database lifecycle, recovered already
+   * @param dataDir the data directory, as {@code /status} shows it
+   */
+  public static Services over(
+      Catalog catalog,
+      DatabaseLifecycle databases,
+      Engine engine,
+      History history,
+      TimeTravel timeTravel,
+      Transfers transfers,
+      Path dataDir) {
+    DiskFigures disk = new DiskFigures(engine, history);
+    return new Services(
+        catalog.accounts(),
+        catalog.tokens(),
+        databases,
+        new EngineQueries(engine),
+        new HistoryTimeTravel(timeTravel),
+        new TransferJobs(transfers, timeTravel),
+        new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
+        new ServerMeters(engine, history.counters(), transfers.counters(), disk));
+  }
+}

@@ -1,0 +1,21 @@
+package dev.opend1.api.fakes;
+
+import dev.opend1.api.Services;
+
+/** One fake of each service the HTTP edge calls, and the {@link Services} made of them. */
+public final class Fakes {
+
+  public final FakeAccounts accounts = new FakeAccounts();
+  public final FakeTokens tokens = new FakeTokens();
+  public final FakeDatabases databases = new FakeDatabases();
+  public final FakeQueries queries = new FakeQueries();
+  public final FakeTimeTravel timeTravel = new FakeTimeTravel();
+  public final FakeTransfers transfers = new FakeTransfers();
+  public final FakeStatus status = new FakeStatus();
+
+  /** The fakes as the server takes them; {@code /metrics} shows only its own series. */
+  public Services services() {
+    return new Services(
+        accounts, tokens, databases, queries, timeTravel, transfers, status, registry -> {});
+  }
+}
