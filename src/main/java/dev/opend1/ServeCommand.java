@@ -81,7 +81,8 @@ final class ServeCommand implements Callable<Integer> {
               parts.engine(),
               parts.history(),
               parts.timeTravel(),
-              parts.transfers());
+              parts.transfers(),
+              parts.analytics());
       opened.push(server);
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);

@@ -1,6 +1,8 @@
 package dev.opend1;
 
+import dev.opend1.analytics.Analytics;
 import dev.opend1.config.ServerConfig;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
@@ -15,8 +17,10 @@ import java.nio.file.Path;
  * @param engine runs SQL, reporting commits to the history
  * @param timeTravel bookmarks and restores
  * @param transfers exports and imports
+ * @param analytics what the query requests did, for {@code /graphql}
  */
-public record Wiring(History history, Engine engine, TimeTravel timeTravel, Transfers transfers)
+public record Wiring(
+    History history, Engine engine, TimeTravel timeTravel, Transfers transfers, Analytics analytics)
     implements AutoCloseable {
 
   /** The parts for a data directory. */
@@ -41,7 +45,8 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
               config.maxImportBytes(),
               config.maxTransferBytes(),
               config.importTimeout());
-      return new Wiring(history, engine, timeTravel, transfers);
+      Analytics analytics = Analytics.open(dataDir, DaemonPools.scheduled("opend1-analytics"));
+      return new Wiring(history, engine, timeTravel, transfers, analytics);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(
           "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
@@ -49,10 +54,12 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
   }
 
   /**
-   * Stops transfers, closes the engine (its last checkpoints reach the history), then the history.
+   * Stops transfers, closes the engine (its last checkpoints reach the history), then the history;
+   * the analytics flush their last minutes first.
    */
   @Override
   public void close() {
+    analytics.close();
     transfers.close();
     engine.close();
     history.close();

@@ -25,12 +25,23 @@ class ArchitectureTest {
   private static final String ROOT = "dev.opend1";
   private static final List<String> LAYERS =
       List.of(
-          "api", "catalog", "sql", "engine", "history", "transfer", "config", "core", "cluster");
+          "api",
+          "catalog",
+          "sql",
+          "engine",
+          "history",
+          "transfer",
+          "config",
+          "core",
+          "cluster",
+          "analytics");
 
   /** Which of opend1's packages each package may use (besides itself). */
   private static final Map<String, List<String>> ALLOWED =
       Map.of(
-          "api", List.of("catalog", "engine", "history", "transfer", "sql", "config", "core"),
+          "api",
+              List.of(
+                  "catalog", "engine", "history", "transfer", "sql", "config", "core", "analytics"),
           "transfer", List.of("catalog", "engine", "sql", "core"),
           "history", List.of("engine", "core"),
           "engine", List.of("sql", "core"),
@@ -38,7 +49,8 @@ class ArchitectureTest {
           "config", List.of("core"),
           "sql", List.of("core"),
           "core", List.of(),
-          "cluster", List.of("catalog", "engine", "history", "core"));
+          "cluster", List.of("catalog", "engine", "history", "core"),
+          "analytics", List.of("sql", "core"));
 
   private static JavaClasses classes;
 
@@ -127,19 +139,20 @@ class ArchitectureTest {
   static final List<String> NOT_YET_COVERED = List.of("transfer");
 
   /**
-   * No {@code java.sql} or {@code org.sqlite} outside {@code engine} and {@code catalog}: every
-   * database file is opened by the engine (the catalog keeps its own SQLite file).
+   * No {@code java.sql} or {@code org.sqlite} outside {@code engine}, {@code catalog} and {@code
+   * analytics}: every database file is opened by the engine (the catalog and the analytics keep
+   * their own SQLite files).
    */
   static ArchRule sqliteOnlyInStorage(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
-        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog")))
+        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog", "analytics")))
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "org.sqlite..")
-        .because("only the engine and the catalog open SQLite files");
+        .because("only the engine, the catalog and the analytics open SQLite files");
   }
 
   /**

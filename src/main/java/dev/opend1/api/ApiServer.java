@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.analytics.Analytics;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ServerConfig;
@@ -82,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
       Engine engine,
       History history,
       TimeTravel timeTravel,
-      Transfers transfers) {
+      Transfers transfers,
+      Analytics analytics) {
     Databases databases =
         new Databases(catalog, engine, config.region(), config.maxDatabasesPerAccount());
     databases.recover();
@@ -97,7 +99,9 @@ public final class ApiServer implements AutoCloseable {
             new QueryBounds(
                 config.maxStatementsPerRequest(),
                 config.sql().maxStatementBytes(),
-                config.sql().maxBoundParameters()));
+                config.sql().maxBoundParameters()),
+            analytics);
+    GraphqlRoutes graphql = new GraphqlRoutes(analytics, bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, timeTravel);
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, transfers, timeTravel, bodies, config.publicUrl());
@@ -156,11 +160,7 @@ public final class ApiServer implements AutoCloseable {
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
               r.get(V4 + "/user", authed(auth, accountRoutes::user));
               r.get(V4 + "/user/tokens/verify", authed(auth, accountRoutes::verifyToken));
-              r.post(
-                  V4 + "/graphql",
-                  ctx -> {
-                    throw new D1Exception.NoRoute();
-                  });
+              r.post(V4 + "/graphql", authed(auth, graphql::query));
               r.get(DATABASES, scoped(auth, dbRoutes::list));
               r.post(DATABASES, scoped(auth, dbRoutes::create));
               r.get(DATABASES + "/{db}", scoped(auth, dbRoutes::get));

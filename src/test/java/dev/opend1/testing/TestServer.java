@@ -57,7 +57,13 @@ public final class TestServer implements AutoCloseable {
     this.engine = parts.engine();
     this.server =
         new ApiServer(
-            config, catalog, engine, parts.history(), parts.timeTravel(), parts.transfers());
+            config,
+            catalog,
+            engine,
+            parts.history(),
+            parts.timeTravel(),
+            parts.transfers(),
+            parts.analytics());
   }
 
   /** Starts a server with default settings. */
