@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.opend1.analytics.AnalyticsReader;
+import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -29,6 +30,10 @@ final class GraphqlRoutes {
   void query(Context ctx, Caller caller) throws IOException {
     GraphqlRequest request =
         bodies.readJson(ctx, p -> Json.MAPPER.readValue(p, GraphqlRequest.class));
+    if (request == null) {
+      throw new D1Exception.InvalidRequest(
+          "Bad Request: the body must be a GraphQL request object");
+    }
     Map<String, Object> answer =
         analytics.graphql(
             caller.account(), request.query(), request.operationName(), request.variables());

@@ -158,4 +158,16 @@ class GraphqlApiTest {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().get("success").asBoolean()).isFalse();
   }
+
+  @Test
+  void aBodyThatIsNotAGraphqlRequestIsRefusedInD1sEnvelope() {
+    for (String body : new String[] {"null", "[]", "{\"variables\":\"x\"}", "{"}) {
+      Reply r = client.post("/client/v4/graphql", body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.json().get("success").asBoolean()).isFalse();
+    }
+    Reply empty = client.post("/client/v4/graphql", "{}");
+    assertThat(empty.status()).isEqualTo(200);
+    assertThat(empty.json().at("/errors/0/message").asText()).isNotEmpty();
+  }
 }
