@@ -222,6 +222,21 @@ class GraphqlQueriesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theSchemaCanBeIntrospected() {
+    Map<String, Object> answer =
+        run(
+            "{ __type(name: \"AccountD1QueriesAdaptiveGroupsDimensions\") { fields { name } } }",
+            Map.of());
+    assertThat(answer).doesNotContainKey("errors");
+    Map<String, Object> type =
+        (Map<String, Object>) ((Map<String, Object>) answer.get("data")).get("__type");
+    assertThat((List<Map<String, Object>>) type.get("fields"))
+        .extracting(f -> f.get("name"))
+        .contains("query", "databaseId", "datetimeHour", "date");
+  }
+
+  @Test
   void aSyntaxErrorIsAnError() {
     assertThat(firstError(run("{ viewer { ", Map.of()))).containsIgnoringCase("syntax");
   }
