@@ -1,8 +1,11 @@
 package dev.opend1;
 
+import dev.opend1.analytics.Analytics;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.config.ServerConfig;
+import dev.opend1.core.DataLayout;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
@@ -21,10 +24,16 @@ import java.nio.file.Path;
  * @param engine runs SQL, reporting commits to the history
  * @param timeTravel bookmarks and restores
  * @param transfers exports and imports
+ * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
  */
 public record Wiring(
-    History history, Engine engine, TimeTravel timeTravel, Transfers transfers, Services services)
+    History history,
+    Engine engine,
+    TimeTravel timeTravel,
+    Transfers transfers,
+    Analytics analytics,
+    Services services)
     implements AutoCloseable {
 
   /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
@@ -54,6 +63,9 @@ public record Wiring(
       throw new java.io.UncheckedIOException(
           "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
     }
+    Analytics analytics =
+        Analytics.open(
+            new DataLayout(dataDir).analyticsFile(), DaemonPools.scheduled("opend1-analytics"));
     DatabaseLifecycle databases =
         new DatabaseLifecycle(
             catalog.accounts(),
@@ -63,8 +75,15 @@ public record Wiring(
             config.maxDatabasesPerAccount());
     Services services =
         EdgeServices.over(
-            catalog, databases, engine, history, timeTravel, transfers, config.dataDir());
-    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, services);
+            catalog,
+            databases,
+            engine,
+            history,
+            timeTravel,
+            transfers,
+            analytics,
+            config.dataDir());
+    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, analytics, services);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -75,10 +94,12 @@ public record Wiring(
   }
 
   /**
-   * Stops transfers, closes the engine (its last checkpoints reach the history), then the history.
+   * Stops transfers, closes the engine (its last checkpoints reach the history), then the history;
+   * the analytics flush their last minutes first.
    */
   @Override
   public void close() {
+    analytics.close();
     transfers.close();
     engine.close();
     history.close();

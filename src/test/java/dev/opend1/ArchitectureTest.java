@@ -34,31 +34,36 @@ class ArchitectureTest {
           "transfer",
           "config",
           "core",
-          "cluster");
+          "cluster",
+          "analytics");
 
   /** Which of opend1's packages each package may use (besides itself). */
   private static final Map<String, List<String>> ALLOWED =
-      Map.of(
-          "api",
-          List.of("catalog", "engine", "transfer", "sql", "config", "core"),
-          "service",
-          List.of("api", "catalog", "engine", "history", "transfer", "sql", "config", "core"),
-          "transfer",
-          List.of("catalog", "engine", "sql", "core"),
-          "history",
-          List.of("engine", "core"),
-          "engine",
-          List.of("sql", "core"),
-          "catalog",
-          List.of("core"),
-          "config",
-          List.of("core"),
-          "sql",
-          List.of("core"),
-          "core",
-          List.of(),
-          "cluster",
-          List.of("catalog", "engine", "history", "core"));
+      Map.ofEntries(
+          Map.entry(
+              "api",
+              List.of("catalog", "engine", "transfer", "sql", "config", "core", "analytics")),
+          Map.entry(
+              "service",
+              List.of(
+                  "api",
+                  "catalog",
+                  "engine",
+                  "history",
+                  "transfer",
+                  "sql",
+                  "config",
+                  "core",
+                  "analytics")),
+          Map.entry("transfer", List.of("catalog", "engine", "sql", "core")),
+          Map.entry("history", List.of("engine", "core")),
+          Map.entry("engine", List.of("sql", "core")),
+          Map.entry("catalog", List.of("core")),
+          Map.entry("config", List.of("core")),
+          Map.entry("sql", List.of("core")),
+          Map.entry("core", List.of()),
+          Map.entry("cluster", List.of("catalog", "engine", "history", "core")),
+          Map.entry("analytics", List.of("sql", "core")));
 
   private static JavaClasses classes;
 
@@ -183,19 +188,20 @@ class ArchitectureTest {
   }
 
   /**
-   * No {@code java.sql} or {@code org.sqlite} outside {@code engine} and {@code catalog}: every
-   * database file is opened by the engine (the catalog keeps its own SQLite file).
+   * No {@code java.sql} or {@code org.sqlite} outside {@code engine}, {@code catalog} and {@code
+   * analytics}: every database file is opened by the engine (the catalog and the analytics keep
+   * their own SQLite files).
    */
   static ArchRule sqliteOnlyInStorage(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
-        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog")))
+        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog", "analytics")))
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "org.sqlite..")
-        .because("only the engine and the catalog open SQLite files");
+        .because("only the engine, the catalog and the analytics open SQLite files");
   }
 
   /**

@@ -89,7 +89,9 @@ public final class ApiServer implements AutoCloseable {
             new QueryBounds(
                 config.maxStatementsPerRequest(),
                 config.sql().maxStatementBytes(),
-                config.sql().maxBoundParameters()));
+                config.sql().maxBoundParameters()),
+            services.recorder());
+    GraphqlRoutes graphql = new GraphqlRoutes(services.analytics(), bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, services.timeTravel());
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, services.transfers(), bodies, config.publicUrl());
@@ -144,11 +146,7 @@ public final class ApiServer implements AutoCloseable {
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
               r.get(V4 + "/user", authed(auth, accountRoutes::user));
               r.get(V4 + "/user/tokens/verify", authed(auth, accountRoutes::verifyToken));
-              r.post(
-                  V4 + "/graphql",
-                  ctx -> {
-                    throw new D1Exception.NoRoute();
-                  });
+              r.post(V4 + "/graphql", authed(auth, graphql::query));
               r.get(DATABASES, scoped(auth, dbRoutes::list));
               r.post(DATABASES, scoped(auth, dbRoutes::create));
               r.get(DATABASES + "/{db}", scoped(auth, dbRoutes::get));

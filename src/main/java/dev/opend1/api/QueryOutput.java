@@ -1,6 +1,7 @@
 package dev.opend1.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
@@ -10,7 +11,9 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,6 +60,12 @@ final class QueryOutput implements ResultSink {
 
   private int[] sources;
 
+  /** Each statement's figures so far, for the analytics; emptied by {@link #reset}. */
+  private final List<StatementFigures> figures = new ArrayList<>();
+
+  /** Rows the current statement has returned. */
+  private long rowsReturned;
+
   QueryOutput(Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe) {
     this.ctx = ctx;
     this.raw = raw;
@@ -91,6 +100,7 @@ final class QueryOutput implements ResultSink {
 
   @Override
   public void statementStart(String[] columns) throws IOException {
+    rowsReturned = 0;
     gen.writeStartObject();
     if (raw) {
       gen.writeObjectFieldStart("results");
@@ -129,6 +139,7 @@ final class QueryOutput implements ResultSink {
 
   @Override
   public void row(Object[] values) throws IOException {
+    rowsReturned++;
     if (raw) {
       gen.writeStartArray();
       for (Object v : values) {
@@ -170,6 +181,9 @@ final class QueryOutput implements ResultSink {
 
   @Override
   public void statementEnd(StatementMeta m) throws IOException {
+    figures.add(
+        new StatementFigures(
+            m.durationMs(), m.rowsRead(), m.rowsWritten(), rowsReturned, m.sizeAfter()));
     gen.writeEndArray();
     if (raw) {
       gen.writeEndObject();
@@ -205,6 +219,8 @@ final class QueryOutput implements ResultSink {
     if (streaming.committed) {
       return false;
     }
+    figures.clear();
+    streaming.bytes = 0;
     streaming.buffer.reset();
     try {
       held.clear();
@@ -212,6 +228,16 @@ final class QueryOutput implements ResultSink {
       return false;
     }
     return true;
+  }
+
+  /** Each statement's figures, in the order they ran. */
+  List<StatementFigures> figures() {
+    return figures;
+  }
+
+  /** The response's size so far, in bytes. */
+  long bytes() {
+    return target == held ? held.size() + tail.size() : streaming.bytes;
   }
 
   /** True once bytes went to the client: an error can then only cut the response off. */
@@ -320,6 +346,9 @@ final class QueryOutput implements ResultSink {
     final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8 * 1024);
     volatile boolean committed;
 
+    /** Bytes written, to the buffer and past it. */
+    long bytes;
+
     @Override
     public void write(int b) throws IOException {
       write(new byte[] {(byte) b}, 0, 1);
@@ -327,6 +356,7 @@ final class QueryOutput implements ResultSink {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      bytes += len;
       if (!committed && buffer.size() + len <= FIRST_BUFFER_BYTES) {
         buffer.write(b, off, len);
         return;

@@ -1,5 +1,7 @@
 package dev.opend1.api;
 
+import dev.opend1.analytics.Batch;
+import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
@@ -9,31 +11,43 @@ import java.io.IOException;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
-/** {@code POST .../{id}/query} and {@code POST .../{id}/raw}. */
+/**
+ * {@code POST .../{id}/query} and {@code POST .../{id}/raw}. Each request that reaches the engine
+ * is reported to the analytics once it is done: its statements' figures if they ran, else a
+ * failure.
+ */
 final class QueryRoutes {
 
   private final DatabaseService databases;
   private final QueryService queries;
   private final RequestBodies bodies;
   private final QueryBounds bounds;
+  private final QueryRecorder recorder;
 
   QueryRoutes(
-      DatabaseService databases, QueryService queries, RequestBodies bodies, QueryBounds bounds) {
+      DatabaseService databases,
+      QueryService queries,
+      RequestBodies bodies,
+      QueryBounds bounds,
+      QueryRecorder recorder) {
     this.databases = databases;
     this.queries = queries;
     this.bodies = bodies;
     this.bounds = bounds;
+    this.recorder = recorder;
   }
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
     List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
+    long start = System.nanoTime();
     try (HeldBytes held = queries.holdResults();
         BytePipe pipe = queries.pipeResults()) {
       QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe);
       try {
         queries.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
       } catch (RuntimeException | Error e) {
+        recorder.failed(db.account(), db.id());
         if (out.committed()) {
           abort(ctx, out, e);
           return;
@@ -47,6 +61,14 @@ final class QueryRoutes {
         // client to retry a write that is applied, so the response is cut off instead.
         abort(ctx, out, e);
       }
+      recorder.succeeded(
+          new Batch(
+              db.account(),
+              db.id(),
+              inputs.stream().map(QueryInput::sql).toList(),
+              out.figures(),
+              (System.nanoTime() - start) / 1_000_000.0,
+              out.bytes()));
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.opend1.api;
 
+import dev.opend1.analytics.AnalyticsReader;
+import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.catalog.Accounts;
 import dev.opend1.catalog.Tokens;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,6 +18,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * @param transfers {@code /export}, {@code /import} and their signed URLs
  * @param status {@code /status} and {@code /status/databases/{id}}
  * @param meters the server's own figures, shown by {@code /metrics} beside the HTTP ones
+ * @param recorder where {@code /query} and {@code /raw} report what each request did
+ * @param analytics {@code /graphql}: the recorded figures, as Cloudflare's GraphQL Analytics
  */
 public record Services(
     Accounts accounts,
@@ -25,4 +29,6 @@ public record Services(
     TimeTravelService timeTravel,
     TransferService transfers,
     StatusService status,
-    MeterBinder meters) {}
+    MeterBinder meters,
+    QueryRecorder recorder,
+    AnalyticsReader analytics) {}

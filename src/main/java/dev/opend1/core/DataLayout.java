@@ -57,6 +57,11 @@ public record DataLayout(Path root) {
     return root.resolve("catalog.sqlite");
   }
 
+  /** The analytics' SQLite file: per-minute query figures for {@code /graphql}. */
+  public Path analyticsFile() {
+    return root.resolve("analytics.sqlite");
+  }
+
   /**
    * Where {@code opend1 doctor --rebuild-catalog} keeps the old catalog: {@code
    * catalog.sqlite.old-STAMP} (its WAL and shared memory beside it as {@link #withCompanions} names

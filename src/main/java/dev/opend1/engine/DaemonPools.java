@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes the pools of named daemon threads that background work on databases runs on (the history's
- * fsyncs, snapshots and pruning; exports and imports, and their housekeeping). Threads for database
- * work are started by the engine only (an ArchUnit rule); whoever asks for a pool owns it and shuts
- * it down.
+ * fsyncs, snapshots and pruning; exports and imports, and their housekeeping; the analytics'
+ * flush). Threads for database work are started by the engine only (an ArchUnit rule); whoever asks
+ * for a pool owns it and shuts it down.
  */
 public final class DaemonPools {
 

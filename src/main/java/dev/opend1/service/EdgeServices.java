@@ -1,5 +1,6 @@
 package dev.opend1.service;
 
+import dev.opend1.analytics.Analytics;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.engine.Engine;
@@ -26,6 +27,7 @@ public final class EdgeServices {
       History history,
       TimeTravel timeTravel,
       Transfers transfers,
+      Analytics analytics,
       Path dataDir) {
     DiskFigures disk = new DiskFigures(engine, history);
     return new Services(
@@ -36,6 +38,8 @@ public final class EdgeServices {
         new HistoryTimeTravel(timeTravel),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
-        new ServerMeters(engine, history.counters(), transfers.counters(), disk));
+        new ServerMeters(engine, history.counters(), transfers.counters(), disk),
+        analytics,
+        analytics);
   }
 }

@@ -1,6 +1,9 @@
 package dev.opend1.api.fakes;
 
+import dev.opend1.analytics.AnalyticsReader;
+import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.api.Services;
+import java.util.Map;
 
 /** One fake of each service the HTTP edge calls, and the {@link Services} made of them. */
 public final class Fakes {
@@ -13,9 +16,24 @@ public final class Fakes {
   public final FakeTransfers transfers = new FakeTransfers();
   public final FakeStatus status = new FakeStatus();
 
-  /** The fakes as the server takes them; {@code /metrics} shows only its own series. */
+  /** Answers every GraphQL query with empty data. */
+  public final AnalyticsReader analytics = (caller, query, operation, variables) -> Map.of();
+
+  /**
+   * The fakes as the server takes them; {@code /metrics} shows only its own series, and query
+   * requests are recorded nowhere.
+   */
   public Services services() {
     return new Services(
-        accounts, tokens, databases, queries, timeTravel, transfers, status, registry -> {});
+        accounts,
+        tokens,
+        databases,
+        queries,
+        timeTravel,
+        transfers,
+        status,
+        registry -> {},
+        QueryRecorder.NONE,
+        analytics);
   }
 }

@@ -1,0 +1,155 @@
+package dev.opend1.analytics;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The minutes not yet flushed to the store, counted in memory as requests finish.
+ *
+ * <p>Bounded: at most {@link #MAX_QUERY_KEYS} statement shapes (per database and minute) are told
+ * apart between two flushes; the figures of any further shape are counted under {@link #OTHER}, so
+ * totals stay right when an application sends endless distinct statements.
+ */
+final class LiveMinutes {
+
+  /** How many shape, database and minute entries are kept between two flushes. */
+  static final int MAX_QUERY_KEYS = 10_000;
+
+  /** The shape that statements past {@link #MAX_QUERY_KEYS} are counted under. */
+  static final String OTHER = "(other statements: too many distinct ones this minute)";
+
+  private final Shapes shapes = new Shapes();
+
+  /** Guards {@link #databases} and {@link #queries}, and the tallies in them. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private Map<DatabaseMinute, DatabaseTally> databases = new HashMap<>();
+  private Map<QueryMinute, QueryTally> queries = new HashMap<>();
+
+  /** Counts a request that ran in {@code minute}. */
+  void succeeded(Batch b, long minute) {
+    String account = b.account().value();
+    String database = b.database().toString();
+    // Outside the lock: splitting and shaping the text is the costly part.
+    List<Shapes.Shape> statements = new java.util.ArrayList<>();
+    for (String sql : b.sql()) {
+      statements.addAll(shapes.of(sql));
+    }
+    boolean matched = statements.size() == b.statements().size();
+    lock.lock();
+    try {
+      DatabaseTally db =
+          databases.computeIfAbsent(
+              new DatabaseMinute(account, database, minute), k -> new DatabaseTally());
+      db.batches++;
+      db.batchMs += b.ms();
+      db.batchTimes.add(b.ms());
+      db.responseBytes += b.responseBytes();
+      for (int i = 0; i < b.statements().size(); i++) {
+        StatementFigures f = b.statements().get(i);
+        // Should the texts and the figures ever disagree, the totals still count: a statement
+        // that wrote nothing is then taken for a read.
+        boolean reads = matched ? statements.get(i).reads() : f.rowsWritten() == 0;
+        if (reads) {
+          db.readQueries++;
+        } else {
+          db.writeQueries++;
+        }
+        db.rowsRead += f.rowsRead();
+        db.rowsWritten += f.rowsWritten();
+        db.sizeBytes = Math.max(db.sizeBytes, f.sizeAfter());
+        if (matched) {
+          QueryTally q = queryTally(account, database, minute, statements.get(i).text());
+          q.count++;
+          q.durationMs += f.durationMs();
+          q.durations.add(f.durationMs());
+          q.rowsRead += f.rowsRead();
+          q.rowsWritten += f.rowsWritten();
+          q.rowsReturned += f.rowsReturned();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private QueryTally queryTally(String account, String database, long minute, String shape) {
+    QueryMinute key = new QueryMinute(account, database, minute, shape);
+    QueryTally q = queries.get(key);
+    if (q == null) {
+      if (queries.size() >= MAX_QUERY_KEYS) {
+        key = new QueryMinute(account, database, minute, OTHER);
+        q = queries.get(key);
+      }
+      if (q == null) {
+        q = new QueryTally();
+        queries.put(key, q);
+      }
+    }
+    return q;
+  }
+
+  /** Counts a request that failed in {@code minute}. */
+  void failed(String account, String database, long minute) {
+    lock.lock();
+    try {
+      databases.computeIfAbsent(
+              new DatabaseMinute(account, database, minute), k -> new DatabaseTally())
+          .errors++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What was counted since the last drain, handed over; counting starts afresh. */
+  Drained drain() {
+    lock.lock();
+    try {
+      Drained d = new Drained(databases, queries);
+      databases = new HashMap<>();
+      queries = new HashMap<>();
+      return d;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Sends copies of the counted minutes within {@code scope} to {@code sink}. */
+  void read(Scope scope, FactSink sink) {
+    Map<DatabaseMinute, DatabaseTally> dbs = new HashMap<>();
+    Map<QueryMinute, QueryTally> qs = new HashMap<>();
+    lock.lock();
+    try {
+      databases.forEach(
+          (k, t) -> {
+            if (scope.covers(k.account(), k.database(), k.minute())) {
+              DatabaseTally copy = new DatabaseTally();
+              copy.add(t);
+              dbs.put(k, copy);
+            }
+          });
+      queries.forEach(
+          (k, t) -> {
+            if (scope.covers(k.account(), k.database(), k.minute())) {
+              QueryTally copy = new QueryTally();
+              copy.add(t);
+              qs.put(k, copy);
+            }
+          });
+    } finally {
+      lock.unlock();
+    }
+    dbs.forEach(sink::database);
+    qs.forEach(sink::query);
+  }
+
+  /** The minutes a drain took over. */
+  record Drained(
+      Map<DatabaseMinute, DatabaseTally> databases, Map<QueryMinute, QueryTally> queries) {
+    boolean isEmpty() {
+      return databases.isEmpty() && queries.isEmpty();
+    }
+  }
+}
