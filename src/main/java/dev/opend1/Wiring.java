@@ -4,6 +4,7 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
+import dev.opend1.objectstore.Backups;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
 
@@ -21,7 +22,20 @@ public record Wiring(History history, Engine engine, TimeTravel timeTravel, Tran
 
   /** The parts for a data directory. */
   public static Wiring of(ServerConfig config, Path dataDir) {
-    History history = new History(dataDir, config.historyRetention());
+    History history =
+        config
+            .objectStore()
+            .map(
+                o ->
+                    new History(
+                        dataDir,
+                        config.historyRetention(),
+                        Backups.replication(
+                            o,
+                            dataDir,
+                            dataDir.resolve("catalog.sqlite"),
+                            config.historyRetention())))
+            .orElseGet(() -> new History(dataDir, config.historyRetention()));
     Engine engine =
         new Engine(
             dataDir,
