@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -58,6 +60,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             .region(Region.of(target.region()))
             .forcePathStyle(true)
+            // Checksums only where the API requires them: stores other than AWS (MinIO, Ceph,
+            // older R2, s3proxy) do not all take the SDK's newer trailing checksums.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(
                 c -> c.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(Duration.ofSeconds(8)));
     target.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
