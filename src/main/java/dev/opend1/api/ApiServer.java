@@ -107,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
     this.metrics =
         new Metrics(
             config.metricsTenantLabels(), engine, history.counters(), transfers.counters(), disk);
+    history.replication().ifPresent(metrics::objectStore);
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     StatusRoutes status =
         new StatusRoutes(catalog, engine, history, transfers.counters(), disk, config.dataDir());

@@ -4,6 +4,7 @@ import dev.opend1.core.BuildInfo;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.EngineCounters;
 import dev.opend1.history.HistoryCounters;
+import dev.opend1.history.Replication;
 import dev.opend1.sql.StatementKind;
 import dev.opend1.transfer.TransferCounters;
 import io.micrometer.core.instrument.Counter;
@@ -159,6 +160,27 @@ final class Metrics implements AutoCloseable {
         e,
         EngineCounters::rowsWritten,
         "Rows written, as meta.rows_written counts them");
+  }
+
+  /** The shipping of history to object storage: its lag, uploads and failures. */
+  void objectStore(Replication r) {
+    Gauge.builder("opend1_object_store_lag_seconds", r, x -> x.lagNanos() / 1e9)
+        .description("How long the oldest history not yet in object storage has waited")
+        .register(registry);
+    Gauge.builder("opend1_object_store_lag_bytes", r, Replication::lagBytes)
+        .description("Bytes of history durable on local disk and not yet in object storage")
+        .register(registry);
+    FunctionCounter.builder("opend1_object_store_uploads", r, x -> x.counters().uploads.sum())
+        .description("Objects written to object storage")
+        .register(registry);
+    FunctionCounter.builder(
+            "opend1_object_store_uploaded", r, x -> x.counters().uploadedBytes.sum())
+        .baseUnit("bytes")
+        .description("Bytes written to object storage")
+        .register(registry);
+    FunctionCounter.builder("opend1_object_store_failures", r, x -> x.counters().failures.sum())
+        .description("Uploads to object storage that failed (and were retried or refused writes)")
+        .register(registry);
   }
 
   private void historyMeters(HistoryCounters history) {

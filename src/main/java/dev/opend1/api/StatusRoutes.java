@@ -9,6 +9,7 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.HistoryCheck;
+import dev.opend1.history.Replication;
 import dev.opend1.transfer.TransferCounters;
 import io.javalin.http.Context;
 import java.nio.file.Path;
@@ -96,9 +97,25 @@ final class StatusRoutes {
     } else {
       s.put("last_checkpoint", Instant.ofEpochMilli(checkpoint).toString());
     }
-    // History in object storage (and its upload lag) is not built yet: always null for now.
-    s.putNull("object_storage");
+    history
+        .replication()
+        .ifPresentOrElse(
+            r -> objectStorage(s.putObject("object_storage"), r),
+            () -> s.putNull("object_storage"));
     Envelope.ok(ctx, s);
+  }
+
+  /** Where the history is shipped, how far behind it is, and what failed. */
+  private static void objectStorage(ObjectNode o, Replication r) {
+    o.put("target", r.describe());
+    o.put("durability", r.mode().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("lag_seconds", r.lagNanos() / 1e9);
+    o.put("lag_bytes", r.lagBytes());
+    o.put("uploads", r.counters().uploads.sum());
+    o.put("uploaded_bytes", r.counters().uploadedBytes.sum());
+    o.put("failures", r.counters().failures.sum());
+    o.put("last_error", r.counters().lastError());
+    r.counters().fencedDatabases().forEach(o.putArray("fenced_databases")::add);
   }
 
   /** {@code GET /status/databases/{id}}: the online doctor of one database. */

@@ -150,6 +150,12 @@ final class Replica {
     while (true) {
       Batch b = readBatch(endSegment, end);
       if (b == null) {
+        // Everything readable up to the target is in the bucket: nothing waits any more.
+        synchronized (lagLock) {
+          if (endSegment.equals(targetSegment) && end >= targetEnd) {
+            pendingBytes = 0;
+          }
+        }
         break;
       }
       shipSnapshots(b.lastSeq());

@@ -39,9 +39,10 @@ final class ReplicatedHistoryStore implements HistoryStore {
       }
       return;
     }
+    // Checked before the bytes are noted: a refused commit is cut back, so it is never shipped.
+    replication.throttle(replica);
     replica.note(name, end);
     replication.noted();
-    replication.throttle(replica);
   }
 
   /** A failure whose cause tells the HTTP edge to answer 503: the store, not the request. */
