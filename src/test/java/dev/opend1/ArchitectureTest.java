@@ -25,7 +25,16 @@ class ArchitectureTest {
   private static final String ROOT = "dev.opend1";
   private static final List<String> LAYERS =
       List.of(
-          "api", "catalog", "sql", "engine", "history", "transfer", "config", "core", "cluster");
+          "api",
+          "catalog",
+          "sql",
+          "engine",
+          "history",
+          "transfer",
+          "config",
+          "core",
+          "cluster",
+          "objectstore");
 
   /** Which of opend1's packages each package may use (besides itself). */
   private static final Map<String, List<String>> ALLOWED =
@@ -38,7 +47,8 @@ class ArchitectureTest {
           "config", List.of("core"),
           "sql", List.of("core"),
           "core", List.of(),
-          "cluster", List.of("catalog", "engine", "history", "core"));
+          "cluster", List.of("catalog", "engine", "history", "core"),
+          "objectstore", List.of("history", "catalog", "config", "core"));
 
   private static JavaClasses classes;
 
