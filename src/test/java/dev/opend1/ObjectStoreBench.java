@@ -3,6 +3,7 @@ package dev.opend1;
 import dev.opend1.engine.DurableFiles;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.S3Proxy;
+import dev.opend1.testing.ServerProcess;
 import dev.opend1.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The object store's costs, measured (not asserted), for {@code bench/run object-store}: durable
- * single-row INSERTs with 16 connections in {@code sync} mode as a ratio to no store, the upload lag
- * under that load in {@code async} mode, and {@code recover}'s rate against copying the same
+ * single-row INSERTs with 16 connections in {@code sync} mode as a ratio to no store, the upload
+ * lag under that load in {@code async} mode, and {@code recover}'s rate against copying the same
  * objects with the AWS SDK alone. Against s3proxy on loopback. Writes {@code
  * bench/results/object-store.txt}.
  */
@@ -53,19 +54,20 @@ class ObjectStoreBench {
       List<Double> lags = Collections.synchronizedList(new ArrayList<>());
       double async = inserts(dir.resolve("async"), s3.settings("async", "async"), lags);
       report.add("INSERT/s, 16 connections, no store:    %.0f".formatted(none));
-      report.add("INSERT/s, 16 connections, sync:        %.0f (%.2fx)".formatted(sync, sync / none));
-      report.add("INSERT/s, 16 connections, async:       %.0f (%.2fx)".formatted(async, async / none));
+      report.add(
+          "INSERT/s, 16 connections, sync:        %.0f (%.2fx)".formatted(sync, sync / none));
+      report.add(
+          "INSERT/s, 16 connections, async:       %.0f (%.2fx)".formatted(async, async / none));
       List<Double> sorted = new ArrayList<>(lags);
       Collections.sort(sorted);
       report.add(
           "async upload lag under that load: p50 %.3f s, p99 %.3f s, max %.3f s (%d samples)"
-              .formatted(
-                  pct(sorted, 0.50), pct(sorted, 0.99), sorted.getLast(), sorted.size()));
+              .formatted(pct(sorted, 0.50), pct(sorted, 0.99), sorted.getLast(), sorted.size()));
 
       // recover the sync run's bucket, against the SDK copying the same objects alone.
       Path target = dir.resolve("recovered");
       long t0 = System.nanoTime();
-      Commands.Output out =
+      ServerProcess.Output out =
           Commands.run(
               "recover",
               "--from",
@@ -75,8 +77,8 @@ class ObjectStoreBench {
               "--data-dir",
               target.toString());
       double recoverSeconds = (System.nanoTime() - t0) / 1e9;
-      if (out.code() != 0) {
-        throw new AssertionError(out.out() + out.err());
+      if (out.exitCode() != 0) {
+        throw new AssertionError(out.stdout() + out.stderr());
       }
       long[] sdk = sdkCopy(s3, "sync/", dir.resolve("sdk-copy"));
       double sdkSeconds = sdk[1] / 1e9;

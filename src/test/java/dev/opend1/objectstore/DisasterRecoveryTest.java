@@ -128,6 +128,94 @@ class DisasterRecoveryTest {
     }
   }
 
+  /**
+   * In {@code async} mode the machine may take the last moments with it, never more than the lag: a
+   * writer records when each insert was answered; after SIGKILL, the loss of the data directory and
+   * a recovery, every missing row was answered within the lag bound before the kill.
+   */
+  @Test
+  void asyncModeLosesNoMoreThanTheLag() throws Exception {
+    Path data = dir.resolve("data");
+    long lagMs = 1000;
+    try (S3Proxy s3 = S3Proxy.start(dir.resolve("s3"))) {
+      List<String> flags = new ArrayList<>(flags(s3, "async", "async"));
+      flags.addAll(List.of("--object-store-lag-ms", Long.toString(lagMs)));
+      Map<Integer, Long> answeredAt = new ConcurrentHashMap<>();
+      String token;
+      String account;
+      String a;
+      long killedAt;
+      try (ServerProcess server = ServerProcess.start(data, List.of(), flags, s3.env())) {
+        Matcher m = awaitFirstStart(server);
+        token = m.group(1);
+        account = m.group(2);
+        D1Client c = client(server, token);
+        String dbs = "/client/v4/accounts/" + account + "/d1/database";
+        a = c.post(dbs, "{\"name\":\"alpha\"}").result().path("uuid").asText();
+        assertThat(query(c, dbs, a, "CREATE TABLE t (x INTEGER PRIMARY KEY)").status())
+            .isEqualTo(200);
+        Thread.sleep(2 * lagMs); // the database and its table are shipped
+        java.util.concurrent.atomic.AtomicBoolean stop =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int x = 0; !stop.get(); x++) {
+                        try {
+                          if (query(c, dbs, a, "INSERT INTO t VALUES (" + x + ")").status()
+                              == 200) {
+                            answeredAt.put(x, System.nanoTime());
+                          }
+                        } catch (RuntimeException gone) {
+                          return;
+                        }
+                      }
+                    });
+        Thread.sleep(3000);
+        killedAt = System.nanoTime();
+        server.kill();
+        stop.set(true);
+        writer.join(10_000);
+      }
+      DurableFiles.deleteTree(data);
+      ServerProcess.Output recovered =
+          ServerProcess.run(
+              s3.env(),
+              "recover",
+              "--from",
+              "s3://" + S3Proxy.BUCKET + "/async",
+              "--object-store-endpoint",
+              s3.endpoint(),
+              "--data-dir",
+              data.toString());
+      assertThat(recovered.exitCode()).as(recovered.stdout() + recovered.stderr()).isZero();
+      try (ServerProcess server = ServerProcess.start(data, List.of(), flags, s3.env())) {
+        D1Client c = client(server, token);
+        String dbs = "/client/v4/accounts/" + account + "/d1/database";
+        Set<Integer> found = ConcurrentHashMap.newKeySet();
+        query(c, dbs, a, "SELECT x FROM t")
+            .json()
+            .at("/result/0/results")
+            .forEach(r -> found.add(r.path("x").asInt()));
+        long lost = 0;
+        long oldestLossMs = 0;
+        for (Map.Entry<Integer, Long> e : answeredAt.entrySet()) {
+          if (!found.contains(e.getKey())) {
+            lost++;
+            oldestLossMs = Math.max(oldestLossMs, (killedAt - e.getValue()) / 1_000_000);
+          }
+        }
+        System.out.printf(
+            "async loss: %d of %d answered inserts, the oldest answered %d ms before the kill%n",
+            lost, answeredAt.size(), oldestLossMs);
+        assertThat(answeredAt).hasSizeGreaterThan(10);
+        // The bound: the lag (plus the time a kill takes to land).
+        assertThat(oldestLossMs).isLessThanOrEqualTo(lagMs + 500);
+      }
+    }
+  }
+
   static Matcher awaitFirstStart(ServerProcess server) throws InterruptedException {
     server.port();
     for (int i = 0; i < 200; i++) {
