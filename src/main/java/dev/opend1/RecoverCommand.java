@@ -3,6 +3,7 @@ package dev.opend1;
 import dev.opend1.catalog.DatabaseMetadata;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
 import dev.opend1.engine.DurableFiles;
 import dev.opend1.history.BucketNames;
@@ -23,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +46,9 @@ import picocli.CommandLine.Spec;
             + " when everything was recovered, 1 when a database could not be, 2 when it could"
             + " not run.")
 final class RecoverCommand implements Callable<Integer> {
+
+  /** Downloads running at once. */
+  static final int DOWNLOADS = 8;
 
   @Spec CommandSpec spec;
 
@@ -101,6 +106,7 @@ final class RecoverCommand implements Callable<Integer> {
     long start = System.nanoTime();
     long[] bytes = {0};
     int failed = 0;
+    ExecutorService downloads = DaemonPools.fixed("opend1-recover", DOWNLOADS);
     try (S3ObjectStore store = Backups.store(from, Optional.ofNullable(endpoint), region);
         DataDirectory dd = DataDirectory.acquire(root)) {
       Path catalogFile = dd.catalogFile();
@@ -123,7 +129,7 @@ final class RecoverCommand implements Callable<Integer> {
           DurableFiles.createDirectory(dir);
           Optional<RemoteRestore.Result> r =
               RemoteRestore.recover(
-                  store, db, dir.resolve("history"), atMicros, n -> bytes[0] += n);
+                  store, db, dir.resolve("history"), atMicros, n -> bytes[0] += n, downloads);
           if (r.isEmpty()) {
             DurableFiles.deleteTree(dir);
             continue;
@@ -153,6 +159,8 @@ final class RecoverCommand implements Callable<Integer> {
         }
       }
       reconcile(catalogFile, root, recovered, out);
+    } finally {
+      downloads.shutdownNow();
     }
     out.printf(
         "recover: %s into %s: done%s.%n",

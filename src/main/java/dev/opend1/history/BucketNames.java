@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * db/&lt;uuid&gt;/log/&lt;seq&gt;.rec      records from seq on, each as in a local segment, contiguous
  * db/&lt;uuid&gt;/snap/&lt;seq&gt;.db      a snapshot: the whole database at seq
  * db/&lt;uuid&gt;/deleted-&lt;time&gt;     the database was deleted then (its objects go after retention)
+ * deleted/&lt;time&gt;-&lt;uuid&gt;       the same mark, sorted by time, for the sweep that removes them
  * </pre>
  *
  * <p>A log object is named by its first seq and written with {@code If-None-Match: *}: two servers
@@ -60,6 +61,11 @@ public final class BucketNames {
 
   static OptionalLong snapshotSeq(String relative) {
     return numberAfter(relative, "snap/", ".db");
+  }
+
+  /** The deletion mark sorted by time: what the retention sweep lists. */
+  static String deletion(String databaseId, long timeMicros) {
+    return "deleted/" + hex(timeMicros) + "-" + databaseId;
   }
 
   static OptionalLong tombstoneTime(String relative) {

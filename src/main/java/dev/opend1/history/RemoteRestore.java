@@ -1,14 +1,21 @@
 package dev.opend1.history;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Rebuilds one database's local history from object storage: its log objects become local segments
@@ -43,6 +50,53 @@ public final class RemoteRestore {
       TreeMap<Long, String> logs,
       TreeMap<Long, String> snapshots,
       OptionalLong deletedAtMicros) {}
+
+  /** Log objects downloaded ahead at most. */
+  static final int IN_FLIGHT = 16;
+
+  /** Downloads objects in order, up to {@link #IN_FLIGHT} ahead of the one being read. */
+  private static final class Prefetch {
+    private final ObjectStore store;
+    private final Iterator<String> names;
+    private final Executor downloads;
+    private final ArrayDeque<CompletableFuture<byte[]>> ahead = new ArrayDeque<>();
+
+    Prefetch(ObjectStore store, Collection<String> names, Executor downloads) {
+      this.store = store;
+      this.names = List.copyOf(names).iterator();
+      this.downloads = downloads;
+    }
+
+    byte[] next() throws IOException {
+      while (ahead.size() < IN_FLIGHT && names.hasNext()) {
+        String name = names.next();
+        ahead.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return store
+                        .get(name)
+                        .orElseThrow(() -> new IOException(name + " vanished while read"));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                },
+                downloads));
+      }
+      try {
+        return ahead.remove().join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException u) {
+          throw u.getCause();
+        }
+        throw e;
+      }
+    }
+
+    void cancel() {
+      ahead.forEach(f -> f.cancel(false));
+    }
+  }
 
   /** What was rebuilt: records kept, the last one's seq and time, bytes downloaded. */
   public record Result(long records, long lastSeq, long lastTimeMicros, long bytes) {}
@@ -84,6 +138,22 @@ public final class RemoteRestore {
   public static Optional<Result> recover(
       ObjectStore store, Objects db, Path historyDir, OptionalLong atMicros, Progress progress)
       throws IOException {
+    return recover(store, db, historyDir, atMicros, progress, Runnable::run);
+  }
+
+  /**
+   * As {@link #recover(ObjectStore, Objects, Path, OptionalLong, Progress)}, downloading up to
+   * {@link #IN_FLIGHT} log objects ahead on {@code downloads} while the earlier ones are written.
+   */
+  public static Optional<Result> recover(
+      ObjectStore store,
+      Objects db,
+      Path historyDir,
+      OptionalLong atMicros,
+      Progress progress,
+      Executor downloads)
+      throws IOException {
+    Prefetch ahead = new Prefetch(store, db.logs().values(), downloads);
     LocalHistoryStore local = new LocalHistoryStore(historyDir);
     long bytes = 0;
     long records = 0;
@@ -104,10 +174,7 @@ public final class RemoteRestore {
                   + log.getValue()
                   + ")");
         }
-        byte[] content =
-            store
-                .get(log.getValue())
-                .orElseThrow(() -> new IOException(log.getValue() + " vanished while read"));
+        byte[] content = ahead.next();
         bytes += content.length;
         progress.downloaded(content.length);
         if (previous == null && log.getKey() == 0) {
@@ -145,6 +212,7 @@ public final class RemoteRestore {
         }
       }
     } finally {
+      ahead.cancel();
       if (segment != null) {
         segment.force(false);
         segment.close();

@@ -259,6 +259,7 @@ final class Replica {
     try (FileChannel ch = FileChannel.open(dir.resolve(found), StandardOpenOption.READ)) {
       long size = ch.size();
       long pos = 0;
+      long seen = SegmentLog.seqOf(found) - 1;
       while (pos < size) {
         Record r = readRecord(ch, pos, size, false);
         if (r == null) {
@@ -270,7 +271,17 @@ final class Replica {
         if (r.entry().seq() == nextSeq) {
           break;
         }
+        seen = r.entry().seq();
         pos += r.entry().length();
+      }
+      if (seen < nextSeq - 1 && pos >= size) {
+        // The bucket goes on past this history's end (a recovery to an earlier point, say).
+        throw fence(
+            "the bucket holds seqs up to "
+                + (nextSeq - 1)
+                + " and this history ends at "
+                + seen
+                + "; ship it to a new prefix");
       }
       segment = found;
       offset = pos;

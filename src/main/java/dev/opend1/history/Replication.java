@@ -31,6 +31,9 @@ public final class Replication implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
 
+  /** How often deleted databases past the window are looked for in the bucket. */
+  private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+
   /** When a write is answered. */
   public enum Durability {
     /** After its record is in object storage. */
@@ -54,6 +57,7 @@ public final class Replication implements AutoCloseable {
   private final Durability durability;
   private final Duration shipEvery;
   private final Duration maxLag;
+  private final Duration retention;
   private final CatalogCopies catalog;
   private final AutoCloseable resources;
   private final ReplicationCounters counters = new ReplicationCounters();
@@ -74,6 +78,7 @@ public final class Replication implements AutoCloseable {
    * @param durability when writes are answered
    * @param shipEvery how long the shipper gathers records before an upload (async)
    * @param maxLag past this lag, writes fail (async); half of it slows them
+   * @param retention how long the bucket keeps what was deleted
    * @param catalog stores the catalog's copies
    * @param resources closed with the replication (the store's client)
    */
@@ -83,6 +88,7 @@ public final class Replication implements AutoCloseable {
       Durability durability,
       Duration shipEvery,
       Duration maxLag,
+      Duration retention,
       CatalogCopies catalog,
       AutoCloseable resources) {
     this.store = store;
@@ -90,6 +96,7 @@ public final class Replication implements AutoCloseable {
     this.durability = durability;
     this.shipEvery = shipEvery;
     this.maxLag = maxLag;
+    this.retention = retention;
     this.catalog = catalog;
     this.resources = resources;
     this.shipper = DaemonPools.fixed("opend1-object-store", 1);
@@ -196,14 +203,38 @@ public final class Replication implements AutoCloseable {
       return;
     }
     try {
-      Instant now = Instant.now();
-      store.putIfAbsent(
-          BucketNames.tombstone(
-              databaseId, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000),
-          now.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      long now = micros(Instant.now());
+      byte[] when = Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      store.putIfAbsent(BucketNames.tombstone(databaseId, now), when);
+      store.putIfAbsent(BucketNames.deletion(databaseId, now), when);
     } catch (IOException e) {
       LOG.warn("marking {} deleted in {}: {}", databaseId, store.describe(), e.getMessage());
     }
+  }
+
+  /**
+   * Removes from the bucket every database deleted longer ago than the retention window: until then
+   * {@code opend1 recover --at} can bring it back.
+   */
+  void sweepDeleted() throws IOException {
+    long cutoff = micros(Instant.now().minus(retention));
+    for (ObjectStore.Listed mark : store.list("deleted/")) {
+      String rest = mark.name().substring("deleted/".length());
+      int dash = rest.indexOf('-');
+      if (dash != 16 || Long.parseUnsignedLong(rest.substring(0, 16), 16) >= cutoff) {
+        break; // sorted by time: the rest are younger
+      }
+      String id = rest.substring(dash + 1);
+      for (ObjectStore.Listed o : store.list(BucketNames.database(id))) {
+        store.delete(o.name());
+      }
+      store.delete(mark.name());
+      LOG.info("removed deleted database {} from {}", id, store.describe());
+    }
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
   }
 
   // --- the lag ---------------------------------------------------------------------------------
@@ -246,7 +277,16 @@ public final class Replication implements AutoCloseable {
     for (Replica r : replicas.values()) {
       shipQuietly(r, true);
     }
+    long nextSweep = System.nanoTime();
     while (!closed) {
+      if (System.nanoTime() - nextSweep >= 0) {
+        nextSweep = System.nanoTime() + SWEEP_EVERY.toNanos();
+        try {
+          sweepDeleted();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("removing deleted databases from {}: {}", store.describe(), e.getMessage());
+        }
+      }
       synchronized (signal) {
         if (!wake) {
           try {
@@ -292,8 +332,22 @@ public final class Replication implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops shipping. In {@code async} mode what is durable here is shipped first (when the store
+   * answers), so a clean stop leaves nothing for the next start to catch up.
+   */
   @Override
   public void close() {
+    if (durability == Durability.ASYNC) {
+      for (Replica r : replicas.values()) {
+        try {
+          r.shipNoted();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("shipping the rest of {} before stopping: {}", r.databaseId(), e.getMessage());
+          break;
+        }
+      }
+    }
     closed = true;
     noted();
     shipper.shutdownNow();

@@ -43,6 +43,7 @@ public final class Backups {
           s.sync() ? Replication.Durability.SYNC : Replication.Durability.ASYNC,
           Duration.ofMillis(Math.max(5, s.lag().toMillis() / 10)),
           s.maxLag(),
+          retention,
           catalog,
           () -> {
             catalog.close();

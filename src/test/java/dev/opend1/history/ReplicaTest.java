@@ -132,6 +132,19 @@ class ReplicaTest {
         .hasMessageContaining("differs from the bucket");
   }
 
+  @Test
+  void aHistoryRecoveredToAnEarlierPointMustShipToANewPrefix() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(5, false, 1_000);
+    local.replica().ship(local.segment, end);
+    // The same history, cut at seq 2 (what recover --at lays down), then a new commit.
+    Local earlier = new Local(dir.resolve("b/history"));
+    earlier.append(3, false, 1_000);
+    long more = earlier.append(1, false, 9_000);
+    assertThatThrownBy(() -> earlier.replica().ship(earlier.segment, more))
+        .hasMessageContaining("new prefix");
+  }
+
   long sizeOf(Local local) throws Exception {
     return Files.size(local.history.resolve(local.segment));
   }
