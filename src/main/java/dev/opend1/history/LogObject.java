@@ -52,7 +52,7 @@ final class LogObject {
       if (r.seq() != expected) {
         throw new IOException(name + " holds seq " + r.seq() + " where " + expected + " belongs");
       }
-      if (previous != null && !Arrays.equals(rehash(previous, r), r.hash())) {
+      if (previous != null && !Arrays.equals(RecordCodec.rehash(previous, r), r.hash())) {
         throw new IOException("the hash chain breaks at seq " + r.seq() + " in " + name);
       }
       entries.add(new Entry(r.seq(), r.timeMicros(), r.hash(), pos, total));
@@ -61,19 +61,5 @@ final class LogObject {
       pos += total;
     }
     return entries;
-  }
-
-  /** The hash a record must carry after {@code previous}. */
-  static byte[] rehash(byte[] previous, HistoryRecord r) {
-    return RecordCodec.make(
-            previous,
-            r.seq(),
-            r.timeMicros(),
-            r.type(),
-            r.pageSize(),
-            r.pageCount(),
-            r.pages(),
-            r.restoredFrom())
-        .hash();
   }
 }

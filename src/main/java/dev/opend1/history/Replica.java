@@ -469,7 +469,7 @@ final class Replica {
     }
 
     byte[] rehash(byte[] previous) {
-      return LogObject.rehash(previous, record);
+      return RecordCodec.rehash(previous, record);
     }
   }
 

@@ -89,16 +89,7 @@ class DisasterRecoveryTest {
       assertThat(acked).hasSize(100);
       DurableFiles.deleteTree(data);
 
-      ServerProcess.Output recovered =
-          ServerProcess.run(
-              s3.env(),
-              "recover",
-              "--from",
-              "s3://" + S3Proxy.BUCKET + "/dr",
-              "--object-store-endpoint",
-              s3.endpoint(),
-              "--data-dir",
-              data.toString());
+      ServerProcess.Output recovered = recover(s3, "dr", data);
       assertThat(recovered.exitCode()).as(recovered.stdout() + recovered.stderr()).isZero();
       assertThat(recovered.stdout()).contains("catalog from", "database " + a, "MB/s");
 
@@ -179,16 +170,7 @@ class DisasterRecoveryTest {
         writer.join(10_000);
       }
       DurableFiles.deleteTree(data);
-      ServerProcess.Output recovered =
-          ServerProcess.run(
-              s3.env(),
-              "recover",
-              "--from",
-              "s3://" + S3Proxy.BUCKET + "/async",
-              "--object-store-endpoint",
-              s3.endpoint(),
-              "--data-dir",
-              data.toString());
+      ServerProcess.Output recovered = recover(s3, "async", data);
       assertThat(recovered.exitCode()).as(recovered.stdout() + recovered.stderr()).isZero();
       try (ServerProcess server = ServerProcess.start(data, List.of(), flags, s3.env())) {
         D1Client c = client(server, token);
@@ -214,6 +196,19 @@ class DisasterRecoveryTest {
         assertThat(oldestLossMs).isLessThanOrEqualTo(lagMs + 500);
       }
     }
+  }
+
+  /** Runs {@code opend1 recover} from {@code prefix} of the bucket into {@code data}. */
+  static ServerProcess.Output recover(S3Proxy s3, String prefix, Path data) throws Exception {
+    return ServerProcess.run(
+        s3.env(),
+        "recover",
+        "--from",
+        "s3://" + S3Proxy.BUCKET + "/" + prefix,
+        "--object-store-endpoint",
+        s3.endpoint(),
+        "--data-dir",
+        data.toString());
   }
 
   static Matcher awaitFirstStart(ServerProcess server) throws InterruptedException {
