@@ -195,4 +195,59 @@ class ReplicaTest {
     assertThat(h.lastSeq()).isEqualTo(4);
     h.close();
   }
+
+  @Test
+  void retentionHereDeletesTheSameHistoryThere() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = local.replica();
+    long end = local.append(4, false, 1_000);
+    r.ship(local.segment, end);
+    Files.write(local.history.resolve(SegmentLog.snapName(4)), new byte[4096]);
+    end = local.append(3, true, 1_000);
+    r.ship(local.segment, end);
+    end = local.append(2, true, 1_000);
+    r.ship(local.segment, end);
+    assertThat(logs())
+        .containsExactly(BucketNames.log(ID, 0), BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+    // Local retention keeps the snapshot at 4 as its base and drops what came before.
+    Files.delete(local.history.resolve(SegmentLog.segName(0)));
+    Files.delete(local.history.resolve(SegmentLog.snapName(0)));
+    r.pruneRemote();
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+    assertThat(store.objects)
+        .doesNotContainKey(BucketNames.snapshot(ID, 0))
+        .containsKey(BucketNames.snapshot(ID, 4));
+  }
+
+  @Test
+  void aDeletedDatabaseLeavesTheBucketAfterTheWindowOnly() throws Exception {
+    String old = "11111111-1111-1111-1111-111111111111";
+    String recent = "22222222-2222-2222-2222-222222222222";
+    long now = java.time.Instant.now().getEpochSecond() * 1_000_000;
+    long day = 86_400_000_000L;
+    for (String id : List.of(old, recent)) {
+      store.objects.put(BucketNames.log(id, 0), new byte[1]);
+      store.objects.put(BucketNames.snapshot(id, 0), new byte[1]);
+    }
+    store.objects.put(BucketNames.deletion(old, now - 31 * day), new byte[1]);
+    store.objects.put(BucketNames.deletion(recent, now - day), new byte[1]);
+    Replication replication =
+        new Replication(
+            store,
+            dir,
+            Replication.Durability.ASYNC,
+            java.time.Duration.ofMillis(10),
+            java.time.Duration.ofSeconds(30),
+            java.time.Duration.ofDays(30),
+            () -> {},
+            () -> {});
+    try {
+      replication.sweepDeleted();
+    } finally {
+      replication.close();
+    }
+    assertThat(store.objects.keySet())
+        .noneMatch(n -> n.contains(old))
+        .contains(BucketNames.log(recent, 0), BucketNames.deletion(recent, now - day));
+  }
 }
