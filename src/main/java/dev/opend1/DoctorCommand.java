@@ -67,10 +67,38 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin OperatorClient server;
 
+  @Option(
+      names = "--object-store",
+      paramLabel = "URL",
+      description =
+          "Check object storage (s3://BUCKET/PREFIX) instead of a data directory: every log"
+              + " object's records and hash chain, no record missing, snapshots, a catalog copy.")
+  String objectStore;
+
+  @Option(
+      names = "--object-store-endpoint",
+      paramLabel = "URL",
+      description = "With --object-store: the S3 API's URL for a store that is not AWS.")
+  String objectStoreEndpoint;
+
+  @Option(
+      names = "--object-store-region",
+      paramLabel = "REGION",
+      defaultValue = "us-east-1",
+      description = "With --object-store: the region requests are signed for.")
+  String objectStoreRegion;
+
   @Override
   public Integer call() throws Exception {
     if (database != null) {
       return checkOnline(server, database, spec.commandLine().getOut());
+    }
+    if (objectStore != null) {
+      try (var store =
+          dev.opend1.objectstore.Backups.store(
+              objectStore, java.util.Optional.ofNullable(objectStoreEndpoint), objectStoreRegion)) {
+        return report(dev.opend1.history.RemoteCheck.check(store), spec.commandLine().getOut());
+      }
     }
     Path root = dataDir.resolve().toAbsolutePath().normalize();
     PrintWriter out = spec.commandLine().getOut();
@@ -85,6 +113,21 @@ final class DoctorCommand implements Callable<Integer> {
     } finally {
       lock.close();
     }
+  }
+
+  /** Prints an object-store check: one line per problem, then a summary; 0 when healthy. */
+  private static int report(dev.opend1.history.RemoteCheck.Result r, PrintWriter out) {
+    r.problems().forEach(p -> out.println("problem: " + p));
+    out.println(
+        (r.problems().isEmpty() ? "healthy: " : r.problems().size() + " problem(s): ")
+            + r.databases()
+            + " database(s), "
+            + r.records()
+            + " history record(s), "
+            + r.bytes()
+            + " bytes read from object storage");
+    out.flush();
+    return r.problems().isEmpty() ? 0 : 1;
   }
 
   /**

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       AccountCommand.class,
       TokenCommand.class,
       DoctorCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      RecoverCommand.class
     })
 public final class Main implements Callable<Integer> {
 

@@ -9,6 +9,7 @@ import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
+import dev.opend1.objectstore.Backups;
 import dev.opend1.service.DatabaseLifecycle;
 import dev.opend1.service.EdgeServices;
 import dev.opend1.transfer.Transfers;
@@ -38,7 +39,18 @@ public record Wiring(
 
   /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
   public static Wiring of(ServerConfig config, Path dataDir, Catalog catalog) {
-    History history = new History(dataDir, config.historyRetention());
+    DataLayout layout = new DataLayout(dataDir);
+    History history =
+        config
+            .objectStore()
+            .map(
+                o ->
+                    new History(
+                        dataDir,
+                        config.historyRetention(),
+                        Backups.replication(
+                            o, dataDir, layout.catalogFile(), config.historyRetention())))
+            .orElseGet(() -> new History(dataDir, config.historyRetention()));
     Engine engine =
         new Engine(
             dataDir,
@@ -64,8 +76,7 @@ public record Wiring(
           "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
     }
     Analytics analytics =
-        Analytics.open(
-            new DataLayout(dataDir).analyticsFile(), DaemonPools.scheduled("opend1-analytics"));
+        Analytics.open(layout.analyticsFile(), DaemonPools.scheduled("opend1-analytics"));
     DatabaseLifecycle databases =
         new DatabaseLifecycle(
             catalog.accounts(),

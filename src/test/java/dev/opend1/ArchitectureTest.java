@@ -35,7 +35,8 @@ class ArchitectureTest {
           "config",
           "core",
           "cluster",
-          "analytics");
+          "analytics",
+          "objectstore");
 
   /** Which of opend1's packages each package may use (besides itself). */
   private static final Map<String, List<String>> ALLOWED =
@@ -63,7 +64,8 @@ class ArchitectureTest {
           Map.entry("sql", List.of("core")),
           Map.entry("core", List.of()),
           Map.entry("cluster", List.of("catalog", "engine", "history", "core")),
-          Map.entry("analytics", List.of("sql", "core")));
+          Map.entry("analytics", List.of("sql", "core")),
+          Map.entry("objectstore", List.of("history", "catalog", "config", "core")));
 
   private static JavaClasses classes;
 

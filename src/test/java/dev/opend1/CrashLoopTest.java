@@ -3,8 +3,10 @@ package dev.opend1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.engine.DurableFiles;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Integrity;
+import dev.opend1.testing.S3Proxy;
 import dev.opend1.testing.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +66,11 @@ class CrashLoopTest {
 
   @TempDir Path dir;
 
+  /** The server's flags and environment: {@link #FLAGS} and {@link #ENV}, plus an object store. */
+  List<String> flags = FLAGS;
+
+  Map<String, String> env = ENV;
+
   /** A bookmark of B and B's content (sorted values) when it was taken. */
   record Mark(String bookmark, List<Integer> content) {}
 
@@ -87,9 +94,51 @@ class CrashLoopTest {
     loop(50);
   }
 
+  /**
+   * The same loop with every write shipped to object storage before it is answered ({@code sync});
+   * then the machine is lost: the data directory is deleted, {@code opend1 recover} rebuilds it
+   * from the bucket, and everything acknowledged is there, bookmarks included.
+   */
+  @Test
+  @Tag("slow")
+  void tenKillCyclesInSyncModeWithAnObjectStoreThenTheMachineIsLost(@TempDir Path s3dir)
+      throws Exception {
+    try (S3Proxy s3 = S3Proxy.start(s3dir.resolve("s3"))) {
+      List<String> store =
+          List.of(
+              "--object-store",
+              "s3://" + S3Proxy.BUCKET + "/crash",
+              "--object-store-endpoint",
+              s3.endpoint(),
+              "--object-store-durability",
+              "sync");
+      flags = new ArrayList<>(FLAGS);
+      flags.addAll(store);
+      env = new HashMap<>(ENV);
+      env.putAll(s3.env());
+      loop(10);
+      DurableFiles.deleteTree(dir);
+      ServerProcess.Output recovered =
+          ServerProcess.run(
+              s3.env(),
+              "recover",
+              "--from",
+              store.get(1),
+              "--object-store-endpoint",
+              s3.endpoint(),
+              "--data-dir",
+              dir.toString());
+      assertThat(recovered.exitCode()).as(recovered.stdout() + recovered.stderr()).isZero();
+      System.out.print(recovered.stdout());
+      try (ServerProcess server = ServerProcess.start(dir, List.of(), flags, env)) {
+        verify(server, new Random(7));
+      }
+    }
+  }
+
   private void loop(int cycles) throws Exception {
     Random random = new Random(cycles * 31L);
-    try (ServerProcess server = ServerProcess.start(dir, List.of(), FLAGS, ENV)) {
+    try (ServerProcess server = ServerProcess.start(dir, List.of(), flags, env)) {
       a = DBS + "/" + call(server, "POST", DBS, "{\"name\":\"a\"}").at("/result/uuid").asText();
       b = DBS + "/" + call(server, "POST", DBS, "{\"name\":\"b\"}").at("/result/uuid").asText();
       ok(query(server, a, "CREATE TABLE t(req INTEGER, k INTEGER, pad BLOB, PRIMARY KEY(req, k))"));
@@ -99,7 +148,7 @@ class CrashLoopTest {
     long slowestStart = 0;
     for (int cycle = 0; cycle < cycles; cycle++) {
       long starting = System.nanoTime();
-      try (ServerProcess server = ServerProcess.start(dir, List.of(), FLAGS, ENV)) {
+      try (ServerProcess server = ServerProcess.start(dir, List.of(), flags, env)) {
         slowestStart = Math.max(slowestStart, (System.nanoTime() - starting) / 1_000_000);
         List<Integer> model = verify(server, random);
         AtomicBoolean stop = new AtomicBoolean();
@@ -130,7 +179,7 @@ class CrashLoopTest {
         }
       }
     }
-    try (ServerProcess server = ServerProcess.start(dir, List.of(), FLAGS, ENV)) {
+    try (ServerProcess server = ServerProcess.start(dir, List.of(), flags, env)) {
       verify(server, random);
     }
     System.out.printf(

@@ -33,6 +33,7 @@ public final class HttpStatuses {
       // Nothing was applied and the request may be retried: against the restarted server, once an
       // operator restored the files, or shortly.
       case D1Exception.ShuttingDown x -> 503;
+      case D1Exception.BackupUnavailable x -> 503;
       case D1Exception.DatabaseUnavailable x -> 503;
       case D1Exception.SpillSpaceBusy x -> 503;
       case D1Exception.RateLimited x -> 429;

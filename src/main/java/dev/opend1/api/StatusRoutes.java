@@ -76,9 +76,24 @@ final class StatusRoutes {
     } else {
       s.put("last_checkpoint", Instant.ofEpochMilli(now.lastCheckpointMillis()).toString());
     }
-    // History in object storage (and its upload lag) is not built yet: always null for now.
-    s.putNull("object_storage");
+    now.objectStorage()
+        .ifPresentOrElse(
+            o -> objectStorage(s.putObject("object_storage"), o),
+            () -> s.putNull("object_storage"));
     Envelope.ok(ctx, s);
+  }
+
+  /** Where the history is shipped, how far behind it is, and what failed. */
+  private static void objectStorage(ObjectNode o, StatusService.ObjectStorage r) {
+    o.put("target", r.target());
+    o.put("durability", r.durability());
+    o.put("lag_seconds", r.lagSeconds());
+    o.put("lag_bytes", r.lagBytes());
+    o.put("uploads", r.uploads());
+    o.put("uploaded_bytes", r.uploadedBytes());
+    o.put("failures", r.failures());
+    o.put("last_error", r.lastError());
+    r.fencedDatabases().forEach(o.putArray("fenced_databases")::add);
   }
 
   /** {@code GET /status/databases/{id}}: the online doctor of one database. */

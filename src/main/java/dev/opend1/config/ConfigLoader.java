@@ -106,7 +106,43 @@ public final class ConfigLoader {
         tls(values),
         number(values, Settings.MAX_SPILL_BYTES_PER_REQUEST, 1, Long.MAX_VALUE),
         number(values, Settings.MAX_SPILL_BYTES, 1, Long.MAX_VALUE),
-        (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535));
+        (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535),
+        objectStore(values));
+  }
+
+  /** The object store, when {@code object-store} is set; its companions are checked too. */
+  private static Optional<ObjectStoreSettings> objectStore(Map<String, Source> values) {
+    Source url = values.get(Settings.OBJECT_STORE.name());
+    Source endpoint = values.get(Settings.OBJECT_STORE_ENDPOINT.name());
+    boolean sync = choice(values, Settings.OBJECT_STORE_DURABILITY, "sync", "async").equals("sync");
+    Duration lag = Duration.ofMillis(number(values, Settings.OBJECT_STORE_LAG_MS, 10, 3_600_000));
+    Duration maxLag =
+        Duration.ofMillis(number(values, Settings.OBJECT_STORE_MAX_LAG_MS, 100, 86_400_000));
+    if (url == null || url.value().isBlank()) {
+      if (endpoint != null) {
+        throw invalid(endpoint, "needs object-store (s3://BUCKET/PREFIX) too");
+      }
+      return Optional.empty();
+    }
+    if (!url.value().strip().matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?")) {
+      throw invalid(url, "must be s3://BUCKET or s3://BUCKET/PREFIX");
+    }
+    if (endpoint != null && !endpoint.value().strip().matches("https?://[^/\\s]+(/\\S*)?")) {
+      throw invalid(endpoint, "must be an http:// or https:// URL");
+    }
+    if (maxLag.compareTo(lag) <= 0) {
+      throw invalid(
+          values.get(Settings.OBJECT_STORE_MAX_LAG_MS.name()),
+          "must be more than object-store-lag-ms");
+    }
+    return Optional.of(
+        new ObjectStoreSettings(
+            url.value().strip(),
+            Optional.ofNullable(endpoint).map(e -> e.value().strip()),
+            text(values, Settings.OBJECT_STORE_REGION).strip(),
+            sync,
+            lag,
+            maxLag));
   }
 
   private static boolean bool(Map<String, Source> values, Setting s) {

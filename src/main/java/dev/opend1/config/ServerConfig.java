@@ -36,6 +36,7 @@ import java.util.Optional;
  * @param maxSpillBytesPerRequest disk one request's waiting results may use
  * @param maxSpillBytes disk all requests' waiting results may use together
  * @param listenBacklog connections the kernel queues before they are accepted
+ * @param objectStore object storage the history is shipped to, if configured
  */
 public record ServerConfig(
     String host,
@@ -63,12 +64,13 @@ public record ServerConfig(
     Optional<TlsFiles> tls,
     long maxSpillBytesPerRequest,
     long maxSpillBytes,
-    int listenBacklog) {
+    int listenBacklog,
+    Optional<ObjectStoreSettings> objectStore) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d, objectStore=%s]"
         .formatted(
             host,
             port,
@@ -94,6 +96,7 @@ public record ServerConfig(
             tls.map(t -> t.certificate().toString()).orElse("-"),
             maxSpillBytesPerRequest,
             maxSpillBytes,
-            listenBacklog);
+            listenBacklog,
+            objectStore);
   }
 }

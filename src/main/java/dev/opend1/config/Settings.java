@@ -221,6 +221,49 @@ public final class Settings {
               + " startup and errors alike).");
 
   /** All settings, in help order. */
+  public static final Setting OBJECT_STORE =
+      new Setting(
+          "object-store",
+          "URL",
+          null,
+          "Object storage (S3 API) that keeps every database's history and the catalog off the"
+              + " machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
+              + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).");
+
+  public static final Setting OBJECT_STORE_ENDPOINT =
+      new Setting(
+          "object-store-endpoint",
+          "URL",
+          null,
+          "The S3 API's URL for a store that is not AWS (R2, MinIO, Ceph, B2...); path-style.");
+  public static final Setting OBJECT_STORE_REGION =
+      new Setting(
+          "object-store-region",
+          "REGION",
+          "us-east-1",
+          "Region object-store requests are signed for (R2: auto).");
+  public static final Setting OBJECT_STORE_DURABILITY =
+      new Setting(
+          "object-store-durability",
+          "MODE",
+          "async",
+          "sync: a write is answered once its history is in object storage; async: once it is on"
+              + " the local disk, and it is shipped within object-store-lag-ms.");
+  public static final Setting OBJECT_STORE_LAG_MS =
+      new Setting(
+          "object-store-lag-ms",
+          "MS",
+          "1000",
+          "async: how far behind object storage may normally be; history is shipped at least"
+              + " this often.");
+  public static final Setting OBJECT_STORE_MAX_LAG_MS =
+      new Setting(
+          "object-store-max-lag-ms",
+          "MS",
+          "30000",
+          "async: past this lag writes slow down (from half of it) and then get 503, so a lost"
+              + " machine never takes more than this with it.");
+
   public static final List<Setting> ALL =
       List.of(
           HOST,
@@ -259,7 +302,13 @@ public final class Settings {
           METRICS_TENANT_LABELS,
           LOG_FORMAT,
           TLS_CERT,
-          TLS_KEY);
+          TLS_KEY,
+          OBJECT_STORE,
+          OBJECT_STORE_ENDPOINT,
+          OBJECT_STORE_REGION,
+          OBJECT_STORE_DURABILITY,
+          OBJECT_STORE_LAG_MS,
+          OBJECT_STORE_MAX_LAG_MS);
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level

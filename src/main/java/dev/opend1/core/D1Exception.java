@@ -115,6 +115,39 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
+   * Object storage, where writes must reach before they are answered, cannot take them now (code
+   * 7500): it is unreachable, refusing, or too far behind. The write was not applied; reads go on.
+   * Safe to retry once the store answers again.
+   */
+  public static final class BackupUnavailable extends D1Exception {
+    public BackupUnavailable(String what) {
+      super(7500, what + "; the write was not applied, retry it", null);
+    }
+
+    /** The {@code BackupUnavailable} that caused {@code t}, if one did. */
+    public static java.util.Optional<D1Exception> in(Throwable t) {
+      java.util.Set<Throwable> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+      todo.add(t);
+      while (!todo.isEmpty()) {
+        Throwable x = todo.poll();
+        if (!seen.add(x)) {
+          continue;
+        }
+        if (x instanceof BackupUnavailable b) {
+          return java.util.Optional.of(b);
+        }
+        if (x.getCause() != null) {
+          todo.add(x.getCause());
+        }
+        todo.addAll(java.util.Arrays.asList(x.getSuppressed()));
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
    * The server is stopping (code 7500): a request that arrives while running ones finish is refused
    * before it does anything, so it is safe to retry against the restarted server.
    */

@@ -305,11 +305,11 @@ public final class Engine implements AutoCloseable {
     return spill.used();
   }
 
-  /** The answer to a commit whose history could not be made durable: a full disk says so. */
+  /** Answers a commit whose history is not durable: a full disk or the object store says so. */
   private static D1Exception notDurable(RuntimeException e) {
     return D1Exception.DiskFull.causedBy(e)
         ? new D1Exception.DiskFull("the write was not applied")
-        : new D1Exception.NotDurable();
+        : D1Exception.BackupUnavailable.in(e).orElseGet(D1Exception.NotDurable::new);
   }
 
   /** Waits for engine work, rethrowing its failure as it was thrown. */

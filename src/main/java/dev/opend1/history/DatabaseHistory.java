@@ -49,12 +49,12 @@ final class DatabaseHistory {
   private final SegmentLog log;
   private final BookmarkIndex index = new BookmarkIndex();
   private final GroupCommit commits;
+  private final CommitClock clock = new CommitClock();
   private final TreeSet<Long> snapshots = new TreeSet<>();
   private boolean needsRebuild;
   private long checkpointSeq = -1;
   private long bytesSinceSnapshot;
   private int pageSize = 4096;
-  private long lastTime = 0;
 
   /** Reads the WAL on the writer's thread only. */
   private final WalReader wal;
@@ -80,13 +80,13 @@ final class DatabaseHistory {
               }
 
               @Override
-              public FileChannel channel() {
-                return log.channel();
+              public GroupCommit.Round round() {
+                return new GroupCommit.Round(log.openSegment(), log.channel(), log.openSize());
               }
 
               @Override
-              public void sync(FileChannel channel) throws IOException {
-                store.sync(channel);
+              public void sync(GroupCommit.Round round) throws IOException {
+                store.sync(round.name(), round.channel(), round.end());
               }
 
               @Override
@@ -159,7 +159,7 @@ final class DatabaseHistory {
         RecordCodec.make(
             RecordCodec.seedHash(databaseId),
             0,
-            nowMicros(-1),
+            clock.next(-1),
             HistoryRecord.IMAGE,
             pageSize,
             size / pageSize,
@@ -189,7 +189,7 @@ final class DatabaseHistory {
           RecordCodec.make(
               last.hash(),
               last.seq() + 1,
-              nowMicros(last.timeMicros()),
+              clock.next(last.timeMicros()),
               HistoryRecord.PAGES,
               c.pageSize(),
               c.pageCount(),
@@ -350,7 +350,7 @@ final class DatabaseHistory {
         RecordCodec.make(
             last.hash(),
             seq,
-            nowMicros(last.timeMicros()),
+            clock.next(last.timeMicros()),
             HistoryRecord.IMAGE,
             pageSize,
             pages,
@@ -490,16 +490,6 @@ final class DatabaseHistory {
   void close() throws IOException {
     synchronized (lock) {
       log.close();
-    }
-  }
-
-  /** Now in microseconds, never before {@code previous} + 1 (the wall clock may go backwards). */
-  private long nowMicros(long previous) {
-    java.time.Instant now = java.time.Instant.now();
-    long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-    synchronized (lock) {
-      lastTime = Math.max(Math.max(micros, previous + 1), lastTime + 1);
-      return lastTime;
     }
   }
 }

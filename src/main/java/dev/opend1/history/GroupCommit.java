@@ -24,15 +24,18 @@ final class GroupCommit {
     /** Bytes appended so far. */
     long appended();
 
-    /** The channel an fsync covers. */
-    FileChannel channel();
+    /** What an fsync begun now covers: the open segment, its channel and length. */
+    Round round();
 
-    /** Fsyncs the channel (called without the lock). */
-    void sync(FileChannel channel) throws IOException;
+    /** Makes a round durable (called without the lock). */
+    void sync(Round round) throws IOException;
 
     /** An fsync failed: cut the log back to what {@link GroupCommit#synced} says is durable. */
     void failed(IOException cause);
   }
+
+  /** One fsync's reach: the first {@code end} bytes of the segment {@code name}. */
+  record Round(String name, FileChannel channel, long end) {}
 
   private record Waiter(long upTo, CompletableFuture<Void> done) {}
 
@@ -83,14 +86,14 @@ final class GroupCommit {
   private void syncRounds() {
     while (true) {
       long target;
-      FileChannel ch;
+      Round round;
       synchronized (lock) {
         target = log.appended();
-        ch = log.channel();
+        round = log.round();
       }
       IOException failed = null;
       try {
-        log.sync(ch);
+        log.sync(round);
       } catch (IOException e) {
         failed = e;
       }

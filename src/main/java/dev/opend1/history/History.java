@@ -48,7 +48,16 @@ public final class History implements CommitHook, AutoCloseable {
   private final HistoryCounters counters = new HistoryCounters();
 
   public History(Path dataDir, Duration retention) {
-    this(dataDir, retention, LocalHistoryStore::new);
+    this(dataDir, retention, LocalHistoryStore::new, null);
+  }
+
+  /**
+   * A history that also ships every database's history to object storage ({@code replication}
+   * starts its shipper here and is closed with the history).
+   */
+  public History(Path dataDir, Duration retention, Replication replication) {
+    this(dataDir, retention, replication::open, replication);
+    replication.start();
   }
 
   /** Where each database's history is kept, given its directory. */
@@ -59,9 +68,17 @@ public final class History implements CommitHook, AutoCloseable {
 
   private final StoreFactory stores;
 
+  /** Ships the history to object storage; null when none is configured. */
+  private final Replication replication;
+
   History(Path dataDir, Duration retention, StoreFactory stores) {
+    this(dataDir, retention, stores, null);
+  }
+
+  private History(Path dataDir, Duration retention, StoreFactory stores, Replication replication) {
     this.stores = stores;
     this.layout = new DataLayout(dataDir);
+    this.replication = replication;
     this.retention = retention;
     this.syncer = DaemonPools.fixed("opend1-history-sync", 4);
     this.maintenance = DaemonPools.fixed("opend1-history-maintenance", 1);
@@ -166,6 +183,9 @@ public final class History implements CommitHook, AutoCloseable {
         LOG.warn("closing the history of {}: {}", id, e.getMessage());
       }
     }
+    if (replication != null) {
+      replication.deleted(id.toString());
+    }
   }
 
   private long cutoffMicros() {
@@ -184,6 +204,14 @@ public final class History implements CommitHook, AutoCloseable {
     }
     maintenance.shutdown();
     syncer.shutdown();
+    if (replication != null) {
+      replication.close();
+    }
+  }
+
+  /** Where the history is shipped, if anywhere. */
+  public Optional<Replication> replication() {
+    return Optional.ofNullable(replication);
   }
 
   /** Records, bytes, snapshots and restores written since start. */

@@ -112,7 +112,7 @@ public final class HistoryCheck {
                 lastHash != null
                     ? lastHash
                     : r.seq() == 0 ? RecordCodec.seedHash(databaseId) : null;
-            if (previous != null && !Arrays.equals(expectedHash(previous, r), r.hash())) {
+            if (previous != null && !Arrays.equals(RecordCodec.rehash(previous, r), r.hash())) {
               problems.add("history hash chain is broken at seq " + r.seq() + " in " + segment);
             }
             lastSeq = r.seq();
@@ -148,18 +148,5 @@ public final class HistoryCheck {
       problems.add("history " + dir + " cannot be read: " + e.getMessage());
     }
     return new Result(problems, notes, records);
-  }
-
-  private static byte[] expectedHash(byte[] previous, HistoryRecord r) {
-    return RecordCodec.make(
-            previous,
-            r.seq(),
-            r.timeMicros(),
-            r.type(),
-            r.pageSize(),
-            r.pageCount(),
-            r.pages(),
-            r.restoredFrom())
-        .hash();
   }
 }

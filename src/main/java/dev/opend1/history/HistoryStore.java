@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Where one database's history lives: named objects whose names sort in history order. Segments are
  * appended to while open and never modified once sealed (a sealed segment is one object in object
- * storage); snapshots are written whole. The local directory is the only implementation so far; the
- * cluster's object storage is the next.
+ * storage); snapshots are written whole. The local directory holds it ({@link LocalHistoryStore});
+ * {@link ReplicatedHistoryStore} also ships it to object storage.
  */
 interface HistoryStore {
 
@@ -34,7 +34,15 @@ interface HistoryStore {
   /** Removes an object; a missing one is fine. */
   void delete(String name) throws IOException;
 
-  /** Makes everything appended to an open segment durable (fsync; an upload for object storage). */
+  /**
+   * Makes the first {@code end} bytes of the open segment {@code name} durable: an fsync, and with
+   * object storage configured also their upload ({@code sync}) or its scheduling ({@code async}).
+   */
+  default void sync(String name, FileChannel segment, long end) throws IOException {
+    sync(segment);
+  }
+
+  /** Fsyncs an open segment's channel. */
   default void sync(FileChannel segment) throws IOException {
     segment.force(false);
   }

@@ -55,6 +55,22 @@ final class RecordCodec {
         sha16(previousHash, content));
   }
 
+  /**
+   * The hash a decoded record must carry when it follows a record whose hash is {@code previous}.
+   */
+  static byte[] rehash(byte[] previous, HistoryRecord r) {
+    return make(
+            previous,
+            r.seq(),
+            r.timeMicros(),
+            r.type(),
+            r.pageSize(),
+            r.pageCount(),
+            r.pages(),
+            r.restoredFrom())
+        .hash();
+  }
+
   /** The record as bytes to append. */
   static ByteBuffer encode(HistoryRecord r) {
     byte[] body = body(r, true);

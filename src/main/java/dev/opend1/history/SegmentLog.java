@@ -132,7 +132,7 @@ final class SegmentLog {
    */
   long seal(long firstSeq, long timeMicros) throws IOException {
     if (openChannel != null) {
-      store.sync(openChannel);
+      store.sync(openSegment, openChannel, openSize);
       openChannel.close();
     }
     openSegment = segName(firstSeq);
@@ -162,6 +162,11 @@ final class SegmentLog {
   /** The open segment's channel, for an fsync. */
   FileChannel channel() {
     return openChannel;
+  }
+
+  /** The open segment's length: what an fsync begun now covers. */
+  long openSize() {
+    return openSize;
   }
 
   /**

@@ -38,7 +38,8 @@ public final class EdgeServices {
         new HistoryTimeTravel(timeTravel),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
-        new ServerMeters(engine, history.counters(), transfers.counters(), disk),
+        new ServerMeters(
+            engine, history.counters(), transfers.counters(), disk, history.replication()),
         analytics,
         analytics);
   }

@@ -3,6 +3,7 @@ package dev.opend1.service;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.EngineCounters;
 import dev.opend1.history.HistoryCounters;
+import dev.opend1.history.Replication;
 import dev.opend1.sql.StatementKind;
 import dev.opend1.transfer.TransferCounters;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -26,13 +28,19 @@ final class ServerMeters implements MeterBinder {
   private final HistoryCounters history;
   private final TransferCounters transfers;
   private final DiskFigures disk;
+  private final Optional<Replication> objectStore;
 
   ServerMeters(
-      Engine engine, HistoryCounters history, TransferCounters transfers, DiskFigures disk) {
+      Engine engine,
+      HistoryCounters history,
+      TransferCounters transfers,
+      DiskFigures disk,
+      Optional<Replication> objectStore) {
     this.engine = engine;
     this.history = history;
     this.transfers = transfers;
     this.disk = disk;
+    this.objectStore = objectStore;
   }
 
   @Override
@@ -40,6 +48,7 @@ final class ServerMeters implements MeterBinder {
     engineMeters(registry);
     historyMeters(registry);
     transferMeters(registry);
+    objectStore.ifPresent(r -> objectStoreMeters(registry, r));
     Gauge.builder("opend1_database_bytes", disk, DiskFigures::databaseBytes)
         .description("Bytes of every database's files (db.sqlite, its WAL, meta.json)")
         .register(registry);
@@ -102,6 +111,27 @@ final class ServerMeters implements MeterBinder {
         e,
         EngineCounters::rowsWritten,
         "Rows written, as meta.rows_written counts them");
+  }
+
+  /** The shipping of history to object storage: its lag, uploads and failures. */
+  private static void objectStoreMeters(MeterRegistry registry, Replication r) {
+    Gauge.builder("opend1_object_store_lag_seconds", r, x -> x.lagNanos() / 1e9)
+        .description("How long the oldest history not yet in object storage has waited")
+        .register(registry);
+    Gauge.builder("opend1_object_store_lag_bytes", r, Replication::lagBytes)
+        .description("Bytes of history durable on local disk and not yet in object storage")
+        .register(registry);
+    FunctionCounter.builder("opend1_object_store_uploads", r, x -> x.counters().uploads.sum())
+        .description("Objects written to object storage")
+        .register(registry);
+    FunctionCounter.builder(
+            "opend1_object_store_uploaded", r, x -> x.counters().uploadedBytes.sum())
+        .baseUnit("bytes")
+        .description("Bytes written to object storage")
+        .register(registry);
+    FunctionCounter.builder("opend1_object_store_failures", r, x -> x.counters().failures.sum())
+        .description("Uploads to object storage that failed (and were retried or refused writes)")
+        .register(registry);
   }
 
   private void historyMeters(MeterRegistry registry) {

@@ -7,10 +7,12 @@ import dev.opend1.engine.Engine;
 import dev.opend1.engine.EngineCounters;
 import dev.opend1.history.History;
 import dev.opend1.history.HistoryCheck;
+import dev.opend1.history.Replication;
 import dev.opend1.transfer.TransferCounters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The status routes' {@link StatusService}: figures read from the engine, the transfers' counters
@@ -47,7 +49,21 @@ final class ServerStatus implements StatusService {
         engine.sqlTasksWaiting(),
         transfers.activeExports(),
         transfers.activeImports(),
-        counters.lastCheckpointMillis());
+        counters.lastCheckpointMillis(),
+        history.replication().map(ServerStatus::objectStorage));
+  }
+
+  private static ObjectStorage objectStorage(Replication r) {
+    return new ObjectStorage(
+        r.describe(),
+        r.mode().name().toLowerCase(Locale.ROOT),
+        r.lagNanos() / 1e9,
+        r.lagBytes(),
+        r.counters().uploads.sum(),
+        r.counters().uploadedBytes.sum(),
+        r.counters().failures.sum(),
+        r.counters().lastError(),
+        List.copyOf(r.counters().fencedDatabases()));
   }
 
   @Override

@@ -29,6 +29,7 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.Overloaded(), 429, 7500),
         Arguments.of(new D1Exception.NotDurable(), 500, 7500),
         Arguments.of(new D1Exception.ShuttingDown(), 503, 7500),
+        Arguments.of(new D1Exception.BackupUnavailable("the object store is down"), 503, 7500),
         Arguments.of(new D1Exception.DatabaseUnavailable("x", "gone"), 503, 7500),
         Arguments.of(new D1Exception.RateLimited("too many"), 429, 7500),
         Arguments.of(new D1Exception.DiskFull("nothing"), 507, 7500),

@@ -10,7 +10,7 @@ public final class FakeStatus implements StatusService {
 
   @Override
   public Report report() {
-    return new Report(1 << 30, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0);
+    return new Report(1 << 30, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, java.util.Optional.empty());
   }
 
   @Override

@@ -1,0 +1,86 @@
+package dev.opend1.history;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks what object storage holds, as {@code opend1 doctor --object-store} does, changing nothing:
+ * a catalog copy exists; for every database, its log objects follow one another with no seq
+ * missing, every record's checksum and the hash chain hold, and a snapshot exists to replay them
+ * on. It reads every log object, so it reads the whole history once.
+ */
+public final class RemoteCheck {
+
+  /** What was found: problems, and how much was read. */
+  public record Result(List<String> problems, int databases, long records, long bytes) {}
+
+  private RemoteCheck() {}
+
+  public static Result check(ObjectStore store) {
+    List<String> problems = new ArrayList<>();
+    int databases = 0;
+    long records = 0;
+    long bytes = 0;
+    try {
+      if (store.list("catalog/").isEmpty()) {
+        problems.add("no catalog copy in " + store.describe());
+      }
+      for (RemoteRestore.Objects db : RemoteRestore.databases(store).values()) {
+        databases++;
+        String id = db.databaseId();
+        if (db.logs().isEmpty()) {
+          problems.add("database " + id + " has no log object");
+          continue;
+        }
+        long expected = -1;
+        byte[] previous = null;
+        for (Map.Entry<Long, String> log : db.logs().entrySet()) {
+          if (expected >= 0 && log.getKey() != expected) {
+            problems.add(
+                "database "
+                    + id
+                    + ": records "
+                    + expected
+                    + " to "
+                    + (log.getKey() - 1)
+                    + " are missing (before "
+                    + log.getValue()
+                    + ")");
+            previous = null;
+          }
+          if (previous == null && log.getKey() == 0) {
+            previous = RecordCodec.seedHash(id);
+          }
+          byte[] content = store.get(log.getValue()).orElse(null);
+          if (content == null) {
+            problems.add(log.getValue() + " vanished while read");
+            previous = null;
+            continue;
+          }
+          bytes += content.length;
+          try {
+            List<LogObject.Entry> entries =
+                LogObject.decode(log.getValue(), content, log.getKey(), previous);
+            records += entries.size();
+            LogObject.Entry last = entries.get(entries.size() - 1);
+            previous = last.hash();
+            expected = last.seq() + 1;
+          } catch (IOException e) {
+            problems.add("database " + id + ": " + e.getMessage());
+            previous = null;
+            expected = -1;
+          }
+        }
+        Long base = db.snapshots().floorKey(db.logs().firstKey());
+        if (base == null && !db.snapshots().containsKey(db.logs().firstKey())) {
+          problems.add("database " + id + " has no snapshot at or before its first record");
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot read " + store.describe() + ": " + e.getMessage());
+    }
+    return new Result(problems, databases, records, bytes);
+  }
+}

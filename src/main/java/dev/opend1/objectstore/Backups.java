@@ -1,0 +1,58 @@
+package dev.opend1.objectstore;
+
+import dev.opend1.config.ObjectStoreSettings;
+import dev.opend1.core.DataLayout;
+import dev.opend1.history.Replication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds the object-store side of a server from its settings. */
+public final class Backups {
+
+  private Backups() {}
+
+  /** Where the settings point, as a target. */
+  public static ObjectStoreTarget target(ObjectStoreSettings s) {
+    try {
+      return ObjectStoreTarget.parse(s.url(), s.endpoint(), s.region());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("object-store " + s.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A store for {@code url} (for the commands that read a bucket: recover, doctor). */
+  public static S3ObjectStore store(String url, Optional<String> endpoint, String region) {
+    return S3ObjectStore.open(ObjectStoreTarget.parse(url, endpoint, region));
+  }
+
+  /**
+   * The replication of a data directory's history and catalog to the configured store; not yet
+   * started (the history starts it).
+   */
+  public static Replication replication(
+      ObjectStoreSettings s, Path dataDir, Path catalogFile, Duration retention) {
+    S3ObjectStore store = S3ObjectStore.open(target(s));
+    try {
+      CatalogShipper catalog =
+          new CatalogShipper(catalogFile, store, new DataLayout(dataDir).tmpDir(), retention);
+      return new Replication(
+          store,
+          dataDir,
+          s.sync() ? Replication.Durability.SYNC : Replication.Durability.ASYNC,
+          Duration.ofMillis(Math.max(5, s.lag().toMillis() / 10)),
+          s.maxLag(),
+          retention,
+          catalog,
+          () -> {
+            catalog.close();
+            store.close();
+          });
+    } catch (IOException e) {
+      store.close();
+      throw new UncheckedIOException("prepare catalog copies: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.opend1.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica ships whole records from local segments to a fake object store, finds its place again
+ * from the bucket alone, fences off a history that is not the bucket's, and {@link RemoteRestore}
+ * lays the same records down again.
+ */
+class ReplicaTest {
+
+  static final String ID = "6f1c2f43-5a8f-4b55-9a59-0c1d2e3f4a5b";
+
+  @TempDir Path dir;
+  final MemoryObjectStore store = new MemoryObjectStore();
+  final ReplicationCounters counters = new ReplicationCounters();
+
+  /** Local history: a snapshot at 0 and records 0..n-1 with a real hash chain. */
+  final class Local {
+    final Path history;
+    byte[] hash = RecordCodec.seedHash(ID);
+    long next = 0;
+    String segment;
+
+    Local(Path history) throws Exception {
+      this.history = history;
+      Files.createDirectories(history);
+      Files.write(history.resolve(SegmentLog.snapName(0)), new byte[4096]);
+    }
+
+    /** Appends {@code n} records to segment {@code seg-<first>} (a new one when asked). */
+    long append(int n, boolean newSegment, long timeMicros) throws Exception {
+      if (segment == null || newSegment) {
+        segment = SegmentLog.segName(next);
+      }
+      try (FileChannel ch =
+          FileChannel.open(
+              history.resolve(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        long pos = ch.size();
+        for (int i = 0; i < n; i++) {
+          byte[] page = new byte[4096];
+          page[0] = (byte) next;
+          HistoryRecord r =
+              RecordCodec.make(
+                  hash,
+                  next,
+                  timeMicros + next,
+                  next == 0 ? HistoryRecord.IMAGE : HistoryRecord.PAGES,
+                  4096,
+                  1,
+                  next == 0 ? Map.of() : Map.of(1, page),
+                  -1);
+          ByteBuffer b = RecordCodec.encode(r);
+          while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+          }
+          hash = r.hash();
+          next++;
+        }
+        return pos;
+      }
+    }
+
+    Replica replica() {
+      return new Replica(ID, store, history, history.resolveSibling("meta.json"), counters);
+    }
+  }
+
+  List<String> logs() {
+    return store.objects.keySet().stream().filter(n -> n.contains("/log/")).toList();
+  }
+
+  @Test
+  void shipsRecordsInOrderWithTheSnapshotFirstAndResumesFromTheBucket() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(3, false, 1_000);
+    Replica r = local.replica();
+    r.ship(local.segment, end);
+    assertThat(store.objects).containsKey(BucketNames.snapshot(ID, 0));
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 0));
+    end = local.append(2, false, 1_000);
+    r.ship(local.segment, end);
+    end = local.append(2, true, 1_000);
+    // A new replica (a restart) knows only what the bucket says.
+    Replica again = local.replica();
+    again.ship(local.segment, end);
+    assertThat(logs())
+        .containsExactly(BucketNames.log(ID, 0), BucketNames.log(ID, 3), BucketNames.log(ID, 5));
+    assertThat(RemoteCheck.check(store).problems()).containsExactly("no catalog copy in memory");
+  }
+
+  @Test
+  void aHistoryThatIsNotTheBucketsIsFencedOff() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(2, false, 1_000);
+    local.replica().ship(local.segment, end);
+    Replica r = local.replica();
+    r.ship(local.segment, end); // knows the bucket ends at seq 1
+    // Another server writes seq 2 first: same name, other bytes (If-None-Match refuses ours).
+    store.objects.put(BucketNames.log(ID, 2), new byte[] {1, 2, 3});
+    long more = local.append(1, false, 1_000);
+    assertThatThrownBy(() -> r.ship(local.segment, more)).hasMessageContaining("another server");
+    assertThat(counters.fencedDatabases()).containsExactly(ID);
+    // Fenced for good: later shipments fail at once.
+    assertThatThrownBy(() -> r.ship(local.segment, more)).hasMessageContaining("no longer shipped");
+    assertThat(store.objects.get(BucketNames.log(ID, 2))).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aLocalHistoryThatDivergedFromTheBucketIsFencedAtStart() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(3, false, 1_000);
+    local.replica().ship(local.segment, end);
+    // A second history of the same database, same length, other content.
+    Local other = new Local(dir.resolve("b/history"));
+    other.hash = new byte[16];
+    other.next = 0;
+    long otherEnd = other.append(4, false, 2_000);
+    assertThatThrownBy(() -> other.replica().ship(other.segment, otherEnd))
+        .hasMessageContaining("differs from the bucket");
+  }
+
+  @Test
+  void aHistoryRecoveredToAnEarlierPointMustShipToANewPrefix() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(5, false, 1_000);
+    local.replica().ship(local.segment, end);
+    // The same history, cut at seq 2 (what recover --at lays down), then a new commit.
+    Local earlier = new Local(dir.resolve("b/history"));
+    earlier.append(3, false, 1_000);
+    long more = earlier.append(1, false, 9_000);
+    assertThatThrownBy(() -> earlier.replica().ship(earlier.segment, more))
+        .hasMessageContaining("new prefix");
+  }
+
+  long sizeOf(Local local) throws Exception {
+    return Files.size(local.history.resolve(local.segment));
+  }
+
+  @Test
+  void aStoreThatIsDownFailsTheShipmentAndTheNextOneCatchesUp() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = local.replica();
+    long end = local.append(2, false, 1_000);
+    r.note(local.segment, end);
+    store.down.set(true);
+    assertThatThrownBy(r::shipNoted).hasMessageContaining("refused");
+    assertThat(r.lagBytes()).isEqualTo(end);
+    end = local.append(1, false, 1_000);
+    r.note(local.segment, end);
+    store.down.set(false);
+    r.shipNoted();
+    assertThat(r.lagBytes()).isZero();
+    assertThat(r.lagNanos()).isZero();
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 0));
+  }
+
+  @Test
+  void recoveryLaysDownTheSameRecordsAsOfATime() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    local.append(4, false, 1_000);
+    local.replica().shipAll();
+    local.append(3, true, 1_000);
+    local.replica().shipAll();
+    Map<String, RemoteRestore.Objects> dbs = RemoteRestore.databases(store);
+    RemoteRestore.Objects db = dbs.get(ID);
+    Path all = dir.resolve("all/history");
+    RemoteRestore.Result r =
+        RemoteRestore.recover(store, db, all, OptionalLong.empty(), n -> {}).orElseThrow();
+    assertThat(r.records()).isEqualTo(7);
+    assertThat(r.lastSeq()).isEqualTo(6);
+    Path partly = dir.resolve("partly/history");
+    RemoteRestore.Result p =
+        RemoteRestore.recover(store, db, partly, OptionalLong.of(1_000 + 4), n -> {}).orElseThrow();
+    assertThat(p.lastSeq()).isEqualTo(4);
+    assertThat(
+            RemoteRestore.recover(
+                store, db, dir.resolve("none/history"), OptionalLong.of(5), n -> {}))
+        .isEmpty();
+    // The recovered history opens as a history, and ends where asked.
+    DatabaseHistory h =
+        DatabaseHistory.open(ID, partly, dir.resolve("partly/db.sqlite"), Runnable::run);
+    assertThat(h.lastSeq()).isEqualTo(4);
+    h.close();
+  }
+
+  @Test
+  void retentionHereDeletesTheSameHistoryThere() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = local.replica();
+    long end = local.append(4, false, 1_000);
+    r.ship(local.segment, end);
+    Files.write(local.history.resolve(SegmentLog.snapName(4)), new byte[4096]);
+    end = local.append(3, true, 1_000);
+    r.ship(local.segment, end);
+    end = local.append(2, true, 1_000);
+    r.ship(local.segment, end);
+    assertThat(logs())
+        .containsExactly(BucketNames.log(ID, 0), BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+    // Local retention keeps the snapshot at 4 as its base and drops what came before.
+    Files.delete(local.history.resolve(SegmentLog.segName(0)));
+    Files.delete(local.history.resolve(SegmentLog.snapName(0)));
+    r.pruneRemote();
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+    assertThat(store.objects)
+        .doesNotContainKey(BucketNames.snapshot(ID, 0))
+        .containsKey(BucketNames.snapshot(ID, 4));
+  }
+
+  @Test
+  void aDeletedDatabaseLeavesTheBucketAfterTheWindowOnly() throws Exception {
+    String old = "11111111-1111-1111-1111-111111111111";
+    String recent = "22222222-2222-2222-2222-222222222222";
+    long now = java.time.Instant.now().getEpochSecond() * 1_000_000;
+    long day = 86_400_000_000L;
+    for (String id : List.of(old, recent)) {
+      store.objects.put(BucketNames.log(id, 0), new byte[1]);
+      store.objects.put(BucketNames.snapshot(id, 0), new byte[1]);
+    }
+    store.objects.put(BucketNames.deletion(old, now - 31 * day), new byte[1]);
+    store.objects.put(BucketNames.deletion(recent, now - day), new byte[1]);
+    Replication replication =
+        new Replication(
+            store,
+            dir,
+            Replication.Durability.ASYNC,
+            java.time.Duration.ofMillis(10),
+            java.time.Duration.ofSeconds(30),
+            java.time.Duration.ofDays(30),
+            () -> {},
+            () -> {});
+    try {
+      replication.sweepDeleted();
+    } finally {
+      replication.close();
+    }
+    assertThat(store.objects.keySet())
+        .noneMatch(n -> n.contains(old))
+        .contains(BucketNames.log(recent, 0), BucketNames.deletion(recent, now - day));
+  }
+}

@@ -1,0 +1,255 @@
+package dev.opend1.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.S3Proxy;
+import dev.opend1.testing.ServerProcess;
+import dev.opend1.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A server in this JVM shipping its history to a real S3 API server (s3proxy). */
+class ShippingTest {
+
+  static final String DBS = "/client/v4/accounts/" + TestServer.ACCOUNT.value() + "/d1/database";
+
+  @TempDir static Path s3dir;
+  static S3Proxy s3;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = S3Proxy.start(s3dir.resolve("s3"));
+    s3.useInThisJvm();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    s3.close();
+  }
+
+  static String create(D1Client c, String name) {
+    D1Client.Reply r = c.post(DBS, "{\"name\":\"" + name + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.result().path("uuid").asText();
+  }
+
+  static D1Client.Reply query(D1Client c, String db, String sql) {
+    return c.post(DBS + "/" + db + "/query", "{\"sql\":\"" + sql + "\"}");
+  }
+
+  static List<String> objects(Path under) throws Exception {
+    if (!Files.isDirectory(under)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(under)) {
+      return s.filter(Files::isRegularFile)
+          .map(p -> under.relativize(p).toString())
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void syncModeShipsEveryAcknowledgedWriteBeforeAnsweringIt(@TempDir Path dir) throws Exception {
+    Map<String, String> settings = new HashMap<>(s3.settings("sync1", "sync"));
+    try (TestServer server = TestServer.start(dir, settings)) {
+      D1Client c = server.client();
+      String db = create(c, "shipped");
+      assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      for (int i = 0; i < 5; i++) {
+        D1Client.Reply r = query(c, db, "INSERT INTO t VALUES (" + i + ")");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+      }
+      Path prefix = s3.bucketDir().resolve("sync1");
+      List<String> names = objects(prefix);
+      assertThat(names).anyMatch(n -> n.startsWith("catalog/"));
+      assertThat(names)
+          .contains("db/" + db + "/meta.json", "db/" + db + "/snap/0000000000000000.db");
+      long logs = names.stream().filter(n -> n.startsWith("db/" + db + "/log/")).count();
+      assertThat(logs).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  static int count(D1Client c, String db, String table) {
+    D1Client.Reply r = query(c, db, "SELECT count(*) AS n FROM " + table);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().at("/result/0/results/0/n").asInt();
+  }
+
+  @Test
+  void syncModeRefusesWritesCleanlyWhileTheStoreIsDownThenResumes(@TempDir Path dir)
+      throws Exception {
+    try (TestServer server = TestServer.start(dir, s3.settings("down", "sync"))) {
+      D1Client c = server.client();
+      String db = create(c, "down");
+      assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      assertThat(query(c, db, "INSERT INTO t VALUES (1)").status()).isEqualTo(200);
+      s3.stop();
+      try {
+        D1Client.Reply refused = query(c, db, "INSERT INTO t VALUES (2)");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.errorCode()).isEqualTo(7500);
+        assertThat(refused.errorMessage()).contains("object storage", "not applied");
+        // Nothing of it was applied, and reads go on.
+        assertThat(count(c, db, "t")).isEqualTo(1);
+      } finally {
+        s3.startProcess();
+      }
+      D1Client.Reply again = query(c, db, "INSERT INTO t VALUES (3)");
+      assertThat(again.status()).as(again.body()).isEqualTo(200);
+      assertThat(count(c, db, "t")).isEqualTo(2);
+    }
+  }
+
+  static double metric(TestServer server, String name) throws Exception {
+    String text =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.metricsUrl()))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError(name + " not in:\n" + text);
+  }
+
+  @Test
+  void asyncModeReportsItsLagCatchesUpAndBoundsIt(@TempDir Path dir) throws Exception {
+    Map<String, String> settings = new HashMap<>(s3.settings("async", "async"));
+    settings.put("object-store-lag-ms", "200");
+    settings.put("object-store-max-lag-ms", "4000");
+    try (TestServer server = TestServer.start(dir, settings)) {
+      D1Client c = server.client();
+      String db = create(c, "lagging");
+      assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      awaitLag(server, 0, 10_000);
+      s3.stop();
+      try {
+        for (int i = 0; i < 5; i++) {
+          assertThat(query(c, db, "INSERT INTO t VALUES (" + i + ")").status()).isEqualTo(200);
+        }
+        Thread.sleep(1500);
+        assertThat(metric(server, "opend1_object_store_lag_seconds")).isGreaterThanOrEqualTo(1.4);
+        assertThat(metric(server, "opend1_object_store_lag_bytes")).isGreaterThan(0);
+        Thread.sleep(3000);
+        D1Client.Reply refused = query(c, db, "INSERT INTO t VALUES (99)");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.errorMessage()).contains("behind");
+      } finally {
+        s3.startProcess();
+      }
+      awaitLag(server, 0, 20_000);
+      assertThat(metric(server, "opend1_object_store_lag_bytes")).isZero();
+      assertThat(query(c, db, "INSERT INTO t VALUES (6)").status()).isEqualTo(200);
+      assertThat(count(c, db, "t")).isEqualTo(6);
+    }
+  }
+
+  static void awaitLag(TestServer server, double seconds, long withinMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + withinMillis;
+    while (metric(server, "opend1_object_store_lag_seconds") > seconds) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(
+            "lag still " + metric(server, "opend1_object_store_lag_seconds") + " s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSamePrefixIsFencedOff(@TempDir Path dir) throws Exception {
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    String db;
+    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"))) {
+      db = create(a.client(), "shared");
+      assertThat(query(a.client(), db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+    }
+    // An operator copies the data directory and starts a second server on the same prefix.
+    copyTree(one, two);
+    java.nio.file.Files.deleteIfExists(two.resolve("serve.lock"));
+    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"));
+        TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
+      Thread.sleep(1000); // both shippers have read where the bucket ends
+      assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a')").status()).isEqualTo(200);
+      D1Client.Reply fenced = query(b.client(), db, "INSERT INTO t VALUES ('b')");
+      assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
+      assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(200);
+      assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(503);
+    }
+    // The bucket holds server a's history alone, whole.
+    ServerProcess.Output doctor =
+        ServerProcess.run(
+            s3.env(),
+            "doctor",
+            "--object-store",
+            "s3://" + S3Proxy.BUCKET + "/fence",
+            "--object-store-endpoint",
+            s3.endpoint());
+    assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
+  }
+
+  static void copyTree(Path from, Path to) throws Exception {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  @Test
+  void doctorFindsADamagedObject(@TempDir Path dir) throws Exception {
+    String db;
+    try (TestServer server = TestServer.start(dir, s3.settings("torn", "sync"))) {
+      D1Client c = server.client();
+      db = create(c, "torn");
+      assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        assertThat(query(c, db, "INSERT INTO t VALUES (" + i + ")").status()).isEqualTo(200);
+      }
+    }
+    String[] args = {
+      "doctor",
+      "--object-store",
+      "s3://" + S3Proxy.BUCKET + "/torn",
+      "--object-store-endpoint",
+      s3.endpoint()
+    };
+    assertThat(ServerProcess.run(s3.env(), args).exitCode()).isZero();
+    List<String> logs =
+        objects(s3.bucketDir().resolve("torn")).stream()
+            .filter(n -> n.startsWith("db/" + db + "/log/"))
+            .toList();
+    Path victim = s3.bucketDir().resolve("torn").resolve(logs.get(2));
+    byte[] bytes = Files.readAllBytes(victim);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(victim, bytes);
+    ServerProcess.Output found = ServerProcess.run(s3.env(), args);
+    assertThat(found.exitCode()).as(found.stderr()).isEqualTo(1);
+    assertThat(found.stdout())
+        .contains(
+            "problem: database " + db, logs.get(2).substring(logs.get(2).lastIndexOf('/') + 1));
+    Files.delete(victim);
+    ServerProcess.Output missing = ServerProcess.run(s3.env(), args);
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.stdout()).contains("missing");
+  }
+}
