@@ -126,24 +126,7 @@ public abstract sealed class D1Exception extends RuntimeException {
 
     /** The {@code BackupUnavailable} that caused {@code t}, if one did. */
     public static java.util.Optional<D1Exception> in(Throwable t) {
-      java.util.Set<Throwable> seen =
-          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
-      todo.add(t);
-      while (!todo.isEmpty()) {
-        Throwable x = todo.poll();
-        if (!seen.add(x)) {
-          continue;
-        }
-        if (x instanceof BackupUnavailable b) {
-          return java.util.Optional.of(b);
-        }
-        if (x.getCause() != null) {
-          todo.add(x.getCause());
-        }
-        todo.addAll(java.util.Arrays.asList(x.getSuppressed()));
-      }
-      return java.util.Optional.empty();
+      return Causes.find(t, x -> x instanceof BackupUnavailable).map(x -> (D1Exception) x);
     }
   }
 
@@ -189,34 +172,19 @@ public abstract sealed class D1Exception extends RuntimeException {
      * from a file that has no size limit of its own (the catalog, the history).
      */
     public static boolean causedBy(Throwable t) {
-      java.util.Set<Throwable> seen =
-          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
-      todo.add(t);
-      while (!todo.isEmpty()) {
-        Throwable x = todo.poll();
-        if (!seen.add(x)) {
-          continue;
-        }
-        if (x instanceof DiskFull) {
-          return true;
-        }
-        String m = String.valueOf(x.getMessage());
-        if (x instanceof java.io.IOException
-            && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
-          return true;
-        }
-        // sqlite-jdbc names SQLite's code in its message ("[SQLITE_FULL] ..."); core stays free of
-        // JDBC (only the engine and the catalog talk to SQLite).
-        if (m.startsWith("[SQLITE_FULL]")) {
-          return true;
-        }
-        if (x.getCause() != null) {
-          todo.add(x.getCause());
-        }
-        todo.addAll(java.util.Arrays.asList(x.getSuppressed()));
+      return Causes.find(t, DiskFull::isNoSpace).isPresent();
+    }
+
+    private static boolean isNoSpace(Throwable x) {
+      if (x instanceof DiskFull) {
+        return true;
       }
-      return false;
+      String m = String.valueOf(x.getMessage());
+      // sqlite-jdbc names SQLite's code in its message ("[SQLITE_FULL] ..."); core stays free of
+      // JDBC (only the engine and the catalog talk to SQLite).
+      return (x instanceof java.io.IOException
+              && (m.contains("No space left on device") || m.contains("Disk quota exceeded")))
+          || m.startsWith("[SQLITE_FULL]");
     }
 
     /** {@code e} itself, or a {@code DiskFull} saying {@code what} when a full disk caused it. */
