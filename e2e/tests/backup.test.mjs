@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import Cloudflare from "cloudflare";
@@ -18,6 +18,17 @@ const TOKEN = `backup-token-${Date.now()}`;
 const S3_ID = "e2e-identity";
 const S3_SECRET = "e2e-credential";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Standard output and error of a process, appended to `file` (read back when the test fails). */
+const logTo = (file) => ["ignore", openSync(file, "a"), openSync(file, "a")];
+
+/** The last lines of the logs in `files`, to tell why a run failed. */
+function tails(files) {
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => `--- ${f} (last 40 lines)\n` + readFileSync(f, "utf8").split("\n").slice(-40).join("\n"))
+    .join("\n");
+}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -63,7 +74,7 @@ async function startS3(dir) {
   const p = spawn(
     "bash",
     ["-c", `source scripts/java-home.sh && exec "$JAVA_HOME/bin/java" -Xmx256m -jar target/s3proxy.jar --properties ${props}`],
-    { cwd: root, stdio: "ignore" },
+    { cwd: root, stdio: logTo(join(dir, "s3proxy.log")) },
   );
   await until("s3proxy listening", () => listening(port));
   return { process: p, endpoint: `http://127.0.0.1:${port}` };
@@ -89,7 +100,10 @@ async function startServer(dataDir, s3) {
       "--object-store-durability",
       "sync",
     ],
-    { env: { ...process.env, ...storeEnv, OPEND1_ACCOUNT_ID: ACCOUNT, OPEND1_API_TOKEN: TOKEN }, stdio: "ignore" },
+    {
+      env: { ...process.env, ...storeEnv, OPEND1_ACCOUNT_ID: ACCOUNT, OPEND1_API_TOKEN: TOKEN },
+      stdio: logTo(`${dataDir}.log`),
+    },
   );
   const base = `http://127.0.0.1:${port}`;
   await until("opend1 serving", async () => {
@@ -120,7 +134,10 @@ test("sync mode: kill the server, lose its data directory, recover, find everyth
     for (let i = 1; i <= 5; i++) {
       ok(wrangler(["d1", "execute", "dr-wrangler", "--remote", "--command", `INSERT INTO t VALUES (${i})`], { env: env() }));
     }
-    const sdk = new Cloudflare({ apiToken: TOKEN, baseURL: server.api, maxRetries: 0 });
+    // The SDK as users run it, with its default retries: a sync-mode write the store could not take
+    // is answered 503 "not applied, retry it". A retried write that had been applied after all would
+    // show as a 21st row below.
+    const sdk = new Cloudflare({ apiToken: TOKEN, baseURL: server.api, maxRetries: 2 });
     const db = await sdk.d1.database.create({ account_id: ACCOUNT, name: "dr-sdk" });
     await sdk.d1.database.query(db.uuid, { account_id: ACCOUNT, sql: "CREATE TABLE u(b TEXT)" });
     await Promise.all(
@@ -158,6 +175,9 @@ test("sync mode: kill the server, lose its data directory, recover, find everyth
       wrangler(["d1", "execute", "dr-wrangler", "--remote", "--json", "--command", "SELECT count(*) AS n FROM t"], { env: env() }),
     ).json();
     assert.equal(empty[0].results[0].n, 0);
+  } catch (e) {
+    console.error(tails([`${dataDir}.log`, join(work, "s3", "s3proxy.log")]));
+    throw e;
   } finally {
     server.process.kill("SIGKILL");
     s3.process.kill("SIGKILL");
