@@ -122,10 +122,12 @@ public final class ApiServer implements AutoCloseable {
               r.get("/healthz", healthz);
               r.get("/", console::index);
               r.get(ConsoleRoutes.ASSETS + "{file}", console::asset);
+              r.get(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + "{file}", console::vendorAsset);
               // HEAD answers as GET does; Jetty sends the headers and drops the body.
               r.head("/healthz", healthz);
               r.head("/", console::index);
               r.head(ConsoleRoutes.ASSETS + "{file}", console::asset);
+              r.head(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + "{file}", console::vendorAsset);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
                 // On the main port, /status needs an operator token.

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The web console: static files from the jar's {@code console/} folder, {@code index.html} at
- * {@code /} and the rest at {@code /console/NAME}. The console is plain ES modules that call the D1
+ * {@code /} and the rest at {@code /console/NAME}, and the WebJar files it uses at {@code
+ * /console/vendor/NAME} ({@link ConsoleVendor}). The console is plain ES modules that call the D1
  * REST API under {@code /client/v4} from the same origin, so it needs nothing else here.
  *
  * <p>The files are a fixed list read once at start: a request can name only one of them (no path is
@@ -52,12 +53,16 @@ final class ConsoleRoutes {
           "js", "text/javascript;charset=utf-8");
 
   private final Map<String, byte[]> files;
+  private final Map<String, byte[]> vendor;
   private final String securityPolicy;
 
   ConsoleRoutes(Optional<String> publicUrl) {
     this.files =
         FILES.stream()
             .collect(Collectors.toUnmodifiableMap(Function.identity(), ConsoleRoutes::read));
+    this.vendor =
+        ConsoleVendor.FILES.stream()
+            .collect(Collectors.toUnmodifiableMap(ConsoleVendor::name, ConsoleVendor::read));
     String connect = publicUrl.map(ConsoleRoutes::origin).map(o -> "'self' " + o).orElse("'self'");
     this.securityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src "
@@ -67,7 +72,7 @@ final class ConsoleRoutes {
 
   /** {@code GET /}. */
   void index(Context ctx) {
-    send(ctx, "index.html");
+    send(ctx, "index.html", files.get("index.html"));
   }
 
   /** {@code GET /console/{file}}: one of {@link #FILES}, else D1's "No route" 404. */
@@ -76,17 +81,26 @@ final class ConsoleRoutes {
     if (!files.containsKey(name)) {
       throw new D1Exception.NoRoute();
     }
-    send(ctx, name);
+    send(ctx, name, files.get(name));
   }
 
-  private void send(Context ctx, String name) {
+  /** {@code GET /console/vendor/{file}}: one of {@link ConsoleVendor#FILES}, else 404. */
+  void vendorAsset(Context ctx) {
+    String name = ctx.pathParam("file");
+    if (!vendor.containsKey(name)) {
+      throw new D1Exception.NoRoute();
+    }
+    send(ctx, name, vendor.get(name));
+  }
+
+  private void send(Context ctx, String name, byte[] body) {
     ctx.status(200)
         .header("Cache-Control", "no-cache")
         .header("X-Content-Type-Options", "nosniff")
         .header("Referrer-Policy", "no-referrer")
         .header("Content-Security-Policy", securityPolicy)
         .contentType(TYPES.get(name.substring(name.lastIndexOf('.') + 1)))
-        .result(files.get(name));
+        .result(body);
   }
 
   private static byte[] read(String name) {

@@ -110,9 +110,31 @@ class ConsoleApiTest {
       }
       Matcher m = from.matcher(Files.readString(FOLDER.resolve(name)));
       while (m.find()) {
-        assertThat(ConsoleRoutes.FILES).as("imported by " + name).contains(m.group(1));
+        String imported = m.group(1);
+        if (imported.startsWith(ConsoleVendor.PREFIX)) {
+          assertThat(ConsoleVendor.FILES)
+              .extracting(ConsoleVendor::name)
+              .as("imported by " + name)
+              .contains(imported.substring(ConsoleVendor.PREFIX.length()));
+        } else {
+          assertThat(ConsoleRoutes.FILES).as("imported by " + name).contains(imported);
+        }
       }
     }
+  }
+
+  /** Vendor files come from their WebJars, byte for byte, with the console's headers. */
+  @Test
+  void everyVendorFileIsServedFromItsWebJar() throws Exception {
+    server = TestServer.start(dir);
+    for (ConsoleVendor file : ConsoleVendor.FILES) {
+      HttpResponse<byte[]> r = get(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + file.name());
+      assertThat(r.statusCode()).as(file.name()).isEqualTo(200);
+      assertThat(r.body()).as(file.name()).isEqualTo(file.read()).isNotEmpty();
+      assertThat(r.headers().firstValue("Content-Security-Policy")).as(file.name()).isPresent();
+    }
+    assertThat(get(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + "nope.js").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
