@@ -3,13 +3,7 @@
 // shown in place under the editor.
 import { db } from "./api.js";
 import { h, errorBox, busy } from "./dom.js";
-
-/** How one result value is shown: NULL, BLOBs (arrays of bytes) as X'..', the rest as text. */
-function cell(v) {
-  if (v === null) return h("td", { class: "null" }, "NULL");
-  if (Array.isArray(v)) return h("td", { class: "mono" }, `X'${v.map((b) => b.toString(16).padStart(2, "0")).join("")}'`);
-  return h("td", { class: typeof v === "number" ? "num" : undefined }, String(v));
-}
+import { cell } from "./cells.js";
 
 function metaLine(i, count, r) {
   const m = r.meta ?? {};

@@ -44,7 +44,13 @@ final class ConsoleRoutes {
           "tables.js",
           "sql.js",
           "timetravel.js",
-          "transfer.js");
+          "transfer.js",
+          // The data tools: schema, row browser, SQL editor, results.
+          "cells.js",
+          "schema.js",
+          "keyset.js",
+          "statement.js",
+          "browse.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
