@@ -5,6 +5,7 @@
 // through the API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { call, createDatabase, uniqueName, server } from "./harness.mjs";
 import { openBrowser, signInTo } from "./console-browser.mjs";
 
@@ -172,5 +173,116 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
   assert.deepEqual(await sql(id, "SELECT v FROM kv WHERE k = 'b'"), [[["TWO"]]]);
 
   for (const body of sent) assert.doesNotMatch(body, /offset/i, `a query without OFFSET: ${body}`);
+  assert.deepEqual(browser.errors, []);
+});
+
+/** Runs the editor's text with Ctrl+Enter and waits for the results or the error. */
+async function runEditor() {
+  const answered = page.waitForResponse((r) => r.url().endsWith("/raw"));
+  await page.locator("#sql").press("Control+Enter");
+  await answered;
+  await page.locator("#run:enabled").waitFor();
+}
+
+/** The SQL results grid's cells, row by row. */
+async function resultRows() {
+  return page.locator("#results table.results tbody tr").evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
+  );
+}
+
+test("the SQL editor highlights, completes names, keeps a history, caps results and exports CSV and JSON", async () => {
+  const id = await createDatabase(uniqueName("editor"));
+  await sql(
+    id,
+    'CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT, "home town" TEXT, photo BLOB);' +
+      "INSERT INTO people VALUES (1, 'Ada, Countess', 'say \"hi\"', X'00ff'), (2, 'Bo', 'two' || char(10) || 'lines', NULL), (3, NULL, '', NULL);",
+  );
+  const sent = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/raw")) sent.push(r.postData());
+  });
+  await signInTo(page, id, "sql");
+  const editor = page.locator("#sql");
+  await editor.waitFor();
+  await page.evaluate(() => localStorage.clear());
+
+  // Completion of a column as it is typed (Enter takes the first choice), then of a table (Tab).
+  await editor.click();
+  await page.keyboard.type("SELECT na");
+  await page.locator("#completions li", { hasText: "name" }).first().waitFor();
+  assert.match(await page.locator("#completions li").first().textContent(), /^name column · people/);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(", people.ho");
+  await page.locator("#completions li", { hasText: "home town" }).waitFor();
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(" FROM peo");
+  await page.locator("#completions li", { hasText: "people" }).waitFor();
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(" WHERE id < 3 -- the first two");
+  assert.equal(await editor.inputValue(), 'SELECT name, people."home town" FROM people WHERE id < 3 -- the first two');
+  await page.locator("#completions").waitFor({ state: "hidden" });
+  // The highlight layer shows the same text, by kind of token.
+  assert.equal(await page.locator(".editor .highlight").textContent(), (await editor.inputValue()) + "\n");
+  assert.deepEqual(await page.locator(".editor .highlight .tok-keyword").allTextContents(), ["SELECT", "FROM", "WHERE"]);
+  assert.deepEqual(await page.locator(".editor .highlight .tok-quoted").allTextContents(), ['"home town"']);
+  assert.deepEqual(await page.locator(".editor .highlight .tok-comment").allTextContents(), ["-- the first two"]);
+  await runEditor();
+  assert.deepEqual(await resultRows(), [
+    ["Ada, Countess", 'say "hi"'],
+    ["Bo", "two\nlines"],
+  ]);
+
+  // History: kept per database across a reload, newest first; a click puts it back in the editor.
+  await page.locator("#sql").fill("SELECT count(*) FROM people");
+  await runEditor();
+  assert.deepEqual(await resultRows(), [["3"]]);
+  await page.reload();
+  await page.locator("#history summary", { hasText: "History (2)" }).click();
+  const remembered = await page.locator("#history-list li").allTextContents();
+  assert.deepEqual(remembered, ["SELECT count(*) FROM people", 'SELECT name, people."home town" FROM people WHERE id < 3 -- the first two']);
+  await page.locator("#history-list li button").nth(1).click();
+  assert.equal(await editor.inputValue(), remembered[1]);
+
+  // 1,500 rows: the first 1,000 with a sticky header, then the rest on "Load more".
+  await editor.fill("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500) SELECT x, 'row ' || x AS label FROM c;");
+  await runEditor();
+  assert.equal(await page.locator("#results tbody tr").count(), 1000);
+  assert.match(await page.locator("#results .meta").textContent(), /^Statement 1 of 1 · 1000 rows · .* · more to load$/);
+  const scroller = page.locator("#results .scroll");
+  await scroller.evaluate((el) => (el.scrollTop = 5000));
+  const [boxTop, headTop] = await scroller.evaluate((el) => [el.getBoundingClientRect().top, el.querySelector("th").getBoundingClientRect().top]);
+  assert.ok(Math.abs(boxTop - headTop) <= 2, `the header stays at the top (${headTop} vs ${boxTop})`);
+  await page.locator("#results .load-more").click();
+  await page.locator("#results .load-more").waitFor({ state: "hidden" });
+  assert.equal(await page.locator("#results tbody tr").count(), 1500);
+  assert.deepEqual((await resultRows()).at(-1), ["1500", "row 1500"]);
+  assert.match(await page.locator("#results .meta").textContent(), /^Statement 1 of 1 · 1500 rows · [^·]+ · [^·]+ · [^·]+$/);
+  assert.ok(sent.some((b) => b.includes("LIMIT 1001 OFFSET 1000")), "the rest was read in a second piece");
+
+  // CSV (RFC 4180) and JSON of a result, downloaded and copied.
+  await editor.fill('SELECT id, name, "home town", photo FROM people ORDER BY id');
+  await runEditor();
+  const downloading = page.waitForEvent("download");
+  await page.locator("#results .download-csv").click();
+  const csv = await downloading;
+  assert.equal(csv.suggestedFilename(), "result.csv");
+  assert.equal(
+    readFileSync(await csv.path(), "utf8"),
+    'id,name,home town,photo\r\n1,"Ada, Countess","say ""hi""",X\'00ff\'\r\n2,Bo,"two\nlines",\r\n3,,,\r\n',
+  );
+  await page.locator("#results .copy-json").click();
+  assert.deepEqual(JSON.parse(await page.evaluate(() => navigator.clipboard.readText())), [
+    { id: 1, name: "Ada, Countess", "home town": 'say "hi"', photo: [0, 255] },
+    { id: 2, name: "Bo", "home town": "two\nlines", photo: null },
+    { id: 3, name: null, "home town": "", photo: null },
+  ]);
+
+  // The picture: a query being written, with its completions open over the last result.
+  await editor.fill("SELECT name, \"home town\"\nFROM people\nWHERE photo IS NOT NULL -- with a picture\n  AND id > 0\nORDER BY ");
+  await editor.press("End");
+  await page.keyboard.type("na");
+  await page.locator("#completions li").first().waitFor();
+  await browser.shot("sql-editor", { forDocs: true });
   assert.deepEqual(browser.errors, []);
 });

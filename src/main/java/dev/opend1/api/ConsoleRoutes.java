@@ -50,7 +50,12 @@ final class ConsoleRoutes {
           "schema.js",
           "keyset.js",
           "statement.js",
-          "browse.js");
+          "browse.js",
+          "sqltokens.js",
+          "sqleditor.js",
+          "history.js",
+          "results.js",
+          "resultfiles.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
