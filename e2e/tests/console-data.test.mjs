@@ -5,8 +5,9 @@
 // through the API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { call, createDatabase, uniqueName, server } from "./harness.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { call, createDatabase, uniqueName, server, tempDir } from "./harness.mjs";
 import { openBrowser, signInTo } from "./console-browser.mjs";
 
 let browser;
@@ -284,5 +285,76 @@ test("the SQL editor highlights, completes names, keeps a history, caps results 
   await page.keyboard.type("na");
   await page.locator("#completions li").first().waitFor();
   await browser.shot("sql-editor", { forDocs: true });
+  assert.deepEqual(browser.errors, []);
+});
+
+/** Runs D1's export protocol through the API; resolves to the dump's bytes. */
+async function exportThroughApi(id) {
+  const path = `/accounts/${server.account}/d1/database/${id}/export`;
+  let r = await call("POST", path, { body: { output_format: "polling" } });
+  while (r.body.result.status === "active") {
+    r = await call("POST", path, { body: { output_format: "polling", current_bookmark: r.body.result.at_bookmark } });
+  }
+  assert.equal(r.body.result.status, "complete", JSON.stringify(r.body));
+  const res = await fetch(r.body.result.result.signed_url);
+  assert.equal(res.status, 200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+/** The page's JavaScript memory in bytes after a full garbage collection: heap and array buffers. */
+async function heapUsed(cdp) {
+  await cdp.send("HeapProfiler.collectGarbage");
+  const u = await cdp.send("Runtime.getHeapUsage");
+  return u.usedSize + (u.backingStorageSize ?? 0) + (u.embedderHeapUsedSize ?? 0);
+}
+
+test("a 20 MB export downloads to disk without entering the page, and a failing import shows its statement", async (t) => {
+  const id = await createDatabase(uniqueName("transfer"));
+  await sql(
+    id,
+    "CREATE TABLE pages(id INTEGER PRIMARY KEY, body TEXT);" +
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) " +
+      "INSERT INTO pages SELECT x, hex(randomblob(500)) FROM c;",
+  );
+  await signInTo(page, id, "transfer");
+  await page.locator("#export").waitFor();
+  const cdp = await browser.context.newCDPSession(page);
+  const before = await heapUsed(cdp);
+  const downloading = page.waitForEvent("download");
+  await page.locator("#export").click();
+  const download = await downloading;
+  const file = await download.path();
+  assert.equal(await download.failure(), null);
+  await page.locator("#export-saved a").waitFor();
+  const expected = await exportThroughApi(id);
+  assert.ok(expected.length > 20_000_000, `the dump is ${expected.length} bytes`);
+  assert.ok(readFileSync(file).equals(expected), "the downloaded file is the API's export, byte for byte");
+  assert.match(download.suggestedFilename(), /\.sql$/);
+  assert.ok((await page.locator("#export-log li").count()) > 0, "the job's messages are shown");
+  const grown = (await heapUsed(cdp)) - before;
+  t.diagnostic(`export of ${expected.length} bytes: the page's memory grew by ${grown} bytes`);
+  assert.ok(grown < 5_000_000, `the page's memory grew by ${grown} bytes for a ${expected.length}-byte export`);
+
+  // The same measure sees a copy of the export held by the page.
+  await page.evaluate(async (url) => {
+    window.copy = await (await fetch(url)).arrayBuffer();
+  }, await page.locator("#export-saved a").getAttribute("href"));
+  const held = (await heapUsed(cdp)) - before;
+  t.diagnostic(`with a copy held by the page: ${held} bytes more than before`);
+  assert.ok(held > expected.length * 0.9, `a copy held by the page shows: ${held} bytes`);
+  await page.evaluate(() => delete window.copy);
+
+  // A failing import: the failing statement is shown, and nothing is applied.
+  const bad = join(tempDir("console-import-"), "bad.sql");
+  writeFileSync(bad, "INSERT INTO pages(body) VALUES ('first');\n-- a comment; with a semicolon\nINSERT INTO pages(body) VALUES ('second; still the second');\nUPDATE nope SET x = 1 WHERE y = 'a;b';\nINSERT INTO pages(body) VALUES ('fourth');\n");
+  await page.locator("#import-file").setInputFiles(bad);
+  await page.locator("#import").click();
+  await page.locator("#import-error", { hasText: "Statement 3 failed: no such table: nope" }).waitFor();
+  assert.equal(await page.locator("#import-failed-statement").textContent(), "UPDATE nope SET x = 1 WHERE y = 'a;b'");
+  assert.match(await page.locator("#import-failure-summary").textContent(), /the 2 before it were rolled back/);
+  assert.deepEqual(await sql(id, "SELECT count(*) FROM pages"), [[[20000]]]);
+  await page.setViewportSize({ width: 1200, height: 1080 });
+  await browser.shot("transfer", { forDocs: true });
+  await page.setViewportSize({ width: 1200, height: 760 });
   assert.deepEqual(browser.errors, []);
 });

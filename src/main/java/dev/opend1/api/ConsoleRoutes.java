@@ -55,7 +55,8 @@ final class ConsoleRoutes {
           "sqleditor.js",
           "history.js",
           "results.js",
-          "resultfiles.js");
+          "resultfiles.js",
+          "importfailure.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
