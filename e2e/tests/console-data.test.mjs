@@ -63,7 +63,7 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
     id,
     "CREATE TABLE big(id INTEGER PRIMARY KEY, n INTEGER, label TEXT);" +
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) " +
-      "INSERT INTO big(id, n, label) SELECT x, x % 7, 'row ' || x FROM c;" +
+      "INSERT INTO big(id, n, label) SELECT x, CASE WHEN x % 500 = 0 THEN NULL ELSE x % 7 END, 'row ' || x FROM c;" +
       "CREATE INDEX big_n ON big(n);" +
       "CREATE VIEW sevens AS SELECT id FROM big WHERE n = 0;" +
       "CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;" +
@@ -105,7 +105,7 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
   await page.locator("#browse-dir").selectOption("desc");
   await applyView("Rows 1–100 of 100,000");
   const [sorted] = await sql(id, "SELECT id, n, label FROM big ORDER BY n DESC, id DESC LIMIT 200");
-  const asText = (rows) => rows.map((r) => r.map(String));
+  const asText = (rows) => rows.map((r) => r.map((v) => (v === null ? "NULL" : String(v))));
   assert.deepEqual(await browsed(), asText(sorted.slice(0, 100)));
   await page.locator("#browse-next").click();
   await browseStatus("Rows 101–200 of 100,000");
@@ -114,6 +114,29 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
   await browseStatus("Rows 99,901–100,000 of 100,000");
   const [lastSorted] = await sql(id, "SELECT id, n, label FROM big ORDER BY n ASC, id ASC LIMIT 100");
   assert.deepEqual(await browsed(), asText(lastSorted.reverse()));
+
+  // 200 rows have a NULL n: first ascending, last descending. Pages whose edge row is NULL go on by key.
+  await page.locator("#browse-dir").selectOption("asc");
+  await applyView("Rows 1–100 of 100,000");
+  const [ascending] = await sql(id, "SELECT id, n, label FROM big ORDER BY n ASC, id ASC LIMIT 300");
+  const pageOf = async (button, status, rows) => {
+    await page.locator(button).click();
+    await browseStatus(status);
+    assert.deepEqual(await browsed(), asText(rows), status);
+  };
+  assert.deepEqual(await browsed(), asText(ascending.slice(0, 100)));
+  await pageOf("#browse-next", "Rows 101–200 of", ascending.slice(100, 200));
+  await pageOf("#browse-next", "Rows 201–300 of", ascending.slice(200, 300));
+  await pageOf("#browse-prev", "Rows 101–200 of", ascending.slice(100, 200));
+  await pageOf("#browse-prev", "Rows 1–100 of", ascending.slice(0, 100));
+  await page.locator("#browse-dir").selectOption("desc");
+  await applyView("Rows 1–100 of 100,000");
+  const descending = (from, to) => ascending.slice(from, to).reverse();
+  await pageOf("#browse-last", "Rows 99,901–100,000 of", descending(0, 100));
+  await pageOf("#browse-prev", "Rows 99,801–99,900 of", descending(100, 200));
+  await pageOf("#browse-prev", "Rows 99,701–99,800 of", descending(200, 300));
+  await pageOf("#browse-next", "Rows 99,801–99,900 of", descending(100, 200));
+  await pageOf("#browse-next", "Rows 99,901–100,000 of", descending(0, 100));
 
   // A filter's value is a parameter.
   await page.locator("#browse-sort").selectOption("");

@@ -107,6 +107,8 @@ export function rowBrowser(database, table, changed) {
               {},
               table.columns.map((c, i) => {
                 const td = cell(row[nKey + i]);
+                // A BLOB would come back as text: those are changed in the SQL tab instead.
+                if (Array.isArray(row[nKey + i])) return td;
                 td.classList.add("editable");
                 td.title = "Click to edit";
                 td.addEventListener("click", () => edit(row, c, row[nKey + i]));
@@ -135,8 +137,7 @@ export function rowBrowser(database, table, changed) {
   }
 
   async function edit(row, column, value) {
-    const shown = Array.isArray(value) ? null : value;
-    const values = await valuesDialog(`Edit ${column.name}`, [{ name: column.name, type: column.type, value: shown }], "Review");
+    const values = await valuesDialog(`Edit ${column.name}`, [{ name: column.name, type: column.type, value }], "Review");
     if (!values) return;
     const where = whereKey(table, row.slice(0, nKey));
     await write("Update this row?", `UPDATE ${quote(table.name)} SET ${quote(column.name)} = ? WHERE ${where.sql}`, [values[column.name], ...where.params]);

@@ -3,7 +3,7 @@
 import { db } from "./api.js";
 import { h, errorBox, showError } from "./dom.js";
 import { loadSchema } from "./schema.js";
-import { quote } from "./keyset.js";
+import { quote, keyOf } from "./keyset.js";
 import { rowBrowser } from "./browse.js";
 
 function columnsTable(columns) {
@@ -85,7 +85,12 @@ export function tablesPanel(database) {
             " ",
             h("span", { class: "muted" }, t.columns.map((c) => c.name).join(", ")),
             " ",
-            h("button", { type: "button", class: "small browse", onclick: (e) => (e.preventDefault(), browse(t)) }, "Browse rows"),
+            h(
+              "button",
+              // A table whose rowid names are all taken by columns has no key to page by.
+              { type: "button", class: "small browse", disabled: keyOf(t).names.length === 0, onclick: (e) => (e.preventDefault(), browse(t)) },
+              "Browse rows",
+            ),
           ),
           columnsTable(t.columns),
           h("pre", { class: "schema" }, t.sql),
