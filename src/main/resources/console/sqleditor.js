@@ -111,7 +111,8 @@ export function sqlEditor({ run, placeholder }) {
     const charWidth = probe.getBoundingClientRect().width / 20;
     const lineHeight = parseFloat(style.lineHeight);
     list.style.top = `${parseFloat(style.paddingTop) + line * lineHeight - textarea.scrollTop + 2}px`;
-    list.style.left = `${Math.min(parseFloat(style.paddingLeft) + column * charWidth - textarea.scrollLeft, textarea.clientWidth - 200)}px`;
+    const left = parseFloat(style.paddingLeft) + column * charWidth - textarea.scrollLeft;
+    list.style.left = `${Math.max(0, Math.min(left, textarea.clientWidth - 200))}px`;
   }
 
   function accept(i) {
