@@ -1,82 +1,81 @@
-// The SQL tab: an editor that runs its text (or only the selected part) through /raw and shows
-// each statement's rows in a grid with its meta (duration, rows read and written); a failure is
-// shown in place under the editor.
+// The SQL tab: the editor (sqleditor.js), Run (all of the text, or only the selection), the
+// query history (history.js), and each statement's result (results.js), or the failure in place.
+// One plain SELECT is read in pieces: run as SELECT * FROM (…) LIMIT 1001 OFFSET n, so a large
+// result never arrives whole; anything else runs as written through /raw and its rows are shown
+// 1,000 at a time.
 import { db } from "./api.js";
-import { h, errorBox, busy } from "./dom.js";
+import { h, errorBox, busy, showError } from "./dom.js";
+import { sqlEditor } from "./sqleditor.js";
+import { statements, isPlainSelect } from "./sqltokens.js";
+import { readHistory, remember } from "./history.js";
+import { loadSchema } from "./schema.js";
+import { resultView, CAP } from "./results.js";
 
-/** How one result value is shown: NULL, BLOBs (arrays of bytes) as X'..', the rest as text. */
-function cell(v) {
-  if (v === null) return h("td", { class: "null" }, "NULL");
-  if (Array.isArray(v)) return h("td", { class: "mono" }, `X'${v.map((b) => b.toString(16).padStart(2, "0")).join("")}'`);
-  return h("td", { class: typeof v === "number" ? "num" : undefined }, String(v));
-}
-
-function metaLine(i, count, r) {
-  const m = r.meta ?? {};
-  const rows = r.results?.rows?.length ?? 0;
-  const parts = [
-    `Statement ${i + 1} of ${count}`,
-    `${rows} ${rows === 1 ? "row" : "rows"}`,
-    `${Number(m.duration ?? 0).toFixed(2)} ms`,
-    `${m.rows_read ?? 0} rows read`,
-    `${m.rows_written ?? 0} rows written`,
-  ];
-  if (m.changes) parts.push(`${m.changes} changed`);
-  return h("p", { class: "meta" }, parts.join(" · "));
-}
-
-function resultGrid(r) {
-  const columns = r.results?.columns ?? [];
-  if (columns.length === 0) return null;
-  return h(
-    "div",
-    { class: "scroll" },
-    h(
-      "table",
-      { class: "grid results" },
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, c)))),
-      h("tbody", {}, (r.results.rows ?? []).map((row) => h("tr", {}, row.map(cell)))),
-    ),
-  );
+/** A plain SELECT as the query for the rows from `offset` on (one more than CAP, to see if more follow). */
+function piece(select, offset) {
+  // On lines of their own, so a comment at the end of the user's text cannot swallow the limit.
+  return `SELECT * FROM (\n${select}\n) LIMIT ${CAP + 1} OFFSET ${offset}`;
 }
 
 export function sqlPanel(database) {
-  const editor = h("textarea", {
-    id: "sql",
-    rows: 8,
-    spellcheck: "false",
-    placeholder: "SELECT * FROM sqlite_schema",
-  });
+  const path = () => `/${encodeURIComponent(database.id)}/raw`;
+  const editor = sqlEditor({ run: execute, placeholder: "SELECT * FROM sqlite_schema" });
   const run = h("button", { type: "button", id: "run" }, "Run");
-  const hint = h("span", { class: "muted" }, "Ctrl+Enter runs; with a selection, only the selected text runs.");
+  const hint = h("span", { class: "muted" }, "Ctrl+Enter runs; with a selection, only the selected text runs. Ctrl+Space completes.");
   const errors = errorBox();
   errors.id = "sql-error";
   const results = h("div", { id: "results" });
+  const historyList = h("ol", { id: "history-list" });
+  const history = h("details", { id: "history", class: "history" }, h("summary", {}), historyList);
+
+  function showHistory(list = readHistory(database.id)) {
+    history.querySelector("summary").textContent = `History (${list.length})`;
+    historyList.replaceChildren(
+      ...list.map((sql) =>
+        h("li", {}, h("button", { type: "button", class: "link", title: "Put in the editor", onclick: () => (editor.setText(sql), editor.focus()) }, sql)),
+      ),
+    );
+  }
 
   async function execute() {
-    const { selectionStart: a, selectionEnd: b, value } = editor;
+    const { selectionStart: a, selectionEnd: b, value } = editor.textarea;
     const sql = a !== b ? value.slice(a, b) : value;
     if (!sql.trim()) return;
+    showHistory(remember(database.id, sql.trim()));
     await busy(run, errors, async () => {
       results.replaceChildren();
-      const out = await db("POST", `/${encodeURIComponent(database.id)}/raw`, { body: { sql } });
-      results.replaceChildren(
-        ...out.flatMap((r, i) => [h("div", { class: "result" }, metaLine(i, out.length, r), resultGrid(r))]),
-      );
-      if (out.some((r) => r.meta?.changed_db)) database.changed();
+      const parts = statements(sql);
+      if (parts.length === 1 && isPlainSelect(parts[0])) {
+        const select = parts[0].text;
+        const [out] = await db("POST", path(), { body: { sql: piece(select, 0) } });
+        const more = async (offset) => (await db("POST", path(), { body: { sql: piece(select, offset) } }))[0].results.rows ?? [];
+        results.replaceChildren(resultView(0, 1, out, more));
+        return;
+      }
+      const out = await db("POST", path(), { body: { sql } });
+      results.replaceChildren(...out.map((r, i) => resultView(i, out.length, r, null)));
+      if (out.some((r) => r.meta?.changed_db)) {
+        database.changed();
+        loadNames();
+      }
     });
   }
   run.addEventListener("click", execute);
-  editor.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      execute();
-    }
-  });
 
+  /** The tables' and views' names and columns, for completion. */
+  function loadNames() {
+    loadSchema(database.id).then(
+      (s) => editor.setSchema([...s.tables, ...s.views]),
+      (e) => showError(errors, e),
+    );
+  }
+
+  showHistory();
   return {
-    element: h("div", { class: "panel" }, editor, h("div", { class: "row" }, run, hint), errors, results),
+    element: h("div", { class: "panel" }, editor.element, h("div", { class: "row" }, run, hint), history, errors, results),
     shown() {
+      loadNames();
+      showHistory();
       editor.focus();
     },
   };

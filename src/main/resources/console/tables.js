@@ -1,36 +1,78 @@
-// The tables tab: every table of the database with its columns, CREATE statement and row count.
+// The tables tab: every table (columns, CREATE statement, row count, a "Browse rows" button that
+// opens the row browser above the list), then every view, index and trigger with its statement.
 import { db } from "./api.js";
 import { h, errorBox, showError } from "./dom.js";
+import { loadSchema } from "./schema.js";
+import { quote, keyOf } from "./keyset.js";
+import { rowBrowser } from "./browse.js";
 
-/** Table names as a SQL identifier. */
-const quote = (name) => `"${name.replaceAll('"', '""')}"`;
+function columnsTable(columns) {
+  return h(
+    "table",
+    { class: "grid" },
+    h("thead", {}, h("tr", {}, ["Column", "Type", "Not null", "Primary key"].map((x) => h("th", {}, x)))),
+    h(
+      "tbody",
+      {},
+      columns.map((c) =>
+        h("tr", {}, h("td", {}, c.name), h("td", {}, c.type), h("td", {}, c.notnull ? "yes" : ""), h("td", {}, c.pk ? "yes" : "")),
+      ),
+    ),
+  );
+}
+
+/** A card per view, index or trigger: its name, what it belongs to, and its statement. */
+function objectCards(kind, objects) {
+  if (objects.length === 0) return [];
+  return [
+    h("h2", { class: "kind" }, `${kind} (${objects.length})`),
+    ...objects.map((o) =>
+      h(
+        "details",
+        { class: "card table", "data-object": o.name, "data-type": o.type },
+        h(
+          "summary",
+          {},
+          h("strong", {}, o.name),
+          " ",
+          h("span", { class: "muted" }, o.type === "view" ? o.columns.map((c) => c.name).join(", ") : `on ${o.tbl_name}`),
+        ),
+        o.type === "view" ? columnsTable(o.columns) : null,
+        h("pre", { class: "schema" }, o.sql ?? "(created by a constraint)"),
+      ),
+    ),
+  ];
+}
 
 export function tablesPanel(database) {
   const list = h("div", { id: "tables" });
+  const browser = h("div", { id: "browser" });
   const errors = errorBox();
-  const panel = { element: h("div", { class: "panel" }, errors, list), shown };
+  const panel = { element: h("div", { class: "panel" }, errors, browser, list), shown };
+  /** The table whose rows are open, kept while the tab is reloaded. */
+  let browsing = null;
+
+  function browse(table) {
+    browsing = table.name;
+    browser.replaceChildren(rowBrowser(database, table, () => database.changed()));
+    browser.scrollIntoView({ block: "start" });
+  }
 
   async function load() {
     const path = `/${encodeURIComponent(database.id)}/query`;
-    const [tables] = await db("POST", path, {
-      body: {
-        sql:
-          "SELECT name, sql FROM sqlite_schema WHERE type = 'table' " +
-          "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
-      },
-    });
-    const names = tables.results.map((t) => t.name);
-    if (names.length === 0) return list.replaceChildren(h("p", { class: "muted" }, "No tables yet."));
-    // One request for every table's columns and row count.
-    const batch = names.flatMap((n) => [
-      { sql: `SELECT name, type, "notnull", pk FROM pragma_table_info(?)`, params: [n] },
-      { sql: `SELECT count(*) AS n FROM ${quote(n)}` },
-    ]);
-    const out = await db("POST", path, { body: { batch } });
+    const schema = await loadSchema(database.id);
+    const tables = schema.tables;
+    if (browsing && !tables.some((t) => t.name === browsing)) {
+      browsing = null;
+      browser.replaceChildren();
+    }
+    // One request for every table's row count.
+    const counts = tables.length ? await db("POST", path, { body: { batch: tables.map((t) => ({ sql: `SELECT count(*) AS n FROM ${quote(t.name)}` })) } }) : [];
     list.replaceChildren(
-      ...tables.results.map((t, i) => {
-        const columns = out[2 * i].results;
-        const count = out[2 * i + 1].results[0].n;
+      h("h2", { class: "kind" }, `Tables (${tables.length})`),
+      ...(tables.length ? [] : [h("p", { class: "muted" }, "No tables yet.")]),
+      ...tables.map((t, i) => {
+        const count = counts[i].results[0].n;
         return h(
           "details",
           { class: "card table", "data-table": t.name },
@@ -41,23 +83,22 @@ export function tablesPanel(database) {
             " ",
             h("span", { class: "muted rows" }, `${count} ${count === 1 ? "row" : "rows"}`),
             " ",
-            h("span", { class: "muted" }, columns.map((c) => c.name).join(", ")),
-          ),
-          h(
-            "table",
-            { class: "grid" },
-            h("thead", {}, h("tr", {}, ["Column", "Type", "Not null", "Primary key"].map((x) => h("th", {}, x)))),
+            h("span", { class: "muted" }, t.columns.map((c) => c.name).join(", ")),
+            " ",
             h(
-              "tbody",
-              {},
-              columns.map((c) =>
-                h("tr", {}, h("td", {}, c.name), h("td", {}, c.type), h("td", {}, c.notnull ? "yes" : ""), h("td", {}, c.pk ? "yes" : "")),
-              ),
+              "button",
+              // A table whose rowid names are all taken by columns has no key to page by.
+              { type: "button", class: "small browse", disabled: keyOf(t).names.length === 0, onclick: (e) => (e.preventDefault(), browse(t)) },
+              "Browse rows",
             ),
           ),
+          columnsTable(t.columns),
           h("pre", { class: "schema" }, t.sql),
         );
       }),
+      ...objectCards("Views", schema.views),
+      ...objectCards("Indexes", schema.indexes),
+      ...objectCards("Triggers", schema.triggers),
     );
   }
 

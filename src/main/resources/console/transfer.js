@@ -1,10 +1,13 @@
 // The export/import tab, following D1's polling protocols.
-// Export: POST export, poll with current_bookmark = at_bookmark until complete, then download the
-// signed URL with a progress bar and save it. Import: MD5 of the chosen .sql file as the etag,
-// init, PUT the file to upload_url (XHR, for upload progress), ingest, poll until complete.
+// Export: POST export, poll with current_bookmark = at_bookmark until complete (the job's messages
+// are its progress), then send the browser to the signed URL: the browser's own download saves the
+// file to disk, so a dump of any size never passes through the page's memory. Import: MD5 of the
+// chosen .sql file as the etag, init, PUT the file to upload_url (XHR, for upload progress),
+// ingest, poll until complete; a failing statement is shown with its text.
 import { db, ApiError } from "./api.js";
 import { h, errorBox, busy, bytes, pause } from "./dom.js";
 import { md5OfFile } from "./md5.js";
+import { failingStatement } from "./importfailure.js";
 
 /** Time between two polls of a running job. */
 const POLL_MS = 250;
@@ -35,28 +38,6 @@ function logTo(list, lines) {
 function failed(r) {
   const text = r.error ?? (Array.isArray(r.errors) ? r.errors.join("; ") : null);
   return new ApiError(text ?? "The job failed without a message.");
-}
-
-/** Downloads `url` with progress, resolving to a Blob. */
-async function download(url, progress) {
-  const res = await fetch(url);
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    throw new ApiError(body?.errors?.map((e) => e.message).join("; ") || `Download failed: HTTP ${res.status}`, res.status);
-  }
-  const total = Number(res.headers.get("Content-Length")) || 0;
-  const reader = res.body.getReader();
-  const parts = [];
-  let done = 0;
-  for (;;) {
-    const { value, done: end } = await reader.read();
-    if (end) break;
-    parts.push(value);
-    done += value.length;
-    progress.set(done, total, `${bytes(done)}${total ? ` of ${bytes(total)}` : ""}`);
-  }
-  progress.set(done, done || 1, `${bytes(done)} downloaded`);
-  return new Blob(parts, { type: "application/sql" });
 }
 
 /** PUTs a file to a signed upload URL with progress; resolves to the ETag the server answered. */
@@ -101,15 +82,20 @@ function exportCard(database, path) {
       let r = await db("POST", path(), { body });
       logTo(log, r.messages);
       while (r.status === "active") {
-        progress.set(0, 0, "Dumping…");
+        progress.set(0, 0, r.messages?.at(-1) ?? "Dumping…");
         await pause(POLL_MS);
         r = await db("POST", path(), { body: { ...body, current_bookmark: r.at_bookmark } });
         logTo(log, r.messages);
       }
       if (r.status !== "complete") throw failed(r);
-      const blob = await download(r.result.signed_url, progress);
-      const link = h("a", { href: URL.createObjectURL(blob), download: r.result.filename }, `Save ${r.result.filename}`);
-      saved.replaceChildren(link, ` (${bytes(blob.size)}, at bookmark ${r.at_bookmark})`);
+      progress.set(1, 1, `Dump complete at bookmark ${r.at_bookmark}`);
+      // The signed URL answers as an attachment: the browser saves it and shows its own progress.
+      const link = h("a", { href: r.result.signed_url, download: r.result.filename }, "Download again");
+      saved.replaceChildren(
+        "The browser is saving the dump straight from the server (see its downloads). ",
+        link,
+        h("span", { class: "muted" }, ` · ${r.result.filename}`),
+      );
       link.click();
     }),
   );
@@ -137,6 +123,7 @@ function importCard(database, path) {
   const log = h("ul", { class: "log", id: "import-log" });
   const errors = errorBox();
   errors.id = "import-error";
+  const failing = failingStatement();
 
   start.addEventListener("click", () =>
     busy(start, errors, async () => {
@@ -144,6 +131,7 @@ function importCard(database, path) {
       if (!chosen) throw new Error("Choose a .sql file first.");
       log.replaceChildren();
       status.textContent = "";
+      await failing.show(null);
       const etag = await md5OfFile(chosen, (d, t) => hashing.set(d, t, `checksum ${bytes(d)} of ${bytes(t)}`));
       hashing.set(1, 1, `MD5 ${etag}`);
       let r = await db("POST", path(), { body: { action: "init", etag } });
@@ -162,10 +150,14 @@ function importCard(database, path) {
         logTo(log, r.messages);
       }
       database.changed();
-      if (r.status !== "complete" || r.success === false) throw failed(r);
+      if (r.status !== "complete" || r.success === false) {
+        const error = failed(r);
+        await failing.show(chosen, error.message);
+        throw error;
+      }
       const m = r.result?.meta ?? {};
       status.textContent =
-        `Import complete: ${r.result?.num_queries ?? 0} queries, ${m.rows_written ?? 0} rows written` +
+        `Import complete: ${r.result?.num_queries ?? 0} queries applied, ${m.rows_written ?? 0} rows written` +
         ` (now at bookmark ${r.result?.final_bookmark ?? ""}).`;
     }),
   );
@@ -181,6 +173,7 @@ function importCard(database, path) {
     status,
     log,
     errors,
+    failing.element,
   );
 }
 

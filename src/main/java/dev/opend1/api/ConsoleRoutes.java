@@ -44,7 +44,19 @@ final class ConsoleRoutes {
           "tables.js",
           "sql.js",
           "timetravel.js",
-          "transfer.js");
+          "transfer.js",
+          // The data tools: schema, row browser, SQL editor, results.
+          "cells.js",
+          "schema.js",
+          "keyset.js",
+          "statement.js",
+          "browse.js",
+          "sqltokens.js",
+          "sqleditor.js",
+          "history.js",
+          "results.js",
+          "resultfiles.js",
+          "importfailure.js");
 
   private static final Map<String, String> TYPES =
       Map.of(

@@ -198,16 +198,21 @@ final class TransferRoutes {
     Envelope.ok(ctx, null);
   }
 
-  /** {@code GET} of an export's file from its signed URL. */
+  /**
+   * {@code GET} of an export's file from its signed URL. It says it is an attachment with its name,
+   * so a browser sent to the URL (the console's export, from any origin) saves it to disk.
+   */
   void download(Context ctx) throws Exception {
+    String name = ctx.pathParam("name");
     boolean ok =
         transfers.download(
-            ctx.pathParam("name"),
+            name,
             ctx.queryParam("expires"),
             ctx.queryParam("signature"),
             length -> {
               ctx.status(200);
               ctx.contentType("application/sql");
+              ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
               ctx.res().setContentLengthLong(length);
               return ctx.res().getOutputStream();
             });

@@ -91,6 +91,9 @@ class TransferApiTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertThat(file.statusCode()).isEqualTo(200);
+    String filename = r.result().at("/result/filename").asText();
+    assertThat(file.headers().firstValue("Content-Disposition"))
+        .hasValue("attachment; filename=\"" + filename + "\"");
     return file.body();
   }
 
