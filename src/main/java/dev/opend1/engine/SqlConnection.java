@@ -34,6 +34,9 @@ final class SqlConnection implements AutoCloseable {
   private final RowCounter rowCounter = new RowCounter();
   private final StatementCache statements = new StatementCache();
 
+  /** The limits user SQL is held to on this connection (set by {@link #configure}). */
+  private SqlLimits limits;
+
   /** When the running request must stop ({@link System#nanoTime}); read by the progress handler. */
   private volatile long deadline = Long.MAX_VALUE;
 
@@ -93,6 +96,7 @@ final class SqlConnection implements AutoCloseable {
   }
 
   private void configure(SqlLimits limits) throws SQLException {
+    this.limits = limits;
     try (Statement st = conn.createStatement()) {
       if (!readOnly) {
         st.execute("PRAGMA journal_mode=WAL");
@@ -224,6 +228,19 @@ final class SqlConnection implements AutoCloseable {
     maxStatementBytes = bytes;
   }
 
+  /**
+   * Lifts, for an export's own query, the limits that bound user SQL's values and function
+   * arguments (a row's INSERT line is longer than any of its values, and is built by one {@code
+   * concat_ws} of its columns), to SQLite's compile-time maximum; {@code false} puts D1's back.
+   */
+  void dumpLimits(boolean lifted) throws SQLException {
+    conn.setLimit(
+        SQLiteLimits.SQLITE_LIMIT_LENGTH, lifted ? Integer.MAX_VALUE : limits.maxValueBytes());
+    conn.setLimit(
+        SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG,
+        lifted ? Integer.MAX_VALUE : limits.maxFunctionArgs());
+  }
+
   /** The longest statement SQLite accepts on this connection now. */
   int maxStatementBytes() {
     return maxStatementBytes;
@@ -245,6 +262,11 @@ final class SqlConnection implements AutoCloseable {
     return statements;
   }
 
+  /** True when the running request's deadline has passed (the progress handler interrupts it). */
+  boolean pastDeadline() {
+    return System.nanoTime() - deadline > 0;
+  }
+
   /** Sets when the running request must stop; {@code Long.MAX_VALUE} for never. */
   void setDeadline(long nanoTime) {
     this.deadline = nanoTime;
@@ -255,6 +277,14 @@ final class SqlConnection implements AutoCloseable {
     try (Statement st = conn.createStatement()) {
       st.execute(sql);
     }
+  }
+
+  /**
+   * Runs a text of several statements, already checked, in one native call ({@code sqlite3_exec});
+   * a failure stops at the failing statement and carries SQLite's message only, not its code.
+   */
+  void execAll(String sql) throws SQLException {
+    conn.getDatabase()._exec(sql);
   }
 
   long changes() throws SQLException {
