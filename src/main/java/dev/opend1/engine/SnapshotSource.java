@@ -97,7 +97,7 @@ final class SnapshotSource implements DumpSource {
         db.throwex(rc);
       }
       byte[] literals = db.column_blob(stmt, 0);
-      visitor.row(Utf8.wellFormed(literals == null ? new byte[0] : literals));
+      visitor.row(DumpLiterals.finished(literals == null ? new byte[0] : literals));
     }
   }
 
@@ -106,9 +106,10 @@ final class SnapshotSource implements DumpSource {
 
   /**
    * The query whose one column is each row's literals, separated by commas, as {@link
-   * RowVisitor#row} describes them: SQLite's {@code quote()} for every value but text with a
-   * control character or NUL, which is written as the hex of its bytes (quote() would keep the
-   * control character and cut the text at a NUL). Wide rows nest {@code concat_ws} calls.
+   * RowVisitor#row} describes them once {@link DumpLiterals#finished} has rewritten text with
+   * control characters: SQLite's {@code quote()} for every value but text with a NUL, which is
+   * written as the hex of its bytes (quote() would cut it at the NUL). Wide rows nest {@code
+   * concat_ws} calls.
    */
   static String literalsOf(String table, boolean withRowid, List<String> columns) {
     List<String> values = new ArrayList<>();
@@ -118,8 +119,7 @@ final class SnapshotSource implements DumpSource {
     for (String column : columns) {
       String v = identifier(column);
       values.add(
-          "CASE WHEN typeof(%s) = 'text' AND (instr(%s, char(0)) OR %s GLOB '*[\u0001-\u001f]*')"
-                  .formatted(v, v, v)
+          "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
               + " THEN 'CAST(X''' || hex(%s) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v));
     }
     while (values.size() > 1) {

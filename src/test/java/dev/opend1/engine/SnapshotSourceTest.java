@@ -45,6 +45,7 @@ class SnapshotSourceTest {
           "'it''s'",
           "'ünï ☃ 𝄞'",
           "'line' || char(10) || 'break'",
+          "'it''s' || char(10) || 'x''' || char(31)",
           "'tab' || char(9) || char(13)",
           "'a' || char(0) || 'b'",
           "x''",
