@@ -1,6 +1,7 @@
 package dev.opend1.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.engine.BytePipe;
@@ -73,7 +74,11 @@ final class QueryOutput implements ResultSink {
     this.held = held;
     this.heldOut = held.output();
     this.pipe = pipe;
+    this.servedBy = MetaFields.servedBy(db.createdInRegion());
   }
+
+  /** The constant fields of every statement's meta for this database, encoded once. */
+  private final SerializableString servedBy;
 
   /**
    * Where the generator writes: the target, and for a held response the envelope's tail in memory
@@ -188,24 +193,7 @@ final class QueryOutput implements ResultSink {
     if (raw) {
       gen.writeEndObject();
     }
-    gen.writeBooleanField("success", true);
-    gen.writeObjectFieldStart("meta");
-    gen.writeStringField("served_by", "opend1");
-    gen.writeStringField("served_by_region", db.createdInRegion().name());
-    gen.writeStringField("served_by_colo", "LOCAL");
-    gen.writeBooleanField("served_by_primary", true);
-    gen.writeObjectFieldStart("timings");
-    gen.writeNumberField("sql_duration_ms", m.durationMs());
-    gen.writeEndObject();
-    gen.writeNumberField("duration", m.durationMs());
-    gen.writeNumberField("changes", m.changes());
-    gen.writeNumberField("last_row_id", m.lastRowId());
-    gen.writeBooleanField("changed_db", m.changedDb());
-    gen.writeNumberField("size_after", m.sizeAfter());
-    gen.writeNumberField("rows_read", m.rowsRead());
-    gen.writeNumberField("rows_written", m.rowsWritten());
-    gen.writeNumberField("total_attempts", 1);
-    gen.writeEndObject();
+    MetaFields.write(gen, servedBy, m);
     gen.writeEndObject();
     if (target == heldOut) {
       // Into the held buffer (and its file) now, before the commit: a full disk fails the

@@ -7,9 +7,8 @@ import java.util.Set;
 /**
  * A database as an export reads it: the schema and rows of one consistent snapshot (a read
  * transaction), lent to an export's work by {@link Engine#snapshotRead}. It only reads, and only
- * what a dump needs; values come out as Java types, never as JDBC's. A failing read throws the
- * engine's error for it: {@link InterruptedByRestore} when a restore interrupted it, a {@code
- * D1Exception} otherwise.
+ * what a dump needs; nothing of JDBC comes out of it. A failing read throws the engine's error for
+ * it: {@link InterruptedByRestore} when a restore interrupted it, a {@code D1Exception} otherwise.
  */
 public interface DumpSource {
 
@@ -29,12 +28,16 @@ public interface DumpSource {
   @FunctionalInterface
   interface RowVisitor {
     /**
-     * One row. Values are {@code null}, {@link Long}, {@link Double}, {@link String} or {@code
-     * byte[]}; the array is reused for the next row.
+     * One row, as the values of its INSERT: each value a SQL literal that reads back as the same
+     * value, separated by commas, in UTF-8. The literals are {@code NULL}, integers, REALs with
+     * enough digits to read back exactly (infinities as {@code 9.0e+999}), BLOBs as {@code X'..'},
+     * and text quoted with {@code ''} for a quote, or as {@code CAST(X'..' AS TEXT)} when it holds
+     * a control character or NUL (which a line-oriented reader could break on or cut at).
      *
+     * @param literals valid UTF-8 (text that was not is read with U+FFFD for its bad bytes)
      * @throws IOException to stop reading (the export could not write, or was cancelled)
      */
-    void row(Object[] values) throws IOException;
+    void row(byte[] literals) throws IOException;
   }
 
   /** The main schema's objects in the order SQLite stored them ({@code sqlite_schema}'s rowid). */
@@ -51,7 +54,7 @@ public interface DumpSource {
 
   /**
    * Reads every row of {@code table}: the values of {@code columns}, after the row's rowid when
-   * {@code withRowid}.
+   * {@code withRowid}, as the literals of its INSERT.
    */
   void rows(String table, boolean withRowid, List<String> columns, RowVisitor visitor)
       throws IOException;

@@ -157,7 +157,7 @@ final class Execution {
                 return null;
               })
           .join();
-      T result = work.run(new SnapshotSource(c.jdbc(), e -> snapshotFailure(h, e)));
+      T result = work.run(new SnapshotSource(c, e -> snapshotFailure(h, e)));
       c.exec("COMMIT");
       return result;
     } catch (SQLException e) {

@@ -6,43 +6,143 @@ import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The writer's connection as an import sees it: one statement at a time, each held to the same
+ * The writer's connection as an import sees it: statements in file order, each held to the same
  * rules as a {@code /query} statement ({@link Confinement#refuseByText}, then {@link
- * Confinement#check}) and run through SQLite's statement API only. Nothing else reaches the
- * connection: not sqlite-jdbc's own {@code backup to}/{@code restore from} commands (which its
- * {@code Statement.execute} would run), not a second statement after the first.
+ * Confinement#check}) before it runs. Nothing else reaches the connection: not sqlite-jdbc's own
+ * {@code backup to}/{@code restore from} commands (which its {@code Statement.execute} would run),
+ * not a statement that was not checked.
+ *
+ * <p>A dump is mostly INSERTs. Checked ones wait in a run (up to {@link #RUN_STATEMENTS}), and the
+ * run goes to SQLite in one native call ({@code sqlite3_exec}), instead of one JDBC prepare,
+ * execute and finalize each. Only a write whose text holds no {@code ;} joins a run: SQLite ends a
+ * statement only at a {@code ;}, so the joined text is exactly the checked statements, one after
+ * the other. A write's check does not depend on the writes before it, so checking it before they
+ * ran is the same check; anything else (DDL, PRAGMA) runs the run first, then runs alone. When a
+ * run fails, it is rolled back to the savepoint taken before it and its statements run again one at
+ * a time, so the failure reported is the failing statement's own, with its number.
  */
 public final class ImportStatements {
 
+  /** Statements per run: large enough that the call's cost vanishes, small enough to redo. */
+  static final int RUN_STATEMENTS = 256;
+
   private final SqlConnection c;
+
+  /** The run waiting to be sent: checked statements and their numbers in the file. */
+  private final List<SqlStatement> run = new ArrayList<>();
+
+  private final List<Long> numbers = new ArrayList<>();
 
   ImportStatements(SqlConnection c) {
     this.c = c;
   }
 
   /**
-   * Runs one statement of the import, its rows (if any) discarded. Returns false when the statement
-   * was skipped: a transaction line in SQLite mode (the import is one transaction already). In D1
-   * mode a transaction line is refused, as D1's import refuses it.
+   * Takes statement {@code number} of the import: checks it, and runs it now or in a run (its rows,
+   * if any, discarded). Returns false when the statement was skipped: a transaction line in SQLite
+   * mode (the import is one transaction already). In D1 mode a transaction line is refused, as D1's
+   * import refuses it. Every statement before it that failed is reported first.
    *
    * @throws D1Exception.SqlFailed when the rules refuse the statement, with D1's text
-   * @throws StatementFailed when SQLite fails it
+   * @throws StatementFailed when SQLite fails it or one of the run before it
    */
-  public boolean run(SqlStatement s) throws StatementFailed {
+  public boolean run(SqlStatement s, long number) throws StatementFailed {
     if (s.kind() == StatementKind.TRANSACTION && c.compat() == SqlCompat.SQLITE) {
       return false;
     }
-    Confinement.refuseByText(s, c.compat());
+    boolean joins = s.kind() == StatementKind.WRITE && s.text().indexOf(';') < 0;
+    if (!joins) {
+      finish();
+    }
     try {
+      Confinement.refuseByText(s, c.compat());
       Confinement.check(c, s, c.compat());
-      try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
-        ps.execute();
-      }
     } catch (SQLException e) {
-      throw new StatementFailed(e);
+      finish();
+      throw new StatementFailed(e, number);
+    } catch (RuntimeException e) {
+      finish();
+      throw e;
+    }
+    if (!joins) {
+      runAlone(s, number);
+      return true;
+    }
+    run.add(s);
+    numbers.add(number);
+    if (run.size() >= RUN_STATEMENTS) {
+      finish();
     }
     return true;
+  }
+
+  /**
+   * Runs the statements still waiting in a run; call once after the last statement.
+   *
+   * @throws StatementFailed when SQLite fails one of them
+   */
+  public void finish() throws StatementFailed {
+    if (run.isEmpty()) {
+      return;
+    }
+    List<SqlStatement> statements = List.copyOf(run);
+    List<Long> numbered = List.copyOf(numbers);
+    run.clear();
+    numbers.clear();
+    StringBuilder text = new StringBuilder();
+    for (SqlStatement s : statements) {
+      text.append(s.text()).append(";\n");
+    }
+    try {
+      c.exec("SAVEPOINT import_run");
+      try {
+        c.execAll(text.toString());
+        c.exec("RELEASE import_run");
+        return;
+      } catch (SQLException e) {
+        if (c.pastDeadline()) {
+          // The time limit interrupted the run, and SQLite rolled back the whole transaction.
+          throw new StatementFailed(e, numbered.getFirst(), true);
+        }
+        // sqlite3_exec stopped at the failing statement, with a bare message: find which, and
+        // its own error, by running them one at a time from where the run began.
+        if (!rolledBackToRun()) {
+          // SQLite ended the whole transaction (a full disk, an I/O error): the import has failed
+          // already. A new transaction, which the caller rolls back, lets the statements run
+          // again to tell which failed and how.
+          c.exec("BEGIN IMMEDIATE");
+        }
+        for (int i = 0; i < statements.size(); i++) {
+          runAlone(statements.get(i), numbered.get(i));
+        }
+        throw new StatementFailed(e, numbered.getLast());
+      }
+    } catch (SQLException e) {
+      throw new StatementFailed(e, numbered.getFirst());
+    }
+  }
+
+  /** Rolls back to the savepoint before the run; false when SQLite ended the transaction. */
+  private boolean rolledBackToRun() {
+    try {
+      c.exec("ROLLBACK TO import_run");
+      c.exec("RELEASE import_run");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Runs one checked statement through SQLite's statement API. */
+  private void runAlone(SqlStatement s, long number) throws StatementFailed {
+    try (PreparedStatement ps = c.jdbc().prepareStatement(s.text())) {
+      ps.execute();
+    } catch (SQLException e) {
+      throw new StatementFailed(e, number);
+    }
   }
 }

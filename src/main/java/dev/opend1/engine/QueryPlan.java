@@ -7,7 +7,9 @@ import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import dev.opend1.sql.StatementSplitter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A request's statements, split and checked before any of them runs, and where they must run: a
@@ -80,18 +82,33 @@ final class QueryPlan {
       throw new D1Exception.SqlFailed(D1Texts.NO_STATEMENTS);
     }
     List<Step> steps = new ArrayList<>();
+    // A batch often repeats one SQL text (1,000 INSERTs with other parameters): each distinct
+    // text is split, classified and checked once. Bounded by the request, which QueryBounds bounds.
+    Map<String, List<SqlStatement>> checked = new HashMap<>();
     for (QueryInput in : inputs) {
-      List<SqlStatement> statements = StatementSplitter.split(in.sql());
-      if (statements.isEmpty()) {
-        throw new D1Exception.SqlFailed(D1Texts.EMPTY_SQL);
+      List<SqlStatement> statements = checked.get(in.sql());
+      if (statements == null) {
+        statements = checkedStatements(in.sql(), compat);
+        checked.put(in.sql(), statements);
       }
       for (int i = 0; i < statements.size(); i++) {
         SqlStatement s = statements.get(i);
-        Confinement.refuseByText(s, compat);
         boolean last = i == statements.size() - 1;
         steps.add(new Step(s, last ? in.params() : List.of(), !last));
       }
     }
     return new QueryPlan(List.copyOf(steps));
+  }
+
+  /** One {@code sql} string's statements, each refused here if its tokens alone decide so. */
+  private static List<SqlStatement> checkedStatements(String sql, SqlCompat compat) {
+    List<SqlStatement> statements = StatementSplitter.split(sql);
+    if (statements.isEmpty()) {
+      throw new D1Exception.SqlFailed(D1Texts.EMPTY_SQL);
+    }
+    for (SqlStatement s : statements) {
+      Confinement.refuseByText(s, compat);
+    }
+    return statements;
   }
 }

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.sqlite.core.Codes;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
 
 /**
  * {@link DumpSource} over a read connection inside the snapshot's transaction. Each SQLite error is
@@ -18,11 +21,13 @@ import java.util.function.Function;
  */
 final class SnapshotSource implements DumpSource {
 
+  private final SqlConnection sql;
   private final Connection c;
   private final Function<SQLException, RuntimeException> failure;
 
-  SnapshotSource(Connection c, Function<SQLException, RuntimeException> failure) {
-    this.c = c;
+  SnapshotSource(SqlConnection sql, Function<SQLException, RuntimeException> failure) {
+    this.sql = sql;
+    this.c = sql.jdbc();
     this.failure = failure;
   }
 
@@ -60,29 +65,72 @@ final class SnapshotSource implements DumpSource {
     }
   }
 
+  /**
+   * SQLite writes each row's literals itself ({@link #literalsOf}), and each comes back as one
+   * value's UTF-8 bytes, which go to the visitor as they are: one step and one column read per row,
+   * where reading the values one by one through JDBC, decoding their text and encoding it again
+   * cost several times what SQLite's own dump does.
+   */
   @Override
   public void rows(String table, boolean withRowid, List<String> columns, RowVisitor visitor)
       throws IOException {
-    StringBuilder select = new StringBuilder("SELECT ");
-    if (withRowid) {
-      select.append("rowid");
-    }
-    for (int i = 0; i < columns.size(); i++) {
-      select.append(i == 0 && !withRowid ? "" : ",").append(identifier(columns.get(i)));
-    }
-    select.append(" FROM ").append(identifier(table));
-    Object[] row = new Object[columns.size() + (withRowid ? 1 : 0)];
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(select.toString())) {
-      while (rs.next()) {
-        for (int i = 0; i < row.length; i++) {
-          row[i] = QueryRunner.value(rs.getObject(i + 1));
-        }
-        visitor.row(row);
+    try {
+      sql.dumpLimits(true);
+      try (PreparedStatement ps = c.prepareStatement(literalsOf(table, withRowid, columns))) {
+        ((CoreStatement) ps).pointer.safeRunConsume((db, stmt) -> step(db, stmt, visitor));
+      } finally {
+        sql.dumpLimits(false);
       }
     } catch (SQLException e) {
       throw failure.apply(e);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new EngineException(e.getMessage(), e);
     }
+  }
+
+  /** Steps the statement to its end, handing each row's one value to the visitor. */
+  private static void step(DB db, long stmt, RowVisitor visitor) throws Exception {
+    for (int rc = db.step(stmt); rc != Codes.SQLITE_DONE; rc = db.step(stmt)) {
+      if (rc != Codes.SQLITE_ROW) {
+        db.throwex(rc);
+      }
+      byte[] literals = db.column_blob(stmt, 0);
+      visitor.row(DumpLiterals.finished(literals == null ? new byte[0] : literals));
+    }
+  }
+
+  /** Values per {@code concat_ws}, below any build's limit on a function's arguments (127). */
+  private static final int VALUES_PER_CONCAT = 100;
+
+  /**
+   * The query whose one column is each row's literals, separated by commas, as {@link
+   * RowVisitor#row} describes them once {@link DumpLiterals#finished} has rewritten text with
+   * control characters: SQLite's {@code quote()} for every value but text with a NUL, which is
+   * written as the hex of its bytes (quote() would cut it at the NUL). Wide rows nest {@code
+   * concat_ws} calls.
+   */
+  static String literalsOf(String table, boolean withRowid, List<String> columns) {
+    List<String> values = new ArrayList<>();
+    if (withRowid) {
+      values.add("rowid");
+    }
+    for (String column : columns) {
+      String v = identifier(column);
+      values.add(
+          "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
+              + " THEN 'CAST(X''' || hex(%s) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v));
+    }
+    while (values.size() > 1) {
+      List<String> grouped = new ArrayList<>();
+      for (int i = 0; i < values.size(); i += VALUES_PER_CONCAT) {
+        List<String> group = values.subList(i, Math.min(values.size(), i + VALUES_PER_CONCAT));
+        grouped.add("concat_ws(',', " + String.join(", ", group) + ")");
+      }
+      values = grouped;
+    }
+    return "SELECT " + values.get(0) + " FROM " + identifier(table);
   }
 
   @Override

@@ -9,10 +9,21 @@ import java.sql.SQLException;
 public final class StatementFailed extends Exception {
 
   private final boolean timedOut;
+  private final long number;
 
-  StatementFailed(SQLException e) {
+  StatementFailed(SQLException e, long number) {
+    this(e, number, SqlErrors.isInterrupt(e));
+  }
+
+  StatementFailed(SQLException e, long number, boolean timedOut) {
     super(SqlErrors.describe(e), e);
-    this.timedOut = SqlErrors.isInterrupt(e);
+    this.timedOut = timedOut;
+    this.number = number;
+  }
+
+  /** The failed statement's number in the import, as its caller numbered it. */
+  public long number() {
+    return number;
   }
 
   /** True when the import's time limit interrupted the statement. */

@@ -4,12 +4,10 @@ import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.InterruptedByRestore;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -147,9 +145,7 @@ final class ExportJobs {
     try {
       Path tmp = Files.createTempFile(dir.exports(), "export-", ".part");
       file = tmp;
-      try (BufferedWriter out =
-          new BufferedWriter(
-              new OutputStreamWriter(files.create(tmp), StandardCharsets.UTF_8.newEncoder()))) {
+      try (OutputStream out = new BufferedOutputStream(files.create(tmp), 1 << 16)) {
         engine.snapshotRead(
             job.db,
             () -> atSnapshot(job, bookmarkNow),

@@ -181,18 +181,21 @@ final class ImportJobs {
         new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16)) {
       StatementStream stream = new StatementStream(r, IMPORT_STATEMENT_CHARS);
       long executed = 0;
-      for (SqlStatement s; (s = stream.next()) != null; ) {
-        try {
-          if (!statements.run(s)) {
-            continue;
+      try {
+        for (SqlStatement s; (s = stream.next()) != null; ) {
+          try {
+            if (!statements.run(s, stream.count())) {
+              continue;
+            }
+          } catch (D1Exception.SqlFailed e) {
+            throw new ImportFailed(stream.count(), e.getMessage());
           }
-        } catch (D1Exception.SqlFailed e) {
-          throw new ImportFailed(stream.count(), e.getMessage());
-        } catch (StatementFailed e) {
-          throw new ImportFailed(stream.count(), e.timedOut() ? TIME_LIMIT : e.getMessage(), e);
+          executed++;
+          job.statementsDone = executed;
         }
-        executed++;
-        job.statementsDone = executed;
+        statements.finish();
+      } catch (StatementFailed e) {
+        throw new ImportFailed(e.number(), e.timedOut() ? TIME_LIMIT : e.getMessage(), e);
       }
       return executed;
     }

@@ -5,7 +5,7 @@ import dev.opend1.engine.DumpSource;
 import dev.opend1.engine.DumpSource.SchemaObject;
 import dev.opend1.engine.DumpSource.Sequence;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,8 +22,10 @@ import java.util.function.BooleanSupplier;
  * (regular FTS5), a {@code 'rebuild'} after every table's rows (external content), nothing
  * (fts5vocab), or an error (contentless: nothing to rebuild from); never their shadow tables.
  *
- * <p>Values re-import identically: TEXT with control characters or NUL as {@code CAST(X'..' AS
- * TEXT)}, BLOBs as {@code X'..'}, REALs in Java's shortest round-tripping form.
+ * <p>Values re-import identically: the source writes each row's literals ({@link
+ * DumpSource.RowVisitor#row}), which go to the file as they come; TEXT with control characters or
+ * NUL is {@code CAST(X'..' AS TEXT)}, BLOBs {@code X'..'}, REALs as many digits as read back
+ * exactly.
  */
 final class SqlDump {
 
@@ -34,9 +36,10 @@ final class SqlDump {
    *
    * @param cancelled checked between rows: true stops the dump with an IOException
    */
-  static long write(DumpSource source, DumpOptions options, Writer out, BooleanSupplier cancelled)
+  static long write(
+      DumpSource source, DumpOptions options, OutputStream out, BooleanSupplier cancelled)
       throws IOException {
-    out.write("PRAGMA defer_foreign_keys=TRUE;\n");
+    put(out, "PRAGMA defer_foreign_keys=TRUE;\n");
     Set<String> shadow = source.shadowTables();
     List<SchemaObject> objects = source.schemaObjects();
     // A table asked for by name must exist: otherwise the export would be silently empty.
@@ -66,8 +69,7 @@ final class SqlDump {
     }
     if (!options.noSchema()) {
       for (SchemaObject o : tables) {
-        out.write(o.sql());
-        out.write(";\n");
+        put(out, o.sql() + ";\n");
       }
     }
     long rows = 0;
@@ -95,10 +97,11 @@ final class SqlDump {
           continue;
         }
         if (first) {
-          out.write("DELETE FROM sqlite_sequence;\n");
+          put(out, "DELETE FROM sqlite_sequence;\n");
           first = false;
         }
-        out.write(
+        put(
+            out,
             "INSERT INTO \"sqlite_sequence\" VALUES("
                 + text(seq.table())
                 + ","
@@ -109,7 +112,8 @@ final class SqlDump {
     // An external-content index holds no text of its own: after its content table's rows are
     // back, FTS5 rebuilds it from them (https://sqlite.org/fts5.html#the_rebuild_command).
     for (String table : rebuilds) {
-      out.write(
+      put(
+          out,
           "INSERT INTO " + identifier(table) + "(" + identifier(table) + ") VALUES('rebuild');\n");
     }
     if (!options.noSchema()) {
@@ -119,8 +123,7 @@ final class SqlDump {
               && o.sql() != null
               && options.includes(o.table())
               && !shadow.contains(o.table())) {
-            out.write(o.sql());
-            out.write(";\n");
+            put(out, o.sql() + ";\n");
           }
         }
       }
@@ -135,7 +138,11 @@ final class SqlDump {
    * otherwise renumber.
    */
   private static long rows(
-      DumpSource source, String table, boolean withRowid, Writer out, BooleanSupplier cancelled)
+      DumpSource source,
+      String table,
+      boolean withRowid,
+      OutputStream out,
+      BooleanSupplier cancelled)
       throws IOException {
     List<String> columns = source.insertableColumns(table);
     if (columns.isEmpty()) {
@@ -149,70 +156,44 @@ final class SqlDump {
       prefix.append(i == 0 ? "" : ",").append(identifier(columns.get(i)));
     }
     prefix.append(") VALUES(");
-    TableRows inserts = new TableRows(prefix.toString(), out, cancelled);
+    TableRows inserts =
+        new TableRows(prefix.toString().getBytes(StandardCharsets.UTF_8), out, cancelled);
     source.rows(table, withRowid, columns, inserts);
     return inserts.written;
   }
 
   /**
-   * Writes each row it is given as an INSERT with a prefix ({@code INSERT INTO "t" (..) VALUES(}).
+   * Writes each row it is given as an INSERT with a prefix ({@code INSERT INTO "t" (..) VALUES(}):
+   * the row's literals, as the source's bytes, between the prefix and {@code );}.
    */
   private static final class TableRows implements DumpSource.RowVisitor {
-    private final String prefix;
-    private final Writer out;
+    private static final byte[] END = ");\n".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] prefix;
+    private final OutputStream out;
     private final BooleanSupplier cancelled;
-    private final StringBuilder line = new StringBuilder();
     long written;
 
-    TableRows(String prefix, Writer out, BooleanSupplier cancelled) {
+    TableRows(byte[] prefix, OutputStream out, BooleanSupplier cancelled) {
       this.prefix = prefix;
       this.out = out;
       this.cancelled = cancelled;
     }
 
     @Override
-    public void row(Object[] values) throws IOException {
+    public void row(byte[] literals) throws IOException {
       if ((written & 1023) == 0 && cancelled.getAsBoolean()) {
         throw new IOException("the export was cancelled");
       }
-      line.setLength(0);
-      line.append(prefix);
-      for (int i = 0; i < values.length; i++) {
-        if (i > 0) {
-          line.append(',');
-        }
-        appendLiteral(line, values[i]);
-      }
-      line.append(");\n");
-      out.append(line);
+      out.write(prefix);
+      out.write(literals);
+      out.write(END);
       written++;
     }
   }
 
-  /** Appends a value as a SQL literal; like {@link #literal}, without a String per value. */
-  private static void appendLiteral(StringBuilder to, Object v) {
-    switch (v) {
-      case null -> to.append("NULL");
-      case Integer i -> to.append(i.intValue());
-      case Long l -> to.append(l.longValue());
-      case String str when plain(str) -> {
-        to.append('\'');
-        for (int i = 0; i < str.length(); i++) {
-          char ch = str.charAt(i);
-          to.append(ch);
-          if (ch == '\'') {
-            to.append('\'');
-          }
-        }
-        to.append('\'');
-      }
-      case byte[] b -> {
-        to.append("X'");
-        HexFormat.of().formatHex(to, b);
-        to.append('\'');
-      }
-      default -> to.append(literal(v));
-    }
+  /** Writes a piece of the dump's text, in UTF-8. */
+  private static void put(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** True when a text has no control characters, so it can be written as a quoted literal. */
@@ -223,27 +204,6 @@ final class SqlDump {
       }
     }
     return true;
-  }
-
-  /** A value as a SQL literal that reads back as the same value. */
-  static String literal(Object v) {
-    return switch (v) {
-      case null -> "NULL";
-      case Integer i -> i.toString();
-      case Long l -> l.toString();
-      case Double d -> {
-        if (d.isNaN()) {
-          yield "NULL";
-        }
-        if (d.isInfinite()) {
-          yield d > 0 ? "1e999" : "-1e999";
-        }
-        String s = d.toString();
-        yield s.contains(".") || s.contains("E") ? s : s + ".0";
-      }
-      case byte[] b -> "X'" + HexFormat.of().formatHex(b) + "'";
-      default -> text(v.toString());
-    };
   }
 
   /** A string literal; text with control characters is written as hex so it survives exactly. */

@@ -112,6 +112,33 @@ class QueryApiTest {
   }
 
   /**
+   * A batch that repeats one SQL text (checked once, see QueryPlan) still runs each item with its
+   * own parameters, and each statement's meta is its own: every INSERT here adds a row of more than
+   * a page, so each one's {@code size_after} is larger than the one before it.
+   */
+  @Test
+  void aBatchRepeatingOneTextGivesEachStatementItsOwnParamsAndMeta() {
+    ok(query, sql("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)"));
+    StringBuilder batch = new StringBuilder("{\"batch\":[");
+    for (int i = 1; i <= 6; i++) {
+      batch.append(i == 1 ? "" : ",");
+      batch.append(sql("INSERT INTO t(id, b) VALUES (?, zeroblob(?))", i * 10, 5000 + i));
+    }
+    Reply r = ok(query, batch.append("]}").toString());
+    assertThat(r.result()).hasSize(6);
+    long size = 0;
+    for (int i = 0; i < 6; i++) {
+      JsonNode meta = r.result().get(i).get("meta");
+      assertThat(meta.get("last_row_id").asLong()).isEqualTo((i + 1) * 10L);
+      assertThat(meta.get("changes").asLong()).isEqualTo(1);
+      assertThat(meta.get("size_after").asLong()).as("statement %d", i).isGreaterThan(size);
+      size = meta.get("size_after").asLong();
+    }
+    assertThat(rows("SELECT sum(length(b)) AS n FROM t").get(0).get("n").asLong())
+        .isEqualTo(6 * 5000 + 21);
+  }
+
+  /**
    * A REAL with no fraction is written as D1 (JavaScript) writes it, {@code 2} and not {@code 2.0},
    * while an INTEGER beyond 2^53 stays exact here (a deliberate difference,
    * docs/d1-differences.md).

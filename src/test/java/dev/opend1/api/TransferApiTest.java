@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Export and import over HTTP: the protocols, the dump format, and round trips. */
 class TransferApiTest {
@@ -402,6 +403,36 @@ class TransferApiTest {
             "PRAGMA writable_schema=ON;\nINSERT INTO sqlite_schema VALUES ('table','x','x',0,'CREATE VIRTUAL TABLE x USING fts5(a)');\n");
     assertThat(writable.get("error").asText())
         .isEqualTo("Statement 1 failed: not authorized: SQLITE_AUTH");
+  }
+
+  /**
+   * An import's INSERTs run in runs of many statements per call to SQLite (ImportStatements); a
+   * statement failing in the middle of a run, in the first run or a later one, is still reported by
+   * its own number and error, and nothing of the import is applied.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 100, 255, 256, 290})
+  void aStatementFailingInsideARunIsReportedByItsNumber(int failing) throws Exception {
+    String db = newDatabase("runs" + failing);
+    run(db, "CREATE TABLE u(a UNIQUE)");
+    StringBuilder dump = new StringBuilder();
+    for (int i = 1; i <= 300; i++) {
+      dump.append("INSERT INTO u VALUES (").append(i == failing ? 0 : i).append(");\n");
+    }
+    dump.insert(0, "INSERT INTO u VALUES (0);\n"); // statement 1; the failing one repeats it
+    JsonNode failed = importSql(db, dump.toString());
+    assertThat(failed.get("error").asText())
+        .isEqualTo(
+            "Statement "
+                + (failing + 1)
+                + " failed: UNIQUE constraint failed: u.a: SQLITE_CONSTRAINT");
+    assertThat(
+            client
+                .post(db + "/query", sql("SELECT count(*) AS n FROM u"))
+                .result()
+                .at("/0/results/0/n")
+                .asInt())
+        .isZero();
   }
 
   @Test

@@ -2,8 +2,10 @@ package dev.opend1.transfer;
 
 import dev.opend1.engine.DumpSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +65,30 @@ final class FakeDumpSource implements DumpSource {
       throws IOException {
     int skip = withRowid ? 0 : 1;
     for (Object[] row : rows.getOrDefault(table, List.of())) {
-      Object[] values = new Object[row.length - skip];
-      System.arraycopy(row, skip, values, 0, values.length);
-      visitor.row(values);
+      StringBuilder literals = new StringBuilder();
+      for (int i = skip; i < row.length; i++) {
+        literals.append(i == skip ? "" : ",").append(literal(row[i]));
+      }
+      visitor.row(literals.toString().getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * A value as a SQL literal that reads back as the same value, as {@link DumpSource.RowVisitor}
+   * describes them (the engine's source has SQLite write them; see SnapshotSourceTest).
+   */
+  static String literal(Object v) {
+    return switch (v) {
+      case null -> "NULL";
+      case Long l -> l.toString();
+      case Double d when d.isInfinite() -> d > 0 ? "1e999" : "-1e999";
+      case Double d -> {
+        String s = d.toString();
+        yield s.contains(".") || s.contains("E") ? s : s + ".0";
+      }
+      case byte[] b -> "X'" + HexFormat.of().formatHex(b) + "'";
+      default -> SqlDump.text(v.toString());
+    };
   }
 
   @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opend1.core.D1Exception;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +18,9 @@ import org.junit.jupiter.api.Test;
 class SqlDumpTest {
 
   private static String dump(FakeDumpSource source, DumpOptions options) throws IOException {
-    StringWriter out = new StringWriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     SqlDump.write(source, options, out, () -> false);
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -107,7 +109,9 @@ class SqlDumpTest {
   void aCancelledDumpStopsBetweenRows() {
     FakeDumpSource source =
         new FakeDumpSource().table("t", "CREATE TABLE t(a)", List.of("a"), new Object[] {1L, 1L});
-    assertThatThrownBy(() -> SqlDump.write(source, DumpOptions.ALL, new StringWriter(), () -> true))
+    assertThatThrownBy(
+            () ->
+                SqlDump.write(source, DumpOptions.ALL, OutputStream.nullOutputStream(), () -> true))
         .isInstanceOf(IOException.class)
         .hasMessage("the export was cancelled");
   }

@@ -1,0 +1,49 @@
+// Summarises a subset run of bench/run (`bench/run batch`, `bench/run transfer`) as plain text:
+// the machine's load, then per workload and side the median and spread of the runs, and the
+// ratio the issue's target is stated in, both sides measured in this run.
+// Usage: node subset-report.mjs MACHINE_TXT RUNS_CSV > bench/results/SUBSET.txt
+import { readFileSync } from "node:fs";
+
+const [machineFile, csvFile] = process.argv.slice(2);
+const machine = Object.fromEntries(
+  readFileSync(machineFile, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+);
+const groups = new Map();
+for (const l of readFileSync(csvFile, "utf8").trim().split("\n").slice(1)) {
+  const [workload, side, , metric, value, unit] = l.split(",");
+  const k = `${workload}|${side}|${metric}`;
+  if (!groups.has(k)) groups.set(k, { workload, side, metric, unit, values: [] });
+  groups.get(k).values.push(Number(value));
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+const med = (workload, side, metric) => {
+  const g = groups.get(`${workload}|${side}|${metric}`);
+  if (!g) throw new Error(`no measurement of ${workload} ${side} ${metric}`);
+  return median(g.values);
+};
+
+const out = [];
+out.push(`bench/run ${machine.subset} (${machine.mode} sizes) at commit ${machine.commit}, ${machine.date}`);
+out.push(`${machine.cores} cores (${machine.cpu}), ${machine.jdk}, sqlite-jdbc ${machine.sqlite_jdbc}, sqlite3 ${machine.sqlite3}`);
+out.push(`load average at start: ${machine.load_at_start}; at end: ${machine.load_at_end}`);
+out.push(`${machine.reps} alternated runs per side; medians (min-max)`);
+out.push("");
+for (const g of [...groups.values()].filter((g) => ["throughput", "seconds", "bytes"].includes(g.metric))) {
+  out.push(`${g.workload} ${g.side} ${g.metric}: ${fmt(median(g.values))} ${g.unit} (${fmt(Math.min(...g.values))}-${fmt(Math.max(...g.values))})`);
+}
+out.push("");
+if (machine.subset === "batch") {
+  const r = med("batch1000", "opend1-query", "throughput") / med("batch1000", "sqlite-jdbc", "throughput");
+  out.push(`batch of 1,000 INSERTs vs one in-process transaction: ${fmt(r)}x (target >= 0.6x)`);
+} else {
+  for (const w of ["export", "import"]) {
+    const r = med(w, "sqlite3", "seconds") / med(w, "opend1", "seconds");
+    out.push(`${w} vs sqlite3: ${fmt(r)}x (target >= 0.8x)`);
+  }
+}
+console.log(out.join("\n"));
