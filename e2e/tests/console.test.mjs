@@ -235,9 +235,10 @@ test("the web console, end to end in Chromium", async () => {
   await page.locator('#tables details[data-table="veg"] .rows', { hasText: "3 rows" }).waitFor();
   await shot("tables");
 
-  // Delete, after the confirmation.
+  // Delete, after typing the database's name to confirm.
   await page.locator("a", { hasText: "← Databases" }).click();
   await row.getByRole("button", { name: "Delete" }).click();
+  await page.locator("dialog.confirm #confirm-name").fill(name);
   await confirm("Delete");
   await row.waitFor({ state: "detached" });
 

