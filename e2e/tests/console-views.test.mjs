@@ -124,3 +124,50 @@ test("the console is usable 420 px wide", async () => {
   }
   assert.deepEqual(browserErrors, []);
 });
+
+/** The figures a chart card plots: its series' totals and its number of points. */
+async function chartData(key) {
+  const card = page.locator(`.chart[data-chart="${key}"]`);
+  await card.locator("canvas").waitFor();
+  return { totals: JSON.parse(await card.getAttribute("data-totals")), points: Number(await card.getAttribute("data-points")) };
+}
+
+test("the overview charts a known number of queries and rows", async () => {
+  const name = uniqueName("overview");
+  const uuid = await createDatabase(name);
+  const statements = [
+    "CREATE TABLE visits(id INTEGER PRIMARY KEY, page TEXT)",
+    "INSERT INTO visits(page) VALUES ('home'), ('about'), ('shop')",
+    "INSERT INTO visits(page) VALUES ('home')",
+    ...Array.from({ length: 5 }, (_, i) => `SELECT * FROM visits WHERE id > ${i}`),
+  ];
+  let rowsRead = 0;
+  let rowsWritten = 0;
+  for (const sql of statements) {
+    const [r] = await query(uuid, sql);
+    rowsRead += r.meta.rows_read;
+    rowsWritten += r.meta.rows_written;
+  }
+
+  await signIn();
+  await page.goto(`${server.base}/#/db/${uuid}`);
+  await page.getByRole("heading", { name }).waitFor();
+  assert.equal(await page.locator(".tabs a.active").textContent(), "Overview", "the overview is the default tab");
+  const hour = await chartData("queries");
+  assert.deepEqual(hour.totals, { "Read queries": 5, "Write queries": 3 });
+  assert.equal(hour.points, 60, "one point per minute of the hour");
+  assert.deepEqual((await chartData("rows")).totals, { "Rows read": rowsRead, "Rows written": rowsWritten });
+  const latency = await chartData("latency");
+  assert.ok(latency.totals.p90 >= latency.totals.p50 && latency.totals.p50 > 0, JSON.stringify(latency.totals));
+  assert.ok((await chartData("storage")).totals["Database size"] > 0);
+  await shot(page, "overview", { forDocs: true, fullPage: true });
+
+  for (const [range, points] of [["Day", 24], ["Week", 168], ["Month", 30]]) {
+    await page.locator(".ranges button", { hasText: range }).click();
+    await page.locator(`#overview-charts[data-range="${range.toLowerCase()}"]`).waitFor();
+    const chart = await chartData("queries");
+    assert.deepEqual(chart.totals, { "Read queries": 5, "Write queries": 3 }, range);
+    assert.equal(chart.points, points, range);
+  }
+  assert.deepEqual(browserErrors, []);
+});

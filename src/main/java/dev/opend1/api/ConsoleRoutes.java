@@ -46,7 +46,10 @@ final class ConsoleRoutes {
           "timetravel.js",
           "transfer.js",
           // console-views
-          "confirmname.js");
+          "confirmname.js",
+          "analytics.js",
+          "charts.js",
+          "overview.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
