@@ -171,3 +171,38 @@ test("the overview charts a known number of queries and rows", async () => {
   }
   assert.deepEqual(browserErrors, []);
 });
+
+/** What the console shows for `n` bytes (dom.js's bytes()). */
+function bytes(n) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+test("the database list shows each database's size, tables and a day of activity", async () => {
+  const name = uniqueName("listed");
+  const uuid = await createDatabase(name);
+  await query(uuid, "CREATE TABLE a(x)");
+  await query(uuid, "CREATE TABLE b(y)");
+  await query(uuid, "INSERT INTO a(x) SELECT value FROM json_each(?)", [JSON.stringify(Array.from({ length: 3000 }, (_, i) => `row ${i} ${"x".repeat(40)}`))]);
+  for (let i = 0; i < 4; i++) await query(uuid, "SELECT count(*) FROM a");
+  const details = await call("GET", `/accounts/${server.account}/d1/database/${uuid}`);
+  const size = details.body.result.file_size;
+  assert.ok(size > 100_000, `a database of ${size} bytes`);
+
+  await signIn();
+  const row = page.locator(`#databases tr[data-name="${name}"]`);
+  await row.locator("td.tables", { hasText: "2" }).waitFor();
+  assert.equal(await row.locator("td.size").textContent(), bytes(size));
+  const spark = row.locator("td.activity svg.sparkline");
+  await spark.waitFor();
+  assert.equal(await spark.getAttribute("data-total"), "7", "7 queries ran in the last day");
+  assert.equal(await spark.locator("polyline").getAttribute("points").then((p) => p.split(" ").length), 24, "one point an hour");
+  await shot(page, "database-list", { forDocs: true });
+  assert.deepEqual(browserErrors, []);
+});

@@ -1,13 +1,15 @@
-// The databases page: every database of the account with its size, tables and region; create;
-// delete after a confirmation.
+// The databases page: every database of the account with its size, tables, region and queries
+// over the last day (a sparkline); create; delete after its name is typed.
 import { db } from "./api.js";
 import { h, errorBox, showError, busy, bytes } from "./dom.js";
 import { confirmByName } from "./confirmname.js";
+import { dailyActivity } from "./activity.js";
+import { sparkline } from "./charts.js";
 
 const HINTS = ["", "wnam", "enam", "weur", "eeur", "apac", "oc"];
 const PER_PAGE = 1000;
 /** Columns left out on a narrow screen (class "wide"): the name links to the rest. */
-const WIDE = new Set(["UUID", "Created"]);
+const WIDE = new Set(["UUID", "Queries (24 h)", "Created"]);
 /** Detail requests in flight at once, so a long list does not flood the server. */
 const DETAIL_REQUESTS = 4;
 
@@ -27,7 +29,7 @@ export function databasesPage() {
   const table = h(
     "table",
     { class: "grid", id: "databases" },
-    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Created", ""].map((t) => h("th", { class: WIDE.has(t) ? "wide" : undefined }, t)))),
+    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Queries (24 h)", "Created", ""].map((t) => h("th", { class: WIDE.has(t) ? "wide" : undefined }, t)))),
     body,
   );
   const empty = h("p", { class: "muted", hidden: true }, "No databases yet.");
@@ -58,7 +60,13 @@ export function databasesPage() {
   }
 
   function row(item) {
-    const cells = { region: h("td"), tables: h("td", { class: "num" }), size: h("td", { class: "num" }) };
+    const cells = {
+      region: h("td"),
+      tables: h("td", { class: "num tables" }),
+      size: h("td", { class: "num size" }),
+      activity: h("td", { class: "activity wide" }),
+    };
+    activityCells.set(item.uuid, cells.activity);
     const del = h("button", { class: "danger small", title: `Delete ${item.name}` }, "Delete");
     del.addEventListener("click", () => remove(item, del));
     details.push(async () => {
@@ -79,6 +87,7 @@ export function databasesPage() {
       cells.region,
       cells.tables,
       cells.size,
+      cells.activity,
       h("td", { class: "wide" }, new Date(item.created_at).toLocaleString()),
       h("td", {}, del),
     );
@@ -86,15 +95,32 @@ export function databasesPage() {
 
   /** Row detail fetches: the list carries no sizes, so each row asks for its own, a few at a time. */
   let details = [];
+  /** Each row's activity cell by database uuid, filled by one analytics request for them all. */
+  const activityCells = new Map();
+
+  async function showActivity() {
+    try {
+      const of = await dailyActivity();
+      for (const [uuid, cell] of activityCells) {
+        const counts = of(uuid);
+        const total = counts.reduce((a, v) => a + v, 0);
+        cell.replaceChildren(sparkline(counts, `${total} queries in the last 24 hours`), h("span", { class: "muted" }, ` ${total}`));
+      }
+    } catch (e) {
+      showError(errors, e);
+    }
+  }
 
   async function load() {
     try {
       const items = await listAll();
       items.sort((a, b) => a.name.localeCompare(b.name));
       details = [];
+      activityCells.clear();
       body.replaceChildren(...items.map(row));
       empty.hidden = items.length > 0;
       showError(errors, null);
+      showActivity();
       const queue = details;
       const worker = async () => {
         while (queue.length) await queue.shift()();

@@ -49,7 +49,8 @@ final class ConsoleRoutes {
           "confirmname.js",
           "analytics.js",
           "charts.js",
-          "overview.js");
+          "overview.js",
+          "activity.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
