@@ -163,7 +163,7 @@ test("the overview charts a known number of queries and rows", async () => {
   await shot(page, "overview", { forDocs: true, fullPage: true });
 
   for (const [range, points] of [["Day", 24], ["Week", 168], ["Month", 30]]) {
-    await page.locator(".ranges button", { hasText: range }).click();
+    await page.locator("#overview .ranges button", { hasText: range }).click();
     await page.locator(`#overview-charts[data-range="${range.toLowerCase()}"]`).waitFor();
     const chart = await chartData("queries");
     assert.deepEqual(chart.totals, { "Read queries": 5, "Write queries": 3 }, range);
@@ -204,5 +204,50 @@ test("the database list shows each database's size, tables and a day of activity
   assert.equal(await spark.getAttribute("data-total"), "7", "7 queries ran in the last day");
   assert.equal(await spark.locator("polyline").getAttribute("points").then((p) => p.split(" ").length), 24, "one point an hour");
   await shot(page, "database-list", { forDocs: true });
+  assert.deepEqual(browserErrors, []);
+});
+
+/** The statement shapes an insights list shows, top first, with their figures. */
+async function insightsList(key) {
+  return page.locator(`#insights-lists [data-list="${key}"] tbody tr`).evaluateAll((rows) =>
+    rows.map((r) => {
+      const cells = [...r.querySelectorAll("td")].map((td) => td.textContent);
+      return { query: cells[0], count: Number(cells[1]), totalMs: parseFloat(cells[2]), rowsRead: Number(cells[5]) };
+    }),
+  );
+}
+
+test("insights list the slowest query first and show a query's plan", async () => {
+  const name = uniqueName("insights");
+  const uuid = await createDatabase(name);
+  await query(uuid, "CREATE TABLE nums(id INTEGER PRIMARY KEY, n INTEGER)");
+  await query(uuid, "INSERT INTO nums(n) SELECT value FROM json_each(?)", [JSON.stringify(Array.from({ length: 2000 }, (_, i) => i))]);
+  const slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) SELECT count(*) FROM c";
+  for (let i = 0; i < 2; i++) await query(uuid, slow);
+  for (let i = 0; i < 12; i++) await query(uuid, `SELECT * FROM nums WHERE id = ${i + 1}`);
+  for (let i = 0; i < 3; i++) await query(uuid, "SELECT sum(n) FROM nums");
+
+  await signIn();
+  await page.goto(`${server.base}/#/db/${uuid}/insights`);
+  await page.locator('#insights-lists[data-range="day"] [data-list="time"] tbody tr').first().waitFor();
+
+  const byTime = await insightsList("time");
+  assert.match(byTime[0].query, /^WITH RECURSIVE c\(x\) AS \(SELECT \? UNION ALL SELECT x \+ \? FROM c WHERE x < \?\)/);
+  assert.equal(byTime[0].count, 2);
+  for (let i = 1; i < byTime.length; i++) assert.ok(byTime[i - 1].totalMs >= byTime[i].totalMs, "by total time, descending");
+  const byCount = await insightsList("count");
+  assert.deepEqual(byCount[0], { ...byCount[0], query: "SELECT * FROM nums WHERE id = ?", count: 12 });
+  const byRows = await insightsList("rows");
+  for (let i = 1; i < byRows.length; i++) assert.ok(byRows[i - 1].rowsRead >= byRows[i].rowsRead, "by rows read, descending");
+  assert.equal(byRows.find((r) => r.query === "SELECT sum(n) FROM nums").rowsRead, 3 * 2000, "three scans of 2,000 rows");
+
+  // A shape with a parameter is explained with it bound to NULL.
+  await page.locator('#insights-lists [data-list="count"] tbody tr').first().getByRole("button").click();
+  await page.locator("#query-plan", { hasText: "SEARCH nums USING INTEGER PRIMARY KEY (rowid=?)" }).waitFor();
+  assert.equal(await page.locator("#plan-query").textContent(), "SELECT * FROM nums WHERE id = ?");
+  await page.locator('#insights-lists [data-list="time"] tbody tr').first().getByRole("button").click();
+  await page.locator("#query-plan", { hasText: "RECURSIVE STEP" }).waitFor();
+  assert.equal(await page.locator("#insights-error").isHidden(), true);
+  await shot(page, "insights", { forDocs: true, fullPage: true });
   assert.deepEqual(browserErrors, []);
 });

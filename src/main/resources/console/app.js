@@ -1,6 +1,6 @@
 // The console's entry point: the header and a router over location.hash.
 //   #/              the databases of the signed-in account
-//   #/db/ID[/TAB]   one database; TAB is overview (default), tables, sql, time-travel or transfer
+//   #/db/ID[/TAB]   one database; TAB is overview (default), insights, tables, sql, time-travel or transfer
 // Without a token in sessionStorage every route shows the sign-in form.
 import { session } from "./api.js";
 import { signInPage } from "./signin.js";

@@ -1,4 +1,4 @@
-// One database: its details and its tabs (overview, tables, SQL, time travel, export/import). The tabs
+// One database: its details and its tabs (overview, insights, tables, SQL, time travel, export/import). The tabs
 // are panels of one page, so switching tabs keeps what each holds (a result, an undo, a job).
 import { db } from "./api.js";
 import { h, errorBox, showError, bytes } from "./dom.js";
@@ -7,9 +7,11 @@ import { sqlPanel } from "./sql.js";
 import { timeTravelPanel } from "./timetravel.js";
 import { transferPanel } from "./transfer.js";
 import { overviewPanel } from "./overview.js";
+import { insightsPanel } from "./insights.js";
 
 const TABS = [
   ["overview", "Overview"],
+  ["insights", "Insights"],
   ["tables", "Tables"],
   ["sql", "SQL"],
   ["time-travel", "Time travel"],
@@ -32,6 +34,7 @@ export function databasePage(id) {
   };
   const panels = {
     overview: overviewPanel(database),
+    insights: insightsPanel(database),
     tables: tablesPanel(database),
     sql: sqlPanel(database),
     "time-travel": timeTravelPanel(database),

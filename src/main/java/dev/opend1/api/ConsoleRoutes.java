@@ -50,7 +50,8 @@ final class ConsoleRoutes {
           "analytics.js",
           "charts.js",
           "overview.js",
-          "activity.js");
+          "activity.js",
+          "insights.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
