@@ -251,3 +251,53 @@ test("insights list the slowest query first and show a query's plan", async () =
   await shot(page, "insights", { forDocs: true, fullPage: true });
   assert.deepEqual(browserErrors, []);
 });
+
+test("the time-travel timeline lists the commits, and picking one restores it after naming it", async () => {
+  const name = uniqueName("timeline");
+  const uuid = await createDatabase(name);
+  const bookmarkNow = async () => (await call("GET", `/accounts/${server.account}/d1/database/${uuid}/time_travel/bookmark`)).body.result.bookmark;
+  const made = [await bookmarkNow()];
+  await query(uuid, "CREATE TABLE notes(body TEXT)");
+  made.push(await bookmarkNow());
+  for (const body of ["one", "two", "three"]) {
+    await query(uuid, "INSERT INTO notes VALUES (?)", [body]);
+    made.push(await bookmarkNow());
+  }
+
+  await signIn();
+  await page.goto(`${server.base}/#/db/${uuid}/time-travel`);
+  const chart = page.locator('#timeline-chart[data-range="day"]');
+  await chart.locator("canvas").waitFor();
+  assert.equal(await chart.getAttribute("data-writes"), "4", "four writes charted");
+  assert.equal(await chart.getAttribute("data-commits"), String(made.length));
+  const listed = await page.locator("#commits li").evaluateAll((items) => items.map((li) => li.dataset.bookmark));
+  assert.deepEqual(listed, [...made].reverse(), "every commit, newest first");
+
+  // Pick the commit after the first insert; the confirmation names it before anything happens.
+  const target = made[2];
+  await page.locator(`#commits li[data-bookmark="${target}"]`).getByRole("button").click();
+  assert.equal(await page.locator("#restore-bookmark").inputValue(), target);
+  await page.locator("#restore").click();
+  const dialog = page.locator("dialog.confirm");
+  assert.match(await dialog.textContent(), new RegExp(`Restore this database to bookmark ${target}`));
+  await shot(page, "time-travel-confirm", { forDocs: true });
+  await dialog.getByRole("button", { name: "Restore" }).click();
+  await page.locator("#restore-outcome", { hasText: "Database restored successfully" }).waitFor();
+  assert.equal(await page.locator("#restored-to").textContent(), target);
+  assert.equal(await page.locator("#previous-bookmark").textContent(), made.at(-1), "the undo bookmark is the last commit before");
+  const [rows] = await query(uuid, "SELECT body FROM notes");
+  assert.deepEqual(rows.results, [{ body: "one" }]);
+
+  // The restore is a commit of its own: the timeline shows it on top.
+  await page.locator(`#commits li:first-child`).filter({ hasNotText: made.at(-1) }).waitFor();
+  assert.equal(await page.locator("#commits li").count(), made.length + 1);
+  await page.locator("#timeline").scrollIntoViewIfNeeded();
+  await shot(page, "time-travel-timeline", { forDocs: true, fullPage: true });
+
+  // A time is resolved to its bookmark before the question is asked.
+  await page.locator("#restore-time").fill("2099-01-01T00:00:00");
+  await page.locator("#restore").click();
+  await page.locator("#time-travel-error", { hasText: "it is in the future" }).waitFor();
+  assert.equal(await dialog.count(), 0, "nothing is asked for a time that has no bookmark");
+  assert.deepEqual(browserErrors, []);
+});

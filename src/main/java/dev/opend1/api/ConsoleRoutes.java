@@ -51,7 +51,8 @@ final class ConsoleRoutes {
           "charts.js",
           "overview.js",
           "activity.js",
-          "insights.js");
+          "insights.js",
+          "timeline.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
