@@ -2,8 +2,9 @@
 // total time, by rows read and by count, from d1QueriesAdaptiveGroups in one request; clicking
 // one runs EXPLAIN QUERY PLAN on it and shows the plan as a tree.
 import { db } from "./api.js";
-import { analytics, RANGES, timeline, since } from "./analytics.js";
-import { h, errorBox, showError, busy } from "./dom.js";
+import { analytics, timeline, since } from "./analytics.js";
+import { rangePicker } from "./ranges.js";
+import { h, errorBox, busy } from "./dom.js";
 
 /** How many shapes each list shows. */
 const TOP = 10;
@@ -62,17 +63,12 @@ function planText(rows) {
 const ms = (v) => `${Number(v.toFixed(v < 10 ? 2 : 1))} ms`;
 
 export function insightsPanel(database) {
-  let range = "day";
   const errors = errorBox();
   errors.id = "insights-error";
   const lists = h("div", { id: "insights-lists" });
   const planOf = h("code", { id: "plan-query" });
   const plan = h("pre", { id: "query-plan", class: "schema" });
   const planCard = h("div", { class: "card", hidden: true }, h("h2", {}, "Query plan"), h("p", {}, planOf), plan);
-  const buttons = Object.entries(RANGES).map(([key, r]) =>
-    h("button", { type: "button", class: "small range", "data-range": key, "aria-pressed": "false" }, r.label),
-  );
-  for (const b of buttons) b.addEventListener("click", () => load(b.dataset.range));
 
   async function explain(sql, button) {
     await busy(button, errors, async () => {
@@ -123,33 +119,23 @@ export function insightsPanel(database) {
     );
   }
 
-  /** The request in flight; an older answer arriving late is dropped. */
-  let latest = 0;
-
-  async function load(next = range) {
-    range = next;
-    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.range === range));
-    const ticket = ++latest;
-    try {
-      const r = await analytics(QUERY, { db: database.id, since: since(timeline(range)) });
-      if (ticket !== latest) return;
+  const ranges = rangePicker("day", errors, async (range) => {
+    const r = await analytics(QUERY, { db: database.id, since: since(timeline(range)) });
+    return () => {
       lists.replaceChildren(...LISTS.map(([key, title]) => table(key, title, r[key])));
       lists.dataset.range = range;
-      showError(errors, null);
-    } catch (e) {
-      if (ticket === latest) showError(errors, e);
-    }
-  }
+    };
+  });
 
   return {
     element: h(
       "div",
       { class: "panel", id: "insights" },
-      h("div", { class: "row ranges", role: "group", "aria-label": "Time range" }, h("span", { class: "muted" }, "Last"), ...buttons),
+      ranges.element,
       errors,
       planCard,
       lists,
     ),
-    shown: () => load(),
+    shown: () => ranges.load(),
   };
 }

@@ -2,7 +2,8 @@
 // or month, from the GraphQL Analytics datasets in one request per range, drawn with uPlot.
 import { analytics, RANGES, timeline, pointOf, since } from "./analytics.js";
 import { timeChart } from "./charts.js";
-import { h, errorBox, showError, bytes } from "./dom.js";
+import { h, errorBox, bytes } from "./dom.js";
+import { rangePicker } from "./ranges.js";
 
 /** One query for the whole chart set: the batches' figures and the storage, by `dimension`. */
 function overviewQuery(dimension) {
@@ -33,26 +34,13 @@ const ms = (v) => `${Number(v.toPrecision(3))} ms`;
 const count = (v) => (Math.abs(v) >= 1000 ? `${Number((v / 1000).toPrecision(3))}k` : String(Number(v.toFixed(2))));
 
 export function overviewPanel(database) {
-  let range = "hour";
   const errors = errorBox();
   const charts = h("div", { class: "charts", id: "overview-charts" });
-  const buttons = Object.entries(RANGES).map(([key, r]) =>
-    h("button", { type: "button", class: "small range", "data-range": key, "aria-pressed": "false" }, r.label),
-  );
-  for (const b of buttons) b.addEventListener("click", () => load(b.dataset.range));
-
-  /** The request in flight; an older answer arriving late is dropped. */
-  let latest = 0;
-
-  async function load(next = range) {
-    range = next;
-    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.range === range));
-    const ticket = ++latest;
+  const ranges = rangePicker("hour", errors, async (range) => {
     const { dimension } = RANGES[range];
     const xs = timeline(range);
-    try {
-      const r = await analytics(overviewQuery(dimension), { db: database.id, since: since(xs) });
-      if (ticket !== latest) return;
+    const r = await analytics(overviewQuery(dimension), { db: database.id, since: since(xs) });
+    return () => {
       const q = columns(xs, r.batches, dimension, {
         read: (g) => g.sum.readQueries,
         write: (g) => g.sum.writeQueries,
@@ -80,20 +68,17 @@ export function overviewPanel(database) {
         timeChart({ key: "storage", title: "Storage", xs, format: bytes, series: [{ label: "Database size", values: size.max, sparse: true }] }),
       );
       charts.dataset.range = range;
-      showError(errors, null);
-    } catch (e) {
-      if (ticket === latest) showError(errors, e);
-    }
-  }
+    };
+  });
 
   return {
     element: h(
       "div",
       { class: "panel", id: "overview" },
-      h("div", { class: "row ranges", role: "group", "aria-label": "Time range" }, h("span", { class: "muted" }, "Last"), ...buttons),
+      ranges.element,
       errors,
       charts,
     ),
-    shown: () => load(),
+    shown: () => ranges.load(),
   };
 }

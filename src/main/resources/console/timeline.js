@@ -5,7 +5,8 @@
 import uPlot from "./vendor/uplot.js";
 import { db } from "./api.js";
 import { analytics, RANGES, timeline, pointOf, since } from "./analytics.js";
-import { h, errorBox, showError } from "./dom.js";
+import { h, errorBox } from "./dom.js";
+import { rangePicker } from "./ranges.js";
 
 /** Commits listed (and ticked) at most: one page of time_travel/commits. */
 const MAX_COMMITS = 200;
@@ -45,16 +46,11 @@ function commitTicks(times) {
 }
 
 export function commitTimeline(database, onPick) {
-  let range = "day";
   let chart = null;
   const errors = errorBox();
   const plot = h("div", { class: "chart-plot", id: "timeline-chart" });
   const list = h("ol", { class: "commits", id: "commits" });
   const more = h("p", { class: "muted", hidden: true });
-  const buttons = Object.entries(RANGES).map(([key, r]) =>
-    h("button", { type: "button", class: "small range", "data-range": key, "aria-pressed": "false" }, r.label),
-  );
-  for (const b of buttons) b.addEventListener("click", () => load(b.dataset.range));
 
   function item(c) {
     const use = h("button", { type: "button", class: "small", title: "Fill in the restore form with this bookmark" }, "Pick");
@@ -95,24 +91,17 @@ export function commitTimeline(database, onPick) {
     });
   }
 
-  /** The request in flight; an older answer arriving late is dropped. */
-  let latest = 0;
-
-  async function load(next = range) {
-    range = next;
-    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.range === range));
-    const ticket = ++latest;
+  const ranges = rangePicker("day", errors, async (range) => {
     const { dimension } = RANGES[range];
     const xs = timeline(range);
-    try {
-      const from = new Date(Date.now() - RANGES[range].ms).toISOString();
-      const [activity, commits] = await Promise.all([
-        analytics(writesQuery(dimension), { db: database.id, since: since(xs) }),
-        db("GET", `/${encodeURIComponent(database.id)}/time_travel/commits`, { query: { since: from, limit: MAX_COMMITS } }),
-      ]);
-      if (ticket !== latest) return;
-      const at = new Map(activity.d1AnalyticsAdaptiveGroups.map((g) => [pointOf(g, dimension), g.sum.writeQueries]));
-      const writes = xs.map((x) => at.get(x) ?? 0);
+    const from = new Date(Date.now() - RANGES[range].ms).toISOString();
+    const [activity, commits] = await Promise.all([
+      analytics(writesQuery(dimension), { db: database.id, since: since(xs) }),
+      db("GET", `/${encodeURIComponent(database.id)}/time_travel/commits`, { query: { since: from, limit: MAX_COMMITS } }),
+    ]);
+    const at = new Map(activity.d1AnalyticsAdaptiveGroups.map((g) => [pointOf(g, dimension), g.sum.writeQueries]));
+    const writes = xs.map((x) => at.get(x) ?? 0);
+    return () => {
       list.replaceChildren(...commits.map(item));
       more.hidden = commits.length < MAX_COMMITS;
       more.textContent = `The newest ${MAX_COMMITS} commits of this range; pick a shorter range to see older ones.`;
@@ -120,24 +109,21 @@ export function commitTimeline(database, onPick) {
       plot.dataset.writes = writes.reduce((a, v) => a + v, 0);
       plot.dataset.range = range;
       requestAnimationFrame(() => draw(xs, writes, commits));
-      showError(errors, null);
-    } catch (e) {
-      if (ticket === latest) showError(errors, e);
-    }
-  }
+    };
+  });
 
   return {
     element: h(
       "div",
       { class: "card", id: "timeline" },
       h("h2", {}, "Timeline"),
-      h("div", { class: "row ranges", role: "group", "aria-label": "Time range" }, h("span", { class: "muted" }, "Last"), ...buttons),
+      ranges.element,
       h("p", { class: "muted" }, "Write queries, with a red tick at each commit. Click near a tick, or pick a commit below, to fill in the restore form."),
       plot,
       errors,
       h("div", { class: "scroll commit-list" }, list),
       more,
     ),
-    load,
+    load: () => ranges.load(),
   };
 }

@@ -52,7 +52,8 @@ final class ConsoleRoutes {
           "overview.js",
           "activity.js",
           "insights.js",
-          "timeline.js");
+          "timeline.js",
+          "ranges.js");
 
   private static final Map<String, String> TYPES =
       Map.of(
