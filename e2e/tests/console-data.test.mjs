@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { call, createDatabase, uniqueName, server, tempDir } from "./harness.mjs";
-import { openBrowser, signInTo } from "./console-browser.mjs";
+import { openBrowser, signInTo } from "./chromium.mjs";
 
 let browser;
 let page;

@@ -5,47 +5,17 @@
 // written there too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { server, tempDir, uniqueName, opend1, lastLine } from "./harness.mjs";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-const artifacts = join(process.env.E2E_DIR, "artifacts");
-const readme = process.env.CONSOLE_SCREENSHOTS ? resolve(process.env.E2E_DIR, "..", process.env.CONSOLE_SCREENSHOTS) : null;
+import { openBrowser, shot as shotOf } from "./chromium.mjs";
 
 let context;
 let page;
-const browserErrors = [];
+let browserErrors;
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  if (readme) mkdirSync(readme, { recursive: true });
-  // launchPersistentContext is how playwright passes a fresh --user-data-dir.
-  context = await chromium.launchPersistentContext(tempDir("chromium-"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    acceptDownloads: true,
-    viewport: { width: 1200, height: 760 },
-  });
-  context.setDefaultTimeout(30_000);
-  page = await context.newPage();
-  page.on("pageerror", (e) => browserErrors.push(e.message));
-  page.on("console", (m) => {
-    // A 4xx answer is logged by Chromium as a failed resource: those are expected here.
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) browserErrors.push(m.text());
-  });
+  ({ context, page, errors: browserErrors } = await openBrowser());
 });
 
 after(async () => {
@@ -54,9 +24,7 @@ after(async () => {
 
 /** Saves a screenshot as an artifact; the docs' few also to CONSOLE_SCREENSHOTS when set. */
 async function shot(name, { forReadme = false } = {}) {
-  const png = await page.screenshot({ fullPage: false });
-  writeFileSync(join(artifacts, `${name}.png`), png);
-  if (readme && forReadme) writeFileSync(join(readme, `${name}.png`), png);
+  await shotOf(page, name, { forDocs: forReadme });
 }
 
 /** Runs SQL in the editor (all of it) and waits for the results or the error. */
@@ -236,9 +204,10 @@ test("the web console, end to end in Chromium", async () => {
   await page.locator('#tables details[data-table="veg"] .rows', { hasText: "3 rows" }).waitFor();
   await shot("tables");
 
-  // Delete, after the confirmation.
+  // Delete, after typing the database's name to confirm.
   await page.locator("a", { hasText: "← Databases" }).click();
   await row.getByRole("button", { name: "Delete" }).click();
+  await page.locator("dialog.confirm #confirm-name").fill(name);
   await confirm("Delete");
   await row.waitFor({ state: "detached" });
 

@@ -1,11 +1,11 @@
 // The console's entry point: the header and a router over location.hash.
 //   #/              the databases of the signed-in account
-//   #/db/ID[/TAB]   one database; TAB is tables (default), sql, time-travel or transfer
+//   #/db/ID[/TAB]   one database; TAB is overview (default), insights, tables, sql, time-travel or transfer
 // Without a token in sessionStorage every route shows the sign-in form.
 import { session } from "./api.js";
 import { signInPage } from "./signin.js";
 import { databasesPage } from "./databases.js";
-import { databasePage } from "./database.js";
+import { databasePage, DEFAULT_TAB } from "./database.js";
 
 const main = document.getElementById("main");
 const accountLabel = document.getElementById("account");
@@ -41,7 +41,7 @@ function route() {
     open = databasePage(id);
     main.replaceChildren(open.element);
   }
-  open.show(m[2] ?? "tables");
+  open.show(m[2] ?? DEFAULT_TAB);
 }
 
 window.addEventListener("hashchange", route);

@@ -1,4 +1,4 @@
-// One database: its details and four tabs (tables, SQL, time travel, export/import). The tabs
+// One database: its details and its tabs (overview, insights, tables, SQL, time travel, export/import). The tabs
 // are panels of one page, so switching tabs keeps what each holds (a result, an undo, a job).
 import { db } from "./api.js";
 import { h, errorBox, showError, bytes } from "./dom.js";
@@ -6,13 +6,20 @@ import { tablesPanel } from "./tables.js";
 import { sqlPanel } from "./sql.js";
 import { timeTravelPanel } from "./timetravel.js";
 import { transferPanel } from "./transfer.js";
+import { overviewPanel } from "./overview.js";
+import { insightsPanel } from "./insights.js";
 
 const TABS = [
+  ["overview", "Overview"],
+  ["insights", "Insights"],
   ["tables", "Tables"],
   ["sql", "SQL"],
   ["time-travel", "Time travel"],
   ["transfer", "Export / import"],
 ];
+
+/** The tab a database opens on. */
+export const DEFAULT_TAB = "overview";
 
 export function databasePage(id) {
   const title = h("h1", {}, id);
@@ -26,6 +33,8 @@ export function databasePage(id) {
     },
   };
   const panels = {
+    overview: overviewPanel(database),
+    insights: insightsPanel(database),
     tables: tablesPanel(database),
     sql: sqlPanel(database),
     "time-travel": timeTravelPanel(database),
@@ -65,7 +74,7 @@ export function databasePage(id) {
     id,
     element,
     show(tab) {
-      if (!panels[tab]) tab = "tables";
+      if (!panels[tab]) tab = DEFAULT_TAB;
       for (const [key, panel] of Object.entries(panels)) panel.element.hidden = key !== tab;
       for (const a of nav.querySelectorAll("a")) a.classList.toggle("active", a.dataset.tab === tab);
       panels[tab].shown?.();

@@ -1,10 +1,15 @@
-// The databases page: every database of the account with its size, tables and region; create;
-// delete after a confirmation.
+// The databases page: every database of the account with its size, tables, region and queries
+// over the last day (a sparkline); create; delete after its name is typed.
 import { db } from "./api.js";
-import { h, errorBox, showError, busy, bytes, confirmDialog } from "./dom.js";
+import { h, errorBox, showError, busy, bytes } from "./dom.js";
+import { confirmByName } from "./confirmname.js";
+import { dailyActivity } from "./activity.js";
+import { sparkline } from "./charts.js";
 
 const HINTS = ["", "wnam", "enam", "weur", "eeur", "apac", "oc"];
 const PER_PAGE = 1000;
+/** Columns left out on a narrow screen (class "wide"): the name links to the rest. */
+const WIDE = new Set(["UUID", "Queries (24 h)", "Created"]);
 /** Detail requests in flight at once, so a long list does not flood the server. */
 const DETAIL_REQUESTS = 4;
 
@@ -24,7 +29,7 @@ export function databasesPage() {
   const table = h(
     "table",
     { class: "grid", id: "databases" },
-    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Created", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["Name", "UUID", "Region", "Tables", "Size", "Queries (24 h)", "Created", ""].map((t) => h("th", { class: WIDE.has(t) ? "wide" : undefined }, t)))),
     body,
   );
   const empty = h("p", { class: "muted", hidden: true }, "No databases yet.");
@@ -46,7 +51,7 @@ export function databasesPage() {
   });
 
   async function remove(item, button) {
-    const sure = await confirmDialog(`Delete database "${item.name}" (${item.uuid})? This cannot be undone.`, "Delete");
+    const sure = await confirmByName(`Delete database "${item.name}" (${item.uuid})? This cannot be undone.`, item.name, "Delete");
     if (!sure) return;
     await busy(button, errors, async () => {
       await db("DELETE", `/${item.uuid}`);
@@ -55,7 +60,13 @@ export function databasesPage() {
   }
 
   function row(item) {
-    const cells = { region: h("td"), tables: h("td", { class: "num" }), size: h("td", { class: "num" }) };
+    const cells = {
+      region: h("td"),
+      tables: h("td", { class: "num tables" }),
+      size: h("td", { class: "num size" }),
+      activity: h("td", { class: "activity wide" }),
+    };
+    activityCells.set(item.uuid, cells.activity);
     const del = h("button", { class: "danger small", title: `Delete ${item.name}` }, "Delete");
     del.addEventListener("click", () => remove(item, del));
     details.push(async () => {
@@ -72,26 +83,44 @@ export function databasesPage() {
       "tr",
       { "data-name": item.name },
       h("td", {}, h("a", { href: `#/db/${item.uuid}` }, item.name)),
-      h("td", { class: "mono" }, item.uuid),
+      h("td", { class: "mono wide" }, item.uuid),
       cells.region,
       cells.tables,
       cells.size,
-      h("td", {}, new Date(item.created_at).toLocaleString()),
+      cells.activity,
+      h("td", { class: "wide" }, new Date(item.created_at).toLocaleString()),
       h("td", {}, del),
     );
   }
 
   /** Row detail fetches: the list carries no sizes, so each row asks for its own, a few at a time. */
   let details = [];
+  /** Each row's activity cell by database uuid, filled by one analytics request for them all. */
+  const activityCells = new Map();
+
+  async function showActivity() {
+    try {
+      const of = await dailyActivity();
+      for (const [uuid, cell] of activityCells) {
+        const counts = of(uuid);
+        const total = counts.reduce((a, v) => a + v, 0);
+        cell.replaceChildren(sparkline(counts, `${total} queries in the last 24 hours`), h("span", { class: "muted" }, ` ${total}`));
+      }
+    } catch (e) {
+      showError(errors, e);
+    }
+  }
 
   async function load() {
     try {
       const items = await listAll();
       items.sort((a, b) => a.name.localeCompare(b.name));
       details = [];
+      activityCells.clear();
       body.replaceChildren(...items.map(row));
       empty.hidden = items.length > 0;
       showError(errors, null);
+      showActivity();
       const queue = details;
       const worker = async () => {
         while (queue.length) await queue.shift()();

@@ -1,7 +1,9 @@
-// The time-travel tab: the current bookmark; find the bookmark of a past time; restore to a time
-// or a bookmark (after a confirmation); and undo a restore with the previous_bookmark it returned.
+// The time-travel tab: the current bookmark; a timeline of the commits (timeline.js) to pick one
+// from; find the bookmark of a past time; restore to a time or a bookmark, asking first with the
+// bookmark it will restore to; and undo a restore with the previous_bookmark it returned.
 import { db } from "./api.js";
 import { h, errorBox, showError, busy, confirmDialog } from "./dom.js";
+import { commitTimeline } from "./timeline.js";
 
 /** A datetime-local value (the browser's local time) as an ISO 8601 instant. */
 const instant = (local) => new Date(local).toISOString();
@@ -21,8 +23,25 @@ export function timeTravelPanel(database) {
   const restore = h("button", { type: "button", class: "danger", id: "restore" }, "Restore…");
   const outcome = h("div", { id: "restore-outcome", class: "card", hidden: true });
 
+  /** A commit picked on the timeline fills the restore form. */
+  const timelineCard = commitTimeline(database, (picked) => {
+    bookmark.value = picked;
+    byBookmark.checked = true;
+    restoreCard.scrollIntoView({ block: "nearest" });
+    restore.focus();
+  });
+
   time.addEventListener("input", () => (byTime.checked = true));
   bookmark.addEventListener("input", () => (byBookmark.checked = true));
+
+  const restoreCard = h(
+    "div",
+    { class: "card", id: "restore-form" },
+    h("h2", {}, "Restore"),
+    h("p", {}, h("label", {}, byTime, " At a time "), time, " ", find, " ", found),
+    h("p", {}, h("label", {}, byBookmark, " At a bookmark "), bookmark),
+    restore,
+  );
 
   async function loadCurrent() {
     try {
@@ -60,20 +79,27 @@ export function timeTravelPanel(database) {
     );
     outcome.replaceChildren(
       h("p", {}, h("strong", {}, r.message)),
+      h("p", {}, "Restored to ", h("code", { id: "restored-to" }, query.bookmark)),
       h("p", {}, "Now at ", h("code", { class: "new-bookmark" }, r.bookmark)),
       h("p", {}, "Before the restore: ", h("code", { id: "previous-bookmark" }, r.previous_bookmark)),
       undo,
     );
     outcome.hidden = false;
     database.changed();
-    await loadCurrent();
+    await Promise.all([loadCurrent(), timelineCard.load()]);
   }
 
   restore.addEventListener("click", () =>
     busy(restore, errors, async () => {
       const query = target();
-      const what = query.bookmark ? `bookmark ${query.bookmark}` : `the state at ${query.timestamp}`;
-      await restoreTo(query, `Restore this database to ${what}? Its current contents are replaced (you can undo).`);
+      // A time is resolved to its bookmark first, so the question names exactly what is restored.
+      let to = query.bookmark;
+      let when = "";
+      if (!to) {
+        to = (await db("GET", `${path()}/bookmark`, { query })).bookmark;
+        when = ` (the last commit at or before ${query.timestamp})`;
+      }
+      await restoreTo({ bookmark: to }, `Restore this database to bookmark ${to}${when}? Its current contents are replaced (you can undo).`);
     }),
   );
 
@@ -82,17 +108,11 @@ export function timeTravelPanel(database) {
       "div",
       { class: "panel" },
       h("div", { class: "card" }, h("h2", {}, "Current bookmark"), h("p", {}, current)),
-      h(
-        "div",
-        { class: "card" },
-        h("h2", {}, "Restore"),
-        h("p", {}, h("label", {}, byTime, " At a time "), time, " ", find, " ", found),
-        h("p", {}, h("label", {}, byBookmark, " At a bookmark "), bookmark),
-        restore,
-      ),
+      timelineCard.element,
+      restoreCard,
       errors,
       outcome,
     ),
-    shown: loadCurrent,
+    shown: () => Promise.all([loadCurrent(), timelineCard.load()]),
   };
 }

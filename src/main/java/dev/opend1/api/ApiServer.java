@@ -169,6 +169,8 @@ public final class ApiServer implements AutoCloseable {
                   scoped(auth, timeTravelRoutes::bookmark));
               r.post(
                   DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
+              r.get(
+                  DATABASES + "/{db}/time_travel/commits", scoped(auth, timeTravelRoutes::commits));
               // Methods no route uses (TRACE, CONNECT, made-up ones) get the same 404 envelope.
               r.before(
                   ctx -> {

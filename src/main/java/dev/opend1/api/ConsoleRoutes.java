@@ -56,7 +56,16 @@ final class ConsoleRoutes {
           "history.js",
           "results.js",
           "resultfiles.js",
-          "importfailure.js");
+          "importfailure.js",
+          // The views: overview, insights, timeline, confirmations.
+          "confirmname.js",
+          "analytics.js",
+          "charts.js",
+          "overview.js",
+          "activity.js",
+          "insights.js",
+          "timeline.js",
+          "ranges.js");
 
   private static final Map<String, String> TYPES =
       Map.of(

@@ -14,7 +14,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * @param tokens authentication (every route but the signed transfer URLs), operator tokens
  * @param databases the database routes, and finding a request's database for all the others
  * @param queries {@code /query} and {@code /raw}
- * @param timeTravel {@code /time_travel/bookmark} and {@code /time_travel/restore}
+ * @param timeTravel {@code /time_travel/bookmark}, {@code /time_travel/restore} and {@code
+ *     /time_travel/commits}
  * @param transfers {@code /export}, {@code /import} and their signed URLs
  * @param status {@code /status} and {@code /status/databases/{id}}
  * @param meters the server's own figures, shown by {@code /metrics} beside the HTTP ones

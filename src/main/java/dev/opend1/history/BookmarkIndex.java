@@ -64,6 +64,30 @@ final class BookmarkIndex {
 
   /** The bookmark of the last record at or before the instant, or empty when before the first. */
   Optional<Bookmark> at(long timeMicros) {
+    int found = lastAtOrBefore(timeMicros);
+    return found < 0 ? Optional.empty() : Optional.of(entries.get(found).bookmark());
+  }
+
+  /**
+   * Up to {@code limit} entries committed from {@code fromMicros} to {@code toMicros} (inclusive)
+   * with a seq below {@code beforeSeq}, newest first. Commit times never go backwards, so the
+   * newest one is found by a binary search and the walk stops at the first entry before the range.
+   */
+  List<LogEntry> newestFirst(long fromMicros, long toMicros, long beforeSeq, int limit) {
+    List<LogEntry> page = new ArrayList<>();
+    if (entries.isEmpty()) {
+      return page;
+    }
+    long belowCursor = Math.min(beforeSeq - 1 - first().seq(), entries.size() - 1L);
+    int i = (int) Math.min(lastAtOrBefore(toMicros), belowCursor);
+    for (; i >= 0 && page.size() < limit && entries.get(i).timeMicros() >= fromMicros; i--) {
+      page.add(entries.get(i));
+    }
+    return page;
+  }
+
+  /** The index of the last entry at or before the instant, or -1. */
+  private int lastAtOrBefore(long timeMicros) {
     int lo = 0;
     int hi = entries.size() - 1;
     int found = -1;
@@ -76,7 +100,7 @@ final class BookmarkIndex {
         hi = mid - 1;
       }
     }
-    return found < 0 ? Optional.empty() : Optional.of(entries.get(found).bookmark());
+    return found;
   }
 
   /** Whether a bookmark names a record of this history, one pruned away, one ahead, or none. */

@@ -420,8 +420,6 @@ final class DatabaseHistory {
     }
   }
 
-  // --- bookmarks --------------------------------------------------------------------------------
-
   Bookmark current() {
     synchronized (lock) {
       return index.last().bookmark();
@@ -446,6 +444,13 @@ final class DatabaseHistory {
   Optional<Bookmark> at(long timeMicros) {
     synchronized (lock) {
       return index.at(timeMicros);
+    }
+  }
+
+  /** See {@link BookmarkIndex#newestFirst}. */
+  java.util.List<LogEntry> commits(long fromMicros, long toMicros, long beforeSeq, int limit) {
+    synchronized (lock) {
+      return index.newestFirst(fromMicros, toMicros, beforeSeq, limit);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.opend1.history;
 
+import static java.time.temporal.ChronoUnit.MICROS;
+
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
@@ -18,6 +20,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +78,44 @@ public final class TimeTravel {
   public Bookmark bookmark(DatabaseId id, Optional<String> timestamp) {
     DatabaseHistory h = open(id);
     return timestamp.map(t -> at(h, t)).orElseGet(h::current);
+  }
+
+  /** A commit: its bookmark and commit time. */
+  public record Commit(Bookmark bookmark, Instant time) {}
+
+  /** A page of commits, newest first, and whether older ones in the range follow. */
+  public record CommitPage(List<Commit> commits, boolean more) {}
+
+  /**
+   * Up to {@code limit} commits made from {@code since} to {@code until} (timestamps as D1 takes
+   * them; by default the retention window up to now), older than the commit {@code cursor} names
+   * when given, newest first. The cursor must be a bookmark of this database's history.
+   */
+  public CommitPage commits(
+      DatabaseId id,
+      Optional<String> since,
+      Optional<String> until,
+      Optional<String> cursor,
+      int limit) {
+    long from = since.map(TimeTravel::parseTimestamp).map(TimeTravel::micros).orElse(0L);
+    long to = until.map(TimeTravel::parseTimestamp).map(TimeTravel::micros).orElse(Long.MAX_VALUE);
+    if (from > to) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid range: since (" + since.get() + ") is after until (" + until.get() + ")");
+    }
+    DatabaseHistory h = open(id);
+    long before = cursor.map(c -> verify(h, c).seq()).orElse(Long.MAX_VALUE);
+    List<LogEntry> found = h.commits(from, to, before, limit + 1);
+    List<Commit> page =
+        found.stream()
+            .limit(limit)
+            .map(e -> new Commit(e.bookmark(), Instant.EPOCH.plus(e.timeMicros(), MICROS)))
+            .toList();
+    return new CommitPage(page, found.size() > limit);
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
   }
 
   /** Restores the database to a bookmark or a timestamp (exactly one of them). */
@@ -198,8 +239,7 @@ public final class TimeTravel {
               + history.retention().toDays()
               + " days)");
     }
-    long micros = t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
-    return h.at(micros).orElseGet(h::first);
+    return h.at(micros(t)).orElseGet(h::first);
   }
 
   /**

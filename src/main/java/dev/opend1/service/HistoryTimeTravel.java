@@ -4,6 +4,7 @@ import dev.opend1.api.TimeTravelService;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.history.TimeTravel;
+import java.util.List;
 import java.util.Optional;
 
 /** The time travel routes' {@link TimeTravelService}: the history's {@link TimeTravel}. */
@@ -18,6 +19,21 @@ final class HistoryTimeTravel implements TimeTravelService {
   @Override
   public Bookmark bookmark(DatabaseId id, Optional<String> timestamp) {
     return timeTravel.bookmark(id, timestamp);
+  }
+
+  @Override
+  public Commits commits(
+      DatabaseId id,
+      Optional<String> since,
+      Optional<String> until,
+      Optional<String> cursor,
+      int limit) {
+    TimeTravel.CommitPage page = timeTravel.commits(id, since, until, cursor, limit);
+    List<Commit> commits =
+        page.commits().stream().map(c -> new Commit(c.bookmark(), c.time())).toList();
+    Optional<Bookmark> next =
+        page.more() ? Optional.of(commits.getLast().bookmark()) : Optional.empty();
+    return new Commits(commits, next);
   }
 
   @Override

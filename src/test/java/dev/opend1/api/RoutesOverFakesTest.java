@@ -136,6 +136,11 @@ class RoutesOverFakesTest {
         .isEqualTo(FakeTimeTravel.at(1).toString());
     assertThat(restored.result().get("previous_bookmark").asText())
         .isEqualTo(FakeTimeTravel.at(0).toString());
+    Reply commits = client.get(databases + "/tt/time_travel/commits?limit=1");
+    assertThat(commits.result().get(0).get("bookmark").asText())
+        .isEqualTo(FakeTimeTravel.at(1).toString());
+    assertThat(commits.json().get("result_info").get("cursor").asText())
+        .isEqualTo(FakeTimeTravel.at(1).toString());
   }
 
   @Test

@@ -3,6 +3,9 @@ package dev.opend1.api.fakes;
 import dev.opend1.api.TimeTravelService;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +26,28 @@ public final class FakeTimeTravel implements TimeTravelService {
   @Override
   public Bookmark bookmark(DatabaseId id, Optional<String> timestamp) {
     return at(seqs.getOrDefault(id, 0L));
+  }
+
+  /** Every seq from the current one down, one second apart, ending now; the range is ignored. */
+  @Override
+  public Commits commits(
+      DatabaseId id,
+      Optional<String> since,
+      Optional<String> until,
+      Optional<String> cursor,
+      int limit) {
+    long from =
+        cursor.flatMap(Bookmark::parse).map(b -> b.seq() - 1).orElse(seqs.getOrDefault(id, 0L));
+    List<Commit> page = new ArrayList<>();
+    Instant now = Instant.now();
+    for (long seq = from; seq >= 0 && page.size() < limit; seq--) {
+      page.add(new Commit(at(seq), now.minusSeconds(from - seq)));
+    }
+    Optional<Bookmark> next =
+        page.isEmpty() || page.getLast().bookmark().seq() == 0
+            ? Optional.empty()
+            : Optional.of(page.getLast().bookmark());
+    return new Commits(page, next);
   }
 
   @Override
