@@ -9,6 +9,10 @@ import dev.opend1.testing.ServerProcess;
 import dev.opend1.testing.ServerProcess.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +94,23 @@ class PostgresCatalogServeTest {
       a.signalTerm();
       assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
     }
-    // Nothing of the catalog is in the data directory.
+    // Nothing of the catalog is in the data directory, nor of the analytics: the stop flushed the
+    // query's minute into PostgreSQL.
     assertThat(dir.resolve("a").resolve("catalog.sqlite")).doesNotExist();
+    assertThat(dir.resolve("a").resolve("analytics.sqlite")).doesNotExist();
+    try (Connection c =
+            DriverManager.getConnection(PG.jdbcUrl(), Postgres.USER, Postgres.PASSWORD);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT sum(write_queries) FROM analytics_database_minutes"
+                    + " WHERE account = ? AND database = ?")) {
+      ps.setString(1, ACCOUNT);
+      ps.setString(2, uuid);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(2);
+      }
+    }
 
     try (ServerProcess a = serve("a");
         ServerProcess b = serve("b")) {

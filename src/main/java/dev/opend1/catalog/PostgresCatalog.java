@@ -1,5 +1,6 @@
 package dev.opend1.catalog;
 
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -49,12 +50,10 @@ public final class PostgresCatalog implements Catalog {
     return databases;
   }
 
-  /**
-   * The connections, for the other parts that keep their data in the same database (the analytics,
-   * whose tables the same schema holds); closed with the catalog.
-   */
-  public DataSource dataSource() {
-    return store.dataSource();
+  /** The pool; the analytics' tables are in the same schema. Closed with the catalog. */
+  @Override
+  public Optional<DataSource> sharedDatabase() {
+    return Optional.of(store.dataSource());
   }
 
   @Override

@@ -269,7 +269,8 @@ public final class Settings {
           "catalog",
           "URL",
           null,
-          "A PostgreSQL database to keep accounts, tokens and database records in, instead of"
+          "A PostgreSQL database to keep accounts, tokens, database records and analytics in,"
+              + " instead of"
               + " DATA_DIR: a postgresql URL with user, host, port and database name; the password"
               + " from PGPASSWORD or catalog-password-file, never in the URL.");
   public static final Setting CATALOG_PASSWORD_FILE =
