@@ -1,7 +1,7 @@
 package dev.opend1;
 
 import dev.opend1.catalog.Account;
-import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.catalog.Catalog;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,12 +34,14 @@ final class AccountCommand implements Callable<Integer> {
 
     @Mixin DataDirOption dataDir;
 
+    @Mixin CatalogOption catalogOption;
+
     @Option(names = "--name", description = "A label for the account.", defaultValue = "opend1")
     String name;
 
     @Override
     public Integer call() {
-      try (SqliteCatalog catalog = TokenCommand.openCatalog(dataDir)) {
+      try (Catalog catalog = TokenCommand.openCatalog(dataDir, catalogOption)) {
         Account a = catalog.accounts().create(name);
         spec.commandLine().getOut().println(a.id());
       }

@@ -49,6 +49,8 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin DataDirOption dataDir;
 
+  @Mixin CatalogOption catalogOption;
+
   @Option(
       names = "--rebuild-catalog",
       description =
@@ -99,6 +101,17 @@ final class DoctorCommand implements Callable<Integer> {
               objectStore, java.util.Optional.ofNullable(objectStoreEndpoint), objectStoreRegion)) {
         return report(dev.opend1.history.RemoteCheck.check(store), spec.commandLine().getOut());
       }
+    }
+    if (catalogOption.resolve().isPresent()) {
+      // The offline check compares the catalog file with the directories; a PostgreSQL catalog
+      // is shared by nodes and has no such file.
+      spec.commandLine()
+          .getErr()
+          .println(
+              "opend1: doctor checks a data directory with its own catalog file; with a catalog"
+                  + " in PostgreSQL (--catalog, OPEND1_CATALOG) check a database on its server"
+                  + " instead: doctor --url URL --database ID");
+      return Main.CANNOT_RUN;
     }
     Path root = dataDir.resolve().toAbsolutePath().normalize();
     PrintWriter out = spec.commandLine().getOut();

@@ -5,7 +5,6 @@ import dev.opend1.catalog.Account;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.IssuedToken;
-import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ConfigLoader;
 import dev.opend1.config.ServerConfig;
@@ -69,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
       DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
       opened.push(dataDir);
       root = dataDir.root();
-      catalog = new CachingCatalog(SqliteCatalog.open(dataDir.layout().catalogFile()));
+      catalog = new CachingCatalog(CatalogOpener.open(config.catalog(), root));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
       Wiring parts = Wiring.of(config, root, catalog);

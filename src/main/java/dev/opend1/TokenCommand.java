@@ -1,11 +1,11 @@
 package dev.opend1;
 
 import dev.opend1.catalog.ApiToken;
+import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.IssuedToken;
 import dev.opend1.catalog.OperatorToken;
-import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.config.PostgresLocation;
 import dev.opend1.core.AccountId;
-import dev.opend1.core.DataLayout;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DataDirectory;
 import java.nio.file.Path;
@@ -38,10 +38,20 @@ final class TokenCommand implements Callable<Integer> {
     return Main.usage(spec);
   }
 
-  /** The catalog of an existing data directory, for a command-line tool (no server lock). */
-  static SqliteCatalog openCatalog(DataDirOption dataDir) {
-    Path root = DataDirectory.prepareForTool(dataDir.resolve());
-    return SqliteCatalog.open(new DataLayout(root).catalogFile());
+  /**
+   * The catalog for a command-line tool (no server lock): in PostgreSQL with {@code --catalog},
+   * else the one of an existing data directory.
+   */
+  static Catalog openCatalog(DataDirOption dataDir, CatalogOption catalog) {
+    Optional<PostgresLocation> postgres = catalog.resolve();
+    Path root =
+        postgres.isPresent() ? dataDir.resolve() : DataDirectory.prepareForTool(dataDir.resolve());
+    return CatalogOpener.open(postgres, root);
+  }
+
+  /** How a message names the catalog a tool opened. */
+  static String where(DataDirOption dataDir, CatalogOption catalog) {
+    return catalog.resolve().map(PostgresLocation::url).orElse(dataDir.resolve().toString());
   }
 
   @Command(
@@ -54,6 +64,8 @@ final class TokenCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin DataDirOption dataDir;
+
+    @Mixin CatalogOption catalogOption;
 
     @Option(names = "--account", paramLabel = "ID", description = "Account id.")
     String account;
@@ -101,11 +113,11 @@ final class TokenCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("opend1: --legacy-key and --email go together");
         return 2;
       }
-      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+      try (Catalog catalog = openCatalog(dataDir, catalogOption)) {
         if (catalog.accounts().find(id.get()).isEmpty()) {
           spec.commandLine()
               .getErr()
-              .println("opend1: no account " + account + " in " + dataDir.resolve());
+              .println("opend1: no account " + account + " in " + where(dataDir, catalogOption));
           return 1;
         }
         IssuedToken t =
@@ -129,7 +141,7 @@ final class TokenCommand implements Callable<Integer> {
             .println("opend1: --operator takes no --account, --read-only, --legacy-key or --email");
         return 2;
       }
-      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+      try (Catalog catalog = openCatalog(dataDir, catalogOption)) {
         OperatorToken.Issued t = catalog.tokens().createOperator(name != null ? name : "operator");
         spec.commandLine().getOut().println("token id: " + t.token().id());
         spec.commandLine().getOut().println(t.secret());
@@ -147,9 +159,11 @@ final class TokenCommand implements Callable<Integer> {
 
     @Mixin DataDirOption dataDir;
 
+    @Mixin CatalogOption catalogOption;
+
     @Override
     public Integer call() {
-      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+      try (Catalog catalog = openCatalog(dataDir, catalogOption)) {
         spec.commandLine()
             .getOut()
             .printf(
@@ -188,12 +202,14 @@ final class TokenCommand implements Callable<Integer> {
 
     @Mixin DataDirOption dataDir;
 
+    @Mixin CatalogOption catalogOption;
+
     @Parameters(paramLabel = "TOKEN_ID", description = "The id printed by create and list.")
     String tokenId;
 
     @Override
     public Integer call() {
-      try (SqliteCatalog catalog = openCatalog(dataDir)) {
+      try (Catalog catalog = openCatalog(dataDir, catalogOption)) {
         if (!catalog.tokens().revoke(tokenId)) {
           spec.commandLine().getErr().println("opend1: no token with id " + tokenId);
           return 1;

@@ -76,7 +76,13 @@ public record Wiring(
           "prepare transfers in " + dataDir + ": " + e.getMessage(), e);
     }
     Analytics analytics =
-        Analytics.open(layout.analyticsFile(), DaemonPools.scheduled("opend1-analytics"));
+        catalog
+            .sharedDatabase()
+            .map(shared -> Analytics.open(shared, DaemonPools.scheduled("opend1-analytics")))
+            .orElseGet(
+                () ->
+                    Analytics.open(
+                        layout.analyticsFile(), DaemonPools.scheduled("opend1-analytics")));
     DatabaseLifecycle databases =
         new DatabaseLifecycle(
             catalog.accounts(),

@@ -63,6 +63,14 @@ public final class Analytics implements QueryRecorder, AnalyticsReader, AutoClos
     return new Analytics(SqliteAnalyticsStore.open(file), Clock.systemUTC(), flusher);
   }
 
+  /**
+   * Analytics kept in the PostgreSQL database the catalog is in (its schema holds their tables),
+   * shared by every node that uses it.
+   */
+  public static Analytics open(javax.sql.DataSource shared, ScheduledExecutorService flusher) {
+    return new Analytics(new PostgresAnalyticsStore(shared), Clock.systemUTC(), flusher);
+  }
+
   @Override
   public void succeeded(Batch batch) {
     try {

@@ -269,7 +269,7 @@ final class SqliteAnalyticsStore implements AnalyticsStore {
   }
 
   /** A database tally from ten columns starting at {@code col}, in the table's order. */
-  private static DatabaseTally databaseTally(ResultSet rs, int col) throws SQLException {
+  static DatabaseTally databaseTally(ResultSet rs, int col) throws SQLException {
     DatabaseTally t = new DatabaseTally();
     t.readQueries = rs.getLong(col);
     t.writeQueries = rs.getLong(col + 1);
@@ -285,7 +285,7 @@ final class SqliteAnalyticsStore implements AnalyticsStore {
   }
 
   /** A query tally from six columns starting at {@code col}, in the table's order. */
-  private static QueryTally queryTally(ResultSet rs, int col) throws SQLException {
+  static QueryTally queryTally(ResultSet rs, int col) throws SQLException {
     QueryTally t = new QueryTally();
     t.count = rs.getLong(col);
     t.durationMs = rs.getDouble(col + 1);

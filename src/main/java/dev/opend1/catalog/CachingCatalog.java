@@ -47,6 +47,11 @@ public final class CachingCatalog implements Catalog {
     return databases;
   }
 
+  @Override
+  public java.util.Optional<javax.sql.DataSource> sharedDatabase() {
+    return store.sharedDatabase();
+  }
+
   /** Empties a cache that reached {@link #MAX_ENTRIES}. */
   static void bound(ConcurrentHashMap<?, ?> cache) {
     if (cache.size() >= MAX_ENTRIES) {

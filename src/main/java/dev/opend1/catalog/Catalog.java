@@ -1,9 +1,12 @@
 package dev.opend1.catalog;
 
+import java.util.Optional;
+import javax.sql.DataSource;
+
 /**
  * The catalog: {@link Accounts}, {@link Tokens} and {@link DatabaseRecords}, kept in one store and
- * closed together. The embedded store is {@link SqliteCatalog}; a PostgreSQL one implements the
- * same three for the cluster shape. Callers take the narrowest of the three they need.
+ * closed together. The embedded store is {@link SqliteCatalog}; {@link PostgresCatalog} implements
+ * the same three for several nodes. Callers take the narrowest of the three they need.
  */
 public interface Catalog extends AutoCloseable {
 
@@ -12,6 +15,14 @@ public interface Catalog extends AutoCloseable {
   Tokens tokens();
 
   DatabaseRecords databases();
+
+  /**
+   * The shared database the catalog is kept in, for the other parts that keep their data beside it
+   * (the analytics); empty for the embedded store, whose file is the catalog's alone.
+   */
+  default Optional<DataSource> sharedDatabase() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

@@ -1,30 +1,26 @@
 package dev.opend1.catalog;
 
+import dev.opend1.core.AccountId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The catalog file's one connection and the lock that guards it, shared by {@link SqliteAccounts},
- * {@link SqliteTokens} and {@link SqliteDatabaseRecords}: the catalog is small and its queries are
+ * The catalog file's one connection and the lock that guards it, shared by {@link JdbcAccounts},
+ * {@link JdbcTokens} and {@link JdbcDatabaseRecords}: the catalog is small and its queries are
  * point lookups, so one connection serves the whole process.
  *
  * <p>The file is in WAL mode so the server and the command-line tools ({@code token create}, {@code
  * token revoke}) can use it at the same time; each sees the other's commits on its next query.
  */
-final class CatalogStore implements AutoCloseable {
+final class CatalogStore implements CatalogSql, AutoCloseable {
 
   /**
    * Guards {@link #conn}: a JDBC connection is not safe for concurrent use. Reentrant, so a step of
@@ -73,71 +69,22 @@ final class CatalogStore implements AutoCloseable {
     return e.getMessage();
   }
 
-  /** Sets a statement's parameters. */
-  @FunctionalInterface
-  interface SqlBinder {
-    void bind(PreparedStatement ps) throws SQLException;
+  @Override
+  public <T> List<T> queryAll(String sql, SqlBinder binder, RowReader<T> reader) {
+    return locked("catalog query", c -> CatalogSql.queryAll(c, sql, binder, reader));
   }
 
-  /** Reads the current row of a result. */
-  @FunctionalInterface
-  interface RowReader<T> {
-    T read(ResultSet rs) throws SQLException;
+  @Override
+  public int update(String sql, SqlBinder binder) {
+    return locked("catalog update", c -> CatalogSql.update(c, sql, binder));
   }
 
-  /** Work on the connection itself, while the lock is held. */
-  @FunctionalInterface
-  interface SqlStep<T> {
-    T run(Connection conn) throws SQLException;
-  }
-
-  <T> Optional<T> queryOne(String sql, SqlBinder binder, RowReader<T> reader) {
-    List<T> rows = queryAll(sql, binder, reader);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-  }
-
-  <T> List<T> queryAll(String sql, SqlBinder binder, RowReader<T> reader) {
-    lock.lock();
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      binder.bind(ps);
-      List<T> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(reader.read(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw failure("catalog query", e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  int update(String sql, SqlBinder binder) {
-    lock.lock();
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("catalog update", e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Runs several queries as one step, no other query between them. */
-  <T> T locked(Supplier<T> step) {
-    lock.lock();
-    try {
-      return step.get();
-    } finally {
-      lock.unlock();
-    }
-  }
+  /** Nothing to do: every transaction holds the file's write lock from its start (IMMEDIATE). */
+  @Override
+  public void lockAccount(Connection conn, AccountId account) {}
 
   /** Runs a step on the connection under the lock; a failure says {@code what} failed. */
-  <T> T locked(String what, SqlStep<T> step) {
+  private <T> T locked(String what, SqlStep<T> step) {
     lock.lock();
     try {
       return step.run(conn);
@@ -148,8 +95,8 @@ final class CatalogStore implements AutoCloseable {
     }
   }
 
-  /** Runs a step in one transaction: all of it commits, or none of it. */
-  <T> T transaction(String what, SqlStep<T> step) {
+  @Override
+  public <T> T transaction(String what, SqlStep<T> step) {
     return locked(
         what,
         c -> {

@@ -17,15 +17,15 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteCatalog implements Catalog {
 
   private final CatalogStore store;
-  private final SqliteAccounts accounts;
-  private final SqliteTokens tokens;
-  private final SqliteDatabaseRecords databases;
+  private final JdbcAccounts accounts;
+  private final JdbcTokens tokens;
+  private final JdbcDatabaseRecords databases;
 
   private SqliteCatalog(CatalogStore store) {
     this.store = store;
-    this.accounts = new SqliteAccounts(store);
-    this.tokens = new SqliteTokens(store, accounts);
-    this.databases = new SqliteDatabaseRecords(store);
+    this.accounts = new JdbcAccounts(store);
+    this.tokens = new JdbcTokens(store, accounts);
+    this.databases = new JdbcDatabaseRecords(store);
   }
 
   /** Opens (creating if needed) the catalog file and brings its schema up to date. */
@@ -72,9 +72,9 @@ public final class SqliteCatalog implements Catalog {
       List<StoredDatabase> out = new ArrayList<>();
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT " + SqliteDatabaseRecords.COLUMNS + ", state FROM databases ORDER BY id")) {
+              "SELECT " + CatalogRows.DATABASE_COLUMNS + ", state FROM databases ORDER BY id")) {
         while (rs.next()) {
-          out.add(new StoredDatabase(SqliteDatabaseRecords.read(rs), rs.getString(9)));
+          out.add(new StoredDatabase(CatalogRows.database(rs), rs.getString(9)));
         }
       }
       return out;

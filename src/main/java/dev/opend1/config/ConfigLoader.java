@@ -107,7 +107,78 @@ public final class ConfigLoader {
         number(values, Settings.MAX_SPILL_BYTES_PER_REQUEST, 1, Long.MAX_VALUE),
         number(values, Settings.MAX_SPILL_BYTES, 1, Long.MAX_VALUE),
         (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535),
-        objectStore(values));
+        objectStore(values),
+        postgres(values, env));
+  }
+
+  /**
+   * Where the catalog is when it is in PostgreSQL, from the same sources as {@link #load} (for the
+   * command-line tools, which take only these two settings).
+   */
+  public static Optional<PostgresLocation> catalog(
+      Map<String, String> flags, Map<String, String> env) {
+    return postgres(resolve(flags, env), env);
+  }
+
+  /** {@code postgresql://USER@HOST[:PORT]/DATABASE}; the password never in it. */
+  private static final Pattern POSTGRES_URL =
+      Pattern.compile(
+          "postgresql://([A-Za-z0-9_.-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?"
+              + "/([A-Za-z0-9_.-]+)");
+
+  /** The PostgreSQL catalog, when {@code catalog} is set, with its password. */
+  private static Optional<PostgresLocation> postgres(
+      Map<String, Source> values, Map<String, String> env) {
+    Source url = values.get(Settings.CATALOG.name());
+    Source passwordFile = values.get(Settings.CATALOG_PASSWORD_FILE.name());
+    if (url == null || url.value().isBlank()) {
+      if (passwordFile != null) {
+        throw invalid(passwordFile, "needs catalog (postgresql://USER@HOST:PORT/DATABASE) too");
+      }
+      return Optional.empty();
+    }
+    String text = url.value().strip();
+    int at = text.indexOf('@');
+    if (at > 0 && text.substring(0, at).indexOf(':', "postgresql://".length()) >= 0) {
+      // Never echo it: the value holds a password.
+      throw new ConfigException(
+          "invalid value from "
+              + url.origin()
+              + ": the catalog URL must not hold a password; give it in PGPASSWORD or "
+              + Settings.CATALOG_PASSWORD_FILE.flag());
+    }
+    Matcher m = POSTGRES_URL.matcher(text);
+    if (!m.matches()) {
+      throw invalid(url, "must be postgresql://USER@HOST:PORT/DATABASE");
+    }
+    int port = m.group(3) == null ? 5432 : Integer.parseInt(m.group(3));
+    if (port < 1 || port > 65535) {
+      throw invalid(url, "the port must be between 1 and 65535");
+    }
+    Optional<String> password = Optional.ofNullable(env.get("PGPASSWORD"));
+    if (values.get(Settings.OBJECT_STORE.name()) != null
+        && !values.get(Settings.OBJECT_STORE.name()).value().isBlank()) {
+      // The object-store backups copy the catalog file; a PostgreSQL catalog is backed up by
+      // PostgreSQL's own means. Shipping both is the cluster's next step (docs/cluster.md).
+      throw new ConfigException(
+          "catalog (PostgreSQL) and object-store cannot be used together yet: back the"
+              + " PostgreSQL catalog up with PostgreSQL's own tools, and run without object-store");
+    }
+    if (passwordFile != null) {
+      Path file = readable(passwordFile);
+      try {
+        String first =
+            Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        password = Optional.of(first.strip());
+      } catch (IOException e) {
+        throw new ConfigException(
+            "cannot read the catalog password file "
+                + file
+                + ": "
+                + dev.opend1.core.IoErrors.describe(e));
+      }
+    }
+    return Optional.of(new PostgresLocation(m.group(2), port, m.group(4), m.group(1), password));
   }
 
   /** The object store, when {@code object-store} is set; its companions are checked too. */

@@ -264,6 +264,22 @@ public final class Settings {
           "async: past this lag writes slow down (from half of it) and then get 503, so a lost"
               + " machine never takes more than this with it.");
 
+  public static final Setting CATALOG =
+      new Setting(
+          "catalog",
+          "URL",
+          null,
+          "A PostgreSQL database to keep accounts, tokens, database records and analytics in,"
+              + " instead of"
+              + " DATA_DIR: a postgresql URL with user, host, port and database name; the password"
+              + " from PGPASSWORD or catalog-password-file, never in the URL.");
+  public static final Setting CATALOG_PASSWORD_FILE =
+      new Setting(
+          "catalog-password-file",
+          "FILE",
+          null,
+          "File whose first line is the catalog's PostgreSQL password (instead of PGPASSWORD).");
+
   public static final List<Setting> ALL =
       List.of(
           HOST,
@@ -308,7 +324,9 @@ public final class Settings {
           OBJECT_STORE_REGION,
           OBJECT_STORE_DURABILITY,
           OBJECT_STORE_LAG_MS,
-          OBJECT_STORE_MAX_LAG_MS);
+          OBJECT_STORE_MAX_LAG_MS,
+          CATALOG,
+          CATALOG_PASSWORD_FILE);
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level

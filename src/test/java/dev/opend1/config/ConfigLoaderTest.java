@@ -209,4 +209,50 @@ class ConfigLoaderTest {
     assertThat(c.bootstrapToken()).contains("s3cret-token-value");
     assertThat(c.toString()).doesNotContain("s3cret-token-value");
   }
+
+  @Test
+  void aPostgresCatalogIsAUrlWithoutPasswordAndAPasswordFromElsewhere() throws Exception {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).catalog()).isEmpty();
+    PostgresLocation p =
+        ConfigLoader.load(
+                Map.of("catalog", "postgresql://op@db.internal/opend1"),
+                Map.of("PGPASSWORD", "from-env"))
+            .catalog()
+            .orElseThrow();
+    assertThat(p.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5432/opend1");
+    assertThat(p.user()).isEqualTo("op");
+    assertThat(p.password()).contains("from-env");
+    assertThat(p.toString()).doesNotContain("from-env");
+    Path file = dir.resolve("pw");
+    Files.writeString(file, "from-file\nignored\n");
+    PostgresLocation fromFile =
+        ConfigLoader.load(
+                Map.of(
+                    "catalog",
+                    "postgresql://op@[::1]:6543/opend1",
+                    "catalog-password-file",
+                    file.toString()),
+                Map.of("PGPASSWORD", "from-env"))
+            .catalog()
+            .orElseThrow();
+    assertThat(fromFile.password()).contains("from-file");
+    assertThat(fromFile.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:6543/opend1");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("catalog", "postgresql://op:hunter2@db/x"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must not hold a password")
+        .message()
+        .doesNotContain("hunter2");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("catalog", "mysql://op@db/x"), Map.of()))
+        .hasMessageContaining("must be postgresql://USER@HOST:PORT/DATABASE");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("catalog-password-file", file.toString()), Map.of()))
+        .hasMessageContaining("needs catalog");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("catalog", "postgresql://op@db/x", "object-store", "s3://bucket/p"),
+                    Map.of()))
+        .hasMessageContaining("cannot be used together yet");
+  }
 }
