@@ -3,6 +3,7 @@ package dev.opend1.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.Bookmark;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
@@ -66,7 +67,12 @@ final class QueryOutput implements ResultSink {
   /** Rows the current statement has returned. */
   private long rowsReturned;
 
-  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe) {
+  /** The bookmark a request as of a past state reads ({@code meta.bookmark}), or null. */
+  private final Bookmark asOf;
+
+  QueryOutput(
+      Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe, Bookmark asOf) {
+    this.asOf = asOf;
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
@@ -205,6 +211,9 @@ final class QueryOutput implements ResultSink {
     gen.writeNumberField("rows_read", m.rowsRead());
     gen.writeNumberField("rows_written", m.rowsWritten());
     gen.writeNumberField("total_attempts", 1);
+    if (asOf != null) {
+      gen.writeStringField("bookmark", asOf.toString());
+    }
     gen.writeEndObject();
     gen.writeEndObject();
     if (target == heldOut) {
