@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * opens it read-only, so the base is never written: a read-only connection cannot checkpoint, and
  * the shared-memory index it builds from the log goes into the directory's own {@code -shm}. Making
  * a state costs the pages changed since the snapshot before it, not the database's size; a snapshot
- * that cannot be linked (another file system, a history without a local file) is copied, and then
- * counts against the bound. A state in use is never evicted; the cache may run over its bound while
- * every state is in use. The directory is emptied at start.
+ * that cannot be linked (another file system, a history without a local file, or linked already by
+ * a state in use: see {@link #claimBase}) is copied, and then counts against the bound. A state in
+ * use is never evicted; the cache may run over its bound while every state is in use. The directory
+ * is emptied at start.
  */
 final class PastStates implements AutoCloseable {
 
@@ -58,6 +59,9 @@ final class PastStates implements AutoCloseable {
     long bytes;
     int users;
     boolean dropped;
+
+    /** The snapshot its base is a hard link of, or null (a copy). */
+    Path linkedTo;
 
     Entry(Path dir) {
       this.dir = dir;
@@ -219,9 +223,12 @@ final class PastStates implements AutoCloseable {
       Files.createDirectories(e.dir);
       Path base = e.dir.resolve("db.sqlite");
       long added;
-      if (link(image.baseFile(), base)) {
+      if (claimBase(e, image.baseFile()) && link(image.baseFile(), base)) {
         added = WalImage.write(image, base, DataLayout.wal(base));
       } else {
+        synchronized (lock) {
+          e.linkedTo = null;
+        }
         try (FileChannel out =
             FileChannel.open(
                 base,
@@ -251,6 +258,48 @@ final class PastStates implements AutoCloseable {
                   "build the state of " + key.id() + " at " + key.bookmark() + ": " + io, io)
               : failed);
     }
+  }
+
+  /**
+   * Makes {@code e} the one state whose base is a link of {@code snapshot}: SQLite knows an open
+   * file by its inode, and keeps one shared-memory WAL index per inode, so two states open over
+   * links of one snapshot would read each other's logs through it. An unused state holding the link
+   * is closed and deleted first; a state in use keeps it, and {@code e} gets a copy (false).
+   */
+  private boolean claimBase(Entry e, Optional<Path> snapshot) {
+    if (snapshot.isEmpty()) {
+      return false;
+    }
+    Entry holder = null;
+    synchronized (lock) {
+      for (Entry other : allLocked()) {
+        if (other != e && snapshot.get().equals(other.linkedTo)) {
+          if (other.users > 0 || !other.ready.isDone()) {
+            return false;
+          }
+          holder = other;
+        }
+      }
+      if (holder != null) {
+        states.values().remove(holder);
+        if (!holder.dropped) {
+          retire(holder);
+        }
+        retired.remove(holder);
+      }
+      e.linkedTo = snapshot.get();
+    }
+    if (holder != null) {
+      discard(holder);
+    }
+    return true;
+  }
+
+  /** Every state, cached or retired. Lock held. */
+  private List<Entry> allLocked() {
+    List<Entry> all = new ArrayList<>(states.values());
+    all.addAll(retired);
+    return all;
   }
 
   /** Hard-links the image's base file; false when there is none or it cannot be linked. */

@@ -253,11 +253,44 @@ class AsOfApiTest {
     server.close();
     server = TestServer.start(dir, Map.of("past-state-cache-bytes", "1000000000"));
     client = server.client();
-    for (String b : List.of(one, two, one)) {
-      assertThat(query("bookmark=" + b, "SELECT count(*) AS n FROM t").status()).isEqualTo(200);
+    for (String b : List.of(one, two, one, two)) {
+      Reply r = query("bookmark=" + b, "SELECT count(*) AS n FROM t");
+      assertThat(r.result().at("/0/results/0/n").asInt()).isEqualTo(b.equals(one) ? 0 : 1);
     }
-    assertThat(server.engine().pastStateFigures()[1]).as("one state per bookmark").isEqualTo(2);
+    assertThat(server.engine().pastStateFigures()[1])
+        .as("both states link the first snapshot: an unused one gives its link up to the next")
+        .isEqualTo(1);
     assertThat(server.engine().pastStateFigures()[0]).isPositive();
+  }
+
+  @Test
+  void statesOverOneSnapshotReadConcurrentlyEachItsOwnLog() throws Exception {
+    String empty = bookmark();
+    run("CREATE TABLE t(a)");
+    run("INSERT INTO t VALUES (1), (2), (3)");
+    String three = bookmark();
+    // A long read of one state while another state over the same snapshot is made and read: the
+    // second must not share the first's link (SQLite would share one WAL index between them).
+    var slow =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                query(
+                    "bookmark=" + empty,
+                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i <"
+                        + " 3000000) SELECT count(*) AS n, (SELECT count(*) FROM t) AS rows FROM c"));
+    Thread.sleep(200);
+    for (int i = 0; i < 5; i++) {
+      Reply r = query("bookmark=" + three, "SELECT count(*) AS n FROM t");
+      assertThat(r.result().at("/0/results/0/n").asInt()).as(r.body()).isEqualTo(3);
+    }
+    Reply s = slow.get();
+    assertThat(s.result().at("/0/results/0/rows").asInt()).as(s.body()).isZero();
+    assertThat(
+            query("bookmark=" + empty, "SELECT count(*) AS n FROM t")
+                .result()
+                .at("/0/results/0/n")
+                .asInt())
+        .isZero();
   }
 
   private String uuid() {
