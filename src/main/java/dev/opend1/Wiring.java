@@ -59,7 +59,8 @@ public record Wiring(
             config.maxOpenDatabases(),
             history,
             config.maxSpillBytesPerRequest(),
-            config.maxSpillBytes());
+            config.maxSpillBytes(),
+            config.maxPastStateBytes());
     TimeTravel timeTravel =
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
     Transfers transfers;

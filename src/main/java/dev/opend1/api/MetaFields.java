@@ -47,8 +47,12 @@ final class MetaFields {
             + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":true");
   }
 
-  /** Writes {@code "success": true, "meta": {...}} into the statement's object. */
-  static void write(JsonGenerator gen, SerializableString servedBy, StatementMeta m)
+  /**
+   * Writes {@code "success": true, "meta": {...}} into the statement's object; {@code asOfBookmark}
+   * (opend1's {@code meta.bookmark}) only for a read of a past state, else null.
+   */
+  static void write(
+      JsonGenerator gen, SerializableString servedBy, StatementMeta m, String asOfBookmark)
       throws IOException {
     gen.writeFieldName(SUCCESS);
     gen.writeBoolean(true);
@@ -78,6 +82,9 @@ final class MetaFields {
     gen.writeNumber(m.rowsWritten());
     gen.writeFieldName(TOTAL_ATTEMPTS);
     gen.writeNumber(1);
+    if (asOfBookmark != null) {
+      gen.writeStringField("bookmark", asOfBookmark);
+    }
     gen.writeEndObject();
   }
 }

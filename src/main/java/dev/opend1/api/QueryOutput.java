@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.Bookmark;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
@@ -67,7 +68,12 @@ final class QueryOutput implements ResultSink {
   /** Rows the current statement has returned. */
   private long rowsReturned;
 
-  QueryOutput(Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe) {
+  /** The bookmark a request as of a past state reads ({@code meta.bookmark}), or null. */
+  private final Bookmark asOf;
+
+  QueryOutput(
+      Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe, Bookmark asOf) {
+    this.asOf = asOf;
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
@@ -193,7 +199,7 @@ final class QueryOutput implements ResultSink {
     if (raw) {
       gen.writeEndObject();
     }
-    MetaFields.write(gen, servedBy, m);
+    MetaFields.write(gen, servedBy, m, asOf == null ? null : asOf.toString());
     gen.writeEndObject();
     if (target == heldOut) {
       // Into the held buffer (and its file) now, before the commit: a full disk fails the

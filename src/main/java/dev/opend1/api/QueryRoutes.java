@@ -3,18 +3,21 @@ package dev.opend1.api;
 import dev.opend1.analytics.Batch;
 import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.catalog.DatabaseRecord;
+import dev.opend1.core.Bookmark;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
- * {@code POST .../{id}/query} and {@code POST .../{id}/raw}. Each request that reaches the engine
- * is reported to the analytics once it is done: its statements' figures if they ran, else a
- * failure.
+ * {@code POST .../{id}/query} and {@code POST .../{id}/raw}, on the live database or, with {@code
+ * ?bookmark=} or {@code ?timestamp=}, read-only on its state at that commit. Each request that
+ * reaches the engine is reported to the analytics once it is done: its statements' figures if they
+ * ran, else a failure.
  */
 final class QueryRoutes {
 
@@ -39,13 +42,24 @@ final class QueryRoutes {
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    Optional<String> bookmark = Optional.ofNullable(ctx.queryParam("bookmark"));
+    Optional<String> timestamp = Optional.ofNullable(ctx.queryParam("timestamp"));
+    // As of a bookmark or a time (an opend1 extension): read-only, on the state at that commit.
+    Bookmark asOf =
+        bookmark.isPresent() || timestamp.isPresent()
+            ? queries.asOf(db.id(), bookmark, timestamp)
+            : null;
     List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
     long start = System.nanoTime();
     try (HeldBytes held = queries.holdResults();
         BytePipe pipe = queries.pipeResults()) {
-      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe);
+      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe, asOf);
       try {
-        queries.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
+        if (asOf != null) {
+          queries.executeAsOf(db.id(), asOf, inputs, out);
+        } else {
+          queries.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
+        }
       } catch (RuntimeException | Error e) {
         recorder.failed(db.account(), db.id());
         if (out.committed()) {

@@ -1,11 +1,13 @@
 package dev.opend1.api;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
 import dev.opend1.engine.ResultSink;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the query routes ({@code /query}, {@code /raw}) need: a request's statements run against a
@@ -27,4 +29,16 @@ public interface QueryService {
    * @param readOnly true for a token without write rights: a write statement is refused
    */
   void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink);
+
+  /**
+   * The bookmark a request as of a bookmark or a timestamp (exactly one of them) reads; errors as a
+   * restore to it would give (an opend1 extension).
+   */
+  Bookmark asOf(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp);
+
+  /**
+   * Runs the statements read-only, in one transaction, against the database's state at {@code at}
+   * (from {@link #asOf}): a statement that writes is refused.
+   */
+  void executeAsOf(DatabaseId id, Bookmark at, List<QueryInput> inputs, ResultSink sink);
 }

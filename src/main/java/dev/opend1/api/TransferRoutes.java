@@ -50,8 +50,14 @@ final class TransferRoutes {
           "output_format", "Invalid enum value. Expected 'polling', received '" + format + "'");
     }
     DumpOptions options = dumpOptions(JsonFields.optionalObject(body, "dump_options"));
+    Optional<String> poll = JsonFields.optionalString(body, "current_bookmark");
+    Optional<String> at = JsonFields.optionalString(body, "at_bookmark");
+    // at_bookmark starts an export of that past state (an opend1 extension); polls name it as
+    // current_bookmark, like any export's.
     ExportProgress p =
-        transfers.export(db.id(), options, JsonFields.optionalString(body, "current_bookmark"));
+        at.isPresent() && poll.isEmpty()
+            ? transfers.exportAsOf(db.id(), options, at.get())
+            : transfers.export(db.id(), options, poll);
     ObjectNode r = Json.MAPPER.createObjectNode();
     r.put("success", p.status() != TransferStatus.ERROR);
     r.put("type", "export");

@@ -29,6 +29,12 @@ public interface TransferService {
   ExportProgress export(DatabaseId db, DumpOptions options, Optional<String> currentBookmark);
 
   /**
+   * Starts, joins or answers an export of the database's state at a past bookmark ({@code
+   * at_bookmark}, an opend1 extension); the bookmark gets the errors a restore to it would.
+   */
+  ExportProgress exportAsOf(DatabaseId db, DumpOptions options, String atBookmark);
+
+  /**
    * {@code action: init}: where to upload the file with this MD5 ({@code etag}), or its ingest
    * started at once when it is uploaded already.
    */

@@ -107,6 +107,7 @@ public final class ConfigLoader {
         number(values, Settings.MAX_SPILL_BYTES_PER_REQUEST, 1, Long.MAX_VALUE),
         number(values, Settings.MAX_SPILL_BYTES, 1, Long.MAX_VALUE),
         (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535),
+        number(values, Settings.PAST_STATE_CACHE_BYTES, 0, Long.MAX_VALUE),
         objectStore(values),
         postgres(values, env));
   }

@@ -36,6 +36,7 @@ import java.util.Optional;
  * @param maxSpillBytesPerRequest disk one request's waiting results may use
  * @param maxSpillBytes disk all requests' waiting results may use together
  * @param listenBacklog connections the kernel queues before they are accepted
+ * @param maxPastStateBytes disk the past states kept for reads as of a bookmark may add
  * @param objectStore object storage the history is shipped to, if configured
  * @param catalog the catalog in PostgreSQL, if configured; else the data directory's file
  */
@@ -66,13 +67,14 @@ public record ServerConfig(
     long maxSpillBytesPerRequest,
     long maxSpillBytes,
     int listenBacklog,
+    long maxPastStateBytes,
     Optional<ObjectStoreSettings> objectStore,
     Optional<PostgresLocation> catalog) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d, objectStore=%s, catalog=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d, maxPastStateBytes=%d, objectStore=%s, catalog=%s]"
         .formatted(
             host,
             port,
@@ -99,6 +101,7 @@ public record ServerConfig(
             maxSpillBytesPerRequest,
             maxSpillBytes,
             listenBacklog,
+            maxPastStateBytes,
             objectStore,
             catalog.map(PostgresLocation::toString).orElse("-"));
   }

@@ -136,6 +136,14 @@ public final class Settings {
           "BYTES",
           "10000000000",
           "Disk all requests' waiting results may use together; past it new ones get 503.");
+  public static final Setting PAST_STATE_CACHE_BYTES =
+      new Setting(
+          "past-state-cache-bytes",
+          "BYTES",
+          "1000000000",
+          "Disk (DATA_DIR/past) the past states kept for reads as of a bookmark may add (their"
+              + " logs of changed pages, copied snapshots); past it the least recently used unused"
+              + " ones are deleted. 0 keeps none between requests.");
   public static final Setting LISTEN_BACKLOG =
       new Setting(
           "listen-backlog",
@@ -306,6 +314,7 @@ public final class Settings {
           MAX_OPEN_DATABASES,
           MAX_SPILL_BYTES_PER_REQUEST,
           MAX_SPILL_BYTES,
+          PAST_STATE_CACHE_BYTES,
           LISTEN_BACKLOG,
           HISTORY_RETENTION_DAYS,
           RESTORE_LIMIT,

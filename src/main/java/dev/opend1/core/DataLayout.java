@@ -104,6 +104,11 @@ public record DataLayout(Path root) {
     return root.resolve("tmp");
   }
 
+  /** Past states of databases kept for reads as of a bookmark (emptied at start). */
+  public Path pastStatesDir() {
+    return root.resolve("past");
+  }
+
   /** Export files waiting to be downloaded from their signed URL. */
   public Path exportsDir() {
     return root.resolve("transfer").resolve("exports");

@@ -142,7 +142,21 @@ final class DatabaseHandle {
     this.writes = new SerialQueue(workers, limits.maxQueuedWrites(), counters);
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
-    this.writerOpened = openWriter();
+    this.writerOpened = hook == null ? CompletableFuture.completedFuture(null) : openWriter();
+  }
+
+  /**
+   * A handle over a past state's file ({@link PastStates}): read connections only. It has no writer
+   * and no hook, so nothing ever prepares, writes or checkpoints the file.
+   */
+  static DatabaseHandle past(
+      DatabaseId id,
+      Path file,
+      SqlLimits limits,
+      Executor workers,
+      int maxReaders,
+      EngineCounters counters) {
+    return new DatabaseHandle(id, file, limits, null, workers, maxReaders, counters);
   }
 
   /** Queues the writer's opening (it recovers the file first) on the writer's queue. */
@@ -178,6 +192,9 @@ final class DatabaseHandle {
    * task of {@link #writes}.
    */
   SqlConnection writer() throws SQLException {
+    if (hook == null) {
+      throw new SQLException("a past state has no writer: SQLITE_READONLY");
+    }
     if (writer == null) {
       String problem = UnavailableDatabases.problem(file);
       if (problem != null) {

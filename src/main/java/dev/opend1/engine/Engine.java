@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,9 @@ public final class Engine implements AutoCloseable {
   /** Default disk all requests' held or unsent results may use together (max-spill-bytes). */
   public static final long DEFAULT_SPILL_TOTAL = 10_000_000_000L;
 
+  /** Default disk past states may add (past-state-cache-bytes). */
+  public static final long DEFAULT_PAST_STATE_BYTES = 1_000_000_000L;
+
   /** Read connections per open database. */
   private static final int READERS_PER_DATABASE = 4;
 
@@ -58,6 +63,9 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService workers;
 
   private final HandleCache handles;
+
+  /** States of databases at past bookmarks, for reads as of one. */
+  private final PastStates past;
 
   /** How long a database may go unused before its connections close. */
   public static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
@@ -86,7 +94,8 @@ public final class Engine implements AutoCloseable {
         maxOpenDatabases,
         hook,
         DEFAULT_SPILL_PER_REQUEST,
-        DEFAULT_SPILL_TOTAL);
+        DEFAULT_SPILL_TOTAL,
+        DEFAULT_PAST_STATE_BYTES);
   }
 
   /**
@@ -94,6 +103,7 @@ public final class Engine implements AutoCloseable {
    * @param maxOpenDatabases open database handles kept before idle ones are closed
    * @param maxSpillPerRequest disk one request's held or unsent results may use
    * @param maxSpillTotal disk all requests' held or unsent results may use together
+   * @param maxPastStateBytes disk the cached past states may add
    */
   public Engine(
       Path dataDir,
@@ -102,7 +112,8 @@ public final class Engine implements AutoCloseable {
       int maxOpenDatabases,
       CommitHook hook,
       long maxSpillPerRequest,
-      long maxSpillTotal) {
+      long maxSpillTotal,
+      long maxPastStateBytes) {
     this.hook = hook;
     DataLayout layout = new DataLayout(dataDir);
     this.directories = new DatabaseDirectories(layout, hook);
@@ -127,6 +138,8 @@ public final class Engine implements AutoCloseable {
             workers,
             READERS_PER_DATABASE,
             counters);
+    this.past =
+        new PastStates(layout.pastStatesDir(), maxPastStateBytes, limits, workers, counters);
     this.idleSweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -193,6 +206,34 @@ public final class Engine implements AutoCloseable {
     } finally {
       leave(h);
     }
+  }
+
+  /**
+   * Runs a request's statements read-only against the state of {@code id} at {@code at}, made from
+   * {@code image} unless it is cached ({@link PastStates}); a statement that writes is refused.
+   */
+  public void executeAsOf(
+      DatabaseId id,
+      Bookmark at,
+      Supplier<StateImage> image,
+      List<QueryInput> inputs,
+      ResultSink sink) {
+    past.execute(id, at, image, QueryPlan.of(inputs, limits.compat()), sink);
+  }
+
+  /** Like {@link #snapshotRead}, over the state of {@code id} at {@code at} (an export of it). */
+  public <T> T snapshotReadAsOf(
+      DatabaseId id,
+      Bookmark at,
+      Supplier<StateImage> image,
+      Runnable atSnapshot,
+      ExportWork<T> work) {
+    return past.snapshotRead(id, at, image, atSnapshot, work);
+  }
+
+  /** Disk the cached past states add, and how many there are (for tests and figures). */
+  public long[] pastStateFigures() {
+    return new long[] {past.bytes(), past.size()};
   }
 
   /**
@@ -313,7 +354,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Waits for engine work, rethrowing its failure as it was thrown. */
-  private static <T> T await(Future<T> f) {
+  static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -360,6 +401,7 @@ public final class Engine implements AutoCloseable {
   /** Removes a database's files; a missing database is fine. */
   public void deleteDatabase(DatabaseId id) {
     handles.close(id, 5_000);
+    past.forget(id);
     hook.deleted(id);
     directories.delete(id);
   }
@@ -435,6 +477,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     idleSweeper.shutdownNow();
     handles.closeAll();
+    past.close();
     workers.shutdown();
   }
 }

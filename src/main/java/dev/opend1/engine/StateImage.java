@@ -3,6 +3,8 @@ package dev.opend1.engine;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A database state as its history describes it, for the engine to write into a database file: a
@@ -31,6 +33,14 @@ public interface StateImage {
 
   /** Opens the whole image the pages go over; only when not {@link #inPlace}. */
   ReadableByteChannel openBase() throws IOException;
+
+  /**
+   * The base as a local file that is never modified (a history snapshot), when it is one: a past
+   * state may then link it instead of copying it ({@link PastStates}). Empty when {@link #inPlace}.
+   */
+  default Optional<Path> baseFile() {
+    return Optional.empty();
+  }
 
   /** Opens the page writes, oldest first: a later write of a page replaces an earlier one. */
   PageReader openPages() throws IOException;

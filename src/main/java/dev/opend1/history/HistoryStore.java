@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where one database's history lives: named objects whose names sort in history order. Segments are
@@ -21,6 +22,15 @@ interface HistoryStore {
 
   /** Opens an object for reading. */
   FileChannel openRead(String name) throws IOException;
+
+  /**
+   * An object's local file, when the store keeps it as one: only for reading or linking, never to
+   * be written (snapshots are immutable). Empty by default: readers then copy from {@link
+   * #openRead}.
+   */
+  default Optional<Path> localFile(String name) {
+    return Optional.empty();
+  }
 
   /** A local path to build an object in before {@link #put} makes it visible. */
   Path scratch(String name) throws IOException;

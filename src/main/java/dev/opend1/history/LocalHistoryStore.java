@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /** A history in a local directory, {@code DATA_DIR/db/<uuid>/history/}. */
 class LocalHistoryStore implements HistoryStore {
@@ -55,6 +56,11 @@ class LocalHistoryStore implements HistoryStore {
   @Override
   public FileChannel openRead(String name) throws IOException {
     return FileChannel.open(dir.resolve(name), StandardOpenOption.READ);
+  }
+
+  @Override
+  public Optional<Path> localFile(String name) {
+    return Optional.of(dir.resolve(name));
   }
 
   @Override

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The state a {@link RestorePlan} describes, read from a history store: the plan's snapshot as the
@@ -50,6 +52,11 @@ record ReplayImage(
   @Override
   public ReadableByteChannel openBase() throws IOException {
     return store.openRead(SegmentLog.snapName(plan.base()));
+  }
+
+  @Override
+  public Optional<Path> baseFile() {
+    return inPlace() ? Optional.empty() : store.localFile(SegmentLog.snapName(plan.base()));
   }
 
   @Override

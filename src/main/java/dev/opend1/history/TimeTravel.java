@@ -7,6 +7,7 @@ import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.PausedDatabase;
+import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -120,12 +121,8 @@ public final class TimeTravel {
 
   /** Restores the database to a bookmark or a timestamp (exactly one of them). */
   public Restored restore(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
-    if (bookmark.isPresent() == timestamp.isPresent()) {
-      throw new D1Exception.InvalidRequest(
-          "Invalid request: give exactly one of the query parameters bookmark or timestamp");
-    }
     DatabaseHistory h = open(id);
-    Bookmark target = bookmark.map(b -> verify(h, b)).orElseGet(() -> at(h, timestamp.get()));
+    Bookmark target = target(h, bookmark, timestamp);
     checkRate(id);
     Path built = null;
     try {
@@ -159,6 +156,33 @@ public final class TimeTravel {
         }
       }
     }
+  }
+
+  /**
+   * The bookmark a read as of a bookmark or a timestamp (exactly one of them) reads, checked as a
+   * restore checks its target: the same errors for a bookmark outside the retained history.
+   */
+  public Bookmark pastBookmark(
+      DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
+    return target(open(id), bookmark, timestamp);
+  }
+
+  /**
+   * The state at a bookmark {@link #pastBookmark} gave, as the history describes it: the latest
+   * snapshot at or before it and the records after that, for the engine to make a past state of.
+   */
+  public StateImage imageAt(DatabaseId id, Bookmark at) {
+    return open(id).imageAt(at.seq());
+  }
+
+  /** A restore's or a past read's target: exactly one of a bookmark and a timestamp. */
+  private Bookmark target(
+      DatabaseHistory h, Optional<String> bookmark, Optional<String> timestamp) {
+    if (bookmark.isPresent() == timestamp.isPresent()) {
+      throw new D1Exception.InvalidRequest(
+          "Invalid request: give exactly one of the query parameters bookmark or timestamp");
+    }
+    return bookmark.map(b -> verify(h, b)).orElseGet(() -> at(h, timestamp.get()));
   }
 
   /**

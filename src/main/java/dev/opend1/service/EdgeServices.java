@@ -34,7 +34,7 @@ public final class EdgeServices {
         catalog.accounts(),
         catalog.tokens(),
         databases,
-        new EngineQueries(engine),
+        new EngineQueries(engine, timeTravel),
         new HistoryTimeTravel(timeTravel),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),

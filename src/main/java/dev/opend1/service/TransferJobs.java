@@ -1,6 +1,7 @@
 package dev.opend1.service;
 
 import dev.opend1.api.TransferService;
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.DumpOptions;
@@ -35,6 +36,12 @@ final class TransferJobs implements TransferService {
   public ExportProgress export(
       DatabaseId db, DumpOptions options, Optional<String> currentBookmark) {
     return transfers.export(db, options, currentBookmark, bookmarkOf(db));
+  }
+
+  @Override
+  public ExportProgress exportAsOf(DatabaseId db, DumpOptions options, String atBookmark) {
+    Bookmark at = timeTravel.pastBookmark(db, Optional.of(atBookmark), Optional.empty());
+    return transfers.exportAsOf(db, options, at, () -> timeTravel.imageAt(db, at));
   }
 
   @Override

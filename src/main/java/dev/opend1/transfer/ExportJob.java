@@ -1,15 +1,24 @@
 package dev.opend1.transfer;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.StateImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /** One export: a dump of a database's snapshot, with these options, into a file. */
 final class ExportJob extends TransferJob {
 
   final DumpOptions options;
+
+  /** The past state it dumps ({@code at_bookmark}), or null for the database as it is. */
+  final Past past;
+
+  /** A state at a past bookmark: the bookmark, and the history's description of the state. */
+  record Past(Bookmark at, Supplier<StateImage> image) {}
 
   /** The finished dump; null until it is complete. */
   volatile Path file;
@@ -23,9 +32,10 @@ final class ExportJob extends TransferJob {
   /** Opens once the snapshot is taken ({@link #atBookmark} is known), or the export failed. */
   final CountDownLatch started = new CountDownLatch(1);
 
-  ExportJob(DatabaseId db, DumpOptions options) {
+  ExportJob(DatabaseId db, DumpOptions options, Past past) {
     super(db, TransferStatus.ACTIVE);
     this.options = options;
+    this.past = past;
   }
 
   /** True while it runs with no poll for {@code abandoned}. */

@@ -3,6 +3,7 @@ package dev.opend1.transfer;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
+import dev.opend1.engine.ExportWork;
 import dev.opend1.engine.InterruptedByRestore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -78,6 +79,28 @@ final class ExportJobs {
     return job.progress();
   }
 
+  /**
+   * Starts an export of the state at a past bookmark ({@code at_bookmark}, an opend1 extension),
+   * joins a running one of it with the same options, or answers a finished one.
+   */
+  ExportProgress exportAsOf(DatabaseId db, DumpOptions options, ExportJob.Past past) {
+    String at = past.at().toString();
+    ExportJob job =
+        registry
+            .find(
+                j ->
+                    j.db.equals(db)
+                        && j.past != null
+                        && j.options.equals(options)
+                        && at.equals(j.atBookmark)
+                        && j.status == TransferStatus.ACTIVE)
+            .or(() -> finished(db, options, at))
+            .orElseGet(() -> start(db, options, () -> at, past));
+    job.lastPoll = Instant.now();
+    job.awaitDone();
+    return job.progress();
+  }
+
   /** The job at the bookmark a poll names. */
   private ExportJob polled(DatabaseId db, DumpOptions options, String bookmark) {
     ExportJob job = registry.get(key(db, bookmark, options));
@@ -99,9 +122,13 @@ final class ExportJobs {
       DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow) {
     return registry
         .find(
-            j -> j.db.equals(db) && j.options.equals(options) && j.status == TransferStatus.ACTIVE)
+            j ->
+                j.db.equals(db)
+                    && j.past == null
+                    && j.options.equals(options)
+                    && j.status == TransferStatus.ACTIVE)
         .or(() -> finished(db, options, bookmarkNow.get()))
-        .orElseGet(() -> start(db, options, bookmarkNow));
+        .orElseGet(() -> start(db, options, bookmarkNow, null));
   }
 
   /**
@@ -124,8 +151,9 @@ final class ExportJobs {
   }
 
   /** Starts a job and waits until its snapshot is taken, so its bookmark can be answered. */
-  private ExportJob start(DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow) {
-    ExportJob job = new ExportJob(db, options);
+  private ExportJob start(
+      DatabaseId db, DumpOptions options, Supplier<String> bookmarkNow, ExportJob.Past past) {
+    ExportJob job = new ExportJob(db, options, past);
     counters.exportsStarted.increment();
     jobs.execute(() -> run(job, bookmarkNow));
     try {
@@ -146,10 +174,15 @@ final class ExportJobs {
       Path tmp = Files.createTempFile(dir.exports(), "export-", ".part");
       file = tmp;
       try (OutputStream out = new BufferedOutputStream(files.create(tmp), 1 << 16)) {
-        engine.snapshotRead(
-            job.db,
-            () -> atSnapshot(job, bookmarkNow),
-            source -> SqlDump.write(source, job.options, out, () -> job.cancelled));
+        ExportWork<Long> dump =
+            source -> SqlDump.write(source, job.options, out, () -> job.cancelled);
+        if (job.past == null) {
+          engine.snapshotRead(job.db, () -> atSnapshot(job, bookmarkNow), dump);
+        } else {
+          // A past state is a snapshot of its own: the same dump, over the history's image.
+          engine.snapshotReadAsOf(
+              job.db, job.past.at(), job.past.image(), () -> atSnapshot(job, bookmarkNow), dump);
+        }
       }
       Path done =
           dir.exports().resolve(job.db + "-" + job.atBookmark + "-" + System.nanoTime() + ".sql");

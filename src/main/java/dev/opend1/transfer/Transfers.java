@@ -1,9 +1,11 @@
 package dev.opend1.transfer;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
+import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -109,6 +111,15 @@ public final class Transfers implements AutoCloseable {
       Optional<String> currentBookmark,
       Supplier<String> bookmarkNow) {
     return exports.export(db, options, currentBookmark, bookmarkNow);
+  }
+
+  /**
+   * Starts, joins or answers an export of the state at a past bookmark ({@code at_bookmark}), whose
+   * image the history describes.
+   */
+  public ExportProgress exportAsOf(
+      DatabaseId db, DumpOptions options, Bookmark at, Supplier<StateImage> image) {
+    return exports.exportAsOf(db, options, new ExportJob.Past(at, image));
   }
 
   /**

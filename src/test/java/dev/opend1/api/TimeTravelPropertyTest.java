@@ -141,10 +141,17 @@ class TimeTravelPropertyTest {
 
   /** A hash of the schema and every row of every table. */
   static String hash(D1Client client, String db) throws Exception {
+    return hash(client, db, "");
+  }
+
+  /** The same hash, each read sent with {@code params} ({@code ?bookmark=...} reads the past). */
+  static String hash(D1Client client, String db, String params) throws Exception {
     MessageDigest d = MessageDigest.getInstance("SHA-256");
     JsonNode schema =
         client
-            .post(db + "/raw", sql("SELECT type, name, sql FROM sqlite_schema ORDER BY name"))
+            .post(
+                db + "/raw" + params,
+                sql("SELECT type, name, sql FROM sqlite_schema ORDER BY name"))
             .result()
             .at("/0/results/rows");
     d.update(schema.toString().getBytes());
@@ -153,7 +160,7 @@ class TimeTravelPropertyTest {
         JsonNode rows =
             client
                 .post(
-                    db + "/raw",
+                    db + "/raw" + params,
                     sql("SELECT * FROM \"" + row.get(1).asText() + "\" ORDER BY rowid"))
                 .result()
                 .at("/0/results");

@@ -1,6 +1,8 @@
 package dev.opend1.api.fakes;
 
 import dev.opend1.api.QueryService;
+import dev.opend1.core.Bookmark;
+import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
@@ -14,6 +16,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -58,6 +61,23 @@ public final class FakeQueries implements QueryService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A bookmark of the form time travel hands out stands for itself; anything else (a timestamp too)
+   * is refused, as a bookmark outside the history would be.
+   */
+  @Override
+  public Bookmark asOf(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
+    return bookmark
+        .flatMap(Bookmark::parse)
+        .orElseThrow(() -> new D1Exception.InvalidRequest("Invalid bookmark (fake)"));
+  }
+
+  /** Runs as {@link #execute} does, read-only. */
+  @Override
+  public void executeAsOf(DatabaseId id, Bookmark at, List<QueryInput> inputs, ResultSink sink) {
+    execute(id, inputs, true, sink);
   }
 
   /** Held bytes in memory. */

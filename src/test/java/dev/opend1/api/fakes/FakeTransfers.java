@@ -30,6 +30,13 @@ public final class FakeTransfers implements TransferService {
         TransferStatus.COMPLETE, "bookmark", List.of("Exported"), null, db + "-export.sql");
   }
 
+  /** Answers a finished export named by the bookmark it was asked for. */
+  @Override
+  public ExportProgress exportAsOf(DatabaseId db, DumpOptions options, String atBookmark) {
+    return new ExportProgress(
+        TransferStatus.COMPLETE, atBookmark, List.of("Exported"), null, db + "-export.sql");
+  }
+
   @Override
   public ImportProgress init(DatabaseId db, String etag) {
     return new ImportProgress(
