@@ -161,13 +161,8 @@ final class Replica {
       shipSnapshots(b.lastSeq());
       String name = BucketNames.log(databaseId, b.firstSeq());
       if (!remote.putIfAbsent(name, b.bytes())) {
-        byte[] there = remote.get(name).orElse(null);
-        if (!Arrays.equals(there, b.bytes())) {
-          throw fence(
-              "object "
-                  + name
-                  + " exists with other records: another server writes to this prefix");
-        }
+        throw fence(
+            "object " + name + " exists with other records: another server writes to this prefix");
       }
       counters.uploaded(b.bytes().length);
       remoteLogs.put(b.firstSeq(), name);

@@ -191,12 +191,17 @@ class ShippingTest {
       assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(503);
     }
     // The bucket holds server a's history alone, whole.
+    assertDoctorFindsNoProblem(s3, "fence");
+  }
+
+  /** {@code opend1 doctor --object-store} over the prefix passes. */
+  static void assertDoctorFindsNoProblem(S3Proxy s3, String prefix) throws Exception {
     ServerProcess.Output doctor =
         ServerProcess.run(
             s3.env(),
             "doctor",
             "--object-store",
-            "s3://" + S3Proxy.BUCKET + "/fence",
+            "s3://" + S3Proxy.BUCKET + "/" + prefix,
             "--object-store-endpoint",
             s3.endpoint());
     assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
