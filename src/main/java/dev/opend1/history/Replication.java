@@ -376,6 +376,7 @@ public final class Replication implements AutoCloseable {
         r.shipNoted();
       }
       r.pruneRemote();
+      Compaction.pass(r, store);
       counters.recovered();
     } catch (IOException | RuntimeException e) {
       failed(r, e);
