@@ -45,6 +45,13 @@ public interface CommitHook {
   /** A database was created; its file holds its first state. */
   void created(DatabaseId id, Path dbFile) throws IOException;
 
+  /**
+   * A database is about to be deleted, before any of its files goes: the history records the
+   * deletion where it must be recorded first (object storage's deletion mark). A failure stops the
+   * delete with nothing deleted.
+   */
+  default void deleting(DatabaseId id) throws IOException {}
+
   /** A database's files were removed. */
   void deleted(DatabaseId id);
 

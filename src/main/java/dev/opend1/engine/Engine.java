@@ -398,6 +398,22 @@ public final class Engine implements AutoCloseable {
     directories.writeMetadata(id, metadata);
   }
 
+  /**
+   * Has the history record that a database is about to be deleted (object storage's deletion mark),
+   * before anything of it goes.
+   *
+   * @throws D1Exception.BackupUnavailable when the store cannot take the mark: delete nothing
+   */
+  public void announceDelete(DatabaseId id) {
+    try {
+      hook.deleting(id);
+    } catch (IOException e) {
+      throw D1Exception.BackupUnavailable.in(e)
+          .map(RuntimeException.class::cast)
+          .orElseGet(() -> new EngineException("delete database " + id + ": " + e.getMessage(), e));
+    }
+  }
+
   /** Removes a database's files; a missing database is fine. */
   public void deleteDatabase(DatabaseId id) {
     handles.close(id, 5_000);

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
  * catalog/&lt;time&gt;.sqlite        a consistent copy of the catalog (accounts, token hashes, databases)
  * db/&lt;uuid&gt;/meta.json          the database's record, as beside its file
  * db/&lt;uuid&gt;/log/&lt;seq&gt;.rec      records from seq on, each as in a local segment, contiguous
+ * db/&lt;uuid&gt;/log/&lt;first&gt;-&lt;last&gt;.rec  small log objects compacted: records first to last
  * db/&lt;uuid&gt;/snap/&lt;seq&gt;.db      a snapshot: the whole database at seq
  * db/&lt;uuid&gt;/deleted-&lt;time&gt;     the database was deleted then (its objects go after retention)
  * deleted/&lt;time&gt;-&lt;uuid&gt;       the same mark, sorted by time, for the sweep that removes them
@@ -30,6 +31,43 @@ public final class BucketNames {
 
   static String log(String databaseId, long firstSeq) {
     return database(databaseId) + "log/" + hex(firstSeq) + ".rec";
+  }
+
+  /** A compacted log object: the records {@code first} to {@code last}, merged from small ones. */
+  static String compacted(String databaseId, long first, long last) {
+    return database(databaseId) + "log/" + hex(first) + "-" + hex(last) + ".rec";
+  }
+
+  /** The last seq of a compacted log object's name (full or relative), or empty for another. */
+  static OptionalLong compactedLast(String name) {
+    int at = name.lastIndexOf("log/");
+    String rel = at < 0 ? name : name.substring(at);
+    if (rel.length() != "log/".length() + 33 + ".rec".length() || rel.charAt(20) != '-') {
+      return OptionalLong.empty();
+    }
+    return numberAfter(rel.substring(0, 4) + rel.substring(21), "log/", ".rec");
+  }
+
+  /**
+   * Adds the log object {@code name} (first seq {@code first}) to a database's log objects by first
+   * seq, where a compacted object stands for the small ones it covers: those stay in the bucket a
+   * moment after it is written (until they are deleted), and are skipped, in any listing order.
+   */
+  static void addLog(java.util.TreeMap<Long, String> logs, long first, String name) {
+    OptionalLong last = compactedLast(name);
+    if (last.isPresent()) {
+      logs.subMap(first, true, last.getAsLong(), true).clear();
+      logs.put(first, name);
+      return;
+    }
+    var before = logs.floorEntry(first);
+    if (before != null) {
+      OptionalLong covers = compactedLast(before.getValue());
+      if (covers.isPresent() && first <= covers.getAsLong()) {
+        return;
+      }
+    }
+    logs.put(first, name);
   }
 
   static String snapshot(String databaseId, long seq) {
@@ -56,7 +94,10 @@ public final class BucketNames {
 
   /** The first seq of a log object's name (relative to the database's prefix). */
   static OptionalLong logSeq(String relative) {
-    return numberAfter(relative, "log/", ".rec");
+    OptionalLong small = numberAfter(relative, "log/", ".rec");
+    return small.isPresent() || compactedLast(relative).isEmpty()
+        ? small
+        : numberAfter(relative.substring(0, 20) + ".rec", "log/", ".rec");
   }
 
   static OptionalLong snapshotSeq(String relative) {

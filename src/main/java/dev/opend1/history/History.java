@@ -174,6 +174,13 @@ public final class History implements CommitHook, AutoCloseable {
   }
 
   @Override
+  public void deleting(DatabaseId id) throws IOException {
+    if (replication != null) {
+      replication.markDeleted(id.toString());
+    }
+  }
+
+  @Override
   public void deleted(DatabaseId id) {
     DatabaseHistory h = open.remove(id);
     if (h != null) {

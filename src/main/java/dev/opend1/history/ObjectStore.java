@@ -20,7 +20,9 @@ public interface ObjectStore {
 
   /**
    * Writes {@code content} as {@code name} unless an object of that name exists ({@code
-   * If-None-Match: *}). Returns false when one exists: another writer was first.
+   * If-None-Match: *}). Returns true when the store holds exactly {@code content} under that name
+   * afterwards: written now, or found there with the same bytes (an earlier attempt whose reply was
+   * lost). Returns false when an object with other bytes is there: another writer was first.
    */
   boolean putIfAbsent(String name, byte[] content) throws IOException;
 

@@ -115,7 +115,7 @@ public final class RemoteRestore {
       Objects d =
           out.computeIfAbsent(
               id, k -> new Objects(k, new TreeMap<>(), new TreeMap<>(), OptionalLong.empty()));
-      BucketNames.logSeq(rel).ifPresent(s -> d.logs().put(s, o.name()));
+      BucketNames.logSeq(rel).ifPresent(s -> BucketNames.addLog(d.logs(), s, o.name()));
       BucketNames.snapshotSeq(rel).ifPresent(s -> d.snapshots().put(s, o.name()));
       OptionalLong deleted = BucketNames.tombstoneTime(rel);
       if (deleted.isPresent()) {

@@ -161,13 +161,8 @@ final class Replica {
       shipSnapshots(b.lastSeq());
       String name = BucketNames.log(databaseId, b.firstSeq());
       if (!remote.putIfAbsent(name, b.bytes())) {
-        byte[] there = remote.get(name).orElse(null);
-        if (!Arrays.equals(there, b.bytes())) {
-          throw fence(
-              "object "
-                  + name
-                  + " exists with other records: another server writes to this prefix");
-        }
+        throw fence(
+            "object " + name + " exists with other records: another server writes to this prefix");
       }
       counters.uploaded(b.bytes().length);
       remoteLogs.put(b.firstSeq(), name);
@@ -205,7 +200,7 @@ final class Replica {
       OptionalLong log = BucketNames.logSeq(rel);
       OptionalLong snap = BucketNames.snapshotSeq(rel);
       if (log.isPresent()) {
-        remoteLogs.put(log.getAsLong(), o.name());
+        BucketNames.addLog(remoteLogs, log.getAsLong(), o.name());
       } else if (snap.isPresent()) {
         remoteSnapshots.add(snap.getAsLong());
       } else if (rel.equals("meta.json")) {
@@ -397,6 +392,16 @@ final class Replica {
         remote.delete(remoteLogs.remove(firsts.get(i)));
       }
     }
+  }
+
+  /** The bucket's log objects by first seq (a copy); none while not started or fenced. */
+  synchronized TreeMap<Long, String> remoteLogs() {
+    return started && fenced == null ? new TreeMap<>(remoteLogs) : new TreeMap<>();
+  }
+
+  /** The compacted object {@code name} now stands for the log objects from {@code first} on. */
+  synchronized void compacted(long first, String name) {
+    BucketNames.addLog(remoteLogs, first, name);
   }
 
   // --- local files ----------------------------------------------------------------------------

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -64,6 +66,9 @@ public final class Replication implements AutoCloseable {
   private final AutoCloseable resources;
   private final ReplicationCounters counters = new ReplicationCounters();
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
+
+  /** Databases marked deleted in the bucket whose files are being removed. */
+  private final Set<String> marked = ConcurrentHashMap.newKeySet();
 
   /** Runs the shipper loop; one thread. */
   private final ExecutorService shipper;
@@ -198,17 +203,50 @@ public final class Replication implements AutoCloseable {
     }
   }
 
-  /** A database was deleted: the bucket keeps its objects, marked, until retention ends. */
+  /**
+   * A database is about to be deleted: the bucket marks it deleted first, so {@code recover} never
+   * brings back a database deleted here (it would, from its metadata, without the mark). The
+   * sweep's mark goes first and the database's own mark ({@code deleted-<time>}) last: that one
+   * decides, and the sweep removes nothing without it. Its objects stay until retention ends.
+   *
+   * @throws IOException (a 503 cause) when the store cannot take the marks: delete nothing then
+   */
+  void markDeleted(String databaseId) throws IOException {
+    Instant now = Instant.now();
+    byte[] when = now.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String tombstone = BucketNames.tombstone(databaseId, micros(now));
+    try {
+      store.putIfAbsent(BucketNames.deletion(databaseId, micros(now)), when);
+      if (!store.putIfAbsent(tombstone, when)) {
+        throw new IOException(tombstone + " exists with other content: another server?");
+      }
+    } catch (IOException e) {
+      try {
+        store.delete(tombstone); // the store may have taken it after all: the database stays
+      } catch (IOException stillDown) {
+        e.addSuppressed(stillDown);
+      }
+      throw ReplicatedHistoryStore.unavailable(
+          "the deletion could not be stored in object storage", e);
+    }
+    marked.add(databaseId);
+  }
+
+  /**
+   * A database's files were removed. It was marked in the bucket before ({@link #markDeleted}), but
+   * for a create that failed: that one is marked now if the store answers, so whatever of it was
+   * uploaded is swept after the window.
+   */
   public void deleted(String databaseId) {
     Replica r = replicas.remove(databaseId);
-    if (r == null) {
+    if (marked.remove(databaseId) || r == null) {
       return;
     }
     try {
       long now = micros(Instant.now());
       byte[] when = Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      store.putIfAbsent(BucketNames.tombstone(databaseId, now), when);
       store.putIfAbsent(BucketNames.deletion(databaseId, now), when);
+      store.putIfAbsent(BucketNames.tombstone(databaseId, now), when);
     } catch (IOException e) {
       LOG.warn("marking {} deleted in {}: {}", databaseId, store.describe(), e.getMessage());
     }
@@ -227,11 +265,21 @@ public final class Replication implements AutoCloseable {
         break; // sorted by time: the rest are younger
       }
       String id = rest.substring(dash + 1);
-      for (ObjectStore.Listed o : store.list(BucketNames.database(id))) {
-        store.delete(o.name());
+      String prefix = BucketNames.database(id);
+      List<ObjectStore.Listed> objects = store.list(prefix);
+      boolean tombstoned =
+          objects.stream()
+              .anyMatch(
+                  o -> BucketNames.tombstoneTime(o.name().substring(prefix.length())).isPresent());
+      if (tombstoned) {
+        for (ObjectStore.Listed o : objects) {
+          store.delete(o.name());
+        }
+        LOG.info("removed deleted database {} from {}", id, store.describe());
       }
+      // Without its own mark the delete never happened (the store failed midway): only the mark
+      // goes.
       store.delete(mark.name());
-      LOG.info("removed deleted database {} from {}", id, store.describe());
     }
   }
 
@@ -328,6 +376,7 @@ public final class Replication implements AutoCloseable {
         r.shipNoted();
       }
       r.pruneRemote();
+      Compaction.pass(r, store);
       counters.recovered();
     } catch (IOException | RuntimeException e) {
       failed(r, e);

@@ -1,6 +1,7 @@
 package dev.opend1.objectstore;
 
 import dev.opend1.history.ObjectStore;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Object storage over the S3 API (AWS S3, Cloudflare R2, MinIO, Ceph, Backblaze B2...) with the AWS
  * SDK: path-style addressing, an optional endpoint, credentials from the SDK's standard chain
  * ({@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, a profile, an instance role), never
- * logged. Objects are written with {@code If-None-Match: *}, so an existing one is never replaced.
+ * logged. Objects are written with {@code If-None-Match: *}, so an existing one is never replaced;
+ * a refusal is read back, since the object may be this upload's own (a retry after a lost reply).
  *
  * <p>Every call gives up after a bounded time ({@code CALL_TIMEOUT}), so a store that hangs fails
  * the writes that wait for it instead of holding them.
@@ -76,14 +79,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public boolean putIfAbsent(String name, byte[] content) throws IOException {
-    return put(name, RequestBody.fromBytes(content));
+    return put(name, RequestBody.fromBytes(content))
+        || holds(name, () -> new ByteArrayInputStream(content));
   }
 
   @Override
   public boolean putIfAbsent(String name, Path file) throws IOException {
-    return put(name, RequestBody.fromFile(file));
+    return put(name, RequestBody.fromFile(file)) || holds(name, () -> Files.newInputStream(file));
   }
 
+  /** Writes with {@code If-None-Match: *}; false when the store answers 412 (the name exists). */
   private boolean put(String name, RequestBody body) throws IOException {
     try {
       s3.putObject(
@@ -101,6 +106,46 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
       throw failed("store " + name, e);
     } catch (SdkException e) {
       throw failed("store " + name, e);
+    }
+  }
+
+  /** Opens the content we tried to store, once more. */
+  @FunctionalInterface
+  private interface Content {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * True when the object {@code name} holds exactly {@code ours}. A 412 is also what the SDK's
+   * retry of an upload gets when the first attempt was stored but its reply was lost (a timeout, a
+   * reset connection): that object is ours, and only one with other bytes is another writer's.
+   */
+  private boolean holds(String name, Content ours) throws IOException {
+    try (InputStream there =
+            s3.getObject(
+                GetObjectRequest.builder().bucket(target.bucket()).key(key(name)).build());
+        InputStream mine = ours.open()) {
+      return sameBytes(there, mine);
+    } catch (NoSuchKeyException e) {
+      return false; // refused, then removed: not ours either way
+    } catch (SdkException e) {
+      throw failed("read " + name + " back", e);
+    }
+  }
+
+  /** Whether two streams hold the same bytes, read in blocks. */
+  static boolean sameBytes(InputStream a, InputStream b) throws IOException {
+    byte[] x = new byte[64 * 1024];
+    byte[] y = new byte[64 * 1024];
+    while (true) {
+      int n = a.readNBytes(x, 0, x.length);
+      int m = b.readNBytes(y, 0, y.length);
+      if (n != m || !Arrays.equals(x, 0, n, y, 0, m)) {
+        return false;
+      }
+      if (n < x.length) {
+        return true;
+      }
     }
   }
 

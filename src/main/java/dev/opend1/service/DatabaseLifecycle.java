@@ -115,6 +115,10 @@ public final class DatabaseLifecycle implements DatabaseService {
       }
       records.activate(record.id());
     } catch (RuntimeException e) {
+      if (D1Exception.BackupUnavailable.in(e).isPresent()) {
+        throw new D1Exception.BackupUnavailable(
+            "the database could not be stored in object storage and was not created");
+      }
       throw D1Exception.DiskFull.orCause(e, "the database was not created");
     }
     return record;
@@ -163,10 +167,20 @@ public final class DatabaseLifecycle implements DatabaseService {
     return updated;
   }
 
-  /** Deletes a database: hide it, remove its files, free its name. */
+  /**
+   * Deletes a database: hide it, have the deletion recorded where it must be first (object
+   * storage), remove its files, free its name. If the deletion cannot be recorded, the database is
+   * visible again and nothing of it was deleted.
+   */
   @Override
   public void delete(DatabaseRecord db) {
     records.markDeleting(db.id());
+    try {
+      engine.announceDelete(db.id());
+    } catch (RuntimeException e) {
+      records.activate(db.id());
+      throw e;
+    }
     engine.deleteDatabase(db.id());
     records.remove(db.id());
   }

@@ -25,7 +25,8 @@ final class MemoryObjectStore implements ObjectStore {
   @Override
   public boolean putIfAbsent(String name, byte[] content) throws IOException {
     reachable();
-    return objects.putIfAbsent(name, content.clone()) == null;
+    byte[] there = objects.putIfAbsent(name, content.clone());
+    return there == null || java.util.Arrays.equals(there, content);
   }
 
   @Override

@@ -225,12 +225,17 @@ class ReplicaTest {
     String recent = "22222222-2222-2222-2222-222222222222";
     long now = java.time.Instant.now().getEpochSecond() * 1_000_000;
     long day = 86_400_000_000L;
-    for (String id : List.of(old, recent)) {
+    // A delete whose own mark never reached the store (it failed midway): it never happened.
+    String live = "33333333-3333-3333-3333-333333333333";
+    for (String id : List.of(old, recent, live)) {
       store.objects.put(BucketNames.log(id, 0), new byte[1]);
       store.objects.put(BucketNames.snapshot(id, 0), new byte[1]);
     }
     store.objects.put(BucketNames.deletion(old, now - 31 * day), new byte[1]);
+    store.objects.put(BucketNames.tombstone(old, now - 31 * day), new byte[1]);
     store.objects.put(BucketNames.deletion(recent, now - day), new byte[1]);
+    store.objects.put(BucketNames.tombstone(recent, now - day), new byte[1]);
+    store.objects.put(BucketNames.deletion(live, now - 32 * day), new byte[1]);
     Replication replication =
         new Replication(
             store,
@@ -248,6 +253,8 @@ class ReplicaTest {
     }
     assertThat(store.objects.keySet())
         .noneMatch(n -> n.contains(old))
-        .contains(BucketNames.log(recent, 0), BucketNames.deletion(recent, now - day));
+        .contains(BucketNames.log(recent, 0), BucketNames.deletion(recent, now - day))
+        .contains(BucketNames.log(live, 0), BucketNames.snapshot(live, 0))
+        .doesNotContain(BucketNames.deletion(live, now - 32 * day));
   }
 }

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A server in this JVM shipping its history to a real S3 API server (s3proxy). */
+/**
+ * A server in this JVM shipping its history to a real S3 API server (s3proxy): what each mode
+ * ships, and what happens while the store is down (writes, creates and deletes refused cleanly in
+ * {@code sync} mode, deletes in either mode, since a deletion's mark must be in the bucket first).
+ */
 class ShippingTest {
 
   static final String DBS = "/client/v4/accounts/" + TestServer.ACCOUNT.value() + "/d1/database";
@@ -50,11 +54,18 @@ class ShippingTest {
     if (!Files.isDirectory(under)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.walk(under)) {
-      return s.filter(Files::isRegularFile)
-          .map(p -> under.relativize(p).toString())
-          .sorted()
-          .toList();
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> s = Files.walk(under)) {
+        return s.filter(Files::isRegularFile)
+            .map(p -> under.relativize(p).toString())
+            .sorted()
+            .toList();
+      } catch (java.io.UncheckedIOException vanished) {
+        // s3proxy renamed a file it was writing while the walk passed: look again.
+        if (attempt == 10) {
+          throw vanished;
+        }
+      }
     }
   }
 
@@ -191,12 +202,17 @@ class ShippingTest {
       assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(503);
     }
     // The bucket holds server a's history alone, whole.
+    assertDoctorFindsNoProblem(s3, "fence");
+  }
+
+  /** {@code opend1 doctor --object-store} over the prefix passes. */
+  static void assertDoctorFindsNoProblem(S3Proxy s3, String prefix) throws Exception {
     ServerProcess.Output doctor =
         ServerProcess.run(
             s3.env(),
             "doctor",
             "--object-store",
-            "s3://" + S3Proxy.BUCKET + "/fence",
+            "s3://" + S3Proxy.BUCKET + "/" + prefix,
             "--object-store-endpoint",
             s3.endpoint());
     assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
@@ -251,5 +267,111 @@ class ShippingTest {
     ServerProcess.Output missing = ServerProcess.run(s3.env(), args);
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.stdout()).contains("missing");
+  }
+
+  static List<String> names(D1Client c) {
+    D1Client.Reply r = c.get(DBS);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().path("result").findValuesAsText("name");
+  }
+
+  static List<String> databaseDirs(TestServer server) throws Exception {
+    Path dbs = server.dataDir().resolve("db");
+    try (Stream<Path> s = Files.list(dbs)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void syncModeRefusesACreateWhileTheStoreIsDownAndLeavesNothing(@TempDir Path dir)
+      throws Exception {
+    try (TestServer server = TestServer.start(dir, s3.settings("create-down", "sync"))) {
+      D1Client c = server.client();
+      String kept = create(c, "kept");
+      List<String> dirsBefore = databaseDirs(server);
+      s3.stop();
+      try {
+        D1Client.Reply refused = c.post(DBS, "{\"name\":\"refused\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.errorCode()).isEqualTo(7500);
+        assertThat(refused.errorMessage()).contains("object storage", "not created");
+        assertThat(names(c)).containsExactly("kept");
+        assertThat(databaseDirs(server)).isEqualTo(dirsBefore);
+        assertThat(server.catalog().databases().findByName(TestServer.ACCOUNT, "refused"))
+            .isEmpty();
+      } finally {
+        s3.startProcess();
+      }
+      String again = create(c, "refused");
+      assertThat(query(c, again, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      assertThat(names(c)).containsExactlyInAnyOrder("kept", "refused");
+      assertThat(query(c, kept, "CREATE TABLE t (x)").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aDeleteWaitsForItsMarkInTheBucketInEitherMode(@TempDir Path dir) throws Exception {
+    for (String mode : List.of("sync", "async")) {
+      String prefix = "delete-down-" + mode;
+      try (TestServer server = TestServer.start(dir.resolve(mode), s3.settings(prefix, mode))) {
+        D1Client c = server.client();
+        String db = create(c, "doomed");
+        assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+        assertThat(query(c, db, "INSERT INTO t VALUES (1)").status()).isEqualTo(200);
+        if (mode.equals("async")) {
+          awaitLag(server, 0, 20_000);
+        }
+        s3.stop();
+        try {
+          D1Client.Reply refused = c.delete(DBS + "/" + db);
+          assertThat(refused.status()).as(mode + ": " + refused.body()).isEqualTo(503);
+          assertThat(refused.errorMessage()).contains("deletion", "object storage");
+          // Nothing of it was deleted: it is listed, it answers, and its files are there.
+          assertThat(names(c)).containsExactly("doomed");
+          assertThat(count(c, db, "t")).isEqualTo(1);
+          assertThat(databaseDirs(server)).contains(db);
+        } finally {
+          s3.startProcess();
+        }
+        D1Client.Reply deleted = c.delete(DBS + "/" + db);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(names(c)).isEmpty();
+        assertThat(objects(s3.bucketDir().resolve(prefix)))
+            .anyMatch(n -> n.startsWith("db/" + db + "/deleted-"))
+            .anyMatch(n -> n.startsWith("deleted/") && n.endsWith("-" + db));
+      }
+    }
+  }
+
+  @Test
+  void smallLogObjectsAreMergedAndTheBucketStillRecoversTheSameData(@TempDir Path dir)
+      throws Exception {
+    Path prefix = s3.bucketDir().resolve("compact");
+    String db;
+    try (TestServer server =
+        TestServer.start(dir.resolve("live"), s3.settings("compact", "sync"))) {
+      D1Client c = server.client();
+      db = create(c, "compacted");
+      assertThat(query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      for (int i = 0; i < 80; i++) {
+        D1Client.Reply r = query(c, db, "INSERT INTO t VALUES (" + i + ")");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+      }
+      // One object per sync round (82 with the create's and the table's) become far fewer.
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (objects(prefix).stream().filter(n -> n.contains("/log/")).count() >= 30) {
+        assertThat(System.currentTimeMillis()).as("small objects not merged").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      assertThat(objects(prefix))
+          .anyMatch(n -> n.matches(".*/log/\\p{XDigit}{16}-\\p{XDigit}{16}\\.rec"));
+    }
+    assertDoctorFindsNoProblem(s3, "compact");
+    Path data = dir.resolve("recovered");
+    ServerProcess.Output recovered = DisasterRecoveryTest.recover(s3, "compact", data);
+    assertThat(recovered.exitCode()).as(recovered.stdout() + recovered.stderr()).isZero();
+    try (TestServer again = TestServer.start(data)) {
+      assertThat(count(again.client(), db, "t")).isEqualTo(80);
+    }
   }
 }
