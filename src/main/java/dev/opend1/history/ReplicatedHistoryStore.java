@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A local history that is also shipped to object storage: every call goes to the local directory,
@@ -45,6 +46,11 @@ final class ReplicatedHistoryStore implements HistoryStore {
     replication.noted();
   }
 
+  @Override
+  public void sync(FileChannel segment) throws IOException {
+    local.sync(segment);
+  }
+
   /** A failure whose cause tells the HTTP edge to answer 503: the store, not the request. */
   static IOException unavailable(String what, Exception e) {
     IOException io =
@@ -72,6 +78,11 @@ final class ReplicatedHistoryStore implements HistoryStore {
   @Override
   public FileChannel openRead(String name) throws IOException {
     return local.openRead(name);
+  }
+
+  @Override
+  public Optional<Path> localFile(String name) {
+    return local.localFile(name);
   }
 
   @Override
