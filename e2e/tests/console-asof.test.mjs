@@ -1,7 +1,8 @@
 // "View as of" in real Chromium: a commit picked on the time-travel timeline is viewed read-only.
 // The row browser and the SQL tab read exactly that commit's rows (every /query and /raw call
 // carries its bookmark), the edit controls are gone, a typed write is refused with the server's
-// message; "Back to now" reads the live database again. Data is made and checked through the API.
+// message; "Back to now" reads the live database again; a typed bookmark is viewed the same way,
+// and a refused one is shown as an error. Data is made and checked through the API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { call, createDatabase, uniqueName, server } from "./harness.mjs";
@@ -134,5 +135,26 @@ test("viewing a picked commit reads its rows read-only everywhere, and Back to n
   assert.equal(await page.locator("#browse-insert").isHidden(), false);
   assert.equal(await page.locator("#browse-read-only").count(), 0);
   assert.deepEqual([...new Set(reads)], [null], "no read after Back to now names a bookmark");
+
+  // A typed bookmark is viewed too (the first commit's), and one the server refuses is shown in
+  // place, leaving the live view alone.
+  await tab("time-travel");
+  await page.locator("#restore-bookmark").fill("00000000-00000000-7fffffff-0000000000000000");
+  await page.locator("#view-as-of").click();
+  await page.locator("#time-travel-error").waitFor();
+  assert.equal(await page.locator("#as-of-banner").isHidden(), true, "a refused bookmark is not viewed");
+  await page.locator("#restore-bookmark").fill(commits[0]);
+  await page.locator("#view-as-of").click();
+  await page.locator("#as-of-banner").waitFor();
+  assert.equal(await page.locator("#as-of-bookmark").textContent(), commits[0]);
+  assert.equal(await page.locator("#time-travel-error").isHidden(), true);
+  await tab("tables");
+  await page.locator("#browse-status", { hasText: "Rows 1–2 of 2" }).waitFor();
+  assert.deepEqual(await browsed(), [
+    ["1", "a"],
+    ["2", "b"],
+  ]);
+  await page.locator("#back-to-now").click();
+  await page.locator("#browse-status", { hasText: "Rows 1–6 of 6" }).waitFor();
   assert.deepEqual(browser.errors, []);
 });
