@@ -118,6 +118,16 @@ test("viewing a picked commit reads its rows read-only everywhere, and Back to n
   assert.ok(reads.length >= 4, `reads seen: ${reads.length}`);
   assert.deepEqual([...new Set(reads)], [middle], "every read while viewing names the middle bookmark");
 
+  // Leaving the database and coming back keeps viewing the same commit.
+  await page.getByRole("link", { name: "← Databases" }).click();
+  await page.getByRole("heading", { name: "Databases" }).waitFor();
+  await page.evaluate((hash) => (location.hash = hash), `#/db/${id}/sql`);
+  await page.locator("#as-of-banner").waitFor();
+  assert.equal(await page.locator("#as-of-bookmark").textContent(), middle);
+  await runEditor("SELECT count(*) AS n FROM items");
+  assert.deepEqual(await page.locator("#results table.results tbody tr td").allTextContents(), ["4"]);
+  assert.deepEqual([...new Set(reads)], [middle]);
+
   // Back to now: live reads again, with the edit controls back.
   reads.length = 0;
   await page.locator("#back-to-now").click();
@@ -125,8 +135,8 @@ test("viewing a picked commit reads its rows read-only everywhere, and Back to n
   assert.equal(await page.locator("#results").textContent(), "", "the past state's results are cleared");
   await runEditor("SELECT count(*) AS n FROM items");
   assert.deepEqual(await page.locator("#results table.results tbody tr td").allTextContents(), ["6"]);
-  await tab("tables");
-  await page.locator("#browse-status", { hasText: "Rows 1–6 of 6" }).waitFor();
+  // (The page was made afresh on coming back, so no browser is open yet.)
+  await browseItems("Rows 1–6 of 6");
   assert.deepEqual(
     (await browsed()).map((r) => r[1]),
     ["a", "B", "c", "d", "e", "f"],

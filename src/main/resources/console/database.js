@@ -51,7 +51,7 @@ export function databasePage(id) {
   const banner = asOfBanner(id);
   /** The tab shown, reloaded when the state viewed changes. */
   let shownTab = null;
-  onAsOfChange(id, (state) => {
+  const stopFollowing = onAsOfChange(id, (state) => {
     banner.show(state);
     element.classList.toggle("as-of", !!state);
     for (const panel of Object.values(panels)) panel.asOfChanged?.(state);
@@ -87,6 +87,8 @@ export function databasePage(id) {
   return {
     id,
     element,
+    /** Called when the page is left: it no longer follows the state viewed. */
+    close: stopFollowing,
     show(tab) {
       if (!panels[tab]) tab = DEFAULT_TAB;
       shownTab = tab;
