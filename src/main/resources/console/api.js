@@ -1,5 +1,6 @@
 // The session (API token and account, in sessionStorage only) and calls to opend1's D1 REST API,
 // same origin, under /client/v4. Every failure becomes an ApiError with the envelope's messages.
+import { asOfQuery } from "./asof.js";
 
 const V4 = "/client/v4";
 const TOKEN = "opend1.token";
@@ -73,8 +74,13 @@ export async function call(method, path, { body, query, token = session.token } 
   return envelope;
 }
 
-/** Calls a path below the signed-in account's databases (`db("POST", "/ID/query", …)`); resolves to `result`. */
-export async function db(method, subpath, options) {
+/**
+ * Calls a path below the signed-in account's databases (`db("POST", "/ID/query", …)`); resolves to
+ * `result`. A /query or /raw call of a database viewed as of a past commit (asof.js) reads that
+ * commit: its bookmark is added here, so no caller has to pass it on.
+ */
+export async function db(method, subpath, options = {}) {
   const account = encodeURIComponent(session.account);
-  return (await call(method, `/accounts/${account}/d1/database${subpath}`, options)).result;
+  const query = { ...asOfQuery(subpath), ...options.query };
+  return (await call(method, `/accounts/${account}/d1/database${subpath}`, { ...options, query })).result;
 }

@@ -14,9 +14,15 @@ const signOut = document.getElementById("sign-out");
 /** The open database page, kept while only its tab changes so its state (undo, jobs) survives. */
 let open = null;
 
+/** Leaves the open database page, if any. */
+function leave() {
+  open?.close();
+  open = null;
+}
+
 signOut.addEventListener("click", () => {
   session.signOut();
-  open = null;
+  leave();
   location.hash = "#/";
   route();
 });
@@ -26,18 +32,19 @@ function route() {
   signOut.hidden = !signedIn;
   accountLabel.textContent = signedIn ? `account ${session.account}` : "";
   if (!signedIn) {
-    open = null;
+    leave();
     main.replaceChildren(signInPage(route));
     return;
   }
   const m = location.hash.match(/^#\/db\/([^/]+)(?:\/([a-z-]+))?$/);
   if (!m) {
-    open = null;
+    leave();
     main.replaceChildren(databasesPage());
     return;
   }
   const id = decodeURIComponent(m[1]);
   if (!open || open.id !== id) {
+    leave();
     open = databasePage(id);
     main.replaceChildren(open.element);
   }

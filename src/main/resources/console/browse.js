@@ -1,7 +1,9 @@
 // The row browser of one table: 100 rows a page with first/previous/next/last by keyset
 // (keyset.js), a sort column, a filter on one column, and edit/insert/delete through
-// parameterised statements that the user sees before they run (statement.js).
+// parameterised statements that the user sees before they run (statement.js). Viewed as of a past
+// commit (asof.js), it reads that state and offers no edit, insert or delete.
 import { db } from "./api.js";
+import { asOf } from "./asof.js";
 import { h, errorBox, showError, busy } from "./dom.js";
 import { pageQuery, countQuery, keyOf, whereKey, quote, FILTERS } from "./keyset.js";
 import { valuesDialog, confirmStatement } from "./statement.js";
@@ -11,9 +13,11 @@ const PAGE = 100;
 
 /**
  * The browser's element for `table` (from schema.js). `changed()` is called after each write, so
- * the database's title line and row counts follow.
+ * the database's title line and row counts follow. Made afresh when the state viewed changes.
  */
 export function rowBrowser(database, table, changed) {
+  /** A past state is read-only: its rows are shown without the controls that would write. */
+  const readOnly = asOf(database.id) !== null;
   const path = (kind) => `/${encodeURIComponent(database.id)}/${kind}`;
   const key = keyOf(table);
   const nKey = key.names.length;
@@ -36,7 +40,7 @@ export function rowBrowser(database, table, changed) {
   const filterOp = h("select", { id: "browse-filter-op" }, Object.keys(FILTERS).map((op) => h("option", { value: op }, op)));
   const filterValue = h("input", { type: "text", id: "browse-filter-value", placeholder: "value", size: 14 });
   const apply = h("button", { type: "button", id: "browse-apply", class: "small" }, "Apply");
-  const insert = h("button", { type: "button", id: "browse-insert", class: "small" }, "Insert row");
+  const insert = h("button", { type: "button", id: "browse-insert", class: "small", hidden: readOnly }, "Insert row");
   const grid = h("div", { class: "scroll" });
 
   /** The cursor a row gives: its key values and its sort column's value. */
@@ -97,7 +101,7 @@ export function rowBrowser(database, table, changed) {
       h(
         "table",
         { class: "grid results", id: "browse-grid" },
-        h("thead", {}, h("tr", {}, table.columns.map((c) => h("th", {}, c.name)), h("th", {}, ""))),
+        h("thead", {}, h("tr", {}, table.columns.map((c) => h("th", {}, c.name)), readOnly ? null : h("th", {}, ""))),
         h(
           "tbody",
           {},
@@ -108,13 +112,13 @@ export function rowBrowser(database, table, changed) {
               table.columns.map((c, i) => {
                 const td = cell(row[nKey + i]);
                 // A BLOB would come back as text: those are changed in the SQL tab instead.
-                if (Array.isArray(row[nKey + i])) return td;
+                if (readOnly || Array.isArray(row[nKey + i])) return td;
                 td.classList.add("editable");
                 td.title = "Click to edit";
                 td.addEventListener("click", () => edit(row, c, row[nKey + i]));
                 return td;
               }),
-              h("td", {}, h("button", { type: "button", class: "small danger delete-row", onclick: () => remove(row) }, "Delete")),
+              readOnly ? null : h("td", {}, h("button", { type: "button", class: "small danger delete-row", onclick: () => remove(row) }, "Delete")),
             ),
           ),
         ),
@@ -173,7 +177,13 @@ export function rowBrowser(database, table, changed) {
   const element = h(
     "div",
     { class: "card browser", "data-table": table.name },
-    h("h2", {}, `Rows of ${table.name}`, h("span", { class: "muted" }, key.rowid ? " · paged by rowid" : ` · paged by ${key.names.join(", ")}`)),
+    h(
+      "h2",
+      {},
+      `Rows of ${table.name}`,
+      h("span", { class: "muted" }, key.rowid ? " · paged by rowid" : ` · paged by ${key.names.join(", ")}`),
+      readOnly ? h("span", { class: "muted", id: "browse-read-only" }, " · read-only, as of the bookmark above") : null,
+    ),
     h("div", { class: "row" }, "Sort by ", sortBy, sortDesc, " · Filter ", filterColumn, filterOp, filterValue, apply, insert),
     h("div", { class: "row" }, first, prev, status, next, last),
     errors,

@@ -2,7 +2,8 @@
 // query history (history.js), and each statement's result (results.js), or the failure in place.
 // One plain SELECT is read in pieces: run as SELECT * FROM (…) LIMIT 1001 OFFSET n, so a large
 // result never arrives whole; anything else runs as written through /raw and its rows are shown
-// 1,000 at a time.
+// 1,000 at a time. Viewed as of a past commit (asof.js), every statement reads that state; a write
+// is refused by the server and its message shown in place.
 import { db } from "./api.js";
 import { h, errorBox, busy, showError } from "./dom.js";
 import { sqlEditor } from "./sqleditor.js";
@@ -73,6 +74,11 @@ export function sqlPanel(database) {
   showHistory();
   return {
     element: h("div", { class: "panel" }, editor.element, h("div", { class: "row" }, run, hint), history, errors, results),
+    /** Results read from another state than the one viewed now are cleared. */
+    asOfChanged() {
+      results.replaceChildren();
+      showError(errors, null);
+    },
     shown() {
       loadNames();
       showHistory();

@@ -1,5 +1,7 @@
 // The tables tab: every table (columns, CREATE statement, row count, a "Browse rows" button that
 // opens the row browser above the list), then every view, index and trigger with its statement.
+// Viewed as of a past commit (asof.js), all of it is that commit's, and the open browser is made
+// again for it.
 import { db } from "./api.js";
 import { h, errorBox, showError } from "./dom.js";
 import { loadSchema } from "./schema.js";
@@ -48,9 +50,15 @@ export function tablesPanel(database) {
   const list = h("div", { id: "tables" });
   const browser = h("div", { id: "browser" });
   const errors = errorBox();
-  const panel = { element: h("div", { class: "panel" }, errors, browser, list), shown };
+  const panel = {
+    element: h("div", { class: "panel" }, errors, browser, list),
+    shown,
+    asOfChanged: () => (stale = true),
+  };
   /** The table whose rows are open, kept while the tab is reloaded. */
   let browsing = null;
+  /** Whether the open browser shows another state than the one viewed now. */
+  let stale = false;
 
   function browse(table) {
     browsing = table.name;
@@ -62,10 +70,14 @@ export function tablesPanel(database) {
     const path = `/${encodeURIComponent(database.id)}/query`;
     const schema = await loadSchema(database.id);
     const tables = schema.tables;
-    if (browsing && !tables.some((t) => t.name === browsing)) {
+    const open = tables.find((t) => t.name === browsing);
+    if (browsing && !open) {
       browsing = null;
       browser.replaceChildren();
+    } else if (open && stale) {
+      browser.replaceChildren(rowBrowser(database, open, () => database.changed()));
     }
+    stale = false;
     // One request for every table's row count.
     const counts = tables.length ? await db("POST", path, { body: { batch: tables.map((t) => ({ sql: `SELECT count(*) AS n FROM ${quote(t.name)}` })) } }) : [];
     list.replaceChildren(

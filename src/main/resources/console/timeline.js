@@ -1,7 +1,7 @@
 // The time-travel timeline: write queries over a range (up to the retention window) as a uPlot
 // chart with a tick at every commit, and the range's commits as a list, newest first, from
 // opend1's time_travel/commits. Picking a commit (its button, or a click on the chart near it)
-// hands its bookmark to `onPick`.
+// hands it ({bookmark, timestamp}) to `onPick`.
 import uPlot from "./vendor/uplot.js";
 import { db } from "./api.js";
 import { analytics, RANGES, timeline, pointOf, since } from "./analytics.js";
@@ -51,10 +51,12 @@ export function commitTimeline(database, onPick) {
   const plot = h("div", { class: "chart-plot", id: "timeline-chart" });
   const list = h("ol", { class: "commits", id: "commits" });
   const more = h("p", { class: "muted", hidden: true });
+  /** The commits listed, for the time of a bookmark typed rather than picked. */
+  let listed = [];
 
   function item(c) {
-    const use = h("button", { type: "button", class: "small", title: "Fill in the restore form with this bookmark" }, "Pick");
-    use.addEventListener("click", () => onPick(c.bookmark));
+    const use = h("button", { type: "button", class: "small", title: "Fill in the form below with this bookmark" }, "Pick");
+    use.addEventListener("click", () => onPick(c));
     return h(
       "li",
       { "data-bookmark": c.bookmark },
@@ -87,7 +89,7 @@ export function commitTimeline(database, onPick) {
       const t = chart.posToVal(chart.cursor.left, "x");
       let best = 0;
       for (let i = 1; i < times.length; i++) if (Math.abs(times[i] - t) < Math.abs(times[best] - t)) best = i;
-      onPick(commits[best].bookmark);
+      onPick(commits[best]);
     });
   }
 
@@ -102,6 +104,7 @@ export function commitTimeline(database, onPick) {
     const at = new Map(activity.d1AnalyticsAdaptiveGroups.map((g) => [pointOf(g, dimension), g.sum.writeQueries]));
     const writes = xs.map((x) => at.get(x) ?? 0);
     return () => {
+      listed = commits;
       list.replaceChildren(...commits.map(item));
       more.hidden = commits.length < MAX_COMMITS;
       more.textContent = `The newest ${MAX_COMMITS} commits of this range; pick a shorter range to see older ones.`;
@@ -118,12 +121,14 @@ export function commitTimeline(database, onPick) {
       { class: "card", id: "timeline" },
       h("h2", {}, "Timeline"),
       ranges.element,
-      h("p", { class: "muted" }, "Write queries, with a red tick at each commit. Click near a tick, or pick a commit below, to fill in the restore form."),
+      h("p", { class: "muted" }, "Write queries, with a red tick at each commit. Click near a tick, or pick a commit below, to view or restore it."),
       plot,
       errors,
       h("div", { class: "scroll commit-list" }, list),
       more,
     ),
     load: () => ranges.load(),
+    /** The commit time of `bookmark` if it is listed, else null. */
+    timestampOf: (bookmark) => listed.find((c) => c.bookmark === bookmark)?.timestamp ?? null,
   };
 }

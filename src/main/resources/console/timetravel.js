@@ -1,7 +1,9 @@
 // The time-travel tab: the current bookmark; a timeline of the commits (timeline.js) to pick one
-// from; find the bookmark of a past time; restore to a time or a bookmark, asking first with the
-// bookmark it will restore to; and undo a restore with the previous_bookmark it returned.
+// from; find the bookmark of a past time; view the database as of a time or a bookmark (asof.js:
+// every tab then reads that state, read-only); restore to one, asking first with the bookmark it
+// will restore to; and undo a restore with the previous_bookmark it returned.
 import { db } from "./api.js";
+import { viewAsOf } from "./asof.js";
 import { h, errorBox, showError, busy, confirmDialog } from "./dom.js";
 import { commitTimeline } from "./timeline.js";
 
@@ -20,15 +22,16 @@ export function timeTravelPanel(database) {
   const bookmark = h("input", { id: "restore-bookmark", size: 70, placeholder: "00000000-00000000-00000000-…" });
   const found = h("code", { id: "found-bookmark" });
   const find = h("button", { type: "button" }, "Find bookmark");
+  const view = h("button", { type: "button", id: "view-as-of", title: "Browse and query this state, read-only" }, "View as of this commit");
   const restore = h("button", { type: "button", class: "danger", id: "restore" }, "Restore…");
   const outcome = h("div", { id: "restore-outcome", class: "card", hidden: true });
 
-  /** A commit picked on the timeline fills the restore form. */
+  /** A commit picked on the timeline fills the form, ready to view or restore it. */
   const timelineCard = commitTimeline(database, (picked) => {
-    bookmark.value = picked;
+    bookmark.value = picked.bookmark;
     byBookmark.checked = true;
     restoreCard.scrollIntoView({ block: "nearest" });
-    restore.focus();
+    view.focus();
   });
 
   time.addEventListener("input", () => (byTime.checked = true));
@@ -37,10 +40,10 @@ export function timeTravelPanel(database) {
   const restoreCard = h(
     "div",
     { class: "card", id: "restore-form" },
-    h("h2", {}, "Restore"),
+    h("h2", {}, "View or restore a past state"),
     h("p", {}, h("label", {}, byTime, " At a time "), time, " ", find, " ", found),
     h("p", {}, h("label", {}, byBookmark, " At a bookmark "), bookmark),
-    restore,
+    h("div", { class: "row" }, view, restore),
   );
 
   async function loadCurrent() {
@@ -54,10 +57,10 @@ export function timeTravelPanel(database) {
   /** The restore target as D1's query parameter: {bookmark} or {timestamp}. */
   function target() {
     if (byBookmark.checked) {
-      if (!bookmark.value.trim()) throw new Error("Enter a bookmark to restore to.");
+      if (!bookmark.value.trim()) throw new Error("Enter a bookmark, or pick a commit above.");
       return { bookmark: bookmark.value.trim() };
     }
-    if (!time.value) throw new Error("Pick a time to restore to.");
+    if (!time.value) throw new Error("Pick a time, or a commit above.");
     return { timestamp: instant(time.value) };
   }
 
@@ -88,6 +91,27 @@ export function timeTravelPanel(database) {
     database.changed();
     await Promise.all([loadCurrent(), timelineCard.load()]);
   }
+
+  view.addEventListener("click", () =>
+    busy(view, errors, async () => {
+      const query = target();
+      // One read of the past state: the server checks the bookmark (or resolves the time) and
+      // names the commit it read, exactly as every as-of read after it will. Both parameters are
+      // given so that the state viewed now, if any, does not add its own.
+      const [out] = await db("POST", `/${encodeURIComponent(database.id)}/raw`, {
+        body: { sql: "SELECT 1" },
+        query: { bookmark: undefined, timestamp: undefined, ...query },
+      });
+      const at = out.meta.bookmark;
+      let when = timelineCard.timestampOf(at);
+      if (!when && query.timestamp) {
+        // A time typed: its commit is the last one at or before it.
+        const [c] = await db("GET", `${path()}/commits`, { query: { until: query.timestamp, limit: 1 } });
+        if (c?.bookmark === at) when = c.timestamp;
+      }
+      viewAsOf(database.id, at, when);
+    }),
+  );
 
   restore.addEventListener("click", () =>
     busy(restore, errors, async () => {

@@ -36,6 +36,7 @@ final class ConsoleRoutes {
           "console.css",
           "app.js",
           "api.js",
+          "asof.js",
           "dom.js",
           "md5.js",
           "signin.js",
