@@ -59,6 +59,11 @@ final class ClusterDatabase implements AutoCloseable {
     return DriverManager.getConnection(pg.server().jdbcUrl(name), Postgres.USER, Postgres.PASSWORD);
   }
 
+  /** Closes the catalog's pool early, as if PostgreSQL could no longer be reached through it. */
+  void closePool() {
+    catalog.close();
+  }
+
   @Override
   public void close() {
     catalog.close();

@@ -1,6 +1,7 @@
 package dev.opend1.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.PostgresDatabase;
@@ -79,6 +80,23 @@ class PostgresLeasesTest {
   }
 
   @Test
+  void onlyARegisteredNodeCanOwnADatabase() throws Exception {
+    assertThatThrownBy(() -> leases.acquire(d, new NodeId("stranger"), LONG))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("acquire the lease on " + d + " for stranger");
+    assertThat(db.column("SELECT count(*) FROM database_leases")).containsExactly("0");
+  }
+
+  @Test
+  void whenPostgresCannotBeReachedACallFailsSayingWhatItWasDoing() {
+    Lease lease = leases.acquire(d, a, LONG).orElseThrow();
+    db.closePool();
+    assertThatThrownBy(() -> leases.renew(d, a, lease.epoch(), LONG))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("renew the lease on " + d + " for node-a: ");
+  }
+
+  @Test
   void ofNodesRacingForOneDatabaseExactlyOneWins() throws Exception {
     for (int round = 0; round < 20; round++) {
       DatabaseId contested = DatabaseId.random();
@@ -150,23 +168,35 @@ class PostgresLeasesTest {
     assertThat(leases.acquire(d, b, LONG).orElseThrow().epoch()).isEqualTo(2);
   }
 
+  /** Waits, inside PostgreSQL and so on its clock, until a moment past the given time. */
+  private void sleepInPostgresUntil(java.time.Instant moment, int plusMillis) throws Exception {
+    db.column(
+        "SELECT pg_sleep_until('"
+            + moment
+            + "'::timestamptz + interval '"
+            + plusMillis
+            + " milliseconds')");
+  }
+
   @Test
   void aLeaseLapsesByPostgresClockAndRenewingKeepsIt() throws Exception {
-    // Real expiry: a 1.5 s lease, waited out inside PostgreSQL with pg_sleep.
-    Duration ttl = Duration.ofMillis(1_500);
+    // Real expiry: a 5 s lease, waited out inside PostgreSQL (pg_sleep, pg_sleep_until), so the
+    // clock that passes expires_at is PostgreSQL's. The margins are seconds, for a busy machine.
+    Duration ttl = Duration.ofSeconds(5);
     Lease lease = leases.acquire(d, a, ttl).orElseThrow();
-    List<String> lapse =
-        db.column(
-            "SELECT (expires_at - now()) <= interval '1.5 seconds'"
-                + " AND expires_at > now() FROM database_leases");
-    assertThat(lapse).containsExactly("t");
-    db.column("SELECT pg_sleep(1.0)");
+    assertThat(
+            db.column(
+                "SELECT (expires_at - now()) <= interval '5 seconds'"
+                    + " AND expires_at > now() FROM database_leases"))
+        .containsExactly("t");
+    db.column("SELECT pg_sleep(2)");
     assertThat(leases.acquire(d, b, ttl)).as("still in force").isEmpty();
     Lease renewed = leases.renew(d, a, lease.epoch(), ttl).orElseThrow();
-    assertThat(renewed.expiresAt()).isAfter(lease.expiresAt());
-    db.column("SELECT pg_sleep(1.0)");
-    assertThat(leases.owner(d)).as("renewed a second ago").isPresent();
-    db.column("SELECT pg_sleep(0.7)");
+    assertThat(Duration.between(lease.expiresAt(), renewed.expiresAt()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    sleepInPostgresUntil(lease.expiresAt(), 100);
+    assertThat(leases.owner(d)).as("past the first ttl, but renewed").contains(renewed);
+    sleepInPostgresUntil(renewed.expiresAt(), 10);
     assertThat(leases.owner(d)).isEmpty();
     assertThat(leases.renew(d, a, lease.epoch(), ttl)).isEmpty();
     assertThat(leases.acquire(d, b, ttl).orElseThrow().epoch()).isEqualTo(2);
@@ -174,9 +204,10 @@ class PostgresLeasesTest {
 
   @Test
   void theOwnersClockStopsWritesBeforePostgresLetsTheLeaseGo() throws Exception {
-    // Real time on both sides: the local deadline passes while PostgreSQL still holds the lease.
-    Duration ttl = Duration.ofMillis(1_500);
-    LeaseClock clock = new LeaseClock(Duration.ofMillis(300));
+    // Real time on both sides: the local deadline (send + 3 s - 1 s) passes while PostgreSQL
+    // still holds the lease (its now() + 3 s, its now() being after the send).
+    Duration ttl = Duration.ofSeconds(3);
+    LeaseClock clock = new LeaseClock(Duration.ofSeconds(1));
     long sent = clock.beforeSend();
     leases.acquire(d, a, ttl).orElseThrow();
     clock.granted(sent, ttl);
