@@ -114,7 +114,7 @@ class PostgresNodesTest {
             + " WHERE owner = 'b'");
     assertThat(placement.leastLoaded(LIVENESS)).contains(b);
 
-    beat(d); // alive again, with nothing: ties break by id, and d has fewer than a, b has 0 too
+    beat(d); // alive again with no lease: b and d both hold none, and the tie goes to b
     assertThat(placement.leastLoaded(LIVENESS)).contains(b);
     silence(a);
     silence(b);
