@@ -190,20 +190,22 @@ class ArchitectureTest {
   }
 
   /**
-   * No {@code java.sql} or {@code org.sqlite} outside {@code engine}, {@code catalog} and {@code
-   * analytics}: every database file is opened by the engine (the catalog and the analytics keep
-   * their own SQLite files).
+   * No {@code java.sql} or {@code org.sqlite} outside {@code engine}, {@code catalog}, {@code
+   * analytics} and {@code cluster}: every database file is opened by the engine (the catalog and
+   * the analytics keep their own SQLite files; the cluster's leases are in the shared PostgreSQL).
    */
   static ArchRule sqliteOnlyInStorage(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
-        .resideOutsideOfPackages(packages(root, List.of("engine", "catalog", "analytics")))
+        .resideOutsideOfPackages(
+            packages(root, List.of("engine", "catalog", "analytics", "cluster")))
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "org.sqlite..")
-        .because("only the engine, the catalog and the analytics open SQLite files");
+        .because(
+            "only the engine, the catalog, the analytics and the cluster (PostgreSQL) use JDBC");
   }
 
   /**

@@ -88,7 +88,7 @@ class PostgresCatalogTest extends CatalogContractTest {
               sql(
                   "SELECT version, file FROM schema_version ORDER BY version",
                   rs -> rs.getInt(1) + " " + rs.getString(2)))
-          .containsExactly("1 V1__catalog.sql", "2 V2__analytics.sql");
+          .containsExactly("1 V1__catalog.sql", "2 V2__analytics.sql", "3 V3__cluster.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {

@@ -1,0 +1,34 @@
+package dev.opend1.cluster;
+
+import dev.opend1.core.DatabaseId;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Which node owns each database. PostgreSQL decides every call in one statement on its own clock,
+ * so of any nodes asking at once at most one is granted a database, and a grant's epoch is larger
+ * than every earlier one's. A call that throws (PostgreSQL unreachable) decided nothing the caller
+ * may rely on: an acquire is then not held, a renew not renewed.
+ */
+public interface Leases {
+
+  /**
+   * Takes the database for {@code node} when no lease on it is in force (never held, released, or
+   * expired by PostgreSQL's clock), with a new epoch one larger than the last. Empty while any
+   * node, this one included, holds it: an owner extends with {@link #renew}.
+   */
+  Optional<Lease> acquire(DatabaseId database, NodeId node, Duration ttl);
+
+  /**
+   * Extends the lease of {@code node} at {@code epoch} to {@code ttl} from PostgreSQL's now. Empty
+   * when that is not the lease in force (expired, taken over, released): the caller must stop
+   * writing the database at once.
+   */
+  Optional<Lease> renew(DatabaseId database, NodeId node, long epoch, Duration ttl);
+
+  /** Gives the lease up at once (the epoch is kept). False when it was not in force. */
+  boolean release(DatabaseId database, NodeId node, long epoch);
+
+  /** The lease in force on the database, if any. */
+  Optional<Lease> owner(DatabaseId database);
+}

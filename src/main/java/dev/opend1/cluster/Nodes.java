@@ -1,0 +1,21 @@
+package dev.opend1.cluster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** The cluster's nodes: each says it is alive, and the others find it here. */
+public interface Nodes {
+
+  /**
+   * Registers the node, or records that it is still alive (PostgreSQL's time), with its current
+   * address and version. A draining node stays draining.
+   */
+  Node heartbeat(NodeId node, URI advertiseUrl, String version);
+
+  /** The nodes heard from within {@code timeout}, draining ones included, by id. */
+  List<Node> live(Duration timeout);
+
+  /** Marks a node draining: it is placed no new database. False when no such node. */
+  boolean drain(NodeId node);
+}

@@ -1,0 +1,69 @@
+package dev.opend1.cluster;
+
+import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** {@link Nodes} in the {@code nodes} table; every time is PostgreSQL's. */
+public final class PostgresNodes implements Nodes {
+
+  private static final String COLUMNS = "id, advertise_url, version, state, heartbeat_at";
+
+  private final ClusterSql sql;
+
+  public PostgresNodes(DataSource database) {
+    this.sql = new ClusterSql(database);
+  }
+
+  @Override
+  public Node heartbeat(NodeId node, URI advertiseUrl, String version) {
+    return sql.rows(
+            "heartbeat of node " + node,
+            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at)"
+                + " VALUES (?, ?, ?, 'live', now())"
+                + " ON CONFLICT (id) DO UPDATE SET advertise_url = excluded.advertise_url,"
+                + " version = excluded.version, heartbeat_at = now()"
+                + " RETURNING "
+                + COLUMNS,
+            ps -> {
+              ps.setString(1, node.value());
+              ps.setString(2, advertiseUrl.toString());
+              ps.setString(3, version);
+            },
+            PostgresNodes::read)
+        .get(0);
+  }
+
+  @Override
+  public List<Node> live(Duration timeout) {
+    long ms = ClusterSql.millis(timeout, "the liveness timeout");
+    return sql.rows(
+        "list live nodes",
+        "SELECT "
+            + COLUMNS
+            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY id",
+        ps -> ps.setLong(1, ms),
+        PostgresNodes::read);
+  }
+
+  @Override
+  public boolean drain(NodeId node) {
+    return sql.update(
+            "drain node " + node,
+            "UPDATE nodes SET state = 'draining' WHERE id = ?",
+            ps -> ps.setString(1, node.value()))
+        == 1;
+  }
+
+  private static Node read(ResultSet rs) throws SQLException {
+    return new Node(
+        new NodeId(rs.getString("id")),
+        URI.create(rs.getString("advertise_url")),
+        rs.getString("version"),
+        NodeState.fromStored(rs.getString("state")),
+        ClusterSql.instant(rs, "heartbeat_at"));
+  }
+}

@@ -1,0 +1,131 @@
+package dev.opend1.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.core.DatabaseId;
+import dev.opend1.testing.PostgresDatabase;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Nodes and placement on a real PostgreSQL. A node is made to look dead by a test-only UPDATE that
+ * moves its heartbeat a minute into the past (waiting out a timeout would only slow the test);
+ * liveness is still judged by PostgreSQL's {@code now()}.
+ */
+class PostgresNodesTest {
+
+  @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
+
+  private static final Duration LIVENESS = Duration.ofSeconds(10);
+  private static final Duration LONG = Duration.ofMinutes(5);
+
+  private ClusterDatabase db;
+  private Nodes nodes;
+  private Leases leases;
+  private Placement placement;
+  private final NodeId a = new NodeId("a");
+  private final NodeId b = new NodeId("b");
+  private final NodeId c = new NodeId("c");
+  private final NodeId d = new NodeId("d");
+
+  @BeforeEach
+  void open() {
+    db = new ClusterDatabase(PG);
+    nodes = new PostgresNodes(db.dataSource());
+    leases = new PostgresLeases(db.dataSource());
+    placement = new PostgresPlacement(db.dataSource());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private Node beat(NodeId node) {
+    return nodes.heartbeat(node, URI.create("http://" + node + ".internal:8787"), "1.2.3");
+  }
+
+  /** Test-only: the node's last heartbeat was a minute ago by PostgreSQL's clock. */
+  private void silence(NodeId node) throws Exception {
+    db.execute(
+        "UPDATE nodes SET heartbeat_at = now() - interval '1 minute' WHERE id = '" + node + "'");
+  }
+
+  @Test
+  void aHeartbeatRegistersTheNodeAndThenUpdatesIt() throws Exception {
+    Node first = beat(a);
+    assertThat(first.state()).isEqualTo(NodeState.LIVE);
+    assertThat(first.advertiseUrl()).isEqualTo(URI.create("http://a.internal:8787"));
+    assertThat(first.version()).isEqualTo("1.2.3");
+    db.column("SELECT pg_sleep(0.05)");
+    Node again = nodes.heartbeat(a, URI.create("https://a2.internal:8443"), "1.2.4");
+    assertThat(again.heartbeatAt()).isAfter(first.heartbeatAt());
+    assertThat(again.advertiseUrl()).isEqualTo(URI.create("https://a2.internal:8443"));
+    assertThat(again.version()).isEqualTo("1.2.4");
+    assertThat(db.column("SELECT count(*) FROM nodes")).containsExactly("1");
+  }
+
+  @Test
+  void onlyNodesHeardFromWithinTheTimeoutAreLive() throws Exception {
+    beat(a);
+    beat(b);
+    beat(c);
+    silence(b);
+    assertThat(nodes.live(LIVENESS)).extracting(Node::id).containsExactly(a, c);
+    // A wider window still sees it; a heartbeat brings it back.
+    assertThat(nodes.live(Duration.ofMinutes(2))).extracting(Node::id).containsExactly(a, b, c);
+    beat(b);
+    assertThat(nodes.live(LIVENESS)).extracting(Node::id).containsExactly(a, b, c);
+  }
+
+  @Test
+  void aDrainingNodeStaysDrainingThroughItsHeartbeats() {
+    beat(a);
+    assertThat(nodes.drain(a)).isTrue();
+    assertThat(nodes.drain(new NodeId("nobody"))).isFalse();
+    assertThat(beat(a).state()).isEqualTo(NodeState.DRAINING);
+    assertThat(nodes.live(LIVENESS)).extracting(Node::state).containsExactly(NodeState.DRAINING);
+  }
+
+  @Test
+  void placementPicksTheLeastLoadedLiveNodeAndSkipsDrainingAndDeadOnes() throws Exception {
+    assertThat(placement.leastLoaded(LIVENESS)).as("no nodes").isEmpty();
+    beat(a);
+    beat(b);
+    beat(c);
+    beat(d);
+    hold(a, 3);
+    hold(b, 1);
+    hold(c, 2);
+    nodes.drain(c);
+    silence(d); // no leases, but dead
+    assertThat(placement.leastLoaded(LIVENESS)).contains(b);
+
+    hold(b, 3); // b now holds 4, a 3
+    assertThat(placement.leastLoaded(LIVENESS)).contains(a);
+
+    // Leases no longer in force are no load: b's lapse, and b is the least loaded again.
+    db.execute(
+        "UPDATE database_leases SET expires_at = now() - interval '1 second'"
+            + " WHERE owner = 'b'");
+    assertThat(placement.leastLoaded(LIVENESS)).contains(b);
+
+    beat(d); // alive again with no lease: b and d both hold none, and the tie goes to b
+    assertThat(placement.leastLoaded(LIVENESS)).contains(b);
+    silence(a);
+    silence(b);
+    assertThat(placement.leastLoaded(LIVENESS)).contains(d);
+    silence(d);
+    assertThat(placement.leastLoaded(LIVENESS)).as("only a draining node is left").isEmpty();
+  }
+
+  private void hold(NodeId node, int count) {
+    for (int i = 0; i < count; i++) {
+      leases.acquire(DatabaseId.random(), node, LONG).orElseThrow();
+    }
+  }
+}
