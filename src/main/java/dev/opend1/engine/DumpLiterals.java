@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class DumpLiterals {
 
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private DumpLiterals() {}
 

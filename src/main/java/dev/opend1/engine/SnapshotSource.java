@@ -107,9 +107,10 @@ final class SnapshotSource implements DumpSource {
   /**
    * The query whose one column is each row's literals, separated by commas, as {@link
    * RowVisitor#row} describes them once {@link DumpLiterals#finished} has rewritten text with
-   * control characters: SQLite's {@code quote()} for every value but text with a NUL, which is
-   * written as the hex of its bytes (quote() would cut it at the NUL). Wide rows nest {@code
-   * concat_ws} calls.
+   * control characters: SQLite's {@code quote()} for every value but BLOBs, written as {@code
+   * X'..'} in lowercase hex as D1's own exports write them (quote() writes uppercase), and text
+   * with a NUL, written as the hex of its bytes (quote() would cut it at the NUL). Wide rows nest
+   * {@code concat_ws} calls.
    */
   static String literalsOf(String table, boolean withRowid, List<String> columns) {
     List<String> values = new ArrayList<>();
@@ -119,8 +120,10 @@ final class SnapshotSource implements DumpSource {
     for (String column : columns) {
       String v = identifier(column);
       values.add(
-          "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
-              + " THEN 'CAST(X''' || hex(%s) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v));
+          "CASE WHEN typeof(%s) = 'blob' THEN 'X''' || lower(hex(%s)) || ''''".formatted(v, v)
+              + " WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
+              + " THEN 'CAST(X''' || lower(hex(%s)) || ''' AS TEXT)' ELSE quote(%s) END"
+                  .formatted(v, v));
     }
     while (values.size() > 1) {
       List<String> grouped = new ArrayList<>();
