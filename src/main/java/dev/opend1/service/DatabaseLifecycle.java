@@ -109,9 +109,13 @@ public final class DatabaseLifecycle implements DatabaseService {
    * Creates a database named {@code name} in {@code like}'s account, with its settings (location,
    * jurisdiction, read replication), whose file holds {@code image}: a database recovered from
    * object storage. The same steps as {@link #create}: claim the name, make the files, make it
-   * visible; on failure nothing of it is left and the name is free.
+   * visible; on failure nothing of it is left and the name is free. The account must still exist.
    */
   public DatabaseRecord createFrom(DatabaseRecord like, String name, StateImage image) {
+    if (accounts.find(like.account()).isEmpty()) {
+      throw new D1Exception.InvalidRequest(
+          "the account " + like.account().value() + " of that database is not on this server");
+    }
     removeAbandoned();
     DatabaseRecord record =
         new DatabaseRecord(
