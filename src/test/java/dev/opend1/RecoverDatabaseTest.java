@@ -187,6 +187,20 @@ class RecoverDatabaseTest {
     }
   }
 
+  @Test
+  void theCommandRefusesMixedOrMissingModesInOneLine() {
+    Output mixed =
+        Commands.run("recover", "--database", UUID.randomUUID().toString(), "--from", "s3://b/p");
+    assertThat(mixed.exitCode()).isEqualTo(2);
+    assertThat(mixed.stderr().strip()).doesNotContain("\n").contains("--database recovers into");
+    Output neither = Commands.run("recover");
+    assertThat(neither.exitCode()).isEqualTo(2);
+    assertThat(neither.stderr()).contains("give --from s3://BUCKET/PREFIX");
+    Output nameAlone = Commands.run("recover", "--from", "s3://b/p", "--name", "x");
+    assertThat(nameAlone.exitCode()).isEqualTo(2);
+    assertThat(nameAlone.stderr()).contains("--name goes with --database");
+  }
+
   /** Scratch directories of recoveries left in the data directory's {@code tmp/}. */
   static List<Path> scratch(Path dataDir) throws Exception {
     Path tmp = dataDir.resolve("tmp");
