@@ -44,11 +44,37 @@ final class OperatorClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The {@code result} of {@code GET <url><path>}. */
-  JsonNode get(String path) throws IOException, InterruptedException {
-    String base = url.replaceAll("/+$", "");
+  /** A server's answer: its status and its JSON body (a null node when it was not JSON). */
+  record Reply(int status, JsonNode body) {
+
+    /** The first error's message, as D1's envelope gives it. */
+    String message() {
+      return body.path("errors").path(0).path("message").asText("(no message)");
+    }
+  }
+
+  /** The server's address, without a trailing slash. */
+  String base() {
+    return url.replaceAll("/+$", "");
+  }
+
+  /**
+   * Sends {@code method <url><path>} with a JSON body (none when null) and the operator token,
+   * waiting at most {@code timeout} for the answer.
+   */
+  Reply send(String method, String path, String json, Duration timeout)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10));
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .timeout(timeout)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
     String token = token();
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -58,7 +84,7 @@ final class OperatorClient {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new IllegalStateException(
-          "cannot reach " + base + ": connection refused (is the server running there? --url)");
+          "cannot reach " + base() + ": connection refused (is the server running there? --url)");
     }
     JsonNode body;
     try {
@@ -66,7 +92,24 @@ final class OperatorClient {
     } catch (IOException e) {
       body = JSON.nullNode();
     }
-    return switch (response.statusCode()) {
+    return new Reply(response.statusCode(), body == null ? JSON.nullNode() : body);
+  }
+
+  /** What to do about a 401: give an operator token. */
+  IllegalStateException needsToken() {
+    return new IllegalStateException(
+        base()
+            + " needs an operator token: give --token-file or "
+            + TOKEN_VARIABLE
+            + " (make one with `opend1 token create --operator`)");
+  }
+
+  /** The {@code result} of {@code GET <url><path>}. */
+  JsonNode get(String path) throws IOException, InterruptedException {
+    String base = base();
+    Reply response = send("GET", path, null, Duration.ofMinutes(10));
+    JsonNode body = response.body();
+    return switch (response.status()) {
       case 200 -> body.path("result");
       case 401 ->
           throw new IllegalStateException(
@@ -85,12 +128,7 @@ final class OperatorClient {
                       : ""));
       default ->
           throw new IllegalStateException(
-              base
-                  + path
-                  + " answered "
-                  + response.statusCode()
-                  + ": "
-                  + body.path("errors").path(0).path("message").asText("(no message)"));
+              base + path + " answered " + response.status() + ": " + response.message());
     };
   }
 

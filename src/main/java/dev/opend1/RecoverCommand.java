@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         "Rebuild a data directory (catalog, every database and its history) from object storage,"
             + " optionally as of a point in time. The directory must be empty or absent. Exit 0"
             + " when everything was recovered, 1 when a database could not be, 2 when it could"
-            + " not run.")
+            + " not run. With --database, recover one database into the running server at --url"
+            + " instead, as a new database, from the object store that server ships to.")
 final class RecoverCommand implements Callable<Integer> {
 
   /** Downloads running at once. */
@@ -57,10 +58,26 @@ final class RecoverCommand implements Callable<Integer> {
 
   @Option(
       names = "--from",
-      required = true,
       paramLabel = "URL",
       description = "The object store the server shipped to: s3://BUCKET/PREFIX.")
   String from;
+
+  @Option(
+      names = "--database",
+      paramLabel = "ID",
+      description =
+          "Recover only this database (its UUID), into the running server at --url, as a new"
+              + " database; a deleted one too, within the retention window.")
+  String database;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description =
+          "With --database: the new database's name (default: <name>-recovered-<yyyyMMdd-HHmmss>).")
+  String name;
+
+  @Mixin OperatorClient server;
 
   @Option(
       names = "--object-store-endpoint",
@@ -94,6 +111,21 @@ final class RecoverCommand implements Callable<Integer> {
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("--at " + at + " is not an ISO-8601 instant");
       }
+    }
+    if (database != null) {
+      if (from != null || dataDir.dataDir != null || endpoint != null) {
+        throw new IllegalArgumentException(
+            "--database recovers into the running server at --url from the store it ships to;"
+                + " --from, --data-dir and --object-store-endpoint are for a whole data directory");
+      }
+      return new OneDatabaseRecovery(server, out).recover(database, at, name);
+    }
+    if (name != null) {
+      throw new IllegalArgumentException("--name goes with --database");
+    }
+    if (from == null) {
+      throw new IllegalArgumentException(
+          "give --from s3://BUCKET/PREFIX (a whole data directory) or --database ID");
     }
     Path root = dataDir.resolve().toAbsolutePath().normalize();
     if (Files.isDirectory(root)) {

@@ -100,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
     this.metrics = new Metrics(config.metricsTenantLabels(), services.meters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     StatusRoutes status = new StatusRoutes(services.tokens(), services.status(), config.dataDir());
+    RecoverRoutes recover = new RecoverRoutes(status, services.recovery(), databases, bodies);
     boolean ownMetricsPort = config.metricsPort() != 0;
     // Read the TLS files before anything listens, so a bad file stops the start with its name.
     Optional<KeyStore> tls = config.tls().map(PemKeyStore::load);
@@ -128,6 +129,8 @@ public final class ApiServer implements AutoCloseable {
               r.head("/", console::index);
               r.head(ConsoleRoutes.ASSETS + "{file}", console::asset);
               r.head(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + "{file}", console::vendorAsset);
+              // It changes the server: the main port only, with an operator token.
+              r.post("/recover", recover::recover);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
                 // On the main port, /status needs an operator token.

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * @param meters the server's own figures, shown by {@code /metrics} beside the HTTP ones
  * @param recorder where {@code /query} and {@code /raw} report what each request did
  * @param analytics {@code /graphql}: the recorded figures, as Cloudflare's GraphQL Analytics
+ * @param recovery {@code /recover}: one database from object storage, as a new database
  */
 public record Services(
     Accounts accounts,
@@ -32,4 +33,5 @@ public record Services(
     StatusService status,
     MeterBinder meters,
     QueryRecorder recorder,
-    AnalyticsReader analytics) {}
+    AnalyticsReader analytics,
+    RecoveryService recovery) {}

@@ -4,8 +4,10 @@ import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -59,15 +61,47 @@ final class DatabaseDirectories {
    * leftover directory of the same id (a crash during an earlier attempt) is replaced.
    */
   void create(DatabaseId id, byte[] metadata) {
+    create(
+        id,
+        metadata,
+        file -> {
+          try (Connection c = open(file);
+              Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
+          }
+        });
+  }
+
+  /** Creates a database whose file holds {@code image}, as {@link #create(DatabaseId, byte[])}. */
+  void create(DatabaseId id, StateImage image, byte[] metadata) {
+    create(
+        id,
+        metadata,
+        file -> {
+          try (FileChannel out =
+              FileChannel.open(
+                  file,
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.READ)) {
+            ImageWriter.write(image, out);
+          }
+        });
+  }
+
+  /** Writes a new database file. */
+  @FunctionalInterface
+  private interface FileMaker {
+    void make(Path file) throws IOException, SQLException;
+  }
+
+  private void create(DatabaseId id, byte[] metadata, FileMaker maker) {
     DataLayout.DatabaseDir dir = layout.database(id);
     try {
       DurableFiles.deleteTree(dir.path());
       DurableFiles.createDirectory(dir.path());
-      try (Connection c = open(dir.sqliteFile());
-          Statement st = c.createStatement()) {
-        st.execute("PRAGMA journal_mode=WAL");
-        st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
-      }
+      maker.make(dir.sqliteFile());
       DurableFiles.writeAtomically(dir.metadataFile(), metadata);
       DurableFiles.syncDirectory(dir.path());
       hook.created(id, dir.sqliteFile());

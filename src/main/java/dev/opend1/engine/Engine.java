@@ -13,10 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,15 +118,7 @@ public final class Engine implements AutoCloseable {
     this.tmpRoot = layout.tmpDir();
     this.limits = limits;
     this.spill = new SpillSpace(tmpRoot, maxSpillPerRequest, maxSpillTotal);
-    AtomicInteger n = new AtomicInteger();
-    this.workers =
-        Executors.newFixedThreadPool(
-            workerThreads,
-            r -> {
-              Thread t = new Thread(r, "opend1-sql-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = DaemonPools.fixed("opend1-sql", workerThreads);
     this.handles =
         new HandleCache(
             maxOpenDatabases,
@@ -140,13 +130,7 @@ public final class Engine implements AutoCloseable {
             counters);
     this.past =
         new PastStates(layout.pastStatesDir(), maxPastStateBytes, limits, workers, counters);
-    this.idleSweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "opend1-idle-close");
-              t.setDaemon(true);
-              return t;
-            });
+    this.idleSweeper = DaemonPools.scheduled("opend1-idle-close");
     idleSweeper.scheduleWithFixedDelay(
         () -> closeIdleDatabases(IDLE_CLOSE), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
   }
@@ -391,6 +375,15 @@ public final class Engine implements AutoCloseable {
    */
   public void createDatabase(DatabaseId id, byte[] metadata) {
     directories.create(id, metadata);
+  }
+
+  /**
+   * Creates a database whose file holds {@code image} (a state recovered from object storage), with
+   * its metadata file; its history starts at that state. A leftover directory of the same id is
+   * replaced; on failure nothing of it is left.
+   */
+  public void createDatabase(DatabaseId id, StateImage image, byte[] metadata) {
+    directories.create(id, image, metadata);
   }
 
   /** Replaces the database's metadata file. */

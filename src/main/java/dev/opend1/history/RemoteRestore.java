@@ -103,8 +103,18 @@ public final class RemoteRestore {
 
   /** Every database in the bucket, by id, from one listing of {@code db/}. */
   public static Map<String, Objects> databases(ObjectStore store) throws IOException {
+    return listed(store, "db/");
+  }
+
+  /** One database's objects, from a listing of {@code db/<id>/}; empty when it has none. */
+  public static Optional<Objects> database(ObjectStore store, String databaseId)
+      throws IOException {
+    return Optional.ofNullable(listed(store, "db/" + databaseId + "/").get(databaseId));
+  }
+
+  private static Map<String, Objects> listed(ObjectStore store, String prefix) throws IOException {
     Map<String, Objects> out = new TreeMap<>();
-    for (ObjectStore.Listed o : store.list("db/")) {
+    for (ObjectStore.Listed o : store.list(prefix)) {
       String rest = o.name().substring(3);
       int slash = rest.indexOf('/');
       if (slash < 0) {

@@ -307,6 +307,11 @@ public final class Replication implements AutoCloseable {
     return sum;
   }
 
+  /** The store the history is shipped to (read by {@code opend1 recover --database}). */
+  public ObjectStore store() {
+    return store;
+  }
+
   /** Uploads, bytes, failures and fenced databases since start. */
   public ReplicationCounters counters() {
     return counters;

@@ -13,6 +13,7 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.core.Region;
 import dev.opend1.engine.DatabaseStats;
 import dev.opend1.engine.Engine;
+import dev.opend1.engine.StateImage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -100,10 +101,43 @@ public final class DatabaseLifecycle implements DatabaseService {
                 .map(j -> Region.forJurisdiction(j, defaultRegion))
                 .orElseGet(() -> spec.locationHint().orElse(defaultRegion)),
             spec.readReplicationMode());
+    register(record, () -> engine.createDatabase(record.id(), DatabaseMetadata.toJson(record)));
+    return record;
+  }
+
+  /**
+   * Creates a database named {@code name} in {@code like}'s account, with its settings (location,
+   * jurisdiction, read replication), whose file holds {@code image}: a database recovered from
+   * object storage. The same steps as {@link #create}: claim the name, make the files, make it
+   * visible; on failure nothing of it is left and the name is free. The account must still exist.
+   */
+  public DatabaseRecord createFrom(DatabaseRecord like, String name, StateImage image) {
+    if (accounts.find(like.account()).isEmpty()) {
+      throw new D1Exception.InvalidRequest(
+          "the account " + like.account().value() + " of that database is not on this server");
+    }
+    removeAbandoned();
+    DatabaseRecord record =
+        new DatabaseRecord(
+            DatabaseId.random(),
+            like.account(),
+            name,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            like.locationHint(),
+            like.jurisdiction(),
+            like.createdInRegion(),
+            like.readReplicationMode());
+    register(
+        record, () -> engine.createDatabase(record.id(), image, DatabaseMetadata.toJson(record)));
+    return record;
+  }
+
+  /** Claims the record's name, makes its files with {@code files}, then makes it visible. */
+  private void register(DatabaseRecord record, Runnable files) {
     try {
       records.reserve(record, maxPerAccount);
       try {
-        engine.createDatabase(record.id(), DatabaseMetadata.toJson(record));
+        files.run();
       } catch (RuntimeException e) {
         try {
           records.remove(record.id());
@@ -121,7 +155,6 @@ public final class DatabaseLifecycle implements DatabaseService {
       }
       throw D1Exception.DiskFull.orCause(e, "the database was not created");
     }
-    return record;
   }
 
   /** Removes the records of failed creates that could not be removed when they failed. */

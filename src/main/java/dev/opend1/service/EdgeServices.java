@@ -41,6 +41,8 @@ public final class EdgeServices {
         new ServerMeters(
             engine, history.counters(), transfers.counters(), disk, history.replication()),
         analytics,
-        analytics);
+        analytics,
+        new DatabaseRecovery(
+            history.replication().map(r -> r.store()), databases, engine.tmpDir()));
   }
 }

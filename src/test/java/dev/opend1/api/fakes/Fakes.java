@@ -2,7 +2,9 @@ package dev.opend1.api.fakes;
 
 import dev.opend1.analytics.AnalyticsReader;
 import dev.opend1.analytics.QueryRecorder;
+import dev.opend1.api.RecoveryService;
 import dev.opend1.api.Services;
+import dev.opend1.core.D1Exception;
 import java.util.Map;
 
 /** One fake of each service the HTTP edge calls, and the {@link Services} made of them. */
@@ -19,6 +21,12 @@ public final class Fakes {
   /** Answers every GraphQL query with empty data. */
   public final AnalyticsReader analytics = (caller, query, operation, variables) -> Map.of();
 
+  /** A server without an object store: every recovery is refused as the real one refuses it. */
+  public final RecoveryService recovery =
+      (id, at, name) -> {
+        throw new D1Exception.InvalidRequest("this server has no object store (--object-store)");
+      };
+
   /**
    * The fakes as the server takes them; {@code /metrics} shows only its own series, and query
    * requests are recorded nowhere.
@@ -34,6 +42,7 @@ public final class Fakes {
         status,
         registry -> {},
         QueryRecorder.NONE,
-        analytics);
+        analytics,
+        recovery);
   }
 }
