@@ -4,12 +4,15 @@ import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -55,18 +58,25 @@ final class DatabaseDirectories {
   }
 
   /**
-   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
-   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
+   * Creates a database with its metadata file: an empty one (WAL mode, with D1's {@code _cf_KV}
+   * table), or one holding {@code content}'s state, written by {@link ImageWriter} (a branch: the
+   * state of another database at a bookmark, which the history described). Either way the history
+   * is then told the file holds the new database's first state. A leftover directory of the same id
+   * (a crash during an earlier attempt) is replaced.
    */
-  void create(DatabaseId id, byte[] metadata) {
+  void create(DatabaseId id, byte[] metadata, Optional<StateImage> content) {
     DataLayout.DatabaseDir dir = layout.database(id);
     try {
       DurableFiles.deleteTree(dir.path());
       DurableFiles.createDirectory(dir.path());
-      try (Connection c = open(dir.sqliteFile());
-          Statement st = c.createStatement()) {
-        st.execute("PRAGMA journal_mode=WAL");
-        st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
+      if (content.isPresent()) {
+        writeImage(content.get(), dir.sqliteFile());
+      } else {
+        try (Connection c = open(dir.sqliteFile());
+            Statement st = c.createStatement()) {
+          st.execute("PRAGMA journal_mode=WAL");
+          st.execute(dev.opend1.sql.SqlRules.CF_KV_DDL);
+        }
       }
       DurableFiles.writeAtomically(dir.metadataFile(), metadata);
       DurableFiles.syncDirectory(dir.path());
@@ -82,6 +92,25 @@ final class DatabaseDirectories {
         failed.addSuppressed(again);
       }
       throw failed;
+    }
+  }
+
+  /**
+   * Writes a whole image into a new file. The image is another database's state, so it never goes
+   * over the file in place; its header keeps that database's WAL mode, which a new database wants.
+   */
+  private static void writeImage(StateImage image, Path file) throws IOException {
+    if (image.inPlace()) {
+      throw new IOException("a new database needs a whole image, not pages over a file");
+    }
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      ImageWriter.write(image, out);
+      out.force(true);
     }
   }
 

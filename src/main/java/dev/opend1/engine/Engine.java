@@ -386,11 +386,12 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
-   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
+   * Creates a database with its metadata file: empty (WAL mode, D1's {@code _cf_KV}), or holding
+   * {@code content}'s state (a branch). A leftover directory of the same id is replaced.
    */
-  public void createDatabase(DatabaseId id, byte[] metadata) {
-    directories.create(id, metadata);
+  public void createDatabase(
+      DatabaseId id, byte[] metadata, java.util.Optional<StateImage> content) {
+    directories.create(id, metadata, content);
   }
 
   /** Replaces the database's metadata file. */

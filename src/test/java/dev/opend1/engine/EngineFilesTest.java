@@ -34,7 +34,8 @@ class EngineFilesTest {
 
   @Test
   void aNewDatabaseIsAnEmptyWalFileWithItsMetadata() throws Exception {
-    engine.createDatabase(id, "{\"m\":1}".getBytes(StandardCharsets.UTF_8));
+    engine.createDatabase(
+        id, "{\"m\":1}".getBytes(StandardCharsets.UTF_8), java.util.Optional.empty());
     Path db = dir.resolve("db").resolve(id.toString());
     assertThat(Files.readString(db.resolve("meta.json"))).isEqualTo("{\"m\":1}");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.resolve("db.sqlite"));
@@ -49,7 +50,7 @@ class EngineFilesTest {
 
   @Test
   void deletingRemovesEverythingAndRecoveryEmptiesTheTrash() throws Exception {
-    engine.createDatabase(id, new byte[0]);
+    engine.createDatabase(id, new byte[0], java.util.Optional.empty());
     engine.stats(id);
     engine.deleteDatabase(id);
     assertThat(dir.resolve("db").resolve(id.toString())).doesNotExist();

@@ -98,7 +98,7 @@ class EngineHistorySeamTest {
       Recording hook = new Recording(history);
       try (Engine engine = new Engine(dir, SqlLimits.d1(), 4, 16, hook)) {
         engine.recover();
-        engine.createDatabase(id, new byte[0]);
+        engine.createDatabase(id, new byte[0], java.util.Optional.empty());
         run(engine, id, "CREATE TABLE t(a)");
         run(engine, id, "INSERT INTO t VALUES (1)");
         Bookmark one = history.current(id);
@@ -122,7 +122,7 @@ class EngineHistorySeamTest {
     DatabaseId id = DatabaseId.random();
     try (Engine plain = new Engine(dir)) {
       plain.recover();
-      plain.createDatabase(id, new byte[0]);
+      plain.createDatabase(id, new byte[0], java.util.Optional.empty());
       run(plain, id, "CREATE TABLE t(a)");
       run(plain, id, "INSERT INTO t VALUES (1)");
     }

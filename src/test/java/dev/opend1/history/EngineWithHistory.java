@@ -31,7 +31,7 @@ public final class EngineWithHistory implements AutoCloseable {
     this.history = history;
     this.engine = new Engine(dir, SqlLimits.d1(), 4, 16, history);
     engine.recover();
-    engine.createDatabase(id, new byte[0]);
+    engine.createDatabase(id, new byte[0], java.util.Optional.empty());
   }
 
   /** History kept in local directories, 30 days of it. */
