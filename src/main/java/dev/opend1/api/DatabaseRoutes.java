@@ -78,7 +78,9 @@ final class DatabaseRoutes {
             "from." + field, "Unknown field: from takes database, and bookmark or timestamp");
       }
     }
-    String database = JsonFields.requiredString(f, "database");
+    String database =
+        JsonFields.optionalString(f, "database")
+            .orElseThrow(() -> JsonFields.invalid("from.database", "Required"));
     Optional<String> bookmark = JsonFields.optionalString(f, "bookmark");
     Optional<String> timestamp = JsonFields.optionalString(f, "timestamp");
     if (bookmark.isPresent() == timestamp.isPresent()) {
