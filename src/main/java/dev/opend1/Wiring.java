@@ -89,6 +89,8 @@ public record Wiring(
             catalog.accounts(),
             catalog.databases(),
             engine,
+            (id, bookmark, timestamp) ->
+                timeTravel.imageAt(id, timeTravel.pastBookmark(id, bookmark, timestamp)),
             config.region(),
             config.maxDatabasesPerAccount());
     Services services =

@@ -26,6 +26,7 @@ final class DatabaseRoutes {
   private static final List<String> HINTS = List.of("wnam", "enam", "weur", "eeur", "apac", "oc");
   private static final List<String> JURISDICTIONS = List.of("eu", "fedramp", "us");
   private static final List<String> REPLICATION_MODES = List.of("auto", "disabled");
+  private static final Set<String> BRANCH_FIELDS = Set.of("database", "bookmark", "timestamp");
 
   private final DatabaseService databases;
   private final RequestBodies bodies;
@@ -51,10 +52,41 @@ final class DatabaseRoutes {
             .map(h -> Region.fromHint(h).orElseThrow());
     Optional<String> jurisdiction = JsonFields.optionalEnum(body, "jurisdiction", JURISDICTIONS);
     String mode = readReplication(body, false).orElse("disabled");
+    DatabaseService.NewDatabase spec =
+        new DatabaseService.NewDatabase(name, hint, jurisdiction, mode);
+    Optional<DatabaseService.BranchPoint> from = branchPoint(body);
     DatabaseRecord db =
-        databases.create(
-            caller.account(), new DatabaseService.NewDatabase(name, hint, jurisdiction, mode));
+        from.isPresent()
+            ? databases.branch(caller.account(), spec, from.get())
+            : databases.create(caller.account(), spec);
     Envelope.ok(ctx, DatabaseView.created(db, databases.stats(db)));
+  }
+
+  /**
+   * Create's {@code from} (an opend1 extension: a branch of a database at a bookmark or a time):
+   * {@code database} and exactly one of {@code bookmark} and {@code timestamp}, nothing else.
+   */
+  private static Optional<DatabaseService.BranchPoint> branchPoint(ObjectNode body) {
+    Optional<ObjectNode> from = JsonFields.optionalObject(body, "from");
+    if (from.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode f = from.get();
+    for (String field : (Iterable<String>) f::fieldNames) {
+      if (!BRANCH_FIELDS.contains(field)) {
+        throw JsonFields.invalid(
+            "from." + field, "Unknown field: from takes database, and bookmark or timestamp");
+      }
+    }
+    String database =
+        JsonFields.optionalString(f, "database")
+            .orElseThrow(() -> JsonFields.invalid("from.database", "Required"));
+    Optional<String> bookmark = JsonFields.optionalString(f, "bookmark");
+    Optional<String> timestamp = JsonFields.optionalString(f, "timestamp");
+    if (bookmark.isPresent() == timestamp.isPresent()) {
+      throw JsonFields.invalid("from", "give exactly one of bookmark and timestamp");
+    }
+    return Optional.of(new DatabaseService.BranchPoint(database, bookmark, timestamp));
   }
 
   /** {@code GET /accounts/{a}/d1/database}. */

@@ -29,6 +29,22 @@ public interface DatabaseService {
   DatabaseRecord create(AccountId account, NewDatabase spec);
 
   /**
+   * Where a branch starts: a database of the same account (UUID or name) and exactly one of a
+   * bookmark and a timestamp in its history, in the forms time travel takes them.
+   */
+  record BranchPoint(String database, Optional<String> bookmark, Optional<String> timestamp) {}
+
+  /**
+   * Creates a database whose first state is another database's state at a bookmark or a time (an
+   * opend1 extension of create); the source is untouched and the new database's history starts
+   * there. Otherwise as {@link #create}.
+   *
+   * @throws dev.opend1.core.D1Exception.DatabaseNotFound if the account has no such source
+   * @throws dev.opend1.core.D1Exception.InvalidRequest for a bookmark or time time travel refuses
+   */
+  DatabaseRecord branch(AccountId account, NewDatabase spec, BranchPoint from);
+
+  /**
    * A database of the account by UUID or by name: a UUID-shaped value is always an id, anything
    * else a name.
    *

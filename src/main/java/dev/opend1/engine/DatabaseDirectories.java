@@ -57,8 +57,11 @@ final class DatabaseDirectories {
   }
 
   /**
-   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
-   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
+   * Creates a database with its metadata file: an empty one (WAL mode, with D1's {@code _cf_KV}
+   * table), or one holding {@code content}'s state, written by {@link ImageWriter} (a branch: the
+   * state of another database at a bookmark, which the history described). Either way the history
+   * is then told the file holds the new database's first state. A leftover directory of the same id
+   * (a crash during an earlier attempt) is replaced.
    */
   void create(DatabaseId id, byte[] metadata) {
     create(
@@ -75,19 +78,7 @@ final class DatabaseDirectories {
 
   /** Creates a database whose file holds {@code image}, as {@link #create(DatabaseId, byte[])}. */
   void create(DatabaseId id, StateImage image, byte[] metadata) {
-    create(
-        id,
-        metadata,
-        file -> {
-          try (FileChannel out =
-              FileChannel.open(
-                  file,
-                  StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.READ)) {
-            ImageWriter.write(image, out);
-          }
-        });
+    create(id, metadata, file -> writeImage(image, file));
   }
 
   /** Writes a new database file. */
@@ -116,6 +107,25 @@ final class DatabaseDirectories {
         failed.addSuppressed(again);
       }
       throw failed;
+    }
+  }
+
+  /**
+   * Writes a whole image into a new file. The image is another database's state, so it never goes
+   * over the file in place; its header keeps that database's WAL mode, which a new database wants.
+   */
+  private static void writeImage(StateImage image, Path file) throws IOException {
+    if (image.inPlace()) {
+      throw new IOException("a new database needs a whole image, not pages over a file");
+    }
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      ImageWriter.write(image, out);
+      out.force(true);
     }
   }
 

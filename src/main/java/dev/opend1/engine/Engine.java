@@ -370,17 +370,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Creates an empty database (WAL mode, with D1's {@code _cf_KV} table) with its metadata file. A
-   * leftover directory of the same id (a crash during an earlier attempt) is replaced.
+   * Creates an empty database (WAL mode, D1's {@code _cf_KV}) with its metadata file. A leftover
+   * directory of the same id is replaced.
    */
   public void createDatabase(DatabaseId id, byte[] metadata) {
     directories.create(id, metadata);
   }
 
   /**
-   * Creates a database whose file holds {@code image} (a state recovered from object storage), with
-   * its metadata file; its history starts at that state. A leftover directory of the same id is
-   * replaced; on failure nothing of it is left.
+   * Creates a database whose file holds {@code image} (a branch's past state, or a state recovered
+   * from object storage), with its metadata file; its history starts at that state. A leftover
+   * directory of the same id is replaced; on failure nothing of it is left.
    */
   public void createDatabase(DatabaseId id, StateImage image, byte[] metadata) {
     directories.create(id, image, metadata);

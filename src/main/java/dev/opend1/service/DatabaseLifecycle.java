@@ -32,6 +32,10 @@ public final class DatabaseLifecycle implements DatabaseService {
   private final Accounts accounts;
   private final DatabaseRecords records;
   private final Engine engine;
+
+  /** Past states of databases, which branches start from. */
+  private final PastImages pastImages;
+
   private final Region defaultRegion;
   private final int maxPerAccount;
 
@@ -50,11 +54,13 @@ public final class DatabaseLifecycle implements DatabaseService {
       Accounts accounts,
       DatabaseRecords records,
       Engine engine,
+      PastImages pastImages,
       Region defaultRegion,
       int maxPerAccount) {
     this.accounts = accounts;
     this.records = records;
     this.engine = engine;
+    this.pastImages = pastImages;
     this.defaultRegion = defaultRegion;
     this.maxPerAccount = maxPerAccount;
   }
@@ -82,12 +88,30 @@ public final class DatabaseLifecycle implements DatabaseService {
     }
   }
 
-  /**
-   * Creates a database: claim the name, make the files, then make it visible. If the files cannot
-   * be made, the name is released again.
-   */
   @Override
   public DatabaseRecord create(AccountId account, NewDatabase spec) {
+    return create(account, spec, Optional.empty());
+  }
+
+  /**
+   * Branches a database: the source and its state at the bookmark or time are found (and refused)
+   * before anything is claimed; then the new database is created as any other, its file written
+   * from that state instead of made empty. The source is only read.
+   */
+  @Override
+  public DatabaseRecord branch(AccountId account, NewDatabase spec, BranchPoint from) {
+    DatabaseRecord source = resolve(account, from.database());
+    StateImage start = pastImages.at(source.id(), from.bookmark(), from.timestamp());
+    return create(account, spec, Optional.of(start));
+  }
+
+  /**
+   * Creates a database: claim the name, make the files (empty, or holding {@code content}), then
+   * make it visible. If the files cannot be made, the name is released again; a crash before the
+   * record is visible leaves a {@code creating} record that {@link #recover} removes with its
+   * files.
+   */
+  private DatabaseRecord create(AccountId account, NewDatabase spec, Optional<StateImage> content) {
     removeAbandoned();
     DatabaseRecord record =
         new DatabaseRecord(
@@ -101,7 +125,13 @@ public final class DatabaseLifecycle implements DatabaseService {
                 .map(j -> Region.forJurisdiction(j, defaultRegion))
                 .orElseGet(() -> spec.locationHint().orElse(defaultRegion)),
             spec.readReplicationMode());
-    register(record, () -> engine.createDatabase(record.id(), DatabaseMetadata.toJson(record)));
+    byte[] metadata = DatabaseMetadata.toJson(record);
+    register(
+        record,
+        () ->
+            content.ifPresentOrElse(
+                image -> engine.createDatabase(record.id(), image, metadata),
+                () -> engine.createDatabase(record.id(), metadata)));
     return record;
   }
 

@@ -47,6 +47,13 @@ public final class FakeDatabases implements DatabaseService {
     return r;
   }
 
+  /** A branch starts empty here too: the fake only checks that its source exists. */
+  @Override
+  public DatabaseRecord branch(AccountId account, NewDatabase spec, BranchPoint from) {
+    resolve(account, from.database());
+    return create(account, spec);
+  }
+
   @Override
   public DatabaseRecord resolve(AccountId account, String idOrName) {
     return records.values().stream()
