@@ -117,10 +117,7 @@ final class SnapshotSource implements DumpSource {
       values.add("rowid");
     }
     for (String column : columns) {
-      String v = identifier(column);
-      values.add(
-          "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
-              + " THEN 'CAST(X''' || hex(%s) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v));
+      values.add(literal(identifier(column)));
     }
     while (values.size() > 1) {
       List<String> grouped = new ArrayList<>();
@@ -131,6 +128,15 @@ final class SnapshotSource implements DumpSource {
       values = grouped;
     }
     return "SELECT " + values.get(0) + " FROM " + identifier(table);
+  }
+
+  /**
+   * The SQL literal of the value {@code v} (an expression), as the dump writes it: {@code quote()},
+   * but text with a NUL as the hex of its bytes (quote() would cut it at the NUL).
+   */
+  static String literal(String v) {
+    return "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
+        + " THEN 'CAST(X''' || hex(%s) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v);
   }
 
   @Override
