@@ -93,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
             services.recorder());
     GraphqlRoutes graphql = new GraphqlRoutes(services.analytics(), bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, services.timeTravel());
+    DiffRoutes diffRoutes = new DiffRoutes(databases, services.timeTravel());
     TransferRoutes transferRoutes =
         new TransferRoutes(databases, services.transfers(), bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(services.accounts());
@@ -174,6 +175,7 @@ public final class ApiServer implements AutoCloseable {
                   DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
               r.get(
                   DATABASES + "/{db}/time_travel/commits", scoped(auth, timeTravelRoutes::commits));
+              r.get(DATABASES + "/{db}/time_travel/diff", scoped(auth, diffRoutes::diff));
               // Methods no route uses (TRACE, CONNECT, made-up ones) get the same 404 envelope.
               r.before(
                   ctx -> {

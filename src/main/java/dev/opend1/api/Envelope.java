@@ -2,7 +2,6 @@ package dev.opend1.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
@@ -31,8 +30,8 @@ final class Envelope {
     send(ctx, 200, write(gen -> success(gen, result, null)));
   }
 
-  /** Answers 200 with a list {@code result} and its {@code result_info}. */
-  static void page(Context ctx, ArrayNode result, ObjectNode resultInfo) {
+  /** Answers 200 with a list (or a diff's page) {@code result} and its {@code result_info}. */
+  static void page(Context ctx, JsonNode result, ObjectNode resultInfo) {
     send(ctx, 200, write(gen -> success(gen, result, resultInfo)));
   }
 

@@ -185,7 +185,7 @@ public final class Engine implements AutoCloseable {
         h.broken = true;
         LOG.error(
             "a commit to {} could not be made durable; rebuilding it from its history", id, e);
-        throw notDurable(e);
+        throw SqlErrors.notDurable(e);
       }
     } finally {
       leave(h);
@@ -213,6 +213,16 @@ public final class Engine implements AutoCloseable {
       Runnable atSnapshot,
       ExportWork<T> work) {
     return past.snapshotRead(id, at, image, atSnapshot, work);
+  }
+
+  /** Runs {@code work} on the states of {@code id} at {@code from} and {@code to} (a diff). */
+  public <T> T diff(
+      DatabaseId id,
+      Bookmark from,
+      Bookmark to,
+      java.util.function.Function<Bookmark, StateImage> images,
+      StateDiff.Work<T> work) {
+    return past.diff(id, from, to, images, work);
   }
 
   /** Disk the cached past states add, and how many there are (for tests and figures). */
@@ -283,7 +293,7 @@ public final class Engine implements AutoCloseable {
         await(done.durable());
       } catch (RuntimeException e) {
         h.broken = true;
-        throw notDurable(e);
+        throw SqlErrors.notDurable(e);
       }
       return done.imported();
     } finally {
@@ -328,13 +338,6 @@ public final class Engine implements AutoCloseable {
   /** The disk held and streamed results use now, over every request. */
   public long spilledBytes() {
     return spill.used();
-  }
-
-  /** Answers a commit whose history is not durable: a full disk or the object store says so. */
-  private static D1Exception notDurable(RuntimeException e) {
-    return D1Exception.DiskFull.causedBy(e)
-        ? new D1Exception.DiskFull("the write was not applied")
-        : D1Exception.BackupUnavailable.in(e).orElseGet(D1Exception.NotDurable::new);
   }
 
   /** Waits for engine work, rethrowing its failure as it was thrown. */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,6 +167,40 @@ final class PastStates implements AutoCloseable {
               () -> Execution.snapshotRead(lease.handle(), atSnapshot, work), workers));
     } finally {
       leave(lease);
+    }
+  }
+
+  /**
+   * Runs a diff's work on the states at {@code from} and {@code to}, both in use meanwhile (each
+   * made from {@code images} unless cached); the work's connection opens their files read-only.
+   */
+  <T> T diff(
+      DatabaseId id,
+      Bookmark from,
+      Bookmark to,
+      Function<Bookmark, StateImage> images,
+      StateDiff.Work<T> work) {
+    Lease older = enter(id, from.toString(), () -> images.apply(from));
+    try {
+      Lease newer = enter(id, to.toString(), () -> images.apply(to));
+      try {
+        Path a = older.handle().file;
+        Path b = newer.handle().file;
+        return Engine.await(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return StateDiff.run(a, b, work);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                },
+                workers));
+      } finally {
+        leave(newer);
+      }
+    } finally {
+      leave(older);
     }
   }
 

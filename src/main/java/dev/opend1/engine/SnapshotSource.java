@@ -107,10 +107,7 @@ final class SnapshotSource implements DumpSource {
   /**
    * The query whose one column is each row's literals, separated by commas, as {@link
    * RowVisitor#row} describes them once {@link DumpLiterals#finished} has rewritten text with
-   * control characters: SQLite's {@code quote()} for every value but BLOBs, written as {@code
-   * X'..'} in lowercase hex as D1's own exports write them (quote() writes uppercase), and text
-   * with a NUL, written as the hex of its bytes (quote() would cut it at the NUL). Wide rows nest
-   * {@code concat_ws} calls.
+   * control characters: each value's {@link #literal}. Wide rows nest {@code concat_ws} calls.
    */
   static String literalsOf(String table, boolean withRowid, List<String> columns) {
     List<String> values = new ArrayList<>();
@@ -118,12 +115,7 @@ final class SnapshotSource implements DumpSource {
       values.add("rowid");
     }
     for (String column : columns) {
-      String v = identifier(column);
-      values.add(
-          "CASE WHEN typeof(%s) = 'blob' THEN 'X''' || lower(hex(%s)) || ''''".formatted(v, v)
-              + " WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
-              + " THEN 'CAST(X''' || lower(hex(%s)) || ''' AS TEXT)' ELSE quote(%s) END"
-                  .formatted(v, v));
+      values.add(literal(identifier(column)));
     }
     while (values.size() > 1) {
       List<String> grouped = new ArrayList<>();
@@ -134,6 +126,17 @@ final class SnapshotSource implements DumpSource {
       values = grouped;
     }
     return "SELECT " + values.get(0) + " FROM " + identifier(table);
+  }
+
+  /**
+   * The SQL literal of the value {@code v} (an expression), as the dump writes it: {@code quote()},
+   * but BLOBs in lowercase hex as D1's exports write them (quote() writes uppercase), and text with
+   * a NUL as the hex of its bytes (quote() would cut it at the NUL).
+   */
+  static String literal(String v) {
+    return "CASE WHEN typeof(%s) = 'blob' THEN 'X''' || lower(hex(%s)) || ''''".formatted(v, v)
+        + " WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
+        + " THEN 'CAST(X''' || lower(hex(%s)) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v);
   }
 
   @Override

@@ -65,4 +65,11 @@ final class SqlErrors {
     String message = code == SQLiteErrorCode.SQLITE_FULL ? "Exceeded maximum DB size" : message(e);
     return new D1Exception.SqlFailed(message + ": " + code.name());
   }
+
+  /** Answers a commit whose history is not durable: a full disk or the object store says so. */
+  static D1Exception notDurable(RuntimeException e) {
+    return D1Exception.DiskFull.causedBy(e)
+        ? new D1Exception.DiskFull("the write was not applied")
+        : D1Exception.BackupUnavailable.in(e).orElseGet(D1Exception.NotDurable::new);
+  }
 }

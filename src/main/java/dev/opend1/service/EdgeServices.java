@@ -35,7 +35,7 @@ public final class EdgeServices {
         catalog.tokens(),
         databases,
         new EngineQueries(engine, timeTravel),
-        new HistoryTimeTravel(timeTravel),
+        new HistoryTimeTravel(timeTravel, engine),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
         new ServerMeters(

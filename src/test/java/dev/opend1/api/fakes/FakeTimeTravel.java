@@ -3,12 +3,18 @@ package dev.opend1.api.fakes;
 import dev.opend1.api.TimeTravelService;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.StateDiff;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * {@link TimeTravelService} as a counter per database: its bookmark is its seq, which a restore
@@ -55,5 +61,24 @@ public final class FakeTimeTravel implements TimeTravelService {
     long previous = seqs.getOrDefault(id, 0L);
     seqs.put(id, previous + 1);
     return new Restored(at(previous + 1), at(previous));
+  }
+
+  /** No changes between any two seqs: an empty page and a script that only says so. */
+  @Override
+  public Diff diff(DatabaseId id, DiffRange range, Optional<String> cursor, int limit) {
+    return new Diff(
+        range.from().flatMap(Bookmark::parse).orElse(at(0)),
+        bookmark(id, Optional.empty()),
+        List.of(),
+        new StateDiff.Page(List.of(), Optional.empty()));
+  }
+
+  @Override
+  public void diffSql(DatabaseId id, DiffRange range, Supplier<OutputStream> out) {
+    try {
+      out.get().write("-- no changes\n".getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
