@@ -50,6 +50,7 @@ final class ConsoleRoutes {
           "cells.js",
           "schema.js",
           "keyset.js",
+          "offsetpage.js",
           "statement.js",
           "browse.js",
           "sqltokens.js",
