@@ -181,7 +181,8 @@ async function diffRows(table) {
 }
 
 test("a branch from a picked commit has that commit's rows; the diff of two commits shows their changes and downloads as SQL", async () => {
-  const id = await createDatabase(uniqueName("branch-diff"));
+  const dbName = uniqueName("branch-diff");
+  const id = await createDatabase(dbName);
   await sql(id, "CREATE TABLE items(id INTEGER PRIMARY KEY, label TEXT, data BLOB)");
   await sql(id, "INSERT INTO items(label) VALUES ('a'), ('b'), ('c')");
   const b1 = await bookmarkNow(id);
@@ -243,7 +244,8 @@ test("a branch from a picked commit has that commit's rows; the diff of two comm
   });
   assert.equal(saved, await res.text());
   assert.match(saved, /-- end of diff\n?$/);
-  assert.match(download.suggestedFilename(), /\.sql$/);
+  const short = (b) => b.split("-").slice(2).join("-").slice(0, 17);
+  assert.equal(download.suggestedFilename(), `${dbName}-diff-${short(b1)}-to-${short(b2)}.sql`);
   assert.deepEqual(pageFetches.filter((u) => u.includes("format=sql")), [], "the page fetched no script");
 
   // From the second commit to now: 150 inserts, 100 a page, the rest on "Load more changes".

@@ -73,7 +73,10 @@ export function diffCard(database, picked) {
     button.addEventListener("click", () =>
       busy(button, errors, async () => {
         const query = new URLSearchParams({ from: shown.from, to: shown.to, format: "sql" });
-        const name = `${database.name ?? database.id}-diff-${shown.from.slice(0, 17)}-${shown.to.slice(0, 17)}.sql`;
+        // A bookmark is the commit's sequence number in three parts, then its hash: the file is
+        // named by the low part and the start of the hash.
+        const short = (b) => b.split("-").slice(2).join("-").slice(0, 17);
+        const name = `${database.name ?? database.id}-diff-${short(shown.from)}-to-${short(shown.to)}.sql`;
         await saveToDisk(`${path()}?${query}`, name);
         note.textContent = ` Saved as ${name} by the browser.`;
       }),
