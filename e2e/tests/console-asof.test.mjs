@@ -5,6 +5,7 @@
 // and a refused one is shown as an error. Data is made and checked through the API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { call, createDatabase, uniqueName, server } from "./harness.mjs";
 import { openBrowser, signInTo } from "./chromium.mjs";
 
@@ -166,5 +167,102 @@ test("viewing a picked commit reads its rows read-only everywhere, and Back to n
   ]);
   await page.locator("#back-to-now").click();
   await page.locator("#browse-status", { hasText: "Rows 1–6 of 6" }).waitFor();
+  assert.deepEqual(browser.errors, []);
+});
+
+/** Picks `bookmark` on the timeline (it fills the form's bookmark). */
+async function pick(bookmark) {
+  await page.locator(`#commits li[data-bookmark="${bookmark}"]`).getByRole("button", { name: "Pick" }).click();
+}
+
+/** The diff's rows of one table: [change, key, cells...] each. */
+async function diffRows(table) {
+  return page.locator(`.diff-table[data-table="${table}"] tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
+}
+
+test("a branch from a picked commit has that commit's rows; the diff of two commits shows their changes and downloads as SQL", async () => {
+  const dbName = uniqueName("branch-diff");
+  const id = await createDatabase(dbName);
+  await sql(id, "CREATE TABLE items(id INTEGER PRIMARY KEY, label TEXT, data BLOB)");
+  await sql(id, "INSERT INTO items(label) VALUES ('a'), ('b'), ('c')");
+  const b1 = await bookmarkNow(id);
+  await sql(id, "INSERT INTO items(label, data) VALUES ('d', X'00ff'); UPDATE items SET label = 'B' WHERE id = 2; DELETE FROM items WHERE id = 3; CREATE INDEX items_label ON items(label)");
+  const b2 = await bookmarkNow(id);
+  await sql(id, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 150) INSERT INTO items(label) SELECT 'n' || x FROM c");
+
+  await signInTo(page, id, "time-travel");
+
+  // Branch from the first commit: named in a dialog, made, and linked.
+  await pick(b1);
+  await page.locator("#branch").click();
+  const name = uniqueName("branched");
+  await page.locator("#branch-name").fill(name);
+  await page.locator("#branch-dialog button", { hasText: "Create branch" }).click();
+  await page.locator("#branch-open").waitFor();
+  assert.match(await page.locator("#branch-outcome").textContent(), new RegExp(`Created ${name} from ${b1}`));
+  const branchId = decodeURIComponent((await page.locator("#branch-open").getAttribute("href")).split("/")[2]);
+  assert.deepEqual(await sql(branchId, "SELECT id, label FROM items ORDER BY id"), [[[1, "a"], [2, "b"], [3, "c"]]]);
+  assert.deepEqual(await sql(id, "SELECT count(*) FROM items"), [[[153]]], "the source is untouched");
+  await page.locator("#branch-result").evaluate((e) => e.scrollIntoView({ block: "end" }));
+  await browser.shot("branch", { forDocs: true });
+
+  // A name already taken is refused in place, and nothing is made.
+  await page.locator("#branch").click();
+  await page.locator("#branch-name").fill(name);
+  await page.locator("#branch-dialog button", { hasText: "Create branch" }).click();
+  await page.locator("#time-travel-error").waitFor();
+  assert.match(await page.locator("#time-travel-error").textContent(), /already exists|taken|name/i);
+
+  // The diff from the first commit to the second: schema change called out, each kind of row.
+  await pick(b1);
+  await page.locator("#diff-use-from").click();
+  await pick(b2);
+  await page.locator("#diff-use-to").click();
+  await page.locator("#diff-run").click();
+  await page.locator("#diff-summary").waitFor();
+  assert.equal(await page.locator("#diff-from-bookmark").textContent(), b1);
+  assert.equal(await page.locator("#diff-to-bookmark").textContent(), b2);
+  assert.deepEqual(await page.locator('#diff-summary tr[data-table="items"] td').allTextContents(), ["items", "1", "1", "1"]);
+  assert.match(await page.locator("#diff-schema").textContent(), /index items_label created/);
+  assert.deepEqual(await diffRows("items"), [
+    ["inserted", "rowid = 4", "4", "d", "X'00ff'"],
+    ["updated", "rowid = 2", "2", "b → B", "NULL"],
+    ["deleted", "rowid = 3", "3", "c", "NULL"],
+  ]);
+  assert.equal(await page.locator("#diff-more").count(), 0, "one page holds it all");
+  await page.locator("#diff").evaluate((e) => e.scrollIntoView({ block: "start" }));
+  await browser.shot("diff", { forDocs: true });
+
+  // Download SQL saves the script the API answers for the same two bookmarks; the page itself never
+  // fetches it (its service worker does, and streams it to the download).
+  const pageFetches = [];
+  page.on("request", (r) => pageFetches.push(r.url()));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#diff-sql").click()]);
+  const saved = readFileSync(await download.path(), "utf8");
+  const res = await fetch(`${server.api}/accounts/${server.account}/d1/database/${id}/time_travel/diff?from=${b1}&to=${b2}&format=sql`, {
+    headers: { Authorization: `Bearer ${server.token}` },
+  });
+  assert.equal(saved, await res.text());
+  assert.match(saved, /-- end of diff\n?$/);
+  const short = (b) => b.split("-").slice(2).join("-").slice(0, 17);
+  assert.equal(download.suggestedFilename(), `${dbName}-diff-${short(b1)}-to-${short(b2)}.sql`);
+  assert.deepEqual(pageFetches.filter((u) => u.includes("format=sql")), [], "the page fetched no script");
+
+  // From the second commit to now: 150 inserts, 100 a page, the rest on "Load more changes".
+  await page.locator("#diff-from").fill(b2);
+  await page.locator("#diff-to").fill("");
+  await page.locator("#diff-run").click();
+  await page.locator("#diff-status", { hasText: "100 changed rows so far." }).waitFor();
+  assert.equal(await page.locator("#diff-to-bookmark").textContent(), await bookmarkNow(id));
+  await page.locator("#diff-more").click();
+  await page.locator("#diff-status", { hasText: "150 changed rows." }).waitFor();
+  assert.deepEqual(await page.locator('#diff-summary tr[data-table="items"] td').allTextContents(), ["items", "150", "0", "0"]);
+  assert.equal(await page.locator("#diff-more").count(), 0);
+
+  // Ends the wrong way round: the server's refusal, in place.
+  await page.locator("#diff-from").fill(b2);
+  await page.locator("#diff-to").fill(b1);
+  await page.locator("#diff-run").click();
+  await page.locator("#diff-error").waitFor();
   assert.deepEqual(browser.errors, []);
 });

@@ -76,8 +76,13 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
   });
   await signInTo(page, id, "tables");
 
-  // Every kind of object is listed.
-  await page.locator('#tables details[data-table="big"] .rows', { hasText: "100000 rows" }).waitFor();
+  // Every kind of object is listed. The list counts a table's rows only up to 10,000; "Count"
+  // counts them all.
+  await page.locator('#tables details[data-table="big"] .rows', { hasText: "more than 10,000 rows" }).waitFor();
+  assert.equal(await page.locator('#tables details[data-table="kv"] .rows').textContent(), "3 rows");
+  await page.locator('#tables details[data-table="big"] button.count').click();
+  await page.locator('#tables details[data-table="big"] .rows', { hasText: /^100,000 rows$/ }).waitFor();
+  assert.equal(await page.locator('#tables details[data-table="big"] button.count').count(), 0);
   assert.equal(await page.locator('#tables details[data-object="sevens"][data-type="view"]').count(), 1);
   assert.equal(await page.locator('#tables details[data-object="big_n"][data-type="index"]').count(), 1);
   assert.equal(await page.locator('#tables details[data-object="kv_touch"][data-type="trigger"]').count(), 1);
@@ -197,6 +202,94 @@ test("the row browser pages 100,000 rows by key, sorts, filters, and edits throu
   assert.deepEqual(await sql(id, "SELECT v FROM kv WHERE k = 'b'"), [[["TWO"]]]);
 
   for (const body of sent) assert.doesNotMatch(body, /offset/i, `a query without OFFSET: ${body}`);
+  assert.deepEqual(browser.errors, []);
+});
+
+test("a view browses read-only by position, every repeated row included; a BLOB cell is edited as hex", async () => {
+  const id = await createDatabase(uniqueName("views"));
+  await sql(
+    id,
+    "CREATE TABLE nums(id INTEGER PRIMARY KEY, n INTEGER, b BLOB);" +
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 250) " +
+      "INSERT INTO nums(id, n) SELECT x, x % 3 FROM c;" +
+      "UPDATE nums SET b = X'00ff' WHERE id = 1;" +
+      "CREATE VIEW residues AS SELECT n, n * 10 AS tens FROM nums;",
+  );
+  await signInTo(page, id, "tables");
+
+  // The view's 250 rows hold only three distinct ones: paged by position, none is skipped.
+  const card = page.locator('#tables details[data-object="residues"]');
+  await card.locator("button.browse").click();
+  await page.locator("#browse-paging", { hasText: "a view: read-only, paged by position" }).waitFor();
+  await browseStatus("Rows 1–100 of 250");
+  const [all] = await sql(id, "SELECT n, tens FROM residues");
+  const asText = (rows) => rows.map((r) => r.map((v) => String(v)));
+  const viewRows = () => page.locator("#browse-grid tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
+  assert.deepEqual(await viewRows(), asText(all.slice(0, 100)));
+  await page.locator("#browse-next").click();
+  await browseStatus("Rows 101–200 of 250");
+  assert.deepEqual(await viewRows(), asText(all.slice(100, 200)));
+  await page.locator("#browse-last").click();
+  await browseStatus("Rows 151–250 of 250");
+  assert.deepEqual(await viewRows(), asText(all.slice(150)));
+  assert.equal(await page.locator("#browse-next").isDisabled(), true);
+  await page.locator("#browse-prev").click();
+  await browseStatus("Rows 51–150 of 250");
+  assert.deepEqual(await viewRows(), asText(all.slice(50, 150)));
+
+  // Read-only: no edit, insert or delete.
+  assert.equal(await page.locator("#browse-grid .delete-row").count(), 0);
+  assert.equal(await page.locator("#browse-grid td.editable").count(), 0);
+  assert.equal(await page.locator("#browse-insert").isHidden(), true);
+
+  // Sorted, the pages together are the view's rows in that order, each repeat once.
+  await page.locator("#browse-sort").selectOption("n");
+  await page.locator("#browse-dir").selectOption("desc");
+  await applyView("Rows 1–100 of 250");
+  const seen = [...(await viewRows())];
+  for (const status of ["Rows 101–200 of 250", "Rows 201–250 of 250"]) {
+    await page.locator("#browse-next").click();
+    await browseStatus(status);
+    seen.push(...(await viewRows()));
+  }
+  const [sorted] = await sql(id, "SELECT n, tens FROM residues ORDER BY n DESC");
+  assert.deepEqual(seen, asText(sorted));
+
+  // Filtered: the value is a parameter, the count follows.
+  await page.locator("#browse-filter-column").selectOption("n");
+  await page.locator("#browse-filter-op").selectOption("=");
+  await page.locator("#browse-filter-value").fill("2");
+  await applyView("Rows 1–83 of 83");
+
+  // A BLOB cell opens as hex; hex that is not hex is refused in the dialog.
+  await page.locator('#tables details[data-table="nums"] button.browse').click();
+  await page.locator(".browser h2", { hasText: "paged by rowid" }).waitFor();
+  await browseStatus("Rows 1–100 of 250");
+  const blobCell = page.locator("#browse-grid tbody tr").first().locator("td").nth(2);
+  assert.equal(await blobCell.textContent(), "X'00ff'");
+  await blobCell.click();
+  const input = page.locator('dialog.values tr[data-column="b"] input[type="text"]');
+  assert.equal(await input.inputValue(), "00ff");
+  assert.equal(await page.locator('dialog.values tr[data-column="b"] input.is-blob').isChecked(), true);
+  await input.fill("abc");
+  await page.locator("dialog.values button", { hasText: "Review" }).click();
+  await page.locator("#values-error", { hasText: "an even number of the digits" }).waitFor();
+  assert.equal(await page.locator("dialog.values").isVisible(), true, "the dialog stays open");
+  await input.fill("DEADbeef");
+  await page.locator("dialog.values button", { hasText: "Review" }).click();
+  await page.locator("#statement-blobs", { hasText: "params[0] is a BLOB of 4 bytes: X'deadbeef'" }).waitFor();
+  await confirmStatement('UPDATE "nums" SET "b" = ? WHERE rowid = ?', [[0xde, 0xad, 0xbe, 0xef], 1]);
+  await page.locator("#browse-grid tbody tr td", { hasText: "X'deadbeef'" }).waitFor();
+  assert.deepEqual(await sql(id, "SELECT typeof(b), hex(b) FROM nums WHERE id = 1"), [[["blob", "DEADBEEF"]]]);
+
+  // A NULL in a BLOB column is written as a BLOB too (the column's type ticks the box).
+  await page.locator("#browse-grid tbody tr").nth(1).locator("td").nth(2).click();
+  await page.locator('dialog.values tr[data-column="b"] input.is-null').uncheck();
+  await input.fill("01 02");
+  await page.locator("dialog.values button", { hasText: "Review" }).click();
+  await confirmStatement('UPDATE "nums" SET "b" = ? WHERE rowid = ?', [[1, 2], 2]);
+  await page.locator("#browse-grid tbody tr td", { hasText: "X'0102'" }).waitFor();
+  assert.deepEqual(await sql(id, "SELECT typeof(b), hex(b) FROM nums WHERE id = 2"), [[["blob", "0102"]]]);
   assert.deepEqual(browser.errors, []);
 });
 

@@ -1,25 +1,31 @@
-// The row browser of one table: 100 rows a page with first/previous/next/last by keyset
-// (keyset.js), a sort column, a filter on one column, and edit/insert/delete through
-// parameterised statements that the user sees before they run (statement.js). Viewed as of a past
-// commit (asof.js), it reads that state and offers no edit, insert or delete.
+// The row browser of one table or view: 100 rows a page with first/previous/next/last by keyset
+// (keyset.js; a view by position, offsetpage.js), a sort column, a filter on one column, and
+// edit/insert/delete through parameterised statements that the user sees before they run
+// (statement.js). A view, or any table viewed as of a past commit (asof.js), is read-only: no
+// edit, insert or delete.
 import { db } from "./api.js";
 import { asOf } from "./asof.js";
 import { h, errorBox, showError, busy } from "./dom.js";
 import { pageQuery, countQuery, keyOf, whereKey, quote, FILTERS } from "./keyset.js";
+import { offsetPageQuery } from "./offsetpage.js";
 import { valuesDialog, confirmStatement } from "./statement.js";
 import { cell } from "./cells.js";
 
 const PAGE = 100;
 
 /**
- * The browser's element for `table` (from schema.js). `changed()` is called after each write, so
- * the database's title line and row counts follow. Made afresh when the state viewed changes.
+ * The browser's element for `table`, a table or a view (from schema.js). `changed()` is called
+ * after each write, so the database's title line and row counts follow. Made afresh when the
+ * state viewed changes.
  */
 export function rowBrowser(database, table, changed) {
+  /** A view has no key: it is paged by position, and its rows cannot be told apart to edit. */
+  const isView = table.type === "view";
   /** A past state is read-only: its rows are shown without the controls that would write. */
-  const readOnly = asOf(database.id) !== null;
+  const pastState = asOf(database.id) !== null;
+  const readOnly = isView || pastState;
   const path = (kind) => `/${encodeURIComponent(database.id)}/${kind}`;
-  const key = keyOf(table);
+  const key = isView ? { names: [], rowid: false } : keyOf(table);
   const nKey = key.names.length;
   const view = { sort: null, desc: false, filter: null, size: PAGE };
   /** The shown page: its rows (key values, then columns), how it was read, and its position. */
@@ -62,6 +68,7 @@ export function rowBrowser(database, table, changed) {
 
   /** Reads the page after (or, backward, before) `from`; `start` is its position if known. */
   async function read(from, backward, start) {
+    if (isView) return readAt(backward && from === null ? null : Math.max(0, start));
     const q = pageQuery(table, view, from, backward);
     const [out] = await db("POST", path("raw"), { body: q });
     let rows = out.results.rows ?? [];
@@ -79,6 +86,15 @@ export function rowBrowser(database, table, changed) {
       more: backward ? from !== null : more,
       before: backward ? more : from !== null,
     };
+  }
+
+  /** A view's page starting at row `start`, or its last page when `start` is null. */
+  async function readAt(start) {
+    const total = start === 0 || start === null || page.total === undefined ? await count() : page.total;
+    const offset = start ?? Math.max(0, total - PAGE);
+    const [out] = await db("POST", path("raw"), { body: offsetPageQuery(table, view, offset) });
+    const rows = out.results.rows ?? [];
+    page = { rows: rows.slice(0, PAGE), from: null, backward: false, total, start: offset, more: rows.length > PAGE, before: offset > 0 };
   }
 
   async function count() {
@@ -111,8 +127,7 @@ export function rowBrowser(database, table, changed) {
               {},
               table.columns.map((c, i) => {
                 const td = cell(row[nKey + i]);
-                // A BLOB would come back as text: those are changed in the SQL tab instead.
-                if (readOnly || Array.isArray(row[nKey + i])) return td;
+                if (readOnly) return td;
                 td.classList.add("editable");
                 td.title = "Click to edit";
                 td.addEventListener("click", () => edit(row, c, row[nKey + i]));
@@ -181,8 +196,8 @@ export function rowBrowser(database, table, changed) {
       "h2",
       {},
       `Rows of ${table.name}`,
-      h("span", { class: "muted" }, key.rowid ? " · paged by rowid" : ` · paged by ${key.names.join(", ")}`),
-      readOnly ? h("span", { class: "muted", id: "browse-read-only" }, " · read-only, as of the bookmark above") : null,
+      h("span", { class: "muted", id: "browse-paging" }, isView ? " · a view: read-only, paged by position" : key.rowid ? " · paged by rowid" : ` · paged by ${key.names.join(", ")}`),
+      pastState ? h("span", { class: "muted", id: "browse-read-only" }, " · read-only, as of the bookmark above") : null,
     ),
     h("div", { class: "row" }, "Sort by ", sortBy, sortDesc, " · Filter ", filterColumn, filterOp, filterValue, apply, insert),
     h("div", { class: "row" }, first, prev, status, next, last),

@@ -62,6 +62,7 @@ export function databasePage(id) {
     try {
       const d = await db("GET", `/${encodeURIComponent(id)}`);
       title.textContent = d.name;
+      database.name = d.name;
       facts.textContent = `${d.uuid} · ${d.running_in_region} · ${d.num_tables} ${d.num_tables === 1 ? "table" : "tables"} · ${bytes(d.file_size)}`;
       showError(errors, null);
     } catch (e) {

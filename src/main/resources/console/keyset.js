@@ -63,7 +63,7 @@ export function pageQuery(table, view, from, backward = false) {
 }
 
 /** The filter as WHERE terms (none or one), its value appended to `params`. */
-function filterTerms(filter, params) {
+export function filterTerms(filter, params) {
   if (!filter) return [];
   const c = quote(filter.column);
   if (!FILTERS[filter.op]) return [`${c} ${filter.op}`];

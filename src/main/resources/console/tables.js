@@ -1,9 +1,10 @@
 // The tables tab: every table (columns, CREATE statement, row count, a "Browse rows" button that
-// opens the row browser above the list), then every view, index and trigger with its statement.
-// Viewed as of a past commit (asof.js), all of it is that commit's, and the open browser is made
-// again for it.
+// opens the row browser above the list), then every view (browsable too, read-only), index and
+// trigger with its statement. Row counts are bounded (COUNTED_UP_TO), so showing the tab never
+// scans a large table; "Count" counts one on demand. Viewed as of a past commit (asof.js), all of
+// it is that commit's, and the open browser is made again for it.
 import { db } from "./api.js";
-import { h, errorBox, showError } from "./dom.js";
+import { h, errorBox, showError, busy } from "./dom.js";
 import { loadSchema } from "./schema.js";
 import { quote, keyOf } from "./keyset.js";
 import { rowBrowser } from "./browse.js";
@@ -23,8 +24,32 @@ function columnsTable(columns) {
   );
 }
 
-/** A card per view, index or trigger: its name, what it belongs to, and its statement. */
-function objectCards(kind, objects) {
+/** The most rows counted per table when the tab is shown; past it the count is on demand. */
+const COUNTED_UP_TO = 10_000;
+
+const rowsText = (n) => `${n.toLocaleString("en")} ${n === 1 ? "row" : "rows"}`;
+
+/** A table's row count, counted up to COUNTED_UP_TO rows (`n` is one more when there are more). */
+function rowCount(path, table, n, errors) {
+  const shown = h("span", { class: "muted rows" }, n > COUNTED_UP_TO ? `more than ${rowsText(COUNTED_UP_TO)}` : rowsText(n));
+  if (n <= COUNTED_UP_TO) return shown;
+  const count = h("button", { type: "button", class: "small count" }, "Count");
+  count.addEventListener("click", (e) => {
+    e.preventDefault();
+    busy(count, errors, async () => {
+      const [out] = await db("POST", path, { body: { sql: `SELECT count(*) AS n FROM ${quote(table.name)}` } });
+      shown.textContent = rowsText(out.results[0].n);
+      count.remove();
+    });
+  });
+  return h("span", {}, shown, " ", count);
+}
+
+/**
+ * A card per view, index or trigger: its name, what it belongs to, and its statement; a view's
+ * has its columns and `browse` (a "Browse rows" button).
+ */
+function objectCards(kind, objects, browse) {
   if (objects.length === 0) return [];
   return [
     h("h2", { class: "kind" }, `${kind} (${objects.length})`),
@@ -38,12 +63,17 @@ function objectCards(kind, objects) {
           h("strong", {}, o.name),
           " ",
           h("span", { class: "muted" }, o.type === "view" ? o.columns.map((c) => c.name).join(", ") : `on ${o.tbl_name}`),
+          o.type === "view" ? [" ", browseButton(o, browse)] : null,
         ),
         o.type === "view" ? columnsTable(o.columns) : null,
         h("pre", { class: "schema" }, o.sql ?? "(created by a constraint)"),
       ),
     ),
   ];
+}
+
+function browseButton(tableOrView, browse) {
+  return h("button", { type: "button", class: "small browse", onclick: (e) => (e.preventDefault(), browse(tableOrView)) }, "Browse rows");
 }
 
 export function tablesPanel(database) {
@@ -60,7 +90,7 @@ export function tablesPanel(database) {
   /** Whether the open browser shows another state than the one viewed now. */
   let stale = false;
 
-  function browse(table) {
+  function browseRows(table) {
     browsing = table.name;
     browser.replaceChildren(rowBrowser(database, table, () => database.changed()));
     browser.scrollIntoView({ block: "start" });
@@ -70,7 +100,7 @@ export function tablesPanel(database) {
     const path = `/${encodeURIComponent(database.id)}/query`;
     const schema = await loadSchema(database.id);
     const tables = schema.tables;
-    const open = tables.find((t) => t.name === browsing);
+    const open = [...tables, ...schema.views].find((t) => t.name === browsing);
     if (browsing && !open) {
       browsing = null;
       browser.replaceChildren();
@@ -78,13 +108,16 @@ export function tablesPanel(database) {
       browser.replaceChildren(rowBrowser(database, open, () => database.changed()));
     }
     stale = false;
-    // One request for every table's row count.
-    const counts = tables.length ? await db("POST", path, { body: { batch: tables.map((t) => ({ sql: `SELECT count(*) AS n FROM ${quote(t.name)}` })) } }) : [];
+    // One request for every table's row count, each counted up to one row past the bound.
+    const bounded = (t) => `SELECT count(*) AS n FROM (SELECT 1 FROM ${quote(t.name)} LIMIT ${COUNTED_UP_TO + 1})`;
+    const counts = tables.length ? await db("POST", path, { body: { batch: tables.map((t) => ({ sql: bounded(t) })) } }) : [];
     list.replaceChildren(
       h("h2", { class: "kind" }, `Tables (${tables.length})`),
       ...(tables.length ? [] : [h("p", { class: "muted" }, "No tables yet.")]),
       ...tables.map((t, i) => {
-        const count = counts[i].results[0].n;
+        const browse = browseButton(t, browseRows);
+        // A table whose rowid names are all taken by columns has no key to page by.
+        browse.disabled = keyOf(t).names.length === 0;
         return h(
           "details",
           { class: "card table", "data-table": t.name },
@@ -93,22 +126,17 @@ export function tablesPanel(database) {
             {},
             h("strong", {}, t.name),
             " ",
-            h("span", { class: "muted rows" }, `${count} ${count === 1 ? "row" : "rows"}`),
+            rowCount(path, t, counts[i].results[0].n, errors),
             " ",
             h("span", { class: "muted" }, t.columns.map((c) => c.name).join(", ")),
             " ",
-            h(
-              "button",
-              // A table whose rowid names are all taken by columns has no key to page by.
-              { type: "button", class: "small browse", disabled: keyOf(t).names.length === 0, onclick: (e) => (e.preventDefault(), browse(t)) },
-              "Browse rows",
-            ),
+            browse,
           ),
           columnsTable(t.columns),
           h("pre", { class: "schema" }, t.sql),
         );
       }),
-      ...objectCards("Views", schema.views),
+      ...objectCards("Views", schema.views, browseRows),
       ...objectCards("Indexes", schema.indexes),
       ...objectCards("Triggers", schema.triggers),
     );

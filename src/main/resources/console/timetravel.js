@@ -1,9 +1,12 @@
 // The time-travel tab: the current bookmark; a timeline of the commits (timeline.js) to pick one
 // from; find the bookmark of a past time; view the database as of a time or a bookmark (asof.js:
-// every tab then reads that state, read-only); restore to one, asking first with the bookmark it
-// will restore to; and undo a restore with the previous_bookmark it returned.
+// every tab then reads that state, read-only); branch a new database from it (branch.js); restore
+// to one, asking first with the bookmark it will restore to; undo a restore with the
+// previous_bookmark it returned; and what changed between two commits (diff.js).
 import { db } from "./api.js";
 import { viewAsOf } from "./asof.js";
+import { branchFrom } from "./branch.js";
+import { diffCard } from "./diff.js";
 import { h, errorBox, showError, busy, confirmDialog } from "./dom.js";
 import { commitTimeline } from "./timeline.js";
 
@@ -23,8 +26,10 @@ export function timeTravelPanel(database) {
   const found = h("code", { id: "found-bookmark" });
   const find = h("button", { type: "button" }, "Find bookmark");
   const view = h("button", { type: "button", id: "view-as-of", title: "Browse and query this state, read-only" }, "View as of this commit");
+  const branch = h("button", { type: "button", id: "branch", title: "Create a new database from this commit" }, "Branch from here…");
   const restore = h("button", { type: "button", class: "danger", id: "restore" }, "Restore…");
   const outcome = h("div", { id: "restore-outcome", class: "card", hidden: true });
+  const branched = h("div", { class: "card", id: "branch-result", hidden: true });
 
   /** A commit picked on the timeline fills the form, ready to view or restore it. */
   const timelineCard = commitTimeline(database, (picked) => {
@@ -43,7 +48,7 @@ export function timeTravelPanel(database) {
     h("h2", {}, "View or restore a past state"),
     h("p", {}, h("label", {}, byTime, " At a time "), time, " ", find, " ", found),
     h("p", {}, h("label", {}, byBookmark, " At a bookmark "), bookmark),
-    h("div", { class: "row" }, view, restore),
+    h("div", { class: "row" }, view, branch, restore),
   );
 
   async function loadCurrent() {
@@ -113,6 +118,15 @@ export function timeTravelPanel(database) {
     }),
   );
 
+  branch.addEventListener("click", () =>
+    busy(branch, errors, async () => {
+      const made = await branchFrom(database, target());
+      if (!made) return;
+      branched.replaceChildren(made);
+      branched.hidden = false;
+    }),
+  );
+
   restore.addEventListener("click", () =>
     busy(restore, errors, async () => {
       const query = target();
@@ -135,7 +149,9 @@ export function timeTravelPanel(database) {
       timelineCard.element,
       restoreCard,
       errors,
+      branched,
       outcome,
+      diffCard(database, () => bookmark.value.trim()),
     ),
     shown: () => Promise.all([loadCurrent(), timelineCard.load()]),
   };

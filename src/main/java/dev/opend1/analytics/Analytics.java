@@ -5,6 +5,7 @@ import dev.opend1.core.DatabaseId;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,20 @@ public final class Analytics implements QueryRecorder, AnalyticsReader, AutoClos
     this.store = store;
     this.clock = clock;
     this.flusher = flusher;
-    this.graphql = new AnalyticsGraphql(this::read, clock);
+    this.graphql =
+        new AnalyticsGraphql(
+            new AnalyticsGraphql.Facts() {
+              @Override
+              public void read(Scope scope, FactSink sink) {
+                Analytics.this.read(scope, sink);
+              }
+
+              @Override
+              public Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+                return Analytics.this.sizesBefore(scope);
+              }
+            },
+            clock);
     if (flusher != null) {
       long every = FLUSH_EVERY.toMillis();
       flusher.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -102,6 +116,18 @@ public final class Analytics implements QueryRecorder, AnalyticsReader, AutoClos
     try {
       store.read(scope, sink);
       live.read(scope, sink);
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Each database's newest size, stored or live, before {@code scope}'s first minute. */
+  Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+    flushLock.lock();
+    try {
+      Map<String, LastSizes.SizeAt> sizes = new HashMap<>(store.sizesBefore(scope));
+      LastSizes.merge(sizes, live.sizesBefore(scope));
+      return sizes;
     } finally {
       flushLock.unlock();
     }

@@ -51,9 +51,11 @@ final class AnalyticsGraphql {
   private static final String CALLER = "opend1.caller";
 
   /** Where the minutes come from: the store and the live minutes. */
-  @FunctionalInterface
   interface Facts {
     void read(Scope scope, FactSink sink);
+
+    /** Each database's newest size before the scope's first minute ({@link LastSizes}). */
+    Map<String, LastSizes.SizeAt> sizesBefore(Scope scope);
   }
 
   private final Facts facts;
@@ -158,7 +160,15 @@ final class AnalyticsGraphql {
       var order = Ordering.of(env.getArgument("orderBy"), by);
       long now = Math.floorDiv(clock.millis(), 60_000);
       Groups groups = new Groups(dataset, by, filter);
-      facts.read(filter.scope(account, now - Analytics.RETENTION.toMinutes(), now + 1), groups);
+      Scope scope = filter.scope(account, now - Analytics.RETENTION.toMinutes(), now + 1);
+      if (dataset == Dataset.STORAGE) {
+        CarriedSizes sizes =
+            new CarriedSizes(groups, by, filter, scope, now, facts.sizesBefore(scope));
+        facts.read(scope, sizes);
+        sizes.fill();
+      } else {
+        facts.read(scope, groups);
+      }
       List<Map<String, Object>> rows = new ArrayList<>(groups.rows());
       rows.sort(order);
       return rows.subList(0, (int) Math.min(limit, rows.size()));

@@ -18,6 +18,12 @@ interface AnalyticsStore extends AutoCloseable {
   void read(Scope scope, FactSink sink);
 
   /**
+   * The newest size stored before {@code scope}'s first minute of each of its databases that has
+   * one ({@link LastSizes}).
+   */
+  Map<String, LastSizes.SizeAt> sizesBefore(Scope scope);
+
+  /**
    * Forgets the minutes before {@code minute}, and the oldest query minutes while more than {@code
    * maxQueryRows} are stored. Returns how many rows went.
    */

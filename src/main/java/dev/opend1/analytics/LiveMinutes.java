@@ -145,6 +145,26 @@ final class LiveMinutes {
     qs.forEach(sink::query);
   }
 
+  /** The newest counted size before {@code scope}'s first minute of each of its databases. */
+  Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+    Map<String, LastSizes.SizeAt> sizes = new HashMap<>();
+    lock.lock();
+    try {
+      databases.forEach(
+          (k, t) -> {
+            if (t.sizeBytes >= 0
+                && k.minute() < scope.fromMinute()
+                && scope.covers(k.account(), k.database(), scope.fromMinute())) {
+              sizes.merge(
+                  k.database(), new LastSizes.SizeAt(k.minute(), t.sizeBytes), LastSizes::newer);
+            }
+          });
+    } finally {
+      lock.unlock();
+    }
+    return sizes;
+  }
+
   /** The minutes a drain took over. */
   record Drained(
       Map<DatabaseMinute, DatabaseTally> databases, Map<QueryMinute, QueryTally> queries) {

@@ -275,6 +275,12 @@ final class PostgresAnalyticsStore implements AnalyticsStore {
         });
   }
 
+  @Override
+  public Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+    return inTransaction(
+        "read analytics", c -> LastSizes.read(c, "analytics_database_minutes", scope));
+  }
+
   private static void bindScope(PreparedStatement ps, Scope scope) throws SQLException {
     ps.setString(1, scope.account());
     ps.setLong(2, scope.fromMinute());

@@ -262,6 +262,18 @@ final class SqliteAnalyticsStore implements AnalyticsStore {
     }
   }
 
+  @Override
+  public Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+    lock.lock();
+    try {
+      return LastSizes.read(conn, "database_minutes", scope);
+    } catch (SQLException e) {
+      throw new IllegalStateException("read analytics: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private static void bindScope(PreparedStatement ps, Scope scope) throws SQLException {
     ps.setString(1, scope.account());
     ps.setLong(2, scope.fromMinute());

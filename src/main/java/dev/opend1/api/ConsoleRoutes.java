@@ -50,6 +50,7 @@ final class ConsoleRoutes {
           "cells.js",
           "schema.js",
           "keyset.js",
+          "offsetpage.js",
           "statement.js",
           "browse.js",
           "sqltokens.js",
@@ -66,6 +67,11 @@ final class ConsoleRoutes {
           "activity.js",
           "insights.js",
           "timeline.js",
+          // Time travel beyond D1: branch, diff, and downloads through the service worker.
+          "branch.js",
+          "diff.js",
+          "download.js",
+          "download-worker.js",
           "ranges.js");
 
   private static final Map<String, String> TYPES =

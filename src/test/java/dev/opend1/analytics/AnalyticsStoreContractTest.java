@@ -1,7 +1,15 @@
 package dev.opend1.analytics;
 
+import static dev.opend1.analytics.GraphqlQueriesTest.field;
+import static dev.opend1.analytics.GraphqlQueriesTest.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import dev.opend1.core.DatabaseId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,5 +131,100 @@ abstract class AnalyticsStoreContractTest {
     store.close();
     store = reopen();
     assertThat(read(0, 1000, Optional.empty()).database().readQueries).isEqualTo(7);
+  }
+
+  static DatabaseTally sized(long bytes) {
+    DatabaseTally t = new DatabaseTally();
+    t.sizeBytes = bytes;
+    return t;
+  }
+
+  @Test
+  void sizesBeforeAreEachDatabasesNewestBeforeTheFirstMinute() {
+    store.add(
+        Map.of(
+            new DatabaseMinute(ACCOUNT, "d1", 100), sized(1000),
+            new DatabaseMinute(ACCOUNT, "d1", 110), sized(2000),
+            new DatabaseMinute(ACCOUNT, "d1", 120), sized(3000),
+            new DatabaseMinute(ACCOUNT, "d2", 105), sized(500),
+            new DatabaseMinute(ACCOUNT, "d2", 115), sized(-1),
+            new DatabaseMinute(ACCOUNT, "d3", 130), sized(7),
+            new DatabaseMinute("other", "d4", 100), sized(9)),
+        Map.of());
+    assertThat(store.sizesBefore(new Scope(ACCOUNT, 120, 200, Optional.empty())))
+        .containsOnly(
+            entry("d1", new LastSizes.SizeAt(110, 2000)),
+            entry("d2", new LastSizes.SizeAt(105, 500)));
+    assertThat(store.sizesBefore(new Scope(ACCOUNT, 120, 200, Optional.of(Set.of("d2")))))
+        .containsOnlyKeys("d2");
+  }
+
+  /**
+   * One database written once at 12:00 and idle since, another created at 12:20: at 12:30 every
+   * minute since each one's first answers its size, whether the range starts before the write or
+   * after it (carried from the newest size before the range).
+   */
+  @Test
+  void anIdleDatabaseAnswersItsSizeEveryMinute() {
+    TestClock clock = new TestClock(Instant.parse("2025-03-01T12:00:10Z"));
+    Analytics analytics = new Analytics(store, clock, null);
+    DatabaseId idle = DatabaseId.random();
+    DatabaseId created = DatabaseId.random();
+    analytics.succeeded(write(idle, 8192));
+    analytics.flush();
+    clock.advance(Duration.ofMinutes(20));
+    analytics.succeeded(write(created, 4096));
+    analytics.flush();
+    clock.advance(Duration.ofMinutes(10));
+
+    List<Map<String, Object>> all = storage(analytics, idle, "2025-03-01T11:30:00Z");
+    assertThat(all)
+        .extracting(r -> field(r, "dimensions", "datetimeMinute"))
+        .isEqualTo(minutes(0, 30));
+    assertThat(all)
+        .allSatisfy(r -> assertThat(field(r, "max", "databaseSizeBytes")).isEqualTo(8192L));
+    List<Map<String, Object>> later = storage(analytics, idle, "2025-03-01T12:10:00Z");
+    assertThat(later)
+        .extracting(r -> field(r, "dimensions", "datetimeMinute"))
+        .isEqualTo(minutes(10, 30));
+    assertThat(later)
+        .allSatisfy(r -> assertThat(field(r, "max", "databaseSizeBytes")).isEqualTo(8192L));
+    List<Map<String, Object>> young = storage(analytics, created, "2025-03-01T11:30:00Z");
+    assertThat(young)
+        .extracting(r -> field(r, "dimensions", "datetimeMinute"))
+        .isEqualTo(minutes(20, 30));
+    assertThat(young)
+        .allSatisfy(r -> assertThat(field(r, "max", "databaseSizeBytes")).isEqualTo(4096L));
+  }
+
+  private static Batch write(DatabaseId db, long sizeAfter) {
+    return new Batch(
+        RecordingTest.ACCOUNT,
+        db,
+        List.of("INSERT INTO t VALUES (1)"),
+        List.of(new StatementFigures(1, 0, 1, 0, sizeAfter)),
+        1,
+        10);
+  }
+
+  /** {@code 12:from} to {@code 12:to}, each minute, as GraphQL writes them. */
+  private static List<String> minutes(int from, int to) {
+    List<String> m = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      m.add("2025-03-01T12:%02d:00Z".formatted(i));
+    }
+    return m;
+  }
+
+  private static List<Map<String, Object>> storage(Analytics a, DatabaseId db, String since) {
+    String q =
+        """
+        query($tag: string, $filter: AccountD1StorageAdaptiveGroupsFilter_InputObject) {
+          viewer { accounts(filter: {accountTag: $tag}) {
+            d1StorageAdaptiveGroups(limit: 1000, filter: $filter, orderBy: [datetimeMinute_ASC]) {
+              max { databaseSizeBytes } dimensions { datetimeMinute } } } } }""";
+    Map<String, Object> filter = Map.of("databaseId", db.toString(), "datetimeMinute_geq", since);
+    Map<String, Object> vars = Map.of("tag", RecordingTest.ACCOUNT.value(), "filter", filter);
+    return rows(a.graphql(RecordingTest.ACCOUNT, q, null, vars), "d1StorageAdaptiveGroups");
   }
 }

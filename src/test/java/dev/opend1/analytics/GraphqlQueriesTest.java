@@ -285,6 +285,11 @@ class GraphqlQueriesTest {
     public void read(Scope scope, FactSink sink) {}
 
     @Override
+    public Map<String, LastSizes.SizeAt> sizesBefore(Scope scope) {
+      return Map.of();
+    }
+
+    @Override
     public long prune(long minute, long maxQueryRows) {
       return 0;
     }
