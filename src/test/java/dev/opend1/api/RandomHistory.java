@@ -110,6 +110,11 @@ final class RandomHistory implements AutoCloseable {
    * content.
    */
   String hash(String database, String params) throws Exception {
+    return hash(client, database, params);
+  }
+
+  /** {@link #hash(String, String)} through any client. */
+  static String hash(D1Client client, String database, String params) throws Exception {
     MessageDigest d = MessageDigest.getInstance("SHA-256");
     Reply schema =
         client.post(
