@@ -151,6 +151,107 @@ class DiffApiTest {
         .contains("CREATE VIEW v AS SELECT a FROM t;");
   }
 
+  /**
+   * Restores the database to {@code from}, imports the diff's script from {@code from} to {@code
+   * to}, and checks that the database then reads {@code query} as it did at {@code to}. Answers the
+   * script.
+   */
+  private String applyScript(String from, String to, String query) throws Exception {
+    String wanted = rowsAt(to, query);
+    Reply script = client.get(db + "/time_travel/diff?format=sql&from=" + from + "&to=" + to);
+    assertThat(script.status()).as(script.body()).isEqualTo(200);
+    Reply restored = client.send("POST", db + "/time_travel/restore?bookmark=" + from, null);
+    assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+    JsonNode imported = ImportDriver.run(client, db, script.body());
+    assertThat(imported.get("success").asBoolean()).as(imported + "\n" + script.body()).isTrue();
+    assertThat(rowsAt(null, query)).as(script.body()).isEqualTo(wanted);
+    return script.body();
+  }
+
+  private String rowsAt(String bookmark, String query) {
+    Reply r =
+        client.post(db + "/raw" + (bookmark == null ? "" : "?bookmark=" + bookmark), sql(query));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.result().at("/0/results/rows").toString();
+  }
+
+  @Test
+  void rowsSwappingUniqueValuesAreMovedNotUpdatedInPlace() throws Exception {
+    run("CREATE TABLE u(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, v)");
+    run("INSERT INTO u VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3), (4, 'd', 4)");
+    String from = bookmark();
+    // 1 and 2 swap codes; 3 takes the code of 4, which goes.
+    run(
+        "UPDATE u SET code = 'tmp' WHERE id = 1; UPDATE u SET code = 'a' WHERE id = 2;"
+            + " UPDATE u SET code = 'b' WHERE id = 1; DELETE FROM u WHERE id = 4;"
+            + " UPDATE u SET code = 'd' WHERE id = 3");
+    String script = applyScript(from, bookmark(), "SELECT * FROM u ORDER BY id");
+    assertThat(script)
+        .contains(
+            "DELETE FROM \"u\" WHERE rowid = 1;\nDELETE FROM \"u\" WHERE rowid = 2;\n"
+                + "DELETE FROM \"u\" WHERE rowid = 3;\nDELETE FROM \"u\" WHERE rowid = 4;\n")
+        .contains("INSERT INTO \"u\" (rowid, \"id\", \"code\", \"v\") VALUES (1, 1, 'b', 1);")
+        .doesNotContain("UPDATE");
+  }
+
+  @Test
+  void foreignKeyActionsDoNotUndoTheScriptsOwnRows() throws Exception {
+    run("CREATE TABLE p(id INTEGER PRIMARY KEY, code INTEGER UNIQUE)");
+    run(
+        "CREATE TABLE c(id INTEGER PRIMARY KEY, pid REFERENCES p(id) ON DELETE CASCADE,"
+            + " pcode REFERENCES p(code) ON UPDATE CASCADE ON DELETE SET NULL)");
+    run("INSERT INTO p VALUES (1, 10), (2, 20), (3, 30)");
+    run("INSERT INTO c VALUES (1, 1, 10), (2, 1, 10), (3, 2, 20), (4, 3, 30)");
+    String from = bookmark();
+    // Child 1 moves from parent 1 to 2 before parent 1 goes (its cascade takes child 2); parent
+    // 3's code changes (child 4 follows); parent 2 goes too, child 3 going with it, and a new
+    // parent 4 with a new child that references it before it exists in the script.
+    run("UPDATE c SET pid = 3, pcode = NULL WHERE id = 1");
+    run("DELETE FROM p WHERE id IN (1, 2)");
+    run("UPDATE p SET code = 31 WHERE id = 3");
+    run(
+        "PRAGMA defer_foreign_keys = ON; INSERT INTO c VALUES (5, 4, 40);"
+            + " INSERT INTO p VALUES (4, 40)");
+    String script =
+        applyScript(
+            from,
+            bookmark(),
+            "SELECT 'p', id, code FROM p UNION ALL SELECT 'c', id, pid || '/' || pcode FROM c"
+                + " ORDER BY 1, 2");
+    assertThat(script)
+        .startsWith("-- opend1 time_travel/diff")
+        .contains("PRAGMA defer_foreign_keys = ON;");
+    assertThat(script.indexOf("UPDATE \"c\"")).isLessThan(script.indexOf("DELETE FROM \"p\""));
+    assertThat(rowsAt(null, "SELECT id FROM c ORDER BY id")).isEqualTo("[[1],[4],[5]]");
+  }
+
+  @Test
+  void triggersDoNotFireOnTheScriptsWrites() throws Exception {
+    run("CREATE TABLE t(a)");
+    run("CREATE TABLE audit(what)");
+    run(
+        "CREATE TRIGGER t_in AFTER INSERT ON t BEGIN INSERT INTO audit VALUES ('in ' || NEW.a); END");
+    run(
+        "CREATE TRIGGER t_out AFTER DELETE ON t BEGIN INSERT INTO audit VALUES ('out ' || OLD.a);"
+            + " END");
+    run("INSERT INTO t VALUES (1), (2)");
+    String from = bookmark();
+    run("DELETE FROM t WHERE a = 1");
+    run("INSERT INTO t VALUES (3)");
+    String script =
+        applyScript(
+            from,
+            bookmark(),
+            "SELECT 't', a FROM t UNION ALL SELECT 'audit', what FROM audit ORDER BY 1, 2");
+    assertThat(rowsAt(null, "SELECT what FROM audit ORDER BY rowid"))
+        .as("the audit rows are the newer state's, each once")
+        .isEqualTo("[[\"in 1\"],[\"in 2\"],[\"out 1\"],[\"in 3\"]]");
+    assertThat(script.indexOf("DROP TRIGGER IF EXISTS \"t_in\""))
+        .isLessThan(script.indexOf("DELETE FROM \"t\""));
+    assertThat(rowsAt(null, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"))
+        .isEqualTo("[[2]]");
+  }
+
   @Test
   void pagesFollowTheCursorAcrossTablesUntilEveryChangeIsSeen() {
     run("CREATE TABLE a(x)");

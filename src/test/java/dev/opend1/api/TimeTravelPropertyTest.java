@@ -4,16 +4,13 @@ import static dev.opend1.api.QueryApiTest.sql;
 import static dev.opend1.testing.TestServer.databases;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
 import dev.opend1.testing.Integrity;
 import dev.opend1.testing.TestServer;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -146,27 +143,6 @@ class TimeTravelPropertyTest {
 
   /** The same hash, each read sent with {@code params} ({@code ?bookmark=...} reads the past). */
   static String hash(D1Client client, String db, String params) throws Exception {
-    MessageDigest d = MessageDigest.getInstance("SHA-256");
-    JsonNode schema =
-        client
-            .post(
-                db + "/raw" + params,
-                sql("SELECT type, name, sql FROM sqlite_schema ORDER BY name"))
-            .result()
-            .at("/0/results/rows");
-    d.update(schema.toString().getBytes());
-    for (JsonNode row : schema) {
-      if (row.get(0).asText().equals("table") && !row.get(1).asText().startsWith("sqlite_")) {
-        JsonNode rows =
-            client
-                .post(
-                    db + "/raw" + params,
-                    sql("SELECT * FROM \"" + row.get(1).asText() + "\" ORDER BY rowid"))
-                .result()
-                .at("/0/results");
-        d.update(rows.toString().getBytes());
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
+    return RandomHistory.hash(client, db, params);
   }
 }
