@@ -152,6 +152,7 @@ final class LiveMinutes {
     try {
       databases.forEach(
           (k, t) -> {
+            // Before the scope's minutes, of its account and databases.
             if (t.sizeBytes >= 0
                 && k.minute() < scope.fromMinute()
                 && scope.covers(k.account(), k.database(), scope.fromMinute())) {
