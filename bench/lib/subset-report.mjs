@@ -46,6 +46,14 @@ if (machine.subset === "batch") {
     const p99 = med(w, "opend1-query", "p99");
     out.push(`${w} opend1-query latency: p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms`);
   }
+  // Server CPU per request, run by run (each run's CPU seconds over its requests), then the median.
+  for (const [w, side] of [["point-1conn", "opend1-query"], ["point-16conn", "opend1-query"], ["point-16conn", "opend1-healthz"]]) {
+    const cpu = groups.get(`${w}|${side}|cpu_seconds`);
+    if (!cpu) continue;
+    const rates = groups.get(`${w}|${side}|throughput`).values;
+    const perRequest = cpu.values.map((c, i) => (c * 1e6) / (rates[i] * Number(machine.duration_s)));
+    out.push(`${w} ${side} server CPU per request: ${fmt(median(perRequest))} us (${fmt(Math.min(...perRequest))}-${fmt(Math.max(...perRequest))})`);
+  }
   const q = med("point-16conn", "opend1-query", "throughput");
   out.push(`point read, 16 connections, vs own /healthz: ${fmt(q / med("point-16conn", "opend1-healthz", "throughput"))}x (target >= 0.65x)`);
   if (groups.has("point-16conn|miniflare|throughput")) {
