@@ -162,8 +162,9 @@ final class SqlConnection implements AutoCloseable {
    * The schema version in the database's header as this connection's transaction sees it, without
    * the check {@link #schemaVersion} makes: one step of a prepared {@code PRAGMA}, which neither
    * compares it with this connection's copy of the schema nor reloads that copy. Enough to tell
-   * that the schema is still the one a request read before (the version only ever grows), not to
-   * make this connection see a new one.
+   * that the schema is still the one a request read before (the version only ever grows while a
+   * connection is open: a restore, which may bring back a lower one, closes every connection), not
+   * to make this connection see a new one.
    */
   long schemaCookie() throws SQLException {
     return singleLong(schemaCookie);
