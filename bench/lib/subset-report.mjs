@@ -1,4 +1,4 @@
-// Summarises a subset run of bench/run (`bench/run batch`, `bench/run transfer`) as plain text:
+// Summarises a subset run of bench/run (`bench/run batch`, `point`, `transfer`) as plain text:
 // the machine's load, then per workload and side the median and spread of the runs, and the
 // ratio the issue's target is stated in, both sides measured in this run.
 // Usage: node subset-report.mjs MACHINE_TXT RUNS_CSV > bench/results/SUBSET.txt
@@ -40,6 +40,26 @@ out.push("");
 if (machine.subset === "batch") {
   const r = med("batch1000", "opend1-query", "throughput") / med("batch1000", "sqlite-jdbc", "throughput");
   out.push(`batch of 1,000 INSERTs vs one in-process transaction: ${fmt(r)}x (target >= 0.6x)`);
+} else if (machine.subset === "point") {
+  for (const w of ["point-1conn", "point-16conn"]) {
+    const p50 = med(w, "opend1-query", "p50");
+    const p99 = med(w, "opend1-query", "p99");
+    out.push(`${w} opend1-query latency: p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms`);
+  }
+  // Server CPU per request, run by run (each run's CPU seconds over its requests), then the median.
+  for (const [w, side] of [["point-1conn", "opend1-query"], ["point-16conn", "opend1-query"], ["point-16conn", "opend1-healthz"]]) {
+    const cpu = groups.get(`${w}|${side}|cpu_seconds`);
+    if (!cpu) continue;
+    const rates = groups.get(`${w}|${side}|throughput`).values;
+    const perRequest = cpu.values.map((c, i) => (c * 1e6) / (rates[i] * Number(machine.duration_s)));
+    out.push(`${w} ${side} server CPU per request: ${fmt(median(perRequest))} us (${fmt(Math.min(...perRequest))}-${fmt(Math.max(...perRequest))})`);
+  }
+  const q = med("point-16conn", "opend1-query", "throughput");
+  out.push(`point read, 16 connections, vs own /healthz: ${fmt(q / med("point-16conn", "opend1-healthz", "throughput"))}x (target >= 0.65x)`);
+  if (groups.has("point-16conn|miniflare|throughput")) {
+    out.push(`point read, 16 connections, vs Miniflare: ${fmt(q / med("point-16conn", "miniflare", "throughput"))}x (target >= 35x)`);
+  }
+  out.push("point read, 1 connection, targets: p50 < 0.12 ms, p99 < 0.4 ms");
 } else {
   for (const w of ["export", "import"]) {
     const r = med(w, "sqlite3", "seconds") / med(w, "opend1", "seconds");

@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,23 @@ public final class ApiServer implements AutoCloseable {
   /** How long a stop waits for running requests. */
   private final Duration stopGrace;
 
-  /** A '%' not followed by two hex digits. */
-  private static final java.util.regex.Pattern BAD_ESCAPE =
-      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+  /**
+   * Whether the path holds a '%' not followed by two hex digits. A scan, not a regex: it runs for
+   * every request.
+   */
+  static boolean hasBadEscape(String path) {
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || !isHex(path.charAt(i + 1)) || !isHex(path.charAt(i + 2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An ASCII hex digit (not {@link Character#digit}'s, which takes other scripts' digits too). */
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
 
   private static final java.util.List<HandlerType> ROUTED_METHODS =
       java.util.List.of(
@@ -119,6 +134,13 @@ public final class ApiServer implements AutoCloseable {
                 plainHttp(cfg, config);
               }
               var r = cfg.routes;
+              // The hot routes first: Javalin tries a method's routes in the order they were
+              // added, one regex match each, and no other route matches these paths.
+              r.post(
+                  DATABASES + "/{db}/query",
+                  scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
+              r.post(
+                  DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
               io.javalin.http.Handler healthz =
                   ctx -> ctx.contentType("application/json").result("{\"ok\":true}");
               r.get("/healthz", healthz);
@@ -159,11 +181,6 @@ public final class ApiServer implements AutoCloseable {
               r.put(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, false)));
               r.patch(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, true)));
               r.delete(DATABASES + "/{db}", scoped(auth, dbRoutes::delete));
-              r.post(
-                  DATABASES + "/{db}/query",
-                  scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
-              r.post(
-                  DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
               r.post(DATABASES + "/{db}/export", scoped(auth, transferRoutes::export));
               r.post(DATABASES + "/{db}/import", scoped(auth, transferRoutes::importing));
               r.put(TransferRoutes.UPLOADS + "{name}", transferRoutes::upload);
@@ -183,7 +200,7 @@ public final class ApiServer implements AutoCloseable {
                       throw new D1Exception.NoRoute();
                     }
                     // A stray '%' would make every path parameter fail to decode later.
-                    if (BAD_ESCAPE.matcher(ctx.path()).find()) {
+                    if (hasBadEscape(ctx.path())) {
                       throw new D1Exception.InvalidRequest(
                           "Bad Request: the URL path has a malformed %-escape");
                     }
@@ -294,7 +311,10 @@ public final class ApiServer implements AutoCloseable {
   private static void configure(JavalinConfig cfg, ServerConfig config) {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
-    cfg.concurrency.useVirtualThreads = true;
+    // Platform threads, not virtual ones: a read runs SQLite on the request's own thread, and
+    // sqlite-jdbc's JNI and synchronized calls would pin a virtual thread to one of few carriers.
+    cfg.concurrency.useVirtualThreads = false;
+    cfg.jetty.threadPool = requestThreads();
     // Bodies are read by RequestBodies with their own limit; this one must not cut in first.
     cfg.http.maxRequestSize = config.maxBodyBytes();
     cfg.http.defaultContentType = "application/json";
@@ -303,6 +323,29 @@ public final class ApiServer implements AutoCloseable {
     cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
     cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProtocolErrors()));
   }
+
+  /**
+   * The requests' threads: up to {@link #REQUEST_THREADS_PER_CORE} per core (at least {@link
+   * #MIN_REQUEST_THREADS}), started as needed and ended after a minute idle. A request holds its
+   * thread while it waits (for the writer, a commit, a read connection), so the pool is several
+   * times the cores; past it, requests wait in Jetty's queue.
+   */
+  private static QueuedThreadPool requestThreads() {
+    int max =
+        Math.max(
+            MIN_REQUEST_THREADS,
+            REQUEST_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors());
+    QueuedThreadPool pool = new QueuedThreadPool(max, 8, 60_000);
+    pool.setName("opend1-http");
+    pool.setDaemon(true);
+    return pool;
+  }
+
+  /** Request threads per core; see {@link #requestThreads}. */
+  static final int REQUEST_THREADS_PER_CORE = 64;
+
+  /** The fewest request threads, whatever the cores. */
+  static final int MIN_REQUEST_THREADS = 128;
 
   /**
    * The one connector on the configured host and port, speaking plain HTTP, with the configured

@@ -116,7 +116,12 @@ public final class Settings {
           "1000",
           "Write requests waiting for one database before new ones get 429 \"overloaded\".");
   public static final Setting SQL_THREADS =
-      new Setting("sql-threads", "N", "16", "Platform threads that run SQLite work.");
+      new Setting(
+          "sql-threads",
+          "N",
+          "16",
+          "Platform threads that run SQLite work: writes, and reads outside requests (statistics,"
+              + " checks).");
   public static final Setting MAX_OPEN_DATABASES =
       new Setting(
           "max-open-databases",

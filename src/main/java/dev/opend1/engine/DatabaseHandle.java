@@ -123,6 +123,16 @@ final class DatabaseHandle {
   /** When the latest open of the writer failed ({@link System#nanoTime}). */
   private volatile long writerOpenFailedAt;
 
+  /**
+   * Read requests that may wait for one of the database's read connections at once; one more is
+   * refused as overloaded. Each holds one of the HTTP server's bounded pool of threads, so a
+   * database whose reads are slow cannot take them all.
+   */
+  static final int MAX_WAITING_READS = 32;
+
+  /** Read requests waiting for a read connection now. */
+  private final AtomicInteger waitingReads = new AtomicInteger();
+
   /** How long reads answer a failed open's error before they try to open again. */
   static final Duration REOPEN_AFTER = Duration.ofSeconds(1);
 
@@ -295,12 +305,47 @@ final class DatabaseHandle {
   /** A read connection; waits while all are in use. */
   SqlConnection acquireReader() throws SQLException, InterruptedException {
     readerPermits.acquire();
+    return takeReader();
+  }
+
+  /**
+   * A read connection for a request, which runs on its caller's thread. While all are in use it
+   * waits, up to {@code waitNanos} (the request's time limit), behind at most {@link
+   * #MAX_WAITING_READS} other reads; past either bound the request is refused as overloaded (HTTP
+   * 429), as a full write queue is, rather than holding more of the HTTP server's threads.
+   */
+  SqlConnection acquireReader(long waitNanos) throws SQLException, InterruptedException {
+    if (!readerPermits.tryAcquire()) {
+      if (waitingReads.incrementAndGet() > MAX_WAITING_READS) {
+        waitingReads.decrementAndGet();
+        throw busyReaders();
+      }
+      counters.waitingReads.incrementAndGet();
+      try {
+        if (!readerPermits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+          throw busyReaders();
+        }
+      } finally {
+        waitingReads.decrementAndGet();
+        counters.waitingReads.decrementAndGet();
+      }
+    }
+    return takeReader();
+  }
+
+  private dev.opend1.core.D1Exception.Overloaded busyReaders() {
+    counters.busyReaders.increment();
+    return new dev.opend1.core.D1Exception.Overloaded();
+  }
+
+  /** An idle read connection, or a new one; the caller holds a permit, given back on failure. */
+  private SqlConnection takeReader() throws SQLException {
     SqlConnection c = idleReaders.poll();
     if (c != null) {
       return c;
     }
     try {
-      writerOpening().join();
+      Engine.await(writerOpening());
       return openConnection(true);
     } catch (SQLException | RuntimeException e) {
       readerPermits.release();

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * db.sqlite} and the catalog's {@code meta.json}; made and removed by {@link DatabaseDirectories})
  * and runs user SQL on them.
  *
- * <p>All SQLite work runs on the engine's own platform threads ({@link #workers}): sqlite-jdbc's
- * calls are JNI and synchronized, which pin a virtual thread to its carrier, so the HTTP edge's
- * virtual threads only wait for the engine's answer. Reads run on a database's read pool; writes
- * queue for its single writer.
+ * <p>Writes queue for a database's single writer, which runs on the engine's own platform threads
+ * ({@link #workers}). A read request runs on its caller's thread, which must be a platform thread
+ * (sqlite-jdbc's calls are JNI and synchronized, which pin a virtual thread to its carrier): the
+ * HTTP edge serves requests on a bounded pool of them, and a read holds one of its database's few
+ * read connections for its duration.
  */
 public final class Engine implements AutoCloseable {
 
@@ -149,8 +150,9 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Runs a request's statements as one transaction and delivers the results to {@code sink}. Blocks
-   * the calling (virtual) thread until done; the work runs on the engine's threads.
+   * Runs a request's statements as one transaction and delivers the results to {@code sink}. A read
+   * runs on the calling thread (a platform thread: sqlite-jdbc's JNI calls would pin a virtual
+   * one), on one of the database's read connections; a write waits for the database's writer.
    *
    * @param readOnly the caller may only read: a statement that would write is refused
    * @throws D1Exception for SQL errors, refusals and overload
@@ -163,10 +165,8 @@ public final class Engine implements AutoCloseable {
     DatabaseHandle h = handles.enter(id);
     try {
       if (!plan.needsWriter) {
-        boolean wrote =
-            await(
-                CompletableFuture.supplyAsync(
-                    () -> Execution.onReader(h, plan, sink, limits), workers));
+        // On the calling thread: a hop to the engine's threads and back costs two wake-ups.
+        boolean wrote = Execution.onReader(h, plan, sink, limits);
         if (!wrote) {
           return;
         }

@@ -19,6 +19,12 @@ public final class EngineCounters {
   /** Write requests refused with 429 because their database's queue was full. */
   final LongAdder overloads = new LongAdder();
 
+  /** Read requests refused with 429 because every read connection of their database stayed busy. */
+  final LongAdder busyReaders = new LongAdder();
+
+  /** Read requests waiting for a read connection now, over every database. */
+  final AtomicInteger waitingReads = new AtomicInteger();
+
   /** Checkpoints that copied every captured frame into the database file. */
   final LongAdder checkpoints = new LongAdder();
 
@@ -81,6 +87,16 @@ public final class EngineCounters {
 
   public long overloads() {
     return overloads.sum();
+  }
+
+  /** Read requests refused with 429 because every read connection stayed busy. */
+  public long busyReaders() {
+    return busyReaders.sum();
+  }
+
+  /** Read requests waiting for a read connection now. */
+  public int waitingReads() {
+    return waitingReads.get();
   }
 
   public long checkpoints() {

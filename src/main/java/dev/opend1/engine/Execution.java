@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How a request runs on a connection: the transaction around its statements, the deadline, and the
  * clean-up that keeps per-request state (PRAGMA settings, TEMP objects) from leaking into the next
- * request on the same connection. Runs on the engine's threads only.
+ * request on the same connection. Writes run on the writer's queue (the engine's threads); a read
+ * request runs on its caller's thread, holding one of the database's read connections throughout.
  */
 final class Execution {
 
@@ -24,18 +25,24 @@ final class Execution {
   private Execution() {}
 
   /**
-   * Runs a plan on a read connection. Returns true, having applied nothing, when SQLite reports
-   * that a statement writes ({@code SQLITE_READONLY}): the caller moves the request to the writer.
+   * Runs a plan on a read connection, on the calling thread (a request's own: no hop to the
+   * engine's threads and back). Returns true, having applied nothing, when SQLite reports that a
+   * statement writes ({@code SQLITE_READONLY}): the caller moves the request to the writer.
+   *
+   * @throws dev.opend1.core.D1Exception.Overloaded when every read connection stays busy until the
+   *     request's deadline, or too many reads wait already ({@link
+   *     DatabaseHandle#MAX_WAITING_READS})
    */
   static boolean onReader(DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits) {
-    SqlConnection c = reader(h);
+    // The time limit counts from here: a wait for a read connection is part of it.
+    long deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+    SqlConnection c = requestReader(h, deadline);
     boolean broken = false;
     // Always a transaction, even for one statement: QueryRunner reads the schema version in it
     // first, so the statements it prepares or reuses see the schema of the snapshot they read.
     h.running(c, true);
     try {
       sink.begin(plan.streamable);
-      long deadline = System.nanoTime() + limits.requestTimeout().toNanos();
       c.setDeadline(deadline);
       sink.deadline(deadline);
       c.begin();
@@ -59,6 +66,18 @@ final class Execution {
       c.setDeadline(Long.MAX_VALUE);
       broken |= !resetAfter(c, plan);
       h.releaseReader(c, broken);
+    }
+  }
+
+  /** A read connection for a request, waiting until its deadline if all are in use. */
+  private static SqlConnection requestReader(DatabaseHandle h, long deadline) {
+    try {
+      return h.acquireReader(deadline - System.nanoTime());
+    } catch (SQLException e) {
+      throw new EngineException("open read connection of " + h.id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
     }
   }
 

@@ -21,9 +21,13 @@ final class QueryRunner {
 
   static void runAll(DatabaseHandle h, SqlConnection c, QueryPlan plan, ResultSink sink)
       throws SQLException, IOException {
-    // Inside the request's transaction, so the version is the snapshot's, and reading it makes
-    // SQLite reload a schema another connection changed before anything here is prepared.
-    c.statements().forSchema(c.schemaVersion());
+    // Inside the request's transaction, so the version is the snapshot's. Only when it moved since
+    // the cache was filled is it read again the way that makes SQLite reload a schema another
+    // connection changed, before anything here is prepared or checked: that read prepares a
+    // pragma table each time, the cheap one only steps a prepared PRAGMA.
+    if (!c.statements().isFor(c.schemaCookie())) {
+      c.statements().forSchema(c.schemaVersion());
+    }
     boolean useCache = plan.cacheable;
     // last_row_id as the request starts: the writer's last_insert_rowid() (Execution keeps the
     // handle's copy in step with it). A reader's statements all report this one value, whatever the

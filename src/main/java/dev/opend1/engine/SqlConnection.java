@@ -51,6 +51,7 @@ final class SqlConnection implements AutoCloseable {
   private PreparedStatement begin;
   private PreparedStatement commit;
   private PreparedStatement schemaVersion;
+  private PreparedStatement schemaCookie;
   private long pageSize;
 
   /** The main schema's b-trees as of the version it was read at; see {@link #mainSchema}. */
@@ -137,15 +138,16 @@ final class SqlConnection implements AutoCloseable {
     // Not "PRAGMA schema_version": that reads the version without checking this connection's copy
     // of the schema; a query on a table does check it, and reloads a schema changed elsewhere.
     schemaVersion = conn.prepareStatement("SELECT schema_version FROM pragma_schema_version");
+    schemaCookie = conn.prepareStatement("PRAGMA schema_version");
   }
 
   /** Starts a deferred transaction (a read one until something writes). */
   void begin() throws SQLException {
-    begin.execute();
+    step(begin);
   }
 
   void commit() throws SQLException {
-    commit.execute();
+    step(commit);
   }
 
   /**
@@ -154,6 +156,18 @@ final class SqlConnection implements AutoCloseable {
    */
   long schemaVersion() throws SQLException {
     return singleLong(schemaVersion);
+  }
+
+  /**
+   * The schema version in the database's header as this connection's transaction sees it, without
+   * the check {@link #schemaVersion} makes: one step of a prepared {@code PRAGMA}, which neither
+   * compares it with this connection's copy of the schema nor reloads that copy. Enough to tell
+   * that the schema is still the one a request read before (the version only ever grows while a
+   * connection is open: a restore, which may bring back a lower one, closes every connection), not
+   * to make this connection see a new one.
+   */
+  long schemaCookie() throws SQLException {
+    return singleLong(schemaCookie);
   }
 
   /** The SQL dialect user statements on this connection are held to. */
@@ -330,6 +344,27 @@ final class SqlConnection implements AutoCloseable {
                   db.throwex(rc);
                 }
                 return db.column_long(stmt, 0);
+              } finally {
+                db.reset(stmt);
+              }
+            });
+  }
+
+  /**
+   * Runs a prepared engine statement that returns no rows (transaction control) through
+   * sqlite-jdbc's native calls, like {@link #singleLong}: JDBC's {@code execute} costs more than
+   * SQLite's {@code BEGIN} itself.
+   */
+  private static void step(PreparedStatement ps) throws SQLException {
+    ((CoreStatement) ps)
+        .pointer.safeRunInt(
+            (db, stmt) -> {
+              try {
+                int rc = db.step(stmt);
+                if (rc != Codes.SQLITE_DONE) {
+                  db.throwex(rc);
+                }
+                return rc;
               } finally {
                 db.reset(stmt);
               }

@@ -14,8 +14,9 @@ import java.util.Map;
  * <p>sqlite-jdbc reads a statement's column names and count when it is prepared. SQLite re-prepares
  * a statement by itself after the schema changes, but those cached names would then be stale, so
  * the cache holds statements for one schema version only: {@link #forSchema} empties it when the
- * version read at the start of a request differs. A statement is taken out while it runs and given
- * back only when it ran cleanly, so a failed one is never reused.
+ * version read at the start of a request (in its transaction, before any statement) differs. A
+ * statement is taken out while it runs and given back only when it ran cleanly, so a failed one is
+ * never reused.
  */
 final class StatementCache implements AutoCloseable {
 
@@ -40,6 +41,15 @@ final class StatementCache implements AutoCloseable {
       };
 
   private long schemaVersion = Long.MIN_VALUE;
+
+  /**
+   * Whether the cache holds what was found at schema version {@code version}. The connection's own
+   * copy of the schema is then that version's too: it was made current when the cache was filled
+   * ({@link #forSchema}), and a reload since would have found a later version.
+   */
+  boolean isFor(long version) {
+    return version == schemaVersion;
+  }
 
   /** Starts a request that reads schema version {@code version}: a new one empties the cache. */
   void forSchema(long version) {

@@ -85,6 +85,36 @@ class StatementCacheTest {
     assertThat(selectAllEverywhere()).containsOnly("[\"x\",\"a\"]=[[9,1]]");
   }
 
+  /** What each of many parallel reads of {@code text} answered: its rows, or its error. */
+  private List<String> readEverywhere(String text) {
+    List<CompletableFuture<D1Client.Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      replies.add(CompletableFuture.supplyAsync(() -> client.post(raw, sql(text))));
+    }
+    List<String> answers = new ArrayList<>();
+    for (CompletableFuture<D1Client.Reply> r : replies) {
+      D1Client.Reply reply = r.join();
+      answers.add(
+          reply.status() == 200
+              ? reply.result().get(0).get("results").get("rows").toString()
+              : reply.errorMessage());
+    }
+    return answers;
+  }
+
+  @Test
+  void aViewRedefinedToReadAClosedTableIsRefusedOnEveryConnection() {
+    // Each read connection finds the text allowed and keeps that verdict for the schema version.
+    assertThat(client.post(query, sql("CREATE VIEW v AS SELECT a FROM t")).status()).isEqualTo(200);
+    assertThat(readEverywhere("SELECT * FROM v")).containsOnly("[[1]]");
+
+    assertThat(
+            client.post(query, sql("DROP VIEW v; CREATE VIEW v AS SELECT * FROM _cf_KV")).status())
+        .isEqualTo(200);
+    assertThat(readEverywhere("SELECT * FROM v"))
+        .containsOnly("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+  }
+
   @Test
   void aFailedStatementIsNotReusedAndTheNextRequestStillWorks() {
     String insert = "INSERT INTO t(a, b) VALUES (?, ?)";
