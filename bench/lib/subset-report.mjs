@@ -33,7 +33,7 @@ out.push(`${machine.cores} cores (${machine.cpu}), ${machine.jdk}, sqlite-jdbc $
 out.push(`load average at start: ${machine.load_at_start}; at end: ${machine.load_at_end}`);
 out.push(`${machine.reps} alternated runs per side; medians (min-max)`);
 out.push("");
-for (const g of [...groups.values()].filter((g) => ["throughput", "seconds", "bytes"].includes(g.metric))) {
+for (const g of [...groups.values()].filter((g) => ["throughput", "seconds", "bytes", "cpu_per_request", "commits_per_request"].includes(g.metric))) {
   out.push(`${g.workload} ${g.side} ${g.metric}: ${fmt(median(g.values))} ${g.unit} (${fmt(Math.min(...g.values))}-${fmt(Math.max(...g.values))})`);
 }
 out.push("");
