@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>All SQLite work runs on the engine's own platform threads ({@link #workers}): sqlite-jdbc's
  * calls are JNI and synchronized, which pin a virtual thread to its carrier, so the HTTP edge's
  * virtual threads only wait for the engine's answer. Reads run on a database's read pool; writes
- * queue for its single writer.
+ * queue for its single writer, which commits them in groups ({@link WriteGroups}).
  */
 public final class Engine implements AutoCloseable {
 
@@ -177,8 +177,7 @@ public final class Engine implements AutoCloseable {
           throw new D1Exception.SqlFailed("attempt to write a readonly database: SQLITE_READONLY");
         }
       }
-      CompletableFuture<Void> durable =
-          await(h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits)));
+      CompletableFuture<Void> durable = await(h.groups.submit(plan, sink));
       try {
         await(durable);
       } catch (RuntimeException e) {
