@@ -53,6 +53,9 @@ final class DatabaseHandle {
   /** Serialises write requests; the only code that touches {@link #writer}. */
   final SerialQueue writes;
 
+  /** Write requests waiting to be run, in groups, by tasks of {@link #writes}. */
+  final WriteGroups groups;
+
   /** Guarded by {@link #writes}: only a task of that queue uses it. */
   private SqlConnection writer;
 
@@ -150,6 +153,7 @@ final class DatabaseHandle {
     this.limits = limits;
     this.hook = hook;
     this.writes = new SerialQueue(workers, limits.maxQueuedWrites(), counters);
+    this.groups = new WriteGroups(this, limits);
     this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     this.readerPermits = new Semaphore(maxReaders);
     this.writerOpened = hook == null ? CompletableFuture.completedFuture(null) : openWriter();

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #workers}). A read request runs on its caller's thread, which must be a platform thread
  * (sqlite-jdbc's calls are JNI and synchronized, which pin a virtual thread to its carrier): the
  * HTTP edge serves requests on a bounded pool of them, and a read holds one of its database's few
- * read connections for its duration.
+ * read connections for its duration. The writer commits the write requests that queue behind it in
+ * groups ({@link WriteGroups}).
  */
 public final class Engine implements AutoCloseable {
 
@@ -177,8 +178,7 @@ public final class Engine implements AutoCloseable {
           throw new D1Exception.SqlFailed("attempt to write a readonly database: SQLITE_READONLY");
         }
       }
-      CompletableFuture<Void> durable =
-          await(h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits)));
+      CompletableFuture<Void> durable = await(h.groups.submit(plan, sink));
       try {
         await(durable);
       } catch (RuntimeException e) {

@@ -34,6 +34,12 @@ public final class EngineCounters {
   /** When the latest of those checkpoints ended (epoch milliseconds), 0 before the first. */
   final AtomicLong lastCheckpointMillis = new AtomicLong();
 
+  /** Commits of write requests: one request alone, or a group of them ({@link WriteGroups}). */
+  private final LongAdder writeCommits = new LongAdder();
+
+  /** Write requests those commits applied; over {@link #writeCommits}, the mean group's size. */
+  private final LongAdder writesCommitted = new LongAdder();
+
   /** The databases whose files cannot be served now. */
   final UnavailableDatabases unavailable = new UnavailableDatabases();
 
@@ -56,6 +62,20 @@ public final class EngineCounters {
     statements[kind.ordinal()].increment();
     rowsRead.add(read);
     rowsWritten.add(written);
+  }
+
+  /** One commit applied {@code requests} write requests. */
+  void writesCommitted(int requests) {
+    writeCommits.increment();
+    writesCommitted.add(requests);
+  }
+
+  public long writeCommits() {
+    return writeCommits.sum();
+  }
+
+  public long writesCommitted() {
+    return writesCommitted.sum();
   }
 
   /** Statements of this kind run since start. */

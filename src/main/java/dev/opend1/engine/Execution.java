@@ -98,21 +98,26 @@ final class Execution {
    * (SQLite answers {@code SQLITE_FULL} both for it and for the database's own size limit), and a
    * damaged file makes the database unavailable.
    */
-  private static RuntimeException failure(DatabaseHandle h, SQLException e) {
+  static RuntimeException failure(DatabaseHandle h, SQLException e) {
     if (SqlErrors.isDamaged(e)) {
       h.unavailable = true;
       return h.counters.unavailable.mark(
           h.id, "its database file is damaged: " + SqlErrors.describe(e));
     }
     if (interruptedByPause(h, e)) {
-      return new dev.opend1.core.D1Exception.SqlFailed(
-          "Request cancelled: the database is being restored to an earlier state: SQLITE_INTERRUPT");
+      return cancelledByRestore();
     }
     if (SqlErrors.primary(e) == org.sqlite.SQLiteErrorCode.SQLITE_FULL
         && DiskSpace.of(h.file).isLow()) {
       return new dev.opend1.core.D1Exception.DiskFull("SQLITE_FULL");
     }
     return SqlErrors.toD1(e);
+  }
+
+  /** The error of a request a restore's pause interrupted. */
+  static RuntimeException cancelledByRestore() {
+    return new dev.opend1.core.D1Exception.SqlFailed(
+        "Request cancelled: the database is being restored to an earlier state: SQLITE_INTERRUPT");
   }
 
   /**
@@ -133,6 +138,7 @@ final class Execution {
       c.exec("COMMIT");
       c.cfKvCommitted();
       durable = h.committed();
+      h.counters.writesCommitted(1);
     } catch (SQLException e) {
       rollback(c);
       h.sizeBytes = -1; // measured inside the transaction that was rolled back
@@ -300,7 +306,7 @@ final class Execution {
    * SQLite, nor in D1, whose next statement reports where the failed one left it (an INSERT of
    * several rows that failed on its second row leaves the first row's rowid).
    */
-  private static void syncLastRowId(DatabaseHandle h, SqlConnection c) {
+  static void syncLastRowId(DatabaseHandle h, SqlConnection c) {
     try {
       h.lastRowId = c.lastInsertRowId();
     } catch (SQLException e) {
@@ -309,7 +315,7 @@ final class Execution {
   }
 
   /** Rolls back if a transaction is open; false when the connection is no longer usable. */
-  private static boolean rollback(SqlConnection c) {
+  static boolean rollback(SqlConnection c) {
     try {
       c.exec("ROLLBACK");
       return true;
@@ -328,7 +334,7 @@ final class Execution {
    * request set, and TEMP objects. Returns false when that failed (the connection is then
    * discarded).
    */
-  private static boolean resetAfter(SqlConnection c, QueryPlan plan) {
+  static boolean resetAfter(SqlConnection c, QueryPlan plan) {
     try {
       if (plan.setsPragmas) {
         c.resetSettings();

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs one database's write requests one at a time, in arrival order, on the engine's shared worker
  * threads: a database is single-writer, and a waiting request costs a queue entry, not a thread.
  * Past {@code bound} waiting requests, new ones are refused with D1's 429 instead of letting
- * latency grow without limit.
+ * latency grow without limit. A request's task may run the requests queued behind it too, in one
+ * transaction ({@link WriteGroups}); their own tasks then find nothing left to do.
  */
 final class SerialQueue {
 

@@ -81,6 +81,18 @@ final class ServerMeters implements MeterBinder {
         e,
         EngineCounters::overloads,
         "Writes refused with 429");
+    counter(
+        registry,
+        "opend1_write_commits",
+        e,
+        EngineCounters::writeCommits,
+        "Commits of write requests: one request alone, or a group of them");
+    counter(
+        registry,
+        "opend1_write_requests_committed",
+        e,
+        EngineCounters::writesCommitted,
+        "Write requests those commits applied (over the commits: the mean group's size)");
     timer(
         registry,
         "opend1_checkpoint",

@@ -1,0 +1,164 @@
+package dev.opend1.engine;
+
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.SqlLimits;
+import dev.opend1.sql.StatementKind;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One database's write requests, committed in groups: while the writer runs one round, the write
+ * requests that arrive wait here, and the next round takes them all (up to {@link #MAX_REQUESTS},
+ * {@link #MAX_STATEMENTS} and {@link #BUDGET_NANOS}) and runs them as one SQLite transaction with a
+ * savepoint per request ({@link WriteGroup}). One commit, one history record and one fsync then
+ * serve every request of the round, where each used to need its own commit and record.
+ *
+ * <p>A request alone in its round runs as before, in a transaction of its own ({@link
+ * Execution#onWriter}); so does one that cannot share a transaction ({@link #groupable}).
+ *
+ * <p>Every request still takes its turn on the database's {@link SerialQueue} (so the queue's bound
+ * and its order with imports, exports' snapshots and the writer's opening and closing hold as
+ * before); a request's task finds nothing to do when an earlier round already took its request.
+ */
+final class WriteGroups {
+
+  /** Requests one round takes at most. */
+  static final int MAX_REQUESTS = 128;
+
+  /** Statements one round takes at most: a batch of 1,000 INSERTs shares it with a few others. */
+  static final int MAX_STATEMENTS = 4_096;
+
+  /**
+   * How long a round goes on taking requests that arrived while it ran: every request of a round
+   * waits for its commit, so a round must not grow without end under a steady stream.
+   */
+  static final long BUDGET_NANOS = 10_000_000L;
+
+  /** A write request waiting for a round, and its answer: when its commit is durable. */
+  static final class Pending {
+    final QueryPlan plan;
+    final ResultSink sink;
+
+    /** Completes with the commit's durability, or with this request's own error. */
+    final CompletableFuture<CompletableFuture<Void>> result = new CompletableFuture<>();
+
+    /** Set by whoever takes the request: a round, or the request itself when it is refused. */
+    private final AtomicBoolean taken = new AtomicBoolean();
+
+    Pending(QueryPlan plan, ResultSink sink) {
+      this.plan = plan;
+      this.sink = sink;
+    }
+
+    boolean take() {
+      return taken.compareAndSet(false, true);
+    }
+  }
+
+  private final DatabaseHandle h;
+  private final SqlLimits limits;
+
+  /**
+   * Groupable requests not yet taken by a round. Added to by requests' threads; taken from only by
+   * the writer's tasks, which run one at a time, so a peek followed by a poll sees the same entry.
+   */
+  private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+
+  WriteGroups(DatabaseHandle h, SqlLimits limits) {
+    this.h = h;
+    this.limits = limits;
+  }
+
+  /**
+   * Queues a write request; the future completes, on the writer's thread, with a future that
+   * completes when its commit is durable, or with its own error.
+   *
+   * @throws D1Exception.Overloaded when the database's write queue is full
+   */
+  CompletableFuture<CompletableFuture<Void>> submit(QueryPlan plan, ResultSink sink) {
+    if (!groupable(plan)) {
+      return h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits));
+    }
+    Pending p = new Pending(plan, sink);
+    waiting.add(p);
+    try {
+      h.writes.submit(
+          () -> {
+            round(p);
+            return null;
+          });
+    } catch (D1Exception.Overloaded e) {
+      // Refused, unless a running round took it meanwhile: then it runs, and is answered so.
+      if (p.take()) {
+        waiting.remove(p);
+        throw e;
+      }
+    }
+    return p.result;
+  }
+
+  /**
+   * Whether a request may share a transaction with others: only rows are written and read. A
+   * request that changes the schema, sets a PRAGMA or makes TEMP objects runs alone, as do ANALYZE,
+   * REINDEX and PRAGMA reads: the writer's caches (prepared statements, {@link Confinement}'s
+   * verdicts, index counts) are kept per schema version, and a savepoint rolled back would give a
+   * version number back for another schema of the same transaction to reuse; a PRAGMA setting would
+   * outlive its request into the next one of the group.
+   */
+  static boolean groupable(QueryPlan plan) {
+    if (!plan.cacheable) {
+      return false;
+    }
+    for (QueryPlan.Step s : plan.steps) {
+      StatementKind k = s.statement().kind();
+      if (k != StatementKind.WRITE && k != StatementKind.SELECT && k != StatementKind.EXPLAIN) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One round, on the writer's thread, starting with {@code first} unless a round took it. */
+  private void round(Pending first) {
+    if (!first.take()) {
+      return;
+    }
+    long started = System.nanoTime();
+    Pending second = next(1, first.plan.steps.size(), started);
+    if (second == null) {
+      alone(first);
+      return;
+    }
+    new WriteGroup(h, limits, this).run(first, second, started);
+  }
+
+  /**
+   * The next waiting request this round may take, having taken {@code requests} requests with
+   * {@code statements} statements since {@code started}; null when none waits or the round is full.
+   */
+  Pending next(int requests, int statements, long started) {
+    if (requests >= MAX_REQUESTS || System.nanoTime() - started > BUDGET_NANOS) {
+      return null;
+    }
+    for (Pending p; (p = waiting.peek()) != null; ) {
+      if (statements + p.plan.steps.size() > MAX_STATEMENTS) {
+        return null; // it starts the next round
+      }
+      waiting.poll();
+      if (p.take()) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Runs a request in a transaction of its own, as every write ran before groups. */
+  void alone(Pending p) {
+    try {
+      p.result.complete(Execution.onWriter(h, p.plan, p.sink, limits));
+    } catch (Throwable t) {
+      p.result.completeExceptionally(t);
+    }
+  }
+}
