@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +42,7 @@ final class Replica {
   private final ObjectStore remote;
   private final Path dir;
   private final LocalSegments local;
-  private final Path metaFile;
+  private final MetadataObjects metadata;
   private final long generation;
   private final ReplicationCounters counters;
 
@@ -57,11 +55,6 @@ final class Replica {
   private final TreeMap<Long, String> remoteLogs = new TreeMap<>();
   private final TreeMap<Long, String> remoteSnapshots = new TreeMap<>();
   private String fenced;
-
-  /** The metadata last stored in the bucket, and the local file's time when it was read. */
-  private byte[] storedMeta;
-
-  private FileTime metaReadAt;
 
   /** Guards the lag fields below. */
   private final Object lagLock = new Object();
@@ -82,7 +75,7 @@ final class Replica {
     this.remote = remote;
     this.dir = historyDir;
     this.local = new LocalSegments(historyDir);
-    this.metaFile = metaFile;
+    this.metadata = new MetadataObjects(databaseId, remote, metaFile, generation, counters);
     this.generation = generation;
     this.counters = counters;
   }
@@ -201,9 +194,11 @@ final class Replica {
   }
 
   /**
-   * Reads the bucket's end for this database and finds its place in the local segments. The
-   * generation's claim is stored first, so a lower generation still writing finds it after its next
-   * upload ({@link #checkNotSuperseded}) and stops, or its upload is in the listing read here.
+   * Reads the bucket's end for this database and finds its place in the local segments. A history
+   * that does not continue the bucket's is fenced before it claims anything, so a stale server
+   * restarting never stops the one that writes the database. Then the generation's claim is stored
+   * and the end read again: a lower generation still writing either finds the claim after its next
+   * upload ({@link #checkNotSuperseded}) and stops, or its upload is in this second reading.
    */
   private void start() throws IOException {
     if (started) {
@@ -212,23 +207,39 @@ final class Replica {
       }
       return;
     }
+    String end = readEnd();
+    locate();
     remote.putIfAbsent(BucketNames.claim(databaseId, generation), new byte[0]);
     checkNotSuperseded();
+    if (!java.util.Objects.equals(readEnd(), end)) {
+      segment = null;
+      locate();
+    }
+    started = true;
+    shipMetadata();
+  }
+
+  /** Lists the database's objects, follows their chain and reads its end; the last log's name. */
+  private String readEnd() throws IOException {
     String prefix = BucketNames.database(databaseId);
     List<String> names = new ArrayList<>();
-    BucketNames.MetaName newestMeta = null;
+    String newestMeta = null;
+    long newestMetaTime = -1;
     for (ObjectStore.Listed o : remote.list(prefix)) {
       names.add(o.name());
       BucketNames.MetaName m = BucketNames.metaName(o.name().substring(prefix.length()));
-      if (m != null && (newestMeta == null || m.timeMicros() >= newestMeta.timeMicros())) {
-        newestMeta = m;
+      if (m != null && m.timeMicros() >= newestMetaTime) {
+        newestMeta = o.name();
+        newestMetaTime = m.timeMicros();
       }
     }
     LogChain chain = LogChain.follow(names);
     for (String leftover : chain.covered()) {
       remote.delete(leftover); // merged before a crash kept the merge from deleting it
     }
+    remoteLogs.clear();
     remoteLogs.putAll(chain.logs());
+    remoteSnapshots.clear();
     remoteSnapshots.putAll(chain.snapshots());
     if (!remoteLogs.isEmpty()) {
       Map.Entry<Long, String> last = remoteLogs.lastEntry();
@@ -241,12 +252,10 @@ final class Replica {
       nextSeq = tail.seq() + 1;
       lastHash = tail.hash();
     }
-    if (newestMeta != null) {
-      storedMeta = remote.get(newestMeta.name()).orElse(null);
+    if (newestMeta != null && !metadata.knowsStored()) {
+      metadata.stored(remote.get(newestMeta).orElse(null));
     }
-    started = true;
-    shipMetadata();
-    locate();
+    return remoteLogs.isEmpty() ? null : remoteLogs.lastEntry().getValue();
   }
 
   /**
@@ -268,34 +277,11 @@ final class Replica {
     }
   }
 
-  /**
-   * Stores the database's metadata as a new object ({@code meta/<time>.g<gen>.json}) when the local
-   * file holds other bytes than the newest stored one: at the first shipment, and after a change (a
-   * setting patched). Checked on every shipper pass by the file's time, so an unchanged file is not
-   * read.
-   */
+  /** Stores the database's record when it changed ({@link MetadataObjects}). */
   synchronized void shipMetadata() throws IOException {
-    if (!started || fenced != null) {
-      return;
+    if (started && fenced == null) {
+      metadata.shipIfChanged();
     }
-    FileTime readAt;
-    try {
-      readAt = Files.getLastModifiedTime(metaFile);
-    } catch (NoSuchFileException none) {
-      return;
-    }
-    if (readAt.equals(metaReadAt)) {
-      return;
-    }
-    byte[] bytes = Files.readAllBytes(metaFile);
-    if (!Arrays.equals(bytes, storedMeta)) {
-      Instant now = Instant.now();
-      long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-      remote.putIfAbsent(BucketNames.meta(databaseId, micros, generation), bytes);
-      counters.uploaded(bytes.length);
-      storedMeta = bytes;
-    }
-    metaReadAt = readAt;
   }
 
   /**

@@ -206,6 +206,28 @@ class ReplicaTest {
   }
 
   @Test
+  void aStaleServerRestartingUnderAHigherGenerationDoesNotStopTheLiveOne() throws Exception {
+    Local live = new Local(dir.resolve("live/history"));
+    long end = live.append(3, false, 1_000);
+    new Replica(ID, store, live.history, dir.resolve("live/meta.json"), 5, counters)
+        .ship(live.segment, end);
+    // The other server's history stops at seq 1: not the bucket's. It restarts later (gen 12).
+    Local stale = new Local(dir.resolve("stale/history"));
+    long staleEnd = stale.append(2, false, 1_000);
+    Replica restarted =
+        new Replica(ID, store, stale.history, dir.resolve("stale/meta.json"), 12, counters);
+    assertThatThrownBy(() -> restarted.ship(stale.segment, staleEnd))
+        .hasMessageContaining("ship it to a new prefix");
+    assertThat(store.objects).doesNotContainKey(BucketNames.claim(ID, 12));
+    // The live server (restarted too, gen 7) goes on shipping.
+    Replica again =
+        new Replica(ID, store, live.history, dir.resolve("live/meta.json"), 7, counters);
+    long more = live.append(1, false, 1_000);
+    again.ship(live.segment, more);
+    assertThat(store.objects).containsKey(BucketNames.log(ID, 3, 7));
+  }
+
+  @Test
   void recoveryLaysDownTheSameRecordsAsOfATime() throws Exception {
     Local local = new Local(dir.resolve("a/history"));
     local.append(4, false, 1_000);

@@ -195,15 +195,18 @@ class ShippingTest {
     // An operator copies the data directory and starts a second server on the same prefix.
     copyTree(one, two);
     java.nio.file.Files.deleteIfExists(two.resolve("serve.lock"));
-    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"));
-        TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
-      Thread.sleep(1000); // both shippers have claimed the database and read where it ends
-      // b started last: its writer generation is the higher one, and takes the database over.
-      D1Client.Reply fenced = query(a.client(), db, "INSERT INTO t VALUES ('a')");
-      assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
-      assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b')").status()).isEqualTo(200);
-      assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(503);
-      assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(200);
+    Path claims = s3.bucketDir().resolve("fence/db/" + db + "/gen");
+    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"))) {
+      WriterGenerationsTest.awaitFiles(claims, 2); // a's shipper claimed it again and read its end
+      try (TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
+        // b started last: its writer generation is the higher one, and takes the database over.
+        WriterGenerationsTest.awaitFiles(claims, 3);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b')").status()).isEqualTo(200);
+        D1Client.Reply fenced = query(a.client(), db, "INSERT INTO t VALUES ('a')");
+        assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
+        assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(503);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(200);
+      }
     }
     // The bucket holds one history, b's, whole; doctor names what a stored before it stopped.
     ServerProcess.Output doctor = WriterGenerationsTest.doctor(s3, "fence");

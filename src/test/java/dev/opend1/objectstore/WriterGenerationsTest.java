@@ -67,18 +67,22 @@ class WriterGenerationsTest {
     Files.deleteIfExists(two.resolve("serve.lock"));
     int strippedBefore = relay.stripped();
     List<String> answered = new ArrayList<>();
-    try (TestServer a = TestServer.start(one, settings("race"));
-        TestServer b = TestServer.start(two, settings("race"))) {
-      Thread.sleep(1000); // both shippers have claimed the database and read where it ends
-      // b started last: its generation is the higher one, and a's uploads stop counting.
-      for (int i = 0; i < 3; i++) {
-        D1Client.Reply late =
-            ShippingTest.query(a.client(), db, "INSERT INTO t VALUES ('a" + i + "')");
-        assertThat(late.status()).as(late.body()).isEqualTo(503);
-        D1Client.Reply r =
-            ShippingTest.query(b.client(), db, "INSERT INTO t VALUES ('b" + i + "')");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        answered.add("b" + i);
+    Path claims = s3.bucketDir().resolve("race/db/" + db + "/gen");
+    try (TestServer a = TestServer.start(one, settings("race"))) {
+      awaitFiles(claims, 2); // a restarted: its shipper has claimed the database and read its end
+      try (TestServer b = TestServer.start(two, settings("race"))) {
+        awaitFiles(claims, 3); // b started last: its generation is the higher one
+        // b writes first (its shipper has read the end by then: a write waits for that), then a,
+        // whose upload lands beside b's and is found superseded after it.
+        for (int i = 0; i < 3; i++) {
+          D1Client.Reply r =
+              ShippingTest.query(b.client(), db, "INSERT INTO t VALUES ('b" + i + "')");
+          assertThat(r.status()).as(r.body()).isEqualTo(200);
+          answered.add("b" + i);
+          D1Client.Reply late =
+              ShippingTest.query(a.client(), db, "INSERT INTO t VALUES ('a" + i + "')");
+          assertThat(late.status()).as(late.body()).isEqualTo(503);
+        }
       }
     }
     assertThat(relay.stripped()).isGreaterThan(strippedBefore);
@@ -143,6 +147,18 @@ class WriterGenerationsTest {
     try (TestServer server = TestServer.start(again)) {
       assertThat(rows(server.client(), db)).containsExactly("x", "y");
     }
+  }
+
+  /** Waits until {@code dir} in the bucket holds {@code n} objects (a guard, not a timing). */
+  static void awaitFiles(Path dir, int n) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      if (ShippingTest.objects(dir).size() >= n) {
+        assertThat(ShippingTest.objects(dir)).hasSize(n);
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(dir + " never held " + n + " objects");
   }
 
   static ServerProcess.Output doctor(String prefix) throws Exception {
