@@ -92,15 +92,16 @@ class RecoveryJobTest {
               Map.of(
                   "Authorization",
                   "Bearer " + server.catalog().tokens().createOperator("ops").secret()));
-      relay.holdGets("/db/" + db + "/log/", 2);
+      // Log objects 0x10 on wait; the 16 before them (read in order) come through.
+      relay.holdGets("/db/" + db + "/log/000000000000001", 0);
       D1Client.Reply started =
           operator.post("/recover/jobs", "{\"database_id\":\"" + db + "\",\"name\":\"copy\"}");
       assertThat(started.status()).as(started.body()).isEqualTo(200);
       assertThat(started.result().path("status").asText()).isEqualTo("running");
       String job = started.result().path("job_id").asText();
 
-      // Two log objects came through: the job says so, and stays running while the rest wait.
-      JsonNode progress = pollUntil(operator, job, r -> r.result().path("records").asLong() >= 2);
+      // Sixteen log objects came through: the job says so, and stays running while the rest wait.
+      JsonNode progress = pollUntil(operator, job, r -> r.result().path("records").asLong() >= 16);
       assertThat(progress.at("/result/status").asText()).isEqualTo("running");
       assertThat(progress.at("/result/bytes").asLong()).isPositive();
       long records = progress.at("/result/records").asLong();
