@@ -8,10 +8,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 
 /**
- * {@code opend1 recover --database ID [--at T] [--name N]}: asks the running server ({@code POST
- * /recover}, with the operator token) to recover one database from the object store it ships to, as
- * a new database, and prints what it made: the new database, the last commit it holds, the bytes
- * downloaded and the rate.
+ * {@code opend1 recover --database ID [--at T] [--name N]}: asks the running server to recover one
+ * database from the object store it ships to, as a new database ({@code POST /recover/jobs}, with
+ * the operator token), polls the job once a second printing its progress (bytes, records, rate),
+ * and prints what it made: the new database, the last commit it holds, the bytes downloaded and the
+ * rate. Each request is short, so a recovery may take longer than any connection may stay idle. A
+ * server without jobs (an older one) is asked with one {@code POST /recover} instead.
  */
 final class OneDatabaseRecovery {
 
@@ -19,6 +21,12 @@ final class OneDatabaseRecovery {
 
   /** How long a recovery may take before the command stops waiting (the server goes on). */
   private static final Duration WAIT = Duration.ofHours(6);
+
+  /** How long one request (a start, a poll) may take. */
+  private static final Duration REQUEST = Duration.ofSeconds(60);
+
+  /** Between two polls. */
+  private static final Duration POLL_EVERY = Duration.ofSeconds(1);
 
   private final OperatorClient server;
   private final PrintWriter out;
@@ -41,19 +49,15 @@ final class OneDatabaseRecovery {
         "recover: asking %s to recover database %s%s from its object store...%n",
         server.base(), database, at == null ? "" : " as of " + at);
     out.flush();
-    OperatorClient.Reply reply = server.send("POST", "/recover", body.toString(), WAIT);
-    switch (reply.status()) {
-      case 200 -> {}
-      case 401 -> throw server.needsToken();
-      case 404 ->
-          throw new IllegalStateException(
-              reply.body().path("errors").isMissingNode()
-                  ? server.base() + " has no /recover (an older server?)"
-                  : "the object store of " + server.base() + " holds no database " + database);
-      default ->
-          throw new IllegalStateException(
-              server.base() + " refused: " + reply.message() + " (" + reply.status() + ")");
+    OperatorClient.Reply reply = server.send("POST", "/recover/jobs", body.toString(), REQUEST);
+    if (reply.status() == 404 && reply.body().path("errors").path(0).path("code").asInt() == 7003) {
+      // An older server: one request, answered when the recovery is done.
+      reply = server.send("POST", "/recover", body.toString(), WAIT);
+    } else {
+      refuseUnlessOk(reply, database);
+      reply = await(reply.body().path("result").path("job_id").asText(), database);
     }
+    refuseUnlessOk(reply, database);
     JsonNode r = reply.body().path("result");
     JsonNode from = r.path("recovered_from");
     double seconds = Math.max(1e-3, from.path("seconds").asDouble());
@@ -71,5 +75,46 @@ final class OneDatabaseRecovery {
         bytes / 1e6 / seconds);
     out.flush();
     return 0;
+  }
+
+  /** Polls the job until it ends, printing its progress when it moved; returns the last answer. */
+  private OperatorClient.Reply await(String job, String database)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long shown = -1;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(POLL_EVERY.toMillis());
+      OperatorClient.Reply reply = server.send("GET", "/recover/jobs/" + job, null, REQUEST);
+      JsonNode r = reply.body().path("result");
+      if (reply.status() != 200 || !r.path("status").asText().equals("running")) {
+        return reply;
+      }
+      long bytes = r.path("bytes").asLong();
+      if (bytes != shown) {
+        shown = bytes;
+        double seconds = Math.max(1e-3, r.path("seconds").asDouble());
+        out.printf(
+            "recover: %s: %.1f MB downloaded, %d records checked, %.1f MB/s, %.0f s%n",
+            database, bytes / 1e6, r.path("records").asLong(), bytes / 1e6 / seconds, seconds);
+        out.flush();
+      }
+    }
+    throw new IllegalStateException(
+        "recovery job " + job + " did not end within " + WAIT.toHours() + " hours; it goes on");
+  }
+
+  private void refuseUnlessOk(OperatorClient.Reply reply, String database) {
+    switch (reply.status()) {
+      case 200 -> {}
+      case 401 -> throw server.needsToken();
+      case 404 ->
+          throw new IllegalStateException(
+              reply.body().path("errors").isMissingNode()
+                  ? server.base() + " has no /recover (an older server?)"
+                  : "the object store of " + server.base() + " holds no database " + database);
+      default ->
+          throw new IllegalStateException(
+              server.base() + " refused: " + reply.message() + " (" + reply.status() + ")");
+    }
   }
 }

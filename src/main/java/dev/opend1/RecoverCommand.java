@@ -167,7 +167,7 @@ final class RecoverCommand implements Callable<Integer> {
             DurableFiles.deleteTree(dir.path());
             continue;
           }
-          Optional<byte[]> meta = RemoteRestore.metadata(store, db.databaseId());
+          Optional<byte[]> meta = RemoteRestore.metadata(store, db, atMicros);
           if (meta.isPresent()) {
             DurableFiles.writeAtomically(dir.metadataFile(), meta.get());
           }

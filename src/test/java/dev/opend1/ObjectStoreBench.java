@@ -100,11 +100,24 @@ class ObjectStoreBench {
             + SECONDS
             + " s per load)\n"
             + String.join("\n", report)
+            + "\n"
+            + "load average at the end (1, 5, 15 min; other work on the machine skews the figures): "
+            + loadAverage()
             + "\n";
     System.out.print(text);
     Path results = Path.of("bench", "results", "object-store.txt");
     Files.createDirectories(results.getParent());
     Files.writeString(results, text);
+  }
+
+  /** The machine's load averages ({@code /proc/loadavg}), or "unknown" where there is none. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** INSERTs per second from 16 writers; samples the upload lag into {@code lags} when given. */

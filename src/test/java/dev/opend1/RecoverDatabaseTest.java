@@ -175,6 +175,68 @@ class RecoverDatabaseTest {
   }
 
   @Test
+  void aSettingChangedAfterTheCreateReachesTheBucketAndIsRecoveredAsOfItsTime(@TempDir Path dir)
+      throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"), s3.settings("meta", "sync"))) {
+      D1Client c = server.client();
+      D1Client.Reply created = c.post(DBS, "{\"name\":\"settings\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(200);
+      String db = created.result().path("uuid").asText();
+      query(c, db, "CREATE TABLE t (x)");
+      query(c, db, "INSERT INTO t VALUES (1)");
+      Path metas = s3.bucketDir().resolve("meta/db/" + db + "/meta");
+      awaitFiles(metas, 1);
+      String initial = c.get(DBS + "/" + db).result().at("/read_replication/mode").asText();
+      assertThat(initial).isNotEmpty().isNotEqualTo("auto");
+      Thread.sleep(20);
+      Instant beforePatch = Instant.now();
+      Thread.sleep(20);
+      D1Client.Reply patched =
+          c.patch(DBS + "/" + db, "{\"read_replication\":{\"mode\":\"auto\"}}");
+      assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+      // No write follows: the change reaches the bucket on its own, as a new metadata object.
+      awaitFiles(metas, 2);
+
+      D1Client operator =
+          server.client(
+              Map.of(
+                  "Authorization",
+                  "Bearer " + server.catalog().tokens().createOperator("ops").secret()));
+      D1Client.Reply newest =
+          operator.post("/recover", "{\"database_id\":\"" + db + "\",\"name\":\"now\"}");
+      assertThat(newest.status()).as(newest.body()).isEqualTo(200);
+      assertThat(c.get(DBS + "/now").result().at("/read_replication/mode").asText())
+          .isEqualTo("auto");
+      D1Client.Reply before =
+          operator.post(
+              "/recover",
+              "{\"database_id\":\"" + db + "\",\"name\":\"then\",\"at\":\"" + beforePatch + "\"}");
+      assertThat(before.status()).as(before.body()).isEqualTo(200);
+      assertThat(c.get(DBS + "/then").result().at("/read_replication/mode").asText())
+          .isEqualTo(initial);
+    }
+  }
+
+  /** Waits until {@code dir} holds {@code n} files (the shipper runs about once a second). */
+  static void awaitFiles(Path dir, int n) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      long found = 0;
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
+          found = s.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+        }
+      }
+      if (found >= n) {
+        assertThat(found).isEqualTo(n);
+        return;
+      }
+      assertThat(System.nanoTime()).as("%d objects in %s", n, dir).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
   void aServerWithoutAnObjectStoreRefusesWithAClearMessage(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.start(dir)) {
       String token = server.catalog().tokens().createOperator("ops").secret();

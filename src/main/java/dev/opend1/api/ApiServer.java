@@ -154,6 +154,8 @@ public final class ApiServer implements AutoCloseable {
               r.head(ConsoleRoutes.ASSETS + ConsoleVendor.PREFIX + "{file}", console::vendorAsset);
               // It changes the server: the main port only, with an operator token.
               r.post("/recover", recover::recover);
+              r.post("/recover/jobs", recover::start);
+              r.get("/recover/jobs/{job}", recover::poll);
               if (!ownMetricsPort) {
                 r.get("/metrics", ctx -> scrape(ctx, metrics));
                 // On the main port, /status needs an operator token.

@@ -33,14 +33,59 @@ final class RecoverRoutes {
     this.bodies = bodies;
   }
 
-  /** {@code POST /recover}. */
-  void recover(Context ctx) {
+  /** What a recovery's body asks for. */
+  private record Asked(String databaseId, Optional<Instant> at, Optional<String> name) {}
+
+  private Asked asked(Context ctx) {
     operators.requireOperator(ctx);
     ObjectNode body = bodies.readObject(ctx, false);
-    String id = text(body, "database_id").orElseThrow(() -> missing("database_id"));
-    Optional<Instant> at = text(body, "at").map(RecoverRoutes::instant);
-    Optional<String> name = text(body, "name");
-    RecoveryService.Recovered r = recovery.recover(id, at, name);
+    return new Asked(
+        text(body, "database_id").orElseThrow(() -> missing("database_id")),
+        text(body, "at").map(RecoverRoutes::instant),
+        text(body, "name"));
+  }
+
+  /** {@code POST /recover}: answered when the recovery is done. */
+  void recover(Context ctx) {
+    Asked a = asked(ctx);
+    Envelope.ok(ctx, recovered(recovery.recover(a.databaseId(), a.at(), a.name())));
+  }
+
+  /**
+   * {@code POST /recover/jobs}: the same recovery in the background; the answer is its job, polled
+   * with {@code GET /recover/jobs/{job}}.
+   */
+  void start(Context ctx) {
+    Asked a = asked(ctx);
+    String job = recovery.start(a.databaseId(), a.at(), a.name());
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("job_id", job);
+    out.put("status", "running");
+    Envelope.ok(ctx, out);
+  }
+
+  /**
+   * {@code GET /recover/jobs/{job}}: progress while it runs ({@code bytes}, {@code records}, {@code
+   * seconds}); once done, what {@code POST /recover} answers, with the job's fields; once failed,
+   * the failure, as {@code POST /recover} would have answered it.
+   */
+  void poll(Context ctx) {
+    operators.requireOperator(ctx);
+    RecoveryService.Job job = recovery.job(ctx.pathParam("job"));
+    if (job.failure().isPresent()) {
+      throw job.failure().get();
+    }
+    ObjectNode out = job.done().map(this::recovered).orElseGet(Json.MAPPER::createObjectNode);
+    out.put("job_id", job.id());
+    out.put("status", job.running() ? "running" : "complete");
+    out.put("bytes", job.bytes());
+    out.put("records", job.records());
+    out.put("seconds", job.seconds());
+    Envelope.ok(ctx, out);
+  }
+
+  /** The new database as a create answers it, with what it was recovered from. */
+  private ObjectNode recovered(RecoveryService.Recovered r) {
     ObjectNode out = DatabaseView.created(r.database(), databases.stats(r.database()));
     ObjectNode from = out.putObject("recovered_from");
     from.put("database_id", r.sourceId());
@@ -48,7 +93,7 @@ final class RecoverRoutes {
     from.put("last_commit", r.lastCommit().toString());
     from.put("bytes", r.bytes());
     from.put("seconds", r.seconds());
-    Envelope.ok(ctx, out);
+    return out;
   }
 
   private static Optional<String> text(ObjectNode body, String field) {

@@ -11,10 +11,11 @@ import java.util.TreeMap;
  * Merges small log objects into larger ones, as Litestream's levels do: every upload round leaves
  * one object, so a busy database leaves thousands. One pass takes the oldest run of small objects
  * (never the bucket's last one, which a restart reads to find where the bucket ends), up to {@link
- * #RUN} of them and {@link Replica#MAX_OBJECT_BYTES}, and writes their records as one object named
- * by its first and last seq ({@code If-None-Match: *}); the small ones are deleted only once it is
- * stored. Readers ({@link BucketNames#addLog}) skip small objects a compacted one covers, so a
- * crash between the two steps leaves a history that reads the same.
+ * #RUN} of them and {@link Replica#MAX_OBJECT_BYTES}, all of one writer generation, and writes
+ * their records as one object named by its first and last seq and that generation ({@code
+ * If-None-Match: *}); the small ones are deleted only once it is stored. Readers ({@link
+ * BucketNames#addLog}) skip small objects a compacted one covers, so a crash between the two steps
+ * leaves a history that reads the same.
  *
  * <p>Runs on the shipper thread, which also prunes, so the two never meet; shipping only adds
  * objects after the last one, which a pass never takes. The downloads run outside the replica's
@@ -49,7 +50,8 @@ final class Compaction {
     // Checksums and seqs in order, from the first to the last record merged.
     List<LogObject.Entry> entries = LogObject.decode("compaction", all, first, null);
     long last = entries.get(entries.size() - 1).seq();
-    String name = BucketNames.compacted(replica.databaseId(), first, last);
+    long generation = BucketNames.logName(run.get(0).getValue()).generation();
+    String name = BucketNames.compacted(replica.databaseId(), first, last, generation);
     if (!store.putIfAbsent(name, all)) {
       throw new IOException(name + " exists with other records: another server writes here");
     }
@@ -60,20 +62,32 @@ final class Compaction {
     return taken;
   }
 
-  /** The oldest run of small log objects, up to {@link #RUN}, never the bucket's last object. */
+  /**
+   * The oldest run of {@link #RUN} small log objects of one writer generation (or a shorter one
+   * when there is none yet), never the bucket's last object. One generation, so that the merged
+   * object's generation is that of every record in it ({@link LogChain} decides by it which
+   * snapshots belong to the chain).
+   */
   static List<Map.Entry<Long, String>> smallRun(TreeMap<Long, String> logs) {
     List<Map.Entry<Long, String>> run = new ArrayList<>();
     if (logs.size() < 2) {
       return run;
     }
     for (Map.Entry<Long, String> e : logs.headMap(logs.lastKey()).entrySet()) {
-      if (run.size() == RUN || BucketNames.compactedLast(e.getValue()).isPresent()) {
-        if (!run.isEmpty()) {
-          break;
-        }
-        continue;
+      BucketNames.LogName name = BucketNames.logName(e.getValue());
+      boolean sameGeneration =
+          run.isEmpty()
+              || BucketNames.logName(run.get(0).getValue()).generation() == name.generation();
+      if (name.compacted() || !sameGeneration) {
+        // A run too short to merge, cut by a merged object or a new generation: left as it is.
+        run.clear();
       }
-      run.add(e);
+      if (!name.compacted()) {
+        run.add(e);
+      }
+      if (run.size() == RUN) {
+        break;
+      }
     }
     return run;
   }

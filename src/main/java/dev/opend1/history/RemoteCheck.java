@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Checks what object storage holds, as {@code opend1 doctor --object-store} does, changing nothing:
- * a catalog copy exists; for every database, its log objects follow one another with no seq
- * missing, every record's checksum and the hash chain hold, and a snapshot exists to replay them
- * on. It reads every log object, so it reads the whole history once.
+ * a catalog copy exists; for every database, no other writer left objects beside the chain it
+ * follows ({@link LogChain}), its log objects follow one another with no seq missing, every
+ * record's checksum and the hash chain hold, and a snapshot exists to replay them on. It reads
+ * every log object, so it reads the whole history once.
  */
 public final class RemoteCheck {
 
@@ -30,6 +31,15 @@ public final class RemoteCheck {
       for (RemoteRestore.Objects db : RemoteRestore.databases(store).values()) {
         databases++;
         String id = db.databaseId();
+        for (String other : db.stale()) {
+          problems.add(
+              "database "
+                  + id
+                  + ": "
+                  + other
+                  + " is another writer's, superseded by a newer generation; not part of the"
+                  + " history (two servers wrote to this prefix)");
+        }
         if (db.logs().isEmpty()) {
           problems.add("database " + id + " has no log object");
           continue;

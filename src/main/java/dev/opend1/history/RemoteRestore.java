@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -31,24 +32,31 @@ public final class RemoteRestore {
 
   private RemoteRestore() {}
 
-  /** Bytes downloaded so far, for progress. */
+  /** Bytes downloaded so far, and records checked, for progress. */
   @FunctionalInterface
   public interface Progress {
     void downloaded(long bytes);
+
+    /** {@code records} records are checked and laid down so far. */
+    default void replayed(long records) {}
   }
 
   /**
    * What one database's objects in the bucket are.
    *
    * @param databaseId its id
-   * @param logs its log objects by first seq
-   * @param snapshots its snapshots by seq
+   * @param logs its log objects by first seq: the one chain {@link LogChain} follows
+   * @param snapshots its snapshots that chain may start from, by seq
+   * @param stale objects left out of the chain: a superseded writer's
+   * @param metadata its metadata objects, oldest first
    * @param deletedAtMicros when it was deleted, if it was
    */
   public record Objects(
       String databaseId,
       TreeMap<Long, String> logs,
       TreeMap<Long, String> snapshots,
+      List<String> stale,
+      List<String> metadata,
       OptionalLong deletedAtMicros) {}
 
   /** Log objects downloaded ahead at most. */
@@ -113,7 +121,8 @@ public final class RemoteRestore {
   }
 
   private static Map<String, Objects> listed(ObjectStore store, String prefix) throws IOException {
-    Map<String, Objects> out = new TreeMap<>();
+    Map<String, List<String>> names = new TreeMap<>();
+    Map<String, OptionalLong> deleted = new TreeMap<>();
     for (ObjectStore.Listed o : store.list(prefix)) {
       String rest = o.name().substring(3);
       int slash = rest.indexOf('/');
@@ -121,23 +130,52 @@ public final class RemoteRestore {
         continue;
       }
       String id = rest.substring(0, slash);
-      String rel = rest.substring(slash + 1);
-      Objects d =
-          out.computeIfAbsent(
-              id, k -> new Objects(k, new TreeMap<>(), new TreeMap<>(), OptionalLong.empty()));
-      BucketNames.logSeq(rel).ifPresent(s -> BucketNames.addLog(d.logs(), s, o.name()));
-      BucketNames.snapshotSeq(rel).ifPresent(s -> d.snapshots().put(s, o.name()));
-      OptionalLong deleted = BucketNames.tombstoneTime(rel);
-      if (deleted.isPresent()) {
-        out.put(id, new Objects(id, d.logs(), d.snapshots(), deleted));
+      names.computeIfAbsent(id, k -> new ArrayList<>()).add(o.name());
+      OptionalLong time = BucketNames.tombstoneTime(rest.substring(slash + 1));
+      if (time.isPresent() || !deleted.containsKey(id)) {
+        deleted.put(id, time);
       }
     }
+    Map<String, Objects> out = new TreeMap<>();
+    names.forEach(
+        (id, all) -> {
+          LogChain chain = LogChain.follow(all);
+          List<BucketNames.MetaName> metas = new ArrayList<>();
+          for (String n : all) {
+            BucketNames.MetaName m = BucketNames.metaName(n);
+            if (m != null) {
+              metas.add(m);
+            }
+          }
+          metas.sort(java.util.Comparator.comparingLong(BucketNames.MetaName::timeMicros));
+          out.put(
+              id,
+              new Objects(
+                  id,
+                  chain.logs(),
+                  chain.snapshots(),
+                  chain.stale(),
+                  metas.stream().map(BucketNames.MetaName::name).toList(),
+                  deleted.get(id)));
+        });
     return out;
   }
 
-  /** The metadata ({@code meta.json}) the bucket holds for a database, if any. */
-  public static Optional<byte[]> metadata(ObjectStore store, String databaseId) throws IOException {
-    return store.get(BucketNames.meta(databaseId));
+  /**
+   * The metadata ({@code meta.json}) the bucket holds for a database as of {@code atMicros}: the
+   * newest stored at or before it, or the oldest when every one is later (the first is stored a
+   * moment after the database's first commit); the newest when {@code atMicros} is empty.
+   */
+  public static Optional<byte[]> metadata(ObjectStore store, Objects db, OptionalLong atMicros)
+      throws IOException {
+    String chosen = null;
+    for (String name : db.metadata()) {
+      long time = BucketNames.metaName(name).timeMicros();
+      if (chosen == null || atMicros.isEmpty() || time <= atMicros.getAsLong()) {
+        chosen = name;
+      }
+    }
+    return chosen == null ? Optional.empty() : store.get(chosen);
   }
 
   /**
@@ -203,6 +241,7 @@ public final class RemoteRestore {
           previous = e.hash();
           records++;
         }
+        progress.replayed(records);
         if (keep > 0) {
           if (segment == null || segmentSize >= SegmentLog.SEGMENT_BYTES) {
             if (segment != null) {

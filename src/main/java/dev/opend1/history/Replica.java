@@ -2,9 +2,7 @@ package dev.opend1.history;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,15 +17,18 @@ import java.util.TreeSet;
 
 /**
  * Ships one database's local history to object storage, in order: every record the local segments
- * hold, as log objects named by their first seq, each snapshot before the first record that needs
- * it, and the database's {@code meta.json}. It reads the local files only (never the database), so
- * it can catch up after a restart before the database is opened.
+ * hold, as log objects named by their first seq and this server's writer generation, each snapshot
+ * before the first record that needs it, and the database's metadata whenever it changed. It reads
+ * the local files only (never the database), so it can catch up after a restart before the database
+ * is opened.
  *
- * <p>Its place in the bucket comes from the bucket itself: at its first use it lists the database's
- * objects and reads the last log object, so nothing local says what was shipped. A log object that
- * exists already ({@code If-None-Match: *} refused) with other bytes, or a first record that does
- * not continue the bucket's hash chain, means another server writes to the same prefix: the replica
- * is then fenced and every later shipment fails.
+ * <p>Its place in the bucket comes from the bucket itself: at its first use it stores its
+ * generation's claim, lists the database's objects, follows their chain ({@link LogChain}) and
+ * reads the last log object, so nothing local says what was shipped. A log object that exists
+ * already ({@code If-None-Match: *} refused) with other bytes, a first record that does not
+ * continue the bucket's hash chain, or a higher generation's claim found after an upload, means
+ * another server writes to the same prefix: the replica is then fenced and every later shipment
+ * fails.
  *
  * <p>Shipments are serialized by the replica's monitor; the lag (what is durable here but not
  * there) has its own lock, so a commit noting its bytes never waits for an upload.
@@ -40,7 +41,9 @@ final class Replica {
   private final String databaseId;
   private final ObjectStore remote;
   private final Path dir;
-  private final Path metaFile;
+  private final LocalSegments local;
+  private final MetadataObjects metadata;
+  private final long generation;
   private final ReplicationCounters counters;
 
   // Guarded by this (one shipment at a time).
@@ -50,7 +53,7 @@ final class Replica {
   private String segment;
   private long offset;
   private final TreeMap<Long, String> remoteLogs = new TreeMap<>();
-  private final TreeSet<Long> remoteSnapshots = new TreeSet<>();
+  private final TreeMap<Long, String> remoteSnapshots = new TreeMap<>();
   private String fenced;
 
   /** Guards the lag fields below. */
@@ -66,11 +69,14 @@ final class Replica {
       ObjectStore remote,
       Path historyDir,
       Path metaFile,
+      long generation,
       ReplicationCounters counters) {
     this.databaseId = databaseId;
     this.remote = remote;
     this.dir = historyDir;
-    this.metaFile = metaFile;
+    this.local = new LocalSegments(historyDir);
+    this.metadata = new MetadataObjects(databaseId, remote, metaFile, generation, counters);
+    this.generation = generation;
     this.counters = counters;
   }
 
@@ -125,7 +131,7 @@ final class Replica {
 
   /** Ships everything the local segments hold (a restart's catch-up). */
   void shipAll() throws IOException {
-    List<String> segments = localSegments();
+    List<String> segments = local.segments();
     if (segments.isEmpty()) {
       return;
     }
@@ -159,11 +165,13 @@ final class Replica {
         break;
       }
       shipSnapshots(b.lastSeq());
-      String name = BucketNames.log(databaseId, b.firstSeq());
+      String name = BucketNames.log(databaseId, b.firstSeq(), generation);
       if (!remote.putIfAbsent(name, b.bytes())) {
         throw fence(
             "object " + name + " exists with other records: another server writes to this prefix");
       }
+      // Stored: it counts only if no newer generation claimed the database meanwhile.
+      checkNotSuperseded();
       counters.uploaded(b.bytes().length);
       remoteLogs.put(b.firstSeq(), name);
       nextSeq = b.lastSeq() + 1;
@@ -185,7 +193,13 @@ final class Replica {
     return new IOException(fenced);
   }
 
-  /** Reads the bucket's end for this database and finds its place in the local segments. */
+  /**
+   * Reads the bucket's end for this database and finds its place in the local segments. A history
+   * that does not continue the bucket's is fenced before it claims anything, so a stale server
+   * restarting never stops the one that writes the database. Then the generation's claim is stored
+   * and the end read again: a lower generation still writing either finds the claim after its next
+   * upload ({@link #checkNotSuperseded}) and stops, or its upload is in this second reading.
+   */
   private void start() throws IOException {
     if (started) {
       if (segment == null) {
@@ -193,20 +207,40 @@ final class Replica {
       }
       return;
     }
+    String end = readEnd();
+    locate();
+    remote.putIfAbsent(BucketNames.claim(databaseId, generation), new byte[0]);
+    checkNotSuperseded();
+    if (!java.util.Objects.equals(readEnd(), end)) {
+      segment = null;
+      locate();
+    }
+    started = true;
+    shipMetadata();
+  }
+
+  /** Lists the database's objects, follows their chain and reads its end; the last log's name. */
+  private String readEnd() throws IOException {
     String prefix = BucketNames.database(databaseId);
-    boolean hasMeta = false;
+    List<String> names = new ArrayList<>();
+    String newestMeta = null;
+    long newestMetaTime = -1;
     for (ObjectStore.Listed o : remote.list(prefix)) {
-      String rel = o.name().substring(prefix.length());
-      OptionalLong log = BucketNames.logSeq(rel);
-      OptionalLong snap = BucketNames.snapshotSeq(rel);
-      if (log.isPresent()) {
-        BucketNames.addLog(remoteLogs, log.getAsLong(), o.name());
-      } else if (snap.isPresent()) {
-        remoteSnapshots.add(snap.getAsLong());
-      } else if (rel.equals("meta.json")) {
-        hasMeta = true;
+      names.add(o.name());
+      BucketNames.MetaName m = BucketNames.metaName(o.name().substring(prefix.length()));
+      if (m != null && m.timeMicros() >= newestMetaTime) {
+        newestMeta = o.name();
+        newestMetaTime = m.timeMicros();
       }
     }
+    LogChain chain = LogChain.follow(names);
+    for (String leftover : chain.covered()) {
+      remote.delete(leftover); // merged before a crash kept the merge from deleting it
+    }
+    remoteLogs.clear();
+    remoteLogs.putAll(chain.logs());
+    remoteSnapshots.clear();
+    remoteSnapshots.putAll(chain.snapshots());
     if (!remoteLogs.isEmpty()) {
       Map.Entry<Long, String> last = remoteLogs.lastEntry();
       byte[] bytes =
@@ -218,11 +252,36 @@ final class Replica {
       nextSeq = tail.seq() + 1;
       lastHash = tail.hash();
     }
-    if (!hasMeta && Files.isRegularFile(metaFile)) {
-      remote.putIfAbsent(BucketNames.meta(databaseId), Files.readAllBytes(metaFile));
+    if (newestMeta != null && !metadata.knowsStored()) {
+      metadata.stored(remote.get(newestMeta).orElse(null));
     }
-    started = true;
-    locate();
+    return remoteLogs.isEmpty() ? null : remoteLogs.lastEntry().getValue();
+  }
+
+  /**
+   * Fences this replica when a generation above its own has claimed the database: another server
+   * (or this one restarted with a clock set back) writes it now, and what this one stores after the
+   * claim is not the database's history.
+   */
+  private void checkNotSuperseded() throws IOException {
+    for (ObjectStore.Listed c : remote.list(BucketNames.claims(databaseId))) {
+      OptionalLong g = BucketNames.claimGeneration(c.name());
+      if (g.isPresent() && Long.compareUnsigned(g.getAsLong(), generation) > 0) {
+        throw fence(
+            "writer generation "
+                + Long.toHexString(g.getAsLong())
+                + " claimed it after this server's "
+                + Long.toHexString(generation)
+                + ": another server writes to this prefix (or this machine's clock went back)");
+      }
+    }
+  }
+
+  /** Stores the database's record when it changed ({@link MetadataObjects}). */
+  synchronized void shipMetadata() throws IOException {
+    if (started && fenced == null) {
+      metadata.shipIfChanged();
+    }
   }
 
   /**
@@ -231,7 +290,7 @@ final class Replica {
    * not this bucket's history: the replica is fenced.
    */
   private void locate() throws IOException {
-    List<String> segments = localSegments();
+    List<String> segments = local.segments();
     if (segments.isEmpty()) {
       return;
     }
@@ -256,7 +315,7 @@ final class Replica {
       long pos = 0;
       long seen = SegmentLog.seqOf(found) - 1;
       while (pos < size) {
-        Record r = readRecord(ch, pos, size, false);
+        LocalSegments.Record r = LocalSegments.read(ch, pos, size, false);
         if (r == null) {
           break;
         }
@@ -299,12 +358,12 @@ final class Replica {
       if (cmp > 0) {
         break;
       }
-      long limit = cmp == 0 ? end : sizeOf(seg);
-      Record r = null;
+      long limit = cmp == 0 ? end : local.size(seg);
+      LocalSegments.Record r = null;
       if (pos < limit) {
         try (FileChannel ch = FileChannel.open(dir.resolve(seg), StandardOpenOption.READ)) {
           while (out.size() < MAX_OBJECT_BYTES
-              && (r = readRecord(ch, pos, limit, first < 0 && lastHash != null)) != null) {
+              && (r = LocalSegments.read(ch, pos, limit, first < 0 && lastHash != null)) != null) {
             long seq = r.entry().seq();
             if (seq != (first < 0 ? nextSeq : last + 1)) {
               throw new IOException(
@@ -329,7 +388,7 @@ final class Replica {
       if (out.size() >= MAX_OBJECT_BYTES) {
         break;
       }
-      String next = nextSegment(seg);
+      String next = local.next(seg);
       if (next == null) {
         break;
       }
@@ -344,19 +403,20 @@ final class Replica {
 
   /** Uploads the local snapshots the bucket lacks, up to {@code upTo}, oldest first. */
   private void shipSnapshots(long upTo) throws IOException {
-    for (String name : localNames("snap-*")) {
+    for (String name : local.names("snap-*")) {
       long seq = SegmentLog.seqOf(name);
-      if (seq > upTo || remoteSnapshots.contains(seq)) {
+      if (seq > upTo || remoteSnapshots.containsKey(seq)) {
         continue;
       }
       Path file = dir.resolve(name);
+      String remoteName = BucketNames.snapshot(databaseId, seq, generation);
       try {
-        remote.putIfAbsent(BucketNames.snapshot(databaseId, seq), file);
+        remote.putIfAbsent(remoteName, file);
         counters.uploaded(Files.size(file));
       } catch (NoSuchFileException pruned) {
         continue;
       }
-      remoteSnapshots.add(seq);
+      remoteSnapshots.put(seq, remoteName);
     }
   }
 
@@ -371,19 +431,18 @@ final class Replica {
     if (!started || fenced != null) {
       return;
     }
-    List<String> segments = localSegments();
+    List<String> segments = local.segments();
     if (segments.isEmpty()) {
       return;
     }
     long keepFrom = SegmentLog.seqOf(segments.get(0));
     TreeSet<Long> localSnaps = new TreeSet<>();
-    for (String s : localNames("snap-*")) {
+    for (String s : local.names("snap-*")) {
       localSnaps.add(SegmentLog.seqOf(s));
     }
-    for (Long s : new ArrayList<>(remoteSnapshots)) {
+    for (Long s : new ArrayList<>(remoteSnapshots.keySet())) {
       if (s < keepFrom && !localSnaps.contains(s)) {
-        remote.delete(BucketNames.snapshot(databaseId, s));
-        remoteSnapshots.remove(s);
+        remote.delete(remoteSnapshots.remove(s));
       }
     }
     List<Long> firsts = new ArrayList<>(remoteLogs.keySet());
@@ -399,83 +458,14 @@ final class Replica {
     return started && fenced == null ? new TreeMap<>(remoteLogs) : new TreeMap<>();
   }
 
+  /** The generation this replica writes under. */
+  long generation() {
+    return generation;
+  }
+
   /** The compacted object {@code name} now stands for the log objects from {@code first} on. */
   synchronized void compacted(long first, String name) {
     BucketNames.addLog(remoteLogs, first, name);
-  }
-
-  // --- local files ----------------------------------------------------------------------------
-
-  private List<String> localSegments() throws IOException {
-    return localNames("seg-*");
-  }
-
-  private List<String> localNames(String glob) throws IOException {
-    List<String> names = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return names;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (!n.endsWith(".tmp")) {
-          names.add(n);
-        }
-      }
-    }
-    names.sort(null);
-    return names;
-  }
-
-  private String nextSegment(String seg) throws IOException {
-    for (String s : localSegments()) {
-      if (s.compareTo(seg) > 0) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private long sizeOf(String seg) throws IOException {
-    try {
-      return Files.size(dir.resolve(seg));
-    } catch (NoSuchFileException e) {
-      return 0;
-    }
-  }
-
-  /** One complete record read from a segment, or null at its end or a torn record. */
-  private static Record readRecord(FileChannel ch, long pos, long limit, boolean withPages)
-      throws IOException {
-    if (limit - pos < RecordCodec.HEADER) {
-      return null;
-    }
-    ByteBuffer header = SegmentLog.read(ch, pos, RecordCodec.HEADER);
-    int len = RecordCodec.bodyLength(header);
-    long total = (long) RecordCodec.HEADER + len + RecordCodec.TRAILER;
-    if (len <= 0 || pos + total > limit) {
-      return null;
-    }
-    ByteBuffer all = SegmentLog.read(ch, pos, (int) total);
-    HistoryRecord r =
-        RecordCodec.decode(
-            all.slice(RecordCodec.HEADER, len + RecordCodec.TRAILER), len, withPages);
-    if (r == null) {
-      return null;
-    }
-    return new Record(
-        r, new LogObject.Entry(r.seq(), r.timeMicros(), r.hash(), 0, (int) total), all.array());
-  }
-
-  /** A record as read: decoded, its place, its bytes. */
-  private record Record(HistoryRecord record, LogObject.Entry entry, byte[] bytes) {
-    byte[] hash() {
-      return record.hash();
-    }
-
-    byte[] rehash(byte[] previous) {
-      return RecordCodec.rehash(previous, record);
-    }
   }
 
   /** Records to ship as one object, and where the local history stands after them. */

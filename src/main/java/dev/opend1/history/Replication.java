@@ -63,6 +63,7 @@ public final class Replication implements AutoCloseable {
   private final Duration maxLag;
   private final Duration retention;
   private final CatalogCopies catalog;
+  private final WriterGeneration generation;
   private final AutoCloseable resources;
   private final ReplicationCounters counters = new ReplicationCounters();
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
@@ -87,6 +88,7 @@ public final class Replication implements AutoCloseable {
    * @param maxLag past this lag, writes fail (async); half of it slows them
    * @param retention how long the bucket keeps what was deleted
    * @param catalog stores the catalog's copies
+   * @param generation the generation each database's objects are written under
    * @param resources closed with the replication (the store's client)
    */
   public Replication(
@@ -97,6 +99,7 @@ public final class Replication implements AutoCloseable {
       Duration maxLag,
       Duration retention,
       CatalogCopies catalog,
+      WriterGeneration generation,
       AutoCloseable resources) {
     this.store = store;
     this.layout = new DataLayout(dataDir);
@@ -105,6 +108,7 @@ public final class Replication implements AutoCloseable {
     this.maxLag = maxLag;
     this.retention = retention;
     this.catalog = catalog;
+    this.generation = generation;
     this.resources = resources;
     this.shipper = DaemonPools.fixed("opend1-object-store", 1);
   }
@@ -139,7 +143,8 @@ public final class Replication implements AutoCloseable {
         databaseId,
         id -> {
           DataLayout.DatabaseDir dir = layout.database(id);
-          return new Replica(id, store, dir.historyDir(), dir.metadataFile(), counters);
+          return new Replica(
+              id, store, dir.historyDir(), dir.metadataFile(), generation.of(id), counters);
         });
   }
 
@@ -380,6 +385,7 @@ public final class Replication implements AutoCloseable {
       } else if (durability == Durability.ASYNC) {
         r.shipNoted();
       }
+      r.shipMetadata();
       r.pruneRemote();
       Compaction.pass(r, store);
       counters.recovered();

@@ -3,9 +3,11 @@ package dev.opend1.objectstore;
 import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.core.DataLayout;
 import dev.opend1.history.Replication;
+import dev.opend1.history.WriterGeneration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -46,6 +48,7 @@ public final class Backups {
           s.maxLag(),
           retention,
           catalog,
+          WriterGeneration.startedAt(Clock.systemUTC()),
           () -> {
             catalog.close();
             store.close();

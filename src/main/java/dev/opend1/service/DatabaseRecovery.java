@@ -46,6 +46,9 @@ public final class DatabaseRecovery implements RecoveryService {
 
   private final DatabaseLifecycle databases;
 
+  /** Recoveries started with {@link #start}, polled with {@link #job}. */
+  private final RecoveryJobs jobs = new RecoveryJobs();
+
   /** Where scratch histories are rebuilt: the engine's {@code tmp/}. */
   private final Path tmpDir;
 
@@ -57,6 +60,22 @@ public final class DatabaseRecovery implements RecoveryService {
 
   @Override
   public Recovered recover(String sourceId, Optional<Instant> at, Optional<String> name) {
+    return run(checked(sourceId), sourceId, at, name, new RecoveryJobs.Progress());
+  }
+
+  @Override
+  public String start(String sourceId, Optional<Instant> at, Optional<String> name) {
+    ObjectStore s = checked(sourceId);
+    return jobs.start(progress -> run(s, sourceId, at, name, progress));
+  }
+
+  @Override
+  public Job job(String id) {
+    return jobs.job(id);
+  }
+
+  /** The store to recover from, once what needs no download is checked. */
+  private ObjectStore checked(String sourceId) {
     ObjectStore s =
         store.orElseThrow(
             () ->
@@ -66,8 +85,17 @@ public final class DatabaseRecovery implements RecoveryService {
     if (DatabaseId.parse(sourceId).isEmpty()) {
       throw new D1Exception.InvalidRequest("database_id " + sourceId + " is not a database UUID");
     }
+    return s;
+  }
+
+  private Recovered run(
+      ObjectStore s,
+      String sourceId,
+      Optional<Instant> at,
+      Optional<String> name,
+      RecoveryJobs.Progress progress) {
     long start = System.nanoTime();
-    AtomicLong bytes = new AtomicLong();
+    AtomicLong bytes = progress.bytes;
     Path scratch = tmpDir.resolve("recover-" + UUID.randomUUID());
     ExecutorService downloads = DaemonPools.fixed("opend1-recover", DOWNLOADS);
     try {
@@ -75,9 +103,12 @@ public final class DatabaseRecovery implements RecoveryService {
           RemoteRestore.database(s, sourceId)
               .filter(o -> !o.logs().isEmpty())
               .orElseThrow(D1Exception.DatabaseNotFound::new);
+      OptionalLong atMicros =
+          at.map(DatabaseRecovery::micros).map(OptionalLong::of).orElse(OptionalLong.empty());
       DatabaseRecord like =
           DatabaseMetadata.fromJson(
-              RemoteRestore.metadata(s, sourceId).orElseThrow(D1Exception.DatabaseNotFound::new));
+              RemoteRestore.metadata(s, objects, atMicros)
+                  .orElseThrow(D1Exception.DatabaseNotFound::new));
       String newName =
           name.orElseGet(() -> like.name() + "-recovered-" + SUFFIX.format(Instant.now()));
       DurableFiles.createDirectory(tmpDir);
@@ -88,10 +119,18 @@ public final class DatabaseRecovery implements RecoveryService {
                   s,
                   objects,
                   history,
-                  at.map(DatabaseRecovery::micros)
-                      .map(OptionalLong::of)
-                      .orElse(OptionalLong.empty()),
-                  bytes::addAndGet,
+                  atMicros,
+                  new RemoteRestore.Progress() {
+                    @Override
+                    public void downloaded(long n) {
+                      bytes.addAndGet(n);
+                    }
+
+                    @Override
+                    public void replayed(long records) {
+                      progress.records.set(records);
+                    }
+                  },
                   downloads)
               .orElseThrow(
                   () ->

@@ -18,26 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
 class CompactionTest {
 
   static final String ID = ReplicaTest.ID;
+  static final long GEN = ReplicaTest.GEN;
 
   @TempDir Path dir;
 
   @Test
   void aCompactedObjectStandsForTheSmallOnesInAnyListingOrder() {
-    String merged = BucketNames.compacted(ID, 3, 9);
+    String merged = BucketNames.compacted(ID, 3, 9, GEN);
     assertThat(BucketNames.compactedLast(merged)).hasValue(9);
-    assertThat(BucketNames.compactedLast(BucketNames.log(ID, 3))).isEmpty();
+    assertThat(BucketNames.compactedLast(BucketNames.log(ID, 3, GEN))).isEmpty();
     String rel = merged.substring(BucketNames.database(ID).length());
-    assertThat(BucketNames.logSeq(rel)).hasValue(3);
+    assertThat(BucketNames.logName(rel).first()).isEqualTo(3);
     TreeMap<Long, String> smallFirst = new TreeMap<>();
     TreeMap<Long, String> mergedFirst = new TreeMap<>();
     List<Long> smalls = List.of(0L, 3L, 5L, 9L, 10L);
     for (long s : smalls) {
-      BucketNames.addLog(smallFirst, s, BucketNames.log(ID, s));
+      BucketNames.addLog(smallFirst, s, BucketNames.log(ID, s, GEN));
     }
     BucketNames.addLog(smallFirst, 3, merged);
     BucketNames.addLog(mergedFirst, 3, merged);
     for (long s : smalls) {
-      BucketNames.addLog(mergedFirst, s, BucketNames.log(ID, s));
+      BucketNames.addLog(mergedFirst, s, BucketNames.log(ID, s, GEN));
     }
     assertThat(smallFirst)
         .isEqualTo(mergedFirst)
@@ -50,7 +51,7 @@ class CompactionTest {
     ReplicaTest t = new ReplicaTest();
     t.dir = dir;
     ReplicaTest.Local local = t.new Local(dir.resolve("a/history"));
-    Replica r = new Replica(ID, store, local.history, dir.resolve("a/meta.json"), t.counters);
+    Replica r = new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     for (int i = 0; i < rounds; i++) {
       long end = local.append(2, false, 1_000);
       r.ship(local.segment, end);
@@ -73,17 +74,23 @@ class CompactionTest {
     RemoteRestore.Objects db = RemoteRestore.databases(store).get(ID);
     RemoteRestore.recover(store, db, before, OptionalLong.empty(), n -> {});
     Replica restarted =
-        new Replica(ID, store, local.history, dir.resolve("a/meta.json"), t.counters);
+        new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     restarted.shipAll();
     java.util.Map<String, byte[]> smalls = new java.util.HashMap<>(store.objects);
     assertThat(Compaction.pass(restarted, store)).isEqualTo(Compaction.RUN);
     assertThat(logObjects(store)).isEqualTo(rounds - Compaction.RUN + 1);
-    assertThat(store.objects).containsKey(BucketNames.compacted(ID, 0, 2L * Compaction.RUN - 1));
+    assertThat(store.objects)
+        .containsKey(BucketNames.compacted(ID, 0, 2L * Compaction.RUN - 1, GEN));
     assertSameHistory(store, before);
     // A crash after the merged object was stored, before the small ones went: reads the same.
     MemoryObjectStore crashed = new MemoryObjectStore();
     crashed.objects.putAll(smalls);
     crashed.objects.putAll(store.objects);
+    assertSameHistory(crashed, before);
+    assertThat(LogChain.follow(crashed.objects.keySet()).covered()).hasSize(Compaction.RUN);
+    // A server starting on it deletes the leftovers (they were merged), and reads the same.
+    new Replica(ID, crashed, local.history, dir.resolve("a/meta.json"), GEN, t.counters).shipAll();
+    assertThat(crashed.objects.keySet()).isEqualTo(store.objects.keySet());
     assertSameHistory(crashed, before);
     // Too few small objects left for another pass.
     assertThat(Compaction.pass(restarted, store)).isZero();
@@ -96,7 +103,8 @@ class CompactionTest {
             .orElseThrow();
     assertThat(partly.lastSeq()).isEqualTo(9);
     // A restart reads where the bucket ends, and goes on shipping.
-    Replica again = new Replica(ID, store, local.history, dir.resolve("a/meta.json"), t.counters);
+    Replica again =
+        new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     long end = local.append(2, false, 1_000);
     again.ship(local.segment, end);
     assertThat(RemoteRestore.databases(store).get(ID).logs().lastKey()).isEqualTo(2L * rounds);

@@ -23,6 +23,9 @@ class ReplicaTest {
 
   static final String ID = "6f1c2f43-5a8f-4b55-9a59-0c1d2e3f4a5b";
 
+  /** The writer generation the tests' replicas write under. */
+  static final long GEN = 0x1234;
+
   @TempDir Path dir;
   final MemoryObjectStore store = new MemoryObjectStore();
   final ReplicationCounters counters = new ReplicationCounters();
@@ -74,7 +77,7 @@ class ReplicaTest {
     }
 
     Replica replica() {
-      return new Replica(ID, store, history, history.resolveSibling("meta.json"), counters);
+      return new Replica(ID, store, history, history.resolveSibling("meta.json"), GEN, counters);
     }
   }
 
@@ -88,8 +91,8 @@ class ReplicaTest {
     long end = local.append(3, false, 1_000);
     Replica r = local.replica();
     r.ship(local.segment, end);
-    assertThat(store.objects).containsKey(BucketNames.snapshot(ID, 0));
-    assertThat(logs()).containsExactly(BucketNames.log(ID, 0));
+    assertThat(store.objects).containsKey(BucketNames.snapshot(ID, 0, GEN));
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 0, GEN));
     end = local.append(2, false, 1_000);
     r.ship(local.segment, end);
     end = local.append(2, true, 1_000);
@@ -97,7 +100,8 @@ class ReplicaTest {
     Replica again = local.replica();
     again.ship(local.segment, end);
     assertThat(logs())
-        .containsExactly(BucketNames.log(ID, 0), BucketNames.log(ID, 3), BucketNames.log(ID, 5));
+        .containsExactly(
+            BucketNames.log(ID, 0, GEN), BucketNames.log(ID, 3, GEN), BucketNames.log(ID, 5, GEN));
     assertThat(RemoteCheck.check(store).problems()).containsExactly("no catalog copy in memory");
   }
 
@@ -109,13 +113,13 @@ class ReplicaTest {
     Replica r = local.replica();
     r.ship(local.segment, end); // knows the bucket ends at seq 1
     // Another server writes seq 2 first: same name, other bytes (If-None-Match refuses ours).
-    store.objects.put(BucketNames.log(ID, 2), new byte[] {1, 2, 3});
+    store.objects.put(BucketNames.log(ID, 2, GEN), new byte[] {1, 2, 3});
     long more = local.append(1, false, 1_000);
     assertThatThrownBy(() -> r.ship(local.segment, more)).hasMessageContaining("another server");
     assertThat(counters.fencedDatabases()).containsExactly(ID);
     // Fenced for good: later shipments fail at once.
     assertThatThrownBy(() -> r.ship(local.segment, more)).hasMessageContaining("no longer shipped");
-    assertThat(store.objects.get(BucketNames.log(ID, 2))).containsExactly(1, 2, 3);
+    assertThat(store.objects.get(BucketNames.log(ID, 2, GEN))).containsExactly(1, 2, 3);
   }
 
   @Test
@@ -164,7 +168,63 @@ class ReplicaTest {
     r.shipNoted();
     assertThat(r.lagBytes()).isZero();
     assertThat(r.lagNanos()).isZero();
-    assertThat(logs()).containsExactly(BucketNames.log(ID, 0));
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 0, GEN));
+  }
+
+  @Test
+  void aHigherGenerationTakesTheDatabaseOverAndTheLowerStops() throws Exception {
+    Local a = new Local(dir.resolve("a/history"));
+    long end = a.append(2, false, 1_000);
+    Replica old = new Replica(ID, store, a.history, dir.resolve("a/meta.json"), 5, counters);
+    old.ship(a.segment, end);
+    // A copy of the same history started later: a higher generation, the same bucket end.
+    Local b = new Local(dir.resolve("b/history"));
+    b.append(2, false, 1_000);
+    Replica newer = new Replica(ID, store, b.history, dir.resolve("b/meta.json"), 9, counters);
+    newer.shipAll();
+    long more = a.append(1, false, 1_000);
+    // The lower one's upload lands (a store may take it) but it stops there and says why.
+    assertThatThrownBy(() -> old.ship(a.segment, more))
+        .hasMessageContaining("writer generation 9 claimed it");
+    assertThat(store.objects).containsKey(BucketNames.log(ID, 2, 5));
+    // The higher one writes its own seq 2: the chain follows it, the other is left out.
+    long other = b.append(1, false, 2_000);
+    newer.ship(b.segment, other);
+    RemoteRestore.Objects db = RemoteRestore.databases(store).get(ID);
+    assertThat(db.logs()).containsEntry(2L, BucketNames.log(ID, 2, 9));
+    assertThat(db.stale()).containsExactly(BucketNames.log(ID, 2, 5));
+    RemoteRestore.Result r =
+        RemoteRestore.recover(store, db, dir.resolve("r/history"), OptionalLong.empty(), n -> {})
+            .orElseThrow();
+    assertThat(r.lastSeq()).isEqualTo(2);
+    assertThat(r.lastTimeMicros()).isEqualTo(2_002);
+    assertThat(RemoteCheck.check(store).problems())
+        .anyMatch(p -> p.contains(BucketNames.log(ID, 2, 5)) && p.contains("another writer's"));
+    // A replica whose generation is below a claim (a clock set back) refuses to ship.
+    Replica behind = new Replica(ID, store, b.history, dir.resolve("b/meta.json"), 7, counters);
+    assertThatThrownBy(behind::shipAll).hasMessageContaining("clock went back");
+  }
+
+  @Test
+  void aStaleServerRestartingUnderAHigherGenerationDoesNotStopTheLiveOne() throws Exception {
+    Local live = new Local(dir.resolve("live/history"));
+    long end = live.append(3, false, 1_000);
+    new Replica(ID, store, live.history, dir.resolve("live/meta.json"), 5, counters)
+        .ship(live.segment, end);
+    // The other server's history stops at seq 1: not the bucket's. It restarts later (gen 12).
+    Local stale = new Local(dir.resolve("stale/history"));
+    long staleEnd = stale.append(2, false, 1_000);
+    Replica restarted =
+        new Replica(ID, store, stale.history, dir.resolve("stale/meta.json"), 12, counters);
+    assertThatThrownBy(() -> restarted.ship(stale.segment, staleEnd))
+        .hasMessageContaining("ship it to a new prefix");
+    assertThat(store.objects).doesNotContainKey(BucketNames.claim(ID, 12));
+    // The live server (restarted too, gen 7) goes on shipping.
+    Replica again =
+        new Replica(ID, store, live.history, dir.resolve("live/meta.json"), 7, counters);
+    long more = live.append(1, false, 1_000);
+    again.ship(live.segment, more);
+    assertThat(store.objects).containsKey(BucketNames.log(ID, 3, 7));
   }
 
   @Test
@@ -208,15 +268,16 @@ class ReplicaTest {
     end = local.append(2, true, 1_000);
     r.ship(local.segment, end);
     assertThat(logs())
-        .containsExactly(BucketNames.log(ID, 0), BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+        .containsExactly(
+            BucketNames.log(ID, 0, GEN), BucketNames.log(ID, 4, GEN), BucketNames.log(ID, 7, GEN));
     // Local retention keeps the snapshot at 4 as its base and drops what came before.
     Files.delete(local.history.resolve(SegmentLog.segName(0)));
     Files.delete(local.history.resolve(SegmentLog.snapName(0)));
     r.pruneRemote();
-    assertThat(logs()).containsExactly(BucketNames.log(ID, 4), BucketNames.log(ID, 7));
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 4, GEN), BucketNames.log(ID, 7, GEN));
     assertThat(store.objects)
-        .doesNotContainKey(BucketNames.snapshot(ID, 0))
-        .containsKey(BucketNames.snapshot(ID, 4));
+        .doesNotContainKey(BucketNames.snapshot(ID, 0, GEN))
+        .containsKey(BucketNames.snapshot(ID, 4, GEN));
   }
 
   @Test
@@ -228,8 +289,8 @@ class ReplicaTest {
     // A delete whose own mark never reached the store (it failed midway): it never happened.
     String live = "33333333-3333-3333-3333-333333333333";
     for (String id : List.of(old, recent, live)) {
-      store.objects.put(BucketNames.log(id, 0), new byte[1]);
-      store.objects.put(BucketNames.snapshot(id, 0), new byte[1]);
+      store.objects.put(BucketNames.log(id, 0, GEN), new byte[1]);
+      store.objects.put(BucketNames.snapshot(id, 0, GEN), new byte[1]);
     }
     store.objects.put(BucketNames.deletion(old, now - 31 * day), new byte[1]);
     store.objects.put(BucketNames.tombstone(old, now - 31 * day), new byte[1]);
@@ -245,6 +306,7 @@ class ReplicaTest {
             java.time.Duration.ofSeconds(30),
             java.time.Duration.ofDays(30),
             () -> {},
+            id -> GEN,
             () -> {});
     try {
       replication.sweepDeleted();
@@ -253,8 +315,8 @@ class ReplicaTest {
     }
     assertThat(store.objects.keySet())
         .noneMatch(n -> n.contains(old))
-        .contains(BucketNames.log(recent, 0), BucketNames.deletion(recent, now - day))
-        .contains(BucketNames.log(live, 0), BucketNames.snapshot(live, 0))
+        .contains(BucketNames.log(recent, 0, GEN), BucketNames.deletion(recent, now - day))
+        .contains(BucketNames.log(live, 0, GEN), BucketNames.snapshot(live, 0, GEN))
         .doesNotContain(BucketNames.deletion(live, now - 32 * day));
   }
 }

@@ -83,8 +83,11 @@ class ShippingTest {
       Path prefix = s3.bucketDir().resolve("sync1");
       List<String> names = objects(prefix);
       assertThat(names).anyMatch(n -> n.startsWith("catalog/"));
+      // Every name carries this server's writer generation, which claimed the database first.
       assertThat(names)
-          .contains("db/" + db + "/meta.json", "db/" + db + "/snap/0000000000000000.db");
+          .anyMatch(n -> n.matches("db/" + db + "/gen/\\p{XDigit}{16}"))
+          .anyMatch(n -> n.matches("db/" + db + "/meta/\\p{XDigit}{16}\\.g\\p{XDigit}{16}\\.json"))
+          .anyMatch(n -> n.matches("db/" + db + "/snap/0{16}\\.g\\p{XDigit}{16}\\.db"));
       long logs = names.stream().filter(n -> n.startsWith("db/" + db + "/log/")).count();
       assertThat(logs).isGreaterThanOrEqualTo(2);
     }
@@ -192,17 +195,24 @@ class ShippingTest {
     // An operator copies the data directory and starts a second server on the same prefix.
     copyTree(one, two);
     java.nio.file.Files.deleteIfExists(two.resolve("serve.lock"));
-    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"));
-        TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
-      Thread.sleep(1000); // both shippers have read where the bucket ends
-      assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a')").status()).isEqualTo(200);
-      D1Client.Reply fenced = query(b.client(), db, "INSERT INTO t VALUES ('b')");
-      assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
-      assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(200);
-      assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(503);
+    Path claims = s3.bucketDir().resolve("fence/db/" + db + "/gen");
+    try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"))) {
+      WriterGenerationsTest.awaitFiles(claims, 2); // a's shipper claimed it again and read its end
+      try (TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
+        // b started last: its writer generation is the higher one, and takes the database over.
+        WriterGenerationsTest.awaitFiles(claims, 3);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b')").status()).isEqualTo(200);
+        D1Client.Reply fenced = query(a.client(), db, "INSERT INTO t VALUES ('a')");
+        assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
+        assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(503);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(200);
+      }
     }
-    // The bucket holds server a's history alone, whole.
-    assertDoctorFindsNoProblem(s3, "fence");
+    // The bucket holds one history, b's, whole; doctor names what a stored before it stopped.
+    ServerProcess.Output doctor = WriterGenerationsTest.doctor(s3, "fence");
+    assertThat(doctor.stdout())
+        .contains("is another writer's")
+        .doesNotContain("hash chain breaks", "are missing");
   }
 
   /** {@code opend1 doctor --object-store} over the prefix passes. */
@@ -364,7 +374,8 @@ class ShippingTest {
         Thread.sleep(100);
       }
       assertThat(objects(prefix))
-          .anyMatch(n -> n.matches(".*/log/\\p{XDigit}{16}-\\p{XDigit}{16}\\.rec"));
+          .anyMatch(
+              n -> n.matches(".*/log/\\p{XDigit}{16}-\\p{XDigit}{16}\\.g\\p{XDigit}{16}\\.rec"));
     }
     assertDoctorFindsNoProblem(s3, "compact");
     Path data = dir.resolve("recovered");

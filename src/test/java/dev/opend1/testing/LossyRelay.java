@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A TCP relay in front of an S3 API server that can lose one reply: the next {@code PUT} whose path
- * contains a given text is passed on whole (the server stores the object), and then the connection
- * is closed instead of the server's answer being passed back. The client sees what a timeout or a
- * reset connection looks like, while the upload did happen; the SDK's retry then finds the object
- * there (412 to {@code If-None-Match: *}).
+ * A TCP relay in front of an S3 API server that can lose one reply, or strip conditional writes:
+ * the next {@code PUT} whose path contains a given text is passed on whole (the server stores the
+ * object), and then the connection is closed instead of the server's answer being passed back. The
+ * client sees what a timeout or a reset connection looks like, while the upload did happen; the
+ * SDK's retry then finds the object there (412 to {@code If-None-Match: *}).
  *
  * <p>Requests are read head and body ({@code Content-Length}) so their starts are known; replies
  * are passed back byte for byte, but for an interim {@code 100 Continue}, which is passed back
@@ -33,6 +33,20 @@ public final class LossyRelay implements AutoCloseable {
 
   /** Replies lost so far. */
   private final AtomicInteger lost = new AtomicInteger();
+
+  /** Whether {@code If-None-Match} is taken out of every request: a store that ignores it. */
+  private volatile boolean stripConditions;
+
+  /** Conditions taken out so far. */
+  private final AtomicInteger stripped = new AtomicInteger();
+
+  /** Guards the hold below: requests wait on it while it is on. */
+  private final Object holdLock = new Object();
+
+  /** The path text of GETs held back, and how many more of them pass first; null when none. */
+  private String holdPath;
+
+  private int passBeforeHold;
 
   private LossyRelay(ServerSocket listener, int upstreamPort) {
     this.listener = listener;
@@ -56,6 +70,60 @@ public final class LossyRelay implements AutoCloseable {
   /** The reply to the next PUT whose path contains {@code pathPart} will be lost. */
   public void loseNextPutReply(String pathPart) {
     loseNext.set(pathPart);
+  }
+
+  /**
+   * From now on, every request reaches the store without its {@code If-None-Match} header, as if
+   * the store ignored it (so an existing object is replaced). The header is signed: the store
+   * behind must not check signatures ({@link S3Proxy#start(Path, boolean)}).
+   */
+  public void stripConditionalWrites() {
+    stripConditions = true;
+  }
+
+  /**
+   * From now on, {@code GET}s whose path contains {@code pathPart} pass {@code passFirst} times,
+   * then wait (each on its connection) until {@link #release}: a store that is slow for as long as
+   * the test likes.
+   */
+  public void holdGets(String pathPart, int passFirst) {
+    synchronized (holdLock) {
+      holdPath = pathPart;
+      passBeforeHold = passFirst;
+    }
+  }
+
+  /** Lets every held request go on, and holds no more. */
+  public void release() {
+    synchronized (holdLock) {
+      holdPath = null;
+      holdLock.notifyAll();
+    }
+  }
+
+  private void maybeHold(String requestLine) throws IOException {
+    synchronized (holdLock) {
+      if (holdPath == null || !requestLine.startsWith("GET ") || !requestLine.contains(holdPath)) {
+        return;
+      }
+      if (passBeforeHold > 0) {
+        passBeforeHold--;
+        return;
+      }
+      while (holdPath != null) {
+        try {
+          holdLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while held");
+        }
+      }
+    }
+  }
+
+  /** How many {@code If-None-Match} headers were taken out. */
+  public int stripped() {
+    return stripped.get();
   }
 
   /** How many replies were lost. */
@@ -109,6 +177,10 @@ public final class LossyRelay implements AutoCloseable {
               && line.contains(armed)
               && loseNext.compareAndSet(armed, null)) {
             loseReply = true;
+          }
+          maybeHold(line);
+          if (stripConditions) {
+            head = withoutConditions(text);
           }
           out.write(head);
           out.flush();
@@ -169,6 +241,21 @@ public final class LossyRelay implements AutoCloseable {
         // already closed
       }
     }
+  }
+
+  /** A request head without its {@code If-None-Match} line. */
+  private byte[] withoutConditions(String head) {
+    StringBuilder kept = new StringBuilder();
+    for (String line : head.split("\r\n", -1)) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("if-none-match:")) {
+        stripped.incrementAndGet();
+        continue;
+      }
+      kept.append(line).append("\r\n");
+    }
+    // split kept the two empty strings after the final CRLF CRLF: one CRLF too many now.
+    kept.setLength(kept.length() - 2);
+    return kept.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** A request's head up to and including its blank line, or null at the end of the stream. */

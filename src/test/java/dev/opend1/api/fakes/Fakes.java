@@ -5,7 +5,9 @@ import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.api.RecoveryService;
 import dev.opend1.api.Services;
 import dev.opend1.core.D1Exception;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** One fake of each service the HTTP edge calls, and the {@link Services} made of them. */
 public final class Fakes {
@@ -23,8 +25,21 @@ public final class Fakes {
 
   /** A server without an object store: every recovery is refused as the real one refuses it. */
   public final RecoveryService recovery =
-      (id, at, name) -> {
-        throw new D1Exception.InvalidRequest("this server has no object store (--object-store)");
+      new RecoveryService() {
+        @Override
+        public Recovered recover(String id, Optional<Instant> at, Optional<String> name) {
+          throw new D1Exception.InvalidRequest("this server has no object store (--object-store)");
+        }
+
+        @Override
+        public String start(String id, Optional<Instant> at, Optional<String> name) {
+          return recover(id, at, name).sourceId();
+        }
+
+        @Override
+        public Job job(String id) {
+          throw new D1Exception.DatabaseNotFound();
+        }
       };
 
   /**

@@ -1,0 +1,32 @@
+package dev.opend1.history;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The generation a server writes a database's objects under ({@code .g<gen>} in their names, {@link
+ * BucketNames}): it tells two writers of one prefix apart, and a higher one supersedes a lower one
+ * ({@link LogChain}). It must grow across restarts and across a recovery onto another machine, and
+ * differ between two servers started on one prefix.
+ *
+ * <p>The seam is per database because a cluster's database lease carries its own fencing epoch,
+ * which can be supplied here. The standalone server's is {@link #startedAt}: the start time in
+ * milliseconds with 20 random bits below it. Why time and not a counter stored in the bucket: a
+ * counter needs a conditional write to be taken safely, and this is exactly for stores that may
+ * ignore one; a time grows across restarts and machines as long as clocks are not set back by more
+ * than the time between two starts, and the random bits keep two servers started in one millisecond
+ * apart. A clock set back is caught, not trusted: a replica whose generation is not above every
+ * generation that claimed its database ({@code gen/<gen>}) refuses to ship.
+ */
+@FunctionalInterface
+public interface WriterGeneration {
+
+  /** The generation this server writes {@code databaseId}'s objects under; positive. */
+  long of(String databaseId);
+
+  /** One generation for every database: {@code clock}'s milliseconds now, then 20 random bits. */
+  static WriterGeneration startedAt(Clock clock) {
+    long generation = (clock.millis() << 20) | new SecureRandom().nextInt(1 << 20);
+    return databaseId -> generation;
+  }
+}
