@@ -157,14 +157,6 @@ public final class ConfigLoader {
       throw invalid(url, "the port must be between 1 and 65535");
     }
     Optional<String> password = Optional.ofNullable(env.get("PGPASSWORD"));
-    if (values.get(Settings.OBJECT_STORE.name()) != null
-        && !values.get(Settings.OBJECT_STORE.name()).value().isBlank()) {
-      // The object-store backups copy the catalog file; a PostgreSQL catalog is backed up by
-      // PostgreSQL's own means. Shipping both is the cluster's next step (docs/cluster.md).
-      throw new ConfigException(
-          "catalog (PostgreSQL) and object-store cannot be used together yet: back the"
-              + " PostgreSQL catalog up with PostgreSQL's own tools, and run without object-store");
-    }
     if (passwordFile != null) {
       Path file = readable(passwordFile);
       try {

@@ -234,8 +234,8 @@ public final class Settings {
           "object-store",
           "URL",
           null,
-          "Object storage (S3 API) that keeps every database's history and the catalog off the"
-              + " machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
+          "Object storage (S3 API) that keeps every database's history and the catalog (unless it"
+              + " is in PostgreSQL) off the machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
               + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).");
 
   public static final Setting OBJECT_STORE_ENDPOINT =

@@ -248,11 +248,11 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of("catalog-password-file", file.toString()), Map.of()))
         .hasMessageContaining("needs catalog");
-    assertThatThrownBy(
-            () ->
-                ConfigLoader.load(
-                    Map.of("catalog", "postgresql://op@db/x", "object-store", "s3://bucket/p"),
-                    Map.of()))
-        .hasMessageContaining("cannot be used together yet");
+    // Both together: the catalog in PostgreSQL, the history in the bucket.
+    ServerConfig both =
+        ConfigLoader.load(
+            Map.of("catalog", "postgresql://op@db/x", "object-store", "s3://bucket/p"), Map.of());
+    assertThat(both.catalog()).isPresent();
+    assertThat(both.objectStore()).isPresent();
   }
 }
