@@ -3,6 +3,7 @@ package dev.opend1;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.PostgresCatalog;
 import dev.opend1.catalog.SqliteCatalog;
+import dev.opend1.cluster.LocalNodeId;
 import dev.opend1.config.PostgresLocation;
 import dev.opend1.core.DataLayout;
 import java.nio.file.Path;
@@ -16,6 +17,23 @@ final class CatalogOpener {
 
   private CatalogOpener() {}
 
+  /**
+   * The catalog for a serving node: in PostgreSQL, the creates and deletes it starts are marked
+   * with the node's id ({@link LocalNodeId}), so its start finishes only its own.
+   */
+  static Catalog forServer(Optional<PostgresLocation> postgres, Path dataDir) {
+    if (postgres.isPresent()) {
+      PostgresLocation p = postgres.get();
+      return PostgresCatalog.open(
+          p.jdbcUrl(),
+          p.user(),
+          p.password().orElse(null),
+          LocalNodeId.of(new DataLayout(dataDir)).value());
+    }
+    return open(postgres, dataDir);
+  }
+
+  /** The catalog for the command-line tools, which start no create or delete. */
   static Catalog open(Optional<PostgresLocation> postgres, Path dataDir) {
     if (postgres.isPresent()) {
       PostgresLocation p = postgres.get();

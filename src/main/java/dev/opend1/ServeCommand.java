@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
       DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
       opened.push(dataDir);
       root = dataDir.root();
-      catalog = new CachingCatalog(CatalogOpener.open(config.catalog(), root));
+      catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), root));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
       Wiring parts = Wiring.of(config, root, catalog);
@@ -176,12 +176,10 @@ final class ServeCommand implements Callable<Integer> {
    * start that fails never stores a token nobody saw.
    */
   static Optional<IssuedToken> firstStartToken(Catalog catalog) {
-    if (!catalog.accounts().list().isEmpty()) {
-      return Optional.empty();
-    }
-    Account account = catalog.accounts().create("opend1");
-    return Optional.of(
-        catalog.tokens().create(account.id(), "first start", Permission.EDIT, Optional.empty()));
+    // One account even when several nodes start on an empty shared catalog at once.
+    Optional<Account> account = catalog.accounts().createFirst("opend1");
+    return account.map(
+        a -> catalog.tokens().create(a.id(), "first start", Permission.EDIT, Optional.empty()));
   }
 
   /** The one time a generated token is shown: on standard output, never in the log. */
