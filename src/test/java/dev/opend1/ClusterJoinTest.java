@@ -61,6 +61,19 @@ class ClusterJoinTest {
         }
         assertThat(later).isAfter(first);
         assertThat(node.stdout() + node.stderr()).doesNotContain(SECRET).contains(id);
+
+        // The operator's view, straight from PostgreSQL.
+        ServerProcess.Output status =
+            ServerProcess.run(
+                Map.of("PGPASSWORD", Postgres.PASSWORD),
+                "cluster",
+                "status",
+                "--catalog",
+                PG.catalogUrl());
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout())
+            .containsPattern(id + " +live +yes .* 0  http://127.0.0.1:1 \\(")
+            .contains("1 node(s), 1 alive");
       }
     }
   }
