@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       TokenCommand.class,
       DoctorCommand.class,
       StatusCommand.class,
-      RecoverCommand.class
+      RecoverCommand.class,
+      ClusterCommand.class
     })
 public final class Main implements Callable<Integer> {
 

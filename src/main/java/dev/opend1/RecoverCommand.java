@@ -217,7 +217,9 @@ final class RecoverCommand implements Callable<Integer> {
       out.println(
           "recover: no catalog copy in the bucket"
               + (atMicros.isPresent() ? " at that time" : "")
-              + "; databases are recovered from their metadata, API tokens are not");
+              + "; databases are recovered from their metadata, API tokens are not (a server"
+              + " whose catalog is in PostgreSQL copies none: restore PostgreSQL with its own"
+              + " tools and serve this directory with the same --catalog)");
       return;
     }
     bytes[0] += store.download(chosen, catalogFile);

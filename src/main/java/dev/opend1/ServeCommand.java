@@ -5,12 +5,17 @@ import dev.opend1.catalog.Account;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.IssuedToken;
+import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ConfigLoader;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.config.Setting;
 import dev.opend1.config.Settings;
+import dev.opend1.core.BuildInfo;
 import dev.opend1.core.Permission;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,11 +73,14 @@ final class ServeCommand implements Callable<Integer> {
       DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
       opened.push(dataDir);
       root = dataDir.root();
-      catalog = new CachingCatalog(CatalogOpener.open(config.catalog(), root));
+      catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), root));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
       Wiring parts = Wiring.of(config, root, catalog);
       opened.push(parts);
+      if (config.cluster().isPresent()) {
+        opened.push(join(config.cluster().get(), catalog, dataDir));
+      }
       server = new ApiServer(config, parts.services());
       opened.push(server);
     } catch (RuntimeException e) {
@@ -112,6 +120,16 @@ final class ServeCommand implements Callable<Integer> {
                 "opend1-shutdown"));
     forever.await();
     return 0;
+  }
+
+  /** Registers this node in the cluster's {@code nodes} and starts its heartbeats. */
+  private static Membership join(ClusterSettings cluster, Catalog catalog, DataDirectory dataDir) {
+    return Membership.join(
+        new PostgresNodes(catalog.sharedDatabase().orElseThrow()),
+        CatalogOpener.nodeId(dataDir.layout()),
+        cluster.advertiseUrl(),
+        BuildInfo.current().version(),
+        DaemonPools.scheduled("opend1-cluster"));
   }
 
   /**
@@ -176,12 +194,10 @@ final class ServeCommand implements Callable<Integer> {
    * start that fails never stores a token nobody saw.
    */
   static Optional<IssuedToken> firstStartToken(Catalog catalog) {
-    if (!catalog.accounts().list().isEmpty()) {
-      return Optional.empty();
-    }
-    Account account = catalog.accounts().create("opend1");
-    return Optional.of(
-        catalog.tokens().create(account.id(), "first start", Permission.EDIT, Optional.empty()));
+    // One account even when several nodes start on an empty shared catalog at once.
+    Optional<Account> account = catalog.accounts().createFirst("opend1");
+    return account.map(
+        a -> catalog.tokens().create(a.id(), "first start", Permission.EDIT, Optional.empty()));
   }
 
   /** The one time a generated token is shown: on standard output, never in the log. */

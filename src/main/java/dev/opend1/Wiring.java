@@ -14,6 +14,7 @@ import dev.opend1.service.DatabaseLifecycle;
 import dev.opend1.service.EdgeServices;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Builds the server's parts from its configuration and connects them: the engine tells the history
@@ -49,7 +50,14 @@ public record Wiring(
                         dataDir,
                         config.historyRetention(),
                         Backups.replication(
-                            o, dataDir, layout.catalogFile(), config.historyRetention())))
+                            o,
+                            dataDir,
+                            // A catalog in PostgreSQL is not copied to the bucket: PostgreSQL
+                            // is backed up with its own tools (docs/cluster.md).
+                            catalog.sharedDatabase().isPresent()
+                                ? Optional.empty()
+                                : Optional.of(layout.catalogFile()),
+                            config.historyRetention())))
             .orElseGet(() -> new History(dataDir, config.historyRetention()));
     Engine engine =
         new Engine(

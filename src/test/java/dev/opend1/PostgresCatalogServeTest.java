@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.S3Proxy;
 import dev.opend1.testing.ServerProcess;
 import dev.opend1.testing.ServerProcess.Output;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -148,6 +150,63 @@ class PostgresCatalogServeTest {
       assertThat(onB.get(dbs()).status()).isEqualTo(401);
       Output list = cli("token", "list", "--catalog", PG.catalogUrl());
       assertThat(list.stdout()).contains("operator").doesNotContain(tokenId);
+    }
+  }
+
+  /**
+   * With {@code --object-store} too: every write's history is in the bucket when it is answered
+   * (sync), no catalog copy is (PostgreSQL keeps the catalog), and {@code recover --from} lays the
+   * databases down in a new data directory that serves them with the same catalog.
+   */
+  @Test
+  void withAnObjectStoreTheHistoryGoesToTheBucketAndTheCatalogStaysInPostgres() throws Exception {
+    try (S3Proxy s3 = S3Proxy.start(dir.resolve("s3"))) {
+      Map<String, String> env = new HashMap<>(env());
+      env.putAll(s3.env());
+      List<String> flags =
+          List.of(
+              "--catalog",
+              PG.catalogUrl(),
+              "--object-store",
+              "s3://" + S3Proxy.BUCKET + "/both",
+              "--object-store-endpoint",
+              s3.endpoint(),
+              "--object-store-durability",
+              "sync");
+      String uuid;
+      try (ServerProcess a = ServerProcess.start(dir.resolve("a"), List.of(), flags, env)) {
+        D1Client boot = client(a, BOOT_TOKEN);
+        D1Client.Reply made = boot.post(dbs(), "{\"name\":\"shipped\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(200);
+        uuid = made.result().path("uuid").asText();
+        D1Client.Reply wrote = query(boot, uuid, "CREATE TABLE t(x); INSERT INTO t VALUES (7)");
+        assertThat(wrote.status()).as(wrote.body()).isEqualTo(200);
+        // Answered, so in the bucket: the database's log objects, and no catalog copy at all.
+        Path prefix = s3.bucketDir().resolve("both");
+        assertThat(prefix.resolve("db").resolve(uuid).resolve("log")).isNotEmptyDirectory();
+        assertThat(prefix.resolve("catalog")).doesNotExist();
+        a.signalTerm();
+        assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+      Map<String, String> cliEnv = new HashMap<>(s3.env());
+      cliEnv.put("PGPASSWORD", Postgres.PASSWORD);
+      Output recovered =
+          ServerProcess.run(
+              cliEnv,
+              "recover",
+              "--from",
+              "s3://" + S3Proxy.BUCKET + "/both",
+              "--object-store-endpoint",
+              s3.endpoint(),
+              "--data-dir",
+              dir.resolve("rebuilt").toString());
+      assertThat(recovered.exitCode()).as(recovered.stderr()).isZero();
+      assertThat(recovered.stdout()).contains("catalog is in PostgreSQL");
+      try (ServerProcess b = ServerProcess.start(dir.resolve("rebuilt"), List.of(), flags, env)) {
+        D1Client.Reply rows = query(client(b, BOOT_TOKEN), uuid, "SELECT x FROM t");
+        assertThat(rows.status()).as(rows.body()).isEqualTo(200);
+        assertThat(rows.result().get(0).path("results").get(0).path("x").asInt()).isEqualTo(7);
+      }
     }
   }
 

@@ -10,6 +10,12 @@ public interface Accounts {
   /** Creates an account with a random id. */
   Account create(String name);
 
+  /**
+   * Creates an account with a random id only when there is no account at all (a first start); empty
+   * when there is one. Of several callers at once, from any process or node, one creates it.
+   */
+  Optional<Account> createFirst(String name);
+
   /** Makes sure the account exists (idempotent). */
   Account ensure(AccountId id, String name);
 

@@ -9,6 +9,10 @@ import java.util.function.LongSupplier;
  * answered from memory ({@link CachingTokens}, {@link CachingDatabaseRecords}) instead of the
  * catalog file, whose one connection is a lock every request would otherwise queue on. Accounts go
  * straight to the store.
+ *
+ * <p>Database records are cached only in a catalog of this server's own: in a shared one
+ * (PostgreSQL) other nodes delete databases and change their settings, which no cache here would
+ * hear of, so every lookup asks the store (a pooled connection, no lock to queue on).
  */
 public final class CachingCatalog implements Catalog {
 
@@ -29,7 +33,10 @@ public final class CachingCatalog implements Catalog {
   CachingCatalog(Catalog store, Duration tokenTtl, LongSupplier nanoTime) {
     this.store = store;
     this.tokens = new CachingTokens(store.tokens(), tokenTtl, nanoTime);
-    this.databases = new CachingDatabaseRecords(store.databases());
+    this.databases =
+        store.sharedDatabase().isPresent()
+            ? store.databases()
+            : new CachingDatabaseRecords(store.databases());
   }
 
   @Override

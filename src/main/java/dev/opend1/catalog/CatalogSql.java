@@ -54,6 +54,13 @@ interface CatalogSql {
    */
   void lockAccount(Connection conn, AccountId account) throws SQLException;
 
+  /**
+   * Within a {@link #transaction}: makes steps that add accounts run one after the other, so a
+   * check that there is none holds until the transaction ends. SQLite's transactions already do;
+   * PostgreSQL locks the table against other writers (readers go on).
+   */
+  void lockAccounts(Connection conn) throws SQLException;
+
   /** Reads every row of a query on a connection already held (within a {@link #transaction}). */
   static <T> List<T> queryAll(Connection c, String sql, SqlBinder binder, RowReader<T> reader)
       throws SQLException {

@@ -83,6 +83,10 @@ final class CatalogStore implements CatalogSql, AutoCloseable {
   @Override
   public void lockAccount(Connection conn, AccountId account) {}
 
+  /** Nothing to do, for the same reason. */
+  @Override
+  public void lockAccounts(Connection conn) {}
+
   /** Runs a step on the connection under the lock; a failure says {@code what} failed. */
   private <T> T locked(String what, SqlStep<T> step) {
     lock.lock();

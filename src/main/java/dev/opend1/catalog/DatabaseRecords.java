@@ -50,6 +50,9 @@ public interface DatabaseRecords {
   /** Removes a database record in any state, freeing its name. */
   void remove(DatabaseId id);
 
-  /** Records a crash left "creating" or "deleting": startup removes them and their files. */
+  /**
+   * Records a crash left "creating" or "deleting": startup removes them and their files. In a
+   * catalog several nodes share, only those this node started (another node's may be running).
+   */
   List<DatabaseId> unfinished();
 }

@@ -19,6 +19,28 @@ final class JdbcAccounts implements Accounts {
   }
 
   @Override
+  public Optional<Account> createFirst(String name) {
+    AccountId id = AccountId.random(Secrets.RANDOM);
+    boolean made =
+        store.transaction(
+            "create the first account",
+            conn -> {
+              store.lockAccounts(conn);
+              return CatalogSql.update(
+                      conn,
+                      "INSERT INTO accounts(id, name, created_at_ms)"
+                          + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM accounts)",
+                      ps -> {
+                        ps.setString(1, id.value());
+                        ps.setString(2, name);
+                        ps.setLong(3, CatalogStore.nowMillis());
+                      })
+                  == 1;
+            });
+    return made ? find(id) : Optional.empty();
+  }
+
+  @Override
   public Account ensure(AccountId id, String name) {
     // Several processes or nodes may ensure the same account at once: the insert that loses does
     // nothing.

@@ -18,13 +18,21 @@ import java.util.UUID;
  * {@code ready} rows are visible, every row holds its name. Reserves in one account run one after
  * the other ({@link CatalogSql#lockAccount}), so the count and the name check see every earlier
  * reserve, from any process or node.
+ *
+ * <p>With a {@code node} (the PostgreSQL catalog, which several nodes share), a row in flight also
+ * says whose step it is ({@code pending_on}), so that {@link #unfinished} hands a node only its own
+ * creates and deletes to finish: another node's are still running.
  */
 final class JdbcDatabaseRecords implements DatabaseRecords {
 
   private final CatalogSql store;
 
-  JdbcDatabaseRecords(CatalogSql store) {
+  /** The node whose creates and deletes this records; empty for a catalog of one server's own. */
+  private final Optional<String> node;
+
+  JdbcDatabaseRecords(CatalogSql store, Optional<String> node) {
     this.store = store;
+    this.node = node;
   }
 
   @Override
@@ -50,7 +58,11 @@ final class JdbcDatabaseRecords implements DatabaseRecords {
               conn,
               "INSERT INTO databases("
                   + CatalogRows.DATABASE_COLUMNS
-                  + ", state) VALUES(?,?,?,?,?,?,?,?,'creating')",
+                  + ", state"
+                  + (node.isPresent() ? ", pending_on" : "")
+                  + ") VALUES(?,?,?,?,?,?,?,?,'creating'"
+                  + (node.isPresent() ? ",?" : "")
+                  + ")",
               ps -> {
                 ps.setString(1, r.id().toString());
                 ps.setString(2, r.account().value());
@@ -60,6 +72,9 @@ final class JdbcDatabaseRecords implements DatabaseRecords {
                 ps.setString(6, r.jurisdiction().orElse(null));
                 ps.setString(7, r.createdInRegion().name());
                 ps.setString(8, r.readReplicationMode());
+                if (node.isPresent()) {
+                  ps.setString(9, node.get());
+                }
               });
         });
   }
@@ -195,8 +210,16 @@ final class JdbcDatabaseRecords implements DatabaseRecords {
   @Override
   public void markDeleting(DatabaseId id) {
     store.update(
-        "UPDATE databases SET state = 'deleting' WHERE id = ?",
-        ps -> ps.setString(1, id.toString()));
+        "UPDATE databases SET state = 'deleting'"
+            + (node.isPresent() ? ", pending_on = ?" : "")
+            + " WHERE id = ?",
+        ps -> {
+          int i = 1;
+          if (node.isPresent()) {
+            ps.setString(i++, node.get());
+          }
+          ps.setString(i, id.toString());
+        });
   }
 
   @Override
@@ -207,8 +230,13 @@ final class JdbcDatabaseRecords implements DatabaseRecords {
   @Override
   public List<DatabaseId> unfinished() {
     return store.queryAll(
-        "SELECT id FROM databases WHERE state IN ('creating', 'deleting')",
-        ps -> {},
+        "SELECT id FROM databases WHERE state IN ('creating', 'deleting')"
+            + (node.isPresent() ? " AND (pending_on = ? OR pending_on IS NULL)" : ""),
+        ps -> {
+          if (node.isPresent()) {
+            ps.setString(1, node.get());
+          }
+        },
         rs -> new DatabaseId(UUID.fromString(rs.getString(1))));
   }
 }

@@ -16,11 +16,11 @@ public final class PostgresCatalog implements Catalog {
   private final JdbcTokens tokens;
   private final JdbcDatabaseRecords databases;
 
-  private PostgresCatalog(PostgresStore store) {
+  private PostgresCatalog(PostgresStore store, Optional<String> node) {
     this.store = store;
     this.accounts = new JdbcAccounts(store);
     this.tokens = new JdbcTokens(store, accounts);
-    this.databases = new JdbcDatabaseRecords(store);
+    this.databases = new JdbcDatabaseRecords(store, node);
   }
 
   /**
@@ -32,7 +32,18 @@ public final class PostgresCatalog implements Catalog {
    *     holds a schema newer than this opend1 knows
    */
   public static PostgresCatalog open(String jdbcUrl, String user, String password) {
-    return new PostgresCatalog(PostgresStore.open(jdbcUrl, user, password));
+    return new PostgresCatalog(PostgresStore.open(jdbcUrl, user, password), Optional.empty());
+  }
+
+  /**
+   * Connects and migrates the schema, for a serving node: the creates and deletes it starts are
+   * marked as its own, and {@link DatabaseRecords#unfinished} reports only those (and any left by a
+   * version that did not mark them), never another node's that is still running.
+   *
+   * @param node the node's id, stable across its restarts
+   */
+  public static PostgresCatalog open(String jdbcUrl, String user, String password, String node) {
+    return new PostgresCatalog(PostgresStore.open(jdbcUrl, user, password), Optional.of(node));
   }
 
   @Override

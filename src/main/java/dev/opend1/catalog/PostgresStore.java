@@ -89,6 +89,13 @@ final class PostgresStore implements CatalogSql, AutoCloseable {
         rs -> rs.getInt(1));
   }
 
+  @Override
+  public void lockAccounts(Connection conn) throws SQLException {
+    try (java.sql.Statement st = conn.createStatement()) {
+      st.execute("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE");
+    }
+  }
+
   /** Runs a step on one connection of the pool, in autocommit; a failure says what failed. */
   private <T> T connected(String what, SqlStep<T> step) {
     try (Connection c = pool.getConnection()) {

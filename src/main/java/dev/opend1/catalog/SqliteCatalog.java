@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -25,7 +26,7 @@ public final class SqliteCatalog implements Catalog {
     this.store = store;
     this.accounts = new JdbcAccounts(store);
     this.tokens = new JdbcTokens(store, accounts);
-    this.databases = new JdbcDatabaseRecords(store);
+    this.databases = new JdbcDatabaseRecords(store, Optional.empty());
   }
 
   /** Opens (creating if needed) the catalog file and brings its schema up to date. */

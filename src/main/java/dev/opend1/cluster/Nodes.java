@@ -16,6 +16,12 @@ public interface Nodes {
   /** The nodes heard from within {@code timeout}, draining ones included, by id. */
   List<Node> live(Duration timeout);
 
+  /**
+   * Every node ever registered, by id, with whether it is alive (heard from within {@code
+   * liveness}) and how many databases it holds a lease in force on.
+   */
+  List<NodeStatus> status(Duration liveness);
+
   /** Marks a node draining: it is placed no new database. False when no such node. */
   boolean drain(NodeId node);
 }

@@ -50,6 +50,20 @@ public final class PostgresNodes implements Nodes {
   }
 
   @Override
+  public List<NodeStatus> status(Duration liveness) {
+    long ms = ClusterSql.millis(liveness, "the liveness timeout");
+    return sql.rows(
+        "read the nodes' status",
+        "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at,"
+            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AS alive,"
+            + " count(l.database_id) AS databases FROM nodes n"
+            + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
+            + " GROUP BY n.id ORDER BY n.id",
+        ps -> ps.setLong(1, ms),
+        rs -> new NodeStatus(read(rs), rs.getBoolean("alive"), rs.getInt("databases")));
+  }
+
+  @Override
   public boolean drain(NodeId node) {
     return sql.update(
             "drain node " + node,

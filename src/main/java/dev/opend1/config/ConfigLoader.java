@@ -61,6 +61,18 @@ public final class ConfigLoader {
     if (token != null && token.isEmpty()) {
       throw invalid(values.get(Settings.API_TOKEN.name()), "must not be empty");
     }
+    Optional<PostgresLocation> catalog = postgres(values, env);
+    Optional<ObjectStoreSettings> objectStore = objectStore(values);
+    Optional<ClusterSettings> cluster =
+        ClusterSettings.from(
+            values.get(Settings.ADVERTISE_URL.name()),
+            values.get(Settings.CLUSTER_SECRET_FILE.name()),
+            Optional.ofNullable(env.get(ClusterSettings.SECRET_VARIABLE)),
+            catalog.isPresent(),
+            objectStore.isPresent());
+    if (cluster.isPresent()) {
+      objectStore = Optional.of(clusterDurability(values, objectStore.orElseThrow()));
+    }
     Source regionValue = values.get(Settings.REGION.name());
     Region region =
         Region.fromName(regionValue.value())
@@ -108,8 +120,9 @@ public final class ConfigLoader {
         number(values, Settings.MAX_SPILL_BYTES, 1, Long.MAX_VALUE),
         (int) number(values, Settings.LISTEN_BACKLOG, 1, 65535),
         number(values, Settings.PAST_STATE_CACHE_BYTES, 0, Long.MAX_VALUE),
-        objectStore(values),
-        postgres(values, env));
+        objectStore,
+        catalog,
+        cluster);
   }
 
   /**
@@ -157,14 +170,6 @@ public final class ConfigLoader {
       throw invalid(url, "the port must be between 1 and 65535");
     }
     Optional<String> password = Optional.ofNullable(env.get("PGPASSWORD"));
-    if (values.get(Settings.OBJECT_STORE.name()) != null
-        && !values.get(Settings.OBJECT_STORE.name()).value().isBlank()) {
-      // The object-store backups copy the catalog file; a PostgreSQL catalog is backed up by
-      // PostgreSQL's own means. Shipping both is the cluster's next step (docs/cluster.md).
-      throw new ConfigException(
-          "catalog (PostgreSQL) and object-store cannot be used together yet: back the"
-              + " PostgreSQL catalog up with PostgreSQL's own tools, and run without object-store");
-    }
     if (passwordFile != null) {
       Path file = readable(passwordFile);
       try {
@@ -180,6 +185,25 @@ public final class ConfigLoader {
       }
     }
     return Optional.of(new PostgresLocation(m.group(2), port, m.group(4), m.group(1), password));
+  }
+
+  /**
+   * In a cluster a write is answered only once its history is in the bucket, since another node
+   * takes the database over from there: sync unless set, and async refused.
+   */
+  private static ObjectStoreSettings clusterDurability(
+      Map<String, Source> values, ObjectStoreSettings o) {
+    if (!o.sync()
+        && !values
+            .get(Settings.OBJECT_STORE_DURABILITY.name())
+            .origin()
+            .startsWith("the default of")) {
+      throw invalid(
+          values.get(Settings.OBJECT_STORE_DURABILITY.name()),
+          "a cluster node (advertise-url) needs sync: another node takes its databases over from"
+              + " the bucket, so a write is answered only once it is there");
+    }
+    return new ObjectStoreSettings(o.url(), o.endpoint(), o.region(), true, o.lag(), o.maxLag());
   }
 
   /** The object store, when {@code object-store} is set; its companions are checked too. */
@@ -433,7 +457,7 @@ public final class ConfigLoader {
     return value.longValueExact();
   }
 
-  private static ConfigException invalid(Source v, String rule) {
+  static ConfigException invalid(Source v, String rule) {
     return new ConfigException(
         "invalid value '" + v.value() + "' from " + v.origin() + ": " + rule);
   }

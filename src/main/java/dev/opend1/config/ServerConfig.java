@@ -39,6 +39,7 @@ import java.util.Optional;
  * @param maxPastStateBytes disk the past states kept for reads as of a bookmark may add
  * @param objectStore object storage the history is shipped to, if configured
  * @param catalog the catalog in PostgreSQL, if configured; else the data directory's file
+ * @param cluster how this node joins a cluster, if it runs in one
  */
 public record ServerConfig(
     String host,
@@ -69,12 +70,13 @@ public record ServerConfig(
     int listenBacklog,
     long maxPastStateBytes,
     Optional<ObjectStoreSettings> objectStore,
-    Optional<PostgresLocation> catalog) {
+    Optional<PostgresLocation> catalog,
+    Optional<ClusterSettings> cluster) {
 
   @Override
   public String toString() {
     // The bootstrap token is a secret: never let it reach a log line through toString().
-    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d, maxPastStateBytes=%d, objectStore=%s, catalog=%s]"
+    return "ServerConfig[host=%s, port=%d, dataDir=%s, region=%s, bootstrapAccount=%s, maxDatabasesPerAccount=%d, maxBodyBytes=%d, maxStatementsPerRequest=%d, sql=%s, sqlThreads=%d, maxOpenDatabases=%d, historyRetention=%s, restoreLimit=%d, restoreWindow=%s, maxImportBytes=%d, maxTransferBytes=%d, importTimeout=%s, publicUrl=%s, metricsPort=%d, metricsTenantLabels=%s, jsonLogs=%s, tls=%s, maxSpillBytesPerRequest=%d, maxSpillBytes=%d, listenBacklog=%d, maxPastStateBytes=%d, objectStore=%s, catalog=%s, cluster=%s]"
         .formatted(
             host,
             port,
@@ -103,6 +105,7 @@ public record ServerConfig(
             listenBacklog,
             maxPastStateBytes,
             objectStore,
-            catalog.map(PostgresLocation::toString).orElse("-"));
+            catalog.map(PostgresLocation::toString).orElse("-"),
+            cluster.map(ClusterSettings::toString).orElse("-"));
   }
 }

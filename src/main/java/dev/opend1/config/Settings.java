@@ -239,8 +239,8 @@ public final class Settings {
           "object-store",
           "URL",
           null,
-          "Object storage (S3 API) that keeps every database's history and the catalog off the"
-              + " machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
+          "Object storage (S3 API) that keeps every database's history and the catalog (unless it"
+              + " is in PostgreSQL) off the machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
               + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).");
 
   public static final Setting OBJECT_STORE_ENDPOINT =
@@ -293,6 +293,23 @@ public final class Settings {
           null,
           "File whose first line is the catalog's PostgreSQL password (instead of PGPASSWORD).");
 
+  public static final Setting ADVERTISE_URL =
+      new Setting(
+          "advertise-url",
+          "URL",
+          null,
+          "How the other nodes of a cluster reach this one (http://HOST:PORT). With catalog,"
+              + " object-store and the cluster secret, the node joins the cluster: it registers"
+              + " and heartbeats in PostgreSQL, and object-store-durability is sync.");
+
+  public static final Setting CLUSTER_SECRET_FILE =
+      new Setting(
+          "cluster-secret-file",
+          "FILE",
+          null,
+          "File whose first line is the secret every node of a cluster shares (instead of"
+              + " OPEND1_CLUSTER_SECRET); never printed.");
+
   public static final List<Setting> ALL =
       List.of(
           HOST,
@@ -340,16 +357,20 @@ public final class Settings {
           OBJECT_STORE_LAG_MS,
           OBJECT_STORE_MAX_LAG_MS,
           CATALOG,
-          CATALOG_PASSWORD_FILE);
+          CATALOG_PASSWORD_FILE,
+          ADVERTISE_URL,
+          CLUSTER_SECRET_FILE);
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level
    * (logback), the launcher's JVM options, and the operator token of {@code opend1 status} and
-   * {@code opend1 doctor --url}. Any other {@code OPEND1_*} variable is refused at start, so a
-   * misspelt setting is not silently ignored.
+   * {@code opend1 doctor --url}, and the cluster's shared secret (read with the settings, but no
+   * setting, so it never becomes a flag). Any other {@code OPEND1_*} variable is refused at start,
+   * so a misspelt setting is not silently ignored.
    */
   public static final List<String> OTHER_VARIABLES =
-      List.of("OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS", "OPEND1_OPERATOR_TOKEN");
+      List.of(
+          "OPEND1_LOG_LEVEL", "OPEND1_JAVA_OPTS", "OPEND1_OPERATOR_TOKEN", "OPEND1_CLUSTER_SECRET");
 
   private Settings() {}
 }

@@ -57,6 +57,14 @@ public record DataLayout(Path root) {
     return root.resolve("catalog.sqlite");
   }
 
+  /**
+   * This node's id in a cluster, made at its first start with a shared catalog and kept, so a
+   * restart is the same node (it finishes its own interrupted creates and deletes).
+   */
+  public Path nodeIdFile() {
+    return root.resolve("node-id");
+  }
+
   /** The analytics' SQLite file: per-minute query figures for {@code /graphql}. */
   public Path analyticsFile() {
     return root.resolve("analytics.sqlite");

@@ -31,15 +31,21 @@ public final class Backups {
   }
 
   /**
-   * The replication of a data directory's history and catalog to the configured store; not yet
-   * started (the history starts it).
+   * The replication of a data directory's history, and of the catalog file when there is one, to
+   * the configured store; not yet started (the history starts it).
+   *
+   * @param catalogFile the embedded catalog's file, copied to the bucket when it changed; empty
+   *     when the catalog is in PostgreSQL, which is backed up with its own tools
    */
   public static Replication replication(
-      ObjectStoreSettings s, Path dataDir, Path catalogFile, Duration retention) {
+      ObjectStoreSettings s, Path dataDir, Optional<Path> catalogFile, Duration retention) {
     S3ObjectStore store = S3ObjectStore.open(target(s));
     try {
       CatalogShipper catalog =
-          new CatalogShipper(catalogFile, store, new DataLayout(dataDir).tmpDir(), retention);
+          catalogFile.isPresent()
+              ? new CatalogShipper(
+                  catalogFile.get(), store, new DataLayout(dataDir).tmpDir(), retention)
+              : null;
       return new Replication(
           store,
           dataDir,
@@ -47,10 +53,12 @@ public final class Backups {
           Duration.ofMillis(Math.max(5, s.lag().toMillis() / 10)),
           s.maxLag(),
           retention,
-          catalog,
+          catalog == null ? () -> {} : catalog,
           WriterGeneration.startedAt(Clock.systemUTC()),
           () -> {
-            catalog.close();
+            if (catalog != null) {
+              catalog.close();
+            }
             store.close();
           });
     } catch (IOException e) {

@@ -311,6 +311,14 @@ abstract class CatalogContractTest {
   }
 
   @Test
+  void theFirstAccountIsMadeOnlyWhenThereIsNone() throws Exception {
+    // The setup made one: nothing more, from any number of callers.
+    assertThat(race(4, i -> () -> catalog.accounts().createFirst("first")))
+        .allMatch(Optional::isEmpty);
+    assertThat(catalog.accounts().list()).hasSize(1);
+  }
+
+  @Test
   void twoCatalogsOnOneStoreSeeEachOthersWrites() {
     try (Catalog other = openSame()) {
       IssuedToken t = other.tokens().create(account, "cli", Permission.EDIT, Optional.empty());

@@ -88,11 +88,61 @@ class PostgresCatalogTest extends CatalogContractTest {
               sql(
                   "SELECT version, file FROM schema_version ORDER BY version",
                   rs -> rs.getInt(1) + " " + rs.getString(2)))
-          .containsExactly("1 V1__catalog.sql", "2 V2__analytics.sql", "3 V3__cluster.sql");
+          .containsExactly(
+              "1 V1__catalog.sql",
+              "2 V2__analytics.sql",
+              "3 V3__cluster.sql",
+              "4 V4__pending_node.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {
       opened.forEach(Catalog::close);
+    }
+  }
+
+  @Test
+  void nodesStartingOnAnEmptyCatalogMakeOneFirstAccount() throws Exception {
+    database = PG.fresh();
+    List<Catalog> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        nodes.add(openSame());
+      }
+      List<Optional<Account>> made = race(8, i -> () -> nodes.get(i).accounts().createFirst("n"));
+      assertThat(made).filteredOn(Optional::isPresent).hasSize(1);
+      assertThat(nodes.get(0).accounts().list())
+          .extracting(Account::id)
+          .containsExactly(made.stream().flatMap(Optional::stream).findFirst().get().id());
+    } finally {
+      nodes.forEach(Catalog::close);
+    }
+  }
+
+  @Test
+  void aNodeFindsOnlyItsOwnUnfinishedCreatesAndDeletes() {
+    String url = PG.server().jdbcUrl(database);
+    try (Catalog a = PostgresCatalog.open(url, Postgres.USER, Postgres.PASSWORD, "node-a");
+        Catalog b = PostgresCatalog.open(url, Postgres.USER, Postgres.PASSWORD, "node-b")) {
+      DatabaseRecord creatingOnA = record(account, "a-creating", 1);
+      a.databases().reserve(creatingOnA, 100);
+      DatabaseRecord deletingOnB = record(account, "b-deleting", 2);
+      b.databases().reserve(deletingOnB, 100);
+      b.databases().activate(deletingOnB.id());
+      b.databases().markDeleting(deletingOnB.id());
+      // A catalog that marks nothing (the CLI's, or a version before nodes marked their steps)
+      // leaves rows that every node finishes.
+      DatabaseRecord unmarked = record(account, "unmarked", 3);
+      catalog.databases().reserve(unmarked, 100);
+
+      assertThat(a.databases().unfinished())
+          .containsExactlyInAnyOrder(creatingOnA.id(), unmarked.id());
+      assertThat(b.databases().unfinished())
+          .containsExactlyInAnyOrder(deletingOnB.id(), unmarked.id());
+      // A node's delete of a record another node reserved makes the delete its own.
+      a.databases().markDeleting(creatingOnA.id());
+      b.databases().markDeleting(creatingOnA.id());
+      assertThat(a.databases().unfinished()).doesNotContain(creatingOnA.id());
+      assertThat(b.databases().unfinished()).contains(creatingOnA.id());
     }
   }
 

@@ -128,4 +128,33 @@ class PostgresNodesTest {
       leases.acquire(DatabaseId.random(), node, LONG).orElseThrow();
     }
   }
+
+  @Test
+  void statusShowsEveryNodeAliveOrNotWithTheLeasesItHolds() throws Exception {
+    beat(a);
+    beat(b);
+    beat(c);
+    silence(c);
+    leases.acquire(DatabaseId.random(), a, LONG);
+    leases.acquire(DatabaseId.random(), a, LONG);
+    DatabaseId lapsed = DatabaseId.random();
+    leases.acquire(lapsed, b, LONG);
+    db.execute(
+        "UPDATE database_leases SET expires_at = now() - interval '1 second'"
+            + " WHERE database_id = '"
+            + lapsed
+            + "'");
+    nodes.drain(b);
+    assertThat(nodes.status(LIVENESS))
+        .extracting(
+            s ->
+                s.node().id().value()
+                    + " "
+                    + s.node().state()
+                    + " "
+                    + s.alive()
+                    + " "
+                    + s.databases())
+        .containsExactly("a LIVE true 2", "b DRAINING true 0", "c LIVE false 0");
+  }
 }

@@ -248,11 +248,67 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of("catalog-password-file", file.toString()), Map.of()))
         .hasMessageContaining("needs catalog");
+    // Both together: the catalog in PostgreSQL, the history in the bucket.
+    ServerConfig both =
+        ConfigLoader.load(
+            Map.of("catalog", "postgresql://op@db/x", "object-store", "s3://bucket/p"), Map.of());
+    assertThat(both.catalog()).isPresent();
+    assertThat(both.objectStore()).isPresent();
+  }
+
+  @Test
+  void aClusterNodeNeedsTheCatalogTheStoreAndTheSecretAndWritesSync(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> member =
+        Map.of(
+            "catalog", "postgresql://op@db/x",
+            "object-store", "s3://bucket/p",
+            "advertise-url", "http://10.0.0.7:8787/");
+    Map<String, String> secret = Map.of("OPEND1_CLUSTER_SECRET", "a-secret-of-twenty-chars");
+    ServerConfig config = ConfigLoader.load(member, secret);
+    assertThat(config.cluster().orElseThrow().advertiseUrl()).hasToString("http://10.0.0.7:8787");
+    assertThat(config.cluster().get().secret()).isEqualTo("a-secret-of-twenty-chars");
+    // The default durability becomes sync; the secret never shows.
+    assertThat(config.objectStore().orElseThrow().sync()).isTrue();
+    assertThat(config.toString()).doesNotContain("a-secret-of-twenty-chars");
+
+    Map<String, String> async = new java.util.HashMap<>(member);
+    async.put("object-store-durability", "async");
+    assertThatThrownBy(() -> ConfigLoader.load(async, secret))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs sync");
+    assertThatThrownBy(() -> ConfigLoader.load(member, Map.of()))
+        .hasMessageContaining("OPEND1_CLUSTER_SECRET");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(member, Map.of("OPEND1_CLUSTER_SECRET", "short-secret")))
+        .hasMessageContaining("at least 16 characters")
+        .message()
+        .doesNotContain("short-secret");
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
-                    Map.of("catalog", "postgresql://op@db/x", "object-store", "s3://bucket/p"),
-                    Map.of()))
-        .hasMessageContaining("cannot be used together yet");
+                    Map.of("catalog", "postgresql://op@db/x", "advertise-url", "http://a:1"),
+                    secret))
+        .hasMessageContaining("needs catalog (postgresql://...) and object-store");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "catalog", "postgresql://op@db/x",
+                        "object-store", "s3://bucket/p",
+                        "advertise-url", "ftp://a:1"),
+                    secret))
+        .hasMessageContaining("must be http://HOST:PORT");
+    Path file = dir.resolve("secret");
+    Files.writeString(file, "from-the-secret-file\n");
+    Map<String, String> withFile = new java.util.HashMap<>(member);
+    withFile.put("cluster-secret-file", file.toString());
+    assertThat(ConfigLoader.load(withFile, Map.of()).cluster().orElseThrow().secret())
+        .isEqualTo("from-the-secret-file");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("cluster-secret-file", file.toString()), Map.of()))
+        .hasMessageContaining("needs advertise-url");
+    // Without advertise-url, nothing of a cluster.
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).cluster()).isEmpty();
   }
 }

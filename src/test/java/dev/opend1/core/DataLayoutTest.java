@@ -22,6 +22,7 @@ class DataLayoutTest {
     assertThat(layout.formatFile()).isEqualTo(Path.of("/data/FORMAT"));
     assertThat(layout.lockFile()).isEqualTo(Path.of("/data/serve.lock"));
     assertThat(layout.catalogFile()).isEqualTo(Path.of("/data/catalog.sqlite"));
+    assertThat(layout.nodeIdFile()).isEqualTo(Path.of("/data/node-id"));
     assertThat(layout.analyticsFile()).isEqualTo(Path.of("/data/analytics.sqlite"));
     assertThat(layout.oldCatalogFile("2026-01-02T030405Z"))
         .isEqualTo(Path.of("/data/catalog.sqlite.old-2026-01-02T030405Z"));

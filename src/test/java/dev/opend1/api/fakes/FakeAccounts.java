@@ -21,6 +21,11 @@ public final class FakeAccounts implements Accounts {
   }
 
   @Override
+  public synchronized Optional<Account> createFirst(String name) {
+    return accounts.isEmpty() ? Optional.of(create(name)) : Optional.empty();
+  }
+
+  @Override
   public Account ensure(AccountId id, String name) {
     return accounts.computeIfAbsent(id, i -> new Account(i, name, Instant.now()));
   }

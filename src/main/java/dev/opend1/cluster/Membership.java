@@ -1,0 +1,79 @@
+package dev.opend1.cluster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's place in the cluster: registered in {@code nodes} when it joins, then a heartbeat
+ * every {@link #HEARTBEAT_EVERY}, so the other nodes count it alive while its last heartbeat is
+ * within {@link #LIVENESS}. A heartbeat that fails is logged and the next one tries again; the node
+ * drops out of the live ones only when PostgreSQL has not heard from it for the whole timeout.
+ */
+public final class Membership implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+  /** How often the node says it is alive. */
+  public static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
+
+  /** How long after its last heartbeat a node still counts as alive: several missed beats. */
+  public static final Duration LIVENESS = Duration.ofSeconds(10);
+
+  private final Nodes nodes;
+  private final NodeId self;
+  private final URI advertiseUrl;
+  private final String version;
+
+  /** Runs the heartbeats; owned, shut down at close. */
+  private final ScheduledExecutorService beats;
+
+  private Membership(
+      Nodes nodes, NodeId self, URI advertiseUrl, String version, ScheduledExecutorService beats) {
+    this.nodes = nodes;
+    this.self = self;
+    this.advertiseUrl = advertiseUrl;
+    this.version = version;
+    this.beats = beats;
+  }
+
+  /**
+   * Registers the node (a failure here fails the start: a node that cannot reach PostgreSQL must
+   * not serve as a member) and starts its heartbeats on {@code beats}, which it then owns.
+   */
+  public static Membership join(
+      Nodes nodes, NodeId self, URI advertiseUrl, String version, ScheduledExecutorService beats) {
+    Membership m = new Membership(nodes, self, advertiseUrl, version, beats);
+    try {
+      nodes.heartbeat(self, advertiseUrl, version);
+    } catch (RuntimeException e) {
+      beats.shutdownNow();
+      throw e;
+    }
+    long every = HEARTBEAT_EVERY.toMillis();
+    beats.scheduleWithFixedDelay(m::beat, every, every, TimeUnit.MILLISECONDS);
+    LOG.info("node {} joined the cluster as {}", self, advertiseUrl);
+    return m;
+  }
+
+  private void beat() {
+    try {
+      nodes.heartbeat(self, advertiseUrl, version);
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat of node {}: {}", self, e.getMessage());
+    }
+  }
+
+  public NodeId self() {
+    return self;
+  }
+
+  /** Stops the heartbeats; the node counts as alive until {@link #LIVENESS} has passed. */
+  @Override
+  public void close() {
+    beats.shutdownNow();
+  }
+}

@@ -1,0 +1,9 @@
+package dev.opend1.cluster;
+
+/**
+ * A node as {@code opend1 cluster status} shows it.
+ *
+ * @param alive whether PostgreSQL heard from it within the liveness timeout (its own clock decides)
+ * @param databases the leases in force it holds
+ */
+public record NodeStatus(Node node, boolean alive, int databases) {}

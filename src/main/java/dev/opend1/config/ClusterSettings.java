@@ -1,0 +1,83 @@
+package dev.opend1.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How this node joins a cluster ({@code --advertise-url} and the shared secret): present only when
+ * the node runs in one, which also needs the catalog in PostgreSQL and an object store.
+ *
+ * @param advertiseUrl how the other nodes reach this one
+ * @param secret what every node of the cluster shares, to authenticate their calls to each other;
+ *     never printed
+ */
+public record ClusterSettings(URI advertiseUrl, String secret) {
+
+  /** The variable the secret is read from when no file names it. */
+  static final String SECRET_VARIABLE = "OPEND1_CLUSTER_SECRET";
+
+  /** Fewer characters than this is no secret worth the name. */
+  private static final int MIN_SECRET_LENGTH = 16;
+
+  @Override
+  public String toString() {
+    return "ClusterSettings[advertiseUrl=" + advertiseUrl + ", secret=***]";
+  }
+
+  /**
+   * The cluster settings from their sources, checked against the rest: empty when {@code
+   * advertise-url} is not set (and then no secret file may be either).
+   */
+  static Optional<ClusterSettings> from(
+      ConfigLoader.Source advertise,
+      ConfigLoader.Source secretFile,
+      Optional<String> secretFromEnv,
+      boolean postgresCatalog,
+      boolean objectStore) {
+    if (advertise == null || advertise.value().isBlank()) {
+      if (secretFile != null) {
+        throw ConfigLoader.invalid(secretFile, "needs advertise-url (the node's cluster address)");
+      }
+      return Optional.empty();
+    }
+    String url = advertise.value().strip().replaceAll("/+$", "");
+    if (!url.matches("https?://[^/\\s?#]+")) {
+      throw ConfigLoader.invalid(advertise, "must be http://HOST:PORT or https://HOST:PORT");
+    }
+    if (!postgresCatalog || !objectStore) {
+      throw new ConfigException(
+          "advertise-url joins a cluster, which needs catalog (postgresql://...) and object-store"
+              + " (s3://...) too: the nodes share the catalog and every database's history");
+    }
+    String secret;
+    if (secretFile != null) {
+      Path file = Path.of(secretFile.value().strip());
+      try {
+        secret =
+            Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .findFirst()
+                .orElse("")
+                .strip();
+      } catch (IOException e) {
+        throw ConfigLoader.invalid(secretFile, "must be a readable file");
+      }
+    } else {
+      secret = secretFromEnv.map(String::strip).orElse("");
+    }
+    if (secret.length() < MIN_SECRET_LENGTH) {
+      // Never echo it, not even a short one.
+      throw new ConfigException(
+          "a cluster needs its shared secret, at least "
+              + MIN_SECRET_LENGTH
+              + " characters, in "
+              + SECRET_VARIABLE
+              + " or the file named by "
+              + Settings.CLUSTER_SECRET_FILE.flag());
+    }
+    return Optional.of(new ClusterSettings(URI.create(url), secret));
+  }
+}
