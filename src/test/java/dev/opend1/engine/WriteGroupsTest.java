@@ -33,7 +33,7 @@ class WriteGroupsTest {
 
   /** A write that keeps the writer busy for a good part of a second. */
   private static final String SLOW =
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500000)"
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000)"
           + " INSERT INTO slow SELECT count(*) FROM c";
 
   /** A write that never ends on its own: its deadline interrupts it. */
