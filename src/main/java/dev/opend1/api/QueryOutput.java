@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes a query's results as D1's JSON, as the engine produces them.
@@ -71,9 +72,22 @@ final class QueryOutput implements ResultSink {
   /** The bookmark a request as of a past state reads ({@code meta.bookmark}), or null. */
   private final Bookmark asOf;
 
+  /**
+   * The bookmark the answer reflects, asked as the response starts: after the read's snapshot began
+   * or the write became durable, so it names that state or a later one.
+   */
+  private final Supplier<Bookmark> reflects;
+
   QueryOutput(
-      Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe, Bookmark asOf) {
+      Context ctx,
+      boolean raw,
+      DatabaseRecord db,
+      HeldBytes held,
+      BytePipe pipe,
+      Bookmark asOf,
+      Supplier<Bookmark> reflects) {
     this.asOf = asOf;
+    this.reflects = reflects;
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
@@ -310,6 +324,7 @@ final class QueryOutput implements ResultSink {
   private void startResponse(long length) {
     ctx.res().setStatus(200);
     ctx.res().setContentType("application/json");
+    ctx.res().setHeader(QueryRoutes.BOOKMARK_HEADER, reflects.get().toString());
     if (length >= 0) {
       ctx.res().setContentLengthLong(length);
     }

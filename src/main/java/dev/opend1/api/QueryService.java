@@ -31,6 +31,20 @@ public interface QueryService {
   void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink);
 
   /**
+   * The bookmark of the newest state of the database this node answers from. Asked once a request's
+   * read has begun (or its write is durable), it names a state at or after the one the request saw:
+   * what the response's {@code x-d1-bookmark} carries.
+   */
+  Bookmark bookmark(DatabaseId id);
+
+  /**
+   * Returns once this node's copy of the database is at or after {@code bookmark}, the one a client
+   * last saw ({@code x-d1-bookmark}), so the request reads nothing older; refuses a malformed
+   * bookmark, or one this node's copy cannot reach, in D1's envelope.
+   */
+  void awaitBookmark(DatabaseId id, String bookmark);
+
+  /**
    * The bookmark a request as of a bookmark or a timestamp (exactly one of them) reads; errors as a
    * restore to it would give (an opend1 extension).
    */

@@ -42,6 +42,17 @@ final class EngineQueries implements QueryService {
   }
 
   @Override
+  public Bookmark bookmark(DatabaseId id) {
+    return timeTravel.bookmark(id, Optional.empty());
+  }
+
+  /** On the node that writes the database, any bookmark of its own history is reached already. */
+  @Override
+  public void awaitBookmark(DatabaseId id, String bookmark) {
+    timeTravel.requireReached(id, bookmark);
+  }
+
+  @Override
   public Bookmark asOf(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
     return timeTravel.pastBookmark(id, bookmark, timestamp);
   }
