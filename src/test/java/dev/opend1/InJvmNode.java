@@ -46,6 +46,15 @@ final class InJvmNode implements AutoCloseable {
     return new InJvmNode(dir, catalogUrl, Map.of());
   }
 
+  /** A node with more settings (flags without their dashes). */
+  static InJvmNode start(Path dir, String catalogUrl, Map<String, String> settings) {
+    return new InJvmNode(dir, catalogUrl, settings);
+  }
+
+  Wiring parts() {
+    return parts;
+  }
+
   Catalog catalog() {
     return catalog;
   }

@@ -55,6 +55,7 @@ final class QueryRoutes {
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    QueryService queries = this.queries.answering(db);
     Optional<String> bookmark = Optional.ofNullable(ctx.queryParam("bookmark"));
     Optional<String> timestamp = Optional.ofNullable(ctx.queryParam("timestamp"));
     // As of a bookmark or a time (an opend1 extension): read-only, on the state at that commit.
@@ -78,7 +79,8 @@ final class QueryRoutes {
               held,
               pipe,
               asOf,
-              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()));
+              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()),
+              queries.replicaRegion());
       try {
         if (asOf != null) {
           queries.executeAsOf(db.id(), asOf, inputs, out);
