@@ -88,7 +88,10 @@ public final class Follower implements AutoCloseable {
   /** One poll at a time: it alone writes {@link #historyDir}. */
   private final ReentrantLock polling = new ReentrantLock();
 
-  /** The background polls, once started; cancelled at close. */
+  /** Set once the bucket marked the database deleted: the follower polls no more. */
+  private volatile boolean deleted;
+
+  /** The background polls, once started; cancelled at close or when the database is deleted. */
   private ScheduledFuture<?> scheduled;
 
   private ScheduledExecutorService scheduler;
@@ -115,6 +118,18 @@ public final class Follower implements AutoCloseable {
   public synchronized void pollSoon() {
     if (scheduler != null && !scheduler.isShutdown()) {
       scheduler.execute(this::pollQuietly);
+    }
+  }
+
+  /** True once the bucket marked the database deleted: the copy stays as it was, unpolled. */
+  public boolean deleted() {
+    return deleted;
+  }
+
+  private synchronized void stopPolling() {
+    deleted = true;
+    if (scheduled != null) {
+      scheduled.cancel(false);
     }
   }
 
@@ -227,11 +242,18 @@ public final class Follower implements AutoCloseable {
   }
 
   private boolean pollLocked() throws IOException {
+    if (deleted) {
+      return false;
+    }
     Optional<RemoteRestore.Objects> listed = RemoteRestore.database(store, databaseId);
     if (listed.isEmpty() || listed.get().logs().isEmpty()) {
       return false;
     }
     RemoteRestore.Objects objects = listed.get();
+    if (objects.deletedAtMicros().isPresent()) {
+      stopPolling();
+      return false;
+    }
     Map.Entry<Long, String> newest = objects.logs().lastEntry();
     noteKnown(BucketNames.compactedLast(newest.getValue()).orElse(newest.getKey()));
     Bookmark at = reached().orElse(null);

@@ -207,6 +207,18 @@ class FollowerTest {
     assertThat(ownersRows(ownersBookmark(), "SELECT count(*) FROM t")).containsExactly("[0]");
   }
 
+  @Test
+  void aDeletedDatabaseIsNoLongerFollowed() throws Exception {
+    write("CREATE TABLE t (a)");
+    assertThat(follower.poll()).isTrue();
+    Bookmark before = follower.reached().orElseThrow();
+    D1Client.Reply r = client.delete(DBS + "/" + db);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(follower.poll()).isFalse();
+    assertThat(follower.deleted()).isTrue();
+    assertThat(follower.reached()).contains(before);
+  }
+
   private byte[] firstHash() {
     String first =
         client
