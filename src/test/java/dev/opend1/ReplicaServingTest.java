@@ -120,6 +120,11 @@ class ReplicaServingTest {
       Follower.Lag lag = replica.parts().followers().orElseThrow().maxLag();
       assertThat(lag.records()).isZero();
       assertThat(replica.parts().followers().orElseThrow().size()).isEqualTo(1);
+      assertThat(replica.metrics())
+          .contains("opend1_replicas_followed 1.0")
+          .contains("opend1_replica_lag_records 0.0")
+          .containsPattern("(?m)^opend1_replica_lag_seconds \\d");
+      assertThat(owner.metrics()).doesNotContain("opend1_replicas_followed 1.0");
 
       // A database without read replication is not answered by the other node (as before).
       String plain = create(a, "primary-only", "disabled");
