@@ -7,6 +7,7 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.objectstore.Backups;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param transfers exports and imports
  * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
+ * @param followers in a cluster, the read replicas this node answers from
  */
 public record Wiring(
     History history,
@@ -35,7 +37,8 @@ public record Wiring(
     TimeTravel timeTravel,
     Transfers transfers,
     Analytics analytics,
-    Services services)
+    Services services,
+    Optional<Followers> followers)
     implements AutoCloseable {
 
   /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
@@ -101,6 +104,16 @@ public record Wiring(
                 timeTravel.imageAt(id, timeTravel.pastBookmark(id, bookmark, timestamp)),
             config.region(),
             config.maxDatabasesPerAccount());
+    // A cluster's node answers reads of databases it does not hold, with read replication on, from
+    // followers of their logs in the bucket (docs/cluster.md#read-replicas).
+    Optional<Followers> followers =
+        config
+            .cluster()
+            .flatMap(c -> history.replication())
+            .map(
+                r ->
+                    new Followers(
+                        r.store(), layout.replicasDir(), DaemonPools.scheduled("opend1-follow")));
     Services services =
         EdgeServices.over(
             catalog,
@@ -110,8 +123,11 @@ public record Wiring(
             timeTravel,
             transfers,
             analytics,
-            config.dataDir());
-    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, analytics, services);
+            config.dataDir(),
+            followers,
+            config.region());
+    Wiring wiring =
+        new Wiring(history, engine, timeTravel, transfers, analytics, services, followers);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -128,6 +144,7 @@ public record Wiring(
   @Override
   public void close() {
     analytics.close();
+    followers.ifPresent(Followers::close);
     transfers.close();
     engine.close();
     history.close();

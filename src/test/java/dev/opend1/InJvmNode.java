@@ -46,6 +46,15 @@ final class InJvmNode implements AutoCloseable {
     return new InJvmNode(dir, catalogUrl, Map.of());
   }
 
+  /** A node with more settings (flags without their dashes). */
+  static InJvmNode start(Path dir, String catalogUrl, Map<String, String> settings) {
+    return new InJvmNode(dir, catalogUrl, settings);
+  }
+
+  Wiring parts() {
+    return parts;
+  }
+
   Catalog catalog() {
     return catalog;
   }
@@ -53,6 +62,11 @@ final class InJvmNode implements AutoCloseable {
   D1Client client() {
     return new D1Client(
         "http://127.0.0.1:" + server.port(), Map.of("Authorization", "Bearer " + TOKEN));
+  }
+
+  /** The node's {@code GET /metrics}, on its main port. */
+  String metrics() {
+    return new D1Client("http://127.0.0.1:" + server.port(), Map.of()).get("/metrics").body();
   }
 
   static String databases() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Writes a query's results as D1's JSON, as the engine produces them.
@@ -71,16 +74,33 @@ final class QueryOutput implements ResultSink {
   /** The bookmark a request as of a past state reads ({@code meta.bookmark}), or null. */
   private final Bookmark asOf;
 
+  /**
+   * The bookmark the answer reflects, asked as the response starts: after the read's snapshot began
+   * or the write became durable, so it names that state or a later one.
+   */
+  private final Supplier<Bookmark> reflects;
+
   QueryOutput(
-      Context ctx, boolean raw, DatabaseRecord db, HeldBytes held, BytePipe pipe, Bookmark asOf) {
+      Context ctx,
+      boolean raw,
+      DatabaseRecord db,
+      HeldBytes held,
+      BytePipe pipe,
+      Bookmark asOf,
+      Supplier<Bookmark> reflects,
+      Optional<Region> replica) {
     this.asOf = asOf;
+    this.reflects = reflects;
     this.ctx = ctx;
     this.raw = raw;
     this.db = db;
     this.held = held;
     this.heldOut = held.output();
     this.pipe = pipe;
-    this.servedBy = MetaFields.servedBy(db.createdInRegion());
+    this.servedBy =
+        replica.isPresent()
+            ? MetaFields.servedBy(replica.get(), false)
+            : MetaFields.servedBy(db.createdInRegion(), true);
   }
 
   /** The constant fields of every statement's meta for this database, encoded once. */
@@ -310,6 +330,7 @@ final class QueryOutput implements ResultSink {
   private void startResponse(long length) {
     ctx.res().setStatus(200);
     ctx.res().setContentType("application/json");
+    ctx.res().setHeader(QueryRoutes.BOOKMARK_HEADER, reflects.get().toString());
     if (length >= 0) {
       ctx.res().setContentLengthLong(length);
     }

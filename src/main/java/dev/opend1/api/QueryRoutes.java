@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
@@ -20,6 +21,18 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  * ran, else a failure.
  */
 final class QueryRoutes {
+
+  /**
+   * D1's Sessions API over REST: a request may send the bookmark it last saw, and every answer
+   * carries the bookmark of the state it reflects ({@link QueryOutput}).
+   */
+  static final String BOOKMARK_HEADER = "x-d1-bookmark";
+
+  /**
+   * What a Worker's {@code withSession} takes besides a bookmark: a session's first request with no
+   * bookmark yet, from the primary or from any copy. Neither asks for a state.
+   */
+  private static final Set<String> SESSION_STARTS = Set.of("first-primary", "first-unconstrained");
 
   private final DatabaseService databases;
   private final QueryService queries;
@@ -42,6 +55,7 @@ final class QueryRoutes {
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+    QueryService queries = this.queries.answering(db);
     Optional<String> bookmark = Optional.ofNullable(ctx.queryParam("bookmark"));
     Optional<String> timestamp = Optional.ofNullable(ctx.queryParam("timestamp"));
     // As of a bookmark or a time (an opend1 extension): read-only, on the state at that commit.
@@ -49,11 +63,24 @@ final class QueryRoutes {
         bookmark.isPresent() || timestamp.isPresent()
             ? queries.asOf(db.id(), bookmark, timestamp)
             : null;
+    String lastSeen = ctx.header(BOOKMARK_HEADER);
+    if (lastSeen != null && !SESSION_STARTS.contains(lastSeen)) {
+      queries.awaitBookmark(db.id(), lastSeen);
+    }
     List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
     long start = System.nanoTime();
     try (HeldBytes held = queries.holdResults();
         BytePipe pipe = queries.pipeResults()) {
-      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe, asOf);
+      QueryOutput out =
+          new QueryOutput(
+              ctx,
+              raw,
+              db,
+              held,
+              pipe,
+              asOf,
+              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()),
+              queries.replicaRegion());
       try {
         if (asOf != null) {
           queries.executeAsOf(db.id(), asOf, inputs, out);

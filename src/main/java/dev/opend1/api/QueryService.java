@@ -1,7 +1,9 @@
 package dev.opend1.api;
 
+import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
@@ -16,6 +18,22 @@ import java.util.Optional;
  */
 public interface QueryService {
 
+  /**
+   * The service that answers for {@code db} on this node: this one where the node writes the
+   * database; a read replica's where the node follows it ({@link #replicaRegion}).
+   */
+  default QueryService answering(DatabaseRecord db) {
+    return this;
+  }
+
+  /**
+   * Empty when this service answers for the database's primary; the region of this node when it
+   * answers as a read replica ({@code meta.served_by_region}, {@code served_by_primary: false}).
+   */
+  default Optional<Region> replicaRegion() {
+    return Optional.empty();
+  }
+
   /** A buffer for results that must wait for their commit. */
   HeldBytes holdResults();
 
@@ -29,6 +47,20 @@ public interface QueryService {
    * @param readOnly true for a token without write rights: a write statement is refused
    */
   void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink);
+
+  /**
+   * The bookmark of the newest state of the database this node answers from. Asked once a request's
+   * read has begun (or its write is durable), it names a state at or after the one the request saw:
+   * what the response's {@code x-d1-bookmark} carries.
+   */
+  Bookmark bookmark(DatabaseId id);
+
+  /**
+   * Returns once this node's copy of the database is at or after {@code bookmark}, the one a client
+   * last saw ({@code x-d1-bookmark}), so the request reads nothing older; refuses a malformed
+   * bookmark, or one this node's copy cannot reach, in D1's envelope.
+   */
+  void awaitBookmark(DatabaseId id, String bookmark);
 
   /**
    * The bookmark a request as of a bookmark or a timestamp (exactly one of them) reads; errors as a

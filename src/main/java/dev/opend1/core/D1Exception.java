@@ -150,6 +150,17 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * A read replica cannot answer the request now (code 7500): its copy has not reached the bookmark
+   * the request sent within a short wait, or the request needs the database's primary. Nothing ran;
+   * safe to retry.
+   */
+  public static final class ReplicaCannotAnswer extends D1Exception {
+    public ReplicaCannotAnswer(String why) {
+      super(7500, why + "; retry the request", null);
+    }
+  }
+
   /** Too many of something in a window of time (code 7500), e.g. restores. */
   public static final class RateLimited extends D1Exception {
     public RateLimited(String message) {

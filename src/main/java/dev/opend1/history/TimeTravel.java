@@ -168,6 +168,23 @@ public final class TimeTravel {
   }
 
   /**
+   * Checks a bookmark a client last saw ({@code x-d1-bookmark}, D1's Sessions API) against this
+   * database's history, whose newest state is always at or after any of its own bookmarks: one of
+   * its commits, or one older than the retained history, is reached. A text not shaped like a
+   * bookmark is refused as time travel refuses it; a bookmark of another database's history, or
+   * ahead of this one's newest commit, is refused as not this database's (waiting would not bring
+   * it: on the node that writes the database, nothing newer exists).
+   */
+  public void requireReached(DatabaseId id, String text) {
+    DatabaseHistory h = open(id);
+    Bookmark b = parse(text);
+    switch (h.check(b)) {
+      case VALID, EXPIRED -> {}
+      case FOREIGN, AHEAD -> throw foreign(text);
+    }
+  }
+
+  /**
    * The state at a bookmark {@link #pastBookmark} gave, as the history describes it: the latest
    * snapshot at or before it and the records after that, for the engine to make a past state of.
    */
@@ -216,7 +233,8 @@ public final class TimeTravel {
     }
   }
 
-  private Bookmark verify(DatabaseHistory h, String text) {
+  /** A bookmark's text read: refused when malformed, or when it names no position opend1 writes. */
+  public static Bookmark parse(String text) {
     if (!Bookmark.hasShape(text)) {
       throw new D1Exception.InvalidRequest(
           "Invalid bookmark '"
@@ -224,11 +242,11 @@ public final class TimeTravel {
               + "': a bookmark is four lowercase hex groups 8-8-8-32, as returned by"
               + " time_travel/bookmark");
     }
-    Optional<Bookmark> parsed = Bookmark.parse(text);
-    if (parsed.isEmpty()) {
-      throw foreign(text);
-    }
-    Bookmark b = parsed.get();
+    return Bookmark.parse(text).orElseThrow(() -> foreign(text));
+  }
+
+  private Bookmark verify(DatabaseHistory h, String text) {
+    Bookmark b = parse(text);
     return switch (h.check(b)) {
       case VALID -> b;
       case EXPIRED ->
@@ -243,7 +261,7 @@ public final class TimeTravel {
   }
 
   /** A well-formed bookmark that names no position in this database's history. */
-  private static D1Exception foreign(String text) {
+  public static D1Exception foreign(String text) {
     return new D1Exception.InvalidRequest(
         "Bookmark " + text + " does not belong to this database's history");
   }

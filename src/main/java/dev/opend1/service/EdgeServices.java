@@ -1,13 +1,17 @@
 package dev.opend1.service;
 
 import dev.opend1.analytics.Analytics;
+import dev.opend1.api.QueryService;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.core.Region;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The HTTP edge's {@link Services} over the server's parts. */
 public final class EdgeServices {
@@ -19,6 +23,8 @@ public final class EdgeServices {
    *
    * @param databases the database lifecycle, recovered already
    * @param dataDir the data directory, as {@code /status} shows it
+   * @param followers in a cluster, the read replicas this node answers from; else empty
+   * @param region this node's region, which a read replica's answers name
    */
   public static Services over(
       Catalog catalog,
@@ -28,18 +34,28 @@ public final class EdgeServices {
       TimeTravel timeTravel,
       Transfers transfers,
       Analytics analytics,
-      Path dataDir) {
+      Path dataDir,
+      Optional<Followers> followers,
+      Region region) {
     DiskFigures disk = new DiskFigures(engine, history);
     return new Services(
         catalog.accounts(),
         catalog.tokens(),
         databases,
-        new EngineQueries(engine, timeTravel),
+        new EngineQueries(
+            engine,
+            timeTravel,
+            followers.map(f -> (QueryService) new ReplicaQueries(engine, f, region))),
         new HistoryTimeTravel(timeTravel, engine),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
         new ServerMeters(
-            engine, history.counters(), transfers.counters(), disk, history.replication()),
+            engine,
+            history.counters(),
+            transfers.counters(),
+            disk,
+            history.replication(),
+            followers),
         analytics,
         analytics,
         new DatabaseRecovery(

@@ -35,6 +35,7 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.DiskFull("nothing"), 507, 7500),
         Arguments.of(new D1Exception.ResultTooLarge(10), 400, 7500),
         Arguments.of(new D1Exception.SpillSpaceBusy(10), 503, 7500),
+        Arguments.of(new D1Exception.ReplicaCannotAnswer("behind"), 503, 7500),
         Arguments.of(new D1Exception.Internal(new RuntimeException()), 500, 7500));
   }
 

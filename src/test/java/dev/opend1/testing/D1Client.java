@@ -37,10 +37,20 @@ public final class D1Client {
 
   /**
    * What came back. {@code json} is null when the body is not JSON; {@code requestId} is the
-   * response's {@code x-request-id}.
+   * response's {@code x-request-id}; {@code headers} all of the response's headers.
    */
   public record Reply(
-      int status, String contentType, String body, JsonNode json, String requestId) {
+      int status,
+      String contentType,
+      String body,
+      JsonNode json,
+      String requestId,
+      java.net.http.HttpHeaders headers) {
+
+    /** The response's first value of header {@code name}, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
 
     /** The first error's code, or -1. */
     public int errorCode() {
@@ -77,7 +87,13 @@ public final class D1Client {
   }
 
   public Reply send(String method, String path, String body) {
+    return send(method, path, body, Map.of());
+  }
+
+  /** A request with {@code extra} headers besides the client's own. */
+  public Reply send(String method, String path, String body, Map<String, String> extra) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    extra.forEach(b::header);
     if (timeout != null) {
       b.timeout(timeout);
     }
@@ -105,7 +121,12 @@ public final class D1Client {
         json = null;
       }
       return new Reply(
-          r.statusCode(), ct, r.body(), json, r.headers().firstValue("x-request-id").orElse(null));
+          r.statusCode(),
+          ct,
+          r.body(),
+          json,
+          r.headers().firstValue("x-request-id").orElse(null),
+          r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

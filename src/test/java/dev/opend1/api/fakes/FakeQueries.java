@@ -63,6 +63,23 @@ public final class FakeQueries implements QueryService {
     }
   }
 
+  /** The bookmark every answer reflects: the first state of any database. */
+  public static final Bookmark NOW =
+      Bookmark.parse("00000000-00000000-00000000-" + "0".repeat(32)).orElseThrow();
+
+  @Override
+  public Bookmark bookmark(DatabaseId id) {
+    return NOW;
+  }
+
+  /** Any bookmark time travel could hand out is reached; anything else is refused. */
+  @Override
+  public void awaitBookmark(DatabaseId id, String bookmark) {
+    if (Bookmark.parse(bookmark).isEmpty()) {
+      throw new D1Exception.InvalidRequest("Invalid bookmark (fake)");
+    }
+  }
+
   /**
    * A bookmark of the form time travel hands out stands for itself; anything else (a timestamp too)
    * is refused, as a bookmark outside the history would be.
