@@ -2,12 +2,15 @@ package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.SqlCompat;
+import dev.opend1.sql.LiteralRows;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The writer's connection as an import sees it: statements in file order, each held to the same
@@ -24,11 +27,21 @@ import java.util.List;
  * ran is the same check; anything else (DDL, PRAGMA) runs the run first, then runs alone. When a
  * run fails, it is rolled back to the savepoint taken before it and its statements run again one at
  * a time, so the failure reported is the failing statement's own, with its number.
+ *
+ * <p>Checking a statement compiles it and reads its listing, which costs more than running it. A
+ * dump's INSERTs mostly share a few shapes ({@link LiteralRows}: the same text up to {@code
+ * VALUES}, literals after it), and SQLite's program for one of a shape reaches what every other's
+ * does, so {@link Confinement#check} runs once per shape; every statement still gets the text
+ * rules. The shapes seen are forgotten whenever a statement runs alone (DDL, PRAGMA), since a new
+ * trigger, index or setting changes what a program reaches.
  */
 public final class ImportStatements {
 
   /** Statements per run: large enough that the call's cost vanishes, small enough to redo. */
   static final int RUN_STATEMENTS = 256;
+
+  /** Shapes remembered at most: a dump has one or a few per table. */
+  static final int MAX_SHAPES = 1024;
 
   private final SqlConnection c;
 
@@ -36,6 +49,11 @@ public final class ImportStatements {
   private final List<SqlStatement> run = new ArrayList<>();
 
   private final List<Long> numbers = new ArrayList<>();
+
+  /**
+   * The shapes of the statements that passed {@link Confinement#check} since the schema changed.
+   */
+  private final Set<String> checkedShapes = new HashSet<>();
 
   ImportStatements(SqlConnection c) {
     this.c = c;
@@ -60,7 +78,13 @@ public final class ImportStatements {
     }
     try {
       Confinement.refuseByText(s, c.compat());
-      Confinement.check(c, s, c.compat());
+      String shape = joins ? LiteralRows.shape(s.text()) : null;
+      if (shape == null || !checkedShapes.contains(shape)) {
+        Confinement.check(c, s, c.compat());
+        if (shape != null && checkedShapes.size() < MAX_SHAPES) {
+          checkedShapes.add(shape);
+        }
+      }
     } catch (SQLException e) {
       finish();
       throw new StatementFailed(e, number);
@@ -69,6 +93,7 @@ public final class ImportStatements {
       throw e;
     }
     if (!joins) {
+      checkedShapes.clear();
       runAlone(s, number);
       return true;
     }
@@ -93,7 +118,11 @@ public final class ImportStatements {
     List<Long> numbered = List.copyOf(numbers);
     run.clear();
     numbers.clear();
-    StringBuilder text = new StringBuilder();
+    int length = 0;
+    for (SqlStatement s : statements) {
+      length += s.text().length() + 2;
+    }
+    StringBuilder text = new StringBuilder(length);
     for (SqlStatement s : statements) {
       text.append(s.text()).append(";\n");
     }

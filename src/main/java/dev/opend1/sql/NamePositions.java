@@ -89,7 +89,8 @@ final class NamePositions {
           }
         }
         case STRING -> {
-          if (matches.test(t.name(sql)) && readAsName(sql, tokens, k, inFromList.get(depth))) {
+          // Where a string is read as a name first: most strings are values, often long ones.
+          if (readAsName(sql, tokens, k, inFromList.get(depth)) && matches.test(t.name(sql))) {
             add(found, t.name(sql));
           }
         }

@@ -2,6 +2,7 @@ package dev.opend1.sql;
 
 import dev.opend1.core.SqlCompat;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * D1's confinement rules, written once, as data, with their source; and the few rules the sandbox
@@ -239,6 +240,13 @@ public final class SqlRules {
 
   static final Set<String> UNSAFE_TABLES = Set.of("sqlite_dbpage");
 
+  /** The length of the longest name in {@link #NOT_IN_D1_TABLES} and {@link #UNSAFE_TABLES}. */
+  private static final int LONGEST_SINGLED_OUT =
+      Stream.concat(NOT_IN_D1_TABLES.stream(), UNSAFE_TABLES.stream())
+          .mapToInt(String::length)
+          .max()
+          .orElse(0);
+
   /**
    * Why D1 refuses {@code s} by what its tokens say, as the error's full text, or null. This is the
    * whole rule for what is never compiled into another statement (PRAGMA, transactions, ATTACH,
@@ -303,6 +311,9 @@ public final class SqlRules {
 
   /** Whether {@code name} is a table-valued name these rules refuse in some dialect. */
   static boolean isSingledOutTable(String name) {
+    if (name.length() > LONGEST_SINGLED_OUT) {
+      return false; // without lower-casing a long literal first
+    }
     String n = Ascii.lower(name);
     return NOT_IN_D1_TABLES.contains(n) || UNSAFE_TABLES.contains(n);
   }

@@ -109,16 +109,32 @@ final class Tokenizer {
   /** The end of a quoted run opened at {@code start}; a doubled quote is part of it. */
   private static int quoted(CharSequence sql, int start, char q) {
     int n = sql.length();
-    for (int i = start + 1; i < n; i++) {
-      if (sql.charAt(i) == q) {
-        if (i + 1 < n && sql.charAt(i + 1) == q) {
-          i++;
-        } else {
-          return i + 1;
-        }
+    for (int i = indexOf(sql, q, start + 1); i >= 0; i = indexOf(sql, q, i + 2)) {
+      if (i + 1 >= n || sql.charAt(i + 1) != q) {
+        return i + 1;
       }
     }
     return n;
+  }
+
+  /**
+   * The first {@code c} at or after {@code from}, or -1. Dumps are mostly long string and blob
+   * literals, so this is where tokenizing spends its time: a String or StringBuilder searches its
+   * own bytes, much faster than a loop of {@code charAt}.
+   */
+  private static int indexOf(CharSequence sql, char c, int from) {
+    if (sql instanceof String s) {
+      return s.indexOf(c, from);
+    }
+    if (sql instanceof StringBuilder b) {
+      return b.indexOf(String.valueOf(c), from);
+    }
+    for (int i = from; i < sql.length(); i++) {
+      if (sql.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

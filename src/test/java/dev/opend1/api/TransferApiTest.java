@@ -435,6 +435,34 @@ class TransferApiTest {
         .isZero();
   }
 
+  /**
+   * The import checks SQLite's program once per shape of INSERT (ImportStatements); a trigger made
+   * between two INSERTs of the same shape changes what the second one's program reaches, and it is
+   * checked again: here the trigger calls a function SQLite has and D1 does not.
+   */
+  @Test
+  void aTriggerMadeMidImportIsCheckedOnTheInsertsAfterIt() throws Exception {
+    String db = newDatabase("shapes");
+    JsonNode failed =
+        importSql(
+            db,
+            """
+            CREATE TABLE w(a);
+            INSERT INTO w VALUES(1);
+            INSERT INTO w VALUES(2);
+            CREATE TRIGGER w_t AFTER INSERT ON w BEGIN SELECT difference('a', 'b'); END;
+            INSERT INTO w VALUES(3);
+            """);
+    assertThat(failed.get("error").asText())
+        .as(failed.toString())
+        .isEqualTo("Statement 5 failed: no such function: difference: SQLITE_ERROR");
+    JsonNode tables =
+        client
+            .post(db + "/query", sql("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'w'"))
+            .result();
+    assertThat(tables.at("/0/results/0/n").asInt()).isZero();
+  }
+
   @Test
   void theProtocolRefusesMistakesClearly() throws Exception {
     String db = newDatabase("proto");

@@ -68,9 +68,16 @@ public final class Soak {
     server =
         ServerProcess.start(
             dir,
-            List.of("-Xmx512m"),
+            // The launchers' heap options (./opend1, bin/opend1), so the soak's RSS is a served
+            // one's.
+            List.of(
+                "-Xmx512m",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
+                "-XX:G1PeriodicGCInterval=10000"),
             List.of("--restore-limit", "1000000"),
-            Map.of("OPEND1_ACCOUNT_ID", ACCOUNT, "OPEND1_API_TOKEN", TOKEN));
+            Map.of(
+                "OPEND1_ACCOUNT_ID", ACCOUNT, "OPEND1_API_TOKEN", TOKEN, "MALLOC_ARENA_MAX", "2"));
     long pid = server.pid();
     try {
       for (int i = 0; i < databases; i++) {
