@@ -8,6 +8,7 @@ import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The HTTP edge's {@link Services} over the server's parts. */
 public final class EdgeServices {
@@ -42,7 +43,7 @@ public final class EdgeServices {
             engine, history.counters(), transfers.counters(), disk, history.replication()),
         analytics,
         analytics,
-        new DatabaseRecovery(
-            history.replication().map(r -> r.store()), databases, engine.tmpDir()));
+        new DatabaseRecovery(history.replication().map(r -> r.store()), databases, engine.tmpDir()),
+        Optional.empty());
   }
 }

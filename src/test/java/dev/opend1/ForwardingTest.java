@@ -1,0 +1,185 @@
+package dev.opend1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.cluster.PostgresLeases;
+import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.ImportDriver;
+import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.S3Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forwarding between two members of a cluster in this JVM, on a real PostgreSQL and s3proxy: a
+ * database lives on node B and its lease is B's (taken here directly, as serving does not take
+ * leases yet), and every route sent to node A is answered by B, as B answers it. Node A has none of
+ * the database's files, so an answer through A that is not an error came from B.
+ */
+class ForwardingTest {
+
+  @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
+
+  @TempDir static Path dir;
+
+  private static final Duration LEASE = Duration.ofMinutes(10);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static S3Proxy s3;
+  private static InJvmNode a;
+  private static InJvmNode b;
+  private static PostgresLeases leases;
+  private static PostgresNodes nodes;
+
+  @BeforeAll
+  static void startTwoMembers() throws Exception {
+    s3 = S3Proxy.start(dir.resolve("s3"));
+    String catalog = PG.server().catalogUrl(PG.fresh());
+    a = InJvmNode.member(dir.resolve("a"), catalog, s3, Map.of());
+    b = InJvmNode.member(dir.resolve("b"), catalog, s3, Map.of());
+    DataSource shared = a.catalog().sharedDatabase().orElseThrow();
+    leases = new PostgresLeases(shared);
+    nodes = new PostgresNodes(shared);
+  }
+
+  @AfterAll
+  static void stop() {
+    a.close();
+    b.close();
+    s3.close();
+  }
+
+  @Test
+  void everyRouteSentToANonOwnerIsAnsweredByTheOwner() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("forwarded");
+    D1Client viaA = a.client();
+    D1Client onB = b.client();
+
+    D1Client.Reply made =
+        viaA.post(
+            db + "/query",
+            "{\"sql\":\"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
+                + " INSERT INTO t(v) VALUES ('one'), ('two')\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(200);
+    assertThat(made.contentType())
+        .isEqualTo(onB.post(db + "/query", "{\"sql\":\"SELECT 1\"}").contentType());
+
+    D1Client.Reply query = viaA.post(db + "/query", "{\"sql\":\"SELECT v FROM t ORDER BY id\"}");
+    assertThat(query.status()).as(query.body()).isEqualTo(200);
+    assertThat(query.result().get(0).get("results").toString())
+        .isEqualTo("[{\"v\":\"one\"},{\"v\":\"two\"}]");
+    D1Client.Reply raw = viaA.post(db + "/raw", "{\"sql\":\"SELECT v FROM t ORDER BY id\"}");
+    assertThat(raw.result().get(0).get("results").get("rows").toString())
+        .isEqualTo("[[\"one\"],[\"two\"]]");
+
+    // An error is the owner's too, in D1's envelope.
+    D1Client.Reply bad = viaA.post(db + "/query", "{\"sql\":\"SELECT * FROM missing\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json())
+        .isEqualTo(onB.post(db + "/query", "{\"sql\":\"SELECT * FROM missing\"}").json());
+    assertThat(bad.errorMessage()).contains("no such table: missing");
+
+    // The database's own routes: the same bytes as asked of B itself.
+    D1Client.Reply got = viaA.get(db);
+    assertThat(got.status()).as(got.body()).isEqualTo(200);
+    assertThat(got.json()).isEqualTo(onB.get(db).json());
+    D1Client.Reply patched = viaA.patch(db, "{\"read_replication\":{\"mode\":\"auto\"}}");
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    assertThat(onB.get(db).result().path("read_replication").path("mode").asText())
+        .isEqualTo("auto");
+
+    // Time travel.
+    D1Client.Reply bookmark = viaA.get(db + "/time_travel/bookmark");
+    assertThat(bookmark.status()).as(bookmark.body()).isEqualTo(200);
+    assertThat(bookmark.json()).isEqualTo(onB.get(db + "/time_travel/bookmark").json());
+    D1Client.Reply commits = viaA.get(db + "/time_travel/commits");
+    assertThat(commits.status()).as(commits.body()).isEqualTo(200);
+    assertThat(commits.json()).isEqualTo(onB.get(db + "/time_travel/commits").json());
+
+    // Import through A: its upload URL is A's, and A sends the upload on to B.
+    JsonNode imported =
+        ImportDriver.run(viaA, db, "INSERT INTO t(v) VALUES ('three');", this::mustBeA);
+    assertThat(imported.get("status").asText()).as(imported.toString()).isEqualTo("complete");
+
+    // Export through A: the signed URL is A's, and A fetches the file from B.
+    String dump = exportThrough(viaA, db);
+    assertThat(dump).contains("CREATE TABLE t(").contains("'three'");
+
+    D1Client.Reply deleted = viaA.delete(db);
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(onB.get(db).status()).isEqualTo(404);
+  }
+
+  private String mustBeA(String url) {
+    assertThat(url).startsWith("http://127.0.0.1:" + a.port() + "/");
+    return url;
+  }
+
+  private String exportThrough(D1Client client, String db) throws Exception {
+    String body = "{\"output_format\":\"polling\"}";
+    JsonNode r = client.post(db + "/export", body).result();
+    while (r.get("status").asText().equals("active")) {
+      r =
+          client
+              .post(
+                  db + "/export",
+                  "{\"output_format\":\"polling\",\"current_bookmark\":\""
+                      + r.get("at_bookmark").asText()
+                      + "\"}")
+              .result();
+    }
+    assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("complete");
+    String url = mustBeA(r.get("result").get("signed_url").asText());
+    HttpResponse<String> file =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> direct =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(url.replace(":" + a.port() + "/", ":" + b.port() + "/")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+    for (String header : new String[] {"content-type", "content-disposition", "content-length"}) {
+      assertThat(file.headers().allValues(header))
+          .as(header)
+          .isNotEmpty()
+          .isEqualTo(direct.headers().allValues(header));
+    }
+    assertThat(file.body()).isEqualTo(direct.body());
+    return file.body();
+  }
+
+  /** Creates a database on B (a create marked as forwarded is made where it arrives), B's lease. */
+  private static String onB(String name) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
+                .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+                .header("x-opend1-forwarded", "1")
+                .header("x-opend1-cluster-secret", InJvmNode.SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String uuid = D1Client.JSON.readTree(r.body()).path("result").path("uuid").asText();
+    assertThat(leases.acquire(new DatabaseId(UUID.fromString(uuid)), b.id(), LEASE)).isPresent();
+    return uuid;
+  }
+}
