@@ -3,6 +3,9 @@ package dev.opend1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.NodeId;
+import dev.opend1.cluster.NodeStatus;
 import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.core.DatabaseId;
@@ -10,6 +13,9 @@ import dev.opend1.testing.D1Client;
 import dev.opend1.testing.ImportDriver;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,6 +129,152 @@ class ForwardingTest {
     D1Client.Reply deleted = viaA.delete(db);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     assertThat(onB.get(db).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aLargeResultStreamsThroughTheForwardingNode() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("large");
+    // About 11 MB of JSON: 20,000 rows of 500 digits.
+    String body =
+        "{\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
+            + " 20000) SELECT x, printf('%0500d', x) AS pad FROM c\"}";
+    HttpResponse<InputStream> viaA = post(a, db + "/raw", body);
+    HttpResponse<InputStream> direct = post(b, db + "/raw", body);
+    assertThat(viaA.statusCode()).isEqualTo(200);
+    // Streamed as it came: no length known up front, sent in chunks, as B sends it.
+    assertThat(viaA.headers().firstValue("content-length")).isEmpty();
+    assertThat(direct.headers().firstValue("content-length")).isEmpty();
+    assertThat(viaA.headers().firstValue("content-type"))
+        .isEqualTo(direct.headers().firstValue("content-type"));
+    JsonNode forwarded = D1Client.JSON.readTree(viaA.body());
+    JsonNode own = D1Client.JSON.readTree(direct.body());
+    JsonNode rows = forwarded.path("result").path(0).path("results").path("rows");
+    assertThat(rows.size()).isEqualTo(20_000);
+    assertThat(rows.get(19_999).get(1).asText()).hasSize(500).endsWith("20000");
+    assertThat(rows).isEqualTo(own.path("result").path(0).path("results").path("rows"));
+  }
+
+  @Test
+  void aForwardedRequestWithoutTheSecretIsRefused() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("guarded");
+    for (String secret : new String[] {null, "", "not-the-secret", InJvmNode.SECRET + "x"}) {
+      HttpRequest.Builder r =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + db + "/query"))
+              .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+              .header("x-opend1-forwarded", "1")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"));
+      if (secret != null) {
+        r.header("x-opend1-cluster-secret", secret);
+      }
+      D1Client.Reply refused = a.client().send(r.build());
+      assertThat(refused.status()).as(secret + ": " + refused.body()).isEqualTo(401);
+      assertThat(refused.errorCode()).isEqualTo(10000);
+      assertThat(refused.errorMessage()).contains("cluster's secret");
+    }
+    // The signed URLs and the create check it too.
+    HttpRequest create =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-opend1-forwarded", "1")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sneaked\"}"))
+            .build();
+    assertThat(b.client().send(create).status()).isEqualTo(401);
+    HttpRequest download =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.port() + "/client/v4/_transfer/exports/x.sql"))
+            .header("x-opend1-forwarded", "1")
+            .build();
+    assertThat(a.client().send(download).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aForwardedRequestIsNeverForwardedAgain() throws Exception {
+    // A receives, marked as forwarded, a request for B's database: it is refused, retryably, and
+    // not sent on to B.
+    String db = InJvmNode.databases() + "/" + onB("one-hop");
+    HttpRequest marked =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + db + "/query"))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-opend1-forwarded", "1")
+            .header("x-opend1-cluster-secret", InJvmNode.SECRET)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"))
+            .build();
+    D1Client.Reply refused = a.client().send(marked);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.errorCode()).isEqualTo(7500);
+    assertThat(refused.errorMessage())
+        .contains("forwarded to this node, but node " + b.id() + " owns database")
+        .contains("retry");
+  }
+
+  @Test
+  void anOwnerThatCannotBeReachedIsARetryable503() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    NodeId gone = new NodeId("gone-node");
+    nodes.heartbeat(gone, URI.create("http://127.0.0.1:" + closed), "test");
+    // Draining, so no other test's create is placed on it.
+    nodes.drain(gone);
+    DatabaseId id = DatabaseId.random();
+    assertThat(leases.acquire(id, gone, LEASE)).isPresent();
+    D1Client.Reply r =
+        a.client().post(InJvmNode.databases() + "/" + id + "/query", "{\"sql\":\"SELECT 1\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(503);
+    assertThat(r.errorCode()).isEqualTo(7500);
+    assertThat(r.errorMessage())
+        .contains("node gone-node, which owns the database, cannot be reached at")
+        .contains("retry");
+
+    // An owner PostgreSQL has not heard from within the liveness timeout: not tried at all.
+    NodeId silent = new NodeId("silent-node");
+    nodes.heartbeat(silent, URI.create("http://127.0.0.1:" + closed), "test");
+    DatabaseId quiet = DatabaseId.random();
+    assertThat(leases.acquire(quiet, silent, LEASE)).isPresent();
+    try (var c = a.catalog().sharedDatabase().orElseThrow().getConnection();
+        var st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE nodes SET heartbeat_at = now() - interval '1 hour' WHERE id = 'silent-node'");
+    }
+    D1Client.Reply silentOwner =
+        a.client().post(InJvmNode.databases() + "/" + quiet + "/raw", "{\"sql\":\"SELECT 1\"}");
+    assertThat(silentOwner.status()).as(silentOwner.body()).isEqualTo(503);
+    assertThat(silentOwner.errorMessage())
+        .contains("owned by node silent-node, which has not been heard from");
+  }
+
+  @Test
+  void aCreateIsMadeOnTheLeastLoadedNode() throws Exception {
+    // Load A with more leases than B holds, so B is the least-loaded live node.
+    int onA = 0;
+    int onB = 0;
+    for (NodeStatus n : nodes.status(Membership.LIVENESS)) {
+      if (n.node().id().equals(a.id())) {
+        onA = n.databases();
+      } else if (n.node().id().equals(b.id())) {
+        onB = n.databases();
+      }
+    }
+    for (int i = onA; i <= onB; i++) {
+      assertThat(leases.acquire(DatabaseId.random(), a.id(), LEASE)).isPresent();
+    }
+    D1Client.Reply made = a.client().post(InJvmNode.databases(), "{\"name\":\"placed\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(200);
+    String db = InJvmNode.databases() + "/" + made.result().path("uuid").asText();
+    // Its files are on B (no lease yet: each node serves what it is asked itself).
+    assertThat(b.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(200);
+    assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(503);
+  }
+
+  private static HttpResponse<InputStream> post(InJvmNode node, String path, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private String mustBeA(String url) {
