@@ -40,6 +40,9 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  /** A cluster member's forwarding, whose connections to the other nodes close with it; or null. */
+  private final ForwardingRoutes forwarding;
+
   /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
   private final Javalin metricsApp;
 
@@ -115,18 +118,7 @@ public final class ApiServer implements AutoCloseable {
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
     // A cluster member's per-database routes forward to the owner; a standalone server's are not
     // wrapped at all (null), so /query and /raw do no extra work there.
-    ForwardingRoutes fwd =
-        services
-            .forwarding()
-            .map(
-                f ->
-                    new ForwardingRoutes(
-                        f,
-                        databases,
-                        auth,
-                        config.cluster().orElseThrow().secret(),
-                        config.sql().requestTimeout().plus(STOP_MARGIN)))
-            .orElse(null);
+    ForwardingRoutes fwd = this.forwarding = ForwardingRoutes.of(config, services, auth);
     this.metrics = new Metrics(config.metricsTenantLabels(), services.meters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     StatusRoutes status = new StatusRoutes(services.tokens(), services.status(), config.dataDir());
@@ -487,6 +479,9 @@ public final class ApiServer implements AutoCloseable {
       metricsApp.stop();
     }
     app.stop();
+    if (forwarding != null) {
+      forwarding.close();
+    }
     metrics.close();
   }
 }

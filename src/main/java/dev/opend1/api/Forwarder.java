@@ -120,6 +120,11 @@ final class Forwarder {
     copy(ctx, answer, failed);
   }
 
+  /** Closes the pooled connections; called once no request runs. */
+  void close() {
+    http.shutdownNow();
+  }
+
   private HttpRequest request(Context ctx, URI base, boolean upload) {
     HttpServletRequest req = ctx.req();
     String query = req.getQueryString();

@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import io.javalin.http.Context;
@@ -45,6 +46,22 @@ final class ForwardingRoutes {
     this.auth = auth;
     this.forwarder = new Forwarder(secret, answerTimeout);
     this.secretDigest = digest(secret);
+  }
+
+  /** A cluster member's forwarding routes; null on a standalone server (no forwarding service). */
+  static ForwardingRoutes of(ServerConfig config, Services services, Authenticator auth) {
+    return services
+        .forwarding()
+        .map(
+            f ->
+                new ForwardingRoutes(
+                    f,
+                    services.databases(),
+                    auth,
+                    config.cluster().orElseThrow().secret(),
+                    // The owner's answer begins within a request's limit; past a margin it is lost.
+                    config.sql().requestTimeout().plusSeconds(5)))
+        .orElse(null);
   }
 
   /** A route of {@code /accounts/{account}/d1/database/{db}/...}: served by the owner. */
@@ -106,6 +123,11 @@ final class ForwardingRoutes {
         forwarder.forward(ctx, owner.get(), upload, () -> forwarding.failed(db.get()));
       }
     };
+  }
+
+  /** Closes the connections to the other nodes, once no request runs. */
+  void close() {
+    forwarder.close();
   }
 
   /** {@code h} for a signed transfer URL, forwarded by a cluster member ({@code fwd} not null). */
