@@ -138,14 +138,19 @@ class ForwardingTest {
     String body =
         "{\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 20000) SELECT x, printf('%0500d', x) AS pad FROM c\"}";
-    HttpResponse<InputStream> viaA = post(a, db + "/raw", body);
-    HttpResponse<InputStream> direct = post(b, db + "/raw", body);
+    HttpResponse<InputStream> viaA = post(a, db + "/raw", body, "forwarded-large-1");
+    HttpResponse<InputStream> direct = post(b, db + "/raw", body, "direct-large-1");
     assertThat(viaA.statusCode()).isEqualTo(200);
     // Streamed as it came: no length known up front, sent in chunks, as B sends it.
     assertThat(viaA.headers().firstValue("content-length")).isEmpty();
     assertThat(direct.headers().firstValue("content-length")).isEmpty();
     assertThat(viaA.headers().firstValue("content-type"))
         .isEqualTo(direct.headers().firstValue("content-type"));
+    // One of each header the two nodes would both set: the forwarding node's request id (which
+    // the owner took as its own), one date, one content type.
+    assertThat(viaA.headers().allValues("x-request-id")).containsExactly("forwarded-large-1");
+    assertThat(viaA.headers().allValues("date")).hasSize(1);
+    assertThat(viaA.headers().allValues("content-type")).hasSize(1);
     JsonNode forwarded = D1Client.JSON.readTree(viaA.body());
     JsonNode own = D1Client.JSON.readTree(direct.body());
     JsonNode rows = forwarded.path("result").path(0).path("results").path("rows");
@@ -267,11 +272,12 @@ class ForwardingTest {
     assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(503);
   }
 
-  private static HttpResponse<InputStream> post(InJvmNode node, String path, String body)
-      throws Exception {
+  private static HttpResponse<InputStream> post(
+      InJvmNode node, String path, String body, String requestId) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
             .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-request-id", requestId)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofInputStream());
