@@ -1,12 +1,19 @@
 package dev.opend1;
 
 import dev.opend1.api.ApiServer;
+import dev.opend1.api.ForwardingService;
+import dev.opend1.api.Services;
 import dev.opend1.catalog.Account;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.IssuedToken;
+import dev.opend1.cluster.LeaseRouting;
 import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.NodeId;
+import dev.opend1.cluster.Nodes;
+import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.cluster.PostgresPlacement;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ConfigLoader;
@@ -17,6 +24,7 @@ import dev.opend1.core.BuildInfo;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
+import dev.opend1.service.ClusterForwarding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -26,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -78,10 +87,13 @@ final class ServeCommand implements Callable<Integer> {
       ensureConfiguredToken(config, catalog);
       Wiring parts = Wiring.of(config, root, catalog);
       opened.push(parts);
+      Services services = parts.services();
       if (config.cluster().isPresent()) {
-        opened.push(join(config.cluster().get(), catalog, dataDir));
+        Membership member = join(config.cluster().get(), catalog, dataDir);
+        opened.push(member);
+        services = services.withForwarding(forwarding(catalog, member.self()));
       }
-      server = new ApiServer(config, parts.services());
+      server = new ApiServer(config, services);
       opened.push(server);
     } catch (RuntimeException e) {
       LOG.debug("start failed", e);
@@ -123,13 +135,27 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Registers this node in the cluster's {@code nodes} and starts its heartbeats. */
-  private static Membership join(ClusterSettings cluster, Catalog catalog, DataDirectory dataDir) {
+  static Membership join(ClusterSettings cluster, Catalog catalog, DataDirectory dataDir) {
     return Membership.join(
         new PostgresNodes(catalog.sharedDatabase().orElseThrow()),
         CatalogOpener.nodeId(dataDir.layout()),
         cluster.advertiseUrl(),
         BuildInfo.current().version(),
         DaemonPools.scheduled("opend1-cluster"));
+  }
+
+  /**
+   * Where a member sends the requests it does not serve: to the owner of a database's lease, and a
+   * new database to the least-loaded live node.
+   */
+  static ForwardingService forwarding(Catalog catalog, NodeId self) {
+    DataSource shared = catalog.sharedDatabase().orElseThrow();
+    Nodes nodes = new PostgresNodes(shared);
+    return new ClusterForwarding(
+        new LeaseRouting(new PostgresLeases(shared), nodes, self),
+        new PostgresPlacement(shared),
+        nodes,
+        self);
   }
 
   /**

@@ -1,49 +1,95 @@
 package dev.opend1;
 
 import dev.opend1.api.ApiServer;
+import dev.opend1.api.Services;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.NodeId;
 import dev.opend1.config.ConfigLoader;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.engine.DataDirectory;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Postgres;
+import dev.opend1.testing.S3Proxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A server on a shared PostgreSQL catalog in this JVM, built by the same steps as {@code serve}
- * (the catalog for a server, the configured account and token, the wiring and its recovery, the
- * HTTP server), for tests of several nodes that need to reach into one of them.
+ * (the catalog for a server, the configured account and token, the wiring and its recovery, joining
+ * the cluster and its forwarding for a member, the HTTP server), for tests of several nodes that
+ * need to reach into one of them.
  */
 final class InJvmNode implements AutoCloseable {
 
   static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
   static final String TOKEN = "token-of-every-node";
 
+  /** The secret every member started by {@link #member} shares. */
+  static final String SECRET = "the-secret-of-the-test-cluster";
+
   private final DataDirectory dataDir;
   private final Catalog catalog;
   private final Wiring parts;
+  private final Membership membership;
   private final ApiServer server;
 
-  private InJvmNode(Path dir, String catalogUrl, Map<String, String> settings) {
+  private InJvmNode(
+      Path dir, String catalogUrl, Map<String, String> settings, Map<String, String> env) {
     Map<String, String> flags = new HashMap<>(settings);
-    flags.put("port", "0");
+    flags.putIfAbsent("port", "0");
     flags.put("data-dir", dir.toString());
     flags.put("catalog", catalogUrl);
     flags.put("account-id", ACCOUNT);
     flags.put("api-token", TOKEN);
-    ServerConfig config = ConfigLoader.load(flags, Map.of("PGPASSWORD", Postgres.PASSWORD));
+    Map<String, String> variables = new HashMap<>(env);
+    variables.put("PGPASSWORD", Postgres.PASSWORD);
+    ServerConfig config = ConfigLoader.load(flags, variables);
     dataDir = DataDirectory.acquire(config.dataDir());
     catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), dataDir.root()));
     ServeCommand.ensureConfiguredToken(config, catalog);
     parts = Wiring.of(config, dataDir.root(), catalog);
-    server = new ApiServer(config, parts.services());
+    Services services = parts.services();
+    if (config.cluster().isPresent()) {
+      membership = ServeCommand.join(config.cluster().get(), catalog, dataDir);
+      services = services.withForwarding(ServeCommand.forwarding(catalog, membership.self()));
+    } else {
+      membership = null;
+    }
+    server = new ApiServer(config, services);
   }
 
   static InJvmNode start(Path dir, String catalogUrl) {
-    return new InJvmNode(dir, catalogUrl, Map.of());
+    return new InJvmNode(dir, catalogUrl, Map.of(), Map.of());
+  }
+
+  /**
+   * A member of a cluster on the catalog and a bucket of {@code s3}, on a free loopback port that
+   * is its advertise URL, with {@code settings} besides.
+   */
+  static InJvmNode member(Path dir, String catalogUrl, S3Proxy s3, Map<String, String> settings) {
+    s3.useInThisJvm();
+    int port = freePort();
+    Map<String, String> flags = new HashMap<>(settings);
+    flags.put("port", Integer.toString(port));
+    flags.put("advertise-url", "http://127.0.0.1:" + port);
+    flags.put("object-store", "s3://" + S3Proxy.BUCKET + "/" + dir.getFileName());
+    flags.put("object-store-endpoint", s3.endpoint());
+    return new InJvmNode(dir, catalogUrl, flags, Map.of("OPEND1_CLUSTER_SECRET", SECRET));
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A node with more settings (flags without their dashes). */
@@ -57,6 +103,15 @@ final class InJvmNode implements AutoCloseable {
 
   Catalog catalog() {
     return catalog;
+  }
+
+  /** The member's id in the cluster. */
+  NodeId id() {
+    return membership.self();
+  }
+
+  int port() {
+    return server.port();
   }
 
   D1Client client() {
@@ -76,12 +131,15 @@ final class InJvmNode implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (membership != null) {
+      membership.close();
+    }
     parts.close();
     catalog.close();
     try {
       dataDir.close();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

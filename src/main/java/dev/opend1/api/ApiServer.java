@@ -40,6 +40,9 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  /** A cluster member's forwarding, whose connections to the other nodes close with it; or null. */
+  private final ForwardingRoutes forwarding;
+
   /** The separate listener for {@code GET /metrics} ({@code metrics-port}), or null. */
   private final Javalin metricsApp;
 
@@ -82,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Request handlers that need the authenticated caller. */
   @FunctionalInterface
-  private interface CallerHandler {
+  interface CallerHandler {
     void handle(Context ctx, Caller caller) throws Exception;
   }
 
@@ -113,6 +116,9 @@ public final class ApiServer implements AutoCloseable {
         new TransferRoutes(databases, services.transfers(), bodies, config.publicUrl());
     AccountRoutes accountRoutes = new AccountRoutes(services.accounts());
     ConsoleRoutes console = new ConsoleRoutes(config.publicUrl());
+    // A cluster member's per-database routes forward to the owner; a standalone server's are not
+    // wrapped at all (null), so /query and /raw do no extra work there.
+    ForwardingRoutes fwd = this.forwarding = ForwardingRoutes.of(config, services, auth);
     this.metrics = new Metrics(config.metricsTenantLabels(), services.meters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     StatusRoutes status = new StatusRoutes(services.tokens(), services.status(), config.dataDir());
@@ -138,9 +144,10 @@ public final class ApiServer implements AutoCloseable {
               // added, one regex match each, and no other route matches these paths.
               r.post(
                   DATABASES + "/{db}/query",
-                  scoped(auth, (c, k) -> queryRoutes.query(c, k, false)));
+                  perDatabase(auth, fwd, (c, k) -> queryRoutes.query(c, k, false)));
               r.post(
-                  DATABASES + "/{db}/raw", scoped(auth, (c, k) -> queryRoutes.query(c, k, true)));
+                  DATABASES + "/{db}/raw",
+                  perDatabase(auth, fwd, (c, k) -> queryRoutes.query(c, k, true)));
               io.javalin.http.Handler healthz =
                   ctx -> ctx.contentType("application/json").result("{\"ok\":true}");
               r.get("/healthz", healthz);
@@ -178,23 +185,35 @@ public final class ApiServer implements AutoCloseable {
               r.get(V4 + "/user/tokens/verify", authed(auth, accountRoutes::verifyToken));
               r.post(V4 + "/graphql", authed(auth, graphql::query));
               r.get(DATABASES, scoped(auth, dbRoutes::list));
-              r.post(DATABASES, scoped(auth, dbRoutes::create));
-              r.get(DATABASES + "/{db}", scoped(auth, dbRoutes::get));
-              r.put(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, false)));
-              r.patch(DATABASES + "/{db}", scoped(auth, (c, k) -> dbRoutes.update(c, k, true)));
-              r.delete(DATABASES + "/{db}", scoped(auth, dbRoutes::delete));
-              r.post(DATABASES + "/{db}/export", scoped(auth, transferRoutes::export));
-              r.post(DATABASES + "/{db}/import", scoped(auth, transferRoutes::importing));
-              r.put(TransferRoutes.UPLOADS + "{name}", transferRoutes::upload);
-              r.get(TransferRoutes.EXPORTS + "{name}", transferRoutes::download);
+              r.post(
+                  DATABASES,
+                  fwd == null ? scoped(auth, dbRoutes::create) : fwd.create(dbRoutes::create));
+              r.get(DATABASES + "/{db}", perDatabase(auth, fwd, dbRoutes::get));
+              r.put(
+                  DATABASES + "/{db}",
+                  perDatabase(auth, fwd, (c, k) -> dbRoutes.update(c, k, false)));
+              r.patch(
+                  DATABASES + "/{db}",
+                  perDatabase(auth, fwd, (c, k) -> dbRoutes.update(c, k, true)));
+              r.delete(DATABASES + "/{db}", perDatabase(auth, fwd, dbRoutes::delete));
+              r.post(DATABASES + "/{db}/export", perDatabase(auth, fwd, transferRoutes::export));
+              r.post(DATABASES + "/{db}/import", perDatabase(auth, fwd, transferRoutes::importing));
+              r.put(
+                  TransferRoutes.UPLOADS + "{name}",
+                  ForwardingRoutes.file(fwd, transferRoutes::upload, true));
+              r.get(
+                  TransferRoutes.EXPORTS + "{name}",
+                  ForwardingRoutes.file(fwd, transferRoutes::download, false));
               r.get(
                   DATABASES + "/{db}/time_travel/bookmark",
-                  scoped(auth, timeTravelRoutes::bookmark));
+                  perDatabase(auth, fwd, timeTravelRoutes::bookmark));
               r.post(
-                  DATABASES + "/{db}/time_travel/restore", scoped(auth, timeTravelRoutes::restore));
+                  DATABASES + "/{db}/time_travel/restore",
+                  perDatabase(auth, fwd, timeTravelRoutes::restore));
               r.get(
-                  DATABASES + "/{db}/time_travel/commits", scoped(auth, timeTravelRoutes::commits));
-              r.get(DATABASES + "/{db}/time_travel/diff", scoped(auth, diffRoutes::diff));
+                  DATABASES + "/{db}/time_travel/commits",
+                  perDatabase(auth, fwd, timeTravelRoutes::commits));
+              r.get(DATABASES + "/{db}/time_travel/diff", perDatabase(auth, fwd, diffRoutes::diff));
               // Methods no route uses (TRACE, CONNECT, made-up ones) get the same 404 envelope.
               r.before(
                   ctx -> {
@@ -424,6 +443,15 @@ public final class ApiServer implements AutoCloseable {
     };
   }
 
+  /**
+   * A handler for {@code /accounts/{account}/d1/database/{db}/...}: as {@link #scoped}, sent on to
+   * the database's owner by a cluster member ({@link ForwardingRoutes}).
+   */
+  private static io.javalin.http.Handler perDatabase(
+      Authenticator auth, ForwardingRoutes fwd, CallerHandler h) {
+    return fwd == null ? scoped(auth, h) : fwd.perDatabase(h);
+  }
+
   /** The port {@code GET /metrics} is served on: its own, or the main one. */
   public int metricsPort() {
     return metricsApp == null ? app.port() : metricsApp.port();
@@ -451,6 +479,9 @@ public final class ApiServer implements AutoCloseable {
       metricsApp.stop();
     }
     app.stop();
+    if (forwarding != null) {
+      forwarding.close();
+    }
     metrics.close();
   }
 }

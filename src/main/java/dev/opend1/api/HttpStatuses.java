@@ -38,6 +38,11 @@ public final class HttpStatuses {
       case D1Exception.SpillSpaceBusy x -> 503;
       case D1Exception.ReplicaCannotAnswer x -> 503;
       case D1Exception.RateLimited x -> 429;
+      case D1Exception.ClusterCallRefused x -> 401;
+      // Nothing reached the owner: retry (a takeover or the owner's return makes it succeed).
+      case D1Exception.OwnerUnavailable x -> 503;
+      // The owner may have applied it: a gateway's failure, not a retryable refusal.
+      case D1Exception.OwnerConnectionLost x -> 502;
       // 507 Insufficient Storage: safe to retry once space is freed.
       case D1Exception.DiskFull x -> 507;
       // The request asked for more than the server holds for one request: retrying will not help.

@@ -5,6 +5,7 @@ import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.catalog.Accounts;
 import dev.opend1.catalog.Tokens;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Optional;
 
 /**
  * Everything the HTTP edge calls, one narrow interface per route group. {@code Wiring} builds them
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * @param recorder where {@code /query} and {@code /raw} report what each request did
  * @param analytics {@code /graphql}: the recorded figures, as Cloudflare's GraphQL Analytics
  * @param recovery {@code /recover}: one database from object storage, as a new database
+ * @param forwarding a cluster member's: where the requests it does not serve go; empty on a
+ *     standalone server, whose routes then do no forwarding work at all
  */
 public record Services(
     Accounts accounts,
@@ -34,4 +37,23 @@ public record Services(
     MeterBinder meters,
     QueryRecorder recorder,
     AnalyticsReader analytics,
-    RecoveryService recovery) {}
+    RecoveryService recovery,
+    Optional<ForwardingService> forwarding) {
+
+  /** These services, on a cluster member that forwards through {@code forwarding}. */
+  public Services withForwarding(ForwardingService forwarding) {
+    return new Services(
+        accounts,
+        tokens,
+        databases,
+        queries,
+        timeTravel,
+        transfers,
+        status,
+        meters,
+        recorder,
+        analytics,
+        recovery,
+        Optional.of(forwarding));
+  }
+}

@@ -227,8 +227,16 @@ final class TransferRoutes {
     }
   }
 
-  /** The configured public URL, or the address the client used. */
+  /**
+   * The configured public URL, or the address the client used: for a request forwarded from another
+   * node, the one it used there ({@link ForwardingRoutes#ORIGIN}), which forwards the signed URL's
+   * requests here in turn.
+   */
   private String base(Context ctx) {
-    return publicUrl.orElseGet(() -> ctx.scheme() + "://" + ctx.host());
+    return publicUrl.orElseGet(
+        () ->
+            ctx.attribute(ForwardingRoutes.ORIGIN) instanceof String origin
+                ? origin
+                : ctx.scheme() + "://" + ctx.host());
   }
 }

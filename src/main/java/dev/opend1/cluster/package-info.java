@@ -5,6 +5,7 @@
  * dev.opend1.cluster.Placement}). PostgreSQL decides everything here, each decision in one
  * statement on its own clock ({@code now()}), so no two nodes can both be granted one database; the
  * nodes' clocks only measure how long they may keep believing a grant (docs/cluster.md, "The lease
- * protocol"). Nothing serves requests through this yet.
+ * protocol"). Serving uses the membership and {@link dev.opend1.cluster.Routing} (where a member
+ * forwards a database's requests); no node takes a lease yet.
  */
 package dev.opend1.cluster;

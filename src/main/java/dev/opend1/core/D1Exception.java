@@ -161,6 +161,45 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * A call between the nodes of a cluster (a forwarded request) without the cluster's secret (code
+   * 10000): refused before anything else is looked at.
+   */
+  public static final class ClusterCallRefused extends D1Exception {
+    public ClusterCallRefused() {
+      super(10000, "Authentication error: a forwarded request without the cluster's secret", null);
+    }
+  }
+
+  /**
+   * The node that owns the database cannot serve the request now (code 7500): it cannot be reached,
+   * it has stopped heartbeating while its lease runs, or the lease moved while the request was on
+   * its way. Nothing was sent to the owner, so the request is safe to retry.
+   */
+  public static final class OwnerUnavailable extends D1Exception {
+    public OwnerUnavailable(String why) {
+      super(7500, why + "; nothing was applied, retry the request", null);
+    }
+  }
+
+  /**
+   * The connection to the owning node failed after the request was sent to it and before its answer
+   * began (code 7500): whether a write was applied is not known, so it should be checked (or made
+   * idempotent) before it is retried.
+   */
+  public static final class OwnerConnectionLost extends D1Exception {
+    public OwnerConnectionLost(String node, String why) {
+      super(
+          7500,
+          "the connection to node "
+              + node
+              + ", which owns the database, failed before it answered ("
+              + why
+              + "); the request may or may not have been applied",
+          null);
+    }
+  }
+
   /** Too many of something in a window of time (code 7500), e.g. restores. */
   public static final class RateLimited extends D1Exception {
     public RateLimited(String message) {

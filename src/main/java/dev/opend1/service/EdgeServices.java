@@ -58,7 +58,7 @@ public final class EdgeServices {
             followers),
         analytics,
         analytics,
-        new DatabaseRecovery(
-            history.replication().map(r -> r.store()), databases, engine.tmpDir()));
+        new DatabaseRecovery(history.replication().map(r -> r.store()), databases, engine.tmpDir()),
+        Optional.empty());
   }
 }

@@ -58,6 +58,7 @@ public final class Fakes {
         registry -> {},
         QueryRecorder.NONE,
         analytics,
-        recovery);
+        recovery,
+        Optional.empty());
   }
 }

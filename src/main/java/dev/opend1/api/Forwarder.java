@@ -1,0 +1,221 @@
+package dev.opend1.api;
+
+import dev.opend1.core.D1Exception;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+
+/**
+ * Sends a request on to the node that serves it and answers with that node's answer, unchanged:
+ * status, headers (but the hop-by-hop ones) and body, both bodies streamed, never held whole.
+ *
+ * <p>Why the JDK's {@link HttpClient}: it is on every JDK, keeps a pool of HTTP/1.1 keep-alive
+ * connections per node, streams a request body from an {@link InputStream} (with its length, or
+ * chunked) and a response body into one, and speaks TLS with the JVM's trust store; Jetty's client
+ * is not on the classpath (Javalin brings Jetty's server only). Its idle connections close after 30
+ * s, before the other node's 120 s idle timeout, so a pooled connection is rarely one the other end
+ * has just closed.
+ */
+final class Forwarder {
+
+  /** Marks a forwarded request: its receiver serves it or refuses it, never forwards it again. */
+  static final String MARK = "x-opend1-forwarded";
+
+  /** The cluster's shared secret, on every forwarded request. */
+  static final String SECRET = "x-opend1-cluster-secret";
+
+  /** How the client reached the forwarding node, for the URLs the receiver hands out. */
+  static final String ORIGIN_HOST = "x-forwarded-host";
+
+  static final String ORIGIN_PROTO = "x-forwarded-proto";
+
+  /**
+   * Headers that belong to one connection (RFC 9110 7.6.1), those the JDK's client sets itself, and
+   * the ones this class sets: never copied from one side to the other.
+   */
+  private static final Set<String> NOT_COPIED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect",
+          "date",
+          MARK,
+          SECRET,
+          ORIGIN_HOST,
+          ORIGIN_PROTO,
+          RequestObserver.HEADER);
+
+  /** How long a connection to another node may take to open. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+  private final HttpClient http;
+  private final String secret;
+
+  /** How long the other node may take to begin its answer: the request limit and a margin. */
+  private final Duration answerTimeout;
+
+  Forwarder(String secret, Duration answerTimeout) {
+    this.secret = secret;
+    this.answerTimeout = answerTimeout;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /**
+   * Sends the request to {@code peer} and copies its answer into the response. {@code failed} runs
+   * when the peer could not be reached, the connection failed, or the peer answered 503, so the
+   * route to it is looked up again.
+   *
+   * @throws D1Exception.OwnerUnavailable when no connection to the peer could be made (nothing was
+   *     sent)
+   * @throws D1Exception.OwnerConnectionLost when the connection failed before the answer began
+   */
+  void forward(Context ctx, ForwardingService.Peer peer, boolean upload, Runnable failed) {
+    HttpResponse<InputStream> answer;
+    try {
+      answer =
+          http.send(request(ctx, peer.url(), upload), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      failed.run();
+      throw new D1Exception.OwnerUnavailable(
+          "node " + peer.node() + ", which owns the database, cannot be reached at " + peer.url());
+    } catch (IOException e) {
+      failed.run();
+      throw new D1Exception.OwnerConnectionLost(peer.node(), describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new D1Exception.ShuttingDown();
+    }
+    if (answer.statusCode() == 503) {
+      failed.run();
+    }
+    copy(ctx, answer, failed);
+  }
+
+  /** Closes the pooled connections; called once no request runs. */
+  void close() {
+    http.shutdownNow();
+  }
+
+  private HttpRequest request(Context ctx, URI base, boolean upload) {
+    HttpServletRequest req = ctx.req();
+    String query = req.getQueryString();
+    URI target = URI.create(base + req.getRequestURI() + (query == null ? "" : "?" + query));
+    HttpRequest.Builder b = HttpRequest.newBuilder(target);
+    // An upload's answer comes once the whole file is sent, however long the client takes.
+    if (!upload) {
+      b.timeout(answerTimeout);
+    }
+    for (String name : Collections.list(req.getHeaderNames())) {
+      if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
+        for (String value : Collections.list(req.getHeaders(name))) {
+          b.header(name, value);
+        }
+      }
+    }
+    b.header(MARK, "1");
+    b.header(SECRET, secret);
+    b.header(ORIGIN_HOST, ctx.host());
+    b.header(ORIGIN_PROTO, ctx.scheme());
+    Exchange x = Exchange.of(ctx);
+    if (x != null) {
+      // One id for the request on both nodes: in both logs, and in the answer.
+      b.header(RequestObserver.HEADER, x.id);
+    }
+    return b.method(req.getMethod(), body(req)).build();
+  }
+
+  /** The client's body, streamed as it arrives: with its length, chunked, or none. */
+  private static HttpRequest.BodyPublisher body(HttpServletRequest req) {
+    long length = req.getContentLengthLong();
+    boolean chunked = req.getHeader("transfer-encoding") != null;
+    if (length == 0 || (length < 0 && !chunked)) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    HttpRequest.BodyPublisher stream =
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              try {
+                return req.getInputStream();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+  }
+
+  /**
+   * The peer's status, headers and body into the response. A body cut off midway aborts the
+   * response, so the client cannot take a part for the whole.
+   */
+  private static void copy(Context ctx, HttpResponse<InputStream> answer, Runnable failed) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(answer.statusCode());
+    // The edge's default content type is not the peer's: only what the peer sent.
+    res.setContentType(null);
+    answer
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT)) || isLength(name)) {
+                copyHeader(res, name, values);
+              }
+            });
+    try (InputStream in = answer.body()) {
+      OutputStream out = res.getOutputStream();
+      in.transferTo(out);
+      out.flush();
+    } catch (IOException e) {
+      failed.run();
+      ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+    }
+  }
+
+  private static boolean isLength(String name) {
+    return name.equalsIgnoreCase("content-length");
+  }
+
+  private static void copyHeader(HttpServletResponse res, String name, List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      if (i == 0) {
+        res.setHeader(name, values.get(i));
+      } else {
+        res.addHeader(name, values.get(i));
+      }
+    }
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.opend1.api;
+
+import dev.opend1.config.ServerConfig;
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The routes of a cluster member, wrapped so that what another node serves is forwarded to it
+ * ({@link Forwarder}): every per-database route, a create (to the node it is placed on) and the
+ * signed transfer URLs (by the database named in the file's name). A standalone server does not
+ * wrap its routes at all.
+ *
+ * <p>A request that arrives forwarded (marked {@link Forwarder#MARK}) must carry the cluster's
+ * secret (401 otherwise, before anything else is looked at) and is never forwarded again: served
+ * here, or refused with a retryable 503 when the lease has moved on meanwhile. So a request makes
+ * at most one hop whatever the nodes believe about each other.
+ */
+final class ForwardingRoutes {
+
+  /** The request attribute holding the client's origin of a forwarded request. */
+  static final String ORIGIN = "opend1.origin";
+
+  private final ForwardingService forwarding;
+  private final DatabaseService databases;
+  private final Authenticator auth;
+  private final Forwarder forwarder;
+
+  /** SHA-256 of the secret: compared with the digest of what a request presents. */
+  private final byte[] secretDigest;
+
+  ForwardingRoutes(
+      ForwardingService forwarding,
+      DatabaseService databases,
+      Authenticator auth,
+      String secret,
+      Duration answerTimeout) {
+    this.forwarding = forwarding;
+    this.databases = databases;
+    this.auth = auth;
+    this.forwarder = new Forwarder(secret, answerTimeout);
+    this.secretDigest = digest(secret);
+  }
+
+  /** A cluster member's forwarding routes; null on a standalone server (no forwarding service). */
+  static ForwardingRoutes of(ServerConfig config, Services services, Authenticator auth) {
+    return services
+        .forwarding()
+        .map(
+            f ->
+                new ForwardingRoutes(
+                    f,
+                    services.databases(),
+                    auth,
+                    config.cluster().orElseThrow().secret(),
+                    // The owner's answer begins within a request's limit; past a margin it is lost.
+                    config.sql().requestTimeout().plusSeconds(5)))
+        .orElse(null);
+  }
+
+  /** A route of {@code /accounts/{account}/d1/database/{db}/...}: served by the owner. */
+  Handler perDatabase(ApiServer.CallerHandler h) {
+    return ctx -> {
+      boolean arrived = arrived(ctx);
+      Caller caller = auth.authenticate(ctx);
+      caller.requireAccount(ctx.pathParam("account"));
+      Optional<DatabaseId> db = databaseOf(caller, ctx.pathParam("db"));
+      Optional<ForwardingService.Peer> owner = db.flatMap(forwarding::owner);
+      if (owner.isEmpty()) {
+        h.handle(ctx, caller);
+      } else if (arrived) {
+        throw new D1Exception.OwnerUnavailable(
+            "the request was forwarded to this node, but node "
+                + owner.get().node()
+                + " owns database "
+                + db.get()
+                + " now");
+      } else {
+        forwarder.forward(ctx, owner.get(), false, () -> forwarding.failed(db.get()));
+      }
+    };
+  }
+
+  /** {@code POST .../d1/database}: made on the node placement picks. */
+  Handler create(ApiServer.CallerHandler h) {
+    return ctx -> {
+      boolean arrived = arrived(ctx);
+      Caller caller = auth.authenticate(ctx);
+      caller.requireAccount(ctx.pathParam("account"));
+      // A forwarded create was placed already: it is made here.
+      Optional<ForwardingService.Peer> target = arrived ? Optional.empty() : forwarding.placement();
+      if (target.isEmpty()) {
+        h.handle(ctx, caller);
+      } else {
+        forwarder.forward(ctx, target.get(), false, () -> {});
+      }
+    };
+  }
+
+  /**
+   * A signed transfer URL ({@code .../_transfer/exports/NAME}, {@code .../uploads/NAME}), whose
+   * file name begins with its database's id: served by the database's owner, which made the file or
+   * receives it. The signature is checked there.
+   */
+  Handler transferFile(Handler h, boolean upload) {
+    return ctx -> {
+      boolean arrived = arrived(ctx);
+      String name = ctx.pathParam("name");
+      Optional<DatabaseId> db =
+          arrived || name.length() < 36
+              ? Optional.empty()
+              : DatabaseId.parse(name.substring(0, 36));
+      Optional<ForwardingService.Peer> owner = db.flatMap(forwarding::owner);
+      if (owner.isEmpty()) {
+        h.handle(ctx);
+      } else {
+        forwarder.forward(ctx, owner.get(), upload, () -> forwarding.failed(db.get()));
+      }
+    };
+  }
+
+  /** Closes the connections to the other nodes, once no request runs. */
+  void close() {
+    forwarder.close();
+  }
+
+  /** {@code h} for a signed transfer URL, forwarded by a cluster member ({@code fwd} not null). */
+  static Handler file(ForwardingRoutes fwd, Handler h, boolean upload) {
+    return fwd == null ? h : fwd.transferFile(h, upload);
+  }
+
+  /**
+   * Whether the request was forwarded by another node; a forwarded one must carry the secret.
+   * Remembers how the client reached that node ({@link #ORIGIN}), for the URLs handed out here.
+   */
+  private boolean arrived(Context ctx) {
+    if (ctx.header(Forwarder.MARK) == null) {
+      return false;
+    }
+    String presented = ctx.header(Forwarder.SECRET);
+    // Digests of equal length, compared in constant time: the time says nothing of the secret.
+    if (presented == null || !MessageDigest.isEqual(secretDigest, digest(presented))) {
+      throw new D1Exception.ClusterCallRefused();
+    }
+    String host = ctx.header(Forwarder.ORIGIN_HOST);
+    String proto = ctx.header(Forwarder.ORIGIN_PROTO);
+    if (host != null && ("http".equals(proto) || "https".equals(proto))) {
+      ctx.attribute(ORIGIN, proto + "://" + host);
+    }
+    return true;
+  }
+
+  /**
+   * The database a path names, for routing only: a UUID is taken as it is (the owner answers 404
+   * for one it does not have); a name is looked up in the account, and one that is not found is
+   * served here, where it gets its 404 after the checks that come first.
+   */
+  private Optional<DatabaseId> databaseOf(Caller caller, String idOrName) {
+    Optional<DatabaseId> id = DatabaseId.parse(idOrName);
+    if (id.isPresent()) {
+      return id;
+    }
+    try {
+      return Optional.of(databases.resolve(caller.account(), idOrName).id());
+    } catch (D1Exception.DatabaseNotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  private static byte[] digest(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

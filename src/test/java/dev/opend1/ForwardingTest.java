@@ -1,0 +1,343 @@
+package dev.opend1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.NodeId;
+import dev.opend1.cluster.NodeStatus;
+import dev.opend1.cluster.PostgresLeases;
+import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.ImportDriver;
+import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.S3Proxy;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forwarding between two members of a cluster in this JVM, on a real PostgreSQL and s3proxy: a
+ * database lives on node B and its lease is B's (taken here directly, as serving does not take
+ * leases yet), and every route sent to node A is answered by B, as B answers it. Node A has none of
+ * the database's files, so an answer through A that is not an error came from B.
+ */
+class ForwardingTest {
+
+  @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
+
+  @TempDir static Path dir;
+
+  private static final Duration LEASE = Duration.ofMinutes(10);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static S3Proxy s3;
+  private static InJvmNode a;
+  private static InJvmNode b;
+  private static PostgresLeases leases;
+  private static PostgresNodes nodes;
+
+  @BeforeAll
+  static void startTwoMembers() throws Exception {
+    s3 = S3Proxy.start(dir.resolve("s3"));
+    String catalog = PG.server().catalogUrl(PG.fresh());
+    a = InJvmNode.member(dir.resolve("a"), catalog, s3, Map.of());
+    b = InJvmNode.member(dir.resolve("b"), catalog, s3, Map.of());
+    DataSource shared = a.catalog().sharedDatabase().orElseThrow();
+    leases = new PostgresLeases(shared);
+    nodes = new PostgresNodes(shared);
+  }
+
+  @AfterAll
+  static void stop() {
+    a.close();
+    b.close();
+    s3.close();
+  }
+
+  @Test
+  void everyRouteSentToANonOwnerIsAnsweredByTheOwner() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("forwarded");
+    D1Client viaA = a.client();
+    D1Client onB = b.client();
+
+    D1Client.Reply made =
+        viaA.post(
+            db + "/query",
+            "{\"sql\":\"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
+                + " INSERT INTO t(v) VALUES ('one'), ('two')\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(200);
+    assertThat(made.contentType())
+        .isEqualTo(onB.post(db + "/query", "{\"sql\":\"SELECT 1\"}").contentType());
+
+    D1Client.Reply query = viaA.post(db + "/query", "{\"sql\":\"SELECT v FROM t ORDER BY id\"}");
+    assertThat(query.status()).as(query.body()).isEqualTo(200);
+    assertThat(query.result().get(0).get("results").toString())
+        .isEqualTo("[{\"v\":\"one\"},{\"v\":\"two\"}]");
+    D1Client.Reply raw = viaA.post(db + "/raw", "{\"sql\":\"SELECT v FROM t ORDER BY id\"}");
+    assertThat(raw.result().get(0).get("results").get("rows").toString())
+        .isEqualTo("[[\"one\"],[\"two\"]]");
+
+    // An error is the owner's too, in D1's envelope.
+    D1Client.Reply bad = viaA.post(db + "/query", "{\"sql\":\"SELECT * FROM missing\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json())
+        .isEqualTo(onB.post(db + "/query", "{\"sql\":\"SELECT * FROM missing\"}").json());
+    assertThat(bad.errorMessage()).contains("no such table: missing");
+
+    // The database's own routes: the same bytes as asked of B itself.
+    D1Client.Reply got = viaA.get(db);
+    assertThat(got.status()).as(got.body()).isEqualTo(200);
+    assertThat(got.json()).isEqualTo(onB.get(db).json());
+    D1Client.Reply patched = viaA.patch(db, "{\"read_replication\":{\"mode\":\"auto\"}}");
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    assertThat(onB.get(db).result().path("read_replication").path("mode").asText())
+        .isEqualTo("auto");
+
+    // Time travel.
+    D1Client.Reply bookmark = viaA.get(db + "/time_travel/bookmark");
+    assertThat(bookmark.status()).as(bookmark.body()).isEqualTo(200);
+    assertThat(bookmark.json()).isEqualTo(onB.get(db + "/time_travel/bookmark").json());
+    D1Client.Reply commits = viaA.get(db + "/time_travel/commits");
+    assertThat(commits.status()).as(commits.body()).isEqualTo(200);
+    assertThat(commits.json()).isEqualTo(onB.get(db + "/time_travel/commits").json());
+
+    // Import through A: its upload URL is A's, and A sends the upload on to B.
+    JsonNode imported =
+        ImportDriver.run(viaA, db, "INSERT INTO t(v) VALUES ('three');", this::mustBeA);
+    assertThat(imported.get("status").asText()).as(imported.toString()).isEqualTo("complete");
+
+    // Export through A: the signed URL is A's, and A fetches the file from B.
+    String dump = exportThrough(viaA, db);
+    assertThat(dump).contains("CREATE TABLE t(").contains("'three'");
+
+    D1Client.Reply deleted = viaA.delete(db);
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(onB.get(db).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aLargeResultStreamsThroughTheForwardingNode() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("large");
+    // About 11 MB of JSON: 20,000 rows of 500 digits.
+    String body =
+        "{\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
+            + " 20000) SELECT x, printf('%0500d', x) AS pad FROM c\"}";
+    HttpResponse<InputStream> viaA = post(a, db + "/raw", body, "forwarded-large-1");
+    HttpResponse<InputStream> direct = post(b, db + "/raw", body, "direct-large-1");
+    assertThat(viaA.statusCode()).isEqualTo(200);
+    // Streamed as it came: no length known up front, sent in chunks, as B sends it.
+    assertThat(viaA.headers().firstValue("content-length")).isEmpty();
+    assertThat(direct.headers().firstValue("content-length")).isEmpty();
+    assertThat(viaA.headers().firstValue("content-type"))
+        .isEqualTo(direct.headers().firstValue("content-type"));
+    // One of each header the two nodes would both set: the forwarding node's request id (which
+    // the owner took as its own), one date, one content type.
+    assertThat(viaA.headers().allValues("x-request-id")).containsExactly("forwarded-large-1");
+    assertThat(viaA.headers().allValues("date")).hasSize(1);
+    assertThat(viaA.headers().allValues("content-type")).hasSize(1);
+    JsonNode forwarded = D1Client.JSON.readTree(viaA.body());
+    JsonNode own = D1Client.JSON.readTree(direct.body());
+    JsonNode rows = forwarded.path("result").path(0).path("results").path("rows");
+    assertThat(rows.size()).isEqualTo(20_000);
+    assertThat(rows.get(19_999).get(1).asText()).hasSize(500).endsWith("20000");
+    assertThat(rows).isEqualTo(own.path("result").path(0).path("results").path("rows"));
+  }
+
+  @Test
+  void aForwardedRequestWithoutTheSecretIsRefused() throws Exception {
+    String db = InJvmNode.databases() + "/" + onB("guarded");
+    for (String secret : new String[] {null, "", "not-the-secret", InJvmNode.SECRET + "x"}) {
+      HttpRequest.Builder r =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + db + "/query"))
+              .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+              .header("x-opend1-forwarded", "1")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"));
+      if (secret != null) {
+        r.header("x-opend1-cluster-secret", secret);
+      }
+      D1Client.Reply refused = a.client().send(r.build());
+      assertThat(refused.status()).as(secret + ": " + refused.body()).isEqualTo(401);
+      assertThat(refused.errorCode()).isEqualTo(10000);
+      assertThat(refused.errorMessage()).contains("cluster's secret");
+    }
+    // The signed URLs and the create check it too.
+    HttpRequest create =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-opend1-forwarded", "1")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sneaked\"}"))
+            .build();
+    assertThat(b.client().send(create).status()).isEqualTo(401);
+    HttpRequest download =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.port() + "/client/v4/_transfer/exports/x.sql"))
+            .header("x-opend1-forwarded", "1")
+            .build();
+    assertThat(a.client().send(download).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aForwardedRequestIsNeverForwardedAgain() throws Exception {
+    // A receives, marked as forwarded, a request for B's database: it is refused, retryably, and
+    // not sent on to B.
+    String db = InJvmNode.databases() + "/" + onB("one-hop");
+    HttpRequest marked =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + db + "/query"))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-opend1-forwarded", "1")
+            .header("x-opend1-cluster-secret", InJvmNode.SECRET)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"))
+            .build();
+    D1Client.Reply refused = a.client().send(marked);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.errorCode()).isEqualTo(7500);
+    assertThat(refused.errorMessage())
+        .contains("forwarded to this node, but node " + b.id() + " owns database")
+        .contains("retry");
+  }
+
+  @Test
+  void anOwnerThatCannotBeReachedIsARetryable503() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    NodeId gone = new NodeId("gone-node");
+    nodes.heartbeat(gone, URI.create("http://127.0.0.1:" + closed), "test");
+    // Draining, so no other test's create is placed on it.
+    nodes.drain(gone);
+    DatabaseId id = DatabaseId.random();
+    assertThat(leases.acquire(id, gone, LEASE)).isPresent();
+    D1Client.Reply r =
+        a.client().post(InJvmNode.databases() + "/" + id + "/query", "{\"sql\":\"SELECT 1\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(503);
+    assertThat(r.errorCode()).isEqualTo(7500);
+    assertThat(r.errorMessage())
+        .contains("node gone-node, which owns the database, cannot be reached at")
+        .contains("retry");
+
+    // An owner PostgreSQL has not heard from within the liveness timeout: not tried at all.
+    NodeId silent = new NodeId("silent-node");
+    nodes.heartbeat(silent, URI.create("http://127.0.0.1:" + closed), "test");
+    DatabaseId quiet = DatabaseId.random();
+    assertThat(leases.acquire(quiet, silent, LEASE)).isPresent();
+    try (var c = a.catalog().sharedDatabase().orElseThrow().getConnection();
+        var st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE nodes SET heartbeat_at = now() - interval '1 hour' WHERE id = 'silent-node'");
+    }
+    D1Client.Reply silentOwner =
+        a.client().post(InJvmNode.databases() + "/" + quiet + "/raw", "{\"sql\":\"SELECT 1\"}");
+    assertThat(silentOwner.status()).as(silentOwner.body()).isEqualTo(503);
+    assertThat(silentOwner.errorMessage())
+        .contains("owned by node silent-node, which has not been heard from");
+  }
+
+  @Test
+  void aCreateIsMadeOnTheLeastLoadedNode() throws Exception {
+    // Load A with more leases than B holds, so B is the least-loaded live node.
+    int onA = 0;
+    int onB = 0;
+    for (NodeStatus n : nodes.status(Membership.LIVENESS)) {
+      if (n.node().id().equals(a.id())) {
+        onA = n.databases();
+      } else if (n.node().id().equals(b.id())) {
+        onB = n.databases();
+      }
+    }
+    for (int i = onA; i <= onB; i++) {
+      assertThat(leases.acquire(DatabaseId.random(), a.id(), LEASE)).isPresent();
+    }
+    D1Client.Reply made = a.client().post(InJvmNode.databases(), "{\"name\":\"placed\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(200);
+    String db = InJvmNode.databases() + "/" + made.result().path("uuid").asText();
+    // Its files are on B (no lease yet: each node serves what it is asked itself).
+    assertThat(b.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(200);
+    assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(503);
+  }
+
+  private static HttpResponse<InputStream> post(
+      InJvmNode node, String path, String body, String requestId) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("x-request-id", requestId)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  private String mustBeA(String url) {
+    assertThat(url).startsWith("http://127.0.0.1:" + a.port() + "/");
+    return url;
+  }
+
+  private String exportThrough(D1Client client, String db) throws Exception {
+    String body = "{\"output_format\":\"polling\"}";
+    JsonNode r = client.post(db + "/export", body).result();
+    while (r.get("status").asText().equals("active")) {
+      r =
+          client
+              .post(
+                  db + "/export",
+                  "{\"output_format\":\"polling\",\"current_bookmark\":\""
+                      + r.get("at_bookmark").asText()
+                      + "\"}")
+              .result();
+    }
+    assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("complete");
+    String url = mustBeA(r.get("result").get("signed_url").asText());
+    HttpResponse<String> file =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> direct =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(url.replace(":" + a.port() + "/", ":" + b.port() + "/")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+    for (String header : new String[] {"content-type", "content-disposition", "content-length"}) {
+      assertThat(file.headers().allValues(header))
+          .as(header)
+          .isNotEmpty()
+          .isEqualTo(direct.headers().allValues(header));
+    }
+    assertThat(file.body()).isEqualTo(direct.body());
+    return file.body();
+  }
+
+  /** Creates a database on B (a create marked as forwarded is made where it arrives), B's lease. */
+  private static String onB(String name) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
+                .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+                .header("x-opend1-forwarded", "1")
+                .header("x-opend1-cluster-secret", InJvmNode.SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String uuid = D1Client.JSON.readTree(r.body()).path("result").path("uuid").asText();
+    assertThat(leases.acquire(new DatabaseId(UUID.fromString(uuid)), b.id(), LEASE)).isPresent();
+    return uuid;
+  }
+}
