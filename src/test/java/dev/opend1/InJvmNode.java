@@ -94,7 +94,7 @@ final class InJvmNode implements AutoCloseable {
 
   /** A node with more settings (flags without their dashes). */
   static InJvmNode start(Path dir, String catalogUrl, Map<String, String> settings) {
-    return new InJvmNode(dir, catalogUrl, settings);
+    return new InJvmNode(dir, catalogUrl, settings, Map.of());
   }
 
   Wiring parts() {
