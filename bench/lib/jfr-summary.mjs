@@ -1,7 +1,7 @@
 // Summarises `jfr print --events jdk.ExecutionSample` (read from standard input) into the hot
 // spots: the top frames (where the CPU was), the top frames' packages, and the opend1 methods
 // that were anywhere on the sampled stacks (inclusive time).
-// Usage: jfr print --events jdk.ExecutionSample F.jfr | node jfr-summary.mjs TITLE
+// Usage: jfr print --stack-depth 64 --events jdk.ExecutionSample F.jfr | node jfr-summary.mjs TITLE
 import { readFileSync } from "node:fs";
 
 const title = process.argv[2];

@@ -3,15 +3,14 @@ package dev.opend1.analytics;
 import dev.opend1.sql.QueryShape;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementSplitter;
+import dev.opend1.sql.TextMemo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The statements of a request's {@code sql}, as the analytics count them: each one's shape ({@link
- * QueryShape}) and whether it only reads. Applications send the same few texts again and again
- * (their values bound as parameters), so the answers for short texts are kept, up to {@link
- * #CACHED} of them; the cache is emptied when full.
+ * QueryShape}) and whether it only reads. The answers for short texts are kept ({@link TextMemo}),
+ * up to {@link #CACHED} of them.
  */
 final class Shapes {
 
@@ -23,22 +22,11 @@ final class Shapes {
   /** Texts longer than this are split each time (a dump, a migration), not cached. */
   static final int CACHED_CHARS = 4096;
 
-  /** Answers for recent texts; thread-safe, emptied when it reaches {@link #CACHED} entries. */
-  private final ConcurrentHashMap<String, List<Shape>> cache = new ConcurrentHashMap<>();
+  /** Answers for recent texts. */
+  private final TextMemo<List<Shape>> memo = new TextMemo<>(CACHED, CACHED_CHARS);
 
   List<Shape> of(String sql) {
-    if (sql.length() > CACHED_CHARS) {
-      return split(sql);
-    }
-    List<Shape> shapes = cache.get(sql);
-    if (shapes == null) {
-      if (cache.size() >= CACHED) {
-        cache.clear();
-      }
-      shapes = split(sql);
-      cache.put(sql, shapes);
-    }
-    return shapes;
+    return memo.get(sql, Shapes::split);
   }
 
   private static List<Shape> split(String sql) {

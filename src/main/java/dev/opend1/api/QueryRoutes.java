@@ -9,6 +9,7 @@ import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,8 +57,12 @@ final class QueryRoutes {
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
     QueryService queries = this.queries.answering(db);
-    Optional<String> bookmark = Optional.ofNullable(ctx.queryParam("bookmark"));
-    Optional<String> timestamp = Optional.ofNullable(ctx.queryParam("timestamp"));
+    // Javalin parses the query string into a map on first use: skip that when there is none.
+    boolean noQuery = ctx.queryString() == null;
+    Optional<String> bookmark =
+        noQuery ? Optional.empty() : Optional.ofNullable(ctx.queryParam("bookmark"));
+    Optional<String> timestamp =
+        noQuery ? Optional.empty() : Optional.ofNullable(ctx.queryParam("timestamp"));
     // As of a bookmark or a time (an opend1 extension): read-only, on the state at that commit.
     Bookmark asOf =
         bookmark.isPresent() || timestamp.isPresent()
@@ -106,11 +111,23 @@ final class QueryRoutes {
           new Batch(
               db.account(),
               db.id(),
-              inputs.stream().map(QueryInput::sql).toList(),
+              texts(inputs),
               out.figures(),
               (System.nanoTime() - start) / 1_000_000.0,
               out.bytes()));
     }
+  }
+
+  /** The SQL texts of a request's statements, for the analytics. */
+  private static List<String> texts(List<QueryInput> inputs) {
+    if (inputs.size() == 1) {
+      return List.of(inputs.get(0).sql());
+    }
+    List<String> texts = new ArrayList<>(inputs.size());
+    for (QueryInput in : inputs) {
+      texts.add(in.sql());
+    }
+    return texts;
   }
 
   /**

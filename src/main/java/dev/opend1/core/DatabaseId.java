@@ -2,14 +2,9 @@ package dev.opend1.core;
 
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** A D1 database identifier: a lowercase 8-4-4-4-12 hex UUID. */
 public record DatabaseId(UUID value) {
-
-  private static final Pattern SHAPE =
-      Pattern.compile(
-          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   public DatabaseId {
     if (value == null) {
@@ -17,9 +12,26 @@ public record DatabaseId(UUID value) {
     }
   }
 
-  /** True when the text has a UUID's shape; such a value is always an id, never a name. */
+  /**
+   * True when the text has a UUID's shape (8-4-4-4-12 ASCII hex digits); such a value is always an
+   * id, never a name. A scan rather than a regex: every request's path holds one.
+   */
   public static boolean looksLikeId(String text) {
-    return text != null && SHAPE.matcher(text).matches();
+    if (text == null || text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : !isHex(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /** The id for a UUID-shaped text, or empty for anything else. */

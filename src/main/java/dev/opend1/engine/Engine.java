@@ -62,7 +62,8 @@ public final class Engine implements AutoCloseable {
   /** The platform threads all SQLite work of user requests runs on. */
   private final ExecutorService workers;
 
-  private final HandleCache handles;
+  /** Package-private so that tests can hold a database's writer ({@code WriterHold}). */
+  final HandleCache handles;
 
   /** States of databases at past bookmarks, for reads as of one. */
   private final PastStates past;

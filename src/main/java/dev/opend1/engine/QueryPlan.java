@@ -6,7 +6,9 @@ import dev.opend1.sql.SqlRules;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
 import dev.opend1.sql.StatementSplitter;
+import dev.opend1.sql.TextMemo;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,26 @@ final class QueryPlan {
     this.cacheable = !schema && !pragmas && !temp;
   }
 
+  /** Texts kept split and checked, per dialect: at most this many of each. */
+  static final int MEMO_TEXTS = 1024;
+
+  /** Texts longer than this are split and checked on every request. */
+  static final int MEMO_CHARS = 4096;
+
+  /**
+   * Each dialect's recent texts, split and checked: a point read sends the same text every time,
+   * and splitting it was a good part of the request's own work. A refused text is not kept.
+   */
+  private static final Map<SqlCompat, TextMemo<List<SqlStatement>>> MEMOS = memos();
+
+  private static Map<SqlCompat, TextMemo<List<SqlStatement>>> memos() {
+    Map<SqlCompat, TextMemo<List<SqlStatement>>> m = new EnumMap<>(SqlCompat.class);
+    for (SqlCompat c : SqlCompat.values()) {
+      m.put(c, new TextMemo<>(MEMO_TEXTS, MEMO_CHARS));
+    }
+    return m;
+  }
+
   /**
    * Splits and checks a request. A {@code sql} string with several statements binds {@code params}
    * to its last statement, as D1 does (workerd {@code SqliteDatabase::prepareSql}, MULTI).
@@ -83,12 +105,12 @@ final class QueryPlan {
     }
     List<Step> steps = new ArrayList<>();
     // A batch often repeats one SQL text (1,000 INSERTs with other parameters): each distinct
-    // text is split, classified and checked once. Bounded by the request, which QueryBounds bounds.
+    // text is looked up once. Bounded by the request, which QueryBounds bounds.
     Map<String, List<SqlStatement>> checked = new HashMap<>();
     for (QueryInput in : inputs) {
       List<SqlStatement> statements = checked.get(in.sql());
       if (statements == null) {
-        statements = checkedStatements(in.sql(), compat);
+        statements = MEMOS.get(compat).get(in.sql(), sql -> checkedStatements(sql, compat));
         checked.put(in.sql(), statements);
       }
       for (int i = 0; i < statements.size(); i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
 import dev.opend1.testing.TestServer;
@@ -24,17 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Write requests that arrive while the writer is busy commit together ({@link WriteGroups}), each
- * still all-or-nothing with its own meta and its own error. Each test holds the writer with one
- * slow write, queues fifteen more behind it from fifteen threads, and lets them run: the fifteen
- * land in shared rounds, which the engine's commit counters show.
+ * still all-or-nothing with its own meta and its own error. Each test holds the writer ({@link
+ * WriterHold}), queues fifteen write requests behind it from fifteen threads, and lets them run:
+ * they land in shared rounds, which the engine's commit counters show.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WriteGroupsTest {
-
-  /** A write that keeps the writer busy for a good part of a second. */
-  private static final String SLOW =
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000)"
-          + " INSERT INTO slow SELECT count(*) FROM c";
 
   /** A write that never ends on its own: its deadline interrupts it. */
   private static final String ENDLESS =
@@ -67,7 +63,7 @@ class WriteGroupsTest {
     long commits = counters().writeCommits();
     long committed = counters().writesCommitted();
     List<Reply> replies =
-        behindSlowWrite(
+        behindHeldWriter(
             db,
             i ->
                 batch(
@@ -88,10 +84,10 @@ class WriteGroupsTest {
       assertThat(first.get("changed_db").asBoolean()).isTrue();
       assertThat(second.get("size_after").asLong()).isPositive();
     }
-    // Sixteen requests, fewer commits: some committed together.
+    // Fifteen requests, fewer commits: they committed together.
     long requests = counters().writesCommitted() - committed;
     long rounds = counters().writeCommits() - commits;
-    assertThat(requests).isEqualTo(QUEUED + 1);
+    assertThat(requests).isEqualTo(QUEUED);
     assertThat(rounds).as("commits for %d requests", requests).isLessThan(requests - 1);
   }
 
@@ -101,7 +97,7 @@ class WriteGroupsTest {
     long commits = counters().writeCommits();
     int failing = 7;
     List<Reply> replies =
-        behindSlowWrite(
+        behindHeldWriter(
             db,
             i ->
                 batch(
@@ -130,7 +126,7 @@ class WriteGroupsTest {
     // The endless write comes last, so the round's other requests ran before SQLite rolled the
     // whole transaction back under it.
     List<Reply> replies =
-        behindSlowWrite(
+        behindHeldWriter(
             db,
             i ->
                 i == QUEUED - 1
@@ -164,7 +160,7 @@ class WriteGroupsTest {
                 + " INSERT INTO parent VALUES (1)");
     int orphan = 4;
     List<Reply> replies =
-        behindSlowWrite(
+        behindHeldWriter(
             db,
             i ->
                 batch(
@@ -192,7 +188,7 @@ class WriteGroupsTest {
     String db = database(TABLE);
     long commits = counters().writeCommits();
     List<Reply> replies =
-        behindSlowWrite(
+        behindHeldWriter(
             db, i -> batch("INSERT INTO t(v) VALUES (?)", List.of("a" + i), null, null));
     replies.forEach(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
     assertThat(counters().writeCommits() - commits).isLessThan(QUEUED);
@@ -212,28 +208,31 @@ class WriteGroupsTest {
   }
 
   /**
-   * Starts {@link #SLOW} on {@code db}, then, once it holds the writer, sends {@link #QUEUED}
-   * requests from as many threads (request {@code i} is {@code body.apply(i)}), the last one only
-   * once the others wait, so it comes last in their round; returns their replies in that order.
+   * Holds the writer of {@code db} ({@link WriterHold}), then sends {@link #QUEUED} requests from
+   * as many threads (request {@code i} is {@code body.apply(i)}), the last one only once the others
+   * wait, so it comes last in their round; lets the writer go once all wait, and returns their
+   * replies in that order.
    */
-  private List<Reply> behindSlowWrite(String db, IntFunction<ObjectNode> body) throws Exception {
+  private List<Reply> behindHeldWriter(String db, IntFunction<ObjectNode> body) throws Exception {
     int before = counters().queuedWrites();
-    ExecutorService threads = Executors.newFixedThreadPool(QUEUED + 1);
+    DatabaseId id = DatabaseId.parse(db.substring(db.lastIndexOf('/') + 1)).orElseThrow();
+    ExecutorService threads = Executors.newFixedThreadPool(QUEUED);
     try {
-      CompletableFuture<Reply> slow =
-          CompletableFuture.supplyAsync(
-              () -> client.post(db + "/query", query(SLOW).toString()), threads);
-      awaitQueued(before + 1, slow);
       List<CompletableFuture<Reply>> queued = new ArrayList<>();
-      for (int i = 0; i < QUEUED; i++) {
-        if (i == QUEUED - 1) {
-          awaitQueued(before + QUEUED, slow);
+      WriterHold hold = WriterHold.start(server.engine(), id);
+      try {
+        for (int i = 0; i < QUEUED; i++) {
+          if (i == QUEUED - 1) {
+            awaitQueued(before + QUEUED, queued);
+          }
+          String request = body.apply(i).toString();
+          queued.add(
+              CompletableFuture.supplyAsync(() -> client.post(db + "/query", request), threads));
         }
-        String request = body.apply(i).toString();
-        queued.add(
-            CompletableFuture.supplyAsync(() -> client.post(db + "/query", request), threads));
+        awaitQueued(before + 1 + QUEUED, queued);
+      } finally {
+        hold.close();
       }
-      assertThat(slow.get().status()).as(slow.get().body()).isEqualTo(200);
       List<Reply> replies = new ArrayList<>();
       for (CompletableFuture<Reply> f : queued) {
         replies.add(f.get());
@@ -244,12 +243,17 @@ class WriteGroupsTest {
     }
   }
 
-  /** Waits until {@code n} write requests are queued or running, {@code slow} among them. */
-  private void awaitQueued(int n, CompletableFuture<Reply> slow) throws Exception {
+  /**
+   * Waits until {@code n} write requests are queued or running, the hold among them; none of {@code
+   * sent} may have been answered meanwhile.
+   */
+  private void awaitQueued(int n, List<CompletableFuture<Reply>> sent) throws Exception {
     while (counters().queuedWrites() < n) {
-      assertThat(slow.isDone())
-          .as("the slow write ended before %d writes were queued: %s", n, slow.getNow(null))
-          .isFalse();
+      for (CompletableFuture<Reply> f : sent) {
+        assertThat(f.isDone())
+            .as("answered while the writer was held: %s", f.getNow(null))
+            .isFalse();
+      }
       Thread.sleep(1);
     }
   }
@@ -258,11 +262,11 @@ class WriteGroupsTest {
     return server.engine().counters();
   }
 
-  /** A new database with {@code schema} and the slow write's table; its path. */
+  /** A new database with {@code schema}; its path. */
   private String database(String schema) {
     Reply r = client.post(TestServer.databases(), "{\"name\":\"groups-" + (made++) + "\"}");
     String db = TestServer.databases() + "/" + r.result().get("uuid").asText();
-    Reply s = client.post(db + "/query", query(schema + "; CREATE TABLE slow(n)").toString());
+    Reply s = client.post(db + "/query", query(schema).toString());
     assertThat(s.status()).as(s.body()).isEqualTo(200);
     return db;
   }
