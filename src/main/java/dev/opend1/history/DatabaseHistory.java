@@ -205,7 +205,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
-          commits.durableUpTo(log.seal(r.seq(), r.timeMicros()));
+          commits.durableUpTo(log.seal(r.seq(), r.timeMicros(), index));
         }
         LogEntry e = log.append(r, bytes);
         index.add(e);
@@ -413,6 +413,9 @@ final class DatabaseHistory {
       snapshots.removeAll(plan.snapshots());
     }
     for (String s : plan.segments()) {
+      // The index first: a crash between the two leaves a segment without one (scanned at the
+      // next open), never an index without its segment for long (removed at the next open).
+      store.delete(SegmentIndex.nameFor(s));
       store.delete(s);
     }
     for (Long s : plan.snapshots()) {
