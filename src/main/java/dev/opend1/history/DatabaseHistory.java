@@ -413,10 +413,7 @@ final class DatabaseHistory {
       snapshots.removeAll(plan.snapshots());
     }
     for (String s : plan.segments()) {
-      // The index first: a crash between the two leaves a segment without one (scanned at the
-      // next open), never an index without its segment for long (removed at the next open).
-      store.delete(SegmentIndex.nameFor(s));
-      store.delete(s);
+      log.deleteSealed(s);
     }
     for (Long s : plan.snapshots()) {
       store.delete(SegmentLog.snapName(s));

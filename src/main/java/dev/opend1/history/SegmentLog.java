@@ -274,6 +274,16 @@ final class SegmentLog {
     maxSegmentAgeMicros = micros;
   }
 
+  /**
+   * Deletes a sealed segment (retention), its index file first: a crash between the two leaves a
+   * segment without an index (scanned at the next open), never an index without its segment for
+   * long (deleted at the next open).
+   */
+  void deleteSealed(String segment) throws IOException {
+    store.delete(SegmentIndex.nameFor(segment));
+    store.delete(segment);
+  }
+
   /** Makes the open segment durable and closes it. */
   void close() throws IOException {
     if (openChannel != null) {
