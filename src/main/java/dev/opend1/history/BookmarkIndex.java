@@ -129,6 +129,18 @@ final class BookmarkIndex {
     return Collections.unmodifiableList(entries);
   }
 
+  /**
+   * The entries stored in {@code segment}, oldest first, when it holds the newest records (the open
+   * segment): found from the end.
+   */
+  List<LogEntry> entriesIn(String segment) {
+    int from = entries.size();
+    while (from > 0 && entries.get(from - 1).segment().equals(segment)) {
+      from--;
+    }
+    return List.copyOf(entries.subList(from, entries.size()));
+  }
+
   /** The commit time of the first record stored in {@code segment}, or empty. */
   Optional<Long> firstTimeIn(String segment) {
     return entries.stream()

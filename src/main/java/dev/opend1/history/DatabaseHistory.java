@@ -205,7 +205,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
-          commits.durableUpTo(log.seal(r.seq(), r.timeMicros()));
+          commits.durableUpTo(log.seal(r.seq(), r.timeMicros(), index));
         }
         LogEntry e = log.append(r, bytes);
         index.add(e);
@@ -413,7 +413,7 @@ final class DatabaseHistory {
       snapshots.removeAll(plan.snapshots());
     }
     for (String s : plan.segments()) {
-      store.delete(s);
+      log.deleteSealed(s);
     }
     for (Long s : plan.snapshots()) {
       store.delete(SegmentLog.snapName(s));

@@ -98,7 +98,8 @@ record ReplayImage(
       int bodyAndCrc = e.length() - RecordCodec.HEADER;
       ByteBuffer raw = SegmentLog.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
       HistoryRecord r = RecordCodec.decode(raw, bodyAndCrc - RecordCodec.TRAILER, true);
-      if (r == null || r.type() != HistoryRecord.PAGES) {
+      // The seq too: a sealed segment's entries may come from its index file (SegmentIndex).
+      if (r == null || r.type() != HistoryRecord.PAGES || r.seq() != e.seq()) {
         throw new IOException("history record " + e.seq() + " cannot be replayed");
       }
       return r;

@@ -6,6 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segment files of one history, {@code seg-<first seq>.log}: indexing them at open (cutting a
@@ -17,6 +20,8 @@ import java.util.List;
  * that lock, on the channel {@link #channel} gave under it.
  */
 final class SegmentLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
 
   /** The format stamp a history directory carries in its {@code FORMAT} file. */
   static final String FORMAT = "opend1-history 1";
@@ -41,14 +46,19 @@ final class SegmentLog {
   /** Bytes appended since the log was opened: group commit's tickets. */
   private long appended;
 
+  /** The page size of the newest record, or -1 before the first. */
+  private int lastPageSize = -1;
+
   SegmentLog(HistoryStore store) {
     this.store = store;
   }
 
   /**
-   * Checks the format, indexes every segment into {@code index} (a torn record at the end of the
-   * last one is cut off; anything else damaged fails) and opens the last segment for appending.
-   * Returns the page size of the last record, or -1 when there is none.
+   * Checks the format, indexes every segment into {@code index} and opens the last segment for
+   * appending. A sealed segment is indexed from its {@link SegmentIndex} file when that holds;
+   * otherwise it is scanned (a damaged one fails) and its index file written for the next open. The
+   * last segment is always scanned, and a torn record at its end cut off. Returns the page size of
+   * the last record, or -1 when there is none.
    */
   int load(BookmarkIndex index) throws IOException {
     byte[] format = store.readSmall("FORMAT");
@@ -60,15 +70,35 @@ final class SegmentLog {
               + FORMAT);
     }
     List<String> segments = new ArrayList<>();
+    List<String> indexes = new ArrayList<>();
     for (String name : store.names()) {
       if (name.startsWith("seg-")) {
         segments.add(name);
+      } else if (SegmentIndex.segmentOf(name) != null) {
+        indexes.add(name);
+      }
+    }
+    for (String idx : indexes) {
+      // The index of a segment retention deleted (a crash between the two deletions).
+      if (!segments.contains(SegmentIndex.segmentOf(idx))) {
+        store.delete(idx);
       }
     }
     int pageSize = -1;
     for (int i = 0; i < segments.size(); i++) {
-      pageSize = scan(segments.get(i), i == segments.size() - 1, index, pageSize);
+      String segment = segments.get(i);
+      boolean last = i == segments.size() - 1;
+      if (!last && fromIndexFile(segment, index)) {
+        pageSize = lastPageSize;
+        continue;
+      }
+      int before = index.size();
+      pageSize = scan(segment, last, index, pageSize);
+      if (!last) {
+        writeIndex(segment, index.entries().subList(before, index.size()), pageSize);
+      }
     }
+    lastPageSize = pageSize;
     if (!segments.isEmpty()) {
       openSegment = segments.get(segments.size() - 1);
       openChannel = store.openAppend(openSegment);
@@ -76,6 +106,46 @@ final class SegmentLog {
       openSince = index.firstTimeIn(openSegment).orElse(Long.MAX_VALUE);
     }
     return pageSize;
+  }
+
+  /**
+   * Adds a sealed segment's entries from its index file, when that file holds and they follow the
+   * entries already indexed; false when the segment must be scanned instead. Sets {@link
+   * #lastPageSize}.
+   */
+  private boolean fromIndexFile(String segment, BookmarkIndex index) throws IOException {
+    long length;
+    try (FileChannel ch = store.openRead(segment)) {
+      length = ch.size();
+    }
+    Optional<SegmentIndex.Entries> read = SegmentIndex.read(store, segment, length);
+    if (read.isEmpty()
+        || (!index.isEmpty() && read.get().entries().get(0).seq() != index.lastSeq() + 1)) {
+      return false;
+    }
+    read.get().entries().forEach(index::add);
+    lastPageSize = read.get().lastPageSize();
+    return true;
+  }
+
+  /**
+   * Writes a sealed segment's index file, when {@code entries} cover it from its first byte (after
+   * retention dropped a segment's first records from the index they do not, and the next open scans
+   * it). A failure is only logged: the index is a shortcut, and its absence costs the next open a
+   * scan of the segment.
+   */
+  private void writeIndex(String segment, List<LogEntry> entries, int pageSize) {
+    if (entries.isEmpty() || entries.get(0).offset() != 0) {
+      return;
+    }
+    LogEntry end = entries.get(entries.size() - 1);
+    try {
+      store.writeSmall(
+          SegmentIndex.nameFor(segment),
+          SegmentIndex.encode(end.offset() + end.length(), entries, pageSize));
+    } catch (IOException e) {
+      LOG.warn("index of history segment {} not written: {}", segment, e.getMessage());
+    }
   }
 
   /** Indexes one segment; returns the page size of its last record (or {@code pageSize}). */
@@ -126,14 +196,15 @@ final class SegmentLog {
   }
 
   /**
-   * Seals the open segment (fsyncs and closes it; it is never written again) and starts a new one
-   * for the record {@code firstSeq}, committed at {@code timeMicros}. Returns the bytes durable
-   * now: everything appended so far.
+   * Seals the open segment (fsyncs and closes it; it is never written again), writes its index file
+   * from its entries in {@code index}, and starts a new segment for the record {@code firstSeq},
+   * committed at {@code timeMicros}. Returns the bytes durable now: everything appended so far.
    */
-  long seal(long firstSeq, long timeMicros) throws IOException {
+  long seal(long firstSeq, long timeMicros, BookmarkIndex index) throws IOException {
     if (openChannel != null) {
       store.sync(openSegment, openChannel, openSize);
       openChannel.close();
+      writeIndex(openSegment, index.entriesIn(openSegment), lastPageSize);
     }
     openSegment = segName(firstSeq);
     openChannel = store.openAppend(openSegment);
@@ -149,6 +220,7 @@ final class SegmentLog {
       openChannel.write(bytes, pos + bytes.position());
     }
     int length = bytes.limit();
+    lastPageSize = r.pageSize();
     openSize += length;
     appended += length;
     return LogEntry.of(r, openSegment, pos, length);
@@ -200,6 +272,16 @@ final class SegmentLog {
   /** Seals segments after {@code micros} instead of an hour (tests). */
   void sealSegmentsAfter(long micros) {
     maxSegmentAgeMicros = micros;
+  }
+
+  /**
+   * Deletes a sealed segment (retention), its index file first: a crash between the two leaves a
+   * segment without an index (scanned at the next open), never an index without its segment for
+   * long (deleted at the next open).
+   */
+  void deleteSealed(String segment) throws IOException {
+    store.delete(SegmentIndex.nameFor(segment));
+    store.delete(segment);
   }
 
   /** Makes the open segment durable and closes it. */

@@ -11,6 +11,7 @@ import dev.opend1.core.AccountId;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.Region;
+import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DatabaseStats;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.StateImage;
@@ -66,9 +67,12 @@ public final class DatabaseLifecycle implements DatabaseService {
   }
 
   /**
-   * Removes what crashed creates and deletes left behind, then looks at every database's files
-   * once, so one that went missing or was damaged while the server was down is logged now (once)
-   * and answers as unavailable rather than failing each request.
+   * Removes what crashed creates and deletes left behind (only those: the work before the server
+   * listens does not grow with the number of databases), then has the engine look at every
+   * database's files once in the background, so one that went missing or was damaged while the
+   * server was down is logged soon after the start (once) and answers as unavailable rather than
+   * failing each request; requests look again when they open a database. Each database's crash
+   * recovery waits for its first use.
    */
   public void recover() {
     engine.recover();
@@ -77,15 +81,32 @@ public final class DatabaseLifecycle implements DatabaseService {
       engine.deleteDatabase(id);
       records.remove(id);
     }
+    // One thread for one pass: shut down at once, it ends when the pass does.
+    java.util.concurrent.ExecutorService prober = DaemonPools.fixed("opend1-probe", 1);
+    prober.execute(
+        () -> {
+          try {
+            everyDatabase().forEach(engine::probe);
+          } catch (RuntimeException e) {
+            LOG.warn("looking at every database's files failed: {}", e.getMessage());
+          }
+        });
+    prober.shutdown();
+  }
+
+  /** Every database of the catalog, account by account. */
+  private java.util.List<DatabaseId> everyDatabase() {
+    java.util.List<DatabaseId> ids = new java.util.ArrayList<>();
     for (Account account : accounts.list()) {
       for (int page = 1; ; page++) {
         DatabasePage databases = records.list(account.id(), Optional.empty(), page, 10_000);
-        databases.items().forEach(d -> engine.probe(d.id()));
+        databases.items().forEach(d -> ids.add(d.id()));
         if (databases.items().size() < 10_000) {
           break;
         }
       }
     }
+    return ids;
   }
 
   @Override

@@ -110,4 +110,36 @@ class UnavailableDatabaseTest {
         .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
         .isEmpty();
   }
+
+  @Test
+  void aDatabaseLostWhileTheServerWasDownIsListedSoonAfterTheStartUnused() throws Exception {
+    Path data = dir.resolve("data");
+    String gone;
+    try (TestServer server = TestServer.start(data)) {
+      gone = database(server.client(), "gone");
+      database(server.client(), "fine");
+    }
+    try (Stream<Path> files = Files.walk(data.resolve("db").resolve(gone))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (TestServer server =
+        TestServer.start(data, Map.of("metrics-port", Integer.toString(port)))) {
+      // The start looks at every database's files after it listens, not before: wait for it
+      // (bounded), without a request to the database.
+      D1Client metrics = new D1Client("http://127.0.0.1:" + port, Map.of());
+      List<String> unavailable = List.of();
+      for (long end = System.nanoTime() + 30_000_000_000L;
+          unavailable.isEmpty() && System.nanoTime() < end; ) {
+        Thread.sleep(50);
+        unavailable =
+            metrics.get("/status").result().at("/databases/unavailable").findValuesAsText("id");
+      }
+      assertThat(unavailable).containsExactly(gone);
+      assertThat(server.client().get(databases()).result()).hasSize(2);
+    }
+  }
 }
