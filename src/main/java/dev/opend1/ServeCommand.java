@@ -76,11 +76,13 @@ final class ServeCommand implements Callable<Integer> {
       catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), root));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
-      Wiring parts = Wiring.of(config, root, catalog);
-      opened.push(parts);
+      // A member registers before its parts are built: its leases name it in nodes, and opening
+      // the histories of its databases takes their leases back.
       if (config.cluster().isPresent()) {
         opened.push(join(config.cluster().get(), catalog, dataDir));
       }
+      Wiring parts = Wiring.of(config, root, catalog);
+      opened.push(parts);
       server = new ApiServer(config, parts.services());
       opened.push(server);
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.opend1;
 import dev.opend1.analytics.Analytics;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
@@ -12,6 +13,7 @@ import dev.opend1.history.TimeTravel;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.service.DatabaseLifecycle;
 import dev.opend1.service.EdgeServices;
+import dev.opend1.service.Ownership;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import java.util.Optional;
  * @param transfers exports and imports
  * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
+ * @param cluster a cluster node's leases (its databases are only those it holds); empty standalone
  */
 public record Wiring(
     History history,
@@ -35,30 +38,33 @@ public record Wiring(
     TimeTravel timeTravel,
     Transfers transfers,
     Analytics analytics,
-    Services services)
+    Services services,
+    Optional<NodeOwnership> cluster)
     implements AutoCloseable {
 
-  /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
+  /**
+   * The parts for a data directory whose catalog is open; closing them leaves the catalog open. A
+   * cluster member must be registered in {@code nodes} before: its leases name it there.
+   */
   public static Wiring of(ServerConfig config, Path dataDir, Catalog catalog) {
     DataLayout layout = new DataLayout(dataDir);
-    History history =
+    Optional<NodeOwnership> cluster =
         config
-            .objectStore()
+            .cluster()
             .map(
-                o ->
-                    new History(
-                        dataDir,
-                        config.historyRetention(),
-                        Backups.replication(
-                            o,
-                            dataDir,
-                            // A catalog in PostgreSQL is not copied to the bucket: PostgreSQL
-                            // is backed up with its own tools (docs/cluster.md).
-                            catalog.sharedDatabase().isPresent()
-                                ? Optional.empty()
-                                : Optional.of(layout.catalogFile()),
-                            config.historyRetention())))
-            .orElseGet(() -> new History(dataDir, config.historyRetention()));
+                c ->
+                    NodeOwnership.open(
+                        c,
+                        config.objectStore().orElseThrow(),
+                        catalog.sharedDatabase().orElseThrow(),
+                        layout));
+    History history;
+    try {
+      history = history(config, dataDir, catalog, cluster);
+    } catch (RuntimeException e) {
+      cluster.ifPresent(NodeOwnership::close);
+      throw e;
+    }
     Engine engine =
         new Engine(
             dataDir,
@@ -100,7 +106,8 @@ public record Wiring(
             (id, bookmark, timestamp) ->
                 timeTravel.imageAt(id, timeTravel.pastBookmark(id, bookmark, timestamp)),
             config.region(),
-            config.maxDatabasesPerAccount());
+            config.maxDatabasesPerAccount(),
+            cluster.<Ownership>map(c -> c).orElse(Ownership.STANDALONE));
     Services services =
         EdgeServices.over(
             catalog,
@@ -111,7 +118,8 @@ public record Wiring(
             transfers,
             analytics,
             config.dataDir());
-    Wiring wiring = new Wiring(history, engine, timeTravel, transfers, analytics, services);
+    Wiring wiring =
+        new Wiring(history, engine, timeTravel, transfers, analytics, services, cluster);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -122,8 +130,39 @@ public record Wiring(
   }
 
   /**
+   * Every database's history: shipped to the bucket when there is one (under the node's lease
+   * epochs, captured only under its leases, in a cluster), else local only.
+   */
+  private static History history(
+      ServerConfig config, Path dataDir, Catalog catalog, Optional<NodeOwnership> cluster) {
+    if (config.objectStore().isEmpty()) {
+      return new History(dataDir, config.historyRetention());
+    }
+    // A catalog in PostgreSQL is not copied to the bucket: PostgreSQL is backed up with its own
+    // tools (docs/cluster.md).
+    Optional<Path> catalogFile =
+        catalog.sharedDatabase().isPresent()
+            ? Optional.empty()
+            : Optional.of(new DataLayout(dataDir).catalogFile());
+    ObjectStoreSettings o = config.objectStore().get();
+    if (cluster.isEmpty()) {
+      return new History(
+          dataDir,
+          config.historyRetention(),
+          Backups.replication(o, dataDir, catalogFile, config.historyRetention()));
+    }
+    return new History(
+        dataDir,
+        config.historyRetention(),
+        Backups.replication(
+            o, dataDir, catalogFile, config.historyRetention(), cluster.get().generation()),
+        cluster.get().gate());
+  }
+
+  /**
    * Stops transfers, closes the engine (its last checkpoints reach the history), then the history;
-   * the analytics flush their last minutes first.
+   * the analytics flush their last minutes first. A cluster node gives its leases back last, once
+   * everything it wrote is in the bucket.
    */
   @Override
   public void close() {
@@ -131,5 +170,6 @@ public record Wiring(
     transfers.close();
     engine.close();
     history.close();
+    cluster.ifPresent(NodeOwnership::close);
   }
 }

@@ -5,6 +5,8 @@
  * dev.opend1.cluster.Placement}). PostgreSQL decides everything here, each decision in one
  * statement on its own clock ({@code now()}), so no two nodes can both be granted one database; the
  * nodes' clocks only measure how long they may keep believing a grant (docs/cluster.md, "The lease
- * protocol"). Nothing serves requests through this yet.
+ * protocol"). A member serves the databases whose lease it holds ({@link
+ * dev.opend1.cluster.OwnedDatabases}), taking over a dead owner's from the bucket ({@link
+ * dev.opend1.cluster.BucketCopies}).
  */
 package dev.opend1.cluster;
