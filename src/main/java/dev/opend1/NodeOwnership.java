@@ -1,8 +1,10 @@
 package dev.opend1;
 
 import dev.opend1.cluster.BucketCopies;
+import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.OwnedDatabases;
 import dev.opend1.cluster.PostgresLeases;
+import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.core.DataLayout;
@@ -45,13 +47,16 @@ final class NodeOwnership implements Ownership, AutoCloseable {
       ClusterSettings cluster, ObjectStoreSettings bucket, DataSource shared, DataLayout layout) {
     S3ObjectStore store = S3ObjectStore.open(Backups.target(bucket));
     ExecutorService downloads = DaemonPools.fixed("opend1-takeover", 4);
+    NodeId self = CatalogOpener.nodeId(layout);
+    PostgresNodes nodes = new PostgresNodes(shared);
     OwnedDatabases owned =
         new OwnedDatabases(
             new PostgresLeases(shared),
-            CatalogOpener.nodeId(layout),
+            self,
             cluster.leaseTtl(),
             new BucketCopies(store, layout, downloads),
-            DaemonPools.scheduled("opend1-leases"));
+            DaemonPools.scheduled("opend1-leases"),
+            () -> nodes.draining(self));
     return new NodeOwnership(owned, store, downloads);
   }
 

@@ -3,13 +3,21 @@ package dev.opend1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.history.RemoteRestore;
+import dev.opend1.objectstore.Backups;
 import dev.opend1.testing.ClusterNodes;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.LossyRelay;
+import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.S3Proxy;
+import dev.opend1.testing.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +158,96 @@ class ClusterFailoverTest {
         .isEqualTo(503);
 
     assertThat(values(2, db)).containsExactly(1, 3);
+  }
+
+  @Test
+  @Order(3)
+  void aStaleOwnersLateUploadAfterATakeoverIsIgnored() throws Exception {
+    // Node 0 (killed above) comes back reaching the bucket through a relay that can hold its
+    // uploads: one of them then lands only after another node took its database over.
+    try (LossyRelay relay = LossyRelay.start(cluster.s3().port())) {
+      cluster.restart(0, relay.endpoint());
+      String db = create(0, "late-upload");
+      ok(query(0, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+      ok(query(0, db, "INSERT INTO t(v) VALUES (1)"));
+
+      relay.hold("PUT", "/db/" + db + "/log/", 0);
+      CompletableFuture<D1Client.Reply> late =
+          CompletableFuture.supplyAsync(() -> query(0, db, "INSERT INTO t(v) VALUES (2)"));
+      Path logs = cluster.s3().bucketDir().resolve("cluster/db/" + db + "/log");
+      int before = count(logs);
+      Thread.sleep(2000); // the write committed on node 0, its upload waits in the relay
+      cluster.node(0).signal("STOP"); // its renewals stop: the lease lapses
+      Thread.sleep(TTL.toMillis() + 1000);
+      D1Client.Reply takenOver;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      do {
+        takenOver = query(2, db, "INSERT INTO t(v) VALUES (3)");
+        if (takenOver.status() != 200) {
+          Thread.sleep(100);
+        }
+      } while (takenOver.status() != 200 && System.nanoTime() < deadline);
+      assertThat(takenOver.status()).as(takenOver.body()).isEqualTo(200);
+
+      relay.release(); // the frozen owner's upload reaches the bucket now, after node 2's
+      long landed = System.nanoTime() + 30_000_000_000L;
+      while (count(logs) < before + 2 && System.nanoTime() < landed) {
+        Thread.sleep(100);
+      }
+      cluster.node(0).signal("CONT");
+      D1Client.Reply refused = late.get();
+      assertThat(refused.status()).as("the late write is not acknowledged").isEqualTo(503);
+
+      // Both uploads start at one seq; the chain takes node 2's, of the higher generation.
+      cluster.s3().useInThisJvm();
+      try (var store =
+          Backups.store(
+              "s3://" + S3Proxy.BUCKET + "/cluster",
+              Optional.of(cluster.s3().endpoint()),
+              "us-east-1")) {
+        RemoteRestore.Objects objects = RemoteRestore.database(store, db).orElseThrow();
+        assertThat(objects.stale().stream().filter(n -> n.contains("/log/")))
+            .as("the late upload, left out")
+            .hasSize(1);
+        assertThat(objects.logs().values()).doesNotContainAnyElementsOf(objects.stale());
+      }
+      assertThat(values(2, db)).containsExactly(1, 3);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aDrainedNodeGivesItsDatabasesBackAndAnotherNodeServesThem() throws Exception {
+    String db = create(2, "drained");
+    ok(query(2, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+    ok(query(2, db, "INSERT INTO t(v) VALUES (7)"));
+    assertThat(query(1, db, "SELECT 1").status()).isEqualTo(503);
+
+    ServerProcess.Output drain =
+        ServerProcess.run(
+            Map.of("PGPASSWORD", Postgres.PASSWORD),
+            "cluster",
+            "drain",
+            cluster.nodeId(2),
+            "--catalog",
+            cluster.catalogUrl());
+    assertThat(drain.exitCode()).as(drain.stderr()).isZero();
+    assertThat(drain.stdout()).contains("drain: node " + cluster.nodeId(2) + " is drained");
+
+    D1Client.Reply refused = query(2, db, "SELECT 1");
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.errorMessage()).contains("this node is draining");
+    ok(query(1, db, "INSERT INTO t(v) VALUES (8)"));
+    assertThat(values(1, db)).containsExactly(7, 8);
+  }
+
+  private static int count(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      return (int) files.count();
+    }
   }
 
   // --- the driver ---------------------------------------------------------------------------

@@ -52,6 +52,9 @@ public interface Leases {
   /** Gives the lease up at once (the epoch is kept). False when it was not in force. */
   boolean release(DatabaseId database, NodeId node, long epoch);
 
+  /** The database's lease row whether in force or not: its last owner and epoch; empty if never. */
+  Optional<Lease> last(DatabaseId database);
+
   /** The lease in force on the database, if any. */
   Optional<Lease> owner(DatabaseId database);
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,16 +58,28 @@ public final class OwnedDatabases implements AutoCloseable {
   /** Runs the renewals; owned, shut down at close. */
   private final ScheduledExecutorService renewer;
 
+  /** Whether an operator asked this node to drain ({@code opend1 cluster drain}). */
+  private final BooleanSupplier drainAsked;
+
+  /**
+   * Set by the renewer once it saw the drain asked: no database is taken or served any more; the
+   * leases held are given back one renewal later, so requests already running can finish.
+   */
+  private volatile boolean draining;
+
   /**
    * @param ttl each lease's time to live; the safety margin is a tenth of it
    * @param renewer runs the renewals, owned from now on
+   * @param drainAsked asked before each renewal: true once the node is to give its databases up
    */
   public OwnedDatabases(
       Leases leases,
       NodeId self,
       Duration ttl,
       LocalCopies copies,
-      ScheduledExecutorService renewer) {
+      ScheduledExecutorService renewer,
+      BooleanSupplier drainAsked) {
+    this.drainAsked = drainAsked;
     this.leases = leases;
     this.self = self;
     this.ttl = ttl;
@@ -98,6 +111,9 @@ public final class OwnedDatabases implements AutoCloseable {
    * @throws D1Exception.NotOwner when another node holds it, or this node's copy is stale
    */
   public void serve(DatabaseId id) {
+    if (draining) {
+      throw new D1Exception.NotOwner(id.toString(), "this node is draining");
+    }
     Held h = held.get(id);
     if (h != null && h.clock().mayWrite()) {
       return;
@@ -169,6 +185,9 @@ public final class OwnedDatabases implements AutoCloseable {
 
   /** Takes the lease on a database not held here; call under its lock. */
   private void take(DatabaseId id) {
+    if (copies.has(id)) {
+      refuseOvertakenCopy(id);
+    }
     LeaseClock clock = new LeaseClock(margin);
     long sent = clock.beforeSend();
     Optional<Grant> grant = leases.take(id, self, ttl);
@@ -217,6 +236,24 @@ public final class OwnedDatabases implements AutoCloseable {
     LOG.info("serving database {} under lease epoch {}", id, epoch);
   }
 
+  /**
+   * Refuses, before taking anything, a copy here of a database whose last owner was another node:
+   * that node may have written it since. Taking the lease only to give it back would make this node
+   * the last owner, and the node that did write it would then refuse its own current copy.
+   */
+  private void refuseOvertakenCopy(DatabaseId id) {
+    Optional<Lease> last = leases.last(id);
+    if (last.isEmpty() || last.get().owner().equals(self)) {
+      return;
+    }
+    String other = last.get().owner().value();
+    throw new D1Exception.NotOwner(
+        id.toString(),
+        leases.owner(id).isPresent()
+            ? "node " + other + " holds its lease"
+            : "node " + other + " wrote it after this node's copy was made");
+  }
+
   private void lost(DatabaseId id, Held h) {
     h.clock().lost();
     if (held.remove(id, h)) {
@@ -224,8 +261,23 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
-  /** Renews every held lease in one statement; a lease left out of the answer is lost. */
+  /**
+   * Renews every held lease in one statement; a lease left out of the answer is lost. A node asked
+   * to drain stops serving first, and gives every lease back at the renewal after.
+   */
   private void renewAll() {
+    if (draining) {
+      giveBackAll();
+      return;
+    }
+    try {
+      if (drainAsked.getAsBoolean()) {
+        LOG.info("node {} is draining: giving back its {} databases", self, held.size());
+        draining = true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("reading the state of node {}: {}", self, e.getMessage());
+    }
     Map<DatabaseId, Held> now = new HashMap<>(held);
     if (now.isEmpty()) {
       return;
@@ -255,15 +307,18 @@ public final class OwnedDatabases implements AutoCloseable {
   @Override
   public void close() {
     renewer.shutdownNow();
-    for (Map.Entry<DatabaseId, Held> e : held.entrySet()) {
-      e.getValue().clock().lost();
+    giveBackAll();
+  }
+
+  /** Gives every held lease back; stops at the first that PostgreSQL does not answer. */
+  private void giveBackAll() {
+    for (DatabaseId id : List.copyOf(held.keySet())) {
       try {
-        leases.release(e.getKey(), self, e.getValue().epoch());
+        release(id);
       } catch (RuntimeException failed) {
-        LOG.warn("releasing the lease on {}: {}", e.getKey(), failed.getMessage());
+        LOG.warn("releasing the lease on {}: {}", id, failed.getMessage());
         return;
       }
     }
-    held.clear();
   }
 }

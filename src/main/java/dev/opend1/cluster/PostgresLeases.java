@@ -156,6 +156,17 @@ public final class PostgresLeases implements Leases {
   }
 
   @Override
+  public Optional<Lease> last(DatabaseId database) {
+    return first(
+        sql.rows(
+            "read the last lease on " + database,
+            "SELECT database_id, owner, epoch, expires_at FROM database_leases"
+                + " WHERE database_id = ?",
+            ps -> ps.setString(1, database.toString()),
+            PostgresLeases::read));
+  }
+
+  @Override
   public Optional<Lease> owner(DatabaseId database) {
     return first(
         sql.rows(

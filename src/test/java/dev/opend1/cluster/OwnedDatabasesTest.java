@@ -38,6 +38,9 @@ class OwnedDatabasesTest {
   private final DatabaseId d = DatabaseId.random();
   private final List<OwnedDatabases> opened = new ArrayList<>();
 
+  /** The nodes an operator asked to drain. */
+  private final Set<NodeId> drainAsked = ConcurrentHashMap.newKeySet();
+
   /** The databases whose files are on a node; rebuilds add to it. */
   private static final class Copies implements LocalCopies {
     final Set<DatabaseId> here = ConcurrentHashMap.newKeySet();
@@ -79,14 +82,15 @@ class OwnedDatabasesTest {
   }
 
   private OwnedDatabases node(NodeId id, Copies copies, ScheduledExecutorService renewer) {
-    OwnedDatabases o = new OwnedDatabases(leases, id, TTL, copies, renewer);
+    OwnedDatabases o =
+        new OwnedDatabases(leases, id, TTL, copies, renewer, () -> drainAsked.contains(id));
     opened.add(o);
     return o;
   }
 
   /** A node whose process dies: its renewals stop, nothing is given back. */
   private OwnedDatabases dying(NodeId id, Copies copies, ScheduledExecutorService renewer) {
-    return new OwnedDatabases(leases, id, TTL, copies, renewer);
+    return new OwnedDatabases(leases, id, TTL, copies, renewer, () -> false);
   }
 
   @Test
@@ -195,7 +199,15 @@ class OwnedDatabasesTest {
     assertThatThrownBy(() -> nodeA.serve(d))
         .isInstanceOf(D1Exception.NotOwner.class)
         .hasMessageContaining("node node-b wrote it after this node's copy was made");
-    assertThat(leases.owner(d)).as("given back").isEmpty();
+    assertThat(leases.owner(d)).as("not taken").isEmpty();
+
+    // Node B, which wrote it last, takes its own copy back: node A's refusal left no trace.
+    Copies copiesB = new Copies();
+    copiesB.here.add(d);
+    OwnedDatabases nodeB = node(b, copiesB);
+    nodeB.serve(d);
+    assertThat(copiesB.rebuilt).isEmpty();
+    assertThat(leases.owner(d).orElseThrow().owner()).isEqualTo(b);
   }
 
   @Test
@@ -210,6 +222,35 @@ class OwnedDatabasesTest {
     assertThat(after.generation(d.toString())).as("epoch 2, reclaimed in force").isEqualTo(3);
     assertThat(copies.rebuilt).isEmpty();
     assertThat(after.mayWrite(d)).isTrue();
+  }
+
+  @Test
+  void aDrainingNodeStopsTakingDatabasesAndGivesItsLeasesBackSoAnotherTakesThem() throws Exception {
+    Copies copiesA = new Copies();
+    OwnedDatabases nodeA = node(a, copiesA);
+    List<DatabaseId> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      DatabaseId id = DatabaseId.random();
+      nodeA.created(id);
+      copiesA.here.add(id);
+      ids.add(id);
+    }
+    drainAsked.add(a);
+    long deadline = System.nanoTime() + TTL.toNanos() * 3;
+    while (nodeA.count() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(nodeA.count()).as("every lease given back within two renewals").isZero();
+    for (DatabaseId id : ids) {
+      assertThat(leases.owner(id)).isEmpty();
+    }
+    assertThatThrownBy(() -> nodeA.serve(ids.get(0)))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("this node is draining");
+    Copies copiesB = new Copies();
+    OwnedDatabases nodeB = node(b, copiesB);
+    nodeB.serve(ids.get(0));
+    assertThat(copiesB.rebuilt).containsExactly(ids.get(0) + "@3");
   }
 
   @Test

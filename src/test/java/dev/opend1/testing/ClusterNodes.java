@@ -60,6 +60,14 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts node {@code i} (again, after a kill) on its port and data directory. */
   public void restart(int i) throws IOException {
+    restart(i, s3.endpoint());
+  }
+
+  /**
+   * As {@link #restart(int)}, reaching the bucket through {@code endpoint} (a relay in front of
+   * s3proxy that holds or loses requests).
+   */
+  public void restart(int i, String endpoint) throws IOException {
     Map<String, String> env = new HashMap<>(s3.env());
     env.put("PGPASSWORD", Postgres.PASSWORD);
     env.put("OPEND1_CLUSTER_SECRET", SECRET);
@@ -72,12 +80,24 @@ public final class ClusterNodes implements AutoCloseable {
             "--object-store",
             "s3://" + S3Proxy.BUCKET + "/cluster",
             "--object-store-endpoint",
-            s3.endpoint(),
+            endpoint,
             "--advertise-url",
             "http://127.0.0.1:" + ports[i],
             "--cluster-lease-ttl",
             Long.toString(leaseTtl.toMillis()));
     nodes[i] = ServerProcess.start(dir.resolve("node-" + i), ports[i], List.of(), flags, env);
+  }
+
+  /** Node {@code i}'s id, as it keeps it in its data directory. */
+  public String nodeId(int i) throws IOException {
+    return java.nio.file.Files.readString(dir.resolve("node-" + i).resolve("node-id")).strip();
+  }
+
+  /**
+   * The catalog every node uses ({@code postgresql://...}; the password is PostgreSQL's test one).
+   */
+  public String catalogUrl() {
+    return catalogUrl;
   }
 
   /** Node {@code i}'s process. */
