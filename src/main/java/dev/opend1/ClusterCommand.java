@@ -2,6 +2,7 @@ package dev.opend1;
 
 import dev.opend1.catalog.Catalog;
 import dev.opend1.cluster.Membership;
+import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.NodeStatus;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.config.PostgresLocation;
@@ -12,14 +13,19 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes. */
+/**
+ * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, and
+ * draining one of them.
+ */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
-    description = "Look at a cluster's nodes (the catalog in PostgreSQL).",
-    subcommands = {ClusterCommand.Status.class})
+    description = "Look at a cluster's nodes (the catalog in PostgreSQL), or drain one.",
+    subcommands = {ClusterCommand.Status.class, ClusterCommand.Drain.class})
 final class ClusterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -72,6 +78,85 @@ final class ClusterCommand implements Callable<Integer> {
           "%d node(s), %d alive%n", nodes.size(), nodes.stream().filter(NodeStatus::alive).count());
       out.flush();
       return 0;
+    }
+  }
+
+  @Command(
+      name = "drain",
+      mixinStandardHelpOptions = true,
+      description =
+          "Marks a node draining in PostgreSQL: it is placed no new database, stops serving its"
+              + " databases (requests already running get one lease renewal to finish) and gives"
+              + " their leases back, so the next node asked for each takes it over from the"
+              + " bucket. Waits until the node holds no lease. Exit 1 for an unknown node or when"
+              + " the wait ends first, 2 without --catalog.")
+  static final class Drain implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin CatalogOption catalog;
+
+    @Parameters(paramLabel = "NODE", description = "The node's id, as cluster status shows it.")
+    String node;
+
+    @Option(
+        names = "--wait",
+        paramLabel = "SECONDS",
+        defaultValue = "120",
+        description = "How long to wait for the node to give its leases back (default 120).")
+    long waitSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Optional<PostgresLocation> postgres = catalog.resolve();
+      if (postgres.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("opend1: a cluster's state is in its PostgreSQL catalog: give --catalog URL");
+        return Main.CANNOT_RUN;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      NodeId id = new NodeId(node);
+      try (Catalog c = CatalogOpener.open(postgres, java.nio.file.Path.of("."))) {
+        PostgresNodes nodes = new PostgresNodes(c.sharedDatabase().orElseThrow());
+        if (!nodes.drain(id)) {
+          spec.commandLine().getErr().println("opend1: no node " + node + " in the cluster");
+          return 1;
+        }
+        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        long shown = -1;
+        while (true) {
+          long held =
+              nodes.status(Membership.LIVENESS).stream()
+                  .filter(n -> n.node().id().equals(id))
+                  .mapToLong(NodeStatus::databases)
+                  .sum();
+          if (held != shown) {
+            out.printf("drain: node %s holds %d database(s)%n", node, held);
+            out.flush();
+            shown = held;
+          }
+          if (held == 0) {
+            out.printf("drain: node %s is drained%n", node);
+            out.flush();
+            return 0;
+          }
+          if (System.nanoTime() > deadline) {
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "opend1: node "
+                        + node
+                        + " still holds "
+                        + held
+                        + " database(s) after "
+                        + waitSeconds
+                        + " s (is it running?)");
+            return 1;
+          }
+          Thread.sleep(500);
+        }
+      }
     }
   }
 }

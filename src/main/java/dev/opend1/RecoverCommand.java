@@ -6,7 +6,6 @@ import dev.opend1.catalog.SqliteCatalog;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
-import dev.opend1.engine.DurableFiles;
 import dev.opend1.history.BucketNames;
 import dev.opend1.history.ObjectStore;
 import dev.opend1.history.RemoteRestore;
@@ -159,21 +158,11 @@ final class RecoverCommand implements Callable<Integer> {
         }
         DataLayout.DatabaseDir dir = new DataLayout(root).database(db.databaseId());
         try {
-          DurableFiles.createDirectory(dir.path());
           Optional<RemoteRestore.Result> r =
-              RemoteRestore.recover(
-                  store, db, dir.historyDir(), atMicros, n -> bytes[0] += n, downloads);
+              RemoteRestore.layDown(store, db, dir, atMicros, n -> bytes[0] += n, downloads);
           if (r.isEmpty()) {
-            DurableFiles.deleteTree(dir.path());
             continue;
           }
-          Optional<byte[]> meta = RemoteRestore.metadata(store, db, atMicros);
-          if (meta.isPresent()) {
-            DurableFiles.writeAtomically(dir.metadataFile(), meta.get());
-          }
-          // An empty file: the engine rebuilds it whole from the history when it first opens.
-          Files.createFile(dir.sqliteFile());
-          DurableFiles.syncDirectory(dir.path());
           recovered.add(db.databaseId());
           out.printf(
               "recover: database %s: %d records to seq %d (%s) [%d/%d, %s]%n",
@@ -188,7 +177,6 @@ final class RecoverCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
           failed++;
           out.printf("recover: database %s FAILED: %s%n", db.databaseId(), Main.describe(e));
-          DurableFiles.deleteTree(dir.path());
         }
       }
       reconcile(catalogFile, root, recovered, out);

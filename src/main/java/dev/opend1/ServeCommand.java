@@ -85,13 +85,18 @@ final class ServeCommand implements Callable<Integer> {
       catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), root));
       opened.push(catalog);
       ensureConfiguredToken(config, catalog);
+      // A member registers before its parts are built: its leases name it in nodes, and opening
+      // the histories of its databases takes their leases back.
+      Optional<Membership> member = Optional.empty();
+      if (config.cluster().isPresent()) {
+        member = Optional.of(join(config.cluster().get(), catalog, dataDir));
+        opened.push(member.get());
+      }
       Wiring parts = Wiring.of(config, root, catalog);
       opened.push(parts);
       Services services = parts.services();
-      if (config.cluster().isPresent()) {
-        Membership member = join(config.cluster().get(), catalog, dataDir);
-        opened.push(member);
-        services = services.withForwarding(forwarding(catalog, member.self()));
+      if (member.isPresent()) {
+        services = services.withForwarding(forwarding(catalog, member.get().self()));
       }
       server = new ApiServer(config, services);
       opened.push(server);

@@ -3,6 +3,7 @@ package dev.opend1;
 import dev.opend1.analytics.Analytics;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
@@ -13,6 +14,7 @@ import dev.opend1.history.TimeTravel;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.service.DatabaseLifecycle;
 import dev.opend1.service.EdgeServices;
+import dev.opend1.service.Ownership;
 import dev.opend1.transfer.Transfers;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,6 +32,7 @@ import java.util.Optional;
  * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
  * @param followers in a cluster, the read replicas this node answers from
+ * @param cluster a cluster node's leases (its databases are only those it holds); empty standalone
  */
 public record Wiring(
     History history,
@@ -38,30 +41,33 @@ public record Wiring(
     Transfers transfers,
     Analytics analytics,
     Services services,
-    Optional<Followers> followers)
+    Optional<Followers> followers,
+    Optional<NodeOwnership> cluster)
     implements AutoCloseable {
 
-  /** The parts for a data directory whose catalog is open; closing them leaves the catalog open. */
+  /**
+   * The parts for a data directory whose catalog is open; closing them leaves the catalog open. A
+   * cluster member must be registered in {@code nodes} before: its leases name it there.
+   */
   public static Wiring of(ServerConfig config, Path dataDir, Catalog catalog) {
     DataLayout layout = new DataLayout(dataDir);
-    History history =
+    Optional<NodeOwnership> cluster =
         config
-            .objectStore()
+            .cluster()
             .map(
-                o ->
-                    new History(
-                        dataDir,
-                        config.historyRetention(),
-                        Backups.replication(
-                            o,
-                            dataDir,
-                            // A catalog in PostgreSQL is not copied to the bucket: PostgreSQL
-                            // is backed up with its own tools (docs/cluster.md).
-                            catalog.sharedDatabase().isPresent()
-                                ? Optional.empty()
-                                : Optional.of(layout.catalogFile()),
-                            config.historyRetention())))
-            .orElseGet(() -> new History(dataDir, config.historyRetention()));
+                c ->
+                    NodeOwnership.open(
+                        c,
+                        config.objectStore().orElseThrow(),
+                        catalog.sharedDatabase().orElseThrow(),
+                        layout));
+    History history;
+    try {
+      history = history(config, dataDir, catalog, cluster);
+    } catch (RuntimeException e) {
+      cluster.ifPresent(NodeOwnership::close);
+      throw e;
+    }
     Engine engine =
         new Engine(
             dataDir,
@@ -103,7 +109,8 @@ public record Wiring(
             (id, bookmark, timestamp) ->
                 timeTravel.imageAt(id, timeTravel.pastBookmark(id, bookmark, timestamp)),
             config.region(),
-            config.maxDatabasesPerAccount());
+            config.maxDatabasesPerAccount(),
+            cluster.<Ownership>map(c -> c).orElse(Ownership.STANDALONE));
     // A cluster's node answers reads of databases it does not hold, with read replication on, from
     // followers of their logs in the bucket (docs/cluster.md#read-replicas).
     Optional<Followers> followers =
@@ -127,7 +134,7 @@ public record Wiring(
             followers,
             config.region());
     Wiring wiring =
-        new Wiring(history, engine, timeTravel, transfers, analytics, services, followers);
+        new Wiring(history, engine, timeTravel, transfers, analytics, services, followers, cluster);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -138,8 +145,39 @@ public record Wiring(
   }
 
   /**
+   * Every database's history: shipped to the bucket when there is one (under the node's lease
+   * epochs, captured only under its leases, in a cluster), else local only.
+   */
+  private static History history(
+      ServerConfig config, Path dataDir, Catalog catalog, Optional<NodeOwnership> cluster) {
+    if (config.objectStore().isEmpty()) {
+      return new History(dataDir, config.historyRetention());
+    }
+    // A catalog in PostgreSQL is not copied to the bucket: PostgreSQL is backed up with its own
+    // tools (docs/cluster.md).
+    Optional<Path> catalogFile =
+        catalog.sharedDatabase().isPresent()
+            ? Optional.empty()
+            : Optional.of(new DataLayout(dataDir).catalogFile());
+    ObjectStoreSettings o = config.objectStore().get();
+    if (cluster.isEmpty()) {
+      return new History(
+          dataDir,
+          config.historyRetention(),
+          Backups.replication(o, dataDir, catalogFile, config.historyRetention()));
+    }
+    return new History(
+        dataDir,
+        config.historyRetention(),
+        Backups.replication(
+            o, dataDir, catalogFile, config.historyRetention(), cluster.get().generation()),
+        cluster.get().gate());
+  }
+
+  /**
    * Stops transfers, closes the engine (its last checkpoints reach the history), then the history;
-   * the analytics flush their last minutes first.
+   * the analytics flush their last minutes first. A cluster node gives its leases back last, once
+   * everything it wrote is in the bucket.
    */
   @Override
   public void close() {
@@ -148,5 +186,6 @@ public record Wiring(
     transfers.close();
     engine.close();
     history.close();
+    cluster.ifPresent(NodeOwnership::close);
   }
 }

@@ -54,13 +54,15 @@ final class InJvmNode implements AutoCloseable {
     dataDir = DataDirectory.acquire(config.dataDir());
     catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), dataDir.root()));
     ServeCommand.ensureConfiguredToken(config, catalog);
+    // A member registers before its parts are built, as serve does: its leases name it in nodes.
+    membership =
+        config.cluster().isPresent()
+            ? ServeCommand.join(config.cluster().get(), catalog, dataDir)
+            : null;
     parts = Wiring.of(config, dataDir.root(), catalog);
     Services services = parts.services();
-    if (config.cluster().isPresent()) {
-      membership = ServeCommand.join(config.cluster().get(), catalog, dataDir);
+    if (membership != null) {
       services = services.withForwarding(ServeCommand.forwarding(catalog, membership.self()));
-    } else {
-      membership = null;
     }
     server = new ApiServer(config, services);
   }

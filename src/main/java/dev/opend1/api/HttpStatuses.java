@@ -35,6 +35,7 @@ public final class HttpStatuses {
       case D1Exception.ShuttingDown x -> 503;
       case D1Exception.BackupUnavailable x -> 503;
       case D1Exception.DatabaseUnavailable x -> 503;
+      case D1Exception.NotOwner x -> 503;
       case D1Exception.SpillSpaceBusy x -> 503;
       case D1Exception.ReplicaCannotAnswer x -> 503;
       case D1Exception.RateLimited x -> 429;

@@ -2,6 +2,8 @@ package dev.opend1.cluster;
 
 import dev.opend1.core.DatabaseId;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,14 +22,38 @@ public interface Leases {
   Optional<Lease> acquire(DatabaseId database, NodeId node, Duration ttl);
 
   /**
+   * As {@link #acquire}, and says which node held the database last before this grant, read under
+   * the same row lock as the grant, so no other grant falls between the two.
+   */
+  Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl);
+
+  /**
+   * Takes over a lease in force that {@code node} itself holds, with the next epoch: for a node
+   * restarted within its leases' ttl, whose earlier run held them (one process per node id, since
+   * the id is kept in the data directory the process locks). Empty when {@code node} does not hold
+   * it.
+   */
+  Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl);
+
+  /**
    * Extends the lease of {@code node} at {@code epoch} to {@code ttl} from PostgreSQL's now. Empty
    * when that is not the lease in force (expired, taken over, released): the caller must stop
    * writing the database at once.
    */
   Optional<Lease> renew(DatabaseId database, NodeId node, long epoch, Duration ttl);
 
+  /**
+   * Renews every lease of {@code node} named in {@code epochs} (database to the epoch held) in one
+   * statement, so a node's renewals cost one round trip however many databases it owns. Returns the
+   * leases renewed; a database missing from them was lost, as with a refused {@link #renew}.
+   */
+  List<Lease> renewAll(NodeId node, Map<DatabaseId, Long> epochs, Duration ttl);
+
   /** Gives the lease up at once (the epoch is kept). False when it was not in force. */
   boolean release(DatabaseId database, NodeId node, long epoch);
+
+  /** The database's lease row whether in force or not: its last owner and epoch; empty if never. */
+  Optional<Lease> last(DatabaseId database);
 
   /** The lease in force on the database, if any. */
   Optional<Lease> owner(DatabaseId database);

@@ -22,6 +22,12 @@ public interface Nodes {
    */
   List<NodeStatus> status(Duration liveness);
 
-  /** Marks a node draining: it is placed no new database. False when no such node. */
+  /**
+   * Marks a node draining: it is placed no new database, and the node gives back the leases it
+   * holds ({@link OwnedDatabases}). False when no such node.
+   */
   boolean drain(NodeId node);
+
+  /** True when the node is registered and draining. */
+  boolean draining(NodeId node);
 }

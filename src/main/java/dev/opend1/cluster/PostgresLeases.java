@@ -4,6 +4,8 @@ import dev.opend1.core.DatabaseId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -32,22 +34,93 @@ public final class PostgresLeases implements Leases {
 
   @Override
   public Optional<Lease> acquire(DatabaseId database, NodeId node, Duration ttl) {
+    return take(database, node, ttl).map(Grant::lease);
+  }
+
+  /**
+   * The acquire, with the row's owner read under the lock the grant takes ({@code FOR UPDATE} in
+   * the same statement): in READ COMMITTED a locking read follows a concurrent grant to its newest
+   * version, so the previous owner is the row's as the grant found it. The insert reads its values
+   * through {@code prev} so that it is read before the row changes: read only in {@code RETURNING},
+   * it would be read after, and the row changed by the statement itself is not locked again.
+   */
+  @Override
+  public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl) {
     long ms = ClusterSql.millis(ttl, "a lease's time to live");
-    return first(
-        sql.rows(
+    return sql
+        .rows(
             "acquire the lease on " + database + " for " + node,
-            "INSERT INTO database_leases AS l(database_id, owner, epoch, expires_at)"
-                + " VALUES (?, ?, 1, now() + ? * interval '1 millisecond')"
+            "WITH prev AS (SELECT owner FROM database_leases WHERE database_id = ? FOR UPDATE)"
+                + " INSERT INTO database_leases AS l(database_id, owner, epoch, expires_at)"
+                + " SELECT ?, ?, 1, now() + ? * interval '1 millisecond'"
+                + " FROM (VALUES (1)) AS one LEFT JOIN prev ON true"
                 + " ON CONFLICT (database_id) DO UPDATE SET owner = excluded.owner,"
                 + " epoch = l.epoch + 1, expires_at = excluded.expires_at"
                 + " WHERE l.expires_at <= now()"
-                + RETURNING,
+                + RETURNING
+                + ", (SELECT owner FROM prev) AS previous_owner",
             ps -> {
               ps.setString(1, database.toString());
-              ps.setString(2, node.value());
-              ps.setLong(3, ms);
+              ps.setString(2, database.toString());
+              ps.setString(3, node.value());
+              ps.setLong(4, ms);
+            },
+            rs ->
+                new Grant(
+                    read(rs), Optional.ofNullable(rs.getString("previous_owner")).map(NodeId::new)))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl) {
+    long ms = ClusterSql.millis(ttl, "a lease's time to live");
+    return first(
+        sql.rows(
+            "reclaim the lease on " + database + " for " + node,
+            "UPDATE database_leases SET epoch = epoch + 1,"
+                + " expires_at = now() + ? * interval '1 millisecond'"
+                + " WHERE database_id = ? AND owner = ? AND expires_at > now()"
+                + RETURNING,
+            ps -> {
+              ps.setLong(1, ms);
+              ps.setString(2, database.toString());
+              ps.setString(3, node.value());
             },
             PostgresLeases::read));
+  }
+
+  /**
+   * One UPDATE joined to the held (database, epoch) pairs passed as two arrays: each row is renewed
+   * under the same conditions as {@link #renew}'s.
+   */
+  @Override
+  public List<Lease> renewAll(NodeId node, Map<DatabaseId, Long> epochs, Duration ttl) {
+    long ms = ClusterSql.millis(ttl, "a lease's time to live");
+    if (epochs.isEmpty()) {
+      return List.of();
+    }
+    String[] ids = new String[epochs.size()];
+    Long[] held = new Long[epochs.size()];
+    int i = 0;
+    for (Map.Entry<DatabaseId, Long> e : epochs.entrySet()) {
+      ids[i] = e.getKey().toString();
+      held[i++] = e.getValue();
+    }
+    return sql.rows(
+        "renew the " + epochs.size() + " leases of " + node,
+        "UPDATE database_leases l SET expires_at = now() + ? * interval '1 millisecond'"
+            + " FROM unnest(?::text[], ?::bigint[]) AS h(database_id, epoch)"
+            + " WHERE l.database_id = h.database_id AND l.epoch = h.epoch AND l.owner = ?"
+            + " AND l.expires_at > now()"
+            + " RETURNING l.database_id, l.owner, l.epoch, l.expires_at",
+        ps -> {
+          ps.setLong(1, ms);
+          ps.setArray(2, ps.getConnection().createArrayOf("text", ids));
+          ps.setArray(3, ps.getConnection().createArrayOf("bigint", held));
+          ps.setString(4, node.value());
+        },
+        PostgresLeases::read);
   }
 
   @Override
@@ -83,6 +156,17 @@ public final class PostgresLeases implements Leases {
   }
 
   @Override
+  public Optional<Lease> last(DatabaseId database) {
+    return first(
+        sql.rows(
+            "read the last lease on " + database,
+            "SELECT database_id, owner, epoch, expires_at FROM database_leases"
+                + " WHERE database_id = ?",
+            ps -> ps.setString(1, database.toString()),
+            PostgresLeases::read));
+  }
+
+  @Override
   public Optional<Lease> owner(DatabaseId database) {
     return first(
         sql.rows(
@@ -93,7 +177,7 @@ public final class PostgresLeases implements Leases {
             PostgresLeases::read));
   }
 
-  private static Optional<Lease> first(java.util.List<Lease> rows) {
+  private static Optional<Lease> first(List<Lease> rows) {
     return rows.stream().findFirst();
   }
 

@@ -64,6 +64,16 @@ public final class PostgresNodes implements Nodes {
   }
 
   @Override
+  public boolean draining(NodeId node) {
+    return !sql.rows(
+            "read the state of node " + node,
+            "SELECT 1 FROM nodes WHERE id = ? AND state = 'draining'",
+            ps -> ps.setString(1, node.value()),
+            rs -> true)
+        .isEmpty();
+  }
+
+  @Override
   public boolean drain(NodeId node) {
     return sql.update(
             "drain node " + node,

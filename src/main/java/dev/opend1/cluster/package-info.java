@@ -5,7 +5,9 @@
  * dev.opend1.cluster.Placement}). PostgreSQL decides everything here, each decision in one
  * statement on its own clock ({@code now()}), so no two nodes can both be granted one database; the
  * nodes' clocks only measure how long they may keep believing a grant (docs/cluster.md, "The lease
- * protocol"). Serving uses the membership and {@link dev.opend1.cluster.Routing} (where a member
- * forwards a database's requests); no node takes a lease yet.
+ * protocol"). A member serves the databases whose lease it holds ({@link
+ * dev.opend1.cluster.OwnedDatabases}), taking over a dead owner's from the bucket ({@link
+ * dev.opend1.cluster.BucketCopies}), and forwards the others' requests to their owner ({@link
+ * dev.opend1.cluster.Routing}).
  */
 package dev.opend1.cluster;

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,8 +15,9 @@ import java.util.Optional;
  * @param advertiseUrl how the other nodes reach this one
  * @param secret what every node of the cluster shares, to authenticate their calls to each other;
  *     never printed
+ * @param leaseTtl how long a lease on a database lasts unless renewed
  */
-public record ClusterSettings(URI advertiseUrl, String secret) {
+public record ClusterSettings(URI advertiseUrl, String secret, Duration leaseTtl) {
 
   /** The variable the secret is read from when no file names it. */
   static final String SECRET_VARIABLE = "OPEND1_CLUSTER_SECRET";
@@ -25,7 +27,11 @@ public record ClusterSettings(URI advertiseUrl, String secret) {
 
   @Override
   public String toString() {
-    return "ClusterSettings[advertiseUrl=" + advertiseUrl + ", secret=***]";
+    return "ClusterSettings[advertiseUrl="
+        + advertiseUrl
+        + ", secret=***, leaseTtl="
+        + leaseTtl
+        + "]";
   }
 
   /**
@@ -36,6 +42,7 @@ public record ClusterSettings(URI advertiseUrl, String secret) {
       ConfigLoader.Source advertise,
       ConfigLoader.Source secretFile,
       Optional<String> secretFromEnv,
+      Duration leaseTtl,
       boolean postgresCatalog,
       boolean objectStore) {
     if (advertise == null || advertise.value().isBlank()) {
@@ -78,6 +85,6 @@ public record ClusterSettings(URI advertiseUrl, String secret) {
               + " or the file named by "
               + Settings.CLUSTER_SECRET_FILE.flag());
     }
-    return Optional.of(new ClusterSettings(URI.create(url), secret));
+    return Optional.of(new ClusterSettings(URI.create(url), secret, leaseTtl));
   }
 }

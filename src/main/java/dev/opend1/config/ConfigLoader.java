@@ -68,6 +68,7 @@ public final class ConfigLoader {
             values.get(Settings.ADVERTISE_URL.name()),
             values.get(Settings.CLUSTER_SECRET_FILE.name()),
             Optional.ofNullable(env.get(ClusterSettings.SECRET_VARIABLE)),
+            Duration.ofMillis(number(values, Settings.CLUSTER_LEASE_TTL, 500, 3_600_000)),
             catalog.isPresent(),
             objectStore.isPresent());
     if (cluster.isPresent()) {

@@ -310,6 +310,15 @@ public final class Settings {
           "File whose first line is the secret every node of a cluster shares (instead of"
               + " OPEND1_CLUSTER_SECRET); never printed.");
 
+  public static final Setting CLUSTER_LEASE_TTL =
+      new Setting(
+          "cluster-lease-ttl",
+          "MS",
+          "10000",
+          "How long a cluster node's lease on a database lasts unless renewed (every third of it):"
+              + " a node that cannot renew stops serving the database a tenth of it before it"
+              + " lapses, and another node may take the database over once it has lapsed.");
+
   public static final List<Setting> ALL =
       List.of(
           HOST,
@@ -359,7 +368,8 @@ public final class Settings {
           CATALOG,
           CATALOG_PASSWORD_FILE,
           ADVERTISE_URL,
-          CLUSTER_SECRET_FILE);
+          CLUSTER_SECRET_FILE,
+          CLUSTER_LEASE_TTL);
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level

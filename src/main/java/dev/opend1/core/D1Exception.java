@@ -200,6 +200,25 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
   }
 
+  /**
+   * A database this node may not serve now (code 7500), in a cluster: another node holds its lease,
+   * or this node's lease on it lapsed or was refused. Nothing of the request was applied; retrying
+   * reaches the owner (forwarded, or once this node holds the lease again).
+   */
+  public static final class NotOwner extends D1Exception {
+    public NotOwner(String database, String why) {
+      super(
+          7500,
+          "D1 database " + database + " is not served by this node now: " + why + "; retry it",
+          null);
+    }
+
+    /** The {@code NotOwner} that caused {@code t}, if one did. */
+    public static java.util.Optional<D1Exception> in(Throwable t) {
+      return Causes.find(t, x -> x instanceof NotOwner).map(x -> (D1Exception) x);
+    }
+  }
+
   /** Too many of something in a window of time (code 7500), e.g. restores. */
   public static final class RateLimited extends D1Exception {
     public RateLimited(String message) {

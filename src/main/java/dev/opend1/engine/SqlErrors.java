@@ -70,6 +70,8 @@ final class SqlErrors {
   static D1Exception notDurable(RuntimeException e) {
     return D1Exception.DiskFull.causedBy(e)
         ? new D1Exception.DiskFull("the write was not applied")
-        : D1Exception.BackupUnavailable.in(e).orElseGet(D1Exception.NotDurable::new);
+        : D1Exception.BackupUnavailable.in(e)
+            .or(() -> D1Exception.NotOwner.in(e))
+            .orElseGet(D1Exception.NotDurable::new);
   }
 }

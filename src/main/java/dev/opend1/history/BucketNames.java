@@ -87,7 +87,8 @@ public final class BucketNames {
     return database(databaseId) + "gen/";
   }
 
-  static String claim(String databaseId, long generation) {
+  /** A generation's claim on a database: stored before it writes anything there. */
+  public static String claim(String databaseId, long generation) {
     return claims(databaseId) + hex(generation);
   }
 

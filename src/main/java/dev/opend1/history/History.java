@@ -1,6 +1,7 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.D1Exception;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.CommitHook;
@@ -48,7 +49,7 @@ public final class History implements CommitHook, AutoCloseable {
   private final HistoryCounters counters = new HistoryCounters();
 
   public History(Path dataDir, Duration retention) {
-    this(dataDir, retention, LocalHistoryStore::new, null);
+    this(dataDir, retention, LocalHistoryStore::new, null, WriteGate.ALWAYS);
   }
 
   /**
@@ -56,7 +57,15 @@ public final class History implements CommitHook, AutoCloseable {
    * starts its shipper here and is closed with the history).
    */
   public History(Path dataDir, Duration retention, Replication replication) {
-    this(dataDir, retention, replication::open, replication);
+    this(dataDir, retention, replication, WriteGate.ALWAYS);
+  }
+
+  /**
+   * As {@link #History(Path, Duration, Replication)}, capturing a commit only while {@code gate}
+   * allows it (a cluster node's lease on the database).
+   */
+  public History(Path dataDir, Duration retention, Replication replication, WriteGate gate) {
+    this(dataDir, retention, replication::open, replication, gate);
     replication.start();
   }
 
@@ -71,12 +80,21 @@ public final class History implements CommitHook, AutoCloseable {
   /** Ships the history to object storage; null when none is configured. */
   private final Replication replication;
 
+  /** Whether a commit may be captured. */
+  private final WriteGate gate;
+
   History(Path dataDir, Duration retention, StoreFactory stores) {
-    this(dataDir, retention, stores, null);
+    this(dataDir, retention, stores, null, WriteGate.ALWAYS);
   }
 
-  private History(Path dataDir, Duration retention, StoreFactory stores, Replication replication) {
+  private History(
+      Path dataDir,
+      Duration retention,
+      StoreFactory stores,
+      Replication replication,
+      WriteGate gate) {
     this.stores = stores;
+    this.gate = gate;
     this.layout = new DataLayout(dataDir);
     this.replication = replication;
     this.retention = retention;
@@ -133,6 +151,11 @@ public final class History implements CommitHook, AutoCloseable {
     DatabaseHistory h = of(id);
     CompletableFuture<Void> durable;
     try {
+      if (!gate.mayWrite(id)) {
+        throw new IOException(
+            "commit to " + id + " not captured",
+            new D1Exception.NotOwner(id.toString(), "this node's lease on it lapsed"));
+      }
       durable = h.capture();
     } catch (IOException | RuntimeException e) {
       // Whatever the commit changed is in SQLite but not in the history: the file must be rebuilt.

@@ -1,9 +1,12 @@
 package dev.opend1.history;
 
+import dev.opend1.core.DataLayout;
+import dev.opend1.engine.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -287,5 +290,43 @@ public final class RemoteRestore {
     }
     new SegmentLog(local).stamp();
     return Optional.of(new Result(records, lastSeq, lastTime, bytes));
+  }
+
+  /**
+   * Lays a database's directory down from the bucket, as a server opens it: the history (as {@link
+   * #recover}), the metadata of that time, and an empty database file, which the engine rebuilds
+   * whole from the history at its first open. Nothing is left behind when it fails or the database
+   * had no record by then (empty).
+   */
+  public static Optional<Result> layDown(
+      ObjectStore store,
+      Objects db,
+      DataLayout.DatabaseDir dir,
+      OptionalLong atMicros,
+      Progress progress,
+      Executor downloads)
+      throws IOException {
+    try {
+      DurableFiles.createDirectory(dir.path());
+      Optional<Result> r = recover(store, db, dir.historyDir(), atMicros, progress, downloads);
+      if (r.isEmpty()) {
+        DurableFiles.deleteTree(dir.path());
+        return r;
+      }
+      Optional<byte[]> meta = metadata(store, db, atMicros);
+      if (meta.isPresent()) {
+        DurableFiles.writeAtomically(dir.metadataFile(), meta.get());
+      }
+      Files.createFile(dir.sqliteFile());
+      DurableFiles.syncDirectory(dir.path());
+      return r;
+    } catch (IOException | RuntimeException e) {
+      try {
+        DurableFiles.deleteTree(dir.path());
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
   }
 }

@@ -39,6 +39,20 @@ public final class Backups {
    */
   public static Replication replication(
       ObjectStoreSettings s, Path dataDir, Optional<Path> catalogFile, Duration retention) {
+    return replication(
+        s, dataDir, catalogFile, retention, WriterGeneration.startedAt(Clock.systemUTC()));
+  }
+
+  /**
+   * As {@link #replication(ObjectStoreSettings, Path, Optional, Duration)}, writing each database's
+   * objects under {@code generation} (a cluster node's lease epochs).
+   */
+  public static Replication replication(
+      ObjectStoreSettings s,
+      Path dataDir,
+      Optional<Path> catalogFile,
+      Duration retention,
+      WriterGeneration generation) {
     S3ObjectStore store = S3ObjectStore.open(target(s));
     try {
       CatalogShipper catalog =
@@ -54,7 +68,7 @@ public final class Backups {
           s.maxLag(),
           retention,
           catalog == null ? () -> {} : catalog,
-          WriterGeneration.startedAt(Clock.systemUTC()),
+          generation,
           () -> {
             if (catalog != null) {
               catalog.close();

@@ -40,6 +40,9 @@ public final class DatabaseLifecycle implements DatabaseService {
   private final Region defaultRegion;
   private final int maxPerAccount;
 
+  /** Whether this server may serve a database (a cluster node's leases). */
+  private final Ownership ownership;
+
   /**
    * Creates that failed and whose record could not be removed then either (a full disk refuses that
    * write too): removed before the next create, so their names are free again without a restart.
@@ -50,6 +53,7 @@ public final class DatabaseLifecycle implements DatabaseService {
   /**
    * @param defaultRegion where a database without a location hint or jurisdiction is created
    * @param maxPerAccount how many databases an account may have
+   * @param ownership asked before a database is created or served
    */
   public DatabaseLifecycle(
       Accounts accounts,
@@ -57,7 +61,9 @@ public final class DatabaseLifecycle implements DatabaseService {
       Engine engine,
       PastImages pastImages,
       Region defaultRegion,
-      int maxPerAccount) {
+      int maxPerAccount,
+      Ownership ownership) {
+    this.ownership = ownership;
     this.accounts = accounts;
     this.records = records;
     this.engine = engine;
@@ -188,8 +194,10 @@ public final class DatabaseLifecycle implements DatabaseService {
     try {
       records.reserve(record, maxPerAccount);
       try {
+        ownership.creating(record.id());
         files.run();
       } catch (RuntimeException e) {
+        ownership.gone(record.id());
         try {
           records.remove(record.id());
         } catch (RuntimeException again) {
@@ -227,7 +235,9 @@ public final class DatabaseLifecycle implements DatabaseService {
         DatabaseId.looksLikeId(idOrName)
             ? records.find(account, DatabaseId.parse(idOrName).orElseThrow())
             : records.findByName(account, idOrName);
-    return found.orElseThrow(D1Exception.DatabaseNotFound::new);
+    DatabaseRecord db = found.orElseThrow(D1Exception.DatabaseNotFound::new);
+    ownership.serve(db.id());
+    return db;
   }
 
   @Override
@@ -267,5 +277,6 @@ public final class DatabaseLifecycle implements DatabaseService {
     }
     engine.deleteDatabase(db.id());
     records.remove(db.id());
+    ownership.gone(db.id());
   }
 }

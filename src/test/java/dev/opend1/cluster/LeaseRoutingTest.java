@@ -80,6 +80,31 @@ class LeaseRoutingTest {
     public boolean drain(NodeId node) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public boolean draining(NodeId node) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Lease> renewAll(NodeId node, Map<DatabaseId, Long> epochs, Duration ttl) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Lease> last(DatabaseId database) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private final Table table = new Table();

@@ -168,6 +168,79 @@ class PostgresLeasesTest {
     assertThat(leases.acquire(d, b, LONG).orElseThrow().epoch()).isEqualTo(2);
   }
 
+  @Test
+  void aTakeSaysWhichNodeHeldTheDatabaseLast() throws Exception {
+    Grant first = leases.take(d, a, LONG).orElseThrow();
+    assertThat(first.previousOwner()).as("never held").isEmpty();
+    assertThat(leases.take(d, b, LONG)).as("in force").isEmpty();
+    leases.release(d, a, first.lease().epoch());
+    Grant again = leases.take(d, a, LONG).orElseThrow();
+    assertThat(again.previousOwner()).contains(a);
+    assertThat(again.lease().epoch()).isEqualTo(2);
+    expire(d);
+    Grant other = leases.take(d, b, LONG).orElseThrow();
+    assertThat(other.previousOwner()).contains(a);
+    assertThat(other.lease().epoch()).isEqualTo(3);
+    expire(d);
+    assertThat(leases.take(d, a, LONG).orElseThrow().previousOwner()).contains(b);
+  }
+
+  @Test
+  void ofRacingTakesOfALapsedLeaseTheWinnerSeesTheOwnerBeforeIt() throws Exception {
+    leases.take(d, a, LONG).orElseThrow();
+    for (int round = 0; round < 10; round++) {
+      NodeId before = leases.owner(d).orElseThrow().owner();
+      expire(d);
+      List<Grant> won =
+          race(8, i -> () -> leases.take(d, node(i), LONG)).stream()
+              .flatMap(Optional::stream)
+              .toList();
+      assertThat(won).hasSize(1);
+      assertThat(won.get(0).previousOwner()).contains(before);
+    }
+  }
+
+  @Test
+  void aNodeReclaimsOnlyALeaseInForceThatItHolds() throws Exception {
+    Lease held = leases.acquire(d, a, LONG).orElseThrow();
+    assertThat(leases.reclaim(d, b, LONG)).as("another node's").isEmpty();
+    Lease reclaimed = leases.reclaim(d, a, LONG).orElseThrow();
+    assertThat(reclaimed.epoch()).isEqualTo(held.epoch() + 1);
+    assertThat(leases.renew(d, a, held.epoch(), LONG)).as("the old epoch is gone").isEmpty();
+    expire(d);
+    assertThat(leases.reclaim(d, a, LONG)).as("lapsed: take it instead").isEmpty();
+  }
+
+  @Test
+  void renewAllRenewsEveryHeldLeaseInOneCallAndLeavesOutTheLostOnes() throws Exception {
+    java.util.Map<DatabaseId, Long> epochs = new java.util.HashMap<>();
+    List<DatabaseId> all = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      DatabaseId id = DatabaseId.random();
+      all.add(id);
+      epochs.put(id, leases.acquire(id, a, Duration.ofSeconds(30)).orElseThrow().epoch());
+    }
+    DatabaseId lapsed = all.get(0);
+    DatabaseId taken = all.get(1);
+    DatabaseId stale = all.get(2);
+    expire(lapsed);
+    expire(taken);
+    leases.acquire(taken, b, LONG).orElseThrow();
+    epochs.put(stale, epochs.get(stale) + 7);
+    epochs.put(DatabaseId.random(), 1L);
+
+    List<Lease> renewed = leases.renewAll(a, epochs, LONG);
+    assertThat(renewed).hasSize(997);
+    assertThat(renewed).extracting(Lease::database).doesNotContain(lapsed, taken, stale);
+    assertThat(renewed).allSatisfy(l -> assertThat(l.owner()).isEqualTo(a));
+    assertThat(
+            db.column(
+                "SELECT count(*) FROM database_leases WHERE owner = 'node-a'"
+                    + " AND expires_at > now() + interval '4 minutes'"))
+        .containsExactly("997");
+    assertThat(leases.renewAll(b, java.util.Map.of(), LONG)).isEmpty();
+  }
+
   /** Waits, inside PostgreSQL and so on its clock, until a moment past the given time. */
   private void sleepInPostgresUntil(java.time.Instant moment, int plusMillis) throws Exception {
     db.column(

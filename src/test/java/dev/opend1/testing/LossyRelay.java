@@ -43,8 +43,13 @@ public final class LossyRelay implements AutoCloseable {
   /** Guards the hold below: requests wait on it while it is on. */
   private final Object holdLock = new Object();
 
-  /** The path text of GETs held back, and how many more of them pass first; null when none. */
+  /**
+   * The method and path text of requests held back, and how many more of them pass first; null when
+   * none.
+   */
   private String holdPath;
+
+  private String holdMethod;
 
   private int passBeforeHold;
 
@@ -87,7 +92,16 @@ public final class LossyRelay implements AutoCloseable {
    * the test likes.
    */
   public void holdGets(String pathPart, int passFirst) {
+    hold("GET", pathPart, passFirst);
+  }
+
+  /**
+   * As {@link #holdGets}, for requests of {@code method} ({@code PUT}: an upload that reaches the
+   * store only when released, whatever its sender does meanwhile).
+   */
+  public void hold(String method, String pathPart, int passFirst) {
     synchronized (holdLock) {
+      holdMethod = method;
       holdPath = pathPart;
       passBeforeHold = passFirst;
     }
@@ -103,7 +117,9 @@ public final class LossyRelay implements AutoCloseable {
 
   private void maybeHold(String requestLine) throws IOException {
     synchronized (holdLock) {
-      if (holdPath == null || !requestLine.startsWith("GET ") || !requestLine.contains(holdPath)) {
+      if (holdPath == null
+          || !requestLine.startsWith(holdMethod + " ")
+          || !requestLine.contains(holdPath)) {
         return;
       }
       if (passBeforeHold > 0) {

@@ -79,10 +79,17 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dataDir, List<String> jvmOptions, List<String> flags, Map<String, String> env)
       throws IOException {
+    return start(dataDir, 0, jvmOptions, flags, env);
+  }
+
+  /** As {@link #start(Path, List, List, Map)} on a given port (0: any free one). */
+  public static ServerProcess start(
+      Path dataDir, int port, List<String> jvmOptions, List<String> flags, Map<String, String> env)
+      throws IOException {
     List<String> cmd = java(jvmOptions);
     cmd.add("serve");
     cmd.add("--port");
-    cmd.add("0");
+    cmd.add(Integer.toString(port));
     cmd.add("--data-dir");
     cmd.add(dataDir.toString());
     cmd.addAll(flags);
@@ -172,6 +179,14 @@ public final class ServerProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}) and waits for {@code kill} to send it. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /**
    * Sends SIGTERM without waiting. Through the process handle: {@code Process.destroy} would also
    * close the pipes and lose what the server prints while it stops.
@@ -196,10 +211,14 @@ public final class ServerProcess implements AutoCloseable {
     return stdout.toString();
   }
 
-  /** The port it serves on; waits up to 90 s for it (a loaded machine starts JVMs slowly). */
+  /**
+   * The port it serves on; waits up to 180 s for it (a loaded machine starts JVMs slowly: a cluster
+   * node, with PostgreSQL and two object-store clients to set up, took over 90 s on 2 shared
+   * cores).
+   */
   public int port() {
     try {
-      return port.get(90, TimeUnit.SECONDS);
+      return port.get(180, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("server did not start:\n" + stderr, e);
     }

@@ -1,0 +1,93 @@
+package dev.opend1;
+
+import dev.opend1.cluster.BucketCopies;
+import dev.opend1.cluster.NodeId;
+import dev.opend1.cluster.OwnedDatabases;
+import dev.opend1.cluster.PostgresLeases;
+import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.config.ClusterSettings;
+import dev.opend1.config.ObjectStoreSettings;
+import dev.opend1.core.DataLayout;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.DaemonPools;
+import dev.opend1.history.WriteGate;
+import dev.opend1.history.WriterGeneration;
+import dev.opend1.objectstore.Backups;
+import dev.opend1.objectstore.S3ObjectStore;
+import dev.opend1.service.Ownership;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
+
+/**
+ * A cluster node's leases ({@link OwnedDatabases}) in the three places that ask about them: the
+ * service, before it creates or serves a database; the history, before it captures a commit; the
+ * bucket, for the generation a database's objects are written under.
+ */
+final class NodeOwnership implements Ownership, AutoCloseable {
+
+  private final OwnedDatabases owned;
+
+  /** The bucket's client for takeovers (the replication has its own). */
+  private final S3ObjectStore store;
+
+  /** Downloads a takeover's log objects ahead. */
+  private final ExecutorService downloads;
+
+  private NodeOwnership(OwnedDatabases owned, S3ObjectStore store, ExecutorService downloads) {
+    this.owned = owned;
+    this.store = store;
+    this.downloads = downloads;
+  }
+
+  /**
+   * The leases of this node (registered in {@code nodes} already: a lease names its owner there),
+   * on the catalog's PostgreSQL, taking databases over from the configured bucket.
+   */
+  static NodeOwnership open(
+      ClusterSettings cluster, ObjectStoreSettings bucket, DataSource shared, DataLayout layout) {
+    S3ObjectStore store = S3ObjectStore.open(Backups.target(bucket));
+    ExecutorService downloads = DaemonPools.fixed("opend1-takeover", 4);
+    NodeId self = CatalogOpener.nodeId(layout);
+    PostgresNodes nodes = new PostgresNodes(shared);
+    OwnedDatabases owned =
+        new OwnedDatabases(
+            new PostgresLeases(shared),
+            self,
+            cluster.leaseTtl(),
+            new BucketCopies(store, layout, downloads),
+            DaemonPools.scheduled("opend1-leases"),
+            () -> nodes.draining(self));
+    return new NodeOwnership(owned, store, downloads);
+  }
+
+  WriterGeneration generation() {
+    return owned::generation;
+  }
+
+  WriteGate gate() {
+    return owned::mayWrite;
+  }
+
+  @Override
+  public void creating(DatabaseId id) {
+    owned.created(id);
+  }
+
+  @Override
+  public void serve(DatabaseId id) {
+    owned.serve(id);
+  }
+
+  @Override
+  public void gone(DatabaseId id) {
+    owned.release(id);
+  }
+
+  /** Gives every lease back (call once the engine and history are closed), then the client. */
+  @Override
+  public void close() {
+    owned.close();
+    downloads.shutdownNow();
+    store.close();
+  }
+}

@@ -1,0 +1,324 @@
+package dev.opend1.cluster;
+
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The databases this node serves: those whose lease it holds. A database is taken when this node
+ * creates it or is first asked for it while no lease on it is in force; all held leases are renewed
+ * together, one statement every third of the ttl; a database whose renew was refused, or whose
+ * local deadline ({@link LeaseClock}) passed, is served no more until this node holds it again.
+ *
+ * <p>Taking a database checks that this node's copy is current: PostgreSQL says which node held it
+ * last ({@link Leases#take}); when that was this node (or nobody), its files here are the newest
+ * state, since durability in a cluster is {@code sync} and every answered write of any owner is in
+ * the bucket, and no other node wrote since. When the files are not here, they are rebuilt from the
+ * bucket ({@link LocalCopies#rebuild}) before the first request is served. A copy here that another
+ * node's writes have overtaken is not served (its lease is given back at once; see cluster.md).
+ *
+ * <p>The writer generation of a held database's objects in the bucket is its lease's epoch plus
+ * one, so a later owner's objects supersede a stale owner's ({@code history/LogChain}); generation
+ * {@link #NOT_HELD} is below every owner's, so a replica made for a database this node does not
+ * hold is fenced by the owner's claim before it ships anything.
+ */
+public final class OwnedDatabases implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OwnedDatabases.class);
+
+  /** The writer generation of a database this node does not hold. */
+  public static final long NOT_HELD = 1;
+
+  /** One held lease: its epoch and the local deadline of its writes. */
+  private record Held(long epoch, LeaseClock clock) {}
+
+  private final Leases leases;
+  private final NodeId self;
+  private final Duration ttl;
+  private final Duration margin;
+  private final LocalCopies copies;
+
+  /** The leases this node holds, by database; changed under the database's lock, read freely. */
+  private final Map<DatabaseId, Held> held = new ConcurrentHashMap<>();
+
+  /** One lock per database: a take (and its rebuild) runs once, whatever requests wait for it. */
+  private final Map<DatabaseId, Object> locks = new ConcurrentHashMap<>();
+
+  /** Runs the renewals; owned, shut down at close. */
+  private final ScheduledExecutorService renewer;
+
+  /** Whether an operator asked this node to drain ({@code opend1 cluster drain}). */
+  private final BooleanSupplier drainAsked;
+
+  /**
+   * Set by the renewer once it saw the drain asked: no database is taken or served any more; the
+   * leases held are given back one renewal later, so requests already running can finish.
+   */
+  private volatile boolean draining;
+
+  /**
+   * @param ttl each lease's time to live; the safety margin is a tenth of it
+   * @param renewer runs the renewals, owned from now on
+   * @param drainAsked asked before each renewal: true once the node is to give its databases up
+   */
+  public OwnedDatabases(
+      Leases leases,
+      NodeId self,
+      Duration ttl,
+      LocalCopies copies,
+      ScheduledExecutorService renewer,
+      BooleanSupplier drainAsked) {
+    this.drainAsked = drainAsked;
+    this.leases = leases;
+    this.self = self;
+    this.ttl = ttl;
+    this.margin = ttl.dividedBy(10);
+    this.copies = copies;
+    this.renewer = renewer;
+    long every = Math.max(1, ttl.toMillis() / 3);
+    renewer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** A database this node is creating: its lease, taken before its files are made. */
+  public void created(DatabaseId id) {
+    synchronized (lockOf(id)) {
+      LeaseClock clock = new LeaseClock(margin);
+      long sent = clock.beforeSend();
+      Grant g =
+          leases
+              .take(id, self, ttl)
+              .orElseThrow(() -> new IllegalStateException("a new database " + id + " is leased"));
+      clock.granted(sent, ttl);
+      held.put(id, new Held(g.lease().epoch(), clock));
+    }
+  }
+
+  /**
+   * Makes sure this node may serve the database now, taking its lease (and rebuilding its files
+   * from the bucket) when no node holds it.
+   *
+   * @throws D1Exception.NotOwner when another node holds it, or this node's copy is stale
+   */
+  public void serve(DatabaseId id) {
+    if (draining) {
+      throw new D1Exception.NotOwner(id.toString(), "this node is draining");
+    }
+    Held h = held.get(id);
+    if (h != null && h.clock().mayWrite()) {
+      return;
+    }
+    synchronized (lockOf(id)) {
+      h = held.get(id);
+      if (h != null && (h.clock().mayWrite() || renewNow(id, h))) {
+        return;
+      }
+      take(id);
+    }
+  }
+
+  /** True while this node holds the database and its local deadline has not passed. */
+  public boolean mayWrite(DatabaseId id) {
+    Held h = held.get(id);
+    return h != null && h.clock().mayWrite();
+  }
+
+  /**
+   * The writer generation of the database's objects: its lease's epoch plus one. A database not
+   * held yet is taken now (a node restarted takes its own databases back as their histories open);
+   * {@link #NOT_HELD} when another node holds it.
+   */
+  public long generation(String databaseId) {
+    DatabaseId id = DatabaseId.parse(databaseId).orElseThrow();
+    Held h = held.get(id);
+    if (h == null) {
+      try {
+        serve(id);
+      } catch (D1Exception.NotOwner e) {
+        return NOT_HELD;
+      }
+      h = held.get(id);
+    }
+    return h == null ? NOT_HELD : h.epoch() + 1;
+  }
+
+  /** Gives the lease on a database back at once (deleted, or its create failed). */
+  public void release(DatabaseId id) {
+    synchronized (lockOf(id)) {
+      Held h = held.remove(id);
+      if (h != null) {
+        h.clock().lost();
+        leases.release(id, self, h.epoch());
+      }
+    }
+  }
+
+  /** How many databases this node holds now. */
+  public int count() {
+    return held.size();
+  }
+
+  private Object lockOf(DatabaseId id) {
+    return locks.computeIfAbsent(id, k -> new Object());
+  }
+
+  /** A renew of one lease whose deadline passed; false (and the lease dropped) when refused. */
+  private boolean renewNow(DatabaseId id, Held h) {
+    long sent = h.clock().beforeSend();
+    if (leases.renew(id, self, h.epoch(), ttl).isPresent()) {
+      h.clock().granted(sent, ttl);
+      return true;
+    }
+    lost(id, h);
+    return false;
+  }
+
+  /** Takes the lease on a database not held here; call under its lock. */
+  private void take(DatabaseId id) {
+    if (copies.has(id)) {
+      refuseOvertakenCopy(id);
+    }
+    LeaseClock clock = new LeaseClock(margin);
+    long sent = clock.beforeSend();
+    Optional<Grant> grant = leases.take(id, self, ttl);
+    long epoch;
+    boolean current;
+    if (grant.isPresent()) {
+      epoch = grant.get().lease().epoch();
+      current = grant.get().previousOwner().map(self::equals).orElse(true);
+    } else {
+      // In force: this node's from an earlier run (restarted within the ttl), or another's.
+      Lease reclaimed =
+          leases
+              .reclaim(id, self, ttl)
+              .orElseThrow(
+                  () ->
+                      new D1Exception.NotOwner(
+                          id.toString(),
+                          leases
+                              .owner(id)
+                              .map(l -> "node " + l.owner().value() + " holds its lease")
+                              .orElse("its lease is changing hands")));
+      epoch = reclaimed.epoch();
+      current = true;
+    }
+    clock.granted(sent, ttl);
+    try {
+      if (!copies.has(id)) {
+        copies.rebuild(id, epoch + 1);
+      } else if (!current) {
+        throw new D1Exception.NotOwner(
+            id.toString(),
+            "node "
+                + grant.get().previousOwner().get().value()
+                + " wrote it after this node's copy was made");
+      }
+    } catch (IOException | RuntimeException e) {
+      leases.release(id, self, epoch);
+      if (e instanceof D1Exception d) {
+        throw d;
+      }
+      LOG.warn("taking database {} over from the bucket: {}", id, e.getMessage());
+      throw new D1Exception.DatabaseUnavailable(
+          id.toString(), "its files could not be rebuilt from the bucket: " + e.getMessage());
+    }
+    held.put(id, new Held(epoch, clock));
+    LOG.info("serving database {} under lease epoch {}", id, epoch);
+  }
+
+  /**
+   * Refuses, before taking anything, a copy here of a database whose last owner was another node:
+   * that node may have written it since. Taking the lease only to give it back would make this node
+   * the last owner, and the node that did write it would then refuse its own current copy.
+   */
+  private void refuseOvertakenCopy(DatabaseId id) {
+    Optional<Lease> last = leases.last(id);
+    if (last.isEmpty() || last.get().owner().equals(self)) {
+      return;
+    }
+    String other = last.get().owner().value();
+    throw new D1Exception.NotOwner(
+        id.toString(),
+        leases.owner(id).isPresent()
+            ? "node " + other + " holds its lease"
+            : "node " + other + " wrote it after this node's copy was made");
+  }
+
+  private void lost(DatabaseId id, Held h) {
+    h.clock().lost();
+    if (held.remove(id, h)) {
+      LOG.warn("lost the lease on database {} (epoch {}): serving it no more", id, h.epoch());
+    }
+  }
+
+  /**
+   * Renews every held lease in one statement; a lease left out of the answer is lost. A node asked
+   * to drain stops serving first, and gives every lease back at the renewal after.
+   */
+  private void renewAll() {
+    if (draining) {
+      giveBackAll();
+      return;
+    }
+    try {
+      if (drainAsked.getAsBoolean()) {
+        LOG.info("node {} is draining: giving back its {} databases", self, held.size());
+        draining = true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("reading the state of node {}: {}", self, e.getMessage());
+    }
+    Map<DatabaseId, Held> now = new HashMap<>(held);
+    if (now.isEmpty()) {
+      return;
+    }
+    Map<DatabaseId, Long> epochs = new HashMap<>();
+    now.forEach((id, h) -> epochs.put(id, h.epoch()));
+    // Every LeaseClock here runs on System.nanoTime: one send time stands for all of them.
+    long sent = System.nanoTime();
+    List<Lease> renewed;
+    try {
+      renewed = leases.renewAll(self, epochs, ttl);
+    } catch (RuntimeException e) {
+      // No answer: the last deadlines stand, and writes stop when they pass.
+      LOG.warn("renewing the leases of node {}: {}", self, e.getMessage());
+      return;
+    }
+    for (Lease l : renewed) {
+      Held h = now.remove(l.database());
+      if (h != null && h.epoch() == l.epoch()) {
+        h.clock().granted(sent, ttl);
+      }
+    }
+    now.forEach(this::lost);
+  }
+
+  /** Stops renewing and gives every held lease back, so other nodes may take them at once. */
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    giveBackAll();
+  }
+
+  /** Gives every held lease back; stops at the first that PostgreSQL does not answer. */
+  private void giveBackAll() {
+    for (DatabaseId id : List.copyOf(held.keySet())) {
+      try {
+        release(id);
+      } catch (RuntimeException failed) {
+        LOG.warn("releasing the lease on {}: {}", id, failed.getMessage());
+        return;
+      }
+    }
+  }
+}

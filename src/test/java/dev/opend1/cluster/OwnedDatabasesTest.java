@@ -1,0 +1,265 @@
+package dev.opend1.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opend1.core.D1Exception;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.engine.DaemonPools;
+import dev.opend1.testing.PostgresDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node's databases as it serves them, on real leases in PostgreSQL: taken on first use, renewed
+ * together, given up when lost, rebuilt from the bucket when the files are not here (the bucket is
+ * a fake {@link LocalCopies} that records what was rebuilt, at which generation).
+ */
+class OwnedDatabasesTest {
+
+  @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
+
+  private static final Duration TTL = Duration.ofMillis(1500);
+
+  private ClusterDatabase db;
+  private Leases leases;
+  private final NodeId a = new NodeId("node-a");
+  private final NodeId b = new NodeId("node-b");
+  private final DatabaseId d = DatabaseId.random();
+  private final List<OwnedDatabases> opened = new ArrayList<>();
+
+  /** The nodes an operator asked to drain. */
+  private final Set<NodeId> drainAsked = ConcurrentHashMap.newKeySet();
+
+  /** The databases whose files are on a node; rebuilds add to it. */
+  private static final class Copies implements LocalCopies {
+    final Set<DatabaseId> here = ConcurrentHashMap.newKeySet();
+    final List<String> rebuilt = new ArrayList<>();
+    volatile boolean bucketDown;
+
+    @Override
+    public boolean has(DatabaseId id) {
+      return here.contains(id);
+    }
+
+    @Override
+    public synchronized void rebuild(DatabaseId id, long generation) throws IOException {
+      if (bucketDown) {
+        throw new IOException("the bucket cannot be reached");
+      }
+      rebuilt.add(id + "@" + generation);
+      here.add(id);
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    db = new ClusterDatabase(PG);
+    leases = new PostgresLeases(db.dataSource());
+    Nodes nodes = new PostgresNodes(db.dataSource());
+    nodes.heartbeat(a, URI.create("http://a:8787"), "test");
+    nodes.heartbeat(b, URI.create("http://b:8787"), "test");
+  }
+
+  @AfterEach
+  void close() {
+    opened.forEach(OwnedDatabases::close);
+    db.close();
+  }
+
+  private OwnedDatabases node(NodeId id, Copies copies) {
+    return node(id, copies, DaemonPools.scheduled("test-leases"));
+  }
+
+  private OwnedDatabases node(NodeId id, Copies copies, ScheduledExecutorService renewer) {
+    OwnedDatabases o =
+        new OwnedDatabases(leases, id, TTL, copies, renewer, () -> drainAsked.contains(id));
+    opened.add(o);
+    return o;
+  }
+
+  /** A node whose process dies: its renewals stop, nothing is given back. */
+  private OwnedDatabases dying(NodeId id, Copies copies, ScheduledExecutorService renewer) {
+    return new OwnedDatabases(leases, id, TTL, copies, renewer, () -> false);
+  }
+
+  @Test
+  void aNodeServesWhatItCreatedAndAnotherNodeIsToldWhoHoldsIt() {
+    Copies copiesA = new Copies();
+    OwnedDatabases nodeA = node(a, copiesA);
+    OwnedDatabases nodeB = node(b, new Copies());
+    nodeA.created(d);
+    copiesA.here.add(d);
+    nodeA.serve(d);
+    assertThat(nodeA.mayWrite(d)).isTrue();
+    assertThat(nodeA.generation(d.toString())).isEqualTo(2);
+
+    assertThatThrownBy(() -> nodeB.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("node node-a holds its lease");
+    assertThat(nodeB.mayWrite(d)).isFalse();
+    assertThat(nodeB.generation(d.toString())).isEqualTo(OwnedDatabases.NOT_HELD);
+  }
+
+  @Test
+  void renewalsKeepTheLeasesPastTheirTtlWithTheSameEpoch() throws Exception {
+    Copies copies = new Copies();
+    OwnedDatabases nodeA = node(a, copies);
+    List<DatabaseId> ids = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      DatabaseId id = DatabaseId.random();
+      nodeA.created(id);
+      copies.here.add(id);
+      ids.add(id);
+    }
+    Thread.sleep(TTL.toMillis() * 3);
+    for (DatabaseId id : ids) {
+      assertThat(nodeA.mayWrite(id)).isTrue();
+      assertThat(leases.owner(id).orElseThrow().epoch()).isEqualTo(1);
+    }
+    assertThat(nodeA.count()).isEqualTo(50);
+  }
+
+  @Test
+  void aLeaseTakenOverIsGivenUpAtTheNextRenewal() throws Exception {
+    Copies copies = new Copies();
+    OwnedDatabases nodeA = node(a, copies);
+    nodeA.created(d);
+    copies.here.add(d);
+    // Test-only: the lease lapses by PostgreSQL's clock, as if node A's renewals had not arrived.
+    db.execute(
+        "UPDATE database_leases SET expires_at = now() - interval '1 second'"
+            + " WHERE database_id = '"
+            + d
+            + "'");
+    leases.acquire(d, b, Duration.ofMinutes(5)).orElseThrow();
+    long deadline = System.nanoTime() + TTL.toNanos() * 2;
+    while (nodeA.mayWrite(d) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(nodeA.mayWrite(d)).as("writes stopped").isFalse();
+    assertThat(nodeA.count()).isZero();
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("node node-b holds its lease");
+  }
+
+  @Test
+  void aDatabaseWhoseOwnerDiedIsRebuiltFromTheBucketUnderTheNextEpoch() throws Exception {
+    Copies copiesA = new Copies();
+    ScheduledExecutorService renewerA = DaemonPools.scheduled("test-leases");
+    OwnedDatabases nodeA = dying(a, copiesA, renewerA);
+    nodeA.created(d);
+    copiesA.here.add(d);
+    // Node A dies: its renewals stop, and the lease lapses by PostgreSQL's clock.
+    renewerA.shutdownNow();
+    Copies copiesB = new Copies();
+    OwnedDatabases nodeB = node(b, copiesB);
+    assertThatThrownBy(() -> nodeB.serve(d)).isInstanceOf(D1Exception.NotOwner.class);
+    Thread.sleep(TTL.toMillis() + 200);
+    nodeB.serve(d);
+    assertThat(copiesB.rebuilt).containsExactly(d + "@3");
+    assertThat(nodeB.generation(d.toString())).isEqualTo(3);
+    nodeB.serve(d);
+    assertThat(copiesB.rebuilt).as("once").hasSize(1);
+  }
+
+  @Test
+  void aRebuildThatFailsGivesTheLeaseBackAndSaysWhy() {
+    Copies copies = new Copies();
+    copies.bucketDown = true;
+    OwnedDatabases nodeB = node(b, copies);
+    assertThatThrownBy(() -> nodeB.serve(d))
+        .isInstanceOf(D1Exception.DatabaseUnavailable.class)
+        .hasMessageContaining("could not be rebuilt from the bucket")
+        .hasMessageContaining("the bucket cannot be reached");
+    assertThat(leases.owner(d)).isEmpty();
+    copies.bucketDown = false;
+    nodeB.serve(d);
+    assertThat(copies.rebuilt).containsExactly(d + "@3");
+  }
+
+  @Test
+  void aCopyThatAnotherNodeWroteAfterIsNotServed() throws Exception {
+    Copies copiesA = new Copies();
+    copiesA.here.add(d);
+    leases.acquire(d, b, TTL).orElseThrow();
+    Thread.sleep(TTL.toMillis() + 200);
+    OwnedDatabases nodeA = node(a, copiesA);
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("node node-b wrote it after this node's copy was made");
+    assertThat(leases.owner(d)).as("not taken").isEmpty();
+
+    // Node B, which wrote it last, takes its own copy back: node A's refusal left no trace.
+    Copies copiesB = new Copies();
+    copiesB.here.add(d);
+    OwnedDatabases nodeB = node(b, copiesB);
+    nodeB.serve(d);
+    assertThat(copiesB.rebuilt).isEmpty();
+    assertThat(leases.owner(d).orElseThrow().owner()).isEqualTo(b);
+  }
+
+  @Test
+  void aRestartedNodeTakesItsOwnDatabaseBackWithoutARebuild() {
+    Copies copies = new Copies();
+    ScheduledExecutorService renewer = DaemonPools.scheduled("test-leases");
+    OwnedDatabases before = dying(a, copies, renewer);
+    before.created(d);
+    copies.here.add(d);
+    renewer.shutdownNow();
+    OwnedDatabases after = node(a, copies);
+    assertThat(after.generation(d.toString())).as("epoch 2, reclaimed in force").isEqualTo(3);
+    assertThat(copies.rebuilt).isEmpty();
+    assertThat(after.mayWrite(d)).isTrue();
+  }
+
+  @Test
+  void aDrainingNodeStopsTakingDatabasesAndGivesItsLeasesBackSoAnotherTakesThem() throws Exception {
+    Copies copiesA = new Copies();
+    OwnedDatabases nodeA = node(a, copiesA);
+    List<DatabaseId> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      DatabaseId id = DatabaseId.random();
+      nodeA.created(id);
+      copiesA.here.add(id);
+      ids.add(id);
+    }
+    drainAsked.add(a);
+    long deadline = System.nanoTime() + TTL.toNanos() * 3;
+    while (nodeA.count() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(nodeA.count()).as("every lease given back within two renewals").isZero();
+    for (DatabaseId id : ids) {
+      assertThat(leases.owner(id)).isEmpty();
+    }
+    assertThatThrownBy(() -> nodeA.serve(ids.get(0)))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("this node is draining");
+    Copies copiesB = new Copies();
+    OwnedDatabases nodeB = node(b, copiesB);
+    nodeB.serve(ids.get(0));
+    assertThat(copiesB.rebuilt).containsExactly(ids.get(0) + "@3");
+  }
+
+  @Test
+  void closingGivesEveryLeaseBack() {
+    Copies copies = new Copies();
+    OwnedDatabases nodeA = node(a, copies);
+    nodeA.created(d);
+    nodeA.close();
+    assertThat(leases.owner(d)).isEmpty();
+    assertThat(nodeA.mayWrite(d)).isFalse();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.opend1.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster of real opend1 node processes on loopback: N nodes ({@link ServerProcess}, each with
+ * its own data directory and port, advertised as {@code http://127.0.0.1:PORT}) on one PostgreSQL
+ * catalog and one s3proxy bucket, which the fixture starts and stops itself; PostgreSQL is the
+ * test's ({@link PostgresDatabase}), one fresh database per cluster. Every node is given the same
+ * account and API token, so one client works against any of them.
+ */
+public final class ClusterNodes implements AutoCloseable {
+
+  public static final String ACCOUNT = "00000000000000000000000000c1a57e";
+  public static final String TOKEN = "cluster-nodes-test-token";
+  private static final String SECRET = "cluster-nodes-test-secret";
+
+  private final Path dir;
+  private final String catalogUrl;
+  private final Duration leaseTtl;
+  private final S3Proxy s3;
+  private final ServerProcess[] nodes;
+  private final int[] ports;
+
+  private ClusterNodes(Path dir, String catalogUrl, Duration leaseTtl, S3Proxy s3, int n) {
+    this.dir = dir;
+    this.catalogUrl = catalogUrl;
+    this.leaseTtl = leaseTtl;
+    this.s3 = s3;
+    this.nodes = new ServerProcess[n];
+    this.ports = new int[n];
+  }
+
+  /**
+   * Starts s3proxy and {@code n} nodes, one after the other, with leases of {@code leaseTtl}; waits
+   * until every node serves.
+   */
+  public static ClusterNodes start(int n, Path dir, PostgresDatabase pg, Duration leaseTtl)
+      throws IOException, InterruptedException {
+    S3Proxy s3 = S3Proxy.start(dir.resolve("s3"));
+    ClusterNodes c = new ClusterNodes(dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, s3, n);
+    try {
+      // One after the other: JVMs starting at once on a loaded machine each start slower.
+      for (int i = 0; i < n; i++) {
+        c.ports[i] = freePort();
+        c.restart(i);
+      }
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /** Starts node {@code i} (again, after a kill) on its port and data directory. */
+  public void restart(int i) throws IOException {
+    restart(i, s3.endpoint());
+  }
+
+  /**
+   * As {@link #restart(int)}, reaching the bucket through {@code endpoint} (a relay in front of
+   * s3proxy that holds or loses requests).
+   */
+  public void restart(int i, String endpoint) throws IOException {
+    Map<String, String> env = new HashMap<>(s3.env());
+    env.put("PGPASSWORD", Postgres.PASSWORD);
+    env.put("OPEND1_CLUSTER_SECRET", SECRET);
+    env.put("OPEND1_ACCOUNT_ID", ACCOUNT);
+    env.put("OPEND1_API_TOKEN", TOKEN);
+    List<String> flags =
+        List.of(
+            "--catalog",
+            catalogUrl,
+            "--object-store",
+            "s3://" + S3Proxy.BUCKET + "/cluster",
+            "--object-store-endpoint",
+            endpoint,
+            "--advertise-url",
+            "http://127.0.0.1:" + ports[i],
+            "--cluster-lease-ttl",
+            Long.toString(leaseTtl.toMillis()));
+    nodes[i] = ServerProcess.start(dir.resolve("node-" + i), ports[i], List.of(), flags, env);
+  }
+
+  /** Node {@code i}'s id, as it keeps it in its data directory. */
+  public String nodeId(int i) throws IOException {
+    return java.nio.file.Files.readString(dir.resolve("node-" + i).resolve("node-id")).strip();
+  }
+
+  /**
+   * The catalog every node uses ({@code postgresql://...}; the password is PostgreSQL's test one).
+   */
+  public String catalogUrl() {
+    return catalogUrl;
+  }
+
+  /** Node {@code i}'s process. */
+  public ServerProcess node(int i) {
+    return nodes[i];
+  }
+
+  public int size() {
+    return nodes.length;
+  }
+
+  /** A client of node {@code i}, as the account's token; requests time out after {@code limit}. */
+  public D1Client client(int i, Duration limit) {
+    return new D1Client(nodes[i].baseUrl(), Map.of("Authorization", "Bearer " + TOKEN), limit);
+  }
+
+  /** The path of the account's databases, as a client asks for them. */
+  public static String databases() {
+    return "/client/v4/accounts/" + ACCOUNT + "/d1/database";
+  }
+
+  public S3Proxy s3() {
+    return s3;
+  }
+
+  /** Stops every node still running (SIGTERM, then a kill), then s3proxy. */
+  @Override
+  public void close() {
+    for (ServerProcess p : nodes) {
+      if (p != null) {
+        try {
+          p.signal("CONT"); // a node a test left frozen stops too
+        } catch (IOException | InterruptedException | RuntimeException ignored) {
+          // gone already
+        }
+        p.close();
+      }
+    }
+    s3.close();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
