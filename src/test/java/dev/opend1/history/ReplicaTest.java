@@ -282,6 +282,20 @@ class ReplicaTest {
   }
 
   @Test
+  void aBucketWhoseCatalogIsInPostgresqlHoldsNoCopyByDesign() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(2, false, 1_000);
+    local.replica().ship(local.segment, end);
+    assertThat(RemoteCheck.check(store).problems()).containsExactly("no catalog copy in memory");
+    // A server with its catalog in PostgreSQL leaves the mark instead of copies.
+    store.putIfAbsent(BucketNames.CATALOG_ELSEWHERE, new byte[] {1});
+    RemoteCheck.Result r = RemoteCheck.check(store);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.notes()).singleElement().asString().contains("by design", "PostgreSQL");
+    assertThat(r.records()).isEqualTo(2);
+  }
+
+  @Test
   void aStaleServerRestartingUnderAHigherGenerationDoesNotStopTheLiveOne() throws Exception {
     Local live = new Local(dir.resolve("live/history"));
     long end = live.append(3, false, 1_000);
