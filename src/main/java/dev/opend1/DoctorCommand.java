@@ -130,6 +130,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   /** Prints an object-store check: one line per problem, then a summary; 0 when healthy. */
   private static int report(dev.opend1.history.RemoteCheck.Result r, PrintWriter out) {
+    r.notes().forEach(n -> out.println("note: " + n));
     r.problems().forEach(p -> out.println("problem: " + p));
     out.println(
         (r.problems().isEmpty() ? "healthy: " : r.problems().size() + " problem(s): ")

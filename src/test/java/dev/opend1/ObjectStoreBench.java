@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -53,6 +56,13 @@ class ObjectStoreBench {
       double sync = inserts(dir.resolve("sync"), s3.settings("sync", "sync"), null);
       List<Double> lags = Collections.synchronizedList(new ArrayList<>());
       double async = inserts(dir.resolve("async"), s3.settings("async", "async"), lags);
+      // The physical limit: what s3proxy here takes from the AWS SDK alone, small objects.
+      double put1 = putRate(s3, 1);
+      double put8 = putRate(s3, 8);
+      report.add(
+          "raw PUT/s of 4 KB objects, AWS SDK alone, If-None-Match: 1 in flight %.0f (%.1f ms each),"
+                  .formatted(put1, 1000 / put1)
+              + " 8 in flight %.0f".formatted(put8));
       report.add("INSERT/s, 16 connections, no store:    %.0f".formatted(none));
       report.add(
           "INSERT/s, 16 connections, sync:        %.0f (%.2fx)".formatted(sync, sync / none));
@@ -190,19 +200,67 @@ class ObjectStoreBench {
     return 0;
   }
 
+  /** A plain AWS SDK client for {@code s3}, configured as the server's is. */
+  static S3Client sdk(S3Proxy s3) {
+    return S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(S3Proxy.IDENTITY, S3Proxy.CREDENTIAL)))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .endpointOverride(URI.create(s3.endpoint()))
+        .build();
+  }
+
+  /**
+   * PUTs per second of new 4 KB objects ({@code If-None-Match: *}, as the server writes them) with
+   * {@code inFlight} threads for half a load's length, after a second's warm-up: the most uploads
+   * per second any shipper could make here.
+   */
+  static double putRate(S3Proxy s3, int inFlight) throws Exception {
+    byte[] body = new byte[4096];
+    AtomicLong done = new AtomicLong();
+    AtomicBoolean counting = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> threads = new ArrayList<>();
+    try (S3Client client = sdk(s3)) {
+      for (int t = 0; t < inFlight; t++) {
+        String prefix = "puts-" + inFlight + "/" + t + "/";
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (long n = 0; !stop.get(); n++) {
+                        String key = prefix + "%016d".formatted(n);
+                        client.putObject(
+                            b -> b.bucket(S3Proxy.BUCKET).key(key).ifNoneMatch("*"),
+                            RequestBody.fromBytes(body));
+                        if (counting.get()) {
+                          done.incrementAndGet();
+                        }
+                      }
+                    }));
+      }
+      Thread.sleep(1000);
+      counting.set(true);
+      long start = System.nanoTime();
+      Thread.sleep(SECONDS * 500);
+      double rate = done.get() / ((System.nanoTime() - start) / 1e9);
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      return rate;
+    }
+  }
+
   /** Copies every object under {@code prefix} with the SDK alone; bytes and nanoseconds. */
   static long[] sdkCopy(S3Proxy s3, String prefix, Path into) throws Exception {
     DurableFiles.createDirectory(into);
-    try (S3Client client =
-        S3Client.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3Proxy.IDENTITY, S3Proxy.CREDENTIAL)))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .endpointOverride(URI.create(s3.endpoint()))
-            .build()) {
+    try (S3Client client = sdk(s3)) {
       long start = System.nanoTime();
       long bytes = 0;
       int n = 0;

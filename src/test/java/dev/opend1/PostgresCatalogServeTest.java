@@ -2,6 +2,7 @@ package dev.opend1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opend1.history.BucketNames;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
@@ -185,9 +186,21 @@ class PostgresCatalogServeTest {
         Path prefix = s3.bucketDir().resolve("both");
         assertThat(prefix.resolve("db").resolve(uuid).resolve("log")).isNotEmptyDirectory();
         assertThat(prefix.resolve("catalog")).doesNotExist();
+        // Instead, the mark that says so, and doctor finds no problem in that.
+        assertThat(prefix.resolve(BucketNames.CATALOG_ELSEWHERE)).isRegularFile();
         a.signalTerm();
         assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
       }
+      Output doctor =
+          ServerProcess.run(
+              s3.env(),
+              "doctor",
+              "--object-store",
+              "s3://" + S3Proxy.BUCKET + "/both",
+              "--object-store-endpoint",
+              s3.endpoint());
+      assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
+      assertThat(doctor.stdout()).contains("note: no catalog copy, by design");
       Map<String, String> cliEnv = new HashMap<>(s3.env());
       cliEnv.put("PGPASSWORD", Postgres.PASSWORD);
       Output recovered =

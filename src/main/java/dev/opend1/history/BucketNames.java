@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * catalog/&lt;time&gt;.sqlite        a consistent copy of the catalog (accounts, token hashes, databases)
+ * catalog-elsewhere          the catalog is in PostgreSQL: no copies are stored, by design
  * db/&lt;uuid&gt;/meta/&lt;time&gt;.g&lt;gen&gt;.json   the database's record as of that time, as beside its file
  * db/&lt;uuid&gt;/gen/&lt;gen&gt;          a writer generation's claim on the database, stored before it ships
  * db/&lt;uuid&gt;/log/&lt;seq&gt;.g&lt;gen&gt;.rec  records from seq on, each as in a local segment, contiguous
@@ -184,6 +185,13 @@ public final class BucketNames {
   public static String catalog(long timeMicros) {
     return "catalog/" + hex(timeMicros) + ".sqlite";
   }
+
+  /**
+   * The mark a server whose catalog is in PostgreSQL stores instead of catalog copies, so that
+   * {@code doctor} and {@code recover} can tell a bucket that never holds any from one that lost
+   * them. Outside {@code catalog/}, whose names are all copies.
+   */
+  public static final String CATALOG_ELSEWHERE = "catalog-elsewhere";
 
   /** The time in a catalog copy's name, or empty when the name is not one. */
   public static OptionalLong catalogTime(String name) {

@@ -17,9 +17,9 @@ import java.util.TreeMap;
  * BucketNames#addLog}) skip small objects a compacted one covers, so a crash between the two steps
  * leaves a history that reads the same.
  *
- * <p>Runs on the shipper thread, which also prunes, so the two never meet; shipping only adds
- * objects after the last one, which a pass never takes. The downloads run outside the replica's
- * monitor, so a {@code sync} write never waits for a pass.
+ * <p>Runs on the replication's housekeeping thread, which also prunes, so the two never meet;
+ * shipping (on its own thread) only adds objects after the last one, which a pass never takes. The
+ * downloads run outside the replica's monitor, so a {@code sync} write never waits for a pass.
  */
 final class Compaction {
 

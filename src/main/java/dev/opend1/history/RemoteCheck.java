@@ -7,25 +7,35 @@ import java.util.Map;
 
 /**
  * Checks what object storage holds, as {@code opend1 doctor --object-store} does, changing nothing:
- * a catalog copy exists; for every database, no other writer left objects beside the chain it
- * follows ({@link LogChain}), its log objects follow one another with no seq missing, every
- * record's checksum and the hash chain hold, and a snapshot exists to replay them on. It reads
- * every log object, so it reads the whole history once.
+ * a catalog copy exists (or the mark that the catalog is in PostgreSQL, {@link
+ * BucketNames#CATALOG_ELSEWHERE}: a note then, not a problem); for every database, no other writer
+ * left objects beside the chain it follows ({@link LogChain}), its log objects follow one another
+ * with no seq missing, every record's checksum and the hash chain hold, and a snapshot exists to
+ * replay them on. It reads every log object, so it reads the whole history once.
  */
 public final class RemoteCheck {
 
-  /** What was found: problems, and how much was read. */
-  public record Result(List<String> problems, int databases, long records, long bytes) {}
+  /** What was found: problems, facts worth saying that are none, and how much was read. */
+  public record Result(
+      List<String> problems, List<String> notes, int databases, long records, long bytes) {}
 
   private RemoteCheck() {}
 
   public static Result check(ObjectStore store) {
     List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     int databases = 0;
     long records = 0;
     long bytes = 0;
     try {
-      if (store.list("catalog/").isEmpty()) {
+      boolean copies = !store.list("catalog/").isEmpty();
+      if (!copies && store.get(BucketNames.CATALOG_ELSEWHERE).isPresent()) {
+        notes.add(
+            "no catalog copy, by design: the servers that ship here keep their catalog in"
+                + " PostgreSQL ("
+                + BucketNames.CATALOG_ELSEWHERE
+                + "); back it up with PostgreSQL's tools");
+      } else if (!copies) {
         problems.add("no catalog copy in " + store.describe());
       }
       for (RemoteRestore.Objects db : RemoteRestore.databases(store).values()) {
@@ -91,6 +101,6 @@ public final class RemoteCheck {
     } catch (IOException e) {
       problems.add("cannot read " + store.describe() + ": " + e.getMessage());
     }
-    return new Result(problems, databases, records, bytes);
+    return new Result(problems, notes, databases, records, bytes);
   }
 }

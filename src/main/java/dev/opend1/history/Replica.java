@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * Ships one database's local history to object storage, in order: every record the local segments
@@ -26,17 +27,23 @@ import java.util.TreeSet;
  * generation's claim, lists the database's objects, follows their chain ({@link LogChain}) and
  * reads the last log object, so nothing local says what was shipped. A log object that exists
  * already ({@code If-None-Match: *} refused) with other bytes, a first record that does not
- * continue the bucket's hash chain, or a higher generation's claim found after an upload, means
- * another server writes to the same prefix: the replica is then fenced and every later shipment
- * fails.
+ * continue the bucket's hash chain, or a higher generation's claim, means another server writes to
+ * the same prefix: the replica is then fenced and every later shipment fails. The claims are listed
+ * at most once per {@link #CLAIMS_EVERY} (and at the start): an upload within that time of the last
+ * listing that began counts without one, so a fenced replica may count uploads for that long after
+ * a newer claim (docs/backups.md says what that weakens).
  *
- * <p>Shipments are serialized by the replica's monitor; the lag (what is durable here but not
- * there) has its own lock, so a commit noting its bytes never waits for an upload.
+ * <p>Shipments are serialized by the replica's monitor; the lag ({@link ShippingLag}: what is
+ * durable here but not there) has its own lock, so a commit noting its bytes never waits for an
+ * upload.
  */
 final class Replica {
 
   /** A log object is cut at a record boundary once it is this large. */
   static final int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
+
+  /** How long one listing of the claims vouches for the uploads that follow it. */
+  static final Duration CLAIMS_EVERY = Duration.ofSeconds(1);
 
   private final String databaseId;
   private final ObjectStore remote;
@@ -45,8 +52,9 @@ final class Replica {
   private final MetadataObjects metadata;
   private final long generation;
   private final ReplicationCounters counters;
+  private final Claims claims;
 
-  // Guarded by this (one shipment at a time).
+  // Guarded by this (one shipment at a time), as is claims.
   private boolean started;
   private long nextSeq = -1;
   private byte[] lastHash;
@@ -54,15 +62,12 @@ final class Replica {
   private long offset;
   private final TreeMap<Long, String> remoteLogs = new TreeMap<>();
   private final TreeMap<Long, String> remoteSnapshots = new TreeMap<>();
-  private String fenced;
 
-  /** Guards the lag fields below. */
-  private final Object lagLock = new Object();
+  /** Why shipping stopped for good, or null; written under this, read by writes without it. */
+  private volatile String fenced;
 
-  private String targetSegment;
-  private long targetEnd;
-  private long pendingBytes;
-  private long pendingSinceNanos;
+  /** What is durable here and not yet shipped; has its own lock, never this one. */
+  private final ShippingLag lag;
 
   Replica(
       String databaseId,
@@ -71,6 +76,27 @@ final class Replica {
       Path metaFile,
       long generation,
       ReplicationCounters counters) {
+    this(
+        databaseId,
+        remote,
+        historyDir,
+        metaFile,
+        generation,
+        counters,
+        CLAIMS_EVERY,
+        System::nanoTime);
+  }
+
+  /** As above, with the claims' period and the clock that times it and the lag (for tests). */
+  Replica(
+      String databaseId,
+      ObjectStore remote,
+      Path historyDir,
+      Path metaFile,
+      long generation,
+      ReplicationCounters counters,
+      Duration claimsEvery,
+      LongSupplier nanoClock) {
     this.databaseId = databaseId;
     this.remote = remote;
     this.dir = historyDir;
@@ -78,55 +104,42 @@ final class Replica {
     this.metadata = new MetadataObjects(databaseId, remote, metaFile, generation, counters);
     this.generation = generation;
     this.counters = counters;
+    this.claims = new Claims(databaseId, remote, generation, claimsEvery, nanoClock);
+    this.lag = new ShippingLag(nanoClock);
   }
 
   String databaseId() {
     return databaseId;
   }
 
+  /** Why this database's history is no longer shipped (another writer), or null. */
+  String fenced() {
+    return fenced;
+  }
+
   // --- the lag --------------------------------------------------------------------------------
 
   /** Local history up to {@code end} of {@code segmentName} is durable here and must be shipped. */
   void note(String segmentName, long end) {
-    synchronized (lagLock) {
-      long delta = segmentName.equals(targetSegment) ? end - targetEnd : end;
-      if (delta > 0) {
-        if (pendingBytes == 0) {
-          pendingSinceNanos = System.nanoTime();
-        }
-        pendingBytes += delta;
-      }
-      targetSegment = segmentName;
-      targetEnd = end;
-    }
+    lag.note(segmentName, end);
   }
 
   /** Bytes durable here and not yet in object storage. */
   long lagBytes() {
-    synchronized (lagLock) {
-      return pendingBytes;
-    }
+    return lag.bytes();
   }
 
   /** How long the oldest unshipped byte has waited, in nanoseconds (0 when nothing waits). */
   long lagNanos() {
-    synchronized (lagLock) {
-      return pendingBytes == 0 ? 0 : System.nanoTime() - pendingSinceNanos;
-    }
+    return lag.nanos();
   }
 
   /** Ships up to what {@link #note} last said is durable here. */
   void shipNoted() throws IOException {
-    String seg;
-    long end;
-    synchronized (lagLock) {
-      if (pendingBytes == 0 || targetSegment == null) {
-        return;
-      }
-      seg = targetSegment;
-      end = targetEnd;
+    ShippingLag.Position waiting = lag.waiting();
+    if (waiting != null) {
+      ship(waiting.segment(), waiting.end());
     }
-    ship(seg, end);
   }
 
   /** Ships everything the local segments hold (a restart's catch-up). */
@@ -156,12 +169,8 @@ final class Replica {
     while (true) {
       Batch b = readBatch(endSegment, end);
       if (b == null) {
-        // Everything readable up to the target is in the bucket: nothing waits any more.
-        synchronized (lagLock) {
-          if (endSegment.equals(targetSegment) && end >= targetEnd) {
-            pendingBytes = 0;
-          }
-        }
+        // Everything readable up to the target is in the bucket: nothing waits up to there.
+        lag.shippedUpTo(new ShippingLag.Position(endSegment, end), 0);
         break;
       }
       shipSnapshots(b.lastSeq());
@@ -170,20 +179,18 @@ final class Replica {
         throw fence(
             "object " + name + " exists with other records: another server writes to this prefix");
       }
-      // Stored: it counts only if no newer generation claimed the database meanwhile.
-      checkNotSuperseded();
+      // Stored: it counts only if no newer generation claimed the database meanwhile, as far as
+      // a listing of the claims begun less than CLAIMS_EVERY ago tells.
+      if (claims.due()) {
+        checkNotSuperseded();
+      }
       counters.uploaded(b.bytes().length);
       remoteLogs.put(b.firstSeq(), name);
       nextSeq = b.lastSeq() + 1;
       lastHash = b.lastHash();
       segment = b.endSegment();
       offset = b.endOffset();
-      synchronized (lagLock) {
-        pendingBytes = Math.max(0, pendingBytes - b.bytes().length);
-        if (pendingBytes == 0 || (segment.equals(targetSegment) && offset >= targetEnd)) {
-          pendingBytes = 0;
-        }
-      }
+      lag.shippedUpTo(new ShippingLag.Position(segment, offset), b.bytes().length);
     }
   }
 
@@ -209,8 +216,12 @@ final class Replica {
     }
     String end = readEnd();
     locate();
-    remote.putIfAbsent(BucketNames.claim(databaseId, generation), new byte[0]);
-    checkNotSuperseded();
+    claims.store();
+    // The claims below this one are superseded: a lower writer looks for one above its own, and
+    // finds this one, which stays until a higher one supersedes it in turn.
+    for (String lower : checkNotSuperseded()) {
+      remote.delete(lower);
+    }
     if (!java.util.Objects.equals(readEnd(), end)) {
       segment = null;
       locate();
@@ -261,20 +272,19 @@ final class Replica {
   /**
    * Fences this replica when a generation above its own has claimed the database: another server
    * (or this one restarted with a clock set back) writes it now, and what this one stores after the
-   * claim is not the database's history.
+   * claim is not the database's history. Returns the claims below this replica's generation.
    */
-  private void checkNotSuperseded() throws IOException {
-    for (ObjectStore.Listed c : remote.list(BucketNames.claims(databaseId))) {
-      OptionalLong g = BucketNames.claimGeneration(c.name());
-      if (g.isPresent() && Long.compareUnsigned(g.getAsLong(), generation) > 0) {
-        throw fence(
-            "writer generation "
-                + Long.toHexString(g.getAsLong())
-                + " claimed it after this server's "
-                + Long.toHexString(generation)
-                + ": another server writes to this prefix (or this machine's clock went back)");
-      }
+  private List<String> checkNotSuperseded() throws IOException {
+    Claims.Listing l = claims.list();
+    if (l.above().isPresent()) {
+      throw fence(
+          "writer generation "
+              + Long.toHexString(l.above().getAsLong())
+              + " claimed it after this server's "
+              + Long.toHexString(generation)
+              + ": another server writes to this prefix (or this machine's clock went back)");
     }
+    return l.below();
   }
 
   /** Stores the database's record when it changed ({@link MetadataObjects}). */

@@ -11,8 +11,9 @@ import java.util.Optional;
  * A local history that is also shipped to object storage: every call goes to the local directory,
  * and a segment's sync also ships it ({@code sync} durability: the commit waits for the upload) or
  * notes it for the background shipper ({@code async}: the commit waits only while the lag is past
- * its bounds). A failed sync fails the commits it covers, which are then not applied: the history
- * cuts them back and the database is rebuilt, as after a failed fsync.
+ * its bounds, and is refused once the shipper found a newer server's claim on the database). A
+ * failed sync fails the commits it covers, which are then not applied: the history cuts them back
+ * and the database is rebuilt, as after a failed fsync.
  */
 final class ReplicatedHistoryStore implements HistoryStore {
 
@@ -41,6 +42,11 @@ final class ReplicatedHistoryStore implements HistoryStore {
       return;
     }
     // Checked before the bytes are noted: a refused commit is cut back, so it is never shipped.
+    // A fenced database is written by a newer server now: answering a write here would lose it.
+    String fenced = replica.fenced();
+    if (fenced != null) {
+      throw unavailable("the write could not be stored in object storage", new IOException(fenced));
+    }
     replication.throttle(replica);
     replica.note(name, end);
     replication.noted();

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * and fails with 503 past {@code maxLag}, so what a lost machine can take with it stays bounded.
  *
  * <p>The shipper is one daemon thread ({@code opend1-object-store}): it also catches every database
- * up after a restart (records durable here but never shipped), copies the catalog when it changed,
- * and deletes from the bucket what retention deleted here.
+ * up after a restart (records durable here but never shipped) and copies the catalog when it
+ * changed. A second one ({@code opend1-object-store-housekeeping}) deletes from the bucket what
+ * retention deleted here and merges small log objects ({@link Compaction}).
  */
 public final class Replication implements AutoCloseable {
 
@@ -74,6 +77,12 @@ public final class Replication implements AutoCloseable {
   /** Runs the shipper loop; one thread. */
   private final ExecutorService shipper;
 
+  /**
+   * Runs the bucket's housekeeping (retention's deletes, compaction) once a second; one thread, so
+   * the two never meet, and never the shipper's, so a merge of many objects never delays uploads.
+   */
+  private final ScheduledExecutorService housekeeper;
+
   /** Wakes the shipper: guards {@link #wake}. */
   private final Object signal = new Object();
 
@@ -111,6 +120,7 @@ public final class Replication implements AutoCloseable {
     this.generation = generation;
     this.resources = resources;
     this.shipper = DaemonPools.fixed("opend1-object-store", 1);
+    this.housekeeper = DaemonPools.scheduled("opend1-object-store-housekeeping");
   }
 
   /** Starts the shipper: every database's unshipped history first, then what commits note. */
@@ -129,6 +139,7 @@ public final class Replication implements AutoCloseable {
       LOG.warn("listing databases to ship: {}", e.getMessage());
     }
     shipper.execute(this::run);
+    housekeeper.scheduleWithFixedDelay(this::keepHouse, 1, 1, TimeUnit.SECONDS);
   }
 
   /** The store the history of {@code dir} ({@code db/<uuid>/history}) is kept in. */
@@ -294,11 +305,17 @@ public final class Replication implements AutoCloseable {
 
   // --- the lag ---------------------------------------------------------------------------------
 
-  /** The oldest unshipped byte's wait over every database, in nanoseconds. */
+  /**
+   * The oldest unshipped byte's wait over every database, in nanoseconds. A fenced database is left
+   * out: it is never shipped again by this server and refuses writes, and its growing lag must not
+   * hold back the others' writes ({@link #throttle}); the status lists it as fenced.
+   */
   public long lagNanos() {
     long max = 0;
     for (Replica r : replicas.values()) {
-      max = Math.max(max, r.lagNanos());
+      if (r.fenced() == null) {
+        max = Math.max(max, r.lagNanos());
+      }
     }
     return max;
   }
@@ -386,11 +403,24 @@ public final class Replication implements AutoCloseable {
         r.shipNoted();
       }
       r.shipMetadata();
-      r.pruneRemote();
-      Compaction.pass(r, store);
       counters.recovered();
     } catch (IOException | RuntimeException e) {
       failed(r, e);
+    }
+  }
+
+  /** Deletes from the bucket what retention deleted here, and merges small log objects. */
+  private void keepHouse() {
+    for (Replica r : replicas.values()) {
+      if (closed) {
+        return;
+      }
+      try {
+        r.pruneRemote();
+        Compaction.pass(r, store);
+      } catch (IOException | RuntimeException e) {
+        failed(r, e);
+      }
     }
   }
 
@@ -413,8 +443,10 @@ public final class Replication implements AutoCloseable {
     closed = true;
     noted();
     shipper.shutdownNow();
+    housekeeper.shutdownNow();
     try {
-      shipper.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      shipper.awaitTermination(5, TimeUnit.SECONDS);
+      housekeeper.awaitTermination(5, TimeUnit.SECONDS);
       resources.close();
     } catch (Exception e) {
       LOG.warn("closing the object store: {}", e.getMessage());

@@ -35,7 +35,8 @@ public final class Backups {
    * the configured store; not yet started (the history starts it).
    *
    * @param catalogFile the embedded catalog's file, copied to the bucket when it changed; empty
-   *     when the catalog is in PostgreSQL, which is backed up with its own tools
+   *     when the catalog is in PostgreSQL, which is backed up with its own tools (the bucket gets a
+   *     mark saying so, {@link CatalogElsewhere})
    */
   public static Replication replication(
       ObjectStoreSettings s, Path dataDir, Optional<Path> catalogFile, Duration retention) {
@@ -67,7 +68,7 @@ public final class Backups {
           Duration.ofMillis(Math.max(5, s.lag().toMillis() / 10)),
           s.maxLag(),
           retention,
-          catalog == null ? () -> {} : catalog,
+          catalog == null ? new CatalogElsewhere(store) : catalog,
           generation,
           () -> {
             if (catalog != null) {

@@ -16,6 +16,9 @@ final class MemoryObjectStore implements ObjectStore {
   final Map<String, byte[]> objects = new ConcurrentSkipListMap<>();
   final AtomicBoolean down = new AtomicBoolean();
 
+  /** Every prefix listed, in order. */
+  final List<String> listed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private void reachable() throws IOException {
     if (down.get()) {
       throw new IOException("connection refused (injected)");
@@ -50,6 +53,7 @@ final class MemoryObjectStore implements ObjectStore {
   @Override
   public List<Listed> list(String prefix) throws IOException {
     reachable();
+    listed.add(prefix);
     List<Listed> out = new ArrayList<>();
     objects.forEach(
         (k, v) -> {

@@ -171,28 +171,62 @@ class ReplicaTest {
     assertThat(logs()).containsExactly(BucketNames.log(ID, 0, GEN));
   }
 
+  /** A clock the tests move by hand, in nanoseconds. */
+  final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
+  Replica replica(Local local, String name, long generation) {
+    return new Replica(
+        ID,
+        store,
+        local.history,
+        dir.resolve(name + "/meta.json"),
+        generation,
+        counters,
+        Replica.CLAIMS_EVERY,
+        now::get);
+  }
+
+  long claimListings() {
+    return store.listed.stream().filter(p -> p.equals(BucketNames.claims(ID))).count();
+  }
+
   @Test
-  void aHigherGenerationTakesTheDatabaseOverAndTheLowerStops() throws Exception {
+  void aHigherGenerationTakesTheDatabaseOverAndTheLowerStopsWithinThePeriod() throws Exception {
     Local a = new Local(dir.resolve("a/history"));
     long end = a.append(2, false, 1_000);
-    Replica old = new Replica(ID, store, a.history, dir.resolve("a/meta.json"), 5, counters);
+    Replica old = replica(a, "a", 5);
     old.ship(a.segment, end);
     // A copy of the same history started later: a higher generation, the same bucket end.
     Local b = new Local(dir.resolve("b/history"));
     b.append(2, false, 1_000);
-    Replica newer = new Replica(ID, store, b.history, dir.resolve("b/meta.json"), 9, counters);
+    Replica newer = replica(b, "b", 9);
     newer.shipAll();
-    long more = a.append(1, false, 1_000);
-    // The lower one's upload lands (a store may take it) but it stops there and says why.
-    assertThatThrownBy(() -> old.ship(a.segment, more))
+    // Its claim superseded the lower one, which it deleted.
+    assertThat(store.objects.keySet().stream().filter(n -> n.startsWith(BucketNames.claims(ID))))
+        .containsExactly(BucketNames.claim(ID, 9));
+    // Within CLAIMS_EVERY of its last look at the claims, the lower one's upload counts (what the
+    // period weakens, docs/backups.md): its seq 2 is stored and nothing is listed.
+    long listings = claimListings();
+    now.addAndGet(Replica.CLAIMS_EVERY.toNanos() - 1);
+    long seq2 = a.append(1, false, 1_000);
+    old.ship(a.segment, seq2);
+    assertThat(claimListings()).isEqualTo(listings);
+    // Once the period has passed, the next upload lists the claims: it lands (a store may take
+    // it) but the lower one stops there, says why, and refuses every later shipment.
+    now.addAndGet(1);
+    long seq3 = a.append(1, false, 1_000);
+    assertThatThrownBy(() -> old.ship(a.segment, seq3))
         .hasMessageContaining("writer generation 9 claimed it");
-    assertThat(store.objects).containsKey(BucketNames.log(ID, 2, 5));
-    // The higher one writes its own seq 2: the chain follows it, the other is left out.
+    assertThat(old.fenced()).contains("no longer shipped");
+    assertThatThrownBy(() -> old.ship(a.segment, seq3)).hasMessageContaining("no longer shipped");
+    assertThat(store.objects).containsKeys(BucketNames.log(ID, 2, 5), BucketNames.log(ID, 3, 5));
+    // The higher one writes its own seq 2: the chain follows it, the other's are left out.
     long other = b.append(1, false, 2_000);
     newer.ship(b.segment, other);
     RemoteRestore.Objects db = RemoteRestore.databases(store).get(ID);
     assertThat(db.logs()).containsEntry(2L, BucketNames.log(ID, 2, 9));
-    assertThat(db.stale()).containsExactly(BucketNames.log(ID, 2, 5));
+    assertThat(db.stale())
+        .containsExactlyInAnyOrder(BucketNames.log(ID, 2, 5), BucketNames.log(ID, 3, 5));
     RemoteRestore.Result r =
         RemoteRestore.recover(store, db, dir.resolve("r/history"), OptionalLong.empty(), n -> {})
             .orElseThrow();
@@ -203,6 +237,62 @@ class ReplicaTest {
     // A replica whose generation is below a claim (a clock set back) refuses to ship.
     Replica behind = new Replica(ID, store, b.history, dir.resolve("b/meta.json"), 7, counters);
     assertThatThrownBy(behind::shipAll).hasMessageContaining("clock went back");
+  }
+
+  @Test
+  void uploadsListTheClaimsOncePerPeriodNotEachTime() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = replica(local, "a", GEN);
+    long first = local.append(1, false, 1_000);
+    r.ship(local.segment, first);
+    long atStart = claimListings();
+    for (int i = 0; i < 10; i++) {
+      now.addAndGet(Replica.CLAIMS_EVERY.toNanos() / 20);
+      r.ship(local.segment, local.append(1, false, 1_000));
+    }
+    assertThat(claimListings()).isEqualTo(atStart);
+    now.addAndGet(Replica.CLAIMS_EVERY.toNanos() / 2);
+    r.ship(local.segment, local.append(1, false, 1_000));
+    assertThat(claimListings()).isEqualTo(atStart + 1);
+    assertThat(logs()).hasSize(12);
+  }
+
+  @Test
+  void theLagIsTheOldestUnshippedCommitsWaitNotTheLengthOfTheLoad() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = replica(local, "a", GEN);
+    long second = 1_000_000_000L;
+    // A steady load: a commit every second for a minute, each shipped two commits later, so the
+    // oldest unshipped one is always a second old (before, the lag grew with the load).
+    java.util.ArrayDeque<Long> unshipped = new java.util.ArrayDeque<>();
+    for (int t = 0; t < 60; t++) {
+      now.set(t * second);
+      long end = local.append(1, false, 1_000);
+      r.note(local.segment, end);
+      unshipped.add(end);
+      if (unshipped.size() == 3) {
+        r.ship(local.segment, unshipped.poll());
+      }
+      assertThat(r.lagNanos()).isEqualTo(t == 0 ? 0 : second);
+    }
+    assertThat(r.lagBytes()).isPositive();
+    r.shipNoted();
+    assertThat(r.lagNanos()).isZero();
+    assertThat(r.lagBytes()).isZero();
+  }
+
+  @Test
+  void aBucketWhoseCatalogIsInPostgresqlHoldsNoCopyByDesign() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    long end = local.append(2, false, 1_000);
+    local.replica().ship(local.segment, end);
+    assertThat(RemoteCheck.check(store).problems()).containsExactly("no catalog copy in memory");
+    // A server with its catalog in PostgreSQL leaves the mark instead of copies.
+    store.putIfAbsent(BucketNames.CATALOG_ELSEWHERE, new byte[] {1});
+    RemoteCheck.Result r = RemoteCheck.check(store);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.notes()).singleElement().asString().contains("by design", "PostgreSQL");
+    assertThat(r.records()).isEqualTo(2);
   }
 
   @Test

@@ -196,23 +196,89 @@ class ShippingTest {
     copyTree(one, two);
     java.nio.file.Files.deleteIfExists(two.resolve("serve.lock"));
     Path claims = s3.bucketDir().resolve("fence/db/" + db + "/gen");
+    String first = WriterGenerationsTest.newestClaim(claims);
+    String bClaim;
     try (TestServer a = TestServer.start(one, s3.settings("fence", "sync"))) {
-      WriterGenerationsTest.awaitFiles(claims, 2); // a's shipper claimed it again and read its end
+      // a's shipper claimed it again and read its end
+      String aClaim = WriterGenerationsTest.awaitNewClaim(claims, first);
       try (TestServer b = TestServer.start(two, s3.settings("fence", "sync"))) {
         // b started last: its writer generation is the higher one, and takes the database over.
-        WriterGenerationsTest.awaitFiles(claims, 3);
+        bClaim = WriterGenerationsTest.awaitNewClaim(claims, aClaim);
         assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b')").status()).isEqualTo(200);
+        // a looked at the claims before b's was stored; past the period one look vouches for
+        // (1 s, docs/backups.md), a's next upload looks again and finds b's.
+        Thread.sleep(CLAIMS_EVERY_MILLIS + 100);
         D1Client.Reply fenced = query(a.client(), db, "INSERT INTO t VALUES ('a')");
         assertThat(fenced.status()).as(fenced.body()).isEqualTo(503);
         assertThat(query(a.client(), db, "INSERT INTO t VALUES ('a2')").status()).isEqualTo(503);
         assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(200);
       }
     }
+    // Only b's claim is left: each server deleted the ones below its own once it stored it.
+    assertThat(objects(claims))
+        .filteredOn(n -> n.matches("\\p{XDigit}{16}"))
+        .containsExactly(bClaim);
     // The bucket holds one history, b's, whole; doctor names what a stored before it stopped.
     ServerProcess.Output doctor = WriterGenerationsTest.doctor(s3, "fence");
     assertThat(doctor.stdout())
         .contains("is another writer's")
         .doesNotContain("hash chain breaks", "are missing");
+  }
+
+  /** How long one look at a database's claims vouches for its uploads ({@code Replica}). */
+  static final long CLAIMS_EVERY_MILLIS = 1000;
+
+  @Test
+  void anAsyncServerTakenOverOnItsPrefixRefusesWritesOnceItSeesTheNewerClaim(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> settings = new HashMap<>(s3.settings("fence-async", "async"));
+    settings.put("object-store-lag-ms", "200");
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    String db;
+    try (TestServer a = TestServer.start(one, settings)) {
+      db = create(a.client(), "shared");
+      assertThat(query(a.client(), db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+    }
+    copyTree(one, two);
+    Files.deleteIfExists(two.resolve("serve.lock"));
+    Path claims = s3.bucketDir().resolve("fence-async/db/" + db + "/gen");
+    String first = WriterGenerationsTest.newestClaim(claims);
+    try (TestServer a = TestServer.start(one, settings)) {
+      String aClaim = WriterGenerationsTest.awaitNewClaim(claims, first);
+      try (TestServer b = TestServer.start(two, settings)) {
+        WriterGenerationsTest.awaitNewClaim(claims, aClaim);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b')").status()).isEqualTo(200);
+        // b's write is uploaded, so b's shipper has read the bucket's end after its claim: an
+        // upload of a's before that reading would make b fence itself (its history lacks it).
+        awaitLag(b, 0, 20_000);
+        // a answers from its local disk until its shipper's next upload looks at the claims
+        // (within the lag and the claims' period); from then on it refuses every write.
+        int answered = 0;
+        D1Client.Reply refused = null;
+        for (int i = 0; i < 200 && refused == null; i++) {
+          D1Client.Reply r = query(a.client(), db, "INSERT INTO t VALUES ('a" + i + "')");
+          if (r.status() == 200) {
+            answered++;
+            Thread.sleep(50);
+          } else {
+            refused = r;
+          }
+        }
+        assertThat(refused).as("a kept answering writes").isNotNull();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.errorCode()).isEqualTo(7500);
+        assertThat(refused.errorMessage()).contains("object storage", "not applied");
+        for (int i = 0; i < 3; i++) {
+          assertThat(query(a.client(), db, "INSERT INTO t VALUES ('late')").status())
+              .isEqualTo(503);
+        }
+        // Nothing refused was applied on a; reads go on there, and b goes on writing.
+        assertThat(count(a.client(), db, "t")).isEqualTo(answered);
+        assertThat(query(b.client(), db, "INSERT INTO t VALUES ('b2')").status()).isEqualTo(200);
+        assertThat(metric(a, "opend1_object_store_lag_seconds")).isZero();
+      }
+    }
   }
 
   /** {@code opend1 doctor --object-store} over the prefix passes. */

@@ -68,10 +68,15 @@ class WriterGenerationsTest {
     int strippedBefore = relay.stripped();
     List<String> answered = new ArrayList<>();
     Path claims = s3.bucketDir().resolve("race/db/" + db + "/gen");
+    String first = newestClaim(claims);
     try (TestServer a = TestServer.start(one, settings("race"))) {
-      awaitFiles(claims, 2); // a restarted: its shipper has claimed the database and read its end
+      // a restarted: its shipper has claimed the database and read its end
+      String aClaim = awaitNewClaim(claims, first);
       try (TestServer b = TestServer.start(two, settings("race"))) {
-        awaitFiles(claims, 3); // b started last: its generation is the higher one
+        awaitNewClaim(claims, aClaim); // b started last: its generation is the higher one
+        // a looked at the claims before b's was stored: past the period that look vouches for,
+        // a's next upload looks again.
+        Thread.sleep(ShippingTest.CLAIMS_EVERY_MILLIS + 100);
         // b writes first (its shipper has read the end by then: a write waits for that), then a,
         // whose upload lands beside b's and is found superseded after it.
         for (int i = 0; i < 3; i++) {
@@ -149,16 +154,27 @@ class WriterGenerationsTest {
     }
   }
 
-  /** Waits until {@code dir} in the bucket holds {@code n} objects (a guard, not a timing). */
-  static void awaitFiles(Path dir, int n) throws Exception {
+  /** The newest claim in the claims folder {@code dir} of the bucket, or null. */
+  static String newestClaim(Path dir) throws Exception {
+    // Only whole claims: s3proxy writes an object as <name>-<uuid> first, then renames it.
+    List<String> claims =
+        ShippingTest.objects(dir).stream().filter(n -> n.matches("\\p{XDigit}{16}")).toList();
+    return claims.isEmpty() ? null : claims.getLast();
+  }
+
+  /**
+   * Waits until the newest claim in {@code dir} is another than {@code before}: a server started
+   * since has claimed the database (a guard, not a timing). Returns it.
+   */
+  static String awaitNewClaim(Path dir, String before) throws Exception {
     for (int i = 0; i < 600; i++) {
-      if (ShippingTest.objects(dir).size() >= n) {
-        assertThat(ShippingTest.objects(dir)).hasSize(n);
-        return;
+      String newest = newestClaim(dir);
+      if (newest != null && !newest.equals(before)) {
+        return newest;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(dir + " never held " + n + " objects");
+    throw new AssertionError(dir + " never held a claim above " + before);
   }
 
   static ServerProcess.Output doctor(String prefix) throws Exception {
