@@ -8,7 +8,6 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
-import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.objectstore.Backups;
@@ -31,7 +30,6 @@ import java.util.Optional;
  * @param transfers exports and imports
  * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
- * @param followers in a cluster, the read replicas this node answers from
  * @param cluster a cluster node's leases (its databases are only those it holds); empty standalone
  */
 public record Wiring(
@@ -41,7 +39,6 @@ public record Wiring(
     Transfers transfers,
     Analytics analytics,
     Services services,
-    Optional<Followers> followers,
     Optional<NodeOwnership> cluster)
     implements AutoCloseable {
 
@@ -111,16 +108,6 @@ public record Wiring(
             config.region(),
             config.maxDatabasesPerAccount(),
             cluster.<Ownership>map(c -> c).orElse(Ownership.STANDALONE));
-    // A cluster's node answers reads of databases it does not hold, with read replication on, from
-    // followers of their logs in the bucket (docs/cluster.md#read-replicas).
-    Optional<Followers> followers =
-        config
-            .cluster()
-            .flatMap(c -> history.replication())
-            .map(
-                r ->
-                    new Followers(
-                        r.store(), layout.replicasDir(), DaemonPools.scheduled("opend1-follow")));
     Services services =
         EdgeServices.over(
             catalog,
@@ -130,11 +117,9 @@ public record Wiring(
             timeTravel,
             transfers,
             analytics,
-            config.dataDir(),
-            followers,
-            config.region());
+            config.dataDir());
     Wiring wiring =
-        new Wiring(history, engine, timeTravel, transfers, analytics, services, followers, cluster);
+        new Wiring(history, engine, timeTravel, transfers, analytics, services, cluster);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -182,7 +167,6 @@ public record Wiring(
   @Override
   public void close() {
     analytics.close();
-    followers.ifPresent(Followers::close);
     transfers.close();
     engine.close();
     history.close();

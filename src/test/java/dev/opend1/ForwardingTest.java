@@ -3,6 +3,7 @@ package dev.opend1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opend1.cluster.Lease;
 import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.NodeStatus;
@@ -267,9 +268,14 @@ class ForwardingTest {
     D1Client.Reply made = a.client().post(InJvmNode.databases(), "{\"name\":\"placed\"}");
     assertThat(made.status()).as(made.body()).isEqualTo(200);
     String db = InJvmNode.databases() + "/" + made.result().path("uuid").asText();
-    // Its files are on B (no lease yet: each node serves what it is asked itself).
+    // It was made on B, which took its lease; A forwards its requests there.
+    assertThat(
+            leases
+                .owner(new DatabaseId(UUID.fromString(made.result().path("uuid").asText())))
+                .map(Lease::owner))
+        .contains(b.id());
     assertThat(b.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(200);
-    assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(503);
+    assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(200);
   }
 
   private static HttpResponse<InputStream> post(
@@ -337,7 +343,9 @@ class ForwardingTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     String uuid = D1Client.JSON.readTree(r.body()).path("result").path("uuid").asText();
-    assertThat(leases.acquire(new DatabaseId(UUID.fromString(uuid)), b.id(), LEASE)).isPresent();
+    // B took the database's lease when it made it, as every member does.
+    assertThat(leases.owner(new DatabaseId(UUID.fromString(uuid))).map(Lease::owner))
+        .contains(b.id());
     return uuid;
   }
 }

@@ -121,11 +121,6 @@ final class InJvmNode implements AutoCloseable {
         "http://127.0.0.1:" + server.port(), Map.of("Authorization", "Bearer " + TOKEN));
   }
 
-  /** The node's {@code GET /metrics}, on its main port. */
-  String metrics() {
-    return new D1Client("http://127.0.0.1:" + server.port(), Map.of()).get("/metrics").body();
-  }
-
   static String databases() {
     return "/client/v4/accounts/" + ACCOUNT + "/d1/database";
   }

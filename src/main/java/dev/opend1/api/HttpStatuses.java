@@ -37,7 +37,6 @@ public final class HttpStatuses {
       case D1Exception.DatabaseUnavailable x -> 503;
       case D1Exception.NotOwner x -> 503;
       case D1Exception.SpillSpaceBusy x -> 503;
-      case D1Exception.ReplicaCannotAnswer x -> 503;
       case D1Exception.RateLimited x -> 429;
       case D1Exception.ClusterCallRefused x -> 401;
       // Nothing reached the owner: retry (a takeover or the owner's return makes it succeed).

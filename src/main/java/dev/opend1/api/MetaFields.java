@@ -38,16 +38,13 @@ final class MetaFields {
    * The fields after {@code served_by} that are the same for every statement of a database's
    * responses, as raw JSON starting with the comma that separates them from it.
    *
-   * @param region the region that answers (its name is letters only: nothing to escape): the
-   *     database's, or a read replica's
-   * @param primary false for a read replica's answer
+   * @param region the database's region (its name is letters only: nothing to escape)
    */
-  static SerializableString servedBy(Region region, boolean primary) {
+  static SerializableString servedBy(Region region) {
     return new SerializedString(
         ",\"served_by_region\":\""
             + region.name()
-            + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":"
-            + primary);
+            + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":true");
   }
 
   /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.SerializableString;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
-import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -87,8 +85,7 @@ final class QueryOutput implements ResultSink {
       HeldBytes held,
       BytePipe pipe,
       Bookmark asOf,
-      Supplier<Bookmark> reflects,
-      Optional<Region> replica) {
+      Supplier<Bookmark> reflects) {
     this.asOf = asOf;
     this.reflects = reflects;
     this.ctx = ctx;
@@ -97,10 +94,7 @@ final class QueryOutput implements ResultSink {
     this.held = held;
     this.heldOut = held.output();
     this.pipe = pipe;
-    this.servedBy =
-        replica.isPresent()
-            ? MetaFields.servedBy(replica.get(), false)
-            : MetaFields.servedBy(db.createdInRegion(), true);
+    this.servedBy = MetaFields.servedBy(db.createdInRegion());
   }
 
   /** The constant fields of every statement's meta for this database, encoded once. */

@@ -56,7 +56,6 @@ final class QueryRoutes {
 
   void query(Context ctx, Caller caller, boolean raw) throws IOException {
     DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
-    QueryService queries = this.queries.answering(db);
     // Javalin parses the query string into a map on first use: skip that when there is none.
     boolean noQuery = ctx.queryString() == null;
     Optional<String> bookmark =
@@ -84,8 +83,7 @@ final class QueryRoutes {
               held,
               pipe,
               asOf,
-              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()),
-              queries.replicaRegion());
+              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()));
       try {
         if (asOf != null) {
           queries.executeAsOf(db.id(), asOf, inputs, out);

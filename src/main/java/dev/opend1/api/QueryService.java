@@ -1,9 +1,7 @@
 package dev.opend1.api;
 
-import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
-import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
@@ -17,22 +15,6 @@ import java.util.Optional;
  * buffers that response is held or streamed through (bounded by the server's spill space).
  */
 public interface QueryService {
-
-  /**
-   * The service that answers for {@code db} on this node: this one where the node writes the
-   * database; a read replica's where the node follows it ({@link #replicaRegion}).
-   */
-  default QueryService answering(DatabaseRecord db) {
-    return this;
-  }
-
-  /**
-   * Empty when this service answers for the database's primary; the region of this node when it
-   * answers as a read replica ({@code meta.served_by_region}, {@code served_by_primary: false}).
-   */
-  default Optional<Region> replicaRegion() {
-    return Optional.empty();
-  }
 
   /** A buffer for results that must wait for their commit. */
   HeldBytes holdResults();

@@ -78,6 +78,13 @@ public final class LeaseRouting implements Routing {
     }
     NodeId owner = route.owner().get();
     Node node = liveNodes(now, id).get(owner);
+    LiveNodes known = live;
+    if (node == null && known != null && now - known.readAt() > freshNanos / 10) {
+      // An owner missing from a list read a while ago may have joined since (a new node that
+      // took a lease): read the list once more, at most ten times per freshness period.
+      live = null;
+      node = liveNodes(now, id).get(owner);
+    }
     if (node == null) {
       throw new D1Exception.OwnerUnavailable(
           "database "

@@ -151,17 +151,6 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
-   * A read replica cannot answer the request now (code 7500): its copy has not reached the bookmark
-   * the request sent within a short wait, or the request needs the database's primary. Nothing ran;
-   * safe to retry.
-   */
-  public static final class ReplicaCannotAnswer extends D1Exception {
-    public ReplicaCannotAnswer(String why) {
-      super(7500, why + "; retry the request", null);
-    }
-  }
-
-  /**
    * A call between the nodes of a cluster (a forwarded request) without the cluster's secret (code
    * 10000): refused before anything else is looked at.
    */

@@ -117,11 +117,6 @@ public record DataLayout(Path root) {
     return root.resolve("past");
   }
 
-  /** Read-only copies of databases other nodes write, one directory each (emptied at start). */
-  public Path replicasDir() {
-    return root.resolve("replicas");
-  }
-
   /** Export files waiting to be downloaded from their signed URL. */
   public Path exportsDir() {
     return root.resolve("transfer").resolve("exports");

@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,28 +167,15 @@ public final class Follower implements AutoCloseable {
    * this thread. Returns at once for a bookmark reached or foreign.
    */
   public Reach await(Bookmark wanted, Duration max) throws InterruptedException {
-    waitUntil(() -> reach(wanted) != Reach.BEHIND, max);
-    return reach(wanted);
-  }
-
-  /**
-   * The bookmark the copy reached, waiting at most {@code max} (polling on this thread) when it has
-   * none yet: a follower just started.
-   */
-  public Optional<Bookmark> awaitReached(Duration max) throws InterruptedException {
-    waitUntil(() -> reached().isPresent(), max);
-    return reached();
-  }
-
-  /**
-   * Polls on this thread until {@code done} or {@code max} passed, a listing at most every 50 ms.
-   */
-  private void waitUntil(BooleanSupplier done, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (!done.getAsBoolean()) {
+    while (true) {
+      Reach r = reach(wanted);
       long left = deadline - System.nanoTime();
-      if (left <= 0 || !polling.tryLock(left, TimeUnit.NANOSECONDS)) {
-        return;
+      if (r != Reach.BEHIND || left <= 0) {
+        return r;
+      }
+      if (!polling.tryLock(left, TimeUnit.NANOSECONDS)) {
+        return reach(wanted);
       }
       boolean advanced;
       try {
@@ -200,9 +186,9 @@ public final class Follower implements AutoCloseable {
       } finally {
         polling.unlock();
       }
-      long now = System.nanoTime();
-      if (!advanced && !done.getAsBoolean() && now < deadline) {
-        TimeUnit.NANOSECONDS.sleep(Math.min(RELIST.toNanos(), deadline - now));
+      if (!advanced && reach(wanted) == Reach.BEHIND) {
+        Thread.sleep(
+            Math.min(RELIST.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
       }
     }
   }

@@ -234,7 +234,7 @@ public final class TimeTravel {
   }
 
   /** A bookmark's text read: refused when malformed, or when it names no position opend1 writes. */
-  public static Bookmark parse(String text) {
+  private static Bookmark parse(String text) {
     if (!Bookmark.hasShape(text)) {
       throw new D1Exception.InvalidRequest(
           "Invalid bookmark '"
@@ -261,7 +261,7 @@ public final class TimeTravel {
   }
 
   /** A well-formed bookmark that names no position in this database's history. */
-  public static D1Exception foreign(String text) {
+  private static D1Exception foreign(String text) {
     return new D1Exception.InvalidRequest(
         "Bookmark " + text + " does not belong to this database's history");
   }

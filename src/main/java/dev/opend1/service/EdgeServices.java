@@ -1,12 +1,9 @@
 package dev.opend1.service;
 
 import dev.opend1.analytics.Analytics;
-import dev.opend1.api.QueryService;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
-import dev.opend1.core.Region;
 import dev.opend1.engine.Engine;
-import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
@@ -23,8 +20,6 @@ public final class EdgeServices {
    *
    * @param databases the database lifecycle, recovered already
    * @param dataDir the data directory, as {@code /status} shows it
-   * @param followers in a cluster, the read replicas this node answers from; else empty
-   * @param region this node's region, which a read replica's answers name
    */
   public static Services over(
       Catalog catalog,
@@ -34,28 +29,18 @@ public final class EdgeServices {
       TimeTravel timeTravel,
       Transfers transfers,
       Analytics analytics,
-      Path dataDir,
-      Optional<Followers> followers,
-      Region region) {
+      Path dataDir) {
     DiskFigures disk = new DiskFigures(engine, history);
     return new Services(
         catalog.accounts(),
         catalog.tokens(),
         databases,
-        new EngineQueries(
-            engine,
-            timeTravel,
-            followers.map(f -> (QueryService) new ReplicaQueries(engine, f, region))),
+        new EngineQueries(engine, timeTravel),
         new HistoryTimeTravel(timeTravel, engine),
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
         new ServerMeters(
-            engine,
-            history.counters(),
-            transfers.counters(),
-            disk,
-            history.replication(),
-            followers),
+            engine, history.counters(), transfers.counters(), disk, history.replication()),
         analytics,
         analytics,
         new DatabaseRecovery(history.replication().map(r -> r.store()), databases, engine.tmpDir()),

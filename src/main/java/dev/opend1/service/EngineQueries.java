@@ -1,7 +1,6 @@
 package dev.opend1.service;
 
 import dev.opend1.api.QueryService;
-import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.BytePipe;
@@ -22,25 +21,9 @@ final class EngineQueries implements QueryService {
   private final Engine engine;
   private final TimeTravel timeTravel;
 
-  /** What answers for a database this node does not hold, when it runs in a cluster. */
-  private final Optional<QueryService> replica;
-
-  EngineQueries(Engine engine, TimeTravel timeTravel, Optional<QueryService> replica) {
+  EngineQueries(Engine engine, TimeTravel timeTravel) {
     this.engine = engine;
     this.timeTravel = timeTravel;
-    this.replica = replica;
-  }
-
-  /**
-   * A database whose files are not on this node, with read replication on, is answered by its read
-   * replica here (in a cluster); any other by the engine, which answers 503 for one it lacks.
-   */
-  @Override
-  public QueryService answering(DatabaseRecord db) {
-    if (replica.isPresent() && "auto".equals(db.readReplicationMode()) && !engine.exists(db.id())) {
-      return replica.get();
-    }
-    return this;
   }
 
   @Override

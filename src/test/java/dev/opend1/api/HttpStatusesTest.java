@@ -35,10 +35,10 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.ClusterCallRefused(), 401, 10000),
         Arguments.of(new D1Exception.OwnerUnavailable("node b is down"), 503, 7500),
         Arguments.of(new D1Exception.OwnerConnectionLost("b", "reset"), 502, 7500),
+        Arguments.of(new D1Exception.NotOwner("db", "node b holds its lease"), 503, 7500),
         Arguments.of(new D1Exception.DiskFull("nothing"), 507, 7500),
         Arguments.of(new D1Exception.ResultTooLarge(10), 400, 7500),
         Arguments.of(new D1Exception.SpillSpaceBusy(10), 503, 7500),
-        Arguments.of(new D1Exception.ReplicaCannotAnswer("behind"), 503, 7500),
         Arguments.of(new D1Exception.Internal(new RuntimeException()), 500, 7500));
   }
 

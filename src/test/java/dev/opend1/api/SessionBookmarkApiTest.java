@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.TestServer;
+import java.io.IOException;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bookmark it last saw.
  */
 class SessionBookmarkApiTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   TestServer server;
@@ -63,13 +68,26 @@ class SessionBookmarkApiTest {
   }
 
   private Answer send(String path, String statements, String lastSeen) {
-    D1Client.Reply r =
-        client.send(
-            "POST",
-            path,
-            sql(statements),
-            lastSeen == null ? Map.of() : Map.of("x-d1-bookmark", lastSeen));
-    return new Answer(r.status(), r.header("x-d1-bookmark"), r.json());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(client.uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(sql(statements)));
+    client.headers().forEach(b::header);
+    if (lastSeen != null) {
+      b.header("x-d1-bookmark", lastSeen);
+    }
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          r.statusCode(),
+          r.headers().firstValue("x-d1-bookmark").orElse(null),
+          D1Client.JSON.readTree(r.body()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private String bookmarkNow(String database) {

@@ -37,20 +37,10 @@ public final class D1Client {
 
   /**
    * What came back. {@code json} is null when the body is not JSON; {@code requestId} is the
-   * response's {@code x-request-id}; {@code headers} all of the response's headers.
+   * response's {@code x-request-id}.
    */
   public record Reply(
-      int status,
-      String contentType,
-      String body,
-      JsonNode json,
-      String requestId,
-      java.net.http.HttpHeaders headers) {
-
-    /** The response's first value of header {@code name}, or null. */
-    public String header(String name) {
-      return headers.firstValue(name).orElse(null);
-    }
+      int status, String contentType, String body, JsonNode json, String requestId) {
 
     /** The first error's code, or -1. */
     public int errorCode() {
@@ -87,13 +77,7 @@ public final class D1Client {
   }
 
   public Reply send(String method, String path, String body) {
-    return send(method, path, body, Map.of());
-  }
-
-  /** A request with {@code extra} headers besides the client's own. */
-  public Reply send(String method, String path, String body, Map<String, String> extra) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-    extra.forEach(b::header);
     if (timeout != null) {
       b.timeout(timeout);
     }
@@ -121,12 +105,7 @@ public final class D1Client {
         json = null;
       }
       return new Reply(
-          r.statusCode(),
-          ct,
-          r.body(),
-          json,
-          r.headers().firstValue("x-request-id").orElse(null),
-          r.headers());
+          r.statusCode(), ct, r.body(), json, r.headers().firstValue("x-request-id").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
