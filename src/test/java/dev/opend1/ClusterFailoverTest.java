@@ -68,9 +68,10 @@ class ClusterFailoverTest {
   void anOwnerKilledUnderWritesLosesNoAcknowledgedWriteAndAnotherNodeServes() throws Exception {
     String db = create(0, "killed-owner");
     ok(query(0, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
-    assertThat(query(1, db, "SELECT 1").status())
-        .as("node 1 does not serve node 0's database")
+    assertThat(servedBy(1, db, "SELECT 1").status())
+        .as("node 1 does not serve node 0's database itself")
         .isEqualTo(503);
+    ok(query(1, db, "SELECT 1")); // it forwards the request to node 0
 
     // Writes sent to the owner directly, each value once; acknowledged ones are kept.
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
@@ -122,9 +123,10 @@ class ClusterFailoverTest {
     Set<Integer> stored = values(owner, db);
     assertThat(stored).as("every acknowledged write survived").containsAll(acknowledged);
     int other = owner == 1 ? 2 : 1;
-    assertThat(query(other, db, "SELECT 1").status())
-        .as("the third node does not serve it")
+    assertThat(servedBy(other, db, "SELECT 1").status())
+        .as("the third node does not serve it itself")
         .isEqualTo(503);
+    assertThat(values(other, db)).as("but forwards to the new owner").isEqualTo(stored);
   }
 
   @Test
@@ -135,9 +137,10 @@ class ClusterFailoverTest {
     ok(query(1, db, "INSERT INTO t(v) VALUES (1)"));
 
     cluster.node(1).signal("STOP");
-    // A write sent to the frozen owner waits in its socket until it wakes.
+    // A write sent to the frozen owner waits in its socket until it wakes. It is marked as
+    // forwarded, so the woken node must serve it itself or refuse it, not forward it on.
     CompletableFuture<D1Client.Reply> late =
-        CompletableFuture.supplyAsync(() -> query(1, db, "INSERT INTO t(v) VALUES (2)"));
+        CompletableFuture.supplyAsync(() -> servedBy(1, db, "INSERT INTO t(v) VALUES (2)"));
     Thread.sleep(TTL.toMillis() + 1000);
     D1Client.Reply takenOver;
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -152,12 +155,13 @@ class ClusterFailoverTest {
     cluster.node(1).signal("CONT");
     D1Client.Reply refused = late.get();
     assertThat(refused.status()).as(refused.body()).isEqualTo(503);
-    assertThat(refused.errorMessage()).contains("not served by this node");
-    assertThat(query(1, db, "INSERT INTO t(v) VALUES (4)").status())
-        .as("the woken node writes no more")
+    assertThat(refused.errorMessage()).contains("node " + cluster.nodeId(2) + " owns database");
+    assertThat(servedBy(1, db, "INSERT INTO t(v) VALUES (4)").status())
+        .as("the woken node writes no more itself")
         .isEqualTo(503);
+    ok(query(1, db, "INSERT INTO t(v) VALUES (5)")); // it forwards to node 2 now
 
-    assertThat(values(2, db)).containsExactly(1, 3);
+    assertThat(values(2, db)).containsExactly(1, 3, 5);
   }
 
   @Test
@@ -221,7 +225,7 @@ class ClusterFailoverTest {
     String db = create(2, "drained");
     ok(query(2, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
     ok(query(2, db, "INSERT INTO t(v) VALUES (7)"));
-    assertThat(query(1, db, "SELECT 1").status()).isEqualTo(503);
+    assertThat(servedBy(1, db, "SELECT 1").status()).isEqualTo(503);
 
     ServerProcess.Output drain =
         ServerProcess.run(
@@ -252,11 +256,23 @@ class ClusterFailoverTest {
 
   // --- the driver ---------------------------------------------------------------------------
 
+  /** Creates a database on {@code node} itself (as a create placed there arrives). */
   private static String create(int node, String name) {
     D1Client.Reply r =
-        cluster.client(node, REQUEST).post(ClusterNodes.databases(), "{\"name\":\"" + name + "\"}");
+        cluster
+            .servedBy(node, REQUEST)
+            .post(ClusterNodes.databases(), "{\"name\":\"" + name + "\"}");
     ok(r);
     return r.result().path("uuid").asText();
+  }
+
+  /** A query that {@code node} must serve itself (it is marked as forwarded to it already). */
+  private static D1Client.Reply servedBy(int node, String db, String sql) {
+    return cluster
+        .servedBy(node, REQUEST)
+        .post(
+            ClusterNodes.databases() + "/" + db + "/query",
+            D1Client.JSON.createObjectNode().put("sql", sql).toString());
   }
 
   private static D1Client.Reply query(int node, String db, String sql) {

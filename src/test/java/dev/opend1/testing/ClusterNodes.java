@@ -114,6 +114,24 @@ public final class ClusterNodes implements AutoCloseable {
     return new D1Client(nodes[i].baseUrl(), Map.of("Authorization", "Bearer " + TOKEN), limit);
   }
 
+  /**
+   * A client of node {@code i} whose requests arrive as if another node had forwarded them (the hop
+   * marker and the secret): node {@code i} serves them itself, a create is made there rather than
+   * placed, and nothing is forwarded on.
+   */
+  public D1Client servedBy(int i, Duration limit) {
+    return new D1Client(
+        nodes[i].baseUrl(),
+        Map.of(
+            "Authorization",
+            "Bearer " + TOKEN,
+            "x-opend1-forwarded",
+            "1",
+            "x-opend1-cluster-secret",
+            SECRET),
+        limit);
+  }
+
   /** The path of the account's databases, as a client asks for them. */
   public static String databases() {
     return "/client/v4/accounts/" + ACCOUNT + "/d1/database";
