@@ -203,6 +203,64 @@ class ReplicaServingTest {
     firstReplicaRead(plain, "SELECT x FROM u", p.bookmark());
   }
 
+  @Test
+  void aSessionReadTooLargeToDecideOnIsForwardedWithItsWholeBody() throws Exception {
+    String db = createOnA("large-bodies", "auto");
+    Answer made = send(a, db, "/query", "CREATE TABLE t(v)", null);
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    // Streamed without a length (chunked): a small one is read whole and answered by the copy...
+    Answer small = chunked(b, db, "x".repeat(1000), made.bookmark());
+    assertThat(small.status()).as(small.json().toString()).isEqualTo(200);
+    assertThat(small.byReplica()).isTrue();
+    assertThat(small.rows().at("/0/n").asInt()).isEqualTo(1000);
+    // ...one past the 256 KB read to decide goes to the owner: what was read, then the rest.
+    int size = 300 * 1024;
+    Answer large = chunked(b, db, "y".repeat(size), made.bookmark());
+    assertThat(large.status()).as(large.json().toString()).isEqualTo(200);
+    assertThat(large.byReplica()).isFalse();
+    assertThat(large.rows().at("/0/n").asInt()).isEqualTo(size);
+    // With its length declared, it is forwarded without being read.
+    Answer declared =
+        sendBody(
+            b,
+            db,
+            "/query",
+            "{\"sql\":\"SELECT length(?) AS n\",\"params\":[\"" + "z".repeat(size) + "\"]}",
+            made.bookmark());
+    assertThat(declared.status()).isEqualTo(200);
+    assertThat(declared.byReplica()).isFalse();
+    assertThat(declared.rows().at("/0/n").asInt()).isEqualTo(size);
+  }
+
+  /** {@code SELECT length(?)} of {@code text}, its body streamed with no length (chunked). */
+  private static Answer chunked(InJvmNode node, String db, String text, String lastSeen)
+      throws Exception {
+    byte[] body =
+        ("{\"sql\":\"SELECT length(?) AS n\",\"params\":[\"" + text + "\"]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + node.port()
+                        + InJvmNode.databases()
+                        + "/"
+                        + db
+                        + "/query"))
+            .header("Authorization", "Bearer " + InJvmNode.TOKEN)
+            .header("Content-Type", "application/json")
+            .header("x-d1-bookmark", lastSeen)
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+    return new Answer(
+        r.statusCode(),
+        r.headers().firstValue("x-d1-bookmark").orElse(null),
+        D1Client.JSON.readTree(r.body()));
+  }
+
   /**
    * A session read sent to B until B's copy answers it (a follower just started lays its copy down
    * from the bucket first; meanwhile B forwards, and those answers must be right too).
