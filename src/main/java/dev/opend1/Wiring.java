@@ -8,6 +8,7 @@ import dev.opend1.config.ServerConfig;
 import dev.opend1.core.DataLayout;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.objectstore.Backups;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param analytics what the query requests did, for {@code /graphql}
  * @param services what the HTTP edge calls, one interface per route group
  * @param cluster a cluster node's leases (its databases are only those it holds); empty standalone
+ * @param followers a cluster node's read replicas of databases other nodes own; empty standalone
  */
 public record Wiring(
     History history,
@@ -39,7 +41,8 @@ public record Wiring(
     Transfers transfers,
     Analytics analytics,
     Services services,
-    Optional<NodeOwnership> cluster)
+    Optional<NodeOwnership> cluster,
+    Optional<Followers> followers)
     implements AutoCloseable {
 
   /**
@@ -108,6 +111,19 @@ public record Wiring(
             config.region(),
             config.maxDatabasesPerAccount(),
             cluster.<Ownership>map(c -> c).orElse(Ownership.STANDALONE));
+    // A member with a bucket answers sessions' reads of databases other nodes own from followers of
+    // their logs there (docs/cluster.md#read-replicas), started at a database's first such read.
+    Optional<Followers> followers =
+        cluster.flatMap(
+            c ->
+                history
+                    .replication()
+                    .map(
+                        r ->
+                            new Followers(
+                                r.store(),
+                                layout.replicasDir(),
+                                DaemonPools.scheduled("opend1-follow"))));
     Services services =
         EdgeServices.over(
             catalog,
@@ -117,9 +133,11 @@ public record Wiring(
             timeTravel,
             transfers,
             analytics,
-            config.dataDir());
+            config.dataDir(),
+            followers,
+            config.region());
     Wiring wiring =
-        new Wiring(history, engine, timeTravel, transfers, analytics, services, cluster);
+        new Wiring(history, engine, timeTravel, transfers, analytics, services, cluster, followers);
     try {
       databases.recover();
     } catch (RuntimeException e) {
@@ -167,6 +185,7 @@ public record Wiring(
   @Override
   public void close() {
     analytics.close();
+    followers.ifPresent(Followers::close);
     transfers.close();
     engine.close();
     history.close();

@@ -73,7 +73,8 @@ final class InJvmNode implements AutoCloseable {
 
   /**
    * A member of a cluster on the catalog and a bucket of {@code s3}, on a free loopback port that
-   * is its advertise URL, with {@code settings} besides.
+   * is its advertise URL, with {@code settings} besides. Its prefix in the bucket is its
+   * directory's name unless {@code settings} names an {@code object-store}.
    */
   static InJvmNode member(Path dir, String catalogUrl, S3Proxy s3, Map<String, String> settings) {
     s3.useInThisJvm();
@@ -81,7 +82,7 @@ final class InJvmNode implements AutoCloseable {
     Map<String, String> flags = new HashMap<>(settings);
     flags.put("port", Integer.toString(port));
     flags.put("advertise-url", "http://127.0.0.1:" + port);
-    flags.put("object-store", "s3://" + S3Proxy.BUCKET + "/" + dir.getFileName());
+    flags.putIfAbsent("object-store", "s3://" + S3Proxy.BUCKET + "/" + dir.getFileName());
     flags.put("object-store-endpoint", s3.endpoint());
     return new InJvmNode(dir, catalogUrl, flags, Map.of("OPEND1_CLUSTER_SECRET", SECRET));
   }
@@ -119,6 +120,11 @@ final class InJvmNode implements AutoCloseable {
   D1Client client() {
     return new D1Client(
         "http://127.0.0.1:" + server.port(), Map.of("Authorization", "Bearer " + TOKEN));
+  }
+
+  /** The node's {@code GET /metrics}, on its main port. */
+  String metrics() {
+    return new D1Client("http://127.0.0.1:" + server.port(), Map.of()).get("/metrics").body();
   }
 
   static String databases() {

@@ -32,20 +32,8 @@ final class Shapes {
   private static List<Shape> split(String sql) {
     List<Shape> shapes = new ArrayList<>();
     for (SqlStatement s : StatementSplitter.split(sql)) {
-      shapes.add(new Shape(QueryShape.of(s.text()), reads(s)));
+      shapes.add(new Shape(QueryShape.of(s.text()), s.onlyReads()));
     }
     return List.copyOf(shapes);
-  }
-
-  /**
-   * A read query is a statement that cannot change the database (SELECT, EXPLAIN, a PRAGMA that
-   * only reads); any other is a write query.
-   */
-  private static boolean reads(SqlStatement s) {
-    return switch (s.kind()) {
-      case SELECT, EXPLAIN -> true;
-      case PRAGMA -> !s.pragmaAssigns();
-      default -> false;
-    };
   }
 }

@@ -101,14 +101,7 @@ public final class ApiServer implements AutoCloseable {
     DatabaseRoutes dbRoutes = new DatabaseRoutes(databases, bodies);
     QueryRoutes queryRoutes =
         new QueryRoutes(
-            databases,
-            services.queries(),
-            bodies,
-            new QueryBounds(
-                config.maxStatementsPerRequest(),
-                config.sql().maxStatementBytes(),
-                config.sql().maxBoundParameters()),
-            services.recorder());
+            databases, services.queries(), bodies, QueryBounds.of(config), services.recorder());
     GraphqlRoutes graphql = new GraphqlRoutes(services.analytics(), bodies);
     TimeTravelRoutes timeTravelRoutes = new TimeTravelRoutes(databases, services.timeTravel());
     DiffRoutes diffRoutes = new DiffRoutes(databases, services.timeTravel());
@@ -119,6 +112,8 @@ public final class ApiServer implements AutoCloseable {
     // A cluster member's per-database routes forward to the owner; a standalone server's are not
     // wrapped at all (null), so /query and /raw do no extra work there.
     ForwardingRoutes fwd = this.forwarding = ForwardingRoutes.of(config, services, auth);
+    // A member with read replicas answers sessions' reads of other nodes' databases itself.
+    ReplicaReads replicaReads = ReplicaReads.of(fwd, services, queryRoutes, QueryBounds.of(config));
     this.metrics = new Metrics(config.metricsTenantLabels(), services.meters());
     RequestLog requestLog = new RequestLog(config.jsonLogs());
     StatusRoutes status = new StatusRoutes(services.tokens(), services.status(), config.dataDir());
@@ -142,12 +137,8 @@ public final class ApiServer implements AutoCloseable {
               var r = cfg.routes;
               // The hot routes first: Javalin tries a method's routes in the order they were
               // added, one regex match each, and no other route matches these paths.
-              r.post(
-                  DATABASES + "/{db}/query",
-                  perDatabase(auth, fwd, (c, k) -> queryRoutes.query(c, k, false)));
-              r.post(
-                  DATABASES + "/{db}/raw",
-                  perDatabase(auth, fwd, (c, k) -> queryRoutes.query(c, k, true)));
+              r.post(DATABASES + "/{db}/query", query(auth, fwd, replicaReads, queryRoutes, false));
+              r.post(DATABASES + "/{db}/raw", query(auth, fwd, replicaReads, queryRoutes, true));
               io.javalin.http.Handler healthz =
                   ctx -> ctx.contentType("application/json").result("{\"ok\":true}");
               r.get("/healthz", healthz);
@@ -450,6 +441,17 @@ public final class ApiServer implements AutoCloseable {
   private static io.javalin.http.Handler perDatabase(
       Authenticator auth, ForwardingRoutes fwd, CallerHandler h) {
     return fwd == null ? scoped(auth, h) : fwd.perDatabase(h);
+  }
+
+  /** {@code /query} or {@code /raw}: forwarded, or answered by a read replica, on a member. */
+  private static io.javalin.http.Handler query(
+      Authenticator auth,
+      ForwardingRoutes fwd,
+      ReplicaReads replicas,
+      QueryRoutes routes,
+      boolean raw) {
+    CallerHandler h = (c, k) -> routes.query(c, k, raw);
+    return fwd == null ? scoped(auth, h) : fwd.query(h, replicas, raw);
   }
 
   /** The port {@code GET /metrics} is served on: its own, or the main one. */

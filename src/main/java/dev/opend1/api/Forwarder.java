@@ -4,9 +4,11 @@ import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,10 +101,24 @@ final class Forwarder {
    * @throws D1Exception.OwnerConnectionLost when the connection failed before the answer began
    */
   void forward(Context ctx, ForwardingService.Peer peer, boolean upload, Runnable failed) {
+    forward(ctx, peer, upload, ReplicaReads.BodyHead.NONE, failed);
+  }
+
+  /**
+   * As above, for a request whose body's {@code head} was read already (to decide where it goes):
+   * that is sent first, then what the client still sends.
+   */
+  void forward(
+      Context ctx,
+      ForwardingService.Peer peer,
+      boolean upload,
+      ReplicaReads.BodyHead head,
+      Runnable failed) {
     HttpResponse<InputStream> answer;
     try {
       answer =
-          http.send(request(ctx, peer.url(), upload), HttpResponse.BodyHandlers.ofInputStream());
+          http.send(
+              request(ctx, peer.url(), upload, head), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       failed.run();
       throw new D1Exception.OwnerUnavailable(
@@ -125,7 +141,7 @@ final class Forwarder {
     http.shutdownNow();
   }
 
-  private HttpRequest request(Context ctx, URI base, boolean upload) {
+  private HttpRequest request(Context ctx, URI base, boolean upload, ReplicaReads.BodyHead head) {
     HttpServletRequest req = ctx.req();
     String query = req.getQueryString();
     URI target = URI.create(base + req.getRequestURI() + (query == null ? "" : "?" + query));
@@ -150,11 +166,20 @@ final class Forwarder {
       // One id for the request on both nodes: in both logs, and in the answer.
       b.header(RequestObserver.HEADER, x.id);
     }
-    return b.method(req.getMethod(), body(req)).build();
+    return b.method(req.getMethod(), body(req, head)).build();
   }
 
-  /** The client's body, streamed as it arrives: with its length, chunked, or none. */
-  private static HttpRequest.BodyPublisher body(HttpServletRequest req) {
+  /**
+   * The client's body, streamed as it arrives: with its length, chunked, or none; after the {@code
+   * head} of it read already, or that head alone when it is the whole body.
+   */
+  private static HttpRequest.BodyPublisher body(
+      HttpServletRequest req, ReplicaReads.BodyHead head) {
+    if (head.whole()) {
+      return head.bytes().length == 0
+          ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofByteArray(head.bytes());
+    }
     long length = req.getContentLengthLong();
     boolean chunked = req.getHeader("transfer-encoding") != null;
     if (length == 0 || (length < 0 && !chunked)) {
@@ -164,7 +189,10 @@ final class Forwarder {
         HttpRequest.BodyPublishers.ofInputStream(
             () -> {
               try {
-                return req.getInputStream();
+                InputStream rest = req.getInputStream();
+                return head.bytes().length == 0
+                    ? rest
+                    : new SequenceInputStream(new ByteArrayInputStream(head.bytes()), rest);
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }

@@ -66,6 +66,19 @@ final class ForwardingRoutes {
 
   /** A route of {@code /accounts/{account}/d1/database/{db}/...}: served by the owner. */
   Handler perDatabase(ApiServer.CallerHandler h) {
+    return route(h, null, false);
+  }
+
+  /**
+   * {@code /query} ({@code raw} false) or {@code /raw}: served by the owner, except that a
+   * session's read of a database another node owns may be answered here by this node's read replica
+   * ({@code replicas}; null when it has none), as {@link ReplicaReads} decides.
+   */
+  Handler query(ApiServer.CallerHandler h, ReplicaReads replicas, boolean raw) {
+    return route(h, replicas, raw);
+  }
+
+  private Handler route(ApiServer.CallerHandler h, ReplicaReads replicas, boolean raw) {
     return ctx -> {
       boolean arrived = arrived(ctx);
       Caller caller = auth.authenticate(ctx);
@@ -81,8 +94,14 @@ final class ForwardingRoutes {
                 + " owns database "
                 + db.get()
                 + " now");
-      } else {
+      } else if (replicas == null) {
         forwarder.forward(ctx, owner.get(), false, () -> forwarding.failed(db.get()));
+      } else {
+        ReplicaReads.BodyHead head = replicas.answerOrForward(ctx, caller, raw);
+        if (head != null) {
+          forwarder.forward(ctx, owner.get(), false, head, () -> forwarding.failed(db.get()));
+          replicas.forwarded(ctx, db.get());
+        }
       }
     };
   }
@@ -167,7 +186,7 @@ final class ForwardingRoutes {
       return id;
     }
     try {
-      return Optional.of(databases.resolve(caller.account(), idOrName).id());
+      return Optional.of(databases.find(caller.account(), idOrName).id());
     } catch (D1Exception.DatabaseNotFound e) {
       return Optional.empty();
     }

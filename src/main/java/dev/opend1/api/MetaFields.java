@@ -38,13 +38,16 @@ final class MetaFields {
    * The fields after {@code served_by} that are the same for every statement of a database's
    * responses, as raw JSON starting with the comma that separates them from it.
    *
-   * @param region the database's region (its name is letters only: nothing to escape)
+   * @param region the region that answers (its name is letters only: nothing to escape): the
+   *     database's, or a read replica's
+   * @param primary false for a read replica's answer
    */
-  static SerializableString servedBy(Region region) {
+  static SerializableString servedBy(Region region, boolean primary) {
     return new SerializedString(
         ",\"served_by_region\":\""
             + region.name()
-            + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":true");
+            + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":"
+            + primary);
   }
 
   /**

@@ -12,4 +12,13 @@ package dev.opend1.api;
  * @param maxParams values in one {@code params} array: they bind one statement, which takes at most
  *     this many ({@code max-bound-parameters})
  */
-record QueryBounds(int maxStatements, int maxStatementChars, int maxParams) {}
+record QueryBounds(int maxStatements, int maxStatementChars, int maxParams) {
+
+  /** The server's configured bounds. */
+  static QueryBounds of(dev.opend1.config.ServerConfig config) {
+    return new QueryBounds(
+        config.maxStatementsPerRequest(),
+        config.sql().maxStatementBytes(),
+        config.sql().maxBoundParameters());
+  }
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import dev.opend1.analytics.StatementFigures;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultSink;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -85,7 +87,8 @@ final class QueryOutput implements ResultSink {
       HeldBytes held,
       BytePipe pipe,
       Bookmark asOf,
-      Supplier<Bookmark> reflects) {
+      Supplier<Bookmark> reflects,
+      Optional<Region> replica) {
     this.asOf = asOf;
     this.reflects = reflects;
     this.ctx = ctx;
@@ -94,7 +97,10 @@ final class QueryOutput implements ResultSink {
     this.held = held;
     this.heldOut = held.output();
     this.pipe = pipe;
-    this.servedBy = MetaFields.servedBy(db.createdInRegion());
+    this.servedBy =
+        replica.isPresent()
+            ? MetaFields.servedBy(replica.get(), false)
+            : MetaFields.servedBy(db.createdInRegion(), true);
   }
 
   /** The constant fields of every statement's meta for this database, encoded once. */

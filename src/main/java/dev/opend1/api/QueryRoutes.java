@@ -4,6 +4,7 @@ import dev.opend1.analytics.Batch;
 import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
@@ -72,24 +74,72 @@ final class QueryRoutes {
       queries.awaitBookmark(db.id(), lastSeen);
     }
     List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
+    boolean readOnly = !caller.token().permission().canEdit();
+    answer(
+        ctx,
+        raw,
+        db,
+        inputs,
+        asOf,
+        asOf != null ? () -> asOf : () -> queries.bookmark(db.id()),
+        Optional.empty(),
+        asOf != null
+            ? out -> queries.executeAsOf(db.id(), asOf, inputs, out)
+            : out -> queries.execute(db.id(), inputs, readOnly, out));
+  }
+
+  /**
+   * A request a cluster member answers as a read replica ({@link ReplicaReads}): its statements,
+   * read already, run on the state of this node's copy that {@code read} is pinned to, and the
+   * answer names this node's region and {@code served_by_primary: false}.
+   */
+  void answerFromReplica(
+      Context ctx,
+      boolean raw,
+      DatabaseRecord db,
+      List<QueryInput> inputs,
+      ReplicaService.Read read)
+      throws IOException {
+    answer(
+        ctx,
+        raw,
+        db,
+        inputs,
+        null,
+        read::at,
+        Optional.of(read.region()),
+        out -> read.execute(inputs, out));
+  }
+
+  /** How a request's statements run, once read, delivering their results to the output. */
+  @FunctionalInterface
+  private interface Run {
+    void run(QueryOutput out);
+  }
+
+  /**
+   * Runs the request and writes its answer.
+   *
+   * @param asOf the bookmark of a read as of a past state, or null
+   * @param reflects the bookmark the answer reflects, asked as it starts
+   * @param replica the region of a read replica's answer; empty for the primary's
+   */
+  private void answer(
+      Context ctx,
+      boolean raw,
+      DatabaseRecord db,
+      List<QueryInput> inputs,
+      Bookmark asOf,
+      Supplier<Bookmark> reflects,
+      Optional<Region> replica,
+      Run run)
+      throws IOException {
     long start = System.nanoTime();
     try (HeldBytes held = queries.holdResults();
         BytePipe pipe = queries.pipeResults()) {
-      QueryOutput out =
-          new QueryOutput(
-              ctx,
-              raw,
-              db,
-              held,
-              pipe,
-              asOf,
-              asOf != null ? () -> asOf : () -> queries.bookmark(db.id()));
+      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe, asOf, reflects, replica);
       try {
-        if (asOf != null) {
-          queries.executeAsOf(db.id(), asOf, inputs, out);
-        } else {
-          queries.execute(db.id(), inputs, !caller.token().permission().canEdit(), out);
-        }
+        run.run(out);
       } catch (RuntimeException | Error e) {
         recorder.failed(db.account(), db.id());
         if (out.committed()) {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param recovery {@code /recover}: one database from object storage, as a new database
  * @param forwarding a cluster member's: where the requests it does not serve go; empty on a
  *     standalone server, whose routes then do no forwarding work at all
+ * @param replicas a cluster member's read replicas, which answer sessions' reads of databases
+ *     another node owns; empty on a standalone server and on a member without object storage
  */
 public record Services(
     Accounts accounts,
@@ -38,7 +40,8 @@ public record Services(
     QueryRecorder recorder,
     AnalyticsReader analytics,
     RecoveryService recovery,
-    Optional<ForwardingService> forwarding) {
+    Optional<ForwardingService> forwarding,
+    Optional<ReplicaService> replicas) {
 
   /** These services, on a cluster member that forwards through {@code forwarding}. */
   public Services withForwarding(ForwardingService forwarding) {
@@ -54,6 +57,7 @@ public record Services(
         recorder,
         analytics,
         recovery,
-        Optional.of(forwarding));
+        Optional.of(forwarding),
+        replicas);
   }
 }

@@ -26,8 +26,8 @@ public final class Settings {
           "region",
           "REGION",
           "WNAM",
-          "Region reported for databases created without a location hint (WNAM, ENAM, WEUR, EEUR,"
-              + " APAC, OC).");
+          "Region reported for databases created without a location hint, and by this node's read"
+              + " replica answers (WNAM, ENAM, WEUR, EEUR, APAC, OC).");
   public static final Setting ACCOUNT_ID =
       new Setting(
           "account-id",

@@ -117,6 +117,14 @@ public record DataLayout(Path root) {
     return root.resolve("past");
   }
 
+  /**
+   * Read-only copies of databases other nodes write, one directory each, for a cluster's read
+   * replicas (emptied at start).
+   */
+  public Path replicasDir() {
+    return root.resolve("replicas");
+  }
+
   /** Export files waiting to be downloaded from their signed URL. */
   public Path exportsDir() {
     return root.resolve("transfer").resolve("exports");

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,15 +168,26 @@ public final class Follower implements AutoCloseable {
    * this thread. Returns at once for a bookmark reached or foreign.
    */
   public Reach await(Bookmark wanted, Duration max) throws InterruptedException {
+    waitUntil(() -> reach(wanted) != Reach.BEHIND, max);
+    return reach(wanted);
+  }
+
+  /**
+   * The bookmark the copy reached, waiting at most {@code max} (polling on this thread) while it
+   * has none yet: a follower just started, laying its copy down.
+   */
+  public Optional<Bookmark> awaitReached(Duration max) throws InterruptedException {
+    waitUntil(() -> reached().isPresent(), max);
+    return reached();
+  }
+
+  /** Polls on this thread until {@code done} or {@code max} passed, listing at most every 50 ms. */
+  private void waitUntil(BooleanSupplier done, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (true) {
-      Reach r = reach(wanted);
+    while (!done.getAsBoolean()) {
       long left = deadline - System.nanoTime();
-      if (r != Reach.BEHIND || left <= 0) {
-        return r;
-      }
-      if (!polling.tryLock(left, TimeUnit.NANOSECONDS)) {
-        return reach(wanted);
+      if (left <= 0 || !polling.tryLock(left, TimeUnit.NANOSECONDS)) {
+        return;
       }
       boolean advanced;
       try {
@@ -186,9 +198,9 @@ public final class Follower implements AutoCloseable {
       } finally {
         polling.unlock();
       }
-      if (!advanced && reach(wanted) == Reach.BEHIND) {
-        Thread.sleep(
-            Math.min(RELIST.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      long now = System.nanoTime();
+      if (!advanced && !done.getAsBoolean() && now < deadline) {
+        TimeUnit.NANOSECONDS.sleep(Math.min(RELIST.toNanos(), deadline - now));
       }
     }
   }

@@ -3,7 +3,9 @@ package dev.opend1.service;
 import dev.opend1.analytics.Analytics;
 import dev.opend1.api.Services;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.core.Region;
 import dev.opend1.engine.Engine;
+import dev.opend1.history.Followers;
 import dev.opend1.history.History;
 import dev.opend1.history.TimeTravel;
 import dev.opend1.transfer.Transfers;
@@ -20,6 +22,8 @@ public final class EdgeServices {
    *
    * @param databases the database lifecycle, recovered already
    * @param dataDir the data directory, as {@code /status} shows it
+   * @param followers a cluster member's read replicas; else empty
+   * @param region this node's region, which its read replicas' answers name
    */
   public static Services over(
       Catalog catalog,
@@ -29,7 +33,9 @@ public final class EdgeServices {
       TimeTravel timeTravel,
       Transfers transfers,
       Analytics analytics,
-      Path dataDir) {
+      Path dataDir,
+      Optional<Followers> followers,
+      Region region) {
     DiskFigures disk = new DiskFigures(engine, history);
     return new Services(
         catalog.accounts(),
@@ -40,10 +46,16 @@ public final class EdgeServices {
         new TransferJobs(transfers, timeTravel),
         new ServerStatus(engine, history, transfers.counters(), disk, dataDir),
         new ServerMeters(
-            engine, history.counters(), transfers.counters(), disk, history.replication()),
+            engine,
+            history.counters(),
+            transfers.counters(),
+            disk,
+            history.replication(),
+            followers),
         analytics,
         analytics,
         new DatabaseRecovery(history.replication().map(r -> r.store()), databases, engine.tmpDir()),
-        Optional.empty());
+        Optional.empty(),
+        followers.map(f -> new ReplicaQueries(engine, f, region)));
   }
 }

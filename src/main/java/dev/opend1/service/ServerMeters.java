@@ -2,6 +2,7 @@ package dev.opend1.service;
 
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.EngineCounters;
+import dev.opend1.history.Followers;
 import dev.opend1.history.HistoryCounters;
 import dev.opend1.history.Replication;
 import dev.opend1.sql.StatementKind;
@@ -30,12 +31,17 @@ final class ServerMeters implements MeterBinder {
   private final DiskFigures disk;
   private final Optional<Replication> objectStore;
 
+  /** A cluster member's read replicas; else empty. */
+  private final Optional<Followers> followers;
+
   ServerMeters(
       Engine engine,
       HistoryCounters history,
       TransferCounters transfers,
       DiskFigures disk,
-      Optional<Replication> objectStore) {
+      Optional<Replication> objectStore,
+      Optional<Followers> followers) {
+    this.followers = followers;
     this.engine = engine;
     this.history = history;
     this.transfers = transfers;
@@ -49,6 +55,7 @@ final class ServerMeters implements MeterBinder {
     historyMeters(registry);
     transferMeters(registry);
     objectStore.ifPresent(r -> objectStoreMeters(registry, r));
+    followers.ifPresent(f -> replicaMeters(registry, f));
     Gauge.builder("opend1_database_bytes", disk, DiskFigures::databaseBytes)
         .description("Bytes of every database's files (db.sqlite, its WAL, meta.json)")
         .register(registry);
@@ -123,6 +130,19 @@ final class ServerMeters implements MeterBinder {
         e,
         EngineCounters::rowsWritten,
         "Rows written, as meta.rows_written counts them");
+  }
+
+  /** The read replicas this node answers from: how many, and the largest lag of any. */
+  private static void replicaMeters(MeterRegistry registry, Followers f) {
+    Gauge.builder("opend1_replicas_followed", f, Followers::size)
+        .description("Databases this node follows from object storage as a read replica")
+        .register(registry);
+    Gauge.builder("opend1_replica_lag_seconds", f, x -> x.maxLag().seconds())
+        .description("The longest any followed database's copy has been behind the bucket")
+        .register(registry);
+    Gauge.builder("opend1_replica_lag_records", f, x -> x.maxLag().records())
+        .description("The most records any followed database's copy is behind the bucket")
+        .register(registry);
   }
 
   /** The shipping of history to object storage: its lag, uploads and failures. */

@@ -40,6 +40,19 @@ public record SqlStatement(
     Optional<String> virtualTableModule) {
 
   /**
+   * Whether the statement cannot change the database: SELECT, EXPLAIN, or a PRAGMA that only reads
+   * (it sets nothing and is not {@code optimize}, which may write statistics). The analytics count
+   * these as read queries; a read replica answers a request made only of them.
+   */
+  public boolean onlyReads() {
+    return switch (kind) {
+      case SELECT, EXPLAIN -> true;
+      case PRAGMA -> !pragmaAssigns && !pragmaName.orElse("").equals("optimize");
+      default -> false;
+    };
+  }
+
+  /**
    * The statement SQLite compiles for this one: its text without a leading {@code EXPLAIN [QUERY
    * PLAN]} (an explained statement is compiled, never run, so its program is the inner one's).
    */

@@ -47,6 +47,7 @@ class DataLayoutTest {
         .isEqualTo(Path.of("/data/trash/0b2f8a1c-1111-4222-8333-444455556666"));
     assertThat(layout.tmpDir()).isEqualTo(Path.of("/data/tmp"));
     assertThat(layout.pastStatesDir()).isEqualTo(Path.of("/data/past"));
+    assertThat(layout.replicasDir()).isEqualTo(Path.of("/data/replicas"));
     assertThat(layout.exportsDir()).isEqualTo(Path.of("/data/transfer/exports"));
     assertThat(layout.uploadsDir()).isEqualTo(Path.of("/data/transfer/uploads"));
   }

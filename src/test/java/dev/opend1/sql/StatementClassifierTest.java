@@ -167,4 +167,19 @@ class StatementClassifierTest {
         Arguments.of("SELECT * FROM temp.x", false),
         Arguments.of("INSERT INTO temp.x VALUES (1)", false));
   }
+
+  @Test
+  void onlyStatementsThatCannotChangeTheDatabaseOnlyRead() {
+    assertThat(one("SELECT * FROM t").onlyReads()).isTrue();
+    assertThat(one("WITH x AS (SELECT 1) SELECT * FROM x").onlyReads()).isTrue();
+    assertThat(one("EXPLAIN QUERY PLAN SELECT * FROM t").onlyReads()).isTrue();
+    assertThat(one("PRAGMA table_info(t)").onlyReads()).isTrue();
+    assertThat(one("PRAGMA foreign_keys = ON").onlyReads()).isFalse();
+    assertThat(one("PRAGMA optimize").onlyReads()).isFalse();
+    assertThat(one("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x").onlyReads()).isFalse();
+    assertThat(one("UPDATE t SET a = 1").onlyReads()).isFalse();
+    assertThat(one("CREATE TABLE u (a)").onlyReads()).isFalse();
+    assertThat(one("ANALYZE").onlyReads()).isFalse();
+    assertThat(one("BEGIN").onlyReads()).isFalse();
+  }
 }

@@ -59,6 +59,7 @@ public final class Fakes {
         QueryRecorder.NONE,
         analytics,
         recovery,
+        Optional.empty(),
         Optional.empty());
   }
 }
