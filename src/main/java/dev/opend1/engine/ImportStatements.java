@@ -2,6 +2,7 @@ package dev.opend1.engine;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.SqlCompat;
+import dev.opend1.sql.DumpStatement;
 import dev.opend1.sql.LiteralRows;
 import dev.opend1.sql.SqlStatement;
 import dev.opend1.sql.StatementKind;
@@ -32,8 +33,9 @@ import java.util.Set;
  * dump's INSERTs mostly share a few shapes ({@link LiteralRows}: the same text up to {@code
  * VALUES}, literals after it), and SQLite's program for one of a shape reaches what every other's
  * does, so {@link Confinement#check} runs once per shape; every statement still gets the text
- * rules. The shapes seen are forgotten whenever a statement runs alone (DDL, PRAGMA), since a new
- * trigger, index or setting changes what a program reaches.
+ * rules. The shape comes with the statement, read from the same pass over the dump's text. The
+ * shapes seen are forgotten whenever a statement runs alone (DDL, PRAGMA), since a new trigger,
+ * index or setting changes what a program reaches.
  */
 public final class ImportStatements {
 
@@ -68,7 +70,8 @@ public final class ImportStatements {
    * @throws D1Exception.SqlFailed when the rules refuse the statement, with D1's text
    * @throws StatementFailed when SQLite fails it or one of the run before it
    */
-  public boolean run(SqlStatement s, long number) throws StatementFailed {
+  public boolean run(DumpStatement d, long number) throws StatementFailed {
+    SqlStatement s = d.statement();
     if (s.kind() == StatementKind.TRANSACTION && c.compat() == SqlCompat.SQLITE) {
       return false;
     }
@@ -78,7 +81,7 @@ public final class ImportStatements {
     }
     try {
       Confinement.refuseByText(s, c.compat());
-      String shape = joins ? LiteralRows.shape(s.text()) : null;
+      String shape = joins ? d.shape() : null;
       if (shape == null || !checkedShapes.contains(shape)) {
         Confinement.check(c, s, c.compat());
         if (shape != null && checkedShapes.size() < MAX_SHAPES) {

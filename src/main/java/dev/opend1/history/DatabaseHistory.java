@@ -165,7 +165,7 @@ final class DatabaseHistory {
             size / pageSize,
             Map.of(),
             -1);
-    awaitDurable(commits.durable(append(r)));
+    awaitDurable(commits.durable(append(r, RecordCodec.encode(r))));
     setCheckpointSeq(0);
   }
 
@@ -178,7 +178,7 @@ final class DatabaseHistory {
     if (c == null) {
       return CompletableFuture.completedFuture(null);
     }
-    HistoryRecord r;
+    RecordCodec.Made r;
     synchronized (lock) {
       if (needsRebuild) {
         throw new IOException("the history failed earlier; the database must be rebuilt first");
@@ -186,7 +186,7 @@ final class DatabaseHistory {
       LogEntry last = index.last();
       pageSize = c.pageSize();
       r =
-          RecordCodec.make(
+          RecordCodec.makeEncoded(
               last.hash(),
               last.seq() + 1,
               clock.next(last.timeMicros()),
@@ -196,12 +196,11 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(r));
+    return commits.durable(append(r.record(), r.bytes()));
   }
 
-  /** Appends a record to the open segment (sealing it first when due); returns its end ticket. */
-  private long append(HistoryRecord r) throws IOException {
-    ByteBuffer bytes = RecordCodec.encode(r);
+  /** Appends a record encoded as {@code bytes} (sealing the segment when due); its end ticket. */
+  private long append(HistoryRecord r, ByteBuffer bytes) throws IOException {
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
@@ -356,7 +355,7 @@ final class DatabaseHistory {
             pages,
             Map.of(),
             restoredFrom);
-    awaitDurable(commits.durable(append(r)));
+    awaitDurable(commits.durable(append(r, RecordCodec.encode(r))));
     synchronized (lock) {
       bytesSinceSnapshot = 0;
     }

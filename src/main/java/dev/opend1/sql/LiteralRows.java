@@ -23,7 +23,11 @@ public final class LiteralRows {
    * RETURNING}).
    */
   public static String shape(String sql) {
-    List<Token> tokens = Tokenizer.tokenize(sql);
+    return shape(sql, Tokenizer.tokenize(sql));
+  }
+
+  /** The shape of {@code sql} from its tokens ({@link #shape(String)}). */
+  static String shape(String sql, List<Token> tokens) {
     if (tokens.isEmpty()
         || !(tokens.get(0).is(sql, "INSERT") || tokens.get(0).is(sql, "REPLACE"))) {
       return null;
@@ -67,6 +71,14 @@ public final class LiteralRows {
       }
       i++;
     }
+  }
+
+  /**
+   * Where the rows of {@code sql}, a statement that has a shape, begin: the offset after its {@code
+   * VALUES} keyword. The text before it is the same for every statement of the shape.
+   */
+  static int rowsStart(String sql, List<Token> tokens) {
+    return tokens.get(valuesKeyword(sql, tokens)).end();
   }
 
   /** The index of the first {@code VALUES} outside any parentheses, or -1. */

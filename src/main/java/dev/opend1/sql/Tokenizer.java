@@ -107,7 +107,7 @@ final class Tokenizer {
   }
 
   /** The end of a quoted run opened at {@code start}; a doubled quote is part of it. */
-  private static int quoted(CharSequence sql, int start, char q) {
+  static int quoted(CharSequence sql, int start, char q) {
     int n = sql.length();
     for (int i = indexOf(sql, q, start + 1); i >= 0; i = indexOf(sql, q, i + 2)) {
       if (i + 1 >= n || sql.charAt(i + 1) != q) {
@@ -142,7 +142,7 @@ final class Tokenizer {
    * 0x1F}, and {@code 1abc}, which SQLite reports as one bad token); an exponent's sign splits the
    * number in two, which is harmless: a number is never a keyword or a name.
    */
-  private static int number(CharSequence sql, int i) {
+  static int number(CharSequence sql, int i) {
     while (i < sql.length() && (isWordChar(sql.charAt(i)) || sql.charAt(i) == '.')) {
       i++;
     }
@@ -215,16 +215,16 @@ final class Tokenizer {
    * tab starts no whitespace run in SQLite but continues one, so {@code " \vPRAGMA ..."} runs the
    * PRAGMA: counting it as whitespace everywhere keeps every statement SQLite runs classified.
    */
-  private static boolean isSpace(char c) {
+  static boolean isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
   }
 
-  private static boolean isDigit(char c) {
+  static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 
   /** SQLite's identifier characters: ASCII letters and digits, _, $, and all non-ASCII. */
-  private static boolean isWordChar(char c) {
+  static boolean isWordChar(char c) {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
         || isDigit(c)

@@ -8,7 +8,9 @@
  * ;} ends a statement (all but those in a trigger body); {@link dev.opend1.sql.StatementClassifier}
  * reads each statement's kind and details. {@link dev.opend1.sql.StatementSplitter} runs them over
  * a whole text, {@link dev.opend1.sql.StatementStream} over a text that arrives in pieces, so both
- * split alike.
+ * split alike. The stream reads a dump's bulk, INSERTs of literal rows after the first one with the
+ * same text up to {@code VALUES}, with {@link dev.opend1.sql.LiteralRowsScan} instead of tokens; it
+ * accepts only what the tokens would, and leaves anything else to them.
  *
  * <p>Why tokens and not regular expressions: the engine confines user SQL partly by these
  * classifications (transaction control, PRAGMAs, D1's {@code _cf_} tables), so a keyword hidden in

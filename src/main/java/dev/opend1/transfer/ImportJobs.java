@@ -7,7 +7,7 @@ import dev.opend1.engine.Engine;
 import dev.opend1.engine.ImportStatements;
 import dev.opend1.engine.Imported;
 import dev.opend1.engine.StatementFailed;
-import dev.opend1.sql.SqlStatement;
+import dev.opend1.sql.DumpStatement;
 import dev.opend1.sql.StatementStream;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -182,7 +182,7 @@ final class ImportJobs {
       StatementStream stream = new StatementStream(r, IMPORT_STATEMENT_CHARS);
       long executed = 0;
       try {
-        for (SqlStatement s; (s = stream.next()) != null; ) {
+        for (DumpStatement s; (s = stream.next()) != null; ) {
           try {
             if (!statements.run(s, stream.count())) {
               continue;

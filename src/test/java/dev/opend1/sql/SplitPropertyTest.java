@@ -135,8 +135,8 @@ class SplitPropertyTest {
   static List<SqlStatement> stream(String sql, int chunk) throws IOException {
     StatementStream stream = new StatementStream(new StringReader(sql), Integer.MAX_VALUE, chunk);
     List<SqlStatement> out = new ArrayList<>();
-    for (SqlStatement s; (s = stream.next()) != null; ) {
-      out.add(s);
+    for (DumpStatement s; (s = stream.next()) != null; ) {
+      out.add(s.statement());
     }
     assertThat(stream.count()).isEqualTo(out.size());
     return out;

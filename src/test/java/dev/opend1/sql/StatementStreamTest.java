@@ -34,9 +34,9 @@ class StatementStreamTest {
           }
         };
     StatementStream stream = new StatementStream(trickle, 1000);
-    assertThat(stream.next().text()).isEqualTo("SELECT 'a;b'");
-    assertThat(stream.next().kind()).isEqualTo(StatementKind.DDL);
-    assertThat(stream.next().text()).isEqualTo("SELECT 2");
+    assertThat(stream.next().statement().text()).isEqualTo("SELECT 'a;b'");
+    assertThat(stream.next().statement().kind()).isEqualTo(StatementKind.DDL);
+    assertThat(stream.next().statement().text()).isEqualTo("SELECT 2");
     assertThat(stream.next()).isNull();
     assertThat(stream.next()).isNull();
     assertThat(stream.count()).isEqualTo(3);
@@ -66,7 +66,7 @@ class StatementStreamTest {
   void aStatementPastTheLimitIsRefusedWithItsNumber() throws IOException {
     String sql = "SELECT 1; SELECT '" + "x".repeat(200) + "'; SELECT 3";
     StatementStream stream = new StatementStream(new StringReader(sql), 100, 8);
-    assertThat(stream.next().text()).isEqualTo("SELECT 1");
+    assertThat(stream.next().statement().text()).isEqualTo("SELECT 1");
     assertThatThrownBy(stream::next)
         .isInstanceOf(StatementStream.TooLong.class)
         .hasMessage("statement 2 is longer than 100 characters");
@@ -76,7 +76,7 @@ class StatementStreamTest {
   void aStatementJustWithinTheLimitIsAllowed() throws IOException {
     String sql = "SELECT '" + "x".repeat(90) + "'";
     StatementStream stream = new StatementStream(new StringReader(sql + ";"), sql.length(), 8);
-    assertThat(stream.next().text()).isEqualTo(sql);
+    assertThat(stream.next().statement().text()).isEqualTo(sql);
     assertThat(stream.next()).isNull();
   }
 
