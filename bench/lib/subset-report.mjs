@@ -1,4 +1,4 @@
-// Summarises a subset run of bench/run (`bench/run batch`, `insert`, `point`, `transfer`) as plain text:
+// Summarises a subset run of bench/run (`bench/run batch`, `insert`, `point`, `result`, `transfer`) as plain text:
 // the machine's load, then per workload and side the median and spread of the runs, and the
 // ratio the issue's target is stated in, both sides measured in this run.
 // Usage: node subset-report.mjs MACHINE_TXT RUNS_CSV > bench/results/SUBSET.txt
@@ -27,6 +27,15 @@ const med = (workload, side, metric) => {
   return median(g.values);
 };
 
+// Server CPU per request in us, run by run (each run's CPU seconds over its requests); null when
+// the run did not record it.
+const cpuPerRequest = (workload, side) => {
+  const cpu = groups.get(`${workload}|${side}|cpu_seconds`);
+  if (!cpu) return null;
+  const rates = groups.get(`${workload}|${side}|throughput`).values;
+  return cpu.values.map((c, i) => (c * 1e6) / (rates[i] * Number(machine.duration_s)));
+};
+
 const out = [];
 out.push(`bench/run ${machine.subset} (${machine.mode} sizes) at commit ${machine.commit}, ${machine.date}`);
 out.push(`${machine.cores} cores (${machine.cpu}), ${machine.jdk}, sqlite-jdbc ${machine.sqlite_jdbc}, sqlite3 ${machine.sqlite3}`);
@@ -46,12 +55,9 @@ if (machine.subset === "batch") {
     const p99 = med(w, "opend1-query", "p99");
     out.push(`${w} opend1-query latency: p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms`);
   }
-  // Server CPU per request, run by run (each run's CPU seconds over its requests), then the median.
   for (const [w, side] of [["point-1conn", "opend1-query"], ["point-16conn", "opend1-query"], ["point-16conn", "opend1-healthz"]]) {
-    const cpu = groups.get(`${w}|${side}|cpu_seconds`);
-    if (!cpu) continue;
-    const rates = groups.get(`${w}|${side}|throughput`).values;
-    const perRequest = cpu.values.map((c, i) => (c * 1e6) / (rates[i] * Number(machine.duration_s)));
+    const perRequest = cpuPerRequest(w, side);
+    if (!perRequest) continue;
     out.push(`${w} ${side} server CPU per request: ${fmt(median(perRequest))} us (${fmt(Math.min(...perRequest))}-${fmt(Math.max(...perRequest))})`);
   }
   const q = med("point-16conn", "opend1-query", "throughput");
@@ -60,6 +66,14 @@ if (machine.subset === "batch") {
     out.push(`point read, 16 connections, vs Miniflare: ${fmt(q / med("point-16conn", "miniflare", "throughput"))}x (target >= 35x)`);
   }
   out.push("point read, 1 connection, targets: p50 < 0.12 ms, p99 < 0.4 ms");
+} else if (machine.subset === "result") {
+  for (const side of ["opend1-query", "opend1-raw"]) {
+    out.push(`result-10mb ${side} latency: p50 ${fmt(med("result-10mb", side, "p50"))} ms, p99 ${fmt(med("result-10mb", side, "p99"))} ms`);
+    const perRequest = cpuPerRequest("result-10mb", side).map((us) => us / 1000);
+    out.push(`result-10mb ${side} server CPU per request: ${fmt(median(perRequest))} ms (${fmt(Math.min(...perRequest))}-${fmt(Math.max(...perRequest))})`);
+  }
+  const jdbc = med("result-10mb", "sqlite-jdbc", "throughput");
+  out.push(`10 MB result vs in-process: /query ${fmt(med("result-10mb", "opend1-query", "throughput") / jdbc)}x, /raw ${fmt(med("result-10mb", "opend1-raw", "throughput") / jdbc)}x (target >= 0.5x, /query)`);
 } else if (machine.subset === "insert") {
   const r = med("insert-16conn", "opend1-query", "throughput") / med("insert-16conn", "sqlite-jdbc", "throughput");
   out.push(`single-row INSERT, 16 connections, durable history, vs an in-process autocommit loop: ${fmt(r)}x (target >= 2.0x)`);

@@ -8,6 +8,7 @@ import dev.opend1.core.Bookmark;
 import dev.opend1.core.Region;
 import dev.opend1.engine.BytePipe;
 import dev.opend1.engine.HeldBytes;
+import dev.opend1.engine.ResultRow;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.engine.StatementMeta;
 import io.javalin.http.Context;
@@ -169,44 +170,51 @@ final class QueryOutput implements ResultSink {
   }
 
   @Override
-  public void row(Object[] values) throws IOException {
+  public void row(ResultRow row) throws IOException {
     rowsReturned++;
     if (raw) {
       gen.writeStartArray();
-      for (Object v : values) {
-        writeValue(v);
+      for (int i = 0, n = row.size(); i < n; i++) {
+        writeValue(row, i);
       }
       gen.writeEndArray();
     } else {
       gen.writeStartObject();
       for (int i = 0; i < names.length; i++) {
         gen.writeFieldName(names[i]);
-        writeValue(values[sources[i]]);
+        writeValue(row, sources[i]);
       }
       gen.writeEndObject();
     }
   }
 
-  private void writeValue(Object v) throws IOException {
-    switch (v) {
-      case null -> gen.writeNull();
-      case Long l -> gen.writeNumber(l);
-      case Double d -> {
+  /** Values given as Java values (a fake service's): written as the same row would be. */
+  @Override
+  public void row(Object[] values) throws IOException {
+    row(ResultRow.of(values));
+  }
+
+  private void writeValue(ResultRow row, int i) throws IOException {
+    switch (row.type(i)) {
+      case NULL -> gen.writeNull();
+      case INTEGER -> gen.writeNumber(row.integer(i));
+      case REAL -> {
+        double d = row.real(i);
         if (Double.isFinite(d)) {
           gen.writeNumber(JsNumbers.toJs(d));
         } else {
           gen.writeNull();
         }
       }
-      case String s -> gen.writeString(s);
-      case byte[] b -> {
+      case TEXT -> JsonText.write(gen, row.text(i));
+      case BLOB -> {
+        byte[] b = row.blob(i);
         gen.writeStartArray();
         for (byte x : b) {
           gen.writeNumber(x & 0xff);
         }
         gen.writeEndArray();
       }
-      default -> gen.writeString(v.toString());
     }
   }
 

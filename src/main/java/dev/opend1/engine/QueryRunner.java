@@ -75,12 +75,12 @@ final class QueryRunner {
       int columnCount = columns.length;
       sink.statementStart(columns);
       if (hasResultSet && columnCount > 0) {
-        Object[] row = new Object[columnCount];
+        NativeRow row = new NativeRow(st.statement(), columnCount);
+        // JDBC's result set steps (and resets the statement when closed); the values are read
+        // natively, text as its bytes.
         try (ResultSet rs = st.statement().getResultSet()) {
           while (rs.next()) {
-            for (int i = 0; i < columnCount; i++) {
-              row[i] = value(rs.getObject(i + 1));
-            }
+            row.read();
             sink.row(row);
             rowsReturned++;
           }
@@ -172,10 +172,5 @@ final class QueryRunner {
         default -> throw new IllegalArgumentException("unsupported parameter type " + v.getClass());
       }
     }
-  }
-
-  /** Normalises sqlite-jdbc's values to the sink's types: Integer becomes Long. */
-  static Object value(Object v) {
-    return v instanceof Integer i ? Long.valueOf(i) : v;
   }
 }

@@ -24,10 +24,21 @@ public interface ResultSink {
   void statementStart(String[] columns) throws IOException;
 
   /**
-   * One row. Values are {@code null}, {@link Long}, {@link Double}, {@link String} or {@code
-   * byte[]}; the array is reused for the next row.
+   * One row, as SQLite holds it; the row is reused for the next one. A sink overrides this one or
+   * {@link #row(Object[])}: by default the row's values are boxed and decoded for it.
    */
-  void row(Object[] values) throws IOException;
+  default void row(ResultRow row) throws IOException {
+    row(row.values());
+  }
+
+  /**
+   * One row's values: {@code null}, {@link Long}, {@link Double}, {@link String} or {@code byte[]}.
+   * For sinks that want Java values (tests, small internal reads); the HTTP edge reads {@link
+   * ResultRow} and copies text as bytes.
+   */
+  default void row(Object[] values) throws IOException {
+    throw new UnsupportedOperationException("a ResultSink overrides one of its row methods");
+  }
 
   /** The statement ended with these figures. */
   void statementEnd(StatementMeta meta) throws IOException;

@@ -62,7 +62,8 @@ class ResultPipeTest {
     SpillSpace space = space(1L << 30, 1L << 30);
     byte[] data = new byte[20 * 1024 * 1024 + 12345];
     new Random(7).nextBytes(data);
-    try (ResultPipe pipe = new ResultPipe(space)) {
+    // A reader is never keeping up here: every chunk past memory spills.
+    try (ResultPipe pipe = new ResultPipe(space, 0)) {
       SlowClient client = new SlowClient();
       CompletableFuture<Void> reader =
           CompletableFuture.runAsync(
@@ -85,6 +86,39 @@ class ResultPipeTest {
       reader.get(60, TimeUnit.SECONDS);
       assertThat(client.got.toByteArray()).isEqualTo(data);
       assertThat(pipe.reservedBytes()).isZero();
+    }
+    assertThat(space.used()).isZero();
+    assertThat(spillFiles()).isZero();
+  }
+
+  @Test
+  void aReaderThatKeepsUpGetsEveryByteWithoutSpilling() throws Exception {
+    SpillSpace space = space(1L << 30, 1L << 30);
+    byte[] data = new byte[20 * 1024 * 1024 + 12345];
+    new Random(8).nextBytes(data);
+    // Any reader keeps up for a minute after each chunk (the slow client takes a millisecond).
+    try (ResultPipe pipe = new ResultPipe(space, TimeUnit.MINUTES.toNanos(1))) {
+      SlowClient client = new SlowClient();
+      CompletableFuture<Void> reader =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  pipe.drainTo(client);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      long spilled = 0;
+      for (int at = 0; at < data.length; ) {
+        int n = Math.min(data.length - at, 50_000);
+        pipe.write(data, at, n);
+        at += n;
+        spilled = Math.max(spilled, pipe.reservedBytes());
+      }
+      pipe.end();
+      reader.get(60, TimeUnit.SECONDS);
+      assertThat(client.got.toByteArray()).isEqualTo(data);
+      assertThat(spilled).as("disk reserved while writing").isZero();
     }
     assertThat(space.used()).isZero();
     assertThat(spillFiles()).isZero();
