@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
@@ -39,13 +40,13 @@ final class ForwardingRoutes {
       ForwardingService forwarding,
       DatabaseService databases,
       Authenticator auth,
-      String secret,
+      ClusterSettings cluster,
       Duration answerTimeout) {
     this.forwarding = forwarding;
     this.databases = databases;
     this.auth = auth;
-    this.forwarder = new Forwarder(secret, answerTimeout);
-    this.secretDigest = digest(secret);
+    this.forwarder = new Forwarder(cluster.secret(), answerTimeout, cluster.trust());
+    this.secretDigest = digest(cluster.secret());
   }
 
   /** A cluster member's forwarding routes; null on a standalone server (no forwarding service). */
@@ -58,7 +59,7 @@ final class ForwardingRoutes {
                     f,
                     services.databases(),
                     auth,
-                    config.cluster().orElseThrow().secret(),
+                    config.cluster().orElseThrow(),
                     // The owner's answer begins within a request's limit; past a margin it is lost.
                     config.sql().requestTimeout().plusSeconds(5)))
         .orElse(null);
