@@ -52,6 +52,14 @@ public interface DatabaseService {
    */
   DatabaseRecord resolve(AccountId account, String idOrName);
 
+  /**
+   * A database's record, found as {@link #resolve} finds it but without asking whether this node
+   * serves it: for deciding where a request goes (a cluster member's forwarding and read replicas).
+   *
+   * @throws dev.opend1.core.D1Exception.DatabaseNotFound if the account has no such database
+   */
+  DatabaseRecord find(AccountId account, String idOrName);
+
   /** A page of the account's databases, oldest first, filtered by a substring of the name. */
   DatabasePage list(AccountId account, Optional<String> nameFilter, int page, int perPage);
 

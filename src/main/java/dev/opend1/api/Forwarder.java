@@ -17,15 +17,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a request on to the node that serves it and answers with that node's answer, unchanged:
@@ -39,6 +44,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  * idle timeout, so a pooled connection is rarely one the other end has just closed.
  */
 final class Forwarder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
   /** Marks a forwarded request: its receiver serves it or refuses it, never forwards it again. */
   static final String MARK = "x-opend1-forwarded";
@@ -156,6 +163,38 @@ final class Forwarder {
       failed.run();
     }
     copy(ctx, answer, failed);
+  }
+
+  /**
+   * Asks every peer to flush its analytics ({@code POST path}, with the secret), all at once, and
+   * waits up to {@link #CONNECT_TIMEOUT} for them; a peer that fails or is late is logged and left
+   * out.
+   */
+  void flushAnalytics(List<ForwardingService.Peer> peers, String path) {
+    List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
+    for (ForwardingService.Peer p : peers) {
+      HttpRequest r =
+          HttpRequest.newBuilder(URI.create(p.url() + path))
+              .timeout(CONNECT_TIMEOUT)
+              .header(MARK, "1")
+              .header(SECRET, secret)
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      calls.add(http.sendAsync(r, HttpResponse.BodyHandlers.discarding()));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      try {
+        int status = calls.get(i).get().statusCode();
+        if (status != 204) {
+          LOG.warn("node {} answered {} to an analytics flush", peers.get(i).node(), status);
+        }
+      } catch (ExecutionException e) {
+        LOG.warn("node {} did not flush its analytics: {}", peers.get(i).node(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Closes the pooled connections; called once no request runs. */

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 final class ForwardingRoutes {
 
+  /** The internal route a member asks the others to flush their analytics by. */
+  static final String ANALYTICS_FLUSH = "/_opend1/cluster/analytics/flush";
+
   /** The request attribute holding the client's origin of a forwarded request. */
   static final String ORIGIN = "opend1.origin";
 
@@ -126,6 +129,35 @@ final class ForwardingRoutes {
     };
   }
 
+  /**
+   * {@code POST /graphql}: the analytics are in the shared store, but each node keeps its current
+   * minutes in memory until its next flush (a minute). So before a client's query is answered,
+   * every other live node is asked to flush ({@link #ANALYTICS_FLUSH}); the answer then counts
+   * every query any node answered before it. A node that does not answer in time is left out
+   * (logged).
+   */
+  Handler graphql(ApiServer.CallerHandler h) {
+    return ctx -> {
+      boolean arrived = arrived(ctx);
+      Caller caller = auth.authenticate(ctx);
+      if (!arrived) {
+        forwarder.flushAnalytics(forwarding.peers(), ANALYTICS_FLUSH);
+      }
+      h.handle(ctx, caller);
+    };
+  }
+
+  /** {@link #ANALYTICS_FLUSH}: another member's call only (the secret), answered 204. */
+  Handler analyticsFlush(dev.opend1.analytics.AnalyticsReader analytics) {
+    return ctx -> {
+      if (!arrived(ctx)) {
+        throw new D1Exception.ClusterCallRefused();
+      }
+      analytics.flushNow();
+      ctx.status(204);
+    };
+  }
+
   /** Closes the connections to the other nodes, once no request runs. */
   void close() {
     forwarder.close();
@@ -168,7 +200,7 @@ final class ForwardingRoutes {
       return id;
     }
     try {
-      return Optional.of(databases.resolve(caller.account(), idOrName).id());
+      return Optional.of(databases.find(caller.account(), idOrName).id());
     } catch (D1Exception.DatabaseNotFound e) {
       return Optional.empty();
     }

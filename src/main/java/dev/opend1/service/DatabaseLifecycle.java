@@ -231,13 +231,18 @@ public final class DatabaseLifecycle implements DatabaseService {
 
   @Override
   public DatabaseRecord resolve(AccountId account, String idOrName) {
+    DatabaseRecord db = find(account, idOrName);
+    ownership.serve(db.id());
+    return db;
+  }
+
+  @Override
+  public DatabaseRecord find(AccountId account, String idOrName) {
     Optional<DatabaseRecord> found =
         DatabaseId.looksLikeId(idOrName)
             ? records.find(account, DatabaseId.parse(idOrName).orElseThrow())
             : records.findByName(account, idOrName);
-    DatabaseRecord db = found.orElseThrow(D1Exception.DatabaseNotFound::new);
-    ownership.serve(db.id());
-    return db;
+    return found.orElseThrow(D1Exception.DatabaseNotFound::new);
   }
 
   @Override

@@ -56,6 +56,11 @@ public final class FakeDatabases implements DatabaseService {
 
   @Override
   public DatabaseRecord resolve(AccountId account, String idOrName) {
+    return find(account, idOrName);
+  }
+
+  @Override
+  public DatabaseRecord find(AccountId account, String idOrName) {
     return records.values().stream()
         .filter(r -> r.account().equals(account))
         .filter(r -> r.id().toString().equals(idOrName) || r.name().equals(idOrName))
