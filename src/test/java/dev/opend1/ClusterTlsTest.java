@@ -7,6 +7,7 @@ import dev.opend1.cluster.Lease;
 import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.ExportDriver;
 import dev.opend1.testing.ImportDriver;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
@@ -185,17 +186,7 @@ class ClusterTlsTest {
 
   /** Exports through {@code client}; the signed URL is A's; returns the file. */
   private String exportThrough(D1Client client, String db) throws Exception {
-    JsonNode r = client.post(db + "/export", "{\"output_format\":\"polling\"}").result();
-    while (r.get("status").asText().equals("active")) {
-      r =
-          client
-              .post(
-                  db + "/export",
-                  "{\"output_format\":\"polling\",\"current_bookmark\":\""
-                      + r.get("at_bookmark").asText()
-                      + "\"}")
-              .result();
-    }
+    JsonNode r = ExportDriver.run(client, db);
     assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("complete");
     String url = mustBeA(r.get("result").get("signed_url").asText());
     HttpResponse<String> file =

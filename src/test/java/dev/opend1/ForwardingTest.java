@@ -11,6 +11,7 @@ import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.ExportDriver;
 import dev.opend1.testing.ImportDriver;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
@@ -353,18 +354,7 @@ class ForwardingTest {
   }
 
   private String exportThrough(D1Client client, String db) throws Exception {
-    String body = "{\"output_format\":\"polling\"}";
-    JsonNode r = client.post(db + "/export", body).result();
-    while (r.get("status").asText().equals("active")) {
-      r =
-          client
-              .post(
-                  db + "/export",
-                  "{\"output_format\":\"polling\",\"current_bookmark\":\""
-                      + r.get("at_bookmark").asText()
-                      + "\"}")
-              .result();
-    }
+    JsonNode r = ExportDriver.run(client, db);
     assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("complete");
     String url = mustBeA(r.get("result").get("signed_url").asText());
     HttpResponse<String> file =
