@@ -75,9 +75,13 @@ export function bin(name, args, { env = {}, cwd } = {}) {
   return result(r, `${name} ${args.join(" ")}`);
 }
 
-/** Runs the opend1 launcher (account and token commands on the server's data directory). */
+/**
+ * Runs the opend1 launcher: account and token commands on the server's catalog, its data
+ * directory's, or in cluster mode the PostgreSQL one every node shares (PGPASSWORD from e2e/run).
+ */
 export function opend1(args) {
-  const r = spawnSync(process.env.E2E_OPEND1, [...args, "--data-dir", server.dataDir], {
+  const where = process.env.E2E_CATALOG ? ["--catalog", process.env.E2E_CATALOG] : ["--data-dir", server.dataDir];
+  const r = spawnSync(process.env.E2E_OPEND1, [...args, ...where], {
     encoding: "utf8",
     timeout: 120_000,
   });

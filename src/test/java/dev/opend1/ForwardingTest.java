@@ -11,6 +11,7 @@ import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.ExportDriver;
 import dev.opend1.testing.ImportDriver;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
@@ -130,6 +131,64 @@ class ForwardingTest {
     D1Client.Reply deleted = viaA.delete(db);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     assertThat(onB.get(db).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDatabaseNamedByItsNameIsForwardedAndTheForwardingNodeTakesNothing() throws Exception {
+    String uuid = onB("named-on-b");
+    String db = InJvmNode.databases() + "/named-on-b";
+    D1Client.Reply got = a.client().get(db);
+    assertThat(got.status()).as(got.body()).isEqualTo(200);
+    assertThat(got.result().path("uuid").asText()).isEqualTo(uuid);
+    D1Client.Reply query = a.client().post(db + "/query", "{\"sql\":\"SELECT 1 AS one\"}");
+    assertThat(query.status()).as(query.body()).isEqualTo(200);
+    assertThat(leases.owner(new DatabaseId(UUID.fromString(uuid))).map(Lease::owner))
+        .contains(b.id());
+    assertThat(a.client().get(InJvmNode.databases() + "/no-such-name").status()).isEqualTo(404);
+  }
+
+  /**
+   * The queries B ran are in its memory until its next flush, a minute away: a GraphQL query
+   * through A asks B to flush first, so it counts them all. The flush route takes only members.
+   */
+  @Test
+  void analyticsThroughANonOwnerCountEveryQueryTheOwnerRan() throws Exception {
+    String uuid = onB("counted-on-b");
+    String db = InJvmNode.databases() + "/" + uuid;
+    assertThat(a.client().post(db + "/query", "{\"sql\":\"CREATE TABLE t(x)\"}").status())
+        .isEqualTo(200);
+    for (int i = 0; i < 3; i++) {
+      assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT * FROM t\"}").status())
+          .isEqualTo(200);
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode body = D1Client.JSON.createObjectNode();
+    body.put("query", dev.opend1.testing.WranglerGraphql.INFO);
+    body.put("operationName", "getD1MetricsOverviewQuery");
+    com.fasterxml.jackson.databind.node.ObjectNode variables = body.putObject("variables");
+    variables.put("accountTag", InJvmNode.ACCOUNT);
+    com.fasterxml.jackson.databind.node.ObjectNode and =
+        variables.putObject("filter").putArray("AND").addObject();
+    java.time.Instant now = java.time.Instant.now();
+    and.put("datetimeHour_geq", now.minus(java.time.Duration.ofDays(1)).toString());
+    and.put("datetimeHour_leq", now.plus(java.time.Duration.ofHours(1)).toString());
+    and.put("databaseId", uuid);
+    D1Client.Reply answer = a.client().post("/client/v4/graphql", body.toString());
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    long reads = 0;
+    long writes = 0;
+    for (JsonNode row : answer.json().at("/data/viewer/accounts/0/d1AnalyticsAdaptiveGroups")) {
+      reads += row.at("/sum/readQueries").asLong();
+      writes += row.at("/sum/writeQueries").asLong();
+    }
+    assertThat(reads).as(answer.body()).isEqualTo(3);
+    assertThat(writes).as(answer.body()).isEqualTo(1);
+
+    HttpRequest unsigned =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + b.port() + "/_opend1/cluster/analytics/flush"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    assertThat(b.client().send(unsigned).status()).isEqualTo(401);
   }
 
   @Test
@@ -295,18 +354,7 @@ class ForwardingTest {
   }
 
   private String exportThrough(D1Client client, String db) throws Exception {
-    String body = "{\"output_format\":\"polling\"}";
-    JsonNode r = client.post(db + "/export", body).result();
-    while (r.get("status").asText().equals("active")) {
-      r =
-          client
-              .post(
-                  db + "/export",
-                  "{\"output_format\":\"polling\",\"current_bookmark\":\""
-                      + r.get("at_bookmark").asText()
-                      + "\"}")
-              .result();
-    }
+    JsonNode r = ExportDriver.run(client, db);
     assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("complete");
     String url = mustBeA(r.get("result").get("signed_url").asText());
     HttpResponse<String> file =

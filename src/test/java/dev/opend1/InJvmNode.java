@@ -73,15 +73,17 @@ final class InJvmNode implements AutoCloseable {
 
   /**
    * A member of a cluster on the catalog and a bucket of {@code s3}, on a free loopback port that
-   * is its advertise URL, with {@code settings} besides. Its prefix in the bucket is its
-   * directory's name unless {@code settings} names an {@code object-store}.
+   * is its advertise URL ({@code https://} when {@code settings} has a {@code tls-cert}), with
+   * {@code settings} besides. Its prefix in the bucket is its directory's name unless
+   * {@code settings} names an {@code object-store}.
    */
   static InJvmNode member(Path dir, String catalogUrl, S3Proxy s3, Map<String, String> settings) {
     s3.useInThisJvm();
     int port = freePort();
     Map<String, String> flags = new HashMap<>(settings);
     flags.put("port", Integer.toString(port));
-    flags.put("advertise-url", "http://127.0.0.1:" + port);
+    String scheme = settings.containsKey("tls-cert") ? "https" : "http";
+    flags.put("advertise-url", scheme + "://127.0.0.1:" + port);
     flags.putIfAbsent("object-store", "s3://" + S3Proxy.BUCKET + "/" + dir.getFileName());
     flags.put("object-store-endpoint", s3.endpoint());
     return new InJvmNode(dir, catalogUrl, flags, Map.of("OPEND1_CLUSTER_SECRET", SECRET));

@@ -105,6 +105,11 @@ public final class Analytics implements QueryRecorder, AnalyticsReader, AutoClos
     return graphql.execute(caller.value(), query, operationName, variables);
   }
 
+  @Override
+  public void flushNow() {
+    flushQuietly();
+  }
+
   /** The current minute, in minutes since 1970-01-01T00:00Z. */
   private long minute() {
     return Math.floorDiv(clock.millis(), 60_000);

@@ -7,6 +7,12 @@ import java.util.Map;
 public interface AnalyticsReader {
 
   /**
+   * Moves the figures counted in this node's memory to the store now, so that the other nodes of a
+   * cluster, which read the same store, include them in their answers.
+   */
+  void flushNow();
+
+  /**
    * Runs a GraphQL query for {@code caller}'s account and returns its answer in GraphQL's JSON form
    * ({@code data}, and {@code errors} when there are any): a query the schema refuses, or one that
    * names another account, is answered with errors, never thrown.

@@ -174,7 +174,12 @@ public final class ApiServer implements AutoCloseable {
               r.get(V4 + "/memberships", authed(auth, accountRoutes::memberships));
               r.get(V4 + "/user", authed(auth, accountRoutes::user));
               r.get(V4 + "/user/tokens/verify", authed(auth, accountRoutes::verifyToken));
-              r.post(V4 + "/graphql", authed(auth, graphql::query));
+              r.post(
+                  V4 + "/graphql",
+                  fwd == null ? authed(auth, graphql::query) : fwd.graphql(graphql::query));
+              if (fwd != null) {
+                r.post(ForwardingRoutes.ANALYTICS_FLUSH, fwd.analyticsFlush(services.analytics()));
+              }
               r.get(DATABASES, scoped(auth, dbRoutes::list));
               r.post(
                   DATABASES,

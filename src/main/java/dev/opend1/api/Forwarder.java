@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.config.ConfigException;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,12 +16,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a request on to the node that serves it and answers with that node's answer, unchanged:
@@ -28,12 +40,14 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  *
  * <p>Why the JDK's {@link HttpClient}: it is on every JDK, keeps a pool of HTTP/1.1 keep-alive
  * connections per node, streams a request body from an {@link InputStream} (with its length, or
- * chunked) and a response body into one, and speaks TLS with the JVM's trust store; Jetty's client
- * is not on the classpath (Javalin brings Jetty's server only). Its idle connections close after 30
- * s, before the other node's 120 s idle timeout, so a pooled connection is rarely one the other end
- * has just closed.
+ * chunked) and a response body into one, and speaks TLS (with the JVM's trust store, or exactly the
+ * certificates of {@code --cluster-ca-file}); Jetty's client is not on the classpath (Javalin
+ * brings Jetty's server only). Its idle connections close after 30 s, before the other node's 120 s
+ * idle timeout, so a pooled connection is rarely one the other end has just closed.
  */
 final class Forwarder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
   /** Marks a forwarded request: its receiver serves it or refuses it, never forwards it again. */
   static final String MARK = "x-opend1-forwarded";
@@ -80,15 +94,35 @@ final class Forwarder {
   /** How long the other node may take to begin its answer: the request limit and a margin. */
   private final Duration answerTimeout;
 
-  Forwarder(String secret, Duration answerTimeout) {
+  /**
+   * A forwarder whose https calls trust exactly the certificates of {@code trust} (PEM), or the
+   * JVM's trust store when it is empty. The other node's name is checked against its certificate
+   * either way.
+   */
+  Forwarder(String secret, Duration answerTimeout, Optional<Path> trust) {
     this.secret = secret;
     this.answerTimeout = answerTimeout;
-    this.http =
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    trust.ifPresent(file -> b.sslContext(trusting(file)));
+    this.http = b.build();
+  }
+
+  /** A TLS context that trusts the certificates in {@code file} and nothing else. */
+  private static SSLContext trusting(Path file) {
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(PemKeyStore.trusting(file));
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("cluster-ca-file " + file + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -123,6 +157,17 @@ final class Forwarder {
       failed.run();
       throw new D1Exception.OwnerUnavailable(
           "node " + peer.node() + ", which owns the database, cannot be reached at " + peer.url());
+    } catch (SSLHandshakeException e) {
+      // No byte of the request was sent: the handshake comes first.
+      failed.run();
+      throw new D1Exception.OwnerUnavailable(
+          "node "
+              + peer.node()
+              + ", which owns the database, cannot be reached at "
+              + peer.url()
+              + ": the TLS handshake failed ("
+              + describe(e)
+              + "): its certificate must name that host and be trusted (cluster-ca-file)");
     } catch (IOException e) {
       failed.run();
       throw new D1Exception.OwnerConnectionLost(peer.node(), describe(e));
@@ -134,6 +179,38 @@ final class Forwarder {
       failed.run();
     }
     copy(ctx, answer, failed);
+  }
+
+  /**
+   * Asks every peer to flush its analytics ({@code POST path}, with the secret), all at once, and
+   * waits up to {@link #CONNECT_TIMEOUT} for them; a peer that fails or is late is logged and left
+   * out.
+   */
+  void flushAnalytics(List<ForwardingService.Peer> peers, String path) {
+    List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
+    for (ForwardingService.Peer p : peers) {
+      HttpRequest r =
+          HttpRequest.newBuilder(URI.create(p.url() + path))
+              .timeout(CONNECT_TIMEOUT)
+              .header(MARK, "1")
+              .header(SECRET, secret)
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      calls.add(http.sendAsync(r, HttpResponse.BodyHandlers.discarding()));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      try {
+        int status = calls.get(i).get().statusCode();
+        if (status != 204) {
+          LOG.warn("node {} answered {} to an analytics flush", peers.get(i).node(), status);
+        }
+      } catch (ExecutionException e) {
+        LOG.warn("node {} did not flush its analytics: {}", peers.get(i).node(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Closes the pooled connections; called once no request runs. */

@@ -1,5 +1,6 @@
 package dev.opend1.api;
 
+import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
@@ -24,6 +25,9 @@ import java.util.Optional;
  */
 final class ForwardingRoutes {
 
+  /** The internal route a member asks the others to flush their analytics by. */
+  static final String ANALYTICS_FLUSH = "/_opend1/cluster/analytics/flush";
+
   /** The request attribute holding the client's origin of a forwarded request. */
   static final String ORIGIN = "opend1.origin";
 
@@ -39,13 +43,13 @@ final class ForwardingRoutes {
       ForwardingService forwarding,
       DatabaseService databases,
       Authenticator auth,
-      String secret,
+      ClusterSettings cluster,
       Duration answerTimeout) {
     this.forwarding = forwarding;
     this.databases = databases;
     this.auth = auth;
-    this.forwarder = new Forwarder(secret, answerTimeout);
-    this.secretDigest = digest(secret);
+    this.forwarder = new Forwarder(cluster.secret(), answerTimeout, cluster.trust());
+    this.secretDigest = digest(cluster.secret());
   }
 
   /** A cluster member's forwarding routes; null on a standalone server (no forwarding service). */
@@ -58,7 +62,7 @@ final class ForwardingRoutes {
                     f,
                     services.databases(),
                     auth,
-                    config.cluster().orElseThrow().secret(),
+                    config.cluster().orElseThrow(),
                     // The owner's answer begins within a request's limit; past a margin it is lost.
                     config.sql().requestTimeout().plusSeconds(5)))
         .orElse(null);
@@ -141,6 +145,35 @@ final class ForwardingRoutes {
       } else {
         forwarder.forward(ctx, owner.get(), upload, () -> forwarding.failed(db.get()));
       }
+    };
+  }
+
+  /**
+   * {@code POST /graphql}: the analytics are in the shared store, but each node keeps its current
+   * minutes in memory until its next flush (a minute). So before a client's query is answered,
+   * every other live node is asked to flush ({@link #ANALYTICS_FLUSH}); the answer then counts
+   * every query any node answered before it. A node that does not answer in time is left out
+   * (logged).
+   */
+  Handler graphql(ApiServer.CallerHandler h) {
+    return ctx -> {
+      boolean arrived = arrived(ctx);
+      Caller caller = auth.authenticate(ctx);
+      if (!arrived) {
+        forwarder.flushAnalytics(forwarding.peers(), ANALYTICS_FLUSH);
+      }
+      h.handle(ctx, caller);
+    };
+  }
+
+  /** {@link #ANALYTICS_FLUSH}: another member's call only (the secret), answered 204. */
+  Handler analyticsFlush(dev.opend1.analytics.AnalyticsReader analytics) {
+    return ctx -> {
+      if (!arrived(ctx)) {
+        throw new D1Exception.ClusterCallRefused();
+      }
+      analytics.flushNow();
+      ctx.status(204);
     };
   }
 

@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import dev.opend1.core.DatabaseId;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,4 +34,7 @@ public interface ForwardingService {
    * A request for the database sent to {@code peer} failed or was refused: look again next time.
    */
   void failed(DatabaseId db);
+
+  /** The other live nodes of the cluster. */
+  List<Peer> peers();
 }

@@ -58,7 +58,7 @@ final class PemKeyStore {
   private PemKeyStore() {}
 
   static KeyStore load(TlsFiles files) {
-    List<Certificate> chain = certificates(files.certificate());
+    List<Certificate> chain = certificates("tls-cert", files.certificate());
     PrivateKey key = privateKey(files.privateKey());
     try {
       if (!matches(key, chain.get(0))) {
@@ -102,7 +102,28 @@ final class PemKeyStore {
     return verifier.verify(signature);
   }
 
-  private static List<Certificate> certificates(Path file) {
+  /**
+   * A key store holding the PEM certificates of {@code file} ({@code --cluster-ca-file}) as trusted
+   * entries, for a trust manager that trusts exactly them.
+   */
+  static KeyStore trusting(Path file) {
+    List<Certificate> certs = certificates("cluster-ca-file", file);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < certs.size(); i++) {
+        store.setCertificateEntry("trusted-" + i, certs.get(i));
+      }
+      return store;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new ConfigException("cluster-ca-file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Every {@code CERTIFICATE} block of {@code file}; failures name {@code setting} and the file.
+   */
+  private static List<Certificate> certificates(String setting, Path file) {
     List<Certificate> chain = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -113,10 +134,10 @@ final class PemKeyStore {
       }
     } catch (GeneralSecurityException e) {
       throw new ConfigException(
-          "tls-cert " + file + ": not a valid certificate: " + e.getMessage());
+          setting + " " + file + ": not a valid certificate: " + e.getMessage());
     }
     if (chain.isEmpty()) {
-      throw new ConfigException("tls-cert " + file + ": no PEM CERTIFICATE block found");
+      throw new ConfigException(setting + " " + file + ": no PEM CERTIFICATE block found");
     }
     return chain;
   }

@@ -16,8 +16,11 @@ import java.util.Optional;
  * @param secret what every node of the cluster shares, to authenticate their calls to each other;
  *     never printed
  * @param leaseTtl how long a lease on a database lasts unless renewed
+ * @param trust PEM certificates this node trusts when it calls another over https (a private
+ *     authority's, or the nodes' own self-signed ones); empty: the JVM's trust store
  */
-public record ClusterSettings(URI advertiseUrl, String secret, Duration leaseTtl) {
+public record ClusterSettings(
+    URI advertiseUrl, String secret, Duration leaseTtl, Optional<Path> trust) {
 
   /** The variable the secret is read from when no file names it. */
   static final String SECRET_VARIABLE = "OPEND1_CLUSTER_SECRET";
@@ -31,29 +34,48 @@ public record ClusterSettings(URI advertiseUrl, String secret, Duration leaseTtl
         + advertiseUrl
         + ", secret=***, leaseTtl="
         + leaseTtl
+        + ", trust="
+        + trust.map(Path::toString).orElse("-")
         + "]";
   }
 
   /**
    * The cluster settings from their sources, checked against the rest: empty when {@code
-   * advertise-url} is not set (and then no secret file may be either).
+   * advertise-url} is not set (and then no secret file or trust file may be either). {@code tls}
+   * says whether the port serves HTTPS, which the advertised scheme must match.
    */
   static Optional<ClusterSettings> from(
       ConfigLoader.Source advertise,
       ConfigLoader.Source secretFile,
       Optional<String> secretFromEnv,
       Duration leaseTtl,
+      ConfigLoader.Source trustFile,
+      boolean tls,
       boolean postgresCatalog,
       boolean objectStore) {
     if (advertise == null || advertise.value().isBlank()) {
-      if (secretFile != null) {
-        throw ConfigLoader.invalid(secretFile, "needs advertise-url (the node's cluster address)");
+      for (ConfigLoader.Source orphan : new ConfigLoader.Source[] {secretFile, trustFile}) {
+        if (orphan != null) {
+          throw ConfigLoader.invalid(orphan, "needs advertise-url (the node's cluster address)");
+        }
       }
       return Optional.empty();
     }
     String url = advertise.value().strip().replaceAll("/+$", "");
     if (!url.matches("https?://[^/\\s?#]+")) {
       throw ConfigLoader.invalid(advertise, "must be http://HOST:PORT or https://HOST:PORT");
+    }
+    // The other nodes call the port as advertised: with tls-cert it answers HTTPS only.
+    if (url.startsWith("https://") != tls) {
+      throw ConfigLoader.invalid(
+          advertise,
+          tls
+              ? "must be https://HOST:PORT: with tls-cert the port serves HTTPS only"
+              : "is https://, but the port serves plain HTTP: set tls-cert and tls-key too");
+    }
+    Optional<Path> trust = Optional.empty();
+    if (trustFile != null) {
+      trust = Optional.of(ConfigLoader.readable(trustFile));
     }
     if (!postgresCatalog || !objectStore) {
       throw new ConfigException(
@@ -85,6 +107,6 @@ public record ClusterSettings(URI advertiseUrl, String secret, Duration leaseTtl
               + " or the file named by "
               + Settings.CLUSTER_SECRET_FILE.flag());
     }
-    return Optional.of(new ClusterSettings(URI.create(url), secret, leaseTtl));
+    return Optional.of(new ClusterSettings(URI.create(url), secret, leaseTtl, trust));
   }
 }

@@ -69,6 +69,8 @@ public final class ConfigLoader {
             values.get(Settings.CLUSTER_SECRET_FILE.name()),
             Optional.ofNullable(env.get(ClusterSettings.SECRET_VARIABLE)),
             Duration.ofMillis(number(values, Settings.CLUSTER_LEASE_TTL, 500, 3_600_000)),
+            values.get(Settings.CLUSTER_CA_FILE.name()),
+            values.containsKey(Settings.TLS_CERT.name()),
             catalog.isPresent(),
             objectStore.isPresent());
     if (cluster.isPresent()) {
@@ -276,7 +278,7 @@ public final class ConfigLoader {
     return Optional.of(new TlsFiles(readable(cert), readable(key)));
   }
 
-  private static Path readable(Source v) {
+  static Path readable(Source v) {
     Path p = Path.of(v.value().strip());
     if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
       throw invalid(v, "must be a readable file");

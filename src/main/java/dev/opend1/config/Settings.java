@@ -298,7 +298,8 @@ public final class Settings {
           "advertise-url",
           "URL",
           null,
-          "How the other nodes of a cluster reach this one (http://HOST:PORT). With catalog,"
+          "How the other nodes of a cluster reach this one (http://HOST:PORT; https:// with"
+              + " tls-cert). With catalog,"
               + " object-store and the cluster secret, the node joins the cluster: it registers"
               + " and heartbeats in PostgreSQL, and object-store-durability is sync.");
 
@@ -318,6 +319,15 @@ public final class Settings {
           "How long a cluster node's lease on a database lasts unless renewed (every third of it):"
               + " a node that cannot renew stops serving the database a tenth of it before it"
               + " lapses, and another node may take the database over once it has lapsed.");
+
+  public static final Setting CLUSTER_CA_FILE =
+      new Setting(
+          "cluster-ca-file",
+          "FILE",
+          null,
+          "PEM certificates a cluster node trusts, and only these, when it calls another node"
+              + " whose advertise-url is https:// (a private authority's, or the nodes' own"
+              + " self-signed ones); unset: the JVM's trust store.");
 
   public static final List<Setting> ALL =
       List.of(
@@ -369,7 +379,8 @@ public final class Settings {
           CATALOG_PASSWORD_FILE,
           ADVERTISE_URL,
           CLUSTER_SECRET_FILE,
-          CLUSTER_LEASE_TTL);
+          CLUSTER_LEASE_TTL,
+          CLUSTER_CA_FILE);
 
   /**
    * {@code OPEND1_*} variables that are not settings but are read by something else: the log level

@@ -8,6 +8,7 @@ import dev.opend1.cluster.Nodes;
 import dev.opend1.cluster.Placement;
 import dev.opend1.cluster.Routing;
 import dev.opend1.core.DatabaseId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,14 @@ public final class ClusterForwarding implements ForwardingService {
   @Override
   public void failed(DatabaseId db) {
     routing.forget(db);
+  }
+
+  @Override
+  public List<Peer> peers() {
+    return nodes.live(Membership.LIVENESS).stream()
+        .filter(n -> !n.id().equals(self))
+        .map(ClusterForwarding::peer)
+        .toList();
   }
 
   private static Peer peer(Node n) {

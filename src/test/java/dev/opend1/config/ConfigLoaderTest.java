@@ -311,4 +311,42 @@ class ConfigLoaderTest {
     // Without advertise-url, nothing of a cluster.
     assertThat(ConfigLoader.load(Map.of(), Map.of()).cluster()).isEmpty();
   }
+
+  /**
+   * The advertised scheme matches what the port serves, and the trust file for calls to other nodes
+   * is a member's setting only.
+   */
+  @Test
+  void aClusterNodeAdvertisesTheSchemeItServesAndMayNameTheCertificatesItTrusts(@TempDir Path dir)
+      throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+    Path key = Files.writeString(dir.resolve("key.pem"), "");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "");
+    Map<String, String> secret = Map.of("OPEND1_CLUSTER_SECRET", "a-secret-of-twenty-chars");
+    Map<String, String> member = new java.util.HashMap<>();
+    member.put("catalog", "postgresql://op@db/x");
+    member.put("object-store", "s3://bucket/p");
+    member.put("advertise-url", "https://10.0.0.7:8787");
+    assertThatThrownBy(() -> ConfigLoader.load(member, secret))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("advertise-url")
+        .hasMessageContaining("set tls-cert and tls-key too");
+    member.put("tls-cert", cert.toString());
+    member.put("tls-key", key.toString());
+    ClusterSettings tls = ConfigLoader.load(member, secret).cluster().orElseThrow();
+    assertThat(tls.advertiseUrl()).hasToString("https://10.0.0.7:8787");
+    assertThat(tls.trust()).isEmpty();
+    member.put("cluster-ca-file", ca.toString());
+    assertThat(ConfigLoader.load(member, secret).cluster().orElseThrow().trust()).contains(ca);
+    member.put("advertise-url", "http://10.0.0.7:8787");
+    assertThatThrownBy(() -> ConfigLoader.load(member, secret))
+        .hasMessageContaining("must be https://HOST:PORT: with tls-cert the port serves HTTPS");
+    member.put("advertise-url", "https://10.0.0.7:8787");
+    member.put("cluster-ca-file", dir.resolve("missing.pem").toString());
+    assertThatThrownBy(() -> ConfigLoader.load(member, secret))
+        .hasMessageContaining("cluster-ca-file")
+        .hasMessageContaining("must be a readable file");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("cluster-ca-file", ca.toString()), Map.of()))
+        .hasMessageContaining("needs advertise-url");
+  }
 }

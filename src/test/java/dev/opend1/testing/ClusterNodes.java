@@ -100,6 +100,41 @@ public final class ClusterNodes implements AutoCloseable {
     return catalogUrl;
   }
 
+  /**
+   * The node holding the database's lease in force, by index, or -1 when none does (it lapsed, or
+   * is changing hands): read from PostgreSQL.
+   */
+  public int owner(String db) throws IOException {
+    String jdbc =
+        "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "SELECT owner FROM database_leases WHERE database_id = ? AND expires_at > now()")) {
+      st.setString(1, db);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          String owner = rs.getString(1);
+          for (int i = 0; i < nodes.length; i++) {
+            if (nodeId(i).equals(owner)) {
+              return i;
+            }
+          }
+        }
+        return -1;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IOException("reading the lease of " + db, e);
+    }
+  }
+
+  /** Stops node {@code i} as an operator does (SIGTERM), and waits for it to exit. */
+  public int stop(int i) throws InterruptedException {
+    nodes[i].signalTerm();
+    return nodes[i].awaitExit(Duration.ofMinutes(2));
+  }
+
   /** Node {@code i}'s process. */
   public ServerProcess node(int i) {
     return nodes[i];

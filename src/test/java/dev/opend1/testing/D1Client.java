@@ -17,6 +17,7 @@ public final class D1Client {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   public static final ObjectMapper JSON = new ObjectMapper();
 
+  private final HttpClient http;
   private final String base;
   private final Map<String, String> headers;
   private final Duration timeout;
@@ -30,6 +31,12 @@ public final class D1Client {
    * server and must not hang on a request it will never answer.
    */
   public D1Client(String base, Map<String, String> headers, Duration timeout) {
+    this(HTTP, base, headers, timeout);
+  }
+
+  /** As above, over {@code http} (a client that trusts a test's own TLS certificate). */
+  public D1Client(HttpClient http, String base, Map<String, String> headers, Duration timeout) {
+    this.http = http;
     this.base = base;
     this.headers = headers;
     this.timeout = timeout;
@@ -96,7 +103,7 @@ public final class D1Client {
   /** Sends a request built by the caller (for unusual bodies or headers). */
   public Reply send(HttpRequest request) {
     try {
-      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       String ct = r.headers().firstValue("Content-Type").orElse("");
       JsonNode json = null;
       try {
@@ -116,6 +123,11 @@ public final class D1Client {
 
   public URI uri(String path) {
     return URI.create(base + path);
+  }
+
+  /** The HTTP client it sends with, for requests of its own kind (a signed URL's upload). */
+  public HttpClient http() {
+    return http;
   }
 
   public Map<String, String> headers() {

@@ -2,7 +2,6 @@ package dev.opend1.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import java.util.function.UnaryOperator;
 
 /** D1's import protocol as wrangler runs it: init, upload to the signed URL, ingest, poll. */
 public final class ImportDriver {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ImportDriver() {}
 
@@ -29,12 +26,15 @@ public final class ImportDriver {
     String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
     JsonNode init =
         client.post(db + "/import", "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").result();
+    // With the client's own HTTP client: one that trusts a test's TLS certificate uploads too.
     HttpResponse<String> put =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(rewrite.apply(init.get("upload_url").asText())))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        client
+            .http()
+            .send(
+                HttpRequest.newBuilder(URI.create(rewrite.apply(init.get("upload_url").asText())))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (put.statusCode() != 200 || !put.headers().firstValue("ETag").orElse("").contains(etag)) {
       throw new AssertionError("upload failed: " + put.statusCode() + " " + put.body());
     }

@@ -20,8 +20,21 @@ public final class Fakes {
   public final FakeTransfers transfers = new FakeTransfers();
   public final FakeStatus status = new FakeStatus();
 
-  /** Answers every GraphQL query with empty data. */
-  public final AnalyticsReader analytics = (caller, query, operation, variables) -> Map.of();
+  /** Answers every GraphQL query with empty data; keeps nothing to flush. */
+  public final AnalyticsReader analytics =
+      new AnalyticsReader() {
+        @Override
+        public Map<String, Object> graphql(
+            dev.opend1.core.AccountId caller,
+            String query,
+            String operation,
+            Map<String, Object> variables) {
+          return Map.of();
+        }
+
+        @Override
+        public void flushNow() {}
+      };
 
   /** A server without an object store: every recovery is refused as the real one refuses it. */
   public final RecoveryService recovery =
