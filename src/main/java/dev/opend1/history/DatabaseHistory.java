@@ -178,15 +178,15 @@ final class DatabaseHistory {
     if (c == null) {
       return CompletableFuture.completedFuture(null);
     }
-    HistoryRecord r;
+    RecordCodec.Made made;
     synchronized (lock) {
       if (needsRebuild) {
         throw new IOException("the history failed earlier; the database must be rebuilt first");
       }
       LogEntry last = index.last();
       pageSize = c.pageSize();
-      r =
-          RecordCodec.make(
+      made =
+          RecordCodec.made(
               last.hash(),
               last.seq() + 1,
               clock.next(last.timeMicros()),
@@ -196,12 +196,16 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(r));
+    return commits.durable(append(made.record(), made.bytes()));
   }
 
   /** Appends a record to the open segment (sealing it first when due); returns its end ticket. */
   private long append(HistoryRecord r) throws IOException {
-    ByteBuffer bytes = RecordCodec.encode(r);
+    return append(r, RecordCodec.encode(r));
+  }
+
+  /** As {@link #append(HistoryRecord)}, with the record's bytes already encoded. */
+  private long append(HistoryRecord r, ByteBuffer bytes) throws IOException {
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
