@@ -5,7 +5,6 @@ import dev.opend1.core.DataLayout;
 import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,8 +154,8 @@ final class DatabaseHistory {
     synchronized (lock) {
       snapshots.add(0L);
     }
-    HistoryRecord r =
-        RecordCodec.make(
+    RecordCodec.Made r =
+        RecordCodec.made(
             RecordCodec.seedHash(databaseId),
             0,
             clock.next(-1),
@@ -196,22 +195,18 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(made.record(), made.bytes()));
+    return commits.durable(append(made));
   }
 
   /** Appends a record to the open segment (sealing it first when due); returns its end ticket. */
-  private long append(HistoryRecord r) throws IOException {
-    return append(r, RecordCodec.encode(r));
-  }
-
-  /** As {@link #append(HistoryRecord)}, with the record's bytes already encoded. */
-  private long append(HistoryRecord r, ByteBuffer bytes) throws IOException {
+  private long append(RecordCodec.Made made) throws IOException {
+    HistoryRecord r = made.record();
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
           commits.durableUpTo(log.seal(r.seq(), r.timeMicros(), index));
         }
-        LogEntry e = log.append(r, bytes);
+        LogEntry e = log.append(r, made.bytes());
         index.add(e);
         bytesSinceSnapshot += e.length();
         counters.records.increment();
@@ -350,8 +345,8 @@ final class DatabaseHistory {
     synchronized (lock) {
       snapshots.add(seq);
     }
-    HistoryRecord r =
-        RecordCodec.make(
+    RecordCodec.Made r =
+        RecordCodec.made(
             last.hash(),
             seq,
             clock.next(last.timeMicros()),
@@ -364,7 +359,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       bytesSinceSnapshot = 0;
     }
-    return new Bookmark(seq, r.hash());
+    return new Bookmark(seq, r.record().hash());
   }
 
   /** True when enough log has piled up since the last snapshot to make a new one worthwhile. */
