@@ -5,6 +5,7 @@ import dev.opend1.core.DataLayout;
 import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,8 +155,8 @@ final class DatabaseHistory {
     synchronized (lock) {
       snapshots.add(0L);
     }
-    RecordCodec.Made r =
-        RecordCodec.made(
+    HistoryRecord r =
+        RecordCodec.make(
             RecordCodec.seedHash(databaseId),
             0,
             clock.next(-1),
@@ -177,15 +178,15 @@ final class DatabaseHistory {
     if (c == null) {
       return CompletableFuture.completedFuture(null);
     }
-    RecordCodec.Made made;
+    HistoryRecord r;
     synchronized (lock) {
       if (needsRebuild) {
         throw new IOException("the history failed earlier; the database must be rebuilt first");
       }
       LogEntry last = index.last();
       pageSize = c.pageSize();
-      made =
-          RecordCodec.made(
+      r =
+          RecordCodec.make(
               last.hash(),
               last.seq() + 1,
               clock.next(last.timeMicros()),
@@ -195,18 +196,18 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(made));
+    return commits.durable(append(r));
   }
 
   /** Appends a record to the open segment (sealing it first when due); returns its end ticket. */
-  private long append(RecordCodec.Made made) throws IOException {
-    HistoryRecord r = made.record();
+  private long append(HistoryRecord r) throws IOException {
+    ByteBuffer bytes = RecordCodec.encode(r);
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
           commits.durableUpTo(log.seal(r.seq(), r.timeMicros(), index));
         }
-        LogEntry e = log.append(r, made.bytes());
+        LogEntry e = log.append(r, bytes);
         index.add(e);
         bytesSinceSnapshot += e.length();
         counters.records.increment();
@@ -345,8 +346,8 @@ final class DatabaseHistory {
     synchronized (lock) {
       snapshots.add(seq);
     }
-    RecordCodec.Made r =
-        RecordCodec.made(
+    HistoryRecord r =
+        RecordCodec.make(
             last.hash(),
             seq,
             clock.next(last.timeMicros()),
@@ -359,7 +360,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       bytesSinceSnapshot = 0;
     }
-    return new Bookmark(seq, r.record().hash());
+    return new Bookmark(seq, r.hash());
   }
 
   /** True when enough log has piled up since the last snapshot to make a new one worthwhile. */

@@ -22,9 +22,6 @@ final class RecordCodec {
   static final int HEADER = 12;
   static final int TRAILER = 4;
 
-  /** Bytes of a record's chained hash, at the end of its body. */
-  static final int HASH = 16;
-
   private RecordCodec() {}
 
   /** The hash every database's chain starts from: bound to the database's id. */
@@ -43,39 +40,19 @@ final class RecordCodec {
       int pageCount,
       Map<Integer, byte[]> pages,
       long restoredFrom) {
-    return made(previousHash, seq, timeMicros, type, pageSize, pageCount, pages, restoredFrom)
-        .record();
-  }
-
-  /** A record with its chained hash, and its bytes to append ({@link #encode}'s). */
-  record Made(HistoryRecord record, ByteBuffer bytes) {}
-
-  /**
-   * Builds a record with its chained hash and encodes it, writing its body once: the hash is taken
-   * over the body as it lies in the encoded bytes (everything before the hash), so the pages are
-   * sorted and copied once per commit, not once to hash and again to append.
-   */
-  static Made made(
-      byte[] previousHash,
-      long seq,
-      long timeMicros,
-      int type,
-      int pageSize,
-      int pageCount,
-      Map<Integer, byte[]> pages,
-      long restoredFrom) {
-    int content = contentLength(pageSize, pages.size());
-    ByteBuffer b = ByteBuffer.allocate(HEADER + content + HASH + TRAILER);
-    b.putInt(MAGIC).putInt(FORMAT).putInt(content + HASH);
-    putContent(b, seq, timeMicros, type, pageSize, pageCount, restoredFrom, pages);
-    byte[] hash = sha16(previousHash, b.array(), HEADER, content);
-    b.put(hash);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), HEADER, content + HASH);
-    b.putInt((int) crc.getValue());
-    HistoryRecord r =
-        new HistoryRecord(seq, timeMicros, type, pageSize, pageCount, pages, restoredFrom, hash);
-    return new Made(r, b.flip());
+    HistoryRecord unhashed =
+        new HistoryRecord(
+            seq, timeMicros, type, pageSize, pageCount, pages, restoredFrom, new byte[16]);
+    byte[] content = body(unhashed, false);
+    return new HistoryRecord(
+        seq,
+        timeMicros,
+        type,
+        pageSize,
+        pageCount,
+        pages,
+        restoredFrom,
+        sha16(previousHash, content));
   }
 
   /**
@@ -149,56 +126,25 @@ final class RecordCodec {
   }
 
   private static byte[] body(HistoryRecord r, boolean withHash) {
-    ByteBuffer b =
-        ByteBuffer.allocate(contentLength(r.pageSize(), r.pages().size()) + (withHash ? HASH : 0));
-    putContent(
-        b,
-        r.seq(),
-        r.timeMicros(),
-        r.type(),
-        r.pageSize(),
-        r.pageCount(),
-        r.restoredFrom(),
-        r.pages());
+    int size =
+        8 + 8 + 1 + 4 + 4 + 8 + 4 + r.pages().size() * (4 + r.pageSize()) + (withHash ? 16 : 0);
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.putLong(r.seq()).putLong(r.timeMicros()).put((byte) r.type());
+    b.putInt(r.pageSize()).putInt(r.pageCount()).putLong(r.restoredFrom()).putInt(r.pages().size());
+    for (Map.Entry<Integer, byte[]> e : new TreeMap<>(r.pages()).entrySet()) {
+      b.putInt(e.getKey()).put(e.getValue());
+    }
     if (withHash) {
       b.put(r.hash());
     }
     return b.array();
   }
 
-  /** Bytes of a body without its hash. */
-  private static int contentLength(int pageSize, int pages) {
-    return 8 + 8 + 1 + 4 + 4 + 8 + 4 + pages * (4 + pageSize);
-  }
-
-  /** Writes a body without its hash: the fields, then the pages in page order. */
-  private static void putContent(
-      ByteBuffer b,
-      long seq,
-      long timeMicros,
-      int type,
-      int pageSize,
-      int pageCount,
-      long restoredFrom,
-      Map<Integer, byte[]> pages) {
-    b.putLong(seq).putLong(timeMicros).put((byte) type);
-    b.putInt(pageSize).putInt(pageCount).putLong(restoredFrom).putInt(pages.size());
-    Map<Integer, byte[]> sorted =
-        pages instanceof TreeMap<Integer, byte[]> t ? t : new TreeMap<>(pages);
-    for (Map.Entry<Integer, byte[]> e : sorted.entrySet()) {
-      b.putInt(e.getKey()).put(e.getValue());
-    }
-  }
-
   private static byte[] sha16(byte[] previous, byte[] content) {
-    return sha16(previous, content, 0, content.length);
-  }
-
-  private static byte[] sha16(byte[] previous, byte[] content, int offset, int length) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(previous);
-      d.update(content, offset, length);
+      d.update(content);
       return Arrays.copyOf(d.digest(), 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

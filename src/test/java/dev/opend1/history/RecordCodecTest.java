@@ -62,33 +62,6 @@ class RecordCodecTest {
   }
 
   @Test
-  void aRecordMadeAndEncodedAtOnceHasTheBytesAndHashOfOneMadeThenEncoded() throws Exception {
-    java.util.Map<Integer, byte[]> pages = new java.util.LinkedHashMap<>();
-    for (int pgno : new int[] {7, 2, 5}) {
-      byte[] page = new byte[512];
-      java.util.Arrays.fill(page, (byte) pgno);
-      pages.put(pgno, page);
-    }
-    byte[] previous = RecordCodec.seedHash("db");
-    RecordCodec.Made made =
-        RecordCodec.made(previous, 3, 1_000, HistoryRecord.PAGES, 512, 9, pages, -1);
-    assertThat(made.bytes()).isEqualTo(RecordCodec.encode(made.record()));
-    ByteBuffer b = made.bytes();
-    int len = RecordCodec.bodyLength(b.slice(0, RecordCodec.HEADER));
-    // The chained hash: SHA-256 of the previous hash and the body up to the hash, cut to 16 bytes.
-    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-    sha.update(previous);
-    sha.update(b.array(), RecordCodec.HEADER, len - RecordCodec.HASH);
-    assertThat(made.record().hash())
-        .isEqualTo(java.util.Arrays.copyOf(sha.digest(), RecordCodec.HASH))
-        .isEqualTo(RecordCodec.rehash(previous, made.record()));
-    HistoryRecord back =
-        RecordCodec.decode(b.slice(RecordCodec.HEADER, len + RecordCodec.TRAILER), len, true);
-    assertThat(back.pages()).containsOnlyKeys(2, 5, 7);
-    assertThat(back.hash()).isEqualTo(made.record().hash());
-  }
-
-  @Test
   void formatOneDecodesAndEncodesBackToTheSameBytes() throws Exception {
     byte[] bytes = read(segment("format-1"));
     List<HistoryRecord> records = decodeAll(bytes);
