@@ -179,14 +179,17 @@ public final class Engine implements AutoCloseable {
           throw new D1Exception.SqlFailed("attempt to write a readonly database: SQLITE_READONLY");
         }
       }
-      CompletableFuture<Void> durable = await(h.groups.submit(plan, sink));
       try {
-        await(durable);
-      } catch (RuntimeException e) {
+        await(h.groups.submit(plan, sink));
+      } catch (WriteGroups.NotDurable e) {
         h.broken = true;
+        RuntimeException cause =
+            e.getCause() instanceof RuntimeException re
+                ? re
+                : new EngineException(e.getMessage(), e.getCause());
         LOG.error(
-            "a commit to {} could not be made durable; rebuilding it from its history", id, e);
-        throw SqlErrors.notDurable(e);
+            "a commit to {} could not be made durable; rebuilding it from its history", id, cause);
+        throw SqlErrors.notDurable(cause);
       }
     } finally {
       leave(h);

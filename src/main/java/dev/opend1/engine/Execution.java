@@ -132,10 +132,10 @@ final class Execution {
     try {
       sink.begin(false);
       c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
-      c.exec("BEGIN IMMEDIATE");
+      c.beginImmediate();
       c.addCfKvIfMissing();
       QueryRunner.runAll(h, c, plan, sink);
-      c.exec("COMMIT");
+      c.commit();
       c.cfKvCommitted();
       durable = h.committed();
       h.counters.writesCommitted(1);

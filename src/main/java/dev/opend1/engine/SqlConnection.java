@@ -50,6 +50,12 @@ final class SqlConnection implements AutoCloseable {
   private PreparedStatement pageCount;
   private PreparedStatement begin;
   private PreparedStatement commit;
+
+  /** Writer only: a write transaction's start, and a request's savepoint in a group's. */
+  private PreparedStatement beginImmediate;
+
+  private PreparedStatement savepoint;
+  private PreparedStatement release;
   private PreparedStatement schemaVersion;
   private PreparedStatement schemaCookie;
   private long pageSize;
@@ -135,6 +141,11 @@ final class SqlConnection implements AutoCloseable {
     pageCount = conn.prepareStatement("PRAGMA page_count");
     begin = conn.prepareStatement("BEGIN");
     commit = conn.prepareStatement("COMMIT");
+    if (!readOnly) {
+      beginImmediate = conn.prepareStatement("BEGIN IMMEDIATE");
+      savepoint = conn.prepareStatement("SAVEPOINT " + REQUEST_SAVEPOINT);
+      release = conn.prepareStatement("RELEASE " + REQUEST_SAVEPOINT);
+    }
     // Not "PRAGMA schema_version": that reads the version without checking this connection's copy
     // of the schema; a query on a table does check it, and reloads a schema changed elsewhere.
     schemaVersion = conn.prepareStatement("SELECT schema_version FROM pragma_schema_version");
@@ -148,6 +159,27 @@ final class SqlConnection implements AutoCloseable {
 
   void commit() throws SQLException {
     step(commit);
+  }
+
+  /**
+   * The name of the savepoint a request of a group runs in ({@link WriteGroup}); {@code ROLLBACK
+   * TO} it undoes that request alone.
+   */
+  static final String REQUEST_SAVEPOINT = "opend1_request";
+
+  /** Writer only: starts a write transaction ({@code BEGIN IMMEDIATE}). */
+  void beginImmediate() throws SQLException {
+    step(beginImmediate);
+  }
+
+  /** Writer only: opens the savepoint of a group's next request ({@link #REQUEST_SAVEPOINT}). */
+  void savepoint() throws SQLException {
+    step(savepoint);
+  }
+
+  /** Writer only: releases the savepoint of a group's request: its changes stay in the group's. */
+  void release() throws SQLException {
+    step(release);
   }
 
   /**

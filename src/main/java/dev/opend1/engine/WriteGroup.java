@@ -35,9 +35,7 @@ import org.sqlite.SQLiteErrorCode;
  */
 final class WriteGroup {
 
-  private static final String SAVEPOINT = "SAVEPOINT opend1_request";
-  private static final String RELEASE = "RELEASE opend1_request";
-  private static final String ROLLBACK_TO = "ROLLBACK TO opend1_request";
+  private static final String ROLLBACK_TO = "ROLLBACK TO " + SqlConnection.REQUEST_SAVEPOINT;
 
   private final DatabaseHandle h;
   private final dev.opend1.core.SqlLimits limits;
@@ -128,7 +126,7 @@ final class WriteGroup {
   }
 
   private static void begin(SqlConnection c) throws SQLException {
-    c.exec("BEGIN IMMEDIATE");
+    c.beginImmediate();
     c.addCfKvIfMissing();
   }
 
@@ -141,10 +139,10 @@ final class WriteGroup {
     c.setDeadline(System.nanoTime() + limits.requestTimeout().toNanos());
     RuntimeException failure;
     try {
-      c.exec(SAVEPOINT);
+      c.savepoint();
       p.sink.begin(false);
       QueryRunner.runAll(h, c, p.plan, p.sink);
-      c.exec(RELEASE);
+      c.release();
       return true;
     } catch (SQLException e) {
       lost = !rollbackToSavepoint(c);
@@ -171,7 +169,7 @@ final class WriteGroup {
   private static boolean rollbackToSavepoint(SqlConnection c) {
     try {
       c.exec(ROLLBACK_TO);
-      c.exec(RELEASE);
+      c.release();
       return true;
     } catch (SQLException e) {
       Execution.rollback(c);
@@ -189,7 +187,7 @@ final class WriteGroup {
       return List.of();
     }
     try {
-      c.exec("COMMIT");
+      c.commit();
     } catch (SQLException e) {
       Execution.rollback(c);
       h.sizeBytes = -1;
@@ -204,7 +202,7 @@ final class WriteGroup {
     c.cfKvCommitted();
     CompletableFuture<Void> durable = h.committed();
     h.counters.writesCommitted(ran.size());
-    ran.forEach(p -> p.result.complete(durable));
+    ran.forEach(p -> WriteGroups.answerWhenDurable(durable, p.result));
     return List.of();
   }
 

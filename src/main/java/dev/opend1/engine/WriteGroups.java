@@ -40,8 +40,12 @@ final class WriteGroups {
     final QueryPlan plan;
     final ResultSink sink;
 
-    /** Completes with the commit's durability, or with this request's own error. */
-    final CompletableFuture<CompletableFuture<Void>> result = new CompletableFuture<>();
+    /**
+     * Completes once the request's commit is durable, or with its own error, or with {@link
+     * NotDurable} when its commit could not be made durable. One future, completed once: the
+     * request's thread wakes once, when it can answer (see {@link #answerWhenDurable}).
+     */
+    final CompletableFuture<Void> result = new CompletableFuture<>();
 
     /** Set by whoever takes the request: a round, or the request itself when it is refused. */
     private final AtomicBoolean taken = new AtomicBoolean();
@@ -71,14 +75,37 @@ final class WriteGroups {
   }
 
   /**
-   * Queues a write request; the future completes, on the writer's thread, with a future that
-   * completes when its commit is durable, or with its own error.
+   * A commit that ran but could not be made durable (its capture or fsync failed): the request is
+   * not applied, and the database must be rebuilt from its history. Carries the cause.
+   */
+  static final class NotDurable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotDurable(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * Queues a write request; the future completes once its commit is durable, or with its own error,
+   * or with {@link NotDurable}.
    *
    * @throws D1Exception.Overloaded when the database's write queue is full
    */
-  CompletableFuture<CompletableFuture<Void>> submit(QueryPlan plan, ResultSink sink) {
+  CompletableFuture<Void> submit(QueryPlan plan, ResultSink sink) {
     if (!groupable(plan)) {
-      return h.writes.submit(() -> Execution.onWriter(h, plan, sink, limits));
+      CompletableFuture<Void> answer = new CompletableFuture<>();
+      h.writes
+          .submit(() -> Execution.onWriter(h, plan, sink, limits))
+          .whenComplete(
+              (durable, e) -> {
+                if (e != null) {
+                  answer.completeExceptionally(e);
+                } else {
+                  answerWhenDurable(durable, answer);
+                }
+              });
+      return answer;
     }
     Pending p = new Pending(plan, sink);
     waiting.add(p);
@@ -156,9 +183,28 @@ final class WriteGroups {
   /** Runs a request in a transaction of its own, as every write ran before groups. */
   void alone(Pending p) {
     try {
-      p.result.complete(Execution.onWriter(h, p.plan, p.sink, limits));
+      answerWhenDurable(Execution.onWriter(h, p.plan, p.sink, limits), p.result);
     } catch (Throwable t) {
       p.result.completeExceptionally(t);
     }
+  }
+
+  /**
+   * Completes {@code answer} when {@code durable} does: on the thread that makes the commit durable
+   * (the history's fsync), so the writer never wakes a request's thread, and that thread wakes
+   * once. A failed durability completes it with {@link NotDurable}, so the caller can tell it from
+   * the request's own error.
+   */
+  static void answerWhenDurable(CompletableFuture<Void> durable, CompletableFuture<Void> answer) {
+    durable.whenComplete(
+        (v, e) -> {
+          if (e == null) {
+            answer.complete(null);
+          } else {
+            Throwable cause =
+                e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e;
+            answer.completeExceptionally(new NotDurable(cause == null ? e : cause));
+          }
+        });
   }
 }

@@ -26,6 +26,9 @@ final class WalReader {
   static final int HEADER = 32;
   static final int FRAME_HEADER = 24;
 
+  /** Bytes of frames read at once at most. */
+  private static final int RUN_BYTES = 1 << 20;
+
   private final Path wal;
 
   /** Where the next unread frame starts, or 0 before the header was read. */
@@ -71,8 +74,17 @@ final class WalReader {
       int c1 = checksum1;
       int c2 = checksum2;
       int frameSize = FRAME_HEADER + pageSize;
+      // The new frames are read a run at a time (one read call, not one per frame): a commit of a
+      // few pages is usually one read.
+      ByteBuffer run = null;
+      long runStart = pos;
       while (pos + frameSize <= size) {
-        ByteBuffer frame = read(ch, pos, frameSize);
+        if (run == null || pos + frameSize > runStart + run.limit()) {
+          int frames = (int) Math.min((size - pos) / frameSize, Math.max(1, RUN_BYTES / frameSize));
+          run = read(ch, pos, frames * frameSize);
+          runStart = pos;
+        }
+        ByteBuffer frame = run.slice((int) (pos - runStart), frameSize);
         int pgno = frame.getInt(0);
         int commitSize = frame.getInt(4);
         if (frame.getInt(8) != salt1 || frame.getInt(12) != salt2) {

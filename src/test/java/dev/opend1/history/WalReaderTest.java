@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +115,38 @@ class WalReaderTest {
     Path shortWal = dir.resolve("short-wal");
     Files.write(shortWal, Arrays.copyOf(Files.readAllBytes(wal("two-commits")), 20));
     assertThat(new WalReader(shortWal).readNewCommits()).isNull();
+  }
+
+  @Test
+  void commitsLargerThanOneReadAreReadWholeAndInOrder() throws Exception {
+    // Written by SQLite: a commit of several MB of 512-byte pages spans many of the reader's runs
+    // of
+    // frames, and the second commit starts inside a run.
+    Path db = dir.resolve("big.sqlite");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA page_size=512");
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("PRAGMA wal_autocheckpoint=0");
+      st.execute("CREATE TABLE t(a)");
+      st.execute(
+          "INSERT INTO t WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x <"
+              + " 6000) SELECT printf('%0400d', x) FROM n");
+      st.execute("UPDATE t SET a = printf('%0400d', -rowid) WHERE rowid % 2 = 0");
+      WalReader reader = new WalReader(Path.of(db + "-wal"));
+      WalReader.Commit both = reader.readNewCommits();
+      assertThat(Files.size(Path.of(db + "-wal"))).isGreaterThan(2L << 20);
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      byte[] file = Files.readAllBytes(db);
+      assertThat(both.pageCount()).isEqualTo(file.length / 512);
+      assertThat(both.pages()).hasSize(both.pageCount());
+      for (var e : both.pages().entrySet()) {
+        int at = (e.getKey() - 1) * 512;
+        assertThat(e.getValue())
+            .as("page %d as the checkpoint wrote it", e.getKey())
+            .isEqualTo(Arrays.copyOfRange(file, at, at + 512));
+      }
+    }
   }
 
   /** Where the frame after the first commit frame starts. */
