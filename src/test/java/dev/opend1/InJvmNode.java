@@ -74,8 +74,8 @@ final class InJvmNode implements AutoCloseable {
   /**
    * A member of a cluster on the catalog and a bucket of {@code s3}, on a free loopback port that
    * is its advertise URL ({@code https://} when {@code settings} has a {@code tls-cert}), with
-   * {@code settings} besides. Its prefix in the bucket is its directory's name unless
-   * {@code settings} names an {@code object-store}.
+   * {@code settings} besides. Its prefix in the bucket is its directory's name unless {@code
+   * settings} names an {@code object-store}.
    */
   static InJvmNode member(Path dir, String catalogUrl, S3Proxy s3, Map<String, String> settings) {
     s3.useInThisJvm();
