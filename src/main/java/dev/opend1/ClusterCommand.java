@@ -18,14 +18,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, and
- * draining one of them.
+ * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, draining
+ * one of them, and moving a database ({@link ClusterMoveCommand}).
  */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
-    description = "Look at a cluster's nodes (the catalog in PostgreSQL), or drain one.",
-    subcommands = {ClusterCommand.Status.class, ClusterCommand.Drain.class})
+    description =
+        "Look at a cluster's nodes (the catalog in PostgreSQL), drain one, or move a database.",
+    subcommands = {
+      ClusterCommand.Status.class,
+      ClusterCommand.Drain.class,
+      ClusterMoveCommand.class
+    })
 final class ClusterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
