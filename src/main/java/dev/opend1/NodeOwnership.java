@@ -1,5 +1,6 @@
 package dev.opend1;
 
+import dev.opend1.catalog.Catalog;
 import dev.opend1.cluster.BucketCopies;
 import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
@@ -16,6 +17,7 @@ import dev.opend1.history.WriteGate;
 import dev.opend1.history.WriterGeneration;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.objectstore.S3ObjectStore;
+import dev.opend1.service.ClusterMeters;
 import dev.opend1.service.Ownership;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
@@ -82,6 +84,13 @@ final class NodeOwnership implements Ownership, AutoCloseable {
         owned.settled(id);
       }
     };
+  }
+
+  /** This node's series on {@code /metrics}: nodes alive, databases held, the leases' counters. */
+  ClusterMeters meters(Catalog catalog) {
+    PostgresNodes nodes = new PostgresNodes(catalog.sharedDatabase().orElseThrow());
+    return new ClusterMeters(
+        owned.counters(), owned::count, () -> nodes.live(Membership.LIVENESS).size());
   }
 
   @Override

@@ -119,6 +119,19 @@ class ClusterMoveTest {
         .as("the old owner serves it no more")
         .isEqualTo(503);
     assertThat(values(0, db)).as("but forwards to the target").isEqualTo(stored);
+
+    // Each node's /metrics says what its leases went through.
+    String newOwner = metrics(2);
+    assertThat(series(newOwner, "opend1_cluster_takeovers_total")).isGreaterThanOrEqualTo(1);
+    assertThat(series(newOwner, "opend1_cluster_databases_owned")).isGreaterThanOrEqualTo(1);
+    assertThat(series(newOwner, "opend1_cluster_lease_renewals_total")).isPositive();
+    assertThat(series(newOwner, "opend1_cluster_nodes_alive")).isEqualTo(3);
+    String oldOwner = metrics(0);
+    assertThat(series(oldOwner, "opend1_cluster_handovers_total")).isEqualTo(1);
+    assertThat(series(oldOwner, "opend1_cluster_databases_owned")).isZero();
+    assertThat(series(oldOwner, "opend1_cluster_leases_lost_total"))
+        .as("handed over, not lost")
+        .isZero();
   }
 
   @Test
@@ -176,6 +189,29 @@ class ClusterMoveTest {
     all.addAll(List.of(args));
     all.addAll(List.of("--catalog", cluster.catalogUrl()));
     return ServerProcess.run(Map.of("PGPASSWORD", Postgres.PASSWORD), all.toArray(String[]::new));
+  }
+
+  /** Node {@code i}'s {@code /metrics} text. */
+  private static String metrics(int i) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(cluster.node(i).baseUrl() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The value of an unlabelled series in a scrape. */
+  private static double series(String scrape, String name) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
   }
 
   /** Waits until {@code more} further writes were acknowledged, for at most two minutes. */

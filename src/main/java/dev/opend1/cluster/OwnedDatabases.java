@@ -61,11 +61,11 @@ public final class OwnedDatabases implements AutoCloseable {
   /** Runs the renewals; owned, shut down at close. */
   private final ScheduledExecutorService renewer;
 
-  /** Runs hand-overs and takes of databases handed here, off the renewer's thread; owned. */
-  private final OneMoveEach moving;
+  /** Makes the moves asked of this node, and hands its databases over when drained; owned. */
+  private final MovesFollower follower;
 
-  /** The nodes a drained node's databases may go to, with their load. */
-  private final Supplier<List<NodeStatus>> nodes;
+  /** What the leases went through, for {@code /metrics}. */
+  private final ClusterCounters counters = new ClusterCounters();
 
   /** Each database's commits on their way to the bucket; kept across tenures. */
   private final Map<DatabaseId, OpenWrites> writes = new ConcurrentHashMap<>();
@@ -102,8 +102,7 @@ public final class OwnedDatabases implements AutoCloseable {
     this.drainAsked = drainAsked;
     this.leases = leases;
     this.moves = moves;
-    this.moving = new OneMoveEach(moving);
-    this.nodes = nodes;
+    this.follower = new MovesFollower(this, moves, self, new OneMoveEach(moving), nodes);
     this.self = self;
     this.ttl = ttl;
     this.margin = ttl.dividedBy(10);
@@ -203,6 +202,21 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
+  /** What this node's leases went through since it started. */
+  public ClusterCounters counters() {
+    return counters;
+  }
+
+  /** The databases this node holds now. */
+  List<DatabaseId> heldNow() {
+    return List.copyOf(held.keySet());
+  }
+
+  /** True while this node holds the database (its deadline may have passed). */
+  boolean holds(DatabaseId id) {
+    return held.containsKey(id);
+  }
+
   /** How many databases this node holds now. */
   public int count() {
     return held.size();
@@ -221,6 +235,7 @@ public final class OwnedDatabases implements AutoCloseable {
     long sent = h.clock().beforeSend();
     if (leases.renew(id, self, h.epoch(), ttl).isPresent()) {
       h.clock().granted(sent, ttl);
+      counters.addRenewed(1);
       return true;
     }
     lost(id, h);
@@ -256,6 +271,7 @@ public final class OwnedDatabases implements AutoCloseable {
     try {
       if (!copies.has(id)) {
         copies.rebuild(id, epoch + 1);
+        counters.addTakeover();
       } else if (!current) {
         throw new D1Exception.NotOwner(
             id.toString(),
@@ -298,6 +314,7 @@ public final class OwnedDatabases implements AutoCloseable {
   private void lost(DatabaseId id, Held h) {
     h.clock().lost();
     if (held.remove(id, h)) {
+      counters.addLost();
       LOG.warn("lost the lease on database {} (epoch {}): serving it no more", id, h.epoch());
     }
   }
@@ -319,9 +336,9 @@ public final class OwnedDatabases implements AutoCloseable {
     }
     renewHeld();
     if (draining) {
-      handOffAll();
+      follower.handOffAll();
     } else {
-      followMoves();
+      follower.follow();
     }
   }
 
@@ -349,36 +366,8 @@ public final class OwnedDatabases implements AutoCloseable {
         h.clock().granted(sent, ttl);
       }
     }
+    counters.addRenewed(renewed.size());
     now.forEach(this::lost);
-  }
-
-  /**
-   * Starts the moves PostgreSQL has for this node, each on {@link #moving}: databases an operator
-   * asked to move elsewhere are handed over, databases handed here are taken (their files rebuilt
-   * from the bucket) without waiting for a request.
-   */
-  private void followMoves() {
-    List<Moves.Move> pending;
-    try {
-      pending = moves.pending(self);
-    } catch (RuntimeException e) {
-      LOG.warn("reading the moves of node {}: {}", self, e.getMessage());
-      return;
-    }
-    for (Moves.Move m : pending) {
-      if (m.to().isPresent() && !held.containsKey(m.database())) {
-        continue; // asked of this node's lease from an earlier run: taken back first, then moved
-      }
-      moving.run(
-          m.database(),
-          () -> {
-            if (m.to().isPresent()) {
-              handOver(m.database(), m.to().get());
-            } else {
-              serve(m.database());
-            }
-          });
-    }
   }
 
   /**
@@ -422,6 +411,7 @@ public final class OwnedDatabases implements AutoCloseable {
         if (handed) {
           h.clock().lost();
           held.remove(id, h);
+          counters.addHandedOver();
           LOG.info("handed database {} over to node {} (epoch {})", id, target, h.epoch() + 1);
         } else {
           writesOf(id).reopen();
@@ -432,44 +422,11 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
-  /**
-   * A drained node's databases: each handed to the live, non-draining node with the fewest leases
-   * ({@link Spread}); given back for any node to take when there is none or the hand-over fails.
-   */
-  private void handOffAll() {
-    Spread spread;
-    try {
-      spread = Spread.over(nodes.get(), self);
-    } catch (RuntimeException e) {
-      LOG.warn("reading the nodes to hand node {}'s databases to: {}", self, e.getMessage());
-      spread = Spread.over(List.of(), self);
-    }
-    for (DatabaseId id : List.copyOf(held.keySet())) {
-      Optional<NodeId> target = spread.next();
-      boolean handed = false;
-      try {
-        handed = target.isPresent() && handOver(id, target.get());
-      } catch (RuntimeException e) {
-        LOG.warn("handing database {} over: {}", id, e.getMessage());
-      }
-      if (handed) {
-        spread.placed(target.get());
-      } else {
-        try {
-          release(id);
-        } catch (RuntimeException failed) {
-          LOG.warn("releasing the lease on {}: {}", id, failed.getMessage());
-          return;
-        }
-      }
-    }
-  }
-
   /** Stops renewing and gives every held lease back, so other nodes may take them at once. */
   @Override
   public void close() {
     renewer.shutdownNow();
-    moving.close();
+    follower.close();
     giveBackAll();
   }
 
