@@ -91,8 +91,8 @@ final class ClusterCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Marks a node draining in PostgreSQL: it is placed no new database, stops serving its"
-              + " databases (requests already running get one lease renewal to finish) and gives"
-              + " their leases back, so the next node asked for each takes it over from the"
+              + " databases at its next lease renewal and hands each over, once what it wrote is"
+              + " in the bucket, to the least-loaded live node, which takes it over from the"
               + " bucket. Waits until the node holds no lease. Exit 1 for an unknown node or when"
               + " the wait ends first, 2 without --catalog.")
   static final class Drain implements Callable<Integer> {
@@ -108,7 +108,7 @@ final class ClusterCommand implements Callable<Integer> {
         names = "--wait",
         paramLabel = "SECONDS",
         defaultValue = "120",
-        description = "How long to wait for the node to give its leases back (default 120).")
+        description = "How long to wait for the node to hand its databases over (default 120).")
     long waitSeconds;
 
     @Override
