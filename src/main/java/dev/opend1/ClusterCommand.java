@@ -18,14 +18,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, and
- * draining one of them.
+ * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, draining
+ * one of them, and moving a database ({@link ClusterMoveCommand}).
  */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
-    description = "Look at a cluster's nodes (the catalog in PostgreSQL), or drain one.",
-    subcommands = {ClusterCommand.Status.class, ClusterCommand.Drain.class})
+    description =
+        "Look at a cluster's nodes (the catalog in PostgreSQL), drain one, or move a database.",
+    subcommands = {
+      ClusterCommand.Status.class,
+      ClusterCommand.Drain.class,
+      ClusterMoveCommand.class
+    })
 final class ClusterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -86,8 +91,8 @@ final class ClusterCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Marks a node draining in PostgreSQL: it is placed no new database, stops serving its"
-              + " databases (requests already running get one lease renewal to finish) and gives"
-              + " their leases back, so the next node asked for each takes it over from the"
+              + " databases at its next lease renewal and hands each over, once what it wrote is"
+              + " in the bucket, to the least-loaded live node, which takes it over from the"
               + " bucket. Waits until the node holds no lease. Exit 1 for an unknown node or when"
               + " the wait ends first, 2 without --catalog.")
   static final class Drain implements Callable<Integer> {
@@ -103,7 +108,7 @@ final class ClusterCommand implements Callable<Integer> {
         names = "--wait",
         paramLabel = "SECONDS",
         defaultValue = "120",
-        description = "How long to wait for the node to give its leases back (default 120).")
+        description = "How long to wait for the node to hand its databases over (default 120).")
     long waitSeconds;
 
     @Override

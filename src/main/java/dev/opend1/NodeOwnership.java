@@ -1,9 +1,12 @@
 package dev.opend1;
 
+import dev.opend1.catalog.Catalog;
 import dev.opend1.cluster.BucketCopies;
+import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.OwnedDatabases;
 import dev.opend1.cluster.PostgresLeases;
+import dev.opend1.cluster.PostgresMoves;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ObjectStoreSettings;
@@ -14,6 +17,7 @@ import dev.opend1.history.WriteGate;
 import dev.opend1.history.WriterGeneration;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.objectstore.S3ObjectStore;
+import dev.opend1.service.ClusterMeters;
 import dev.opend1.service.Ownership;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
@@ -52,11 +56,14 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     OwnedDatabases owned =
         new OwnedDatabases(
             new PostgresLeases(shared),
+            new PostgresMoves(shared),
             self,
             cluster.leaseTtl(),
             new BucketCopies(store, layout, downloads),
             DaemonPools.scheduled("opend1-leases"),
-            () -> nodes.draining(self));
+            DaemonPools.fixed("opend1-moves", 2),
+            () -> nodes.draining(self),
+            () -> nodes.status(Membership.LIVENESS));
     return new NodeOwnership(owned, store, downloads);
   }
 
@@ -64,8 +71,26 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     return owned::generation;
   }
 
+  /** Commits are captured only under this node's lease, and not once a hand-over began. */
   WriteGate gate() {
-    return owned::mayWrite;
+    return new WriteGate() {
+      @Override
+      public boolean mayWrite(DatabaseId id) {
+        return owned.admit(id);
+      }
+
+      @Override
+      public void settled(DatabaseId id) {
+        owned.settled(id);
+      }
+    };
+  }
+
+  /** This node's series on {@code /metrics}: nodes alive, databases held, the leases' counters. */
+  ClusterMeters meters(Catalog catalog) {
+    PostgresNodes nodes = new PostgresNodes(catalog.sharedDatabase().orElseThrow());
+    return new ClusterMeters(
+        owned.counters(), owned::count, () -> nodes.live(Membership.LIVENESS).size());
   }
 
   @Override

@@ -96,7 +96,10 @@ final class ServeCommand implements Callable<Integer> {
       opened.push(parts);
       Services services = parts.services();
       if (member.isPresent()) {
-        services = services.withForwarding(forwarding(catalog, member.get().self()));
+        services =
+            services
+                .withForwarding(forwarding(catalog, member.get().self()))
+                .withMeters(parts.cluster().orElseThrow().meters(catalog));
       }
       server = new ApiServer(config, services);
       opened.push(server);

@@ -60,4 +60,26 @@ public record Services(
         Optional.of(forwarding),
         replicas);
   }
+
+  /** These services, with {@code more} series shown by {@code /metrics} beside the others. */
+  public Services withMeters(MeterBinder more) {
+    MeterBinder both =
+        registry -> {
+          meters.bindTo(registry);
+          more.bindTo(registry);
+        };
+    return new Services(
+        accounts,
+        tokens,
+        databases,
+        queries,
+        timeTravel,
+        transfers,
+        status,
+        both,
+        recorder,
+        analytics,
+        recovery,
+        forwarding);
+  }
 }

@@ -26,7 +26,12 @@ final class PostgresSchema {
 
   /** The migrations, in order; version n is the n-th file. */
   static final List<String> FILES =
-      List.of("V1__catalog.sql", "V2__analytics.sql", "V3__cluster.sql", "V4__pending_node.sql");
+      List.of(
+          "V1__catalog.sql",
+          "V2__analytics.sql",
+          "V3__cluster.sql",
+          "V4__pending_node.sql",
+          "V5__moves.sql");
 
   /** The key of the advisory lock held while migrating (any fixed number; "opend1" in ASCII). */
   private static final long LOCK_KEY = 0x6f70656e6431L;

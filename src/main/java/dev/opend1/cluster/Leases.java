@@ -31,9 +31,10 @@ public interface Leases {
    * Takes over a lease in force that {@code node} itself holds, with the next epoch: for a node
    * restarted within its leases' ttl, whose earlier run held them (one process per node id, since
    * the id is kept in the data directory the process locks). Empty when {@code node} does not hold
-   * it.
+   * it. The grant's previous owner is the node that wrote the database last: {@code node} itself,
+   * or the node that handed the lease to it ({@link Moves#handOver}).
    */
-  Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl);
+  Optional<Grant> reclaim(DatabaseId database, NodeId node, Duration ttl);
 
   /**
    * Extends the lease of {@code node} at {@code epoch} to {@code ttl} from PostgreSQL's now. Empty
@@ -52,7 +53,11 @@ public interface Leases {
   /** Gives the lease up at once (the epoch is kept). False when it was not in force. */
   boolean release(DatabaseId database, NodeId node, long epoch);
 
-  /** The database's lease row whether in force or not: its last owner and epoch; empty if never. */
+  /**
+   * The database's lease row whether in force or not, with the node that wrote it last as its owner
+   * (the holder, or, for a lease handed over and not taken yet, the node that handed it over) and
+   * its epoch; empty if never leased.
+   */
   Optional<Lease> last(DatabaseId database);
 
   /** The lease in force on the database, if any. */

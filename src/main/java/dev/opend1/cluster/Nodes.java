@@ -23,8 +23,8 @@ public interface Nodes {
   List<NodeStatus> status(Duration liveness);
 
   /**
-   * Marks a node draining: it is placed no new database, and the node gives back the leases it
-   * holds ({@link OwnedDatabases}). False when no such node.
+   * Marks a node draining: it is placed no new database, and the node hands the databases it holds
+   * over to the other nodes ({@link OwnedDatabases}). False when no such node.
    */
   boolean drain(NodeId node);
 

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ public final class OwnedDatabases implements AutoCloseable {
   private record Held(long epoch, LeaseClock clock) {}
 
   private final Leases leases;
+  private final Moves moves;
   private final NodeId self;
   private final Duration ttl;
   private final Duration margin;
@@ -58,6 +61,18 @@ public final class OwnedDatabases implements AutoCloseable {
   /** Runs the renewals; owned, shut down at close. */
   private final ScheduledExecutorService renewer;
 
+  /** Makes the moves asked of this node, and hands its databases over when drained; owned. */
+  private final MovesFollower follower;
+
+  /** What the leases went through, for {@code /metrics}. */
+  private final ClusterCounters counters = new ClusterCounters();
+
+  /** Each database's commits on their way to the bucket; kept across tenures. */
+  private final Map<DatabaseId, OpenWrites> writes = new ConcurrentHashMap<>();
+
+  /** Databases being handed over, to the node they go to: served no more from the start of it. */
+  private final Map<DatabaseId, NodeId> leaving = new ConcurrentHashMap<>();
+
   /** Whether an operator asked this node to drain ({@code opend1 cluster drain}). */
   private final BooleanSupplier drainAsked;
 
@@ -70,17 +85,24 @@ public final class OwnedDatabases implements AutoCloseable {
   /**
    * @param ttl each lease's time to live; the safety margin is a tenth of it
    * @param renewer runs the renewals, owned from now on
+   * @param moving runs hand-overs and takes of handed databases, owned from now on
    * @param drainAsked asked before each renewal: true once the node is to give its databases up
+   * @param nodes every node with its liveness and load, for where a drained node's databases go
    */
   public OwnedDatabases(
       Leases leases,
+      Moves moves,
       NodeId self,
       Duration ttl,
       LocalCopies copies,
       ScheduledExecutorService renewer,
-      BooleanSupplier drainAsked) {
+      ExecutorService moving,
+      BooleanSupplier drainAsked,
+      Supplier<List<NodeStatus>> nodes) {
     this.drainAsked = drainAsked;
     this.leases = leases;
+    this.moves = moves;
+    this.follower = new MovesFollower(this, moves, self, new OneMoveEach(moving), nodes);
     this.self = self;
     this.ttl = ttl;
     this.margin = ttl.dividedBy(10);
@@ -114,6 +136,10 @@ public final class OwnedDatabases implements AutoCloseable {
     if (draining) {
       throw new D1Exception.NotOwner(id.toString(), "this node is draining");
     }
+    NodeId to = leaving.get(id);
+    if (to != null) {
+      throw new D1Exception.NotOwner(id.toString(), "it is moving to node " + to.value());
+    }
     Held h = held.get(id);
     if (h != null && h.clock().mayWrite()) {
       return;
@@ -131,6 +157,19 @@ public final class OwnedDatabases implements AutoCloseable {
   public boolean mayWrite(DatabaseId id) {
     Held h = held.get(id);
     return h != null && h.clock().mayWrite();
+  }
+
+  /**
+   * The write gate: lets one commit to the database be captured while this node may write it and is
+   * not handing it over; a true is followed by one {@link #settled} once the commit is durable.
+   */
+  public boolean admit(DatabaseId id) {
+    return mayWrite(id) && writesOf(id).enter();
+  }
+
+  /** A commit {@link #admit} let through is durable now, or failed. */
+  public void settled(DatabaseId id) {
+    writesOf(id).settled();
   }
 
   /**
@@ -163,6 +202,21 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
+  /** What this node's leases went through since it started. */
+  public ClusterCounters counters() {
+    return counters;
+  }
+
+  /** The databases this node holds now. */
+  List<DatabaseId> heldNow() {
+    return List.copyOf(held.keySet());
+  }
+
+  /** True while this node holds the database (its deadline may have passed). */
+  boolean holds(DatabaseId id) {
+    return held.containsKey(id);
+  }
+
   /** How many databases this node holds now. */
   public int count() {
     return held.size();
@@ -172,11 +226,16 @@ public final class OwnedDatabases implements AutoCloseable {
     return locks.computeIfAbsent(id, k -> new Object());
   }
 
+  private OpenWrites writesOf(DatabaseId id) {
+    return writes.computeIfAbsent(id, k -> new OpenWrites());
+  }
+
   /** A renew of one lease whose deadline passed; false (and the lease dropped) when refused. */
   private boolean renewNow(DatabaseId id, Held h) {
     long sent = h.clock().beforeSend();
     if (leases.renew(id, self, h.epoch(), ttl).isPresent()) {
       h.clock().granted(sent, ttl);
+      counters.addRenewed(1);
       return true;
     }
     lost(id, h);
@@ -190,37 +249,34 @@ public final class OwnedDatabases implements AutoCloseable {
     }
     LeaseClock clock = new LeaseClock(margin);
     long sent = clock.beforeSend();
-    Optional<Grant> grant = leases.take(id, self, ttl);
-    long epoch;
-    boolean current;
-    if (grant.isPresent()) {
-      epoch = grant.get().lease().epoch();
-      current = grant.get().previousOwner().map(self::equals).orElse(true);
-    } else {
-      // In force: this node's from an earlier run (restarted within the ttl), or another's.
-      Lease reclaimed =
-          leases
-              .reclaim(id, self, ttl)
-              .orElseThrow(
-                  () ->
-                      new D1Exception.NotOwner(
-                          id.toString(),
-                          leases
-                              .owner(id)
-                              .map(l -> "node " + l.owner().value() + " holds its lease")
-                              .orElse("its lease is changing hands")));
-      epoch = reclaimed.epoch();
-      current = true;
-    }
+    Optional<Grant> taken = leases.take(id, self, ttl);
+    // In force: this node's from an earlier run (restarted within the ttl), or handed to it by
+    // another node (a move), or another's.
+    Grant grant =
+        taken.isPresent()
+            ? taken.get()
+            : leases
+                .reclaim(id, self, ttl)
+                .orElseThrow(
+                    () ->
+                        new D1Exception.NotOwner(
+                            id.toString(),
+                            leases
+                                .owner(id)
+                                .map(l -> "node " + l.owner().value() + " holds its lease")
+                                .orElse("its lease is changing hands")));
+    long epoch = grant.lease().epoch();
+    boolean current = grant.previousOwner().map(self::equals).orElse(true);
     clock.granted(sent, ttl);
     try {
       if (!copies.has(id)) {
         copies.rebuild(id, epoch + 1);
+        counters.addTakeover();
       } else if (!current) {
         throw new D1Exception.NotOwner(
             id.toString(),
             "node "
-                + grant.get().previousOwner().get().value()
+                + grant.previousOwner().get().value()
                 + " wrote it after this node's copy was made");
       }
     } catch (IOException | RuntimeException e) {
@@ -232,6 +288,7 @@ public final class OwnedDatabases implements AutoCloseable {
       throw new D1Exception.DatabaseUnavailable(
           id.toString(), "its files could not be rebuilt from the bucket: " + e.getMessage());
     }
+    writesOf(id).reopen();
     held.put(id, new Held(epoch, clock));
     LOG.info("serving database {} under lease epoch {}", id, epoch);
   }
@@ -257,27 +314,36 @@ public final class OwnedDatabases implements AutoCloseable {
   private void lost(DatabaseId id, Held h) {
     h.clock().lost();
     if (held.remove(id, h)) {
+      counters.addLost();
       LOG.warn("lost the lease on database {} (epoch {}): serving it no more", id, h.epoch());
     }
   }
 
   /**
-   * Renews every held lease in one statement; a lease left out of the answer is lost. A node asked
-   * to drain stops serving first, and gives every lease back at the renewal after.
+   * Every third of the ttl: renews the held leases, then makes the moves asked of this node; a node
+   * asked to drain serves nothing more and hands every database over instead.
    */
   private void renewAll() {
-    if (draining) {
-      giveBackAll();
-      return;
-    }
-    try {
-      if (drainAsked.getAsBoolean()) {
-        LOG.info("node {} is draining: giving back its {} databases", self, held.size());
-        draining = true;
+    if (!draining) {
+      try {
+        if (drainAsked.getAsBoolean()) {
+          LOG.info("node {} is draining: handing over its {} databases", self, held.size());
+          draining = true;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("reading the state of node {}: {}", self, e.getMessage());
       }
-    } catch (RuntimeException e) {
-      LOG.warn("reading the state of node {}: {}", self, e.getMessage());
     }
+    renewHeld();
+    if (draining) {
+      follower.handOffAll();
+    } else {
+      follower.follow();
+    }
+  }
+
+  /** Renews every held lease in one statement; a lease left out of the answer is lost. */
+  private void renewHeld() {
     Map<DatabaseId, Held> now = new HashMap<>(held);
     if (now.isEmpty()) {
       return;
@@ -300,13 +366,67 @@ public final class OwnedDatabases implements AutoCloseable {
         h.clock().granted(sent, ttl);
       }
     }
+    counters.addRenewed(renewed.size());
     now.forEach(this::lost);
+  }
+
+  /**
+   * Hands a held database over to {@code target}: serves it no more and lets no commit through,
+   * waits until every commit let through is durable (in the bucket), then hands the lease over in
+   * PostgreSQL. False, and the database served again, when that could not be done: the lease was
+   * lost meanwhile, or commits did not settle before its deadline (tried again at the next
+   * renewal), or the target is not alive or draining (an operator's request is then dropped).
+   */
+  boolean handOver(DatabaseId id, NodeId target) {
+    Held h;
+    synchronized (lockOf(id)) {
+      h = held.get(id);
+      if (h == null || target.equals(self)) {
+        return false;
+      }
+      leaving.put(id, target);
+      writesOf(id).close();
+    }
+    boolean settled;
+    try {
+      settled = writesOf(id).awaitSettled(h.clock().remaining());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      settled = false;
+    }
+    synchronized (lockOf(id)) {
+      boolean handed = false;
+      try {
+        if (settled && held.get(id) == h && h.clock().mayWrite()) {
+          handed = moves.handOver(id, self, h.epoch(), target, ttl, Membership.LIVENESS);
+          if (!handed) {
+            // Held, so refused for the target: not alive, or draining. An operator's request
+            // for it is dropped rather than tried again at every renewal.
+            LOG.warn(
+                "not handing database {} to node {}: it is not alive, or draining", id, target);
+            moves.cancel(id, target);
+          }
+        }
+      } finally {
+        if (handed) {
+          h.clock().lost();
+          held.remove(id, h);
+          counters.addHandedOver();
+          LOG.info("handed database {} over to node {} (epoch {})", id, target, h.epoch() + 1);
+        } else {
+          writesOf(id).reopen();
+        }
+        leaving.remove(id);
+      }
+      return handed;
+    }
   }
 
   /** Stops renewing and gives every held lease back, so other nodes may take them at once. */
   @Override
   public void close() {
     renewer.shutdownNow();
+    follower.close();
     giveBackAll();
   }
 

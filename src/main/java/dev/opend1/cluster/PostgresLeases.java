@@ -50,15 +50,17 @@ public final class PostgresLeases implements Leases {
     return sql
         .rows(
             "acquire the lease on " + database + " for " + node,
-            "WITH prev AS (SELECT owner FROM database_leases WHERE database_id = ? FOR UPDATE)"
+            "WITH prev AS (SELECT coalesce(handed_from, owner) AS writer FROM database_leases"
+                + " WHERE database_id = ? FOR UPDATE)"
                 + " INSERT INTO database_leases AS l(database_id, owner, epoch, expires_at)"
                 + " SELECT ?, ?, 1, now() + ? * interval '1 millisecond'"
                 + " FROM (VALUES (1)) AS one LEFT JOIN prev ON true"
                 + " ON CONFLICT (database_id) DO UPDATE SET owner = excluded.owner,"
-                + " epoch = l.epoch + 1, expires_at = excluded.expires_at"
+                + " epoch = l.epoch + 1, expires_at = excluded.expires_at, handed_from = NULL,"
+                + " moving_to = NULLIF(l.moving_to, excluded.owner)"
                 + " WHERE l.expires_at <= now()"
                 + RETURNING
-                + ", (SELECT owner FROM prev) AS previous_owner",
+                + ", (SELECT writer FROM prev) AS previous_owner",
             ps -> {
               ps.setString(1, database.toString());
               ps.setString(2, database.toString());
@@ -72,22 +74,36 @@ public final class PostgresLeases implements Leases {
         .findFirst();
   }
 
+  /**
+   * The reclaim, with the node that wrote the database last read under the row's lock as in {@link
+   * #take}: this node, unless the lease was handed to it ({@link Moves#handOver}) and this is its
+   * first take since. {@code prev} is joined in {@code FROM}, so it is read before the row changes.
+   */
   @Override
-  public Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl) {
+  public Optional<Grant> reclaim(DatabaseId database, NodeId node, Duration ttl) {
     long ms = ClusterSql.millis(ttl, "a lease's time to live");
-    return first(
-        sql.rows(
+    return sql
+        .rows(
             "reclaim the lease on " + database + " for " + node,
-            "UPDATE database_leases SET epoch = epoch + 1,"
-                + " expires_at = now() + ? * interval '1 millisecond'"
-                + " WHERE database_id = ? AND owner = ? AND expires_at > now()"
-                + RETURNING,
+            "WITH prev AS (SELECT coalesce(handed_from, owner) AS writer FROM database_leases"
+                + " WHERE database_id = ? FOR UPDATE)"
+                + " UPDATE database_leases l SET epoch = l.epoch + 1,"
+                + " expires_at = now() + ? * interval '1 millisecond', handed_from = NULL,"
+                + " moving_to = NULLIF(l.moving_to, l.owner) FROM prev"
+                + " WHERE l.database_id = ? AND l.owner = ? AND l.expires_at > now()"
+                + " RETURNING l.database_id, l.owner, l.epoch, l.expires_at,"
+                + " prev.writer AS previous_owner",
             ps -> {
-              ps.setLong(1, ms);
-              ps.setString(2, database.toString());
-              ps.setString(3, node.value());
+              ps.setString(1, database.toString());
+              ps.setLong(2, ms);
+              ps.setString(3, database.toString());
+              ps.setString(4, node.value());
             },
-            PostgresLeases::read));
+            rs ->
+                new Grant(
+                    read(rs), Optional.ofNullable(rs.getString("previous_owner")).map(NodeId::new)))
+        .stream()
+        .findFirst();
   }
 
   /**
@@ -160,8 +176,8 @@ public final class PostgresLeases implements Leases {
     return first(
         sql.rows(
             "read the last lease on " + database,
-            "SELECT database_id, owner, epoch, expires_at FROM database_leases"
-                + " WHERE database_id = ?",
+            "SELECT database_id, coalesce(handed_from, owner) AS owner, epoch, expires_at"
+                + " FROM database_leases WHERE database_id = ?",
             ps -> ps.setString(1, database.toString()),
             PostgresLeases::read));
   }

@@ -150,18 +150,24 @@ public final class History implements CommitHook, AutoCloseable {
   public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
     DatabaseHistory h = of(id);
     CompletableFuture<Void> durable;
+    boolean admitted = false;
     try {
       if (!gate.mayWrite(id)) {
         throw new IOException(
             "commit to " + id + " not captured",
             new D1Exception.NotOwner(id.toString(), "this node's lease on it lapsed"));
       }
+      admitted = true;
       durable = h.capture();
     } catch (IOException | RuntimeException e) {
+      if (admitted) {
+        gate.settled(id);
+      }
       // Whatever the commit changed is in SQLite but not in the history: the file must be rebuilt.
       h.markNeedsRebuild();
       throw e;
     }
+    durable.whenComplete((done, failed) -> gate.settled(id));
     // The record is appended: from here on nothing may fail the commit, or a write that is in the
     // history would be answered as not applied. A snapshot is only maintenance.
     long databaseBytes;

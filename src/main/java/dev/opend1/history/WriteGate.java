@@ -11,8 +11,15 @@ import dev.opend1.core.DatabaseId;
 @FunctionalInterface
 public interface WriteGate {
 
-  /** True while commits to {@code id} may be captured. */
+  /**
+   * True while commits to {@code id} may be captured. Every true is followed by one {@link
+   * #settled} for that commit, once its capture is durable or has failed, so a gate can tell when
+   * no commit it let through is still on its way to the bucket.
+   */
   boolean mayWrite(DatabaseId id);
+
+  /** A commit {@link #mayWrite} let through is durable now, or failed. */
+  default void settled(DatabaseId id) {}
 
   /** A server that writes every database it has. */
   WriteGate ALWAYS = id -> true;

@@ -92,7 +92,8 @@ class PostgresCatalogTest extends CatalogContractTest {
               "1 V1__catalog.sql",
               "2 V2__analytics.sql",
               "3 V3__cluster.sql",
-              "4 V4__pending_node.sql");
+              "4 V4__pending_node.sql",
+              "5 V5__moves.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {

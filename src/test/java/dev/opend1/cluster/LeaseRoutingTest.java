@@ -92,7 +92,7 @@ class LeaseRoutingTest {
     }
 
     @Override
-    public Optional<Lease> reclaim(DatabaseId database, NodeId node, Duration ttl) {
+    public Optional<Grant> reclaim(DatabaseId database, NodeId node, Duration ttl) {
       throw new UnsupportedOperationException();
     }
 

@@ -33,6 +33,7 @@ class OwnedDatabasesTest {
 
   private ClusterDatabase db;
   private Leases leases;
+  private Nodes nodes;
   private final NodeId a = new NodeId("node-a");
   private final NodeId b = new NodeId("node-b");
   private final DatabaseId d = DatabaseId.random();
@@ -66,7 +67,7 @@ class OwnedDatabasesTest {
   void open() {
     db = new ClusterDatabase(PG);
     leases = new PostgresLeases(db.dataSource());
-    Nodes nodes = new PostgresNodes(db.dataSource());
+    nodes = new PostgresNodes(db.dataSource());
     nodes.heartbeat(a, URI.create("http://a:8787"), "test");
     nodes.heartbeat(b, URI.create("http://b:8787"), "test");
   }
@@ -83,14 +84,32 @@ class OwnedDatabasesTest {
 
   private OwnedDatabases node(NodeId id, Copies copies, ScheduledExecutorService renewer) {
     OwnedDatabases o =
-        new OwnedDatabases(leases, id, TTL, copies, renewer, () -> drainAsked.contains(id));
+        new OwnedDatabases(
+            leases,
+            new PostgresMoves(db.dataSource()),
+            id,
+            TTL,
+            copies,
+            renewer,
+            DaemonPools.fixed("test-moves", 2),
+            () -> drainAsked.contains(id),
+            () -> nodes.status(Membership.LIVENESS));
     opened.add(o);
     return o;
   }
 
   /** A node whose process dies: its renewals stop, nothing is given back. */
   private OwnedDatabases dying(NodeId id, Copies copies, ScheduledExecutorService renewer) {
-    return new OwnedDatabases(leases, id, TTL, copies, renewer, () -> false);
+    return new OwnedDatabases(
+        leases,
+        new PostgresMoves(db.dataSource()),
+        id,
+        TTL,
+        copies,
+        renewer,
+        DaemonPools.fixed("test-moves", 2),
+        () -> false,
+        () -> nodes.status(Membership.LIVENESS));
   }
 
   @Test
@@ -225,7 +244,7 @@ class OwnedDatabasesTest {
   }
 
   @Test
-  void aDrainingNodeStopsTakingDatabasesAndGivesItsLeasesBackSoAnotherTakesThem() throws Exception {
+  void aDrainingNodeStopsTakingDatabasesAndHandsThemToTheLiveNodes() throws Exception {
     Copies copiesA = new Copies();
     OwnedDatabases nodeA = node(a, copiesA);
     List<DatabaseId> ids = new ArrayList<>();
@@ -240,9 +259,11 @@ class OwnedDatabasesTest {
     while (nodeA.count() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(nodeA.count()).as("every lease given back within two renewals").isZero();
+    assertThat(nodeA.count()).as("every lease handed over within two renewals").isZero();
     for (DatabaseId id : ids) {
-      assertThat(leases.owner(id)).isEmpty();
+      assertThat(leases.owner(id).orElseThrow().owner())
+          .as("the only other live node")
+          .isEqualTo(b);
     }
     assertThatThrownBy(() -> nodeA.serve(ids.get(0)))
         .isInstanceOf(D1Exception.NotOwner.class)
@@ -250,7 +271,81 @@ class OwnedDatabasesTest {
     Copies copiesB = new Copies();
     OwnedDatabases nodeB = node(b, copiesB);
     nodeB.serve(ids.get(0));
-    assertThat(copiesB.rebuilt).containsExactly(ids.get(0) + "@3");
+    // Epoch 1 created, 2 handed over, 3 taken by node b: generation 4, rebuilt from the bucket.
+    assertThat(copiesB.rebuilt).contains(ids.get(0) + "@4");
+    awaitHeld(nodeB, ids);
+    assertThat(copiesB.rebuilt).as("node b took the others without a request").hasSize(20);
+  }
+
+  @Test
+  void aMoveIsHandedOverOnceTheCommitsLetThroughSettleAndTheTargetTakesIt() throws Exception {
+    Copies copiesA = new Copies();
+    OwnedDatabases nodeA = node(a, copiesA);
+    nodeA.created(d);
+    copiesA.here.add(d);
+    assertThat(nodeA.admit(d)).as("a commit on its way to the bucket").isTrue();
+    Moves moves = new PostgresMoves(db.dataSource());
+    assertThat(moves.ask(d, b, TTL)).isEqualTo(Moves.Asked.ASKED);
+
+    // Node a sees the request at its next renewal: it stops serving and writing, and waits.
+    long deadline = System.nanoTime() + TTL.toNanos() * 3;
+    while (nodeA.admit(d) && System.nanoTime() < deadline) {
+      nodeA.settled(d);
+      Thread.sleep(20);
+    }
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("it is moving to node node-b");
+    Thread.sleep(TTL.toMillis());
+    assertThat(leases.owner(d).orElseThrow().owner())
+        .as("not handed over while a commit is open")
+        .isEqualTo(a);
+    assertThat(moves.moving(d)).isTrue();
+
+    nodeA.settled(d);
+    Copies copiesB = new Copies();
+    OwnedDatabases nodeB = node(b, copiesB);
+    awaitHeld(nodeB, List.of(d));
+    assertThat(copiesB.rebuilt).containsExactly(d + "@4");
+    assertThat(moves.moving(d)).isFalse();
+    assertThat(nodeA.mayWrite(d)).isFalse();
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("node node-b holds its lease");
+  }
+
+  @Test
+  void aDatabaseHandedBackToANodeWithAnOlderCopyIsNotServedFromIt() throws Exception {
+    Copies copiesA = new Copies();
+    OwnedDatabases nodeA = node(a, copiesA);
+    nodeA.created(d);
+    copiesA.here.add(d);
+    Moves moves = new PostgresMoves(db.dataSource());
+    Copies copiesB = new Copies();
+    OwnedDatabases nodeB = node(b, copiesB);
+    moves.ask(d, b, TTL);
+    awaitHeld(nodeB, List.of(d));
+
+    // Node b wrote it since; handed back, node a's copy is older than the bucket's.
+    moves.ask(d, a, TTL);
+    long deadline = System.nanoTime() + TTL.toNanos() * 3;
+    while (leases.owner(d).map(l -> !l.owner().equals(a)).orElse(true)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.NotOwner.class)
+        .hasMessageContaining("node-b");
+    assertThat(copiesA.rebuilt).isEmpty();
+  }
+
+  private static void awaitHeld(OwnedDatabases node, List<DatabaseId> ids)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TTL.toNanos() * 4;
+    while (!ids.stream().allMatch(node::mayWrite) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(ids).allMatch(node::mayWrite);
   }
 
   @Test

@@ -204,8 +204,9 @@ class PostgresLeasesTest {
   void aNodeReclaimsOnlyALeaseInForceThatItHolds() throws Exception {
     Lease held = leases.acquire(d, a, LONG).orElseThrow();
     assertThat(leases.reclaim(d, b, LONG)).as("another node's").isEmpty();
-    Lease reclaimed = leases.reclaim(d, a, LONG).orElseThrow();
-    assertThat(reclaimed.epoch()).isEqualTo(held.epoch() + 1);
+    Grant reclaimed = leases.reclaim(d, a, LONG).orElseThrow();
+    assertThat(reclaimed.previousOwner()).as("it wrote it last itself").contains(a);
+    assertThat(reclaimed.lease().epoch()).isEqualTo(held.epoch() + 1);
     assertThat(leases.renew(d, a, held.epoch(), LONG)).as("the old epoch is gone").isEmpty();
     expire(d);
     assertThat(leases.reclaim(d, a, LONG)).as("lapsed: take it instead").isEmpty();

@@ -21,6 +21,9 @@ public final class ClusterNodes implements AutoCloseable {
   public static final String TOKEN = "cluster-nodes-test-token";
   private static final String SECRET = "cluster-nodes-test-secret";
 
+  /** How long the driver's requests may take. */
+  private static final Duration REQUEST = Duration.ofSeconds(60);
+
   private final Path dir;
   private final String catalogUrl;
   private final Duration leaseTtl;
@@ -165,6 +168,49 @@ public final class ClusterNodes implements AutoCloseable {
             "x-opend1-cluster-secret",
             SECRET),
         limit);
+  }
+
+  /**
+   * Creates a database on node {@code i} itself (as a create placed there arrives); its UUID, or an
+   * {@link IllegalStateException} with the answer when not created.
+   */
+  public String create(int i, String name) {
+    D1Client.Reply r = servedBy(i, REQUEST).post(databases(), "{\"name\":\"" + name + "\"}");
+    if (r.status() != 200) {
+      throw new IllegalStateException("create " + name + " on node " + i + ": " + r.body());
+    }
+    return r.result().path("uuid").asText();
+  }
+
+  /** {@code sql} sent to node {@code i} as a client sends it (forwarded to the owner). */
+  public D1Client.Reply query(int i, String db, String sql) {
+    return client(i, REQUEST).post(queryPath(db), queryBody(sql));
+  }
+
+  /** {@code sql} that node {@code i} must serve itself (marked as forwarded to it already). */
+  public D1Client.Reply queryServedBy(int i, String db, String sql) {
+    return servedBy(i, REQUEST).post(queryPath(db), queryBody(sql));
+  }
+
+  /** The integers in column {@code v} of table {@code t}, from {@code v >= 0}, through node i. */
+  public java.util.Set<Integer> values(int i, String db) {
+    D1Client.Reply r = query(i, db, "SELECT v FROM t WHERE v >= 0 ORDER BY v");
+    if (r.status() != 200) {
+      throw new IllegalStateException("read t through node " + i + ": " + r.body());
+    }
+    java.util.Set<Integer> out = new java.util.TreeSet<>();
+    for (com.fasterxml.jackson.databind.JsonNode row : r.result().path(0).path("results")) {
+      out.add(row.path("v").asInt());
+    }
+    return out;
+  }
+
+  private static String queryPath(String db) {
+    return databases() + "/" + db + "/query";
+  }
+
+  private static String queryBody(String sql) {
+    return D1Client.JSON.createObjectNode().put("sql", sql).toString();
   }
 
   /** The path of the account's databases, as a client asks for them. */

@@ -1,0 +1,269 @@
+package dev.opend1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opend1.testing.ClusterNodes;
+import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Postgres;
+import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.ServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Moving databases between live nodes with real processes: three opend1 nodes on one PostgreSQL and
+ * one s3proxy, leases of 3 seconds. {@code opend1 cluster move} under a write load sent through
+ * every node loses no acknowledged write and fails no request a client retries on the cluster's
+ * 503; the target serves the database and the old owner forwards to it. A drained node's databases
+ * go to the other nodes by their load. The tests share one cluster, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterMoveTest {
+
+  @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
+
+  private static final Duration TTL = Duration.ofSeconds(3);
+  private static final Duration REQUEST = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+
+  private static ClusterNodes cluster;
+
+  /** How many answers of 503 the writers retried. */
+  private static final AtomicInteger RETRIED = new AtomicInteger();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = ClusterNodes.start(3, dir, PG, TTL);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aDatabaseMovedUnderWritesLosesNoAcknowledgedWriteAndTheTargetServesIt() throws Exception {
+    String db = create(0, "moved");
+    ok(query(0, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+
+    // Writers through all three nodes, each value until it is acknowledged, retrying the 503s.
+    Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+    ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong longest = new AtomicLong();
+    List<CompletableFuture<Void>> writers = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      int first = w * 1_000_000;
+      writers.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int v = first; !stop.get(); v++) {
+                  long sent = System.nanoTime();
+                  D1Client.Reply r = retried(v % 3, db, "INSERT INTO t(v) VALUES (" + v + ")");
+                  longest.accumulateAndGet(System.nanoTime() - sent, Math::max);
+                  if (r.status() == 200) {
+                    acknowledged.add(v);
+                  } else {
+                    failed.add(r.status() + " " + r.body());
+                    return;
+                  }
+                }
+              }));
+    }
+    awaitMore(acknowledged, 60);
+
+    long asked = System.nanoTime();
+    ServerProcess.Output move = cluster("move", db, cluster.nodeId(2));
+    double moveSeconds = (System.nanoTime() - asked) / 1e9;
+    assertThat(move.exitCode()).as(move.stderr()).isZero();
+    assertThat(move.stdout())
+        .contains("asked node " + cluster.nodeId(0) + " to hand " + db)
+        .contains("node " + cluster.nodeId(2) + " serves " + db);
+    awaitMore(acknowledged, 60); // writes go on, now to node 2
+    stop.set(true);
+    writers.forEach(CompletableFuture::join);
+
+    assertThat(failed).as("requests that failed after retrying 503s").isEmpty();
+    System.out.printf(
+        "move under writes: cluster move ran %.2f s (a JVM's start included); %d writes"
+            + " acknowledged, %d answers of 503 retried, the longest write %.2f s with its"
+            + " retries%n",
+        moveSeconds, acknowledged.size(), RETRIED.get(), longest.get() / 1e9);
+    D1Client.Reply target = servedBy(2, db, "SELECT count(*) AS n FROM t");
+    assertThat(target.status()).as("the target serves it itself: " + target.body()).isEqualTo(200);
+    Set<Integer> stored = values(2, db);
+    assertThat(stored).as("every acknowledged write is there").containsAll(acknowledged);
+    assertThat(servedBy(0, db, "SELECT 1").status())
+        .as("the old owner serves it no more")
+        .isEqualTo(503);
+    assertThat(values(0, db)).as("but forwards to the target").isEqualTo(stored);
+
+    // Each node's /metrics says what its leases went through.
+    String newOwner = metrics(2);
+    assertThat(series(newOwner, "opend1_cluster_takeovers_total")).isGreaterThanOrEqualTo(1);
+    assertThat(series(newOwner, "opend1_cluster_databases_owned")).isGreaterThanOrEqualTo(1);
+    assertThat(series(newOwner, "opend1_cluster_lease_renewals_total")).isPositive();
+    assertThat(series(newOwner, "opend1_cluster_nodes_alive")).isEqualTo(3);
+    String oldOwner = metrics(0);
+    assertThat(series(oldOwner, "opend1_cluster_handovers_total")).isEqualTo(1);
+    assertThat(series(oldOwner, "opend1_cluster_databases_owned")).isZero();
+    assertThat(series(oldOwner, "opend1_cluster_leases_lost_total"))
+        .as("handed over, not lost")
+        .isZero();
+  }
+
+  @Test
+  @Order(2)
+  void aMoveToAnUnknownNodeOrOfAnUnknownDatabaseIsRefused() throws Exception {
+    String db = create(1, "stays");
+    ServerProcess.Output noNode = cluster("move", db, "no-such-node");
+    assertThat(noNode.exitCode()).isEqualTo(1);
+    assertThat(noNode.stderr()).contains("no node no-such-node in the cluster");
+    ServerProcess.Output noDb =
+        cluster("move", "6f1c1c1e-0000-4000-8000-000000000000", cluster.nodeId(2));
+    assertThat(noDb.exitCode()).isEqualTo(1);
+    assertThat(noDb.stderr()).contains("no database 6f1c1c1e-0000-4000-8000-000000000000");
+    ServerProcess.Output notUuid = cluster("move", "stays", cluster.nodeId(2));
+    assertThat(notUuid.exitCode()).isEqualTo(1);
+    assertThat(notUuid.stderr()).contains("is not a database's UUID");
+    ServerProcess.Output there = cluster("move", db, cluster.nodeId(1));
+    assertThat(there.exitCode()).as(there.stderr()).isZero();
+    assertThat(there.stdout()).contains("serves " + db + " already");
+    assertThat(servedBy(1, db, "SELECT 1").status()).as("nothing moved").isEqualTo(200);
+  }
+
+  @Test
+  @Order(3)
+  void aDrainedNodesDatabasesGoToTheLeastLoadedNodes() throws Exception {
+    List<String> dbs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String db = create(0, "drained-" + i);
+      ok(query(0, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+      ok(query(0, db, "INSERT INTO t(v) VALUES (" + i + ")"));
+      dbs.add(db);
+    }
+    // Before: node 1 holds "stays", node 2 holds "moved"; so two go to each.
+    ServerProcess.Output drain = cluster("drain", cluster.nodeId(0));
+    assertThat(drain.exitCode()).as(drain.stderr()).isZero();
+
+    int[] onNode = new int[3];
+    for (int i = 0; i < dbs.size(); i++) {
+      String db = dbs.get(i);
+      int owner = servedBy(1, db, "SELECT 1").status() == 200 ? 1 : 2;
+      assertThat(servedBy(owner, db, "SELECT v FROM t").result().path(0).path("results"))
+          .as("node %d serves %s with its write", owner, db)
+          .hasSize(1);
+      assertThat(servedBy(3 - owner, db, "SELECT 1").status()).isEqualTo(503);
+      onNode[owner]++;
+    }
+    assertThat(onNode[1]).as("spread by load").isEqualTo(2);
+    assertThat(onNode[2]).isEqualTo(2);
+  }
+
+  // --- the driver ---------------------------------------------------------------------------
+
+  private static ServerProcess.Output cluster(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("cluster"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--catalog", cluster.catalogUrl()));
+    return ServerProcess.run(Map.of("PGPASSWORD", Postgres.PASSWORD), all.toArray(String[]::new));
+  }
+
+  /** Node {@code i}'s {@code /metrics} text. */
+  private static String metrics(int i) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(cluster.node(i).baseUrl() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The value of an unlabelled series in a scrape. */
+  private static double series(String scrape, String name) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+  }
+
+  /** Waits until {@code more} further writes were acknowledged, for at most two minutes. */
+  private static void awaitMore(Set<Integer> acknowledged, int more) throws InterruptedException {
+    int target = acknowledged.size() + more;
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (acknowledged.size() < target && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(acknowledged.size()).as("writes acknowledged").isGreaterThanOrEqualTo(target);
+  }
+
+  /**
+   * A request sent to {@code node} again while it is answered 503 with D1 code 7500 (the cluster's
+   * "retry it"), for at most a minute, as a client that retries does.
+   */
+  private static D1Client.Reply retried(int node, String db, String sql) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      D1Client.Reply r = query(node, db, sql);
+      if (r.status() != 503 || r.errorCode() != 7500 || System.nanoTime() > deadline) {
+        return r;
+      }
+      RETRIED.incrementAndGet();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+    }
+  }
+
+  /** Creates a database on {@code node} itself (as a create placed there arrives). */
+  private static String create(int node, String name) {
+    return cluster.create(node, name);
+  }
+
+  /** A query that {@code node} must serve itself (it is marked as forwarded to it already). */
+  private static D1Client.Reply servedBy(int node, String db, String sql) {
+    return cluster.queryServedBy(node, db, sql);
+  }
+
+  private static D1Client.Reply query(int node, String db, String sql) {
+    return cluster.query(node, db, sql);
+  }
+
+  private static Set<Integer> values(int node, String db) {
+    return cluster.values(node, db);
+  }
+
+  private static void ok(D1Client.Reply r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+}
