@@ -80,6 +80,7 @@ public record Services(
         recorder,
         analytics,
         recovery,
-        forwarding);
+        forwarding,
+        replicas);
   }
 }
