@@ -180,12 +180,7 @@ async function diffRows(table) {
   return page.locator(`.diff-table[data-table="${table}"] tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
 }
 
-// In a cluster a branch is placed like any new database, on the least-loaded node, and is made
-// only where the source's history is (docs/cluster.md): placing it on the source's owner is not
-// done yet, so this test is skipped against a cluster until it is.
-const branchInCluster = process.env.E2E_CLUSTER === "1" && "a branch is not placed on its source's node yet (docs/cluster.md)";
-
-test("a branch from a picked commit has that commit's rows; the diff of two commits shows their changes and downloads as SQL", { skip: branchInCluster }, async () => {
+test("a branch from a picked commit has that commit's rows; the diff of two commits shows their changes and downloads as SQL", async () => {
   const dbName = uniqueName("branch-diff");
   const id = await createDatabase(dbName);
   await sql(id, "CREATE TABLE items(id INTEGER PRIMARY KEY, label TEXT, data BLOB)");

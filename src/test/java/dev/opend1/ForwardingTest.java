@@ -337,6 +337,66 @@ class ForwardingTest {
     assertThat(a.client().post(db + "/query", "{\"sql\":\"SELECT 1\"}").status()).isEqualTo(200);
   }
 
+  /**
+   * A branch needs its source's history, which is on the source's owner: a branch made through A of
+   * a database B owns is made on B, even when placement would pick A for a new database.
+   */
+  @Test
+  void aBranchIsMadeOnItsSourcesOwner() throws Exception {
+    String source = onB("branch-source");
+    String db = InJvmNode.databases() + "/" + source;
+    D1Client.Reply made =
+        a.client()
+            .post(
+                db + "/query",
+                "{\"sql\":\"CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('kept')\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(200);
+    String bookmark =
+        a.client().get(db + "/time_travel/bookmark").result().path("bookmark").asText();
+    assertThat(a.client().post(db + "/query", "{\"sql\":\"DELETE FROM t\"}").status())
+        .isEqualTo(200);
+    // Load B with more leases than A holds, so A is the least-loaded live node.
+    int onA = 0;
+    int onB = 0;
+    for (NodeStatus n : nodes.status(Membership.LIVENESS)) {
+      if (n.node().id().equals(a.id())) {
+        onA = n.databases();
+      } else if (n.node().id().equals(b.id())) {
+        onB = n.databases();
+      }
+    }
+    for (int i = onB; i <= onA; i++) {
+      assertThat(leases.acquire(DatabaseId.random(), b.id(), LEASE)).isPresent();
+    }
+
+    D1Client.Reply branch =
+        a.client()
+            .post(
+                InJvmNode.databases(),
+                "{\"name\":\"branched\",\"from\":{\"database\":\"branch-source\",\"bookmark\":\""
+                    + bookmark
+                    + "\"}}");
+    assertThat(branch.status()).as(branch.body()).isEqualTo(200);
+    String uuid = branch.result().path("uuid").asText();
+    assertThat(leases.owner(new DatabaseId(UUID.fromString(uuid))).map(Lease::owner))
+        .contains(b.id());
+    D1Client.Reply rows =
+        a.client()
+            .post(InJvmNode.databases() + "/" + uuid + "/raw", "{\"sql\":\"SELECT v FROM t\"}");
+    assertThat(rows.status()).as(rows.body()).isEqualTo(200);
+    assertThat(rows.result().get(0).path("results").path("rows").toString())
+        .isEqualTo("[[\"kept\"]]");
+
+    // A plain create through A after it is still placed, its body read ahead and made on A.
+    D1Client.Reply plain = a.client().post(InJvmNode.databases(), "{\"name\":\"placed-on-a\"}");
+    assertThat(plain.status()).as(plain.body()).isEqualTo(200);
+    assertThat(
+            leases
+                .owner(new DatabaseId(UUID.fromString(plain.result().path("uuid").asText())))
+                .map(Lease::owner))
+        .contains(a.id());
+  }
+
   private static HttpResponse<InputStream> post(
       InJvmNode node, String path, String body, String requestId) throws Exception {
     return HTTP.send(

@@ -1,11 +1,13 @@
 package dev.opend1.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -110,20 +112,47 @@ final class ForwardingRoutes {
     };
   }
 
-  /** {@code POST .../d1/database}: made on the node placement picks. */
+  /**
+   * {@code POST .../d1/database}: made on the node placement picks; a branch ({@code from}) on the
+   * node that owns its source, which holds the source's history. The body, small for a create, is
+   * read to find out which.
+   */
   Handler create(ApiServer.CallerHandler h) {
     return ctx -> {
       boolean arrived = arrived(ctx);
       Caller caller = auth.authenticate(ctx);
       caller.requireAccount(ctx.pathParam("account"));
-      // A forwarded create was placed already: it is made here.
-      Optional<ForwardingService.Peer> target = arrived ? Optional.empty() : forwarding.placement();
+      if (arrived) {
+        // A forwarded create was placed already: it is made here.
+        h.handle(ctx, caller);
+        return;
+      }
+      ReplicaReads.BodyHead head = ReplicaReads.BodyHead.read(ctx);
+      Optional<DatabaseId> source =
+          head.whole() ? branchSource(caller, head.bytes()) : Optional.empty();
+      Optional<ForwardingService.Peer> target =
+          source.isPresent() ? source.flatMap(forwarding::owner) : forwarding.placement();
       if (target.isEmpty()) {
+        head.keepFor(ctx);
         h.handle(ctx, caller);
       } else {
-        forwarder.forward(ctx, target.get(), false, () -> {});
+        forwarder.forward(ctx, target.get(), false, head, () -> {});
       }
     };
+  }
+
+  /**
+   * The database a create's body branches from ({@code from.database}, an id or a name of the
+   * caller's account), when it names one that exists; the create itself reports anything wrong.
+   */
+  private Optional<DatabaseId> branchSource(Caller caller, byte[] body) {
+    JsonNode from;
+    try {
+      from = Json.MAPPER.readTree(body).path("from").path("database");
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return from.isTextual() ? databaseOf(caller, from.asText()) : Optional.empty();
   }
 
   /**

@@ -52,7 +52,33 @@ final class ReplicaReads {
   record BodyHead(byte[] bytes, boolean whole) {
     /** Nothing read: the body streams as it arrives. */
     static final BodyHead NONE = new BodyHead(new byte[0], false);
+
+    /** The body, when it is at most {@link #MAX_BODY}; else the part of it read to find out. */
+    static BodyHead read(Context ctx) throws IOException {
+      long declared = ctx.req().getContentLengthLong();
+      if (declared > MAX_BODY) {
+        return NONE;
+      }
+      InputStream in = ctx.req().getInputStream();
+      if (declared >= 0) {
+        byte[] bytes = in.readNBytes((int) declared);
+        return new BodyHead(bytes, bytes.length == declared);
+      }
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      return bytes.length > MAX_BODY ? new BodyHead(bytes, false) : new BodyHead(bytes, true);
+    }
+
+    /**
+     * The request's body as it still is to be read by a handler here: this head first, then what
+     * the client has not sent yet. {@link RequestBodies} reads it from there.
+     */
+    void keepFor(Context ctx) {
+      ctx.attribute(READ_AHEAD, this);
+    }
   }
+
+  /** The request attribute a {@link BodyHead} read before a handler here ran is kept under. */
+  static final String READ_AHEAD = "opend1.body-head";
 
   private final ReplicaService replicas;
   private final DatabaseService databases;
@@ -99,7 +125,7 @@ final class ReplicaReads {
     if (!"auto".equals(db.readReplicationMode())) {
       return BodyHead.NONE;
     }
-    BodyHead head = head(ctx);
+    BodyHead head = BodyHead.read(ctx);
     if (!head.whole()) {
       return head;
     }
@@ -147,21 +173,6 @@ final class ReplicaReads {
       }
     }
     return true;
-  }
-
-  /** The body, when it is at most {@link #MAX_BODY}; else the part of it read to find out. */
-  private static BodyHead head(Context ctx) throws IOException {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY) {
-      return BodyHead.NONE;
-    }
-    InputStream in = ctx.req().getInputStream();
-    if (declared >= 0) {
-      byte[] bytes = in.readNBytes((int) declared);
-      return new BodyHead(bytes, bytes.length == declared);
-    }
-    byte[] bytes = in.readNBytes(MAX_BODY + 1);
-    return bytes.length > MAX_BODY ? new BodyHead(bytes, false) : new BodyHead(bytes, true);
   }
 
   /** Reads a query body from bytes: the same reader as a streamed body's; empty when refused. */

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 
 /**
  * Reads request bodies within the configured limit: a declared {@code Content-Length} over it is
@@ -24,6 +26,19 @@ final class RequestBodies {
     this.maxBytes = maxBytes;
   }
 
+  /**
+   * The request's body: from its start, also when forwarding read its head to decide where the
+   * request goes ({@link ReplicaReads.BodyHead#keepFor}) and then served it here.
+   */
+  private static InputStream stream(Context ctx) throws IOException {
+    ReplicaReads.BodyHead head = ctx.attribute(ReplicaReads.READ_AHEAD);
+    if (head == null) {
+      return ctx.req().getInputStream();
+    }
+    InputStream read = new ByteArrayInputStream(head.bytes());
+    return head.whole() ? read : new SequenceInputStream(read, ctx.req().getInputStream());
+  }
+
   /** Refuses a body whose declared length is over the limit, without reading it. */
   void checkDeclaredLength(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
@@ -36,7 +51,7 @@ final class RequestBodies {
   byte[] readBytes(Context ctx) {
     checkDeclaredLength(ctx);
     long declared = ctx.req().getContentLengthLong();
-    try (InputStream in = ctx.req().getInputStream()) {
+    try (InputStream in = stream(ctx)) {
       if (declared >= 0) {
         // The usual case: the length is known (and within the limit), so read it in one piece.
         return in.readNBytes((int) declared);
@@ -99,7 +114,7 @@ final class RequestBodies {
    */
   <T> T readJson(Context ctx, JsonReader<T> reader) {
     checkDeclaredLength(ctx);
-    try (Limited in = new Limited(ctx.req().getInputStream(), maxBytes);
+    try (Limited in = new Limited(stream(ctx), maxBytes);
         JsonParser p = Json.MAPPER.createParser(in)) {
       try {
         return reader.read(p);
