@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.opend1.core.Region;
 import dev.opend1.engine.StatementMeta;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Writes a statement's {@code success} and {@code meta} fields, D1's shape, once per statement of
@@ -43,11 +45,30 @@ final class MetaFields {
    * @param primary false for a read replica's answer
    */
   static SerializableString servedBy(Region region, boolean primary) {
-    return new SerializedString(
-        ",\"served_by_region\":\""
-            + region.name()
-            + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":"
-            + primary);
+    return (primary ? PRIMARY : REPLICA).get(region);
+  }
+
+  /**
+   * {@link #servedBy} for every region, made once: a request's answer then writes bytes encoded
+   * already, where a new string would be built and encoded to UTF-8 for each one.
+   */
+  private static final Map<Region, SerializableString> PRIMARY = servedByEach(true);
+
+  private static final Map<Region, SerializableString> REPLICA = servedByEach(false);
+
+  private static Map<Region, SerializableString> servedByEach(boolean primary) {
+    Map<Region, SerializableString> each = new EnumMap<>(Region.class);
+    for (Region region : Region.values()) {
+      SerializedString s =
+          new SerializedString(
+              ",\"served_by_region\":\""
+                  + region.name()
+                  + "\",\"served_by_colo\":\"LOCAL\",\"served_by_primary\":"
+                  + primary);
+      s.asUnquotedUTF8(); // encoded now, not by the first answer
+      each.put(region, s);
+    }
+    return each;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -103,21 +104,40 @@ final class Metrics implements AutoCloseable {
    */
   void request(
       String method, String route, int status, long nanos, String account, String database) {
-    Tags tags = Tags.of("method", method, "route", route, "status", Integer.toString(status));
+    TimerKey key =
+        tenantLabels
+            ? new TimerKey(method, route, status, account, database)
+            : new TimerKey(method, route, status, null, null);
+    timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** What tells one request timer from another: its labels. */
+  private record TimerKey(
+      String method, String route, int status, String account, String database) {}
+
+  /**
+   * The registered timers by their labels: finding one here costs a hash lookup, where building its
+   * tags and asking the registry sorted and merged them on every request. As bounded as the
+   * registry, which keeps every timer it registered.
+   */
+  private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private Timer timer(TimerKey k) {
+    Tags tags =
+        Tags.of("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()));
     if (tenantLabels) {
       tags =
           tags.and(
               "account",
-              account == null ? "" : account,
+              k.account() == null ? "" : k.account(),
               "database",
-              database == null ? "" : database);
+              k.database() == null ? "" : k.database());
     }
-    Timer.builder("opend1_http_server_request_duration")
+    return Timer.builder("opend1_http_server_request_duration")
         .description("HTTP requests by route template and status, from arrival to the last byte")
         .tags(tags)
         .serviceLevelObjectives(BUCKETS)
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .register(registry);
   }
 
   /** Counts an error answer by its D1 error code and HTTP status (429s among them). */

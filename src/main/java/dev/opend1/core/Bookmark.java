@@ -49,8 +49,15 @@ public record Bookmark(long seq, byte[] hash) implements Comparable<Bookmark> {
 
   @Override
   public String toString() {
-    return "00000000-%08x-%08x-%s"
-        .formatted(seq >>> 32, seq & 0xffffffffL, HexFormat.of().formatHex(hash));
+    // Not String.format: every answer of /query names its bookmark, and a format string is parsed
+    // on each call. toHexDigits of an int writes its 32 bits as 8 lowercase digits, as %08x does.
+    HexFormat hex = HexFormat.of();
+    return "00000000-"
+        + hex.toHexDigits((int) (seq >>> 32))
+        + '-'
+        + hex.toHexDigits((int) seq)
+        + '-'
+        + hex.formatHex(hash);
   }
 
   @Override

@@ -21,7 +21,13 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
 
   private final SpillSpace space;
   private final int memoryLimit;
-  private ByteArrayOutputStream memory = new ByteArrayOutputStream(1024);
+
+  /**
+   * What is held in memory; null until the first write (a read request, which streams instead,
+   * never writes here) and once the bytes moved to the file.
+   */
+  private ByteArrayOutputStream memory;
+
   private Path file;
   private OutputStream fileOut;
   private long size;
@@ -44,6 +50,9 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    if (fileOut == null && memory == null) {
+      memory = new ByteArrayOutputStream(1024);
+    }
     if (fileOut == null && memory.size() + len > memoryLimit) {
       reserveFor(memory.size() + (long) len);
       Files.createDirectories(space.dir());
@@ -94,7 +103,9 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
   @Override
   public void copyTo(OutputStream out) throws IOException {
     if (fileOut == null) {
-      memory.writeTo(out);
+      if (memory != null) {
+        memory.writeTo(out);
+      }
       return;
     }
     fileOut.flush();
@@ -106,7 +117,7 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
   @Override
   public void clear() throws IOException {
     close();
-    memory = new ByteArrayOutputStream(1024);
+    memory = null;
     size = 0;
   }
 

@@ -72,4 +72,26 @@ class SpillBufferTest {
     }
     assertThat(files()).isZero();
   }
+
+  @Test
+  void aBufferNeverWrittenHoldsNothingAndOneClearedStartsOver() throws Exception {
+    SpillSpace space = new SpillSpace(dir.resolve("tmp"), 1L << 30, 1L << 30);
+    try (SpillBuffer b = new SpillBuffer(space, 1024)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      b.copyTo(out);
+      assertThat(out.size()).isZero();
+      assertThat(b.size()).isZero();
+      // Past the memory bound, so the first bytes go to a file; clearing drops it.
+      b.write(new byte[4096]);
+      assertThat(files()).isOne();
+      b.clear();
+      assertThat(files()).isZero();
+      b.write(new byte[] {1, 2, 3});
+      out.reset();
+      b.copyTo(out);
+      assertThat(out.toByteArray()).containsExactly(1, 2, 3);
+      assertThat(b.size()).isEqualTo(3);
+    }
+    assertThat(space.used()).isZero();
+  }
 }
