@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.history.Follower;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
@@ -132,6 +134,38 @@ class ReplicaServingTest {
         .containsPattern("(?m)^opend1_replica_lag_seconds \\d")
         .containsPattern("(?m)^opend1_replica_lag_records \\d");
     assertThat(a.metrics()).containsPattern("(?m)^opend1_replicas_followed 0.0");
+  }
+
+  @Test
+  void theOwnerTellsTheNodesThatFollowADatabaseOfItsWrites() throws Exception {
+    String db = createOnA("news", "auto");
+    Answer made = send(a, db, "CREATE TABLE t(v)");
+    assertThat(made.status()).as(made.json().toString()).isEqualTo(200);
+    // B's first session read starts its copy and registers it with A, the owner.
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    Follower copy =
+        b.parts()
+            .followers()
+            .orElseThrow()
+            .ifFollowed(DatabaseId.parse(db).orElseThrow())
+            .orElseThrow();
+    long before = copy.newsHeard();
+    // Writes on A, with no request to B: B's copy hears of them from A (the registration went
+    // without waiting, so the first writes may come before it).
+    long deadline = System.nanoTime() + WARM_UP.toNanos();
+    long written = -1;
+    for (int i = 0; copy.newsHeard() == before; i++) {
+      assertThat(System.nanoTime()).as("B heard from A within " + WARM_UP).isLessThan(deadline);
+      Answer w = send(a, db, "INSERT INTO t VALUES (" + i + ")");
+      assertThat(w.status()).isEqualTo(200);
+      written = Bookmark.parse(w.bookmark()).orElseThrow().seq();
+      Thread.sleep(100);
+    }
+    // And takes the write from the bucket: its copy reaches it.
+    while (copy.reached().orElseThrow().seq() < written) {
+      assertThat(System.nanoTime()).as("B's copy reached seq " + written).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @Test

@@ -85,12 +85,20 @@ final class ReplicaReads {
   private final QueryRoutes routes;
   private final QueryBounds bounds;
 
+  /** Registers this node's copies with their owners, for news of their writes. */
+  private final ReplicaNews news;
+
   ReplicaReads(
-      ReplicaService replicas, DatabaseService databases, QueryRoutes routes, QueryBounds bounds) {
+      ReplicaService replicas,
+      DatabaseService databases,
+      QueryRoutes routes,
+      QueryBounds bounds,
+      ReplicaNews news) {
     this.replicas = replicas;
     this.databases = databases;
     this.routes = routes;
     this.bounds = bounds;
+    this.news = news;
   }
 
   /** A cluster member's replica reads ({@code fwd} not null) when it has replicas; else null. */
@@ -101,7 +109,7 @@ final class ReplicaReads {
     }
     return services
         .replicas()
-        .map(r -> new ReplicaReads(r, services.databases(), routes, bounds))
+        .map(r -> new ReplicaReads(r, services.databases(), routes, bounds, fwd.news()))
         .orElse(null);
   }
 
@@ -109,9 +117,11 @@ final class ReplicaReads {
    * Answers the request here when the rule above allows it; otherwise returns what must be
    * forwarded: the body's head read meanwhile ({@link BodyHead#NONE} when none was).
    *
+   * @param owner the node that owns the database, which this node's copy follows
    * @return null when answered here
    */
-  BodyHead answerOrForward(Context ctx, Caller caller, boolean raw) throws IOException {
+  BodyHead answerOrForward(Context ctx, Caller caller, boolean raw, ForwardingService.Peer owner)
+      throws IOException {
     String lastSeen = ctx.header(QueryRoutes.BOOKMARK_HEADER);
     if (lastSeen == null || lastSeen.equals(FIRST_PRIMARY) || ctx.queryString() != null) {
       return BodyHead.NONE;
@@ -133,6 +143,7 @@ final class ReplicaReads {
     if (reads.isEmpty() || !onlyReads(reads.get())) {
       return head;
     }
+    news.following(db.id(), owner);
     Optional<ReplicaService.Read> read =
         replicas.read(
             db, lastSeen.equals(FIRST_UNCONSTRAINED) ? Optional.empty() : Optional.of(lastSeen));
