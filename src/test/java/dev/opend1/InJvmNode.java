@@ -63,6 +63,7 @@ final class InJvmNode implements AutoCloseable {
     Services services = parts.services();
     if (membership != null) {
       services = services.withForwarding(ServeCommand.forwarding(catalog, membership.self()));
+      ServeCommand.reportReplicas(membership, parts);
     }
     server = new ApiServer(config, services);
   }

@@ -7,8 +7,10 @@ import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.history.Follower;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
+import dev.opend1.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,13 +44,15 @@ class ReplicaServingTest {
   private static final Duration WARM_UP = Duration.ofSeconds(60);
 
   private static S3Proxy s3;
+  private static String catalogUrl;
   private static InJvmNode a;
   private static InJvmNode b;
 
   @BeforeAll
   static void startTwoMembers() throws Exception {
     s3 = S3Proxy.start(dir.resolve("s3"));
-    String catalog = PG.server().catalogUrl(PG.fresh());
+    catalogUrl = PG.server().catalogUrl(PG.fresh());
+    String catalog = catalogUrl;
     String bucket = "s3://" + S3Proxy.BUCKET + "/replicas";
     a =
         InJvmNode.member(
@@ -165,6 +169,45 @@ class ReplicaServingTest {
     while (copy.reached().orElseThrow().seq() < written) {
       assertThat(System.nanoTime()).as("B's copy reached seq " + written).isLessThan(deadline);
       Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void clusterStatusShowsTheDatabasesEachNodeFollowsAndTheirLag() throws Exception {
+    String db = createOnA("status", "auto");
+    Answer made = send(a, db, "CREATE TABLE t(v)");
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    Path password = dir.resolve("pg-password");
+    java.nio.file.Files.writeString(password, Postgres.PASSWORD + "\n");
+    long deadline = System.nanoTime() + WARM_UP.toNanos();
+    while (true) {
+      ServerProcess.Output status =
+          Commands.run(
+              "cluster",
+              "status",
+              "--catalog",
+              catalogUrl,
+              "--catalog-password-file",
+              password + "");
+      assertThat(status.exitCode()).as(status.stderr()).isZero();
+      assertThat(status.stdout()).contains("REPLICAS", "LAG (S)", "LAG (RECS)");
+      // B follows at least this database and reports its copies' lag with its heartbeat; A, the
+      // owner of every database here, follows none.
+      java.util.regex.Matcher onB =
+          java.util.regex.Pattern.compile(
+                  "(?m)^" + b.id() + " +live +yes +\\S+ +\\d+ +(\\d+) +(\\d+\\.\\d) +(\\d+)  http")
+              .matcher(status.stdout());
+      assertThat(onB.find()).as(status.stdout()).isTrue();
+      assertThat(status.stdout())
+          .containsPattern("(?m)^" + a.id() + " +live +yes +\\S+ +\\d+ +0 +0\\.0 +0  http");
+      if (Integer.parseInt(onB.group(1)) >= 1) {
+        assertThat(Double.parseDouble(onB.group(2))).isGreaterThanOrEqualTo(0);
+        break;
+      }
+      assertThat(System.nanoTime())
+          .as("B reported its copies: " + status.stdout())
+          .isLessThan(deadline);
+      Thread.sleep(200);
     }
   }
 
