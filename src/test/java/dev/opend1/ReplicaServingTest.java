@@ -212,6 +212,62 @@ class ReplicaServingTest {
   }
 
   @Test
+  void whenTheOwnerCannotBeReachedTheCopyAnswersTheSessionReadsItCan() throws Exception {
+    // A third member, C, owns a database and then goes silent: it answers nothing and stops
+    // heartbeating, but its lease stays in force, so nobody may take the database over.
+    InJvmNode c =
+        InJvmNode.member(
+            dir.resolve("c"),
+            catalogUrl,
+            s3,
+            Map.of("region", "APAC", "object-store", "s3://" + S3Proxy.BUCKET + "/replicas"));
+    try {
+      String db = createOn(c, "owner-away", "auto");
+      Answer w = send(c, db, "CREATE TABLE t(v); INSERT INTO t VALUES ('kept')");
+      assertThat(w.status()).as(w.json().toString()).isEqualTo(200);
+      firstReplicaRead(db, "SELECT v FROM t", w.bookmark());
+      c.silence();
+
+      // Refused connections first, then (past the liveness timeout) an owner not heard from: in
+      // both, B's copy answers a session read at or after the bookmark sent.
+      long deadline = System.nanoTime() + WARM_UP.toNanos();
+      boolean unheard = false;
+      while (!unheard) {
+        Answer read = send(b, db, "/query", "SELECT v FROM t", w.bookmark());
+        assertThat(read.status()).as(read.json().toString()).isEqualTo(200);
+        assertThat(read.byReplica()).isTrue();
+        assertThat(read.rows().toString()).isEqualTo("[{\"v\":\"kept\"}]");
+        Answer outside = send(b, db, "/query", "SELECT v FROM t", null);
+        assertThat(outside.status()).as(outside.json().toString()).isEqualTo(503);
+        assertThat(outside.json().at("/errors/0/code").asInt()).isEqualTo(7500);
+        unheard = outside.json().toString().contains("has not been heard from");
+        assertThat(System.nanoTime()).as("C counted dead within " + WARM_UP).isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      Answer raw = send(b, db, "/raw", "SELECT v FROM t", "first-unconstrained");
+      assertThat(raw.status()).as(raw.json().toString()).isEqualTo(200);
+      assertThat(raw.byReplica()).isTrue();
+
+      // What the copy cannot answer is still the owner's unavailability: a bookmark past the copy,
+      // a session that asks for the primary, and a write.
+      Bookmark seen = Bookmark.parse(w.bookmark()).orElseThrow();
+      String ahead = new Bookmark(seen.seq() + 1000, seen.hash()).toString();
+      for (String[] refused :
+          new String[][] {
+            {"SELECT v FROM t", ahead},
+            {"SELECT v FROM t", "first-primary"},
+            {"INSERT INTO t VALUES ('lost')", w.bookmark()}
+          }) {
+        Answer r = send(b, db, "/query", refused[0], refused[1]);
+        assertThat(r.status()).as(String.join(" ", refused) + r.json()).isEqualTo(503);
+        assertThat(r.json().at("/errors/0/code").asInt()).isEqualTo(7500);
+      }
+    } finally {
+      c.close();
+    }
+  }
+
+  @Test
   void writesThroughTheReplicaGoToTheOwnerAndTheirBookmarksReadThemBack() throws Exception {
     String db = createOnA("read-your-writes", "auto");
     Answer made = send(b, db, "/query", "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)", null);
@@ -357,10 +413,15 @@ class ReplicaServingTest {
 
   /** Makes a database on A itself (as a forwarded create, which is made where it arrives). */
   private static String createOnA(String name, String mode) throws Exception {
+    return createOn(a, name, mode);
+  }
+
+  /** Makes a database on {@code node} itself. */
+  private static String createOn(InJvmNode node, String name, String mode) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + a.port() + InJvmNode.databases()))
+                    URI.create("http://127.0.0.1:" + node.port() + InJvmNode.databases()))
                 .header("Authorization", "Bearer " + InJvmNode.TOKEN)
                 .header("x-opend1-forwarded", "1")
                 .header("x-opend1-cluster-secret", InJvmNode.SECRET)

@@ -97,7 +97,16 @@ final class ForwardingRoutes {
       Caller caller = auth.authenticate(ctx);
       caller.requireAccount(ctx.pathParam("account"));
       Optional<DatabaseId> db = databaseOf(caller, ctx.pathParam("db"));
-      Optional<ForwardingService.Peer> owner = db.flatMap(forwarding::owner);
+      Optional<ForwardingService.Peer> owner;
+      try {
+        owner = db.flatMap(forwarding::owner);
+      } catch (D1Exception.OwnerUnavailable e) {
+        // The owner has not been heard from: a session's read the copy here can answer is.
+        if (arrived || replicas == null || !replicas.answerWithoutOwner(ctx, caller, raw, null)) {
+          throw e;
+        }
+        return;
+      }
       if (owner.isEmpty()) {
         h.handle(ctx, caller);
       } else if (arrived) {
@@ -112,7 +121,15 @@ final class ForwardingRoutes {
       } else {
         ReplicaReads.BodyHead head = replicas.answerOrForward(ctx, caller, raw, owner.get());
         if (head != null) {
-          forwarder.forward(ctx, owner.get(), false, head, () -> forwarding.failed(db.get()));
+          try {
+            forwarder.forward(ctx, owner.get(), false, head, () -> forwarding.failed(db.get()));
+          } catch (D1Exception.OwnerUnavailable | D1Exception.OwnerConnectionLost e) {
+            // No answer began: a session's read the copy here can answer is, as above.
+            if (!replicas.answerWithoutOwner(ctx, caller, raw, head)) {
+              throw e;
+            }
+            return;
+          }
           replicas.forwarded(ctx, db.get());
         }
       }
