@@ -43,10 +43,10 @@ final class ReplicaNews {
   static final String NEWS = "/_opend1/cluster/replica/news";
 
   /** A follower that is still read registers again this often. */
-  static final Duration RENEW_EVERY = Duration.ofSeconds(20);
+  static final Duration RENEW_EVERY = Duration.ofSeconds(5);
 
   /** The owner keeps a registration this long after it was made or renewed. */
-  static final Duration REGISTERED_FOR = Duration.ofSeconds(60);
+  static final Duration REGISTERED_FOR = Duration.ofSeconds(30);
 
   /** Past this many databases registered for, the follower's memory of them starts again. */
   private static final int MAX_REGISTERED = 10_000;
