@@ -119,7 +119,12 @@ final class ReplicaNews {
   void follow(Context ctx) throws IOException {
     JsonNode body = Json.MAPPER.readTree(ctx.bodyInputStream());
     DatabaseId db = database(body);
-    URI node = node(body.path("node").asText(""));
+    register(db, node(body.path("node").asText("")));
+    ctx.status(204);
+  }
+
+  /** The owner's side: {@code node} follows {@code db} for {@link #REGISTERED_FOR} from now. */
+  void register(DatabaseId db, URI node) {
     long lapses = System.nanoTime() + REGISTERED_FOR.toNanos();
     followers.compute(
         db,
@@ -128,7 +133,12 @@ final class ReplicaNews {
           m.put(node, lapses);
           return m;
         });
-    ctx.status(204);
+  }
+
+  /** For tests: the nodes registered for {@code db}. */
+  java.util.Set<URI> followersOf(DatabaseId db) {
+    ConcurrentHashMap<URI, Long> nodes = followers.get(db);
+    return nodes == null ? java.util.Set.of() : java.util.Set.copyOf(nodes.keySet());
   }
 
   /** The follower's side: {@link #NEWS}, from an owner. */

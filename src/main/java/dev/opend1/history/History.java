@@ -158,6 +158,7 @@ public final class History implements CommitHook, AutoCloseable {
   public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
     DatabaseHistory h = of(id);
     CompletableFuture<Void> durable;
+    DurableCommits news = durableCommits;
     long seq;
     boolean admitted = false;
     try {
@@ -168,7 +169,8 @@ public final class History implements CommitHook, AutoCloseable {
       }
       admitted = true;
       durable = h.capture();
-      seq = h.current().seq();
+      // The record just captured (one writer per database): what the news says is durable.
+      seq = news == DurableCommits.NONE ? -1 : h.current().seq();
     } catch (IOException | RuntimeException e) {
       if (admitted) {
         gate.settled(id);
@@ -177,7 +179,6 @@ public final class History implements CommitHook, AutoCloseable {
       h.markNeedsRebuild();
       throw e;
     }
-    DurableCommits news = durableCommits;
     durable.whenComplete(
         (done, failed) -> {
           gate.settled(id);
