@@ -5,6 +5,7 @@ import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.NodeStatus;
 import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.cluster.ReplicaLag;
 import dev.opend1.config.PostgresLocation;
 import java.io.PrintWriter;
 import java.util.List;
@@ -45,7 +46,9 @@ final class ClusterCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Every node registered in the cluster: state, alive or not (by PostgreSQL's clock),"
-              + " last heartbeat, databases it holds a lease on, address and version. Exit 2"
+              + " last heartbeat, databases it holds a lease on, the databases its read replicas"
+              + " follow and their largest lag behind the bucket (in seconds and records, as of"
+              + " its last heartbeat), address and version. Exit 2"
               + " without --catalog (or OPEND1_CATALOG).")
   static final class Status implements Callable<Integer> {
 
@@ -67,9 +70,21 @@ final class ClusterCommand implements Callable<Integer> {
         nodes = new PostgresNodes(c.sharedDatabase().orElseThrow()).status(Membership.LIVENESS);
       }
       PrintWriter out = spec.commandLine().getOut();
-      String row = "%-30s %-9s %-6s %-28s %9s  %s%n";
-      out.printf(row, "NODE", "STATE", "ALIVE", "LAST HEARTBEAT", "DATABASES", "ADDRESS (VERSION)");
+      String row = "%-30s %-9s %-6s %-28s %9s %8s %8s %11s  %s%n";
+      out.printf(
+          row,
+          "NODE",
+          "STATE",
+          "ALIVE",
+          "LAST HEARTBEAT",
+          "DATABASES",
+          "REPLICAS",
+          "LAG (S)",
+          "LAG (RECS)",
+          "ADDRESS (VERSION)");
       for (NodeStatus n : nodes) {
+        // A node not alive reports nothing now: its last figures would read as current.
+        ReplicaLag r = n.replicas();
         out.printf(
             row,
             n.node().id(),
@@ -77,6 +92,9 @@ final class ClusterCommand implements Callable<Integer> {
             n.alive() ? "yes" : "no",
             n.node().heartbeatAt(),
             n.databases(),
+            n.alive() ? Integer.toString(r.followed()) : "-",
+            n.alive() ? String.format(java.util.Locale.ROOT, "%.1f", r.seconds()) : "-",
+            n.alive() ? Long.toString(r.records()) : "-",
             n.node().advertiseUrl() + " (" + n.node().version() + ")");
       }
       out.printf(

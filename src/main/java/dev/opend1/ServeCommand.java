@@ -14,6 +14,7 @@ import dev.opend1.cluster.Nodes;
 import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.cluster.PostgresPlacement;
+import dev.opend1.cluster.ReplicaLag;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ConfigLoader;
@@ -24,6 +25,7 @@ import dev.opend1.core.BuildInfo;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
+import dev.opend1.history.Follower;
 import dev.opend1.service.ClusterForwarding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
             services
                 .withForwarding(forwarding(catalog, member.get().self()))
                 .withMeters(parts.cluster().orElseThrow().meters(catalog));
+        reportReplicas(member.get(), parts);
       }
       server = new ApiServer(config, services);
       opened.push(server);
@@ -150,6 +153,19 @@ final class ServeCommand implements Callable<Integer> {
         cluster.advertiseUrl(),
         BuildInfo.current().version(),
         DaemonPools.scheduled("opend1-cluster"));
+  }
+
+  /** The member's heartbeats carry its read replicas' lag, for {@code opend1 cluster status}. */
+  static void reportReplicas(Membership member, Wiring parts) {
+    parts
+        .followers()
+        .ifPresent(
+            f ->
+                member.reportReplicas(
+                    () -> {
+                      Follower.Lag lag = f.maxLag();
+                      return new ReplicaLag(f.size(), lag.seconds(), lag.records());
+                    }));
   }
 
   /**

@@ -63,6 +63,7 @@ final class InJvmNode implements AutoCloseable {
     Services services = parts.services();
     if (membership != null) {
       services = services.withForwarding(ServeCommand.forwarding(catalog, membership.self()));
+      ServeCommand.reportReplicas(membership, parts);
     }
     server = new ApiServer(config, services);
   }
@@ -133,9 +134,25 @@ final class InJvmNode implements AutoCloseable {
     return "/client/v4/accounts/" + ACCOUNT + "/d1/database";
   }
 
+  /** Whether {@link #silence} closed the server already. */
+  private boolean silenced;
+
+  /**
+   * The node stops answering and heartbeating but keeps renewing its leases, as a node cut off from
+   * the others but not from PostgreSQL would: connections to it are refused, and after {@link
+   * Membership#LIVENESS} the others no longer count it alive while its leases stay in force.
+   */
+  void silence() {
+    silenced = true;
+    server.close();
+    membership.close();
+  }
+
   @Override
   public void close() {
-    server.close();
+    if (!silenced) {
+      server.close();
+    }
     if (membership != null) {
       membership.close();
     }

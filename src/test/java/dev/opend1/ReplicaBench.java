@@ -130,7 +130,7 @@ class ReplicaBench {
         Collections.sort(visible);
         report.add(
             ("a write on A visible in B's copy after (10 writes): p50 %.3f s, max %.3f s"
-                    + " (the copy lists the bucket every second)")
+                    + " (the owner tells the copy after each durable commit; it lists the bucket every second besides)")
                 .formatted(pct(visible, 0.50), visible.getLast()));
       }
     }

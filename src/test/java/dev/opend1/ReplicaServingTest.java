@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.DatabaseId;
+import dev.opend1.history.Follower;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
+import dev.opend1.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,13 +44,15 @@ class ReplicaServingTest {
   private static final Duration WARM_UP = Duration.ofSeconds(60);
 
   private static S3Proxy s3;
+  private static String catalogUrl;
   private static InJvmNode a;
   private static InJvmNode b;
 
   @BeforeAll
   static void startTwoMembers() throws Exception {
     s3 = S3Proxy.start(dir.resolve("s3"));
-    String catalog = PG.server().catalogUrl(PG.fresh());
+    catalogUrl = PG.server().catalogUrl(PG.fresh());
+    String catalog = catalogUrl;
     String bucket = "s3://" + S3Proxy.BUCKET + "/replicas";
     a =
         InJvmNode.member(
@@ -132,6 +138,133 @@ class ReplicaServingTest {
         .containsPattern("(?m)^opend1_replica_lag_seconds \\d")
         .containsPattern("(?m)^opend1_replica_lag_records \\d");
     assertThat(a.metrics()).containsPattern("(?m)^opend1_replicas_followed 0.0");
+  }
+
+  @Test
+  void theOwnerTellsTheNodesThatFollowADatabaseOfItsWrites() throws Exception {
+    String db = createOnA("news", "auto");
+    Answer made = send(a, db, "CREATE TABLE t(v)");
+    assertThat(made.status()).as(made.json().toString()).isEqualTo(200);
+    // B's first session read starts its copy and registers it with A, the owner.
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    Follower copy =
+        b.parts()
+            .followers()
+            .orElseThrow()
+            .ifFollowed(DatabaseId.parse(db).orElseThrow())
+            .orElseThrow();
+    long before = copy.newsHeard();
+    // Writes on A, with no request to B: B's copy hears of them from A (the registration went
+    // without waiting, so the first writes may come before it).
+    long deadline = System.nanoTime() + WARM_UP.toNanos();
+    long written = -1;
+    for (int i = 0; copy.newsHeard() == before; i++) {
+      assertThat(System.nanoTime()).as("B heard from A within " + WARM_UP).isLessThan(deadline);
+      Answer w = send(a, db, "INSERT INTO t VALUES (" + i + ")");
+      assertThat(w.status()).isEqualTo(200);
+      written = Bookmark.parse(w.bookmark()).orElseThrow().seq();
+      Thread.sleep(100);
+    }
+    // And takes the write from the bucket: its copy reaches it.
+    while (copy.reached().orElseThrow().seq() < written) {
+      assertThat(System.nanoTime()).as("B's copy reached seq " + written).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void clusterStatusShowsTheDatabasesEachNodeFollowsAndTheirLag() throws Exception {
+    String db = createOnA("status", "auto");
+    Answer made = send(a, db, "CREATE TABLE t(v)");
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    Path password = dir.resolve("pg-password");
+    java.nio.file.Files.writeString(password, Postgres.PASSWORD + "\n");
+    long deadline = System.nanoTime() + WARM_UP.toNanos();
+    while (true) {
+      ServerProcess.Output status =
+          Commands.run(
+              "cluster",
+              "status",
+              "--catalog",
+              catalogUrl,
+              "--catalog-password-file",
+              password + "");
+      assertThat(status.exitCode()).as(status.stderr()).isZero();
+      assertThat(status.stdout()).contains("REPLICAS", "LAG (S)", "LAG (RECS)");
+      // B follows at least this database and reports its copies' lag with its heartbeat; A, the
+      // owner of every database here, follows none.
+      java.util.regex.Matcher onB =
+          java.util.regex.Pattern.compile(
+                  "(?m)^" + b.id() + " +live +yes +\\S+ +\\d+ +(\\d+) +(\\d+\\.\\d) +(\\d+)  http")
+              .matcher(status.stdout());
+      assertThat(onB.find()).as(status.stdout()).isTrue();
+      assertThat(status.stdout())
+          .containsPattern("(?m)^" + a.id() + " +live +yes +\\S+ +\\d+ +0 +0\\.0 +0  http");
+      if (Integer.parseInt(onB.group(1)) >= 1) {
+        assertThat(Double.parseDouble(onB.group(2))).isGreaterThanOrEqualTo(0);
+        break;
+      }
+      assertThat(System.nanoTime())
+          .as("B reported its copies: " + status.stdout())
+          .isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void whenTheOwnerCannotBeReachedTheCopyAnswersTheSessionReadsItCan() throws Exception {
+    // A third member, C, owns a database and then goes silent: it answers nothing and stops
+    // heartbeating, but its lease stays in force, so nobody may take the database over.
+    InJvmNode c =
+        InJvmNode.member(
+            dir.resolve("c"),
+            catalogUrl,
+            s3,
+            Map.of("region", "APAC", "object-store", "s3://" + S3Proxy.BUCKET + "/replicas"));
+    try {
+      String db = createOn(c, "owner-away", "auto");
+      Answer w = send(c, db, "CREATE TABLE t(v); INSERT INTO t VALUES ('kept')");
+      assertThat(w.status()).as(w.json().toString()).isEqualTo(200);
+      firstReplicaRead(db, "SELECT v FROM t", w.bookmark());
+      c.silence();
+
+      // Refused connections first, then (past the liveness timeout) an owner not heard from: in
+      // both, B's copy answers a session read at or after the bookmark sent.
+      long deadline = System.nanoTime() + WARM_UP.toNanos();
+      boolean unheard = false;
+      while (!unheard) {
+        Answer read = send(b, db, "/query", "SELECT v FROM t", w.bookmark());
+        assertThat(read.status()).as(read.json().toString()).isEqualTo(200);
+        assertThat(read.byReplica()).isTrue();
+        assertThat(read.rows().toString()).isEqualTo("[{\"v\":\"kept\"}]");
+        Answer outside = send(b, db, "/query", "SELECT v FROM t", null);
+        assertThat(outside.status()).as(outside.json().toString()).isEqualTo(503);
+        assertThat(outside.json().at("/errors/0/code").asInt()).isEqualTo(7500);
+        unheard = outside.json().toString().contains("has not been heard from");
+        assertThat(System.nanoTime()).as("C counted dead within " + WARM_UP).isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      Answer raw = send(b, db, "/raw", "SELECT v FROM t", "first-unconstrained");
+      assertThat(raw.status()).as(raw.json().toString()).isEqualTo(200);
+      assertThat(raw.byReplica()).isTrue();
+
+      // What the copy cannot answer is still the owner's unavailability: a bookmark past the copy,
+      // a session that asks for the primary, and a write.
+      Bookmark seen = Bookmark.parse(w.bookmark()).orElseThrow();
+      String ahead = new Bookmark(seen.seq() + 1000, seen.hash()).toString();
+      for (String[] refused :
+          new String[][] {
+            {"SELECT v FROM t", ahead},
+            {"SELECT v FROM t", "first-primary"},
+            {"INSERT INTO t VALUES ('lost')", w.bookmark()}
+          }) {
+        Answer r = send(b, db, "/query", refused[0], refused[1]);
+        assertThat(r.status()).as(String.join(" ", refused) + r.json()).isEqualTo(503);
+        assertThat(r.json().at("/errors/0/code").asInt()).isEqualTo(7500);
+      }
+    } finally {
+      c.close();
+    }
   }
 
   @Test
@@ -280,10 +413,15 @@ class ReplicaServingTest {
 
   /** Makes a database on A itself (as a forwarded create, which is made where it arrives). */
   private static String createOnA(String name, String mode) throws Exception {
+    return createOn(a, name, mode);
+  }
+
+  /** Makes a database on {@code node} itself. */
+  private static String createOn(InJvmNode node, String name, String mode) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + a.port() + InJvmNode.databases()))
+                    URI.create("http://127.0.0.1:" + node.port() + InJvmNode.databases()))
                 .header("Authorization", "Bearer " + InJvmNode.TOKEN)
                 .header("x-opend1-forwarded", "1")
                 .header("x-opend1-cluster-secret", InJvmNode.SECRET)

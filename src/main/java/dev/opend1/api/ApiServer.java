@@ -180,6 +180,10 @@ public final class ApiServer implements AutoCloseable {
               if (fwd != null) {
                 r.post(ForwardingRoutes.ANALYTICS_FLUSH, fwd.analyticsFlush(services.analytics()));
               }
+              if (fwd != null && fwd.news() != null) {
+                r.post(ReplicaNews.FOLLOW, fwd.betweenNodes(fwd.news()::follow));
+                r.post(ReplicaNews.NEWS, fwd.betweenNodes(fwd.news()::news));
+              }
               r.get(DATABASES, scoped(auth, dbRoutes::list));
               r.post(
                   DATABASES,

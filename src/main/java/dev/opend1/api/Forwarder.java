@@ -189,14 +189,7 @@ final class Forwarder {
   void flushAnalytics(List<ForwardingService.Peer> peers, String path) {
     List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
     for (ForwardingService.Peer p : peers) {
-      HttpRequest r =
-          HttpRequest.newBuilder(URI.create(p.url() + path))
-              .timeout(CONNECT_TIMEOUT)
-              .header(MARK, "1")
-              .header(SECRET, secret)
-              .POST(HttpRequest.BodyPublishers.noBody())
-              .build();
-      calls.add(http.sendAsync(r, HttpResponse.BodyHandlers.discarding()));
+      calls.add(call(p.url(), path, HttpRequest.BodyPublishers.noBody()));
     }
     for (int i = 0; i < calls.size(); i++) {
       try {
@@ -211,6 +204,28 @@ final class Forwarder {
         return;
       }
     }
+  }
+
+  /**
+   * Sends {@code json} to another node's internal route {@code path} (with the secret), without
+   * waiting: the answer's status, or the failure, completes the future.
+   */
+  CompletableFuture<Integer> tell(URI node, String path, String json) {
+    return call(node, path, HttpRequest.BodyPublishers.ofString(json))
+        .thenApply(HttpResponse::statusCode);
+  }
+
+  /** A call between nodes: {@code POST path} with the secret, answered within 3 s. */
+  private CompletableFuture<HttpResponse<Void>> call(
+      URI node, String path, HttpRequest.BodyPublisher body) {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(node + path))
+            .timeout(CONNECT_TIMEOUT)
+            .header(MARK, "1")
+            .header(SECRET, secret)
+            .POST(body)
+            .build();
+    return http.sendAsync(r, HttpResponse.BodyHandlers.discarding());
   }
 
   /** Closes the pooled connections; called once no request runs. */

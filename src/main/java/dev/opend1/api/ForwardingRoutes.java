@@ -41,17 +41,23 @@ final class ForwardingRoutes {
   /** SHA-256 of the secret: compared with the digest of what a request presents. */
   private final byte[] secretDigest;
 
+  /** News between owners and followers, on a member with read replicas; else null. */
+  private final ReplicaNews news;
+
   ForwardingRoutes(
       ForwardingService forwarding,
       DatabaseService databases,
       Authenticator auth,
       ClusterSettings cluster,
-      Duration answerTimeout) {
+      Duration answerTimeout,
+      Optional<ReplicaService> replicas) {
     this.forwarding = forwarding;
     this.databases = databases;
     this.auth = auth;
     this.forwarder = new Forwarder(cluster.secret(), answerTimeout, cluster.trust());
     this.secretDigest = digest(cluster.secret());
+    this.news =
+        replicas.map(r -> new ReplicaNews(forwarder, cluster.advertiseUrl(), r)).orElse(null);
   }
 
   /** A cluster member's forwarding routes; null on a standalone server (no forwarding service). */
@@ -66,7 +72,8 @@ final class ForwardingRoutes {
                     auth,
                     config.cluster().orElseThrow(),
                     // The owner's answer begins within a request's limit; past a margin it is lost.
-                    config.sql().requestTimeout().plusSeconds(5)))
+                    config.sql().requestTimeout().plusSeconds(5),
+                    services.replicas()))
         .orElse(null);
   }
 
@@ -90,7 +97,16 @@ final class ForwardingRoutes {
       Caller caller = auth.authenticate(ctx);
       caller.requireAccount(ctx.pathParam("account"));
       Optional<DatabaseId> db = databaseOf(caller, ctx.pathParam("db"));
-      Optional<ForwardingService.Peer> owner = db.flatMap(forwarding::owner);
+      Optional<ForwardingService.Peer> owner;
+      try {
+        owner = db.flatMap(forwarding::owner);
+      } catch (D1Exception.OwnerUnavailable e) {
+        // The owner has not been heard from: a session's read the copy here can answer is.
+        if (arrived || replicas == null || !replicas.answerWithoutOwner(ctx, caller, raw, null)) {
+          throw e;
+        }
+        return;
+      }
       if (owner.isEmpty()) {
         h.handle(ctx, caller);
       } else if (arrived) {
@@ -103,9 +119,17 @@ final class ForwardingRoutes {
       } else if (replicas == null) {
         forwarder.forward(ctx, owner.get(), false, () -> forwarding.failed(db.get()));
       } else {
-        ReplicaReads.BodyHead head = replicas.answerOrForward(ctx, caller, raw);
+        ReplicaReads.BodyHead head = replicas.answerOrForward(ctx, caller, raw, owner.get());
         if (head != null) {
-          forwarder.forward(ctx, owner.get(), false, head, () -> forwarding.failed(db.get()));
+          try {
+            forwarder.forward(ctx, owner.get(), false, head, () -> forwarding.failed(db.get()));
+          } catch (D1Exception.OwnerUnavailable | D1Exception.OwnerConnectionLost e) {
+            // No answer began: a session's read the copy here can answer is, as above.
+            if (!replicas.answerWithoutOwner(ctx, caller, raw, head)) {
+              throw e;
+            }
+            return;
+          }
           replicas.forwarded(ctx, db.get());
         }
       }
@@ -197,13 +221,26 @@ final class ForwardingRoutes {
 
   /** {@link #ANALYTICS_FLUSH}: another member's call only (the secret), answered 204. */
   Handler analyticsFlush(dev.opend1.analytics.AnalyticsReader analytics) {
+    return betweenNodes(
+        ctx -> {
+          analytics.flushNow();
+          ctx.status(204);
+        });
+  }
+
+  /** {@code h} for another member's calls only: refused (401) without the secret. */
+  Handler betweenNodes(Handler h) {
     return ctx -> {
       if (!arrived(ctx)) {
         throw new D1Exception.ClusterCallRefused();
       }
-      analytics.flushNow();
-      ctx.status(204);
+      h.handle(ctx);
     };
+  }
+
+  /** The news between owners and followers, on a member with read replicas; else null. */
+  ReplicaNews news() {
+    return news;
   }
 
   /** Closes the connections to the other nodes, once no request runs. */

@@ -30,6 +30,10 @@ import java.util.Optional;
  *   <li>the copy here holds the bookmark sent, within a short wait ({@link ReplicaService#read}).
  * </ul>
  *
+ * <p>When the owner cannot be reached (no connection, or it has not been heard from), the same rule
+ * decides whether the copy answers instead of the 503 ({@link #answerWithoutOwner}): a read applies
+ * nothing, and the bookmark rule keeps it from being older than what the client saw.
+ *
  * <p>Deciding needs the body, so the body is read first, up to {@link #MAX_BODY}; what was read is
  * sent on ahead of the rest when the request is forwarded after all, so a large body still streams.
  * A body the edge would refuse is forwarded too, and refused by the owner with the owner's words.
@@ -85,12 +89,20 @@ final class ReplicaReads {
   private final QueryRoutes routes;
   private final QueryBounds bounds;
 
+  /** Registers this node's copies with their owners, for news of their writes. */
+  private final ReplicaNews news;
+
   ReplicaReads(
-      ReplicaService replicas, DatabaseService databases, QueryRoutes routes, QueryBounds bounds) {
+      ReplicaService replicas,
+      DatabaseService databases,
+      QueryRoutes routes,
+      QueryBounds bounds,
+      ReplicaNews news) {
     this.replicas = replicas;
     this.databases = databases;
     this.routes = routes;
     this.bounds = bounds;
+    this.news = news;
   }
 
   /** A cluster member's replica reads ({@code fwd} not null) when it has replicas; else null. */
@@ -101,7 +113,7 @@ final class ReplicaReads {
     }
     return services
         .replicas()
-        .map(r -> new ReplicaReads(r, services.databases(), routes, bounds))
+        .map(r -> new ReplicaReads(r, services.databases(), routes, bounds, fwd.news()))
         .orElse(null);
   }
 
@@ -109,38 +121,83 @@ final class ReplicaReads {
    * Answers the request here when the rule above allows it; otherwise returns what must be
    * forwarded: the body's head read meanwhile ({@link BodyHead#NONE} when none was).
    *
+   * @param owner the node that owns the database, which this node's copy follows
    * @return null when answered here
    */
-  BodyHead answerOrForward(Context ctx, Caller caller, boolean raw) throws IOException {
+  BodyHead answerOrForward(Context ctx, Caller caller, boolean raw, ForwardingService.Peer owner)
+      throws IOException {
+    Found found = inspect(ctx, caller, null);
+    if (found.sessionRead()) {
+      news.following(found.db().id(), owner);
+    }
+    return answer(ctx, raw, found) ? null : found.head();
+  }
+
+  /**
+   * The owner cannot be reached, or has not been heard from: a session's read is answered here all
+   * the same when the rule above allows it (the copy holds the bookmark sent), since a read applies
+   * nothing. False otherwise: the caller answers the owner's unavailability (503).
+   *
+   * @param head what was read of the body already; null when nothing was
+   */
+  boolean answerWithoutOwner(Context ctx, Caller caller, boolean raw, BodyHead head)
+      throws IOException {
+    return answer(ctx, raw, inspect(ctx, caller, head));
+  }
+
+  /**
+   * What a request was found to be: a session's read of an {@code auto} database this node's copy
+   * may answer ({@code reads} not null), and the body's head read to find out.
+   */
+  private record Found(BodyHead head, DatabaseRecord db, List<QueryInput> reads, String lastSeen) {
+    static final Found FORWARD = new Found(BodyHead.NONE, null, null, null);
+
+    boolean sessionRead() {
+      return reads != null;
+    }
+  }
+
+  /** Applies the rule above but the copy's state; reads the body when {@code head} is null. */
+  private Found inspect(Context ctx, Caller caller, BodyHead head) throws IOException {
     String lastSeen = ctx.header(QueryRoutes.BOOKMARK_HEADER);
     if (lastSeen == null || lastSeen.equals(FIRST_PRIMARY) || ctx.queryString() != null) {
-      return BodyHead.NONE;
+      return head == null ? Found.FORWARD : new Found(head, null, null, null);
     }
     DatabaseRecord db;
     try {
       db = databases.find(caller.account(), ctx.pathParam("db"));
     } catch (D1Exception e) {
-      return BodyHead.NONE;
+      return head == null ? Found.FORWARD : new Found(head, null, null, null);
     }
     if (!"auto".equals(db.readReplicationMode())) {
-      return BodyHead.NONE;
+      return head == null ? Found.FORWARD : new Found(head, null, null, null);
     }
-    BodyHead head = BodyHead.read(ctx);
-    if (!head.whole()) {
-      return head;
+    BodyHead body = head == null ? BodyHead.read(ctx) : head;
+    if (!body.whole()) {
+      return new Found(body, null, null, null);
     }
-    Optional<List<QueryInput>> reads = parse(head.bytes(), bounds);
+    Optional<List<QueryInput>> reads = parse(body.bytes(), bounds);
     if (reads.isEmpty() || !onlyReads(reads.get())) {
-      return head;
+      return new Found(body, null, null, null);
     }
+    return new Found(body, db, reads.get(), lastSeen);
+  }
+
+  /** Answers a session's read from this node's copy when it holds the bookmark sent. */
+  private boolean answer(Context ctx, boolean raw, Found found) throws IOException {
+    if (!found.sessionRead()) {
+      return false;
+    }
+    String lastSeen = found.lastSeen();
     Optional<ReplicaService.Read> read =
         replicas.read(
-            db, lastSeen.equals(FIRST_UNCONSTRAINED) ? Optional.empty() : Optional.of(lastSeen));
+            found.db(),
+            lastSeen.equals(FIRST_UNCONSTRAINED) ? Optional.empty() : Optional.of(lastSeen));
     if (read.isEmpty()) {
-      return head;
+      return false;
     }
-    routes.answerFromReplica(ctx, raw, db, reads.get(), read.get());
-    return null;
+    routes.answerFromReplica(ctx, raw, found.db(), found.reads(), read.get());
+    return true;
   }
 
   /**

@@ -46,4 +46,22 @@ public interface ReplicaService {
 
   /** A request that may have written {@code db} went to its owner through this node. */
   void forwardedWrite(DatabaseId db);
+
+  /**
+   * The owner's news: the bucket holds {@code db}'s records up to {@code seq}. This node's copy, if
+   * it follows the database, takes them now rather than at its next listing.
+   */
+  void heard(DatabaseId db, long seq);
+
+  /**
+   * Tells {@code news} of every commit this node makes (as the owner) once it is durable, so it can
+   * pass it on to the nodes that follow the database. Called once, by the edge.
+   */
+  void onDurable(DurableNews news);
+
+  /** Told of a commit of this node's once it is in the bucket; must not block. */
+  @FunctionalInterface
+  interface DurableNews {
+    void durable(DatabaseId db, long seq);
+  }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,9 @@ public final class Membership implements AutoCloseable {
 
   /** Runs the heartbeats; owned, shut down at close. */
   private final ScheduledExecutorService beats;
+
+  /** What the node's read replicas report with each heartbeat; none until the wiring is built. */
+  private volatile Supplier<ReplicaLag> replicas = () -> ReplicaLag.NONE;
 
   private Membership(
       Nodes nodes, NodeId self, URI advertiseUrl, String version, ScheduledExecutorService beats) {
@@ -59,9 +63,14 @@ public final class Membership implements AutoCloseable {
     return m;
   }
 
+  /** From now on each heartbeat carries what {@code lag} says of the node's read replicas. */
+  public void reportReplicas(Supplier<ReplicaLag> lag) {
+    replicas = lag;
+  }
+
   private void beat() {
     try {
-      nodes.heartbeat(self, advertiseUrl, version);
+      nodes.heartbeat(self, advertiseUrl, version, replicas.get());
     } catch (RuntimeException e) {
       LOG.warn("heartbeat of node {}: {}", self, e.getMessage());
     }

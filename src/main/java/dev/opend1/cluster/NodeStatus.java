@@ -5,5 +5,6 @@ package dev.opend1.cluster;
  *
  * @param alive whether PostgreSQL heard from it within the liveness timeout (its own clock decides)
  * @param databases the leases in force it holds
+ * @param replicas what its read replicas reported with its last heartbeat
  */
-public record NodeStatus(Node node, boolean alive, int databases) {}
+public record NodeStatus(Node node, boolean alive, int databases, ReplicaLag replicas) {}

@@ -11,14 +11,20 @@ public interface Nodes {
    * Registers the node, or records that it is still alive (PostgreSQL's time), with its current
    * address and version. A draining node stays draining.
    */
-  Node heartbeat(NodeId node, URI advertiseUrl, String version);
+  default Node heartbeat(NodeId node, URI advertiseUrl, String version) {
+    return heartbeat(node, advertiseUrl, version, ReplicaLag.NONE);
+  }
+
+  /** As above, with what the node's read replicas report: stored with the heartbeat. */
+  Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas);
 
   /** The nodes heard from within {@code timeout}, draining ones included, by id. */
   List<Node> live(Duration timeout);
 
   /**
    * Every node ever registered, by id, with whether it is alive (heard from within {@code
-   * liveness}) and how many databases it holds a lease in force on.
+   * liveness}), how many databases it holds a lease in force on, and what its read replicas
+   * reported with its last heartbeat.
    */
   List<NodeStatus> status(Duration liveness);
 

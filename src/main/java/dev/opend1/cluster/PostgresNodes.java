@@ -19,19 +19,26 @@ public final class PostgresNodes implements Nodes {
   }
 
   @Override
-  public Node heartbeat(NodeId node, URI advertiseUrl, String version) {
+  public Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas) {
     return sql.rows(
             "heartbeat of node " + node,
-            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at)"
-                + " VALUES (?, ?, ?, 'live', now())"
+            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at,"
+                + " replicas_followed, replica_lag_seconds, replica_lag_records)"
+                + " VALUES (?, ?, ?, 'live', now(), ?, ?, ?)"
                 + " ON CONFLICT (id) DO UPDATE SET advertise_url = excluded.advertise_url,"
-                + " version = excluded.version, heartbeat_at = now()"
+                + " version = excluded.version, heartbeat_at = now(),"
+                + " replicas_followed = excluded.replicas_followed,"
+                + " replica_lag_seconds = excluded.replica_lag_seconds,"
+                + " replica_lag_records = excluded.replica_lag_records"
                 + " RETURNING "
                 + COLUMNS,
             ps -> {
               ps.setString(1, node.value());
               ps.setString(2, advertiseUrl.toString());
               ps.setString(3, version);
+              ps.setInt(4, replicas.followed());
+              ps.setDouble(5, replicas.seconds());
+              ps.setLong(6, replicas.records());
             },
             PostgresNodes::read)
         .get(0);
@@ -55,12 +62,21 @@ public final class PostgresNodes implements Nodes {
     return sql.rows(
         "read the nodes' status",
         "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at,"
+            + " n.replicas_followed, n.replica_lag_seconds, n.replica_lag_records,"
             + " n.heartbeat_at > now() - ? * interval '1 millisecond' AS alive,"
             + " count(l.database_id) AS databases FROM nodes n"
             + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
             + " GROUP BY n.id ORDER BY n.id",
         ps -> ps.setLong(1, ms),
-        rs -> new NodeStatus(read(rs), rs.getBoolean("alive"), rs.getInt("databases")));
+        rs ->
+            new NodeStatus(
+                read(rs),
+                rs.getBoolean("alive"),
+                rs.getInt("databases"),
+                new ReplicaLag(
+                    rs.getInt("replicas_followed"),
+                    rs.getDouble("replica_lag_seconds"),
+                    rs.getLong("replica_lag_records"))));
   }
 
   @Override

@@ -18,6 +18,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -88,6 +90,12 @@ public final class Follower implements AutoCloseable {
   /** One poll at a time: it alone writes {@link #historyDir}. */
   private final ReentrantLock polling = new ReentrantLock();
 
+  /** How many times the owner's news reached this copy ({@link #heard}). */
+  private final AtomicLong newsHeard = new AtomicLong();
+
+  /** Whether a poll asked for by {@link #pollSoon} is queued and has not begun. */
+  private final AtomicBoolean pollQueued = new AtomicBoolean();
+
   /** Set once the bucket marked the database deleted: the follower polls no more. */
   private volatile boolean deleted;
 
@@ -114,11 +122,38 @@ public final class Follower implements AutoCloseable {
             this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Asks for a poll now, ahead of the next one due (a write was seen elsewhere, say). */
+  /**
+   * Asks for a poll now, ahead of the next one due (a write was seen elsewhere, say). Asks made
+   * while one is queued and not yet begun are one poll.
+   */
   public synchronized void pollSoon() {
-    if (scheduler != null && !scheduler.isShutdown()) {
-      scheduler.execute(this::pollQuietly);
+    if (scheduler != null && !scheduler.isShutdown() && pollQueued.compareAndSet(false, true)) {
+      scheduler.execute(
+          () -> {
+            pollQueued.set(false);
+            pollQuietly();
+          });
     }
+  }
+
+  /**
+   * The owner says the bucket holds the database's records up to {@code seq} (its news after a
+   * durable commit): polls now when the copy has not reached it. The bucket stays the source of
+   * truth: what the poll takes is checked as every poll's is, and a seq the bucket does not hold
+   * yet only makes the lag show sooner.
+   */
+  public void heard(long seq) {
+    newsHeard.incrementAndGet();
+    noteKnown(seq);
+    Optional<Bookmark> at = reached();
+    if (at.isEmpty() || at.get().seq() < seq) {
+      pollSoon();
+    }
+  }
+
+  /** How many times the owner's news reached this copy. */
+  public long newsHeard() {
+    return newsHeard.get();
   }
 
   /** True once the bucket marked the database deleted: the copy stays as it was, unpolled. */

@@ -83,6 +83,9 @@ public final class History implements CommitHook, AutoCloseable {
   /** Whether a commit may be captured. */
   private final WriteGate gate;
 
+  /** Told of each commit once durable; set once the server's edge listens. */
+  private volatile DurableCommits durableCommits = DurableCommits.NONE;
+
   History(Path dataDir, Duration retention, StoreFactory stores) {
     this(dataDir, retention, stores, null, WriteGate.ALWAYS);
   }
@@ -121,6 +124,11 @@ public final class History implements CommitHook, AutoCloseable {
     }
   }
 
+  /** Tells {@code news} of every commit from now on, once it is durable. */
+  public void tellDurable(DurableCommits news) {
+    durableCommits = news;
+  }
+
   // --- the engine's hook
   // ----------------------------------------------------------------------------
 
@@ -150,6 +158,8 @@ public final class History implements CommitHook, AutoCloseable {
   public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
     DatabaseHistory h = of(id);
     CompletableFuture<Void> durable;
+    DurableCommits news = durableCommits;
+    long seq;
     boolean admitted = false;
     try {
       if (!gate.mayWrite(id)) {
@@ -159,6 +169,8 @@ public final class History implements CommitHook, AutoCloseable {
       }
       admitted = true;
       durable = h.capture();
+      // The record just captured (one writer per database): what the news says is durable.
+      seq = news == DurableCommits.NONE ? -1 : h.current().seq();
     } catch (IOException | RuntimeException e) {
       if (admitted) {
         gate.settled(id);
@@ -167,7 +179,13 @@ public final class History implements CommitHook, AutoCloseable {
       h.markNeedsRebuild();
       throw e;
     }
-    durable.whenComplete((done, failed) -> gate.settled(id));
+    durable.whenComplete(
+        (done, failed) -> {
+          gate.settled(id);
+          if (failed == null) {
+            news.durable(id, seq);
+          }
+        });
     // The record is appended: from here on nothing may fail the commit, or a write that is in the
     // history would be answered as not applied. A snapshot is only maintenance.
     long databaseBytes;

@@ -56,6 +56,6 @@ public final class EdgeServices {
         analytics,
         new DatabaseRecovery(history.replication().map(r -> r.store()), databases, engine.tmpDir()),
         Optional.empty(),
-        followers.map(f -> new ReplicaQueries(engine, f, region)));
+        followers.map(f -> new ReplicaQueries(engine, f, region, history)));
   }
 }

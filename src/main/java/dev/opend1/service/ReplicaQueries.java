@@ -10,6 +10,7 @@ import dev.opend1.engine.QueryInput;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.history.Follower;
 import dev.opend1.history.Followers;
+import dev.opend1.history.History;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +35,14 @@ final class ReplicaQueries implements ReplicaService {
   private final Followers followers;
   private final Region region;
 
-  ReplicaQueries(Engine engine, Followers followers, Region region) {
+  /** Where this node's durable commits are heard of: the history. */
+  private final History history;
+
+  ReplicaQueries(Engine engine, Followers followers, Region region, History history) {
     this.engine = engine;
     this.followers = followers;
     this.region = region;
+    this.history = history;
   }
 
   @Override
@@ -71,6 +76,16 @@ final class ReplicaQueries implements ReplicaService {
   @Override
   public void forwardedWrite(DatabaseId db) {
     followers.ifFollowed(db).ifPresent(Follower::pollSoon);
+  }
+
+  @Override
+  public void heard(DatabaseId db, long seq) {
+    followers.ifFollowed(db).ifPresent(f -> f.heard(seq));
+  }
+
+  @Override
+  public void onDurable(DurableNews news) {
+    history.tellDurable(news::durable);
   }
 
   /** A read pinned to one state of a follower's copy. */

@@ -93,7 +93,8 @@ class PostgresCatalogTest extends CatalogContractTest {
               "2 V2__analytics.sql",
               "3 V3__cluster.sql",
               "4 V4__pending_node.sql",
-              "5 V5__moves.sql");
+              "5 V5__moves.sql",
+              "6 V6__replica_lag.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {

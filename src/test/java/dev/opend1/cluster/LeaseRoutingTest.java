@@ -67,7 +67,7 @@ class LeaseRoutingTest {
     }
 
     @Override
-    public Node heartbeat(NodeId node, URI advertiseUrl, String version) {
+    public Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas) {
       throw new UnsupportedOperationException();
     }
 

@@ -70,6 +70,18 @@ class PostgresNodesTest {
   }
 
   @Test
+  void eachHeartbeatStoresWhatTheNodesReplicasReport() {
+    beat(a);
+    nodes.heartbeat(b, URI.create("http://b.internal:8787"), "1.2.3", new ReplicaLag(3, 1.25, 7));
+    assertThat(nodes.status(LIVENESS))
+        .extracting(NodeStatus::replicas)
+        .containsExactly(ReplicaLag.NONE, new ReplicaLag(3, 1.25, 7));
+    // The next heartbeat replaces the figures: they are the node's now, not a maximum.
+    nodes.heartbeat(b, URI.create("http://b.internal:8787"), "1.2.3", new ReplicaLag(1, 0, 0));
+    assertThat(nodes.status(LIVENESS).get(1).replicas()).isEqualTo(new ReplicaLag(1, 0, 0));
+  }
+
+  @Test
   void onlyNodesHeardFromWithinTheTimeoutAreLive() throws Exception {
     beat(a);
     beat(b);
