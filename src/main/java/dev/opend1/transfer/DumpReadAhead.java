@@ -94,13 +94,7 @@ final class DumpReadAhead implements AutoCloseable {
       if (ended) {
         return null;
       }
-      Batch b;
-      try {
-        b = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while reading the dump");
-      }
+      Batch b = take();
       current = b.statements().iterator();
       if (b.last()) {
         failure = b.failure();
@@ -108,6 +102,32 @@ final class DumpReadAhead implements AutoCloseable {
       }
     }
     return current.next();
+  }
+
+  /**
+   * The next batch, waiting while the reader is behind. A reader that stopped without handing its
+   * last batch (its thread was interrupted: the server is stopping) ends the import, which would
+   * otherwise wait for it forever.
+   */
+  private Batch take() throws IOException {
+    try {
+      while (true) {
+        Batch b = queue.poll(OFFER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (b != null) {
+          return b;
+        }
+        if (reader.isDone()) {
+          b = queue.poll(); // handed just before it finished
+          if (b != null) {
+            return b;
+          }
+          throw new InterruptedIOException("the dump's reader stopped before the end of the dump");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the dump");
+    }
   }
 
   /** Stops the reader and waits until it let go of the input. */

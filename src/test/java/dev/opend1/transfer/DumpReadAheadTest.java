@@ -10,6 +10,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A dump read ahead on another thread gives what reading it in place gives, in the same order. */
 class DumpReadAheadTest {
@@ -144,5 +147,37 @@ class DumpReadAheadTest {
     assertThat(read.get()).isLessThan(sql.length() / 2);
     ahead.close();
     assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  @Timeout(60) // without the check it waits forever
+  void aReaderStoppedBeforeTheEndEndsTheImportInsteadOfLeavingItWaiting() throws Exception {
+    String sql = dump(8_000);
+    AtomicReference<Thread> readerThread = new AtomicReference<>();
+    ExecutorService one =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "reader");
+              readerThread.set(t);
+              return t;
+            });
+    try (DumpReadAhead ahead =
+        new DumpReadAhead(
+            new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)),
+            ImportJobs.IMPORT_STATEMENT_CHARS,
+            one)) {
+      Thread.sleep(500); // the reader fills the queue and waits for room
+      readerThread.get().interrupt(); // as a stopping server's shutdownNow does
+      assertThatThrownBy(
+              () -> {
+                while (ahead.next() != null) {
+                  // the batches handed before it stopped, then the failure
+                }
+              })
+          .isInstanceOf(InterruptedIOException.class)
+          .hasMessageContaining("stopped before the end");
+    } finally {
+      one.shutdownNow();
+    }
   }
 }
