@@ -8,13 +8,9 @@ import dev.opend1.engine.ImportStatements;
 import dev.opend1.engine.Imported;
 import dev.opend1.engine.StatementFailed;
 import dev.opend1.sql.DumpStatement;
-import dev.opend1.sql.StatementStream;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,16 +131,24 @@ final class ImportJobs {
     registry.removeExpired(timing.outcomeLifetime(), now);
   }
 
-  /** The job's work: the file's statements in one transaction; the file goes once applied. */
+  /**
+   * The job's work: the file's statements in one transaction; the file goes once applied. The file
+   * is read into statements on another transfer thread, ahead of the writer ({@link
+   * DumpReadAhead}), from before the writer is free.
+   */
   private void run(ImportJob job, Path file, Supplier<String> bookmarkNow) {
     long start = System.nanoTime();
     try {
-      Imported<Long> done =
-          engine.importTransaction(
-              job.db,
-              IMPORT_STATEMENT_CHARS,
-              importTimeout,
-              statements -> runFile(statements, file, job));
+      Imported<Long> done;
+      try (DumpReadAhead dump =
+          new DumpReadAhead(counted(file, job), IMPORT_STATEMENT_CHARS, jobs)) {
+        done =
+            engine.importTransaction(
+                job.db,
+                IMPORT_STATEMENT_CHARS,
+                importTimeout,
+                statements -> runAll(statements, dump, job));
+      }
       double durationMs = (System.nanoTime() - start) / 1e6;
       job.result =
           new ImportResult(
@@ -163,42 +167,45 @@ final class ImportJobs {
     }
   }
 
-  /** Runs the file's statements one by one, counting progress; returns how many ran. */
-  private static long runFile(ImportStatements statements, Path file, ImportJob job)
-      throws IOException, ImportFailed {
-    InputStream counted =
-        new FilterInputStream(Files.newInputStream(file)) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-              job.bytesRead += n;
-            }
-            return n;
-          }
-        };
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16)) {
-      StatementStream stream = new StatementStream(r, IMPORT_STATEMENT_CHARS);
-      long executed = 0;
-      try {
-        for (DumpStatement s; (s = stream.next()) != null; ) {
-          try {
-            if (!statements.run(s, stream.count())) {
-              continue;
-            }
-          } catch (D1Exception.SqlFailed e) {
-            throw new ImportFailed(stream.count(), e.getMessage());
-          }
-          executed++;
-          job.statementsDone = executed;
+  /** The uploaded file, counting the bytes read into the job's progress. */
+  private static InputStream counted(Path file, ImportJob job) throws IOException {
+    return new FilterInputStream(Files.newInputStream(file)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          job.bytesRead += n;
         }
-        statements.finish();
-      } catch (StatementFailed e) {
-        throw new ImportFailed(e.number(), e.timedOut() ? TIME_LIMIT : e.getMessage(), e);
+        return n;
       }
-      return executed;
+    };
+  }
+
+  /**
+   * Runs the dump's statements one by one on the writer, counting progress; returns how many ran.
+   */
+  private static long runAll(ImportStatements statements, DumpReadAhead dump, ImportJob job)
+      throws IOException, ImportFailed {
+    long number = 0;
+    long executed = 0;
+    try {
+      for (DumpStatement s; (s = dump.next()) != null; ) {
+        number++;
+        try {
+          if (!statements.run(s, number)) {
+            continue;
+          }
+        } catch (D1Exception.SqlFailed e) {
+          throw new ImportFailed(number, e.getMessage());
+        }
+        executed++;
+        job.statementsDone = executed;
+      }
+      statements.finish();
+    } catch (StatementFailed e) {
+      throw new ImportFailed(e.number(), e.timedOut() ? TIME_LIMIT : e.getMessage(), e);
     }
+    return executed;
   }
 
   /** What a failed import reports. */
