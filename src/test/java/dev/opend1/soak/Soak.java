@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * databases (100) mixing reads, writes, batches, exports, imports and restores for {@code
  * --seconds} (600). Every answer must be a success or D1's documented backpressure (429
  * "overloaded"); anything else is counted and fails the run. The server's resident memory is
- * sampled, and latency percentiles are printed per operation. Run it with {@code bench/soak}.
+ * sampled every 5 s (its heap every 30 s), and at the end it prints latency percentiles per
+ * operation, the RSS's growth over the second half of the run, and the data directory's growth per
+ * database against the history written meanwhile. Run it with {@code bench/soak}.
  */
 public final class Soak {
 
