@@ -1,4 +1,4 @@
-// Summarises a subset run of bench/run (`bench/run batch`, `insert`, `point`, `result`, `transfer`) as plain text:
+// Summarises a subset run of bench/run (`bench/run batch`, `insert`, `point`, `result`, `transfer`, `many`) as plain text:
 // the machine's load, then per workload and side the median and spread of the runs, and the
 // ratio the issue's target is stated in, both sides measured in this run.
 // Usage: node subset-report.mjs MACHINE_TXT RUNS_CSV > bench/results/SUBSET.txt
@@ -74,6 +74,11 @@ if (machine.subset === "batch") {
   }
   const jdbc = med("result-10mb", "sqlite-jdbc", "throughput");
   out.push(`10 MB result vs in-process: /query ${fmt(med("result-10mb", "opend1-query", "throughput") / jdbc)}x, /raw ${fmt(med("result-10mb", "opend1-raw", "throughput") / jdbc)}x (target >= 0.5x, /query)`);
+} else if (machine.subset === "many") {
+  for (const g of [...groups.values()].filter((g) => g.workload === "manydbs" && g.metric !== "seconds")) {
+    out.push(`manydbs ${g.metric}: ${fmt(median(g.values))} ${g.unit}`);
+  }
+  out.push(`${fmt(med("manydbs", "opend1", "databases"))} databases: server RSS ${fmt(med("manydbs", "opend1", "rss"))} MB (target < 400 MB)`);
 } else if (machine.subset === "insert") {
   const r = med("insert-16conn", "opend1-query", "throughput") / med("insert-16conn", "sqlite-jdbc", "throughput");
   out.push(`single-row INSERT, 16 connections, durable history, vs an in-process autocommit loop: ${fmt(r)}x (target >= 2.0x)`);

@@ -116,6 +116,20 @@ class ReleaseIT {
     reader.start();
     try {
       String base = "http://127.0.0.1:" + port.get(90, TimeUnit.SECONDS);
+      // The launcher execs the JVM (same process) with its memory options, OPEND1_JAVA_OPTS after
+      // them so that they can override them, and two malloc arenas (docs/performance.md#memory).
+      List<String> cmdline =
+          List.of(Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).split("\0"));
+      assertThat(cmdline)
+          .containsSubsequence(
+              "-Xms32m",
+              "-XX:MinHeapFreeRatio=10",
+              "-XX:MaxHeapFreeRatio=30",
+              "-XX:G1PeriodicGCInterval=10000",
+              "-Xmx256m",
+              "-jar");
+      assertThat(Files.readString(Path.of("/proc/" + server.pid() + "/environ")).split("\0"))
+          .contains("MALLOC_ARENA_MAX=2");
       D1Client client = new D1Client(base, Map.of("Authorization", "Bearer " + TOKEN));
       String databases = "/client/v4/accounts/" + ACCOUNT + "/d1/database";
       Reply created = client.post(databases, "{\"name\":\"released\"}");

@@ -383,6 +383,7 @@ final class DatabaseHistory {
     Path scratch = store.scratch(SegmentLog.snapName(seq));
     try {
       buildImage(seq, scratch);
+      counters.snapshotBytes.add(Files.size(scratch));
       store.put(SegmentLog.snapName(seq), scratch);
     } catch (IOException | RuntimeException e) {
       // A full disk must not stay full of half-built snapshots until the next start.

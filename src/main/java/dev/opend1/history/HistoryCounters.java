@@ -17,6 +17,9 @@ public final class HistoryCounters {
   /** Snapshots (full page images) written. */
   final LongAdder snapshots = new LongAdder();
 
+  /** Bytes of those snapshots: with {@link #bytes}, all the history written. */
+  final LongAdder snapshotBytes = new LongAdder();
+
   /** Time spent building and storing those snapshots, in nanoseconds. */
   final LongAdder snapshotNanos = new LongAdder();
 
@@ -38,6 +41,10 @@ public final class HistoryCounters {
 
   public long snapshots() {
     return snapshots.sum();
+  }
+
+  public long snapshotBytes() {
+    return snapshotBytes.sum();
   }
 
   public long snapshotNanos() {

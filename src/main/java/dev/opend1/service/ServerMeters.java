@@ -178,6 +178,11 @@ final class ServerMeters implements MeterBinder {
         .baseUnit("bytes")
         .description("Bytes of history records appended")
         .register(registry);
+    FunctionCounter.builder(
+            "opend1_history_snapshot_written", history, HistoryCounters::snapshotBytes)
+        .baseUnit("bytes")
+        .description("Bytes of history snapshots (full page images) written")
+        .register(registry);
     timer(
         registry,
         "opend1_history_snapshot",

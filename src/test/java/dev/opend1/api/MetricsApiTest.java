@@ -171,6 +171,9 @@ class MetricsApiTest {
       assertThat(value(text, "opend1_history_records_written_total")).isGreaterThanOrEqualTo(6);
       assertThat(value(text, "opend1_history_written_bytes_total")).isGreaterThan(4_500_000);
       assertThat(value(text, "opend1_history_snapshot_seconds_count")).isGreaterThanOrEqualTo(1);
+      // A snapshot is a full image of the database, which holds the 4.5 MB written.
+      assertThat(value(text, "opend1_history_snapshot_written_bytes_total"))
+          .isGreaterThan(4_500_000);
       assertThat(value(text, "opend1_checkpoint_seconds_count")).isGreaterThanOrEqualTo(1);
       assertThat(value(text, "opend1_restores_total")).isEqualTo(1);
       assertThat(value(text, "opend1_transfer_jobs_total", "kind=\"export\"", "event=\"started\""))

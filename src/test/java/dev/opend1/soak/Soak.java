@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * databases (100) mixing reads, writes, batches, exports, imports and restores for {@code
  * --seconds} (600). Every answer must be a success or D1's documented backpressure (429
  * "overloaded"); anything else is counted and fails the run. The server's resident memory is
- * sampled, and latency percentiles are printed per operation. Run it with {@code bench/soak}.
+ * sampled every 5 s (its heap every 30 s), and at the end it prints latency percentiles per
+ * operation, the RSS's growth over the second half of the run, and the data directory's growth per
+ * database against the history written meanwhile. Run it with {@code bench/soak}.
  */
 public final class Soak {
 
@@ -65,19 +67,20 @@ public final class Soak {
 
   int run(int seconds, int connections, int databases) throws Exception {
     Path dir = Files.createTempDirectory("opend1-soak-");
+    // Through the launcher, so the JVM runs with the options and environment a served one has
+    // (bench/soak builds the jar first); a 512 MB heap at most, as the soak always had.
     server =
-        ServerProcess.start(
+        ServerProcess.startLauncher(
+            Path.of("opend1").toAbsolutePath(),
             dir,
-            // The launchers' heap options (./opend1, bin/opend1), so the soak's RSS is a served
-            // one's.
-            List.of(
-                "-Xmx512m",
-                "-XX:MinHeapFreeRatio=10",
-                "-XX:MaxHeapFreeRatio=30",
-                "-XX:G1PeriodicGCInterval=10000"),
             List.of("--restore-limit", "1000000"),
             Map.of(
-                "OPEND1_ACCOUNT_ID", ACCOUNT, "OPEND1_API_TOKEN", TOKEN, "MALLOC_ARENA_MAX", "2"));
+                "OPEND1_ACCOUNT_ID",
+                ACCOUNT,
+                "OPEND1_API_TOKEN",
+                TOKEN,
+                "OPEND1_JAVA_OPTS",
+                "-Xmx512m " + System.getenv().getOrDefault("OPEND1_JAVA_OPTS", "")));
     long pid = server.pid();
     try {
       for (int i = 0; i < databases; i++) {
@@ -92,14 +95,16 @@ public final class Soak {
         dbs.add(db);
       }
       System.out.printf(
-          "soak: %d connections, %d databases, %d s, server pid %d%n",
-          connections, databases, seconds, pid);
+          "soak: %d connections, %d databases, %d s, server pid %d, load average %s%n",
+          connections, databases, seconds, pid, loadAverage());
+      Disk before = disk(dir);
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> clients = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
         clients.add(Thread.ofVirtual().start(() -> client(stop)));
       }
       List<long[]> rss = new ArrayList<>();
+      int sample = 0;
       long start = System.nanoTime();
       long end = start + seconds * 1_000_000_000L;
       while (System.nanoTime() < end && server.isAlive()) {
@@ -108,15 +113,28 @@ public final class Soak {
         long t = (System.nanoTime() - start) / 1_000_000_000L;
         rss.add(new long[] {t, kb});
         long done = latencies.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum();
+        // The heap's committed and used parts every 30 s: whether RSS grows with the heap or
+        // outside it (SQLite, the JVM's own).
+        String heap = "";
+        if (sample++ % 6 == 0) {
+          String metrics = get("/metrics").body();
+          heap =
+              String.format(
+                  "  heap %d/%d MB used/committed  load %s",
+                  metric(metrics, "jvm_memory_used_bytes", "area=\"heap\"") >> 20,
+                  metric(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") >> 20,
+                  loadAverage());
+        }
         System.out.printf(
-            "  %4d s  rss %4d MB  requests %d  429s %d  errors %d%n",
-            t, kb / 1024, done, sum(backpressure), sum(errors));
+            "  %4d s  rss %4d MB  requests %d  429s %d  errors %d%s%n",
+            t, kb / 1024, done, sum(backpressure), sum(errors), heap);
       }
       stop.set(true);
       for (Thread t : clients) {
         t.join(120_000);
       }
       report(rss);
+      reportDisk(before, disk(dir), databases);
       return (int) sum(errors) + (server.isAlive() ? 0 : 1);
     } finally {
       server.close();
@@ -161,6 +179,19 @@ public final class Soak {
     System.out.printf(
         "server RSS: max %d MB, at a quarter of the run %d MB, at the end %d MB%n",
         max / 1024, firstQuarter / 1024, last / 1024);
+    // The target: flat over the second half (less than 10% growth from its start to its end).
+    long[] half =
+        rss.stream().filter(r -> r[0] >= rss.getLast()[0] / 2).findFirst().orElse(new long[2]);
+    long halfMax = rss.stream().filter(r -> r[0] >= half[0]).mapToLong(r -> r[1]).max().orElse(0);
+    System.out.printf(
+        "second half (from %d s): RSS %d MB -> %d MB at the end (%+.1f%%), at most %d MB"
+            + " (%+.1f%%)%n",
+        half[0],
+        half[1] / 1024,
+        last / 1024,
+        growth(half[1], last),
+        halfMax / 1024,
+        growth(half[1], halfMax));
     System.out.printf("errors (not 2xx, not 429 overloaded): %s%n", errors);
     errorSamples.stream().limit(10).forEach(s -> System.out.println("  " + s));
     if (!errors.isEmpty()) {
@@ -170,6 +201,98 @@ public final class Soak {
         System.out.println("first server error:");
         System.out.println(log.substring(at, Math.min(log.length(), at + 4000)));
       }
+    }
+  }
+
+  private static double growth(long from, long to) {
+    return from == 0 ? 0 : 100.0 * (to - from) / from;
+  }
+
+  /**
+   * What the data directory holds (walked here: the server's own disk gauges are up to 30 s old),
+   * split into the databases' history ({@code db/ID/history/}), their other files ({@code
+   * db.sqlite}, its WAL, {@code meta.json}) and the rest (catalog, analytics, transfers), and the
+   * history the server says it wrote (records and snapshots, from /metrics).
+   */
+  record Disk(long history, long databases, long other, long historyWritten) {
+    long total() {
+      return history + databases + other;
+    }
+  }
+
+  private Disk disk(Path dir) throws IOException, InterruptedException {
+    long[] bytes = new long[3];
+    Path db = dir.resolve("db");
+    try (var files = Files.walk(dir)) {
+      files.forEach(
+          p -> {
+            try {
+              if (Files.isRegularFile(p)) {
+                int part =
+                    !p.startsWith(db)
+                        ? 2
+                        : p.getParent().getFileName().toString().equals("history") ? 0 : 1;
+                bytes[part] += Files.size(p);
+              }
+            } catch (IOException e) {
+              // A file removed while walking (a finished job's temporary): not there any more.
+            }
+          });
+    }
+    String m = get("/metrics").body();
+    return new Disk(
+        bytes[0],
+        bytes[1],
+        bytes[2],
+        metric(m, "opend1_history_written_bytes_total")
+            + metric(m, "opend1_history_snapshot_written_bytes_total"));
+  }
+
+  /**
+   * The disk's growth over the run against the history written meanwhile, in all and per database:
+   * the history on disk should grow by what was written, no more.
+   */
+  private static void reportDisk(Disk before, Disk after, int databases) {
+    double mb = 1 << 20;
+    long history = after.history() - before.history();
+    long written = after.historyWritten() - before.historyWritten();
+    System.out.printf(
+        "disk: data directory %+.1f MB (history %+.1f MB, databases' files %+.1f MB, the rest"
+            + " %+.1f MB); history written %.1f MB%n",
+        (after.total() - before.total()) / mb,
+        history / mb,
+        (after.databases() - before.databases()) / mb,
+        (after.other() - before.other()) / mb,
+        written / mb);
+    System.out.printf(
+        "per database: data directory %+.2f MB, history %+.2f MB, history written %.2f MB"
+            + " (history on disk / written: %.2f)%n",
+        (after.total() - before.total()) / mb / databases,
+        history / mb / databases,
+        written / mb / databases,
+        written == 0 ? 0 : (double) history / written);
+  }
+
+  /** The sum of a metric's samples whose labels contain every one of {@code labels}. */
+  private static long metric(String text, String name, String... labels) {
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name + " ") && !line.startsWith(name + "{")) {
+        continue;
+      }
+      if (Arrays.stream(labels).allMatch(line::contains)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return (long) sum;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return l[0] + " " + l[1] + " " + l[2];
+    } catch (IOException e) {
+      return "?";
     }
   }
 

@@ -86,7 +86,22 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dataDir, int port, List<String> jvmOptions, List<String> flags, Map<String, String> env)
       throws IOException {
-    List<String> cmd = java(jvmOptions);
+    return serve(java(jvmOptions), dataDir, port, flags, env);
+  }
+
+  /**
+   * As {@link #start(Path, List, List, Map)}, run by a launcher script ({@code ./opend1}) instead
+   * of on the test's class path: the JVM gets the launcher's options and environment, and {@code
+   * OPEND1_JAVA_OPTS} in {@code env} adds to them.
+   */
+  public static ServerProcess startLauncher(
+      Path launcher, Path dataDir, List<String> flags, Map<String, String> env) throws IOException {
+    return serve(new ArrayList<>(List.of(launcher.toString())), dataDir, 0, flags, env);
+  }
+
+  private static ServerProcess serve(
+      List<String> cmd, Path dataDir, int port, List<String> flags, Map<String, String> env)
+      throws IOException {
     cmd.add("serve");
     cmd.add("--port");
     cmd.add(Integer.toString(port));
