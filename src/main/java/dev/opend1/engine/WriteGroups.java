@@ -35,6 +35,14 @@ final class WriteGroups {
    */
   static final long BUDGET_NANOS = 10_000_000L;
 
+  /**
+   * How long a round waits, at most, for the fsync of the writer's previous commit before it takes
+   * the requests that wait. Those that arrive meanwhile join the round: their commit could not be
+   * durable before the next fsync anyway, which begins only once that one ends, so a round run
+   * during the fsync gains them nothing and costs a commit and a history record more.
+   */
+  static final long FSYNC_WAIT_NANOS = 2_000_000L;
+
   /** A write request waiting for a round, and its answer: when its commit is durable. */
   static final class Pending {
     final QueryPlan plan;
@@ -82,6 +90,9 @@ final class WriteGroups {
 
   private final DatabaseHandle h;
   private final SqlLimits limits;
+
+  /** {@link #FSYNC_WAIT_NANOS}, unless a test set another bound ({@link #fsyncWait}). */
+  private volatile long fsyncWaitNanos = FSYNC_WAIT_NANOS;
 
   /**
    * Groupable requests not yet taken by a round. Added to by requests' threads; taken from only by
@@ -138,6 +149,11 @@ final class WriteGroups {
     return p.result;
   }
 
+  /** Sets how long a round waits for the previous commit's fsync: for tests, which hold it. */
+  void fsyncWait(long nanos) {
+    fsyncWaitNanos = nanos;
+  }
+
   /**
    * Whether a request may share a transaction with others: only rows are written and read. A
    * request that changes the schema, sets a PRAGMA or makes TEMP objects runs alone, as do ANALYZE,
@@ -164,6 +180,7 @@ final class WriteGroups {
     if (!first.take()) {
       return;
     }
+    h.awaitDurable(fsyncWaitNanos);
     long started = System.nanoTime();
     Pending second = next(1, first.plan.steps.size(), started);
     if (second == null) {
