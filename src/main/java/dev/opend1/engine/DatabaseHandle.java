@@ -265,6 +265,24 @@ final class DatabaseHandle {
   }
 
   /**
+   * Waits up to {@code nanos} for the latest captured commit to be durable (whether it succeeds or
+   * fails: its own requests are answered with that). Call only from a task of {@link #writes}.
+   */
+  void awaitDurable(long nanos) {
+    CompletableFuture<Void> last = lastDurable;
+    if (last.isDone()) {
+      return;
+    }
+    try {
+      last.get(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Failed or still running: the round goes on either way.
+    }
+  }
+
+  /**
    * Checkpoints once the WAL has grown past its bound, and only once every captured commit is
    * durable, so the database file never holds a commit the history could lose. Call only from a
    * task of {@link #writes}.

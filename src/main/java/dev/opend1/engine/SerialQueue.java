@@ -14,6 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Past {@code bound} waiting requests, new ones are refused with D1's 429 instead of letting
  * latency grow without limit. A request's task may run the requests queued behind it too, in one
  * transaction ({@link WriteGroups}); their own tasks then find nothing left to do.
+ *
+ * <p>A request counts as queued (against the bound, and in {@link EngineCounters#queuedWrites})
+ * from its {@link #admit} until its {@link Slot} is left, which happens before its answer can be
+ * sent: when its task ends, before the task's future completes, or earlier when a round answers it
+ * ({@link WriteGroups.Pending}) while its own task still waits in the queue. So a client that has
+ * its reply never finds its request still counted.
  */
 final class SerialQueue {
 
@@ -24,10 +30,13 @@ final class SerialQueue {
   /** Tasks not yet started. */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-  /** Tasks queued or running, the engine's own included. */
+  /**
+   * Tasks queued or running, the engine's own included, until each task's end (even one whose
+   * request was answered earlier): the handle is not closed while one is in the queue.
+   */
   private final AtomicInteger pending = new AtomicInteger();
 
-  /** Requests' tasks queued or running; compared with {@link #bound}. */
+  /** Requests admitted and not yet left; compared with {@link #bound}. */
   private final AtomicInteger requests = new AtomicInteger();
 
   /** True while a drain task is scheduled or running: at most one runs at a time. */
@@ -40,15 +49,49 @@ final class SerialQueue {
   }
 
   /**
-   * Queues a request's task; refuses with {@link D1Exception.Overloaded} when the queue is full.
+   * One task's place in the counts, from its admission until {@link #leave}: the request's, or the
+   * engine's own task's, which shows in the queued-writes gauge but never counts against the bound.
    */
-  <T> CompletableFuture<T> submit(Callable<T> task) {
+  final class Slot {
+    private final boolean request;
+
+    /** Set by the first {@link #leave}: a slot is left once, by its answer or its task's end. */
+    private final AtomicBoolean left = new AtomicBoolean();
+
+    private Slot(boolean request) {
+      this.request = request;
+      counters.queuedWrites.incrementAndGet();
+    }
+
+    /** Stops counting the task; to be called before its answer can reach anyone. Idempotent. */
+    void leave() {
+      if (left.compareAndSet(false, true)) {
+        if (request) {
+          requests.decrementAndGet();
+        }
+        counters.queuedWrites.decrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * Counts a request as queued; refuses with {@link D1Exception.Overloaded} when the queue is full.
+   * Its task is then queued with {@link #run}.
+   */
+  Slot admit() {
     if (requests.incrementAndGet() > bound) {
       requests.decrementAndGet();
       counters.overloads.increment();
       throw new D1Exception.Overloaded();
     }
-    return enqueue(task, true);
+    return new Slot(true);
+  }
+
+  /**
+   * Queues a request's task; refuses with {@link D1Exception.Overloaded} when the queue is full.
+   */
+  <T> CompletableFuture<T> submit(Callable<T> task) {
+    return run(admit(), task);
   }
 
   /**
@@ -56,25 +99,24 @@ final class SerialQueue {
    * but never counts against the bound, so it cannot make a request's task look like overload.
    */
   <T> CompletableFuture<T> submitInternal(Callable<T> task) {
-    return enqueue(task, false);
+    return run(new Slot(false), task);
   }
 
-  private <T> CompletableFuture<T> enqueue(Callable<T> task, boolean request) {
+  /** Queues the task of an admitted {@code slot}; the slot is left before its future completes. */
+  <T> CompletableFuture<T> run(Slot slot, Callable<T> task) {
     pending.incrementAndGet();
-    counters.queuedWrites.incrementAndGet();
     CompletableFuture<T> result = new CompletableFuture<>();
     tasks.add(
         () -> {
           try {
-            result.complete(task.call());
+            T value = task.call();
+            slot.leave();
+            result.complete(value);
           } catch (Throwable t) {
+            slot.leave();
             result.completeExceptionally(t);
           } finally {
-            if (request) {
-              requests.decrementAndGet();
-            }
             pending.decrementAndGet();
-            counters.queuedWrites.decrementAndGet();
           }
         });
     if (draining.compareAndSet(false, true)) {
@@ -83,7 +125,7 @@ final class SerialQueue {
     return result;
   }
 
-  /** Requests queued or running. */
+  /** Tasks queued or running. */
   int pending() {
     return pending.get();
   }

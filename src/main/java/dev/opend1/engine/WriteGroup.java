@@ -64,7 +64,7 @@ final class WriteGroup {
     try {
       c = h.writer();
     } catch (SQLException | RuntimeException e) {
-      todo.forEach(p -> p.result.completeExceptionally(e));
+      todo.forEach(p -> p.fail(e));
       return;
     }
     h.running(c, true);
@@ -107,11 +107,11 @@ final class WriteGroup {
       // BEGIN failed (the database is busy or damaged, the disk full): nothing of the round ran.
       Execution.rollback(c);
       RuntimeException failure = Execution.failure(h, e);
-      members.forEach(p -> p.result.completeExceptionally(failure));
+      members.forEach(p -> p.fail(failure));
     } catch (RuntimeException | Error e) {
       // Not SQLite's failure but ours: no request may wait for an answer that will not come.
       Execution.rollback(c);
-      members.forEach(p -> p.result.completeExceptionally(e));
+      members.forEach(p -> p.fail(e));
       throw e;
     } finally {
       h.running(c, false);
@@ -158,7 +158,7 @@ final class WriteGroup {
       Execution.syncLastRowId(h, c);
     }
     h.sizeBytes = -1; // measured inside what was rolled back
-    p.result.completeExceptionally(failure);
+    p.fail(failure);
     return false;
   }
 
@@ -195,14 +195,14 @@ final class WriteGroup {
         return ran;
       }
       for (WriteGroups.Pending p : ran) {
-        p.result.completeExceptionally(Execution.failure(h, e));
+        p.fail(Execution.failure(h, e));
       }
       return List.of();
     }
     c.cfKvCommitted();
     CompletableFuture<Void> durable = h.committed();
     h.counters.writesCommitted(ran.size());
-    ran.forEach(p -> WriteGroups.answerWhenDurable(durable, p.result));
+    ran.forEach(p -> p.answerWhenDurable(durable));
     return List.of();
   }
 
@@ -211,15 +211,14 @@ final class WriteGroup {
     if (p.sink.reset()) {
       return true;
     }
-    p.result.completeExceptionally(
-        new EngineException("a write's results could not be discarded to run it again", null));
+    p.fail(new EngineException("a write's results could not be discarded to run it again", null));
     return false;
   }
 
   /** Answers requests a restore's pause cancelled, with the words a cancelled request gets. */
   private void cancel(Iterable<WriteGroups.Pending> requests) {
     for (WriteGroups.Pending p : requests) {
-      p.result.completeExceptionally(Execution.cancelledByRestore());
+      p.fail(Execution.cancelledByRestore());
     }
   }
 }

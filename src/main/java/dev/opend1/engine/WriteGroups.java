@@ -35,33 +35,64 @@ final class WriteGroups {
    */
   static final long BUDGET_NANOS = 10_000_000L;
 
+  /**
+   * How long a round waits, at most, for the fsync of the writer's previous commit before it takes
+   * the requests that wait. Those that arrive meanwhile join the round: their commit could not be
+   * durable before the next fsync anyway, which begins only once that one ends, so a round run
+   * during the fsync gains them nothing and costs a commit and a history record more.
+   */
+  static final long FSYNC_WAIT_NANOS = 2_000_000L;
+
   /** A write request waiting for a round, and its answer: when its commit is durable. */
   static final class Pending {
     final QueryPlan plan;
     final ResultSink sink;
 
+    /** Its place in the writer's queue, left before it is answered. */
+    private final SerialQueue.Slot slot;
+
     /**
      * Completes once the request's commit is durable, or with its own error, or with {@link
-     * NotDurable} when its commit could not be made durable. One future, completed once: the
-     * request's thread wakes once, when it can answer (see {@link #answerWhenDurable}).
+     * NotDurable} when its commit could not be made durable. One future, completed once (through
+     * {@link #answerWhenDurable} or {@link #fail}): the request's thread wakes once, when it can
+     * answer.
      */
     final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    /** Set by whoever takes the request: a round, or the request itself when it is refused. */
+    /** Set by whoever takes the request: a round. */
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    Pending(QueryPlan plan, ResultSink sink) {
+    Pending(QueryPlan plan, ResultSink sink, SerialQueue.Slot slot) {
       this.plan = plan;
       this.sink = sink;
+      this.slot = slot;
     }
 
     boolean take() {
       return taken.compareAndSet(false, true);
     }
+
+    /** Answers with {@code durable}'s outcome once it has one; see {@link WriteGroups#answer}. */
+    void answerWhenDurable(CompletableFuture<Void> durable) {
+      durable.whenComplete(
+          (v, e) -> {
+            slot.leave();
+            answer(e, result);
+          });
+    }
+
+    /** Answers with the request's own error (or the round's), no longer counted as queued. */
+    void fail(Throwable e) {
+      slot.leave();
+      result.completeExceptionally(e);
+    }
   }
 
   private final DatabaseHandle h;
   private final SqlLimits limits;
+
+  /** {@link #FSYNC_WAIT_NANOS}, unless a test set another bound ({@link #fsyncWait}). */
+  private volatile long fsyncWaitNanos = FSYNC_WAIT_NANOS;
 
   /**
    * Groupable requests not yet taken by a round. Added to by requests' threads; taken from only by
@@ -102,27 +133,25 @@ final class WriteGroups {
                 if (e != null) {
                   answer.completeExceptionally(e);
                 } else {
-                  answerWhenDurable(durable, answer);
+                  durable.whenComplete((v, f) -> answer(f, answer));
                 }
               });
       return answer;
     }
-    Pending p = new Pending(plan, sink);
+    Pending p = new Pending(plan, sink, h.writes.admit());
     waiting.add(p);
-    try {
-      h.writes.submit(
-          () -> {
-            round(p);
-            return null;
-          });
-    } catch (D1Exception.Overloaded e) {
-      // Refused, unless a running round took it meanwhile: then it runs, and is answered so.
-      if (p.take()) {
-        waiting.remove(p);
-        throw e;
-      }
-    }
+    h.writes.run(
+        p.slot,
+        () -> {
+          round(p);
+          return null;
+        });
     return p.result;
+  }
+
+  /** Sets how long a round waits for the previous commit's fsync: for tests, which hold it. */
+  void fsyncWait(long nanos) {
+    fsyncWaitNanos = nanos;
   }
 
   /**
@@ -151,6 +180,7 @@ final class WriteGroups {
     if (!first.take()) {
       return;
     }
+    h.awaitDurable(fsyncWaitNanos);
     long started = System.nanoTime();
     Pending second = next(1, first.plan.steps.size(), started);
     if (second == null) {
@@ -183,28 +213,25 @@ final class WriteGroups {
   /** Runs a request in a transaction of its own, as every write ran before groups. */
   void alone(Pending p) {
     try {
-      answerWhenDurable(Execution.onWriter(h, p.plan, p.sink, limits), p.result);
+      p.answerWhenDurable(Execution.onWriter(h, p.plan, p.sink, limits));
     } catch (Throwable t) {
-      p.result.completeExceptionally(t);
+      p.fail(t);
     }
   }
 
   /**
-   * Completes {@code answer} when {@code durable} does: on the thread that makes the commit durable
-   * (the history's fsync), so the writer never wakes a request's thread, and that thread wakes
-   * once. A failed durability completes it with {@link NotDurable}, so the caller can tell it from
-   * the request's own error.
+   * Completes {@code answer} with a commit's durability, {@code failure} being null once it is
+   * durable. Called on the thread that makes the commit durable (the history's fsync), so the
+   * writer never wakes a request's thread, and that thread wakes once. A failed durability
+   * completes it with {@link NotDurable}, so the caller can tell it from the request's own error.
    */
-  static void answerWhenDurable(CompletableFuture<Void> durable, CompletableFuture<Void> answer) {
-    durable.whenComplete(
-        (v, e) -> {
-          if (e == null) {
-            answer.complete(null);
-          } else {
-            Throwable cause =
-                e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e;
-            answer.completeExceptionally(new NotDurable(cause == null ? e : cause));
-          }
-        });
+  private static void answer(Throwable failure, CompletableFuture<Void> answer) {
+    if (failure == null) {
+      answer.complete(null);
+    } else {
+      Throwable cause =
+          failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+      answer.completeExceptionally(new NotDurable(cause == null ? failure : cause));
+    }
   }
 }

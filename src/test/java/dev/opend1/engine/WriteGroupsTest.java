@@ -215,13 +215,6 @@ class WriteGroupsTest {
    * replies in that order.
    */
   private List<Reply> behindHeldWriter(String db, IntFunction<ObjectNode> body) throws Exception {
-    // An earlier request's reply can reach its client a moment before its writer task stops
-    // counting as queued (the answer comes when its commit is durable): a count read then would
-    // wait for one request more than this test sends. Let the count settle first.
-    long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (counters().queuedWrites() != 0 && System.nanoTime() < settle) {
-      Thread.sleep(1);
-    }
     int before = counters().queuedWrites();
     DatabaseId id = DatabaseId.parse(db.substring(db.lastIndexOf('/') + 1)).orElseThrow();
     ExecutorService threads = Executors.newFixedThreadPool(QUEUED);
@@ -245,6 +238,8 @@ class WriteGroupsTest {
       for (CompletableFuture<Reply> f : queued) {
         replies.add(f.get());
       }
+      // A request stops counting as queued before its reply is sent.
+      assertThat(counters().queuedWrites()).as("queued once all are answered").isEqualTo(before);
       return replies;
     } finally {
       threads.shutdownNow();
