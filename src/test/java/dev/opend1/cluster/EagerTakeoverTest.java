@@ -152,6 +152,24 @@ class EagerTakeoverTest {
   }
 
   @Test
+  void aRebuildLongerThanTheTtlKeepsItsLease() throws Exception {
+    DatabaseId d = deadNodesDatabases(1).get(0);
+    Copies copiesB = new Copies(b);
+    copiesB.hold = new CountDownLatch(1);
+    OwnedDatabases nodeB = node(b, copiesB);
+    CompletableFuture<Void> request = CompletableFuture.runAsync(() -> nodeB.serve(d));
+    assertThat(copiesB.started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    long epoch = leases.owner(d).orElseThrow().epoch();
+    Thread.sleep(TTL.toMillis() * 3);
+    assertThat(leases.owner(d)).as("renewed while rebuilt").isPresent();
+    copiesB.hold.countDown();
+    request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(nodeB.mayWrite(d)).isTrue();
+    assertThat(leases.owner(d).orElseThrow().epoch()).as("the same tenure").isEqualTo(epoch);
+    assertThat(nodeB.counters().lost()).isZero();
+  }
+
+  @Test
   void aLazyNodeTakesNothingWithoutARequest() throws Exception {
     DatabaseId d = deadNodesDatabases(1).get(0);
     OwnedDatabases nodeB = node(b, new Copies(b));
