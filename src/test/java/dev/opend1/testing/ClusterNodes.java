@@ -123,10 +123,7 @@ public final class ClusterNodes implements AutoCloseable {
    * is changing hands): read from PostgreSQL.
    */
   public int owner(String db) throws IOException {
-    String jdbc =
-        "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
+    try (java.sql.Connection c = connect();
         java.sql.PreparedStatement st =
             c.prepareStatement(
                 "SELECT owner FROM database_leases WHERE database_id = ? AND expires_at > now()")) {
@@ -170,6 +167,32 @@ public final class ClusterNodes implements AutoCloseable {
         .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
         .findFirst()
         .orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+  }
+
+  /**
+   * How many of {@code dbs} have a lease in force held by node {@code i} (read from PostgreSQL).
+   */
+  public int leasesHeld(List<String> dbs, int i) throws IOException {
+    try (java.sql.Connection c = connect();
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "SELECT count(*) FROM database_leases WHERE database_id = ANY(?)"
+                    + " AND owner = ? AND expires_at > now()")) {
+      st.setArray(1, c.createArrayOf("text", dbs.toArray()));
+      st.setString(2, nodeId(i));
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IOException("counting the leases of node " + i, e);
+    }
+  }
+
+  private java.sql.Connection connect() throws java.sql.SQLException {
+    String jdbc =
+        "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
+    return java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
   }
 
   /** Stops node {@code i} as an operator does (SIGTERM), and waits for it to exit. */
