@@ -2,12 +2,14 @@ package dev.opend1;
 
 import dev.opend1.catalog.Catalog;
 import dev.opend1.cluster.BucketCopies;
+import dev.opend1.cluster.EagerTakeover;
 import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.OwnedDatabases;
 import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresMoves;
 import dev.opend1.cluster.PostgresNodes;
+import dev.opend1.cluster.PostgresUnserved;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.core.DataLayout;
@@ -19,6 +21,7 @@ import dev.opend1.objectstore.Backups;
 import dev.opend1.objectstore.S3ObjectStore;
 import dev.opend1.service.ClusterMeters;
 import dev.opend1.service.Ownership;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
@@ -31,14 +34,22 @@ final class NodeOwnership implements Ownership, AutoCloseable {
 
   private final OwnedDatabases owned;
 
+  /** Takes the databases no node serves over in the background; empty when lazy. */
+  private final Optional<EagerTakeover> eager;
+
   /** The bucket's client for takeovers (the replication has its own). */
   private final S3ObjectStore store;
 
   /** Downloads a takeover's log objects ahead. */
   private final ExecutorService downloads;
 
-  private NodeOwnership(OwnedDatabases owned, S3ObjectStore store, ExecutorService downloads) {
+  private NodeOwnership(
+      OwnedDatabases owned,
+      Optional<EagerTakeover> eager,
+      S3ObjectStore store,
+      ExecutorService downloads) {
     this.owned = owned;
+    this.eager = eager;
     this.store = store;
     this.downloads = downloads;
   }
@@ -64,7 +75,23 @@ final class NodeOwnership implements Ownership, AutoCloseable {
             DaemonPools.fixed("opend1-moves", 2),
             () -> nodes.draining(self),
             () -> nodes.status(Membership.LIVENESS));
-    return new NodeOwnership(owned, store, downloads);
+    // Two rebuilds at a time: a rebuild downloads and writes, and a node has other work to serve.
+    Optional<EagerTakeover> eager =
+        cluster.eagerTakeover()
+            ? Optional.of(
+                new EagerTakeover(
+                    owned,
+                    new PostgresUnserved(shared),
+                    self,
+                    DaemonPools.scheduled("opend1-eager-sweep"),
+                    DaemonPools.fixed("opend1-eager-takeover", 2)))
+            : Optional.empty();
+    return new NodeOwnership(owned, eager, store, downloads);
+  }
+
+  /** Starts eager takeover, when configured: call once the node's parts are open. */
+  void startTakeover() {
+    eager.ifPresent(EagerTakeover::start);
   }
 
   WriterGeneration generation() {
@@ -86,11 +113,18 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     };
   }
 
-  /** This node's series on {@code /metrics}: nodes alive, databases held, the leases' counters. */
+  /**
+   * This node's series on {@code /metrics}: nodes alive, databases held and unserved, the leases'
+   * counters.
+   */
   ClusterMeters meters(Catalog catalog) {
     PostgresNodes nodes = new PostgresNodes(catalog.sharedDatabase().orElseThrow());
+    PostgresUnserved unserved = new PostgresUnserved(catalog.sharedDatabase().orElseThrow());
     return new ClusterMeters(
-        owned.counters(), owned::count, () -> nodes.live(Membership.LIVENESS).size());
+        owned.counters(),
+        owned::count,
+        () -> nodes.live(Membership.LIVENESS).size(),
+        unserved::count);
   }
 
   @Override
@@ -108,9 +142,13 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     owned.release(id);
   }
 
-  /** Gives every lease back (call once the engine and history are closed), then the client. */
+  /**
+   * Stops taking databases over, gives every lease back (call once the engine and history are
+   * closed), then closes the client.
+   */
   @Override
   public void close() {
+    eager.ifPresent(EagerTakeover::close);
     owned.close();
     downloads.shutdownNow();
     store.close();

@@ -144,6 +144,7 @@ public record Wiring(
       wiring.close();
       throw e;
     }
+    cluster.ifPresent(NodeOwnership::startTakeover);
     return wiring;
   }
 

@@ -193,25 +193,11 @@ class ClusterMoveTest {
 
   /** Node {@code i}'s {@code /metrics} text. */
   private static String metrics(int i) throws Exception {
-    java.net.http.HttpResponse<String> r =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(cluster.node(i).baseUrl() + "/metrics"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
+    return cluster.metrics(i);
   }
 
-  /** The value of an unlabelled series in a scrape. */
   private static double series(String scrape, String name) {
-    return scrape
-        .lines()
-        .filter(l -> l.startsWith(name + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+    return ClusterNodes.series(scrape, name);
   }
 
   /** Waits until {@code more} further writes were acknowledged, for at most two minutes. */

@@ -14,6 +14,7 @@ public final class ClusterCounters {
   private final AtomicLong lost = new AtomicLong();
   private final AtomicLong takeovers = new AtomicLong();
   private final AtomicLong handedOver = new AtomicLong();
+  private final AtomicLong eagerTakeovers = new AtomicLong();
 
   void addRenewed(int leases) {
     renewed.addAndGet(leases);
@@ -29,6 +30,10 @@ public final class ClusterCounters {
 
   void addHandedOver() {
     handedOver.incrementAndGet();
+  }
+
+  void addEagerTakeover() {
+    eagerTakeovers.incrementAndGet();
   }
 
   /** Lease renewals granted, one per lease per renewal. */
@@ -49,5 +54,13 @@ public final class ClusterCounters {
   /** Databases this node handed over to another (a move, a drain). */
   public long handedOver() {
     return handedOver.get();
+  }
+
+  /**
+   * Databases this node took in the background ({@link EagerTakeover}), no request having asked for
+   * them: rebuilt from the bucket, or its own current copy taken back.
+   */
+  public long eagerTakeovers() {
+    return eagerTakeovers.get();
   }
 }

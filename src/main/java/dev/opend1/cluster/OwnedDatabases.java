@@ -55,6 +55,12 @@ public final class OwnedDatabases implements AutoCloseable {
   /** The leases this node holds, by database; changed under the database's lock, read freely. */
   private final Map<DatabaseId, Held> held = new ConcurrentHashMap<>();
 
+  /**
+   * Leases taken whose database is being rebuilt from the bucket, not served yet: renewed with the
+   * held ones, so a rebuild longer than the ttl keeps its lease. Changed under the database's lock.
+   */
+  private final Map<DatabaseId, Held> rebuilding = new ConcurrentHashMap<>();
+
   /** One lock per database: a take (and its rebuild) runs once, whatever requests wait for it. */
   private final Map<DatabaseId, Object> locks = new ConcurrentHashMap<>();
 
@@ -268,10 +274,20 @@ public final class OwnedDatabases implements AutoCloseable {
     long epoch = grant.lease().epoch();
     boolean current = grant.previousOwner().map(self::equals).orElse(true);
     clock.granted(sent, ttl);
+    Held taking = new Held(epoch, clock);
     try {
       if (!copies.has(id)) {
-        copies.rebuild(id, epoch + 1);
+        rebuilding.put(id, taking);
+        try {
+          copies.rebuild(id, epoch + 1);
+        } finally {
+          rebuilding.remove(id);
+        }
         counters.addTakeover();
+        if (!clock.mayWrite()) {
+          throw new D1Exception.NotOwner(
+              id.toString(), "its lease was lost while its files were rebuilt; retry it");
+        }
       } else if (!current) {
         throw new D1Exception.NotOwner(
             id.toString(),
@@ -289,7 +305,7 @@ public final class OwnedDatabases implements AutoCloseable {
           id.toString(), "its files could not be rebuilt from the bucket: " + e.getMessage());
     }
     writesOf(id).reopen();
-    held.put(id, new Held(epoch, clock));
+    held.put(id, taking);
     LOG.info("serving database {} under lease epoch {}", id, epoch);
   }
 
@@ -345,6 +361,7 @@ public final class OwnedDatabases implements AutoCloseable {
   /** Renews every held lease in one statement; a lease left out of the answer is lost. */
   private void renewHeld() {
     Map<DatabaseId, Held> now = new HashMap<>(held);
+    now.putAll(rebuilding);
     if (now.isEmpty()) {
       return;
     }

@@ -18,9 +18,15 @@ import java.util.Optional;
  * @param leaseTtl how long a lease on a database lasts unless renewed
  * @param trust PEM certificates this node trusts when it calls another over https (a private
  *     authority's, or the nodes' own self-signed ones); empty: the JVM's trust store
+ * @param eagerTakeover whether this node takes the databases no node serves over in the background
+ *     ({@code --cluster-takeover eager}), or only on a request for one ({@code lazy})
  */
 public record ClusterSettings(
-    URI advertiseUrl, String secret, Duration leaseTtl, Optional<Path> trust) {
+    URI advertiseUrl,
+    String secret,
+    Duration leaseTtl,
+    Optional<Path> trust,
+    boolean eagerTakeover) {
 
   /** The variable the secret is read from when no file names it. */
   static final String SECRET_VARIABLE = "OPEND1_CLUSTER_SECRET";
@@ -36,6 +42,8 @@ public record ClusterSettings(
         + leaseTtl
         + ", trust="
         + trust.map(Path::toString).orElse("-")
+        + ", eagerTakeover="
+        + eagerTakeover
         + "]";
   }
 
@@ -49,6 +57,7 @@ public record ClusterSettings(
       ConfigLoader.Source secretFile,
       Optional<String> secretFromEnv,
       Duration leaseTtl,
+      boolean eagerTakeover,
       ConfigLoader.Source trustFile,
       boolean tls,
       boolean postgresCatalog,
@@ -107,6 +116,7 @@ public record ClusterSettings(
               + " or the file named by "
               + Settings.CLUSTER_SECRET_FILE.flag());
     }
-    return Optional.of(new ClusterSettings(URI.create(url), secret, leaseTtl, trust));
+    return Optional.of(
+        new ClusterSettings(URI.create(url), secret, leaseTtl, trust, eagerTakeover));
   }
 }

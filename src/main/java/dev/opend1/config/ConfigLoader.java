@@ -69,6 +69,7 @@ public final class ConfigLoader {
             values.get(Settings.CLUSTER_SECRET_FILE.name()),
             Optional.ofNullable(env.get(ClusterSettings.SECRET_VARIABLE)),
             Duration.ofMillis(number(values, Settings.CLUSTER_LEASE_TTL, 500, 3_600_000)),
+            choice(values, Settings.CLUSTER_TAKEOVER, "eager", "lazy").equals("eager"),
             values.get(Settings.CLUSTER_CA_FILE.name()),
             values.containsKey(Settings.TLS_CERT.name()),
             catalog.isPresent(),

@@ -320,6 +320,15 @@ public final class Settings {
               + " a node that cannot renew stops serving the database a tenth of it before it"
               + " lapses, and another node may take the database over once it has lapsed.");
 
+  public static final Setting CLUSTER_TAKEOVER =
+      new Setting(
+          "cluster-takeover",
+          "MODE",
+          "eager",
+          "When a cluster node takes over the databases no node serves (their owner died or"
+              + " stopped): eager, in the background as soon as their leases lapse, two at a time,"
+              + " spread over the live nodes; lazy, only when a request for one reaches it.");
+
   public static final Setting CLUSTER_CA_FILE =
       new Setting(
           "cluster-ca-file",
@@ -380,6 +389,7 @@ public final class Settings {
           ADVERTISE_URL,
           CLUSTER_SECRET_FILE,
           CLUSTER_LEASE_TTL,
+          CLUSTER_TAKEOVER,
           CLUSTER_CA_FILE);
 
   /**

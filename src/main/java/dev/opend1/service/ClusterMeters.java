@@ -10,23 +10,28 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A cluster member's series on {@code /metrics}, read at scrape time: the nodes alive (one query to
- * PostgreSQL per scrape; NaN when it does not answer), the databases this node holds, and what its
- * leases went through ({@link ClusterCounters}). docs/operating.md lists them.
+ * PostgreSQL per scrape; NaN when it does not answer), the databases this node holds and those no
+ * node holds (one more query), and what its leases went through ({@link ClusterCounters}).
+ * docs/operating.md lists them.
  */
 public final class ClusterMeters implements MeterBinder {
 
   private final ClusterCounters counters;
   private final IntSupplier owned;
   private final IntSupplier alive;
+  private final IntSupplier unserved;
 
   /**
    * @param owned the databases this node holds a lease on now
    * @param alive the nodes heard from within the liveness timeout (may throw: PostgreSQL down)
+   * @param unserved the ready databases no node holds a lease on (may throw, as {@code alive})
    */
-  public ClusterMeters(ClusterCounters counters, IntSupplier owned, IntSupplier alive) {
+  public ClusterMeters(
+      ClusterCounters counters, IntSupplier owned, IntSupplier alive, IntSupplier unserved) {
     this.counters = counters;
     this.owned = owned;
     this.alive = alive;
+    this.unserved = unserved;
   }
 
   /**
@@ -41,6 +46,10 @@ public final class ClusterMeters implements MeterBinder {
         .register(registry);
     Gauge.builder("opend1_cluster_databases_owned", owned, IntSupplier::getAsInt)
         .description("Databases whose lease this node holds")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("opend1_cluster_databases_unserved", unserved, ClusterMeters::orNaN)
+        .description("Databases no node holds a lease on now, waiting to be taken over")
         .strongReference(true)
         .register(registry);
     counter(
@@ -63,6 +72,11 @@ public final class ClusterMeters implements MeterBinder {
         "opend1_cluster_handovers",
         ClusterCounters::handedOver,
         "Databases this node handed over to another node (a move, a drain)");
+    counter(
+        registry,
+        "opend1_cluster_eager_takeovers",
+        ClusterCounters::eagerTakeovers,
+        "Databases this node took in the background, no request having asked for them");
   }
 
   private void counter(

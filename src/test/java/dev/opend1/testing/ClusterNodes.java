@@ -28,13 +28,16 @@ public final class ClusterNodes implements AutoCloseable {
   private final String catalogUrl;
   private final Duration leaseTtl;
   private final S3Proxy s3;
+  private final List<String> extraFlags;
   private final ServerProcess[] nodes;
   private final int[] ports;
 
-  private ClusterNodes(Path dir, String catalogUrl, Duration leaseTtl, S3Proxy s3, int n) {
+  private ClusterNodes(
+      Path dir, String catalogUrl, Duration leaseTtl, List<String> extraFlags, S3Proxy s3, int n) {
     this.dir = dir;
     this.catalogUrl = catalogUrl;
     this.leaseTtl = leaseTtl;
+    this.extraFlags = extraFlags;
     this.s3 = s3;
     this.nodes = new ServerProcess[n];
     this.ports = new int[n];
@@ -46,8 +49,18 @@ public final class ClusterNodes implements AutoCloseable {
    */
   public static ClusterNodes start(int n, Path dir, PostgresDatabase pg, Duration leaseTtl)
       throws IOException, InterruptedException {
+    return start(n, dir, pg, leaseTtl, List.of());
+  }
+
+  /**
+   * As {@link #start(int, Path, PostgresDatabase, Duration)}, each node given {@code flags} too.
+   */
+  public static ClusterNodes start(
+      int n, Path dir, PostgresDatabase pg, Duration leaseTtl, List<String> flags)
+      throws IOException, InterruptedException {
     S3Proxy s3 = S3Proxy.start(dir.resolve("s3"));
-    ClusterNodes c = new ClusterNodes(dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, s3, n);
+    ClusterNodes c =
+        new ClusterNodes(dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, flags, s3, n);
     try {
       // One after the other: JVMs starting at once on a loaded machine each start slower.
       for (int i = 0; i < n; i++) {
@@ -77,17 +90,19 @@ public final class ClusterNodes implements AutoCloseable {
     env.put("OPEND1_ACCOUNT_ID", ACCOUNT);
     env.put("OPEND1_API_TOKEN", TOKEN);
     List<String> flags =
-        List.of(
-            "--catalog",
-            catalogUrl,
-            "--object-store",
-            "s3://" + S3Proxy.BUCKET + "/cluster",
-            "--object-store-endpoint",
-            endpoint,
-            "--advertise-url",
-            "http://127.0.0.1:" + ports[i],
-            "--cluster-lease-ttl",
-            Long.toString(leaseTtl.toMillis()));
+        new java.util.ArrayList<>(
+            List.of(
+                "--catalog",
+                catalogUrl,
+                "--object-store",
+                "s3://" + S3Proxy.BUCKET + "/cluster",
+                "--object-store-endpoint",
+                endpoint,
+                "--advertise-url",
+                "http://127.0.0.1:" + ports[i],
+                "--cluster-lease-ttl",
+                Long.toString(leaseTtl.toMillis())));
+    flags.addAll(extraFlags);
     nodes[i] = ServerProcess.start(dir.resolve("node-" + i), ports[i], List.of(), flags, env);
   }
 
@@ -108,10 +123,7 @@ public final class ClusterNodes implements AutoCloseable {
    * is changing hands): read from PostgreSQL.
    */
   public int owner(String db) throws IOException {
-    String jdbc =
-        "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
+    try (java.sql.Connection c = connect();
         java.sql.PreparedStatement st =
             c.prepareStatement(
                 "SELECT owner FROM database_leases WHERE database_id = ? AND expires_at > now()")) {
@@ -130,6 +142,57 @@ public final class ClusterNodes implements AutoCloseable {
     } catch (java.sql.SQLException e) {
       throw new IOException("reading the lease of " + db, e);
     }
+  }
+
+  /** Node {@code i}'s {@code /metrics} scrape. */
+  public String metrics(int i) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(nodes[i].baseUrl() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("/metrics of node " + i + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  /** The value of an unlabelled series in a scrape. */
+  public static double series(String scrape, String name) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+  }
+
+  /**
+   * How many of {@code dbs} have a lease in force held by node {@code i} (read from PostgreSQL).
+   */
+  public int leasesHeld(List<String> dbs, int i) throws IOException {
+    try (java.sql.Connection c = connect();
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "SELECT count(*) FROM database_leases WHERE database_id = ANY(?)"
+                    + " AND owner = ? AND expires_at > now()")) {
+      st.setArray(1, c.createArrayOf("text", dbs.toArray()));
+      st.setString(2, nodeId(i));
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IOException("counting the leases of node " + i, e);
+    }
+  }
+
+  private java.sql.Connection connect() throws java.sql.SQLException {
+    String jdbc =
+        "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
+    return java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
   }
 
   /** Stops node {@code i} as an operator does (SIGTERM), and waits for it to exit. */
