@@ -67,8 +67,19 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     return new NodeOwnership(owned, store, downloads);
   }
 
+  /** Each database's lease epoch + 1: generations a take checks the bucket under. */
   WriterGeneration generation() {
-    return owned::generation;
+    return new WriterGeneration() {
+      @Override
+      public long of(String databaseId) {
+        return owned.generation(databaseId);
+      }
+
+      @Override
+      public boolean leased() {
+        return true;
+      }
+    };
   }
 
   /** Commits are captured only under this node's lease, and not once a hand-over began. */

@@ -155,7 +155,13 @@ public final class Replication implements AutoCloseable {
         id -> {
           DataLayout.DatabaseDir dir = layout.database(id);
           return new Replica(
-              id, store, dir.historyDir(), dir.metadataFile(), generation.of(id), counters);
+              id,
+              store,
+              dir.historyDir(),
+              dir.metadataFile(),
+              generation.of(id),
+              generation.leased(),
+              counters);
         });
   }
 
