@@ -13,12 +13,16 @@ import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DaemonPools;
+import dev.opend1.engine.Engine;
 import dev.opend1.history.WriteGate;
 import dev.opend1.history.WriterGeneration;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.objectstore.S3ObjectStore;
 import dev.opend1.service.ClusterMeters;
 import dev.opend1.service.Ownership;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
@@ -37,7 +41,12 @@ final class NodeOwnership implements Ownership, AutoCloseable {
   /** Downloads a takeover's log objects ahead. */
   private final ExecutorService downloads;
 
-  private NodeOwnership(OwnedDatabases owned, S3ObjectStore store, ExecutorService downloads) {
+  /** The engine, once made. */
+  private final LateEngine engine;
+
+  private NodeOwnership(
+      OwnedDatabases owned, S3ObjectStore store, ExecutorService downloads, LateEngine engine) {
+    this.engine = engine;
     this.owned = owned;
     this.store = store;
     this.downloads = downloads;
@@ -51,6 +60,7 @@ final class NodeOwnership implements Ownership, AutoCloseable {
       ClusterSettings cluster, ObjectStoreSettings bucket, DataSource shared, DataLayout layout) {
     S3ObjectStore store = S3ObjectStore.open(Backups.target(bucket));
     ExecutorService downloads = DaemonPools.fixed("opend1-takeover", 4);
+    LateEngine engine = new LateEngine();
     NodeId self = CatalogOpener.nodeId(layout);
     PostgresNodes nodes = new PostgresNodes(shared);
     OwnedDatabases owned =
@@ -59,12 +69,34 @@ final class NodeOwnership implements Ownership, AutoCloseable {
             new PostgresMoves(shared),
             self,
             cluster.leaseTtl(),
-            new BucketCopies(store, layout, downloads),
+            new BucketCopies(store, layout, downloads, engine::reopen),
             DaemonPools.scheduled("opend1-leases"),
             DaemonPools.fixed("opend1-moves", 2),
             () -> nodes.draining(self),
             () -> nodes.status(Membership.LIVENESS));
-    return new NodeOwnership(owned, store, downloads);
+    return new NodeOwnership(owned, store, downloads, engine);
+  }
+
+  /**
+   * The engine, once {@link Wiring} made it: the leases are opened before it (the history it
+   * reports to takes their generations), and a take replaces a copy through it.
+   */
+  private static final class LateEngine {
+    /** Set once, by {@link NodeOwnership#attach}. */
+    private volatile Engine engine;
+
+    void reopen(DatabaseId id, Optional<Path> replacement) throws IOException {
+      Engine e = engine;
+      if (e == null) {
+        throw new IOException("the engine is not running yet");
+      }
+      e.reopen(id, replacement);
+    }
+  }
+
+  /** The engine a take closes and reopens a database's copy through. */
+  void attach(Engine engine) {
+    this.engine.engine = engine;
   }
 
   /** Each database's lease epoch + 1: generations a take checks the bucket under. */

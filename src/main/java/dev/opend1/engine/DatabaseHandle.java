@@ -349,7 +349,7 @@ final class DatabaseHandle {
       return c;
     }
     try {
-      Engine.await(writerOpening());
+      Waits.await(writerOpening());
       return openConnection(true);
     } catch (SQLException | RuntimeException e) {
       readerPermits.release();

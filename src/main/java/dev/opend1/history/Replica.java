@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -80,45 +79,6 @@ final class Replica {
       Path metaFile,
       long generation,
       ReplicationCounters counters) {
-    this(databaseId, remote, historyDir, metaFile, generation, false, counters);
-  }
-
-  /**
-   * @param leased true when {@code generation} is a cluster lease's ({@link
-   *     WriterGeneration#leased}): a lower generation's log objects at the bucket's end that the
-   *     local history lacks are then a superseded owner's late uploads, left out (see {@link
-   *     #readEnd})
-   */
-  Replica(
-      String databaseId,
-      ObjectStore remote,
-      Path historyDir,
-      Path metaFile,
-      long generation,
-      boolean leased,
-      ReplicationCounters counters) {
-    this(
-        databaseId,
-        remote,
-        historyDir,
-        metaFile,
-        generation,
-        leased,
-        counters,
-        CLAIMS_EVERY,
-        System::nanoTime);
-  }
-
-  /** As above, with the claims' period and the clock that times it and the lag (for tests). */
-  Replica(
-      String databaseId,
-      ObjectStore remote,
-      Path historyDir,
-      Path metaFile,
-      long generation,
-      ReplicationCounters counters,
-      Duration claimsEvery,
-      LongSupplier nanoClock) {
     this(
         databaseId,
         remote,
@@ -127,11 +87,15 @@ final class Replica {
         generation,
         false,
         counters,
-        claimsEvery,
-        nanoClock);
+        CLAIMS_EVERY,
+        System::nanoTime);
   }
 
-  /** As above, for a lease holder or not ({@code leased}). */
+  /**
+   * As above, for a cluster lease holder or not ({@code leased}: a lower generation's late uploads
+   * at the bucket's end are left out, {@link ChainEnd}), with the claims' period and the clock that
+   * times it and the lag (for tests).
+   */
   Replica(
       String databaseId,
       ObjectStore remote,
@@ -240,6 +204,11 @@ final class Replica {
     }
   }
 
+  /** Ships nothing more (after a running shipment): a newer replica took over, not a writer. */
+  synchronized void retire() {
+    fenced = "history of " + databaseId + " is shipped by a newer replica of it";
+  }
+
   private IOException fence(String why) {
     fenced = "history of " + databaseId + " is no longer shipped: " + why;
     counters.fenced(databaseId);
@@ -298,51 +267,16 @@ final class Replica {
     remoteLogs.putAll(chain.logs());
     remoteSnapshots.clear();
     remoteSnapshots.putAll(chain.snapshots());
-    while (!remoteLogs.isEmpty()) {
-      Map.Entry<Long, String> last = remoteLogs.lastEntry();
-      byte[] bytes =
-          remote
-              .get(last.getValue())
-              .orElseThrow(() -> new IOException(last.getValue() + " vanished while read"));
-      List<LogObject.Entry> entries = LogObject.decode(last.getValue(), bytes, last.getKey(), null);
-      LogObject.Entry tail = entries.get(entries.size() - 1);
-      if (!lateUpload(last.getValue(), tail)) {
-        nextSeq = tail.seq() + 1;
-        lastHash = tail.hash();
-        break;
-      }
-      remoteLogs.remove(last.getKey());
-      long late = BucketNames.logName(last.getValue()).generation();
-      remoteSnapshots
-          .entrySet()
-          .removeIf(
-              s ->
-                  s.getKey() >= last.getKey()
-                      && BucketNames.snapshotName(s.getValue()).generation() == late);
+    LogObject.Entry tail =
+        ChainEnd.read(remote, remoteLogs, remoteSnapshots, leased ? generation : 0, local);
+    if (tail != null) {
+      nextSeq = tail.seq() + 1;
+      lastHash = tail.hash();
     }
     if (newestMeta != null && !metadata.knowsStored()) {
       metadata.stored(remote.get(newestMeta).orElse(null));
     }
     return remoteLogs.isEmpty() ? null : remoteLogs.lastEntry().getValue();
-  }
-
-  /**
-   * True when the log object {@code name}, the chain's last, ending with {@code tail}, is a
-   * superseded owner's late upload that this lease holder leaves out: its generation is below this
-   * replica's and the local history lacks its last record. Why that is safe in a cluster only: a
-   * node writes a database under a lease, and a node taking one over stores its claim and then
-   * checks its copy against the bucket (rebuilding it when behind), so everything the bucket held
-   * when the claim was stored is in the local history; a lower generation's record it lacks was
-   * uploaded after that claim, by an owner that lost the lease (paused between its check and its
-   * upload) and whose upload then finds the claim and fails, or, within {@link #CLAIMS_EVERY} of
-   * its last look at the claims, is the loss that period bounds. Without leases (a standalone
-   * server restarting with a history that is not the bucket's) the same tail fences this replica,
-   * so the server that writes the database is never stopped by a stale one.
-   */
-  private boolean lateUpload(String name, LogObject.Entry tail) throws IOException {
-    return leased
-        && BucketNames.logName(name).generation() < generation
-        && !Arrays.equals(local.hashAt(tail.seq()), tail.hash());
   }
 
   /**

@@ -161,7 +161,9 @@ public final class Replication implements AutoCloseable {
               dir.metadataFile(),
               generation.of(id),
               generation.leased(),
-              counters);
+              counters,
+              Replica.CLAIMS_EVERY,
+              System::nanoTime);
         });
   }
 
@@ -271,6 +273,18 @@ public final class Replication implements AutoCloseable {
       store.putIfAbsent(BucketNames.tombstone(databaseId, now), when);
     } catch (IOException e) {
       LOG.warn("marking {} deleted in {}: {}", databaseId, store.describe(), e.getMessage());
+    }
+  }
+
+  /**
+   * Stops shipping a database through its current replica, marking nothing deleted: its history is
+   * about to be opened again (the database reopened under a new lease, maybe from a rebuilt copy),
+   * and a new replica, under the generation then in force, is made at that open.
+   */
+  void forget(String databaseId) {
+    Replica r = replicas.remove(databaseId);
+    if (r != null) {
+      r.retire();
     }
   }
 

@@ -181,6 +181,7 @@ class ReplicaTest {
         local.history,
         dir.resolve(name + "/meta.json"),
         generation,
+        false,
         counters,
         Replica.CLAIMS_EVERY,
         now::get);
