@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one s3proxy, leases of 3 seconds. {@code opend1 cluster move} under a write load sent through
  * every node loses no acknowledged write and fails no request a client retries on the cluster's
  * 503; the target serves the database and the old owner forwards to it. A drained node's databases
- * go to the other nodes by their load. The tests share one cluster, in order.
+ * go to the other nodes by their load. A database moved to a node and back is served by its former
+ * owner from its copy brought up to the bucket, and a dead last writer's database by a node with an
+ * older copy after the ttl. The tests share one cluster, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMoveTest {
