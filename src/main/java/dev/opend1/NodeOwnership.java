@@ -15,12 +15,15 @@ import dev.opend1.config.ObjectStoreSettings;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.DaemonPools;
+import dev.opend1.engine.Engine;
 import dev.opend1.history.WriteGate;
 import dev.opend1.history.WriterGeneration;
 import dev.opend1.objectstore.Backups;
 import dev.opend1.objectstore.S3ObjectStore;
 import dev.opend1.service.ClusterMeters;
 import dev.opend1.service.Ownership;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
@@ -43,11 +46,16 @@ final class NodeOwnership implements Ownership, AutoCloseable {
   /** Downloads a takeover's log objects ahead. */
   private final ExecutorService downloads;
 
+  /** The engine, once made. */
+  private final LateEngine engine;
+
   private NodeOwnership(
       OwnedDatabases owned,
       Optional<EagerTakeover> eager,
       S3ObjectStore store,
-      ExecutorService downloads) {
+      ExecutorService downloads,
+      LateEngine engine) {
+    this.engine = engine;
     this.owned = owned;
     this.eager = eager;
     this.store = store;
@@ -62,6 +70,7 @@ final class NodeOwnership implements Ownership, AutoCloseable {
       ClusterSettings cluster, ObjectStoreSettings bucket, DataSource shared, DataLayout layout) {
     S3ObjectStore store = S3ObjectStore.open(Backups.target(bucket));
     ExecutorService downloads = DaemonPools.fixed("opend1-takeover", 4);
+    LateEngine engine = new LateEngine();
     NodeId self = CatalogOpener.nodeId(layout);
     PostgresNodes nodes = new PostgresNodes(shared);
     OwnedDatabases owned =
@@ -70,7 +79,7 @@ final class NodeOwnership implements Ownership, AutoCloseable {
             new PostgresMoves(shared),
             self,
             cluster.leaseTtl(),
-            new BucketCopies(store, layout, downloads),
+            new BucketCopies(store, layout, downloads, engine::reopen),
             DaemonPools.scheduled("opend1-leases"),
             DaemonPools.fixed("opend1-moves", 2),
             () -> nodes.draining(self),
@@ -86,7 +95,7 @@ final class NodeOwnership implements Ownership, AutoCloseable {
                     DaemonPools.scheduled("opend1-eager-sweep"),
                     DaemonPools.fixed("opend1-eager-takeover", 2)))
             : Optional.empty();
-    return new NodeOwnership(owned, eager, store, downloads);
+    return new NodeOwnership(owned, eager, store, downloads, engine);
   }
 
   /** Starts eager takeover, when configured: call once the node's parts are open. */
@@ -94,8 +103,41 @@ final class NodeOwnership implements Ownership, AutoCloseable {
     eager.ifPresent(EagerTakeover::start);
   }
 
+  /**
+   * The engine, once {@link Wiring} made it: the leases are opened before it (the history it
+   * reports to takes their generations), and a take replaces a copy through it.
+   */
+  private static final class LateEngine {
+    /** Set once, by {@link NodeOwnership#attach}. */
+    private volatile Engine engine;
+
+    void reopen(DatabaseId id, Optional<Path> replacement) throws IOException {
+      Engine e = engine;
+      if (e == null) {
+        throw new IOException("the engine is not running yet");
+      }
+      e.reopen(id, replacement);
+    }
+  }
+
+  /** The engine a take closes and reopens a database's copy through. */
+  void attach(Engine engine) {
+    this.engine.engine = engine;
+  }
+
+  /** Each database's lease epoch + 1: generations a take checks the bucket under. */
   WriterGeneration generation() {
-    return owned::generation;
+    return new WriterGeneration() {
+      @Override
+      public long of(String databaseId) {
+        return owned.generation(databaseId);
+      }
+
+      @Override
+      public boolean leased() {
+        return true;
+      }
+    };
   }
 
   /** Commits are captured only under this node's lease, and not once a hand-over began. */

@@ -78,6 +78,7 @@ public record Wiring(
             config.maxSpillBytesPerRequest(),
             config.maxSpillBytes(),
             config.maxPastStateBytes());
+    cluster.ifPresent(c -> c.attach(engine));
     TimeTravel timeTravel =
         new TimeTravel(history, engine, config.restoreLimit(), config.restoreWindow());
     Transfers transfers;

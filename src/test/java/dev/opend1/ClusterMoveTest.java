@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one s3proxy, leases of 3 seconds. {@code opend1 cluster move} under a write load sent through
  * every node loses no acknowledged write and fails no request a client retries on the cluster's
  * 503; the target serves the database and the old owner forwards to it. A drained node's databases
- * go to the other nodes by their load. The tests share one cluster, in order.
+ * go to the other nodes by their load. A database moved to a node and back is served by its former
+ * owner from its copy brought up to the bucket, and a dead last writer's database by a node with an
+ * older copy after the ttl. The tests share one cluster, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMoveTest {
@@ -180,6 +182,83 @@ class ClusterMoveTest {
     }
     assertThat(onNode[1]).as("spread by load").isEqualTo(2);
     assertThat(onNode[2]).isEqualTo(2);
+  }
+
+  @Test
+  @Order(4)
+  void aDatabaseMovedToANodeAndBackUnderWritesIsServedByItsFormerOwnerWithEveryWrite()
+      throws Exception {
+    // Node 0 is draining since the test before: the database goes between nodes 1 and 2.
+    String db = create(1, "back-and-forth");
+    ok(query(1, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+    Writers writers = new Writers(db, 1, 2);
+    awaitMore(writers.acknowledged, 30);
+    ServerProcess.Output there = cluster("move", db, cluster.nodeId(2));
+    assertThat(there.exitCode()).as(there.stderr()).isZero();
+    awaitMore(writers.acknowledged, 30);
+    // Node 1's copy is older than the bucket now: moved back, it is brought up to it and served.
+    ServerProcess.Output back = cluster("move", db, cluster.nodeId(1));
+    assertThat(back.exitCode()).as(back.stdout() + back.stderr()).isZero();
+    assertThat(back.stdout()).contains("node " + cluster.nodeId(1) + " serves " + db);
+    awaitMore(writers.acknowledged, 30);
+    writers.stop();
+
+    assertThat(writers.failed).as("requests that failed after retrying 503s").isEmpty();
+    assertThat(servedBy(1, db, "SELECT 1").status()).as("node 1 serves it itself").isEqualTo(200);
+    assertThat(values(1, db)).as("every acknowledged write").containsAll(writers.acknowledged);
+    assertThat(servedBy(2, db, "SELECT 1").status()).isEqualTo(503);
+    System.out.printf(
+        "moved there and back under writes: %d writes acknowledged%n", writers.acknowledged.size());
+  }
+
+  @Test
+  @Order(5)
+  void aDeadLastWritersDatabaseIsServedAfterTheTtlByANodeWithAnOlderCopy() throws Exception {
+    String db = create(1, "overtaken");
+    ok(query(1, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+    ok(query(1, db, "INSERT INTO t(v) VALUES (1)"));
+    ServerProcess.Output move = cluster("move", db, cluster.nodeId(2));
+    assertThat(move.exitCode()).as(move.stderr()).isZero();
+    ok(query(2, db, "INSERT INTO t(v) VALUES (2)"));
+    // Node 2, which wrote it last, dies; node 1 has an older copy, node 0 is draining.
+    cluster.node(2).kill();
+    Thread.sleep(TTL.toMillis());
+    D1Client.Reply r = retried(1, db, "SELECT v FROM t ORDER BY v");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(values(1, db)).containsExactly(1, 2);
+    assertThat(cluster.owner(db)).isEqualTo(1);
+  }
+
+  /** Writers through the given nodes, each value until acknowledged, retrying the 503s. */
+  private static final class Writers {
+    final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+    final ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<CompletableFuture<Void>> running = new ArrayList<>();
+
+    Writers(String db, int... nodes) {
+      for (int w = 0; w < 3; w++) {
+        int first = w * 1_000_000;
+        running.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int v = first; !stop.get(); v++) {
+                    int node = nodes[v % nodes.length];
+                    D1Client.Reply r = retried(node, db, "INSERT INTO t(v) VALUES (" + v + ")");
+                    if (r.status() != 200) {
+                      failed.add(r.status() + " " + r.body());
+                      return;
+                    }
+                    acknowledged.add(v);
+                  }
+                }));
+      }
+    }
+
+    void stop() {
+      stop.set(true);
+      running.forEach(CompletableFuture::join);
+    }
   }
 
   // --- the driver ---------------------------------------------------------------------------

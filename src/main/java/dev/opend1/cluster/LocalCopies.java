@@ -14,6 +14,14 @@ public interface LocalCopies {
   boolean has(DatabaseId id);
 
   /**
+   * True when a {@link #refresh} of the copy here began and did not finish (it failed, or the node
+   * stopped): the copy is refreshed at its next take even when this node held the database last,
+   * since the take that began it made this node the lease's last owner without bringing the copy up
+   * to the bucket.
+   */
+  boolean unchecked(DatabaseId id);
+
+  /**
    * Makes the database's files here from the bucket, for a node that now holds its lease at {@code
    * generation}: the generation's claim is stored first, so an earlier owner still writing finds it
    * after its next upload and stops, then the history is laid down (its file is rebuilt from it at
@@ -22,4 +30,17 @@ public interface LocalCopies {
    * @throws IOException when the bucket cannot be read, or holds no history of the database
    */
   void rebuild(DatabaseId id, long generation) throws IOException;
+
+  /**
+   * Brings this node's copy of a database up to the bucket, for a node that now holds its lease at
+   * {@code generation} after another node held it: the generation's claim is stored first, then the
+   * copy is compared with the bucket ({@code history/CopyCheck}). A current copy is kept; an older
+   * one is rebuilt beside it from the bucket and put in its place under the lease, and deleted then
+   * (kept as it was when the rebuild fails). Either way the database is closed and opened again, so
+   * its history ships under the new generation.
+   *
+   * @return true when the copy was rebuilt, false when it was kept
+   * @throws IOException when the bucket cannot be read, or the rebuild fails
+   */
+  boolean refresh(DatabaseId id, long generation) throws IOException;
 }

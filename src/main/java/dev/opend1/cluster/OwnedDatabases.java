@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * last ({@link Leases#take}); when that was this node (or nobody), its files here are the newest
  * state, since durability in a cluster is {@code sync} and every answered write of any owner is in
  * the bucket, and no other node wrote since. When the files are not here, they are rebuilt from the
- * bucket ({@link LocalCopies#rebuild}) before the first request is served. A copy here that another
- * node's writes have overtaken is not served (its lease is given back at once; see cluster.md).
+ * bucket ({@link LocalCopies#rebuild}) before the first request is served. A copy here of a
+ * database another node held since is compared with the bucket under the new lease ({@link
+ * LocalCopies#refresh}): kept when current, rebuilt in its place when another node's writes
+ * overtook it. Only a take made while a history opens ({@link #generation}, at start before the
+ * engine runs) refuses such a copy instead, without taking the lease; its first request takes it.
  *
  * <p>The writer generation of a held database's objects in the bucket is its lease's epoch plus
  * one, so a later owner's objects supersede a stale owner's ({@code history/LogChain}); generation
@@ -136,9 +139,17 @@ public final class OwnedDatabases implements AutoCloseable {
    * Makes sure this node may serve the database now, taking its lease (and rebuilding its files
    * from the bucket) when no node holds it.
    *
-   * @throws D1Exception.NotOwner when another node holds it, or this node's copy is stale
+   * @throws D1Exception.NotOwner when another node holds it
    */
   public void serve(DatabaseId id) {
+    serve(id, true);
+  }
+
+  /**
+   * As {@link #serve(DatabaseId)}; without {@code mayRefresh}, a copy another node may have
+   * overtaken is refused rather than checked against the bucket.
+   */
+  private void serve(DatabaseId id, boolean mayRefresh) {
     if (draining) {
       throw new D1Exception.NotOwner(id.toString(), "this node is draining");
     }
@@ -155,7 +166,7 @@ public final class OwnedDatabases implements AutoCloseable {
       if (h != null && (h.clock().mayWrite() || renewNow(id, h))) {
         return;
       }
-      take(id);
+      take(id, mayRefresh);
     }
   }
 
@@ -188,7 +199,9 @@ public final class OwnedDatabases implements AutoCloseable {
     Held h = held.get(id);
     if (h == null) {
       try {
-        serve(id);
+        // The history opens (at start, the engine not running yet): a copy another node may have
+        // overtaken is left for its first request to refresh.
+        serve(id, false);
       } catch (D1Exception.NotOwner e) {
         return NOT_HELD;
       }
@@ -249,8 +262,8 @@ public final class OwnedDatabases implements AutoCloseable {
   }
 
   /** Takes the lease on a database not held here; call under its lock. */
-  private void take(DatabaseId id) {
-    if (copies.has(id)) {
+  private void take(DatabaseId id, boolean mayRefresh) {
+    if (!mayRefresh && copies.has(id)) {
       refuseOvertakenCopy(id);
     }
     LeaseClock clock = new LeaseClock(margin);
@@ -272,7 +285,7 @@ public final class OwnedDatabases implements AutoCloseable {
                                 .map(l -> "node " + l.owner().value() + " holds its lease")
                                 .orElse("its lease is changing hands")));
     long epoch = grant.lease().epoch();
-    boolean current = grant.previousOwner().map(self::equals).orElse(true);
+    boolean current = grant.previousOwner().map(self::equals).orElse(true) && !copies.unchecked(id);
     clock.granted(sent, ttl);
     Held taking = new Held(epoch, clock);
     try {
@@ -284,6 +297,22 @@ public final class OwnedDatabases implements AutoCloseable {
           rebuilding.remove(id);
         }
         counters.addTakeover();
+        if (!clock.mayWrite()) {
+          throw new D1Exception.NotOwner(
+              id.toString(), "its lease was lost while its files were rebuilt; retry it");
+        }
+      } else if (!current && mayRefresh) {
+        // A refresh may rebuild too: its lease is renewed meanwhile, as a rebuild's is.
+        rebuilding.put(id, taking);
+        boolean refreshed;
+        try {
+          refreshed = copies.refresh(id, epoch + 1);
+        } finally {
+          rebuilding.remove(id);
+        }
+        if (refreshed) {
+          counters.addTakeover();
+        }
         if (!clock.mayWrite()) {
           throw new D1Exception.NotOwner(
               id.toString(), "its lease was lost while its files were rebuilt; retry it");
@@ -310,14 +339,19 @@ public final class OwnedDatabases implements AutoCloseable {
   }
 
   /**
-   * Refuses, before taking anything, a copy here of a database whose last owner was another node:
-   * that node may have written it since. Taking the lease only to give it back would make this node
-   * the last owner, and the node that did write it would then refuse its own current copy.
+   * Refuses, before taking anything, a copy here of a database whose last owner was another node,
+   * for a take that cannot refresh it (a history opening): that node may have written it since.
+   * Taking the lease only to give it back would make this node the last owner, and the node that
+   * did write it would then take its current copy for an older one.
    */
   private void refuseOvertakenCopy(DatabaseId id) {
     Optional<Lease> last = leases.last(id);
-    if (last.isEmpty() || last.get().owner().equals(self)) {
+    if ((last.isEmpty() || last.get().owner().equals(self)) && !copies.unchecked(id)) {
       return;
+    }
+    if (last.isEmpty() || last.get().owner().equals(self)) {
+      throw new D1Exception.NotOwner(
+          id.toString(), "this node's copy is to be checked against the bucket first");
     }
     String other = last.get().owner().value();
     throw new D1Exception.NotOwner(

@@ -180,5 +180,13 @@ public record DataLayout(Path root) {
     public Path historyDir() {
       return path.resolve("history");
     }
+
+    /**
+     * Present while a cluster node brings this copy up to the bucket (cluster/BucketCopies): a copy
+     * whose check did not finish is checked again at its next take, whoever held it last.
+     */
+    public Path uncheckedMark() {
+      return path.resolve("unchecked");
+    }
   }
 }

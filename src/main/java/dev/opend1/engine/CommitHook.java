@@ -55,6 +55,13 @@ public interface CommitHook {
   /** A database's files were removed. */
   void deleted(DatabaseId id);
 
+  /**
+   * A database was closed, and its files may be replaced before it opens again ({@code
+   * Engine.reopen}): whatever the history holds open of it is forgotten, to be opened again from
+   * its files at its next use. Unlike {@link #deleted}, nothing of it is marked gone.
+   */
+  default void reopening(DatabaseId id) {}
+
   /** No history: commits are acknowledged as soon as SQLite has them. */
   CommitHook NONE =
       new CommitHook() {

@@ -138,6 +138,37 @@ final class DatabaseDirectories {
     }
   }
 
+  /**
+   * Puts {@code laidDown} (a database's directory made elsewhere on the same file system: a copy
+   * rebuilt from object storage) in the place of the database's directory. The old one is renamed
+   * into the trash first and deleted once the new one is in place; if the new one cannot be moved
+   * in, the old one is moved back. A crash between the two renames leaves no directory (the trash
+   * is emptied at start): the database then has no copy here, as before it was ever here.
+   */
+  void replace(DatabaseId id, Path laidDown) throws IOException {
+    Path dir = layout.database(id).path();
+    Path trashed = layout.trashed(id);
+    DurableFiles.createDirectory(layout.trashDir());
+    DurableFiles.deleteTree(trashed);
+    boolean hadOne = Files.exists(dir);
+    if (hadOne) {
+      DurableFiles.moveAtomically(dir, trashed);
+    }
+    try {
+      DurableFiles.moveAtomically(laidDown, dir);
+    } catch (IOException e) {
+      if (hadOne) {
+        try {
+          DurableFiles.moveAtomically(trashed, dir);
+        } catch (IOException back) {
+          e.addSuppressed(back);
+        }
+      }
+      throw e;
+    }
+    DurableFiles.deleteTree(trashed);
+  }
+
   /** Removes the database's directory through the trash; a missing one is fine. */
   void delete(DatabaseId id) {
     Path dir = layout.database(id).path();

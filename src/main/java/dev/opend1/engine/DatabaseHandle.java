@@ -367,7 +367,7 @@ final class DatabaseHandle {
       return c;
     }
     try {
-      Engine.await(writerOpening());
+      Waits.await(writerOpening());
       return openConnection(true);
     } catch (SQLException | RuntimeException e) {
       readerPermits.release();

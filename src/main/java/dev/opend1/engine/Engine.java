@@ -1,5 +1,7 @@
 package dev.opend1.engine;
 
+import static dev.opend1.engine.Waits.await;
+
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DataLayout;
@@ -10,10 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -344,28 +345,6 @@ public final class Engine implements AutoCloseable {
     return spill.used();
   }
 
-  /** Waits for engine work, rethrowing its failure as it was thrown. */
-  static <T> T await(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted while waiting for the database", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null) {
-        c = ce.getCause();
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new EngineException(c.getMessage(), c);
-    }
-  }
-
   /** Finishes what a crash interrupted: removes half-deleted databases and temporary files. */
   public void recover() {
     directories.recover();
@@ -420,6 +399,21 @@ public final class Engine implements AutoCloseable {
     past.forget(id);
     hook.deleted(id);
     directories.delete(id);
+  }
+
+  /**
+   * Closes a database to open it again from its files at its next use (a cluster node taking it
+   * over): as before a delete, its running requests get 5 s, and its past states and what the
+   * history holds open of it ({@link CommitHook#reopening}) are dropped; with {@code replacement},
+   * its directory is then replaced by that one. The caller keeps new requests away meanwhile.
+   */
+  public void reopen(DatabaseId id, Optional<Path> replacement) throws IOException {
+    handles.close(id, 5_000);
+    past.forget(id);
+    hook.reopening(id);
+    if (replacement.isPresent()) {
+      directories.replace(id, replacement.get());
+    }
   }
 
   /** Live size and table count, read on one of the database's read connections. */

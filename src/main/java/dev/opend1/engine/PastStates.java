@@ -143,7 +143,7 @@ final class PastStates implements AutoCloseable {
     }
     Lease lease = enter(id, at.toString(), image);
     try {
-      if (Engine.await(
+      if (Waits.await(
           CompletableFuture.supplyAsync(
               () -> Execution.onReader(lease.handle(), plan, sink, limits), workers))) {
         throw readOnly(at);
@@ -162,7 +162,7 @@ final class PastStates implements AutoCloseable {
       ExportWork<T> work) {
     Lease lease = enter(id, at.toString(), image);
     try {
-      return Engine.await(
+      return Waits.await(
           CompletableFuture.supplyAsync(
               () -> Execution.snapshotRead(lease.handle(), atSnapshot, work), workers));
     } finally {
@@ -186,7 +186,7 @@ final class PastStates implements AutoCloseable {
       try {
         Path a = older.handle().file;
         Path b = newer.handle().file;
-        return Engine.await(
+        return Waits.await(
             CompletableFuture.supplyAsync(
                 () -> {
                   try {

@@ -242,6 +242,38 @@ public final class History implements CommitHook, AutoCloseable {
     }
   }
 
+  /**
+   * Forgets the open history of a database the engine closed to reopen (its files may be replaced),
+   * and its shipping, so both are made again from its files, under the generation in force then.
+   * Waits for a snapshot or pruning of it that is running, as {@link #check} does.
+   */
+  @Override
+  public void reopening(DatabaseId id) {
+    while (maintaining.putIfAbsent(id, true) != null) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    try {
+      DatabaseHistory h = open.remove(id);
+      if (h != null) {
+        try {
+          h.close();
+        } catch (IOException e) {
+          LOG.warn("closing the history of {}: {}", id, e.getMessage());
+        }
+      }
+      if (replication != null) {
+        replication.forget(id.toString());
+      }
+    } finally {
+      maintaining.remove(id);
+    }
+  }
+
   private long cutoffMicros() {
     Instant cutoff = Instant.now().minus(retention);
     return cutoff.getEpochSecond() * 1_000_000 + cutoff.getNano() / 1000;

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,6 +68,31 @@ final class LocalSegments {
     } catch (NoSuchFileException e) {
       return 0;
     }
+  }
+
+  /** The hash of the local record at {@code seq}, or null when the segments do not hold it. */
+  byte[] hashAt(long seq) throws IOException {
+    String found = null;
+    for (String s : segments()) {
+      if (SegmentLog.seqOf(s) <= seq) {
+        found = s;
+      }
+    }
+    if (found == null) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(dir.resolve(found), StandardOpenOption.READ)) {
+      long size = ch.size();
+      long pos = 0;
+      for (Record r; (r = read(ch, pos, size, false)) != null; pos += r.entry().length()) {
+        if (r.entry().seq() == seq) {
+          return r.hash();
+        }
+      }
+    } catch (NoSuchFileException pruned) {
+      return null;
+    }
+    return null;
   }
 
   /**

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -51,6 +50,10 @@ final class Replica {
   private final LocalSegments local;
   private final MetadataObjects metadata;
   private final long generation;
+
+  /** Whether the generation is a cluster lease's: then late lower uploads are left out. */
+  private final boolean leased;
+
   private final ReplicationCounters counters;
   private final Claims claims;
 
@@ -82,21 +85,28 @@ final class Replica {
         historyDir,
         metaFile,
         generation,
+        false,
         counters,
         CLAIMS_EVERY,
         System::nanoTime);
   }
 
-  /** As above, with the claims' period and the clock that times it and the lag (for tests). */
+  /**
+   * As above, for a cluster lease holder or not ({@code leased}: a lower generation's late uploads
+   * at the bucket's end are left out, {@link ChainEnd}), with the claims' period and the clock that
+   * times it and the lag (for tests).
+   */
   Replica(
       String databaseId,
       ObjectStore remote,
       Path historyDir,
       Path metaFile,
       long generation,
+      boolean leased,
       ReplicationCounters counters,
       Duration claimsEvery,
       LongSupplier nanoClock) {
+    this.leased = leased;
     this.databaseId = databaseId;
     this.remote = remote;
     this.dir = historyDir;
@@ -194,6 +204,11 @@ final class Replica {
     }
   }
 
+  /** Ships nothing more (after a running shipment): a newer replica took over, not a writer. */
+  synchronized void retire() {
+    fenced = "history of " + databaseId + " is shipped by a newer replica of it";
+  }
+
   private IOException fence(String why) {
     fenced = "history of " + databaseId + " is no longer shipped: " + why;
     counters.fenced(databaseId);
@@ -252,14 +267,9 @@ final class Replica {
     remoteLogs.putAll(chain.logs());
     remoteSnapshots.clear();
     remoteSnapshots.putAll(chain.snapshots());
-    if (!remoteLogs.isEmpty()) {
-      Map.Entry<Long, String> last = remoteLogs.lastEntry();
-      byte[] bytes =
-          remote
-              .get(last.getValue())
-              .orElseThrow(() -> new IOException(last.getValue() + " vanished while read"));
-      List<LogObject.Entry> entries = LogObject.decode(last.getValue(), bytes, last.getKey(), null);
-      LogObject.Entry tail = entries.get(entries.size() - 1);
+    LogObject.Entry tail =
+        ChainEnd.read(remote, remoteLogs, remoteSnapshots, leased ? generation : 0, local);
+    if (tail != null) {
       nextSeq = tail.seq() + 1;
       lastHash = tail.hash();
     }

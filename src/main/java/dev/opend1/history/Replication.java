@@ -155,7 +155,15 @@ public final class Replication implements AutoCloseable {
         id -> {
           DataLayout.DatabaseDir dir = layout.database(id);
           return new Replica(
-              id, store, dir.historyDir(), dir.metadataFile(), generation.of(id), counters);
+              id,
+              store,
+              dir.historyDir(),
+              dir.metadataFile(),
+              generation.of(id),
+              generation.leased(),
+              counters,
+              Replica.CLAIMS_EVERY,
+              System::nanoTime);
         });
   }
 
@@ -265,6 +273,18 @@ public final class Replication implements AutoCloseable {
       store.putIfAbsent(BucketNames.tombstone(databaseId, now), when);
     } catch (IOException e) {
       LOG.warn("marking {} deleted in {}: {}", databaseId, store.describe(), e.getMessage());
+    }
+  }
+
+  /**
+   * Stops shipping a database through its current replica, marking nothing deleted: its history is
+   * about to be opened again (the database reopened under a new lease, maybe from a rebuilt copy),
+   * and a new replica, under the generation then in force, is made at that open.
+   */
+  void forget(String databaseId) {
+    Replica r = replicas.remove(databaseId);
+    if (r != null) {
+      r.retire();
     }
   }
 

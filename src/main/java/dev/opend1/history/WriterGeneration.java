@@ -24,6 +24,18 @@ public interface WriterGeneration {
   /** The generation this server writes {@code databaseId}'s objects under; positive. */
   long of(String databaseId);
 
+  /**
+   * True when each generation is a cluster lease's (its fencing epoch): a node that takes a
+   * database over stores its claim and then checks its copy against the bucket, so a lower
+   * generation's log objects that its history lacks are a superseded owner's late uploads, which
+   * its replica leaves out ({@code Replica}) instead of being fenced by them. False for a
+   * standalone server, whose generation is a start time: there the same objects mean this server's
+   * history is not the bucket's.
+   */
+  default boolean leased() {
+    return false;
+  }
+
   /** One generation for every database: {@code clock}'s milliseconds now, then 20 random bits. */
   static WriterGeneration startedAt(Clock clock) {
     long generation = (clock.millis() << 20) | new SecureRandom().nextInt(1 << 20);

@@ -66,6 +66,18 @@ class EagerTakeoverTest {
       return here.contains(id);
     }
 
+    /** No refresh begins and fails here. */
+    @Override
+    public boolean unchecked(DatabaseId id) {
+      return false;
+    }
+
+    /** Nothing writes these databases, so a copy here is always the bucket's: kept. */
+    @Override
+    public boolean refresh(DatabaseId id, long generation) {
+      return false;
+    }
+
     @Override
     public void rebuild(DatabaseId id, long generation) throws IOException {
       rebuilds

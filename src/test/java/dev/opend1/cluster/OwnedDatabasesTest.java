@@ -42,11 +42,35 @@ class OwnedDatabasesTest {
   /** The nodes an operator asked to drain. */
   private final Set<NodeId> drainAsked = ConcurrentHashMap.newKeySet();
 
-  /** The databases whose files are on a node; rebuilds add to it. */
+  /**
+   * The databases whose files are on a node; rebuilds add to it. A refresh rebuilds the copies in
+   * {@link #behind} (older than the bucket) and keeps the others.
+   */
   private static final class Copies implements LocalCopies {
     final Set<DatabaseId> here = ConcurrentHashMap.newKeySet();
+    final Set<DatabaseId> behind = ConcurrentHashMap.newKeySet();
     final List<String> rebuilt = new ArrayList<>();
+    final List<String> refreshed = new ArrayList<>();
     volatile boolean bucketDown;
+
+    /** Copies whose refresh began and did not finish. */
+    final Set<DatabaseId> unchecked = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean unchecked(DatabaseId id) {
+      return unchecked.contains(id);
+    }
+
+    @Override
+    public synchronized boolean refresh(DatabaseId id, long generation) throws IOException {
+      unchecked.add(id);
+      if (bucketDown) {
+        throw new IOException("the bucket cannot be reached");
+      }
+      refreshed.add(id + "@" + generation);
+      unchecked.remove(id);
+      return behind.remove(id);
+    }
 
     @Override
     public boolean has(DatabaseId id) {
@@ -209,24 +233,48 @@ class OwnedDatabasesTest {
   }
 
   @Test
-  void aCopyThatAnotherNodeWroteAfterIsNotServed() throws Exception {
+  void aCopyThatAnotherNodeWroteAfterIsRefreshedUnderTheNewLeaseAndServed() throws Exception {
     Copies copiesA = new Copies();
     copiesA.here.add(d);
+    copiesA.behind.add(d);
+    leases.acquire(d, b, TTL).orElseThrow();
+    Thread.sleep(TTL.toMillis() + 200);
+    OwnedDatabases nodeA = node(a, copiesA);
+    // A history opening (at start, before the engine runs) does not take it: it is left alone.
+    assertThat(nodeA.generation(d.toString())).isEqualTo(OwnedDatabases.NOT_HELD);
+    assertThat(leases.owner(d)).as("not taken").isEmpty();
+    assertThat(copiesA.refreshed).isEmpty();
+
+    // Its first request takes it, and the copy is brought up to the bucket under epoch 2.
+    nodeA.serve(d);
+    assertThat(copiesA.refreshed).containsExactly(d + "@3");
+    assertThat(copiesA.rebuilt).as("files were here: refreshed, not laid down anew").isEmpty();
+    assertThat(nodeA.generation(d.toString())).isEqualTo(3);
+    assertThat(nodeA.counters().takeovers()).as("rebuilt: a takeover").isEqualTo(1);
+    assertThat(leases.owner(d).orElseThrow().owner()).isEqualTo(a);
+    nodeA.serve(d);
+    assertThat(copiesA.refreshed).as("once").hasSize(1);
+  }
+
+  @Test
+  void aRefreshThatFailsGivesTheLeaseBackAndTheCopyIsTriedAgain() throws Exception {
+    Copies copiesA = new Copies();
+    copiesA.here.add(d);
+    copiesA.bucketDown = true;
     leases.acquire(d, b, TTL).orElseThrow();
     Thread.sleep(TTL.toMillis() + 200);
     OwnedDatabases nodeA = node(a, copiesA);
     assertThatThrownBy(() -> nodeA.serve(d))
-        .isInstanceOf(D1Exception.NotOwner.class)
-        .hasMessageContaining("node node-b wrote it after this node's copy was made");
-    assertThat(leases.owner(d)).as("not taken").isEmpty();
-
-    // Node B, which wrote it last, takes its own copy back: node A's refusal left no trace.
-    Copies copiesB = new Copies();
-    copiesB.here.add(d);
-    OwnedDatabases nodeB = node(b, copiesB);
-    nodeB.serve(d);
-    assertThat(copiesB.rebuilt).isEmpty();
-    assertThat(leases.owner(d).orElseThrow().owner()).isEqualTo(b);
+        .isInstanceOf(D1Exception.DatabaseUnavailable.class)
+        .hasMessageContaining("the bucket cannot be reached");
+    assertThat(leases.owner(d)).isEmpty();
+    // The failed take left node a as the lease's last owner; its copy is still refused while a
+    // history opens, and refreshed at the next take.
+    assertThat(nodeA.generation(d.toString())).isEqualTo(OwnedDatabases.NOT_HELD);
+    copiesA.bucketDown = false;
+    nodeA.serve(d);
+    assertThat(copiesA.refreshed).containsExactly(d + "@4");
+    assertThat(nodeA.mayWrite(d)).isTrue();
   }
 
   @Test
@@ -315,7 +363,7 @@ class OwnedDatabasesTest {
   }
 
   @Test
-  void aDatabaseHandedBackToANodeWithAnOlderCopyIsNotServedFromIt() throws Exception {
+  void aDatabaseMovedBackToANodeWithAnOlderCopyIsServedFromItsRefreshedCopy() throws Exception {
     Copies copiesA = new Copies();
     OwnedDatabases nodeA = node(a, copiesA);
     nodeA.created(d);
@@ -326,17 +374,18 @@ class OwnedDatabasesTest {
     moves.ask(d, b, TTL);
     awaitHeld(nodeB, List.of(d));
 
-    // Node b wrote it since; handed back, node a's copy is older than the bucket's.
+    // Node b wrote it since; handed back, node a's copy is older than the bucket's: node a takes
+    // it (without a request) and brings its copy up to the bucket.
+    copiesA.behind.add(d);
     moves.ask(d, a, TTL);
-    long deadline = System.nanoTime() + TTL.toNanos() * 3;
-    while (leases.owner(d).map(l -> !l.owner().equals(a)).orElse(true)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThatThrownBy(() -> nodeA.serve(d))
+    awaitHeld(nodeA, List.of(d));
+    // Epochs: 1 created, 2 handed to b, 3 taken by b, 4 handed back, 5 taken by a.
+    assertThat(copiesA.refreshed).containsExactly(d + "@6");
+    assertThat(copiesA.behind).as("rebuilt").isEmpty();
+    assertThat(nodeA.generation(d.toString())).isEqualTo(6);
+    assertThatThrownBy(() -> nodeB.serve(d))
         .isInstanceOf(D1Exception.NotOwner.class)
-        .hasMessageContaining("node-b");
-    assertThat(copiesA.rebuilt).isEmpty();
+        .hasMessageContaining("node node-a holds its lease");
   }
 
   private static void awaitHeld(OwnedDatabases node, List<DatabaseId> ids)

@@ -38,6 +38,7 @@ class DataLayoutTest {
     assertThat(layout.database(ID).sqliteFile()).isEqualTo(Path.of(dir, "db.sqlite"));
     assertThat(layout.database(ID).metadataFile()).isEqualTo(Path.of(dir, "meta.json"));
     assertThat(layout.database(ID).historyDir()).isEqualTo(Path.of(dir, "history"));
+    assertThat(layout.database(ID).uncheckedMark()).isEqualTo(Path.of(dir, "unchecked"));
   }
 
   @Test

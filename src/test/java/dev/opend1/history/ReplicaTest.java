@@ -181,6 +181,21 @@ class ReplicaTest {
         local.history,
         dir.resolve(name + "/meta.json"),
         generation,
+        false,
+        counters,
+        Replica.CLAIMS_EVERY,
+        now::get);
+  }
+
+  /** As {@link #replica}, for a cluster node: its generation is a lease's, taken over (below). */
+  Replica leased(Local local, String name, long generation) {
+    return new Replica(
+        ID,
+        store,
+        local.history,
+        dir.resolve(name + "/meta.json"),
+        generation,
+        true,
         counters,
         Replica.CLAIMS_EVERY,
         now::get);
@@ -237,6 +252,66 @@ class ReplicaTest {
     // A replica whose generation is below a claim (a clock set back) refuses to ship.
     Replica behind = new Replica(ID, store, b.history, dir.resolve("b/meta.json"), 7, counters);
     assertThatThrownBy(behind::shipAll).hasMessageContaining("clock went back");
+  }
+
+  @Test
+  void aLateUploadOfALowerGenerationDoesNotFenceTheLeaseHolderThatTookTheDatabaseOver()
+      throws Exception {
+    Local a = new Local(dir.resolve("a/history"));
+    long end = a.append(3, false, 1_000);
+    Replica old = leased(a, "a", 5);
+    old.ship(a.segment, end);
+    // Node b takes the database over under generation 9: its claim first, then the history laid
+    // down from the bucket (seqs 0..2, as a rebuild does).
+    store.putIfAbsent(BucketNames.claim(ID, 9), new byte[0]);
+    Path laidDown = dir.resolve("b/history");
+    RemoteRestore.recover(
+            store, RemoteRestore.databases(store).get(ID), laidDown, OptionalLong.empty(), n -> {})
+        .orElseThrow();
+    // Node a, paused between its check and its upload, wakes: its seq 3 lands (within the period
+    // its last look at the claims vouches for) before node b's first write.
+    long late = a.append(1, false, 1_000);
+    old.ship(a.segment, late);
+    assertThat(store.objects).containsKey(BucketNames.log(ID, 3, 5));
+    // Node b's first commit is its own seq 3: shipped, not fenced by the late object.
+    Local b = new Local(laidDown);
+    b.next = 3;
+    b.hash = lastHashOf(laidDown);
+    b.segment = SegmentLog.segName(0);
+    long first = b.append(1, false, 2_000);
+    Replica newer = leased(b, "b", 9);
+    newer.ship(b.segment, first);
+    assertThat(newer.fenced()).isNull();
+    assertThat(store.objects).containsKey(BucketNames.log(ID, 3, 9));
+    RemoteRestore.Objects db = RemoteRestore.databases(store).get(ID);
+    assertThat(db.logs()).containsEntry(3L, BucketNames.log(ID, 3, 9));
+    assertThat(db.stale()).containsExactly(BucketNames.log(ID, 3, 5));
+    // The late writer stops at its next look at the claims.
+    now.addAndGet(Replica.CLAIMS_EVERY.toNanos());
+    long after = a.append(1, false, 1_000);
+    assertThatThrownBy(() -> old.ship(a.segment, after))
+        .hasMessageContaining("writer generation 9 claimed it");
+    // A server that is not a lease holder (a standalone restart) is still fenced by the same tail.
+    Local c = new Local(dir.resolve("c/history"));
+    c.append(3, false, 1_000);
+    long cEnd = c.append(1, false, 3_000);
+    store.objects.remove(BucketNames.log(ID, 3, 9));
+    assertThatThrownBy(() -> replica(c, "c", 12).ship(c.segment, cEnd))
+        .hasMessageContaining("no longer shipped");
+    assertThat(store.objects).doesNotContainKey(BucketNames.claim(ID, 12));
+  }
+
+  /** The hash of the last record of the history in {@code history} (one segment from seq 0). */
+  static byte[] lastHashOf(Path history) throws Exception {
+    try (FileChannel ch = FileChannel.open(history.resolve(SegmentLog.segName(0)))) {
+      byte[] hash = null;
+      long pos = 0;
+      for (LocalSegments.Record r; (r = LocalSegments.read(ch, pos, ch.size(), false)) != null; ) {
+        hash = r.hash();
+        pos += r.bytes().length;
+      }
+      return hash;
+    }
   }
 
   @Test
