@@ -131,16 +131,33 @@ class DiskFullTest {
     return filler;
   }
 
-  /** Writes to {@code filler} until the file system refuses another byte. */
-  private static void topUp(Path filler) throws IOException {
+  /**
+   * Writes to {@code filler} until the file system refuses another byte, and again until no space
+   * comes back for half a second: the server may still be giving space back after it answered (a
+   * failed write's rolled-back pages, a spill file removed once the writer's round ends).
+   */
+  private void topUp(Path filler) throws Exception {
+    int quiet = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (quiet < 5 && System.nanoTime() < deadline) {
+      quiet = fillUp(filler) == 0 ? quiet + 1 : 0;
+      Thread.sleep(100);
+    }
+  }
+
+  /** Writes to {@code filler} until the file system refuses another byte: the bytes it took. */
+  private static long fillUp(Path filler) throws IOException {
     ByteBuffer zeros = ByteBuffer.allocate(4096);
+    long took = 0;
     try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.APPEND)) {
-      while (ch.write(zeros.clear()) > 0) {
-        // until the write fails or takes nothing
+      int n;
+      while ((n = ch.write(zeros.clear())) > 0) {
+        took += n;
       }
     } catch (IOException full) {
       // The disk is full: what this was for.
     }
+    return took;
   }
 
   private long usable() throws IOException {
