@@ -261,6 +261,14 @@ public final class OwnedDatabases implements AutoCloseable {
     return false;
   }
 
+  /** Refuses a take whose lease lapsed while its files were rebuilt or refreshed. */
+  private static void stillHeld(DatabaseId id, LeaseClock clock) {
+    if (!clock.mayWrite()) {
+      throw new D1Exception.NotOwner(
+          id.toString(), "its lease was lost while its files were rebuilt; retry it");
+    }
+  }
+
   /** Takes the lease on a database not held here; call under its lock. */
   private void take(DatabaseId id, boolean mayRefresh) {
     if (!mayRefresh && copies.has(id)) {
@@ -297,10 +305,7 @@ public final class OwnedDatabases implements AutoCloseable {
           rebuilding.remove(id);
         }
         counters.addTakeover();
-        if (!clock.mayWrite()) {
-          throw new D1Exception.NotOwner(
-              id.toString(), "its lease was lost while its files were rebuilt; retry it");
-        }
+        stillHeld(id, clock);
       } else if (!current && mayRefresh) {
         // A refresh may rebuild too: its lease is renewed meanwhile, as a rebuild's is.
         rebuilding.put(id, taking);
@@ -313,10 +318,7 @@ public final class OwnedDatabases implements AutoCloseable {
         if (refreshed) {
           counters.addTakeover();
         }
-        if (!clock.mayWrite()) {
-          throw new D1Exception.NotOwner(
-              id.toString(), "its lease was lost while its files were rebuilt; retry it");
-        }
+        stillHeld(id, clock);
       } else if (!current) {
         throw new D1Exception.NotOwner(
             id.toString(),

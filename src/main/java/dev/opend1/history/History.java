@@ -229,14 +229,7 @@ public final class History implements CommitHook, AutoCloseable {
 
   @Override
   public void deleted(DatabaseId id) {
-    DatabaseHistory h = open.remove(id);
-    if (h != null) {
-      try {
-        h.close();
-      } catch (IOException e) {
-        LOG.warn("closing the history of {}: {}", id, e.getMessage());
-      }
-    }
+    closeOpen(id);
     if (replication != null) {
       replication.deleted(id.toString());
     }
@@ -258,19 +251,24 @@ public final class History implements CommitHook, AutoCloseable {
       }
     }
     try {
-      DatabaseHistory h = open.remove(id);
-      if (h != null) {
-        try {
-          h.close();
-        } catch (IOException e) {
-          LOG.warn("closing the history of {}: {}", id, e.getMessage());
-        }
-      }
+      closeOpen(id);
       if (replication != null) {
         replication.forget(id.toString());
       }
     } finally {
       maintaining.remove(id);
+    }
+  }
+
+  /** Closes and forgets the database's open history, if it has one. */
+  private void closeOpen(DatabaseId id) {
+    DatabaseHistory h = open.remove(id);
+    if (h != null) {
+      try {
+        h.close();
+      } catch (IOException e) {
+        LOG.warn("closing the history of {}: {}", id, e.getMessage());
+      }
     }
   }
 
