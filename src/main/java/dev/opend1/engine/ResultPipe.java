@@ -30,6 +30,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * for a reader that is not keeping up, and never past its {@link #deadline}: then it fails, as the
  * time limit fails a slow query. One reader ({@link #drainTo}) sends the chunks in order.
  *
+ * <p>A memory chunk the reader has sent goes back to the writer to fill again, so a result of any
+ * size allocates at most the chunks that fit in memory at once: a new chunk for every 64 KB was
+ * half of what a 10 MB result allocated, and after an idle spell had shrunk the heap, the young
+ * collections it caused were a large part of the first results' CPU.
+ *
  * <p>{@link #close} discards whatever is left and deletes every file, whatever happened.
  */
 public final class ResultPipe extends OutputStream implements BytePipe {
@@ -68,6 +73,12 @@ public final class ResultPipe extends OutputStream implements BytePipe {
   /** Guarded: why the pipe was aborted, or null. */
   private Throwable aborted;
 
+  /**
+   * Guarded: chunks the reader has sent, for the writer to fill again (at most the chunks that fit
+   * in {@link #MEMORY_BYTES}).
+   */
+  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+
   /** Guarded: segments not yet deleted. */
   private final List<Segment> segments = new ArrayList<>();
 
@@ -87,6 +98,9 @@ public final class ResultPipe extends OutputStream implements BytePipe {
   private byte[] current;
 
   private int used;
+
+  /** Chunks made so far, the rest being recycled. Writer only. */
+  private int chunksMade;
 
   /** The segment the writer appends to, or null. Writer only (its fields are guarded). */
   private Segment writing;
@@ -145,7 +159,7 @@ public final class ResultPipe extends OutputStream implements BytePipe {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     if (current == null) {
-      current = new byte[CHUNK_BYTES];
+      current = newChunk();
     }
     while (len > 0) {
       int n = Math.min(len, CHUNK_BYTES - used);
@@ -157,6 +171,11 @@ public final class ResultPipe extends OutputStream implements BytePipe {
         publish();
       }
     }
+  }
+
+  private byte[] newChunk() {
+    chunksMade++;
+    return new byte[CHUNK_BYTES];
   }
 
   /** Ends the writing: the reader sends what is queued and returns. */
@@ -195,7 +214,8 @@ public final class ResultPipe extends OutputStream implements BytePipe {
           queue.add(new Chunk(bytes, length, null, 0));
           memoryQueued += length;
           changed.signalAll();
-          current = new byte[CHUNK_BYTES];
+          byte[] recycled = free.poll();
+          current = recycled != null ? recycled : newChunk();
           used = 0;
           return;
         }
@@ -309,12 +329,17 @@ public final class ResultPipe extends OutputStream implements BytePipe {
    */
   @Override
   public void drainTo(OutputStream out) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES);
+    ByteBuffer buf = null; // for chunks read back from a segment, made on the first
+    byte[] sent = null; // the memory chunk just sent, given back at the next turn of the lock
     try {
       while (true) {
         Chunk c;
         lock.lock();
         try {
+          if (sent != null && free.size() < MEMORY_BYTES / CHUNK_BYTES) {
+            free.add(sent);
+          }
+          sent = null;
           while (queue.isEmpty() && !ended && aborted == null) {
             changed.await();
           }
@@ -332,8 +357,13 @@ public final class ResultPipe extends OutputStream implements BytePipe {
           lock.unlock();
         }
         if (c.segment() == null) {
+          // A blocking write returns once the bytes are sent or copied: the chunk is free again.
           out.write(c.bytes(), 0, c.length());
+          sent = c.bytes();
           continue;
+        }
+        if (buf == null) {
+          buf = ByteBuffer.allocate(CHUNK_BYTES);
         }
         Segment s = c.segment();
         if (s.in == null) {
@@ -362,6 +392,11 @@ public final class ResultPipe extends OutputStream implements BytePipe {
       abort(e);
       throw e;
     }
+  }
+
+  /** Chunks this pipe has made (for tests). Writer only. */
+  int chunksMade() {
+    return chunksMade;
   }
 
   /** Stops both sides: the writer's next chunk and the reader's next wait fail. */
@@ -397,6 +432,7 @@ public final class ResultPipe extends OutputStream implements BytePipe {
         aborted = new Closed();
       }
       queue.clear();
+      free.clear();
       memoryQueued = 0;
       for (Segment s : new ArrayList<>(segments)) {
         segments.remove(s);

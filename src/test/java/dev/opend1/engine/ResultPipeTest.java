@@ -92,7 +92,7 @@ class ResultPipeTest {
   }
 
   @Test
-  void aReaderThatKeepsUpGetsEveryByteWithoutSpilling() throws Exception {
+  void aReaderThatKeepsUpGetsEveryByteWithoutSpillingInRecycledChunks() throws Exception {
     SpillSpace space = space(1L << 30, 1L << 30);
     byte[] data = new byte[20 * 1024 * 1024 + 12345];
     new Random(8).nextBytes(data);
@@ -119,6 +119,11 @@ class ResultPipeTest {
       reader.get(60, TimeUnit.SECONDS);
       assertThat(client.got.toByteArray()).isEqualTo(data);
       assertThat(spilled).as("disk reserved while writing").isZero();
+      // The chunks in memory, the one being sent and the one being filled: no more are made,
+      // however long the result (20 MB would otherwise be 321 of them).
+      assertThat(pipe.chunksMade())
+          .as("chunks made")
+          .isLessThanOrEqualTo(ResultPipe.MEMORY_BYTES / ResultPipe.CHUNK_BYTES + 2);
     }
     assertThat(space.used()).isZero();
     assertThat(spillFiles()).isZero();
