@@ -192,6 +192,14 @@ public final class Soak {
         growth(half[1], last),
         halfMax / 1024,
         growth(half[1], halfMax));
+    // The endpoints catch the heap's committed size wherever G1 left it (it swings by 300 MB under
+    // this load); the medians of the last two quarters say whether the level moves.
+    long end = rss.getLast()[0];
+    System.out.printf(
+        "median RSS: third quarter %d MB, last quarter %d MB (%+.1f%%)%n",
+        median(rss, end / 2, end * 3 / 4) / 1024,
+        median(rss, end * 3 / 4, end + 1) / 1024,
+        growth(median(rss, end / 2, end * 3 / 4), median(rss, end * 3 / 4, end + 1)));
     System.out.printf("errors (not 2xx, not 429 overloaded): %s%n", errors);
     errorSamples.stream().limit(10).forEach(s -> System.out.println("  " + s));
     if (!errors.isEmpty()) {
@@ -202,6 +210,13 @@ public final class Soak {
         System.out.println(log.substring(at, Math.min(log.length(), at + 4000)));
       }
     }
+  }
+
+  /** The median of the RSS samples taken from {@code from} s to before {@code to} s. */
+  private static long median(List<long[]> rss, long from, long to) {
+    long[] v = rss.stream().filter(r -> r[0] >= from && r[0] < to).mapToLong(r -> r[1]).toArray();
+    Arrays.sort(v);
+    return v.length == 0 ? 0 : v[v.length / 2];
   }
 
   private static double growth(long from, long to) {
