@@ -59,16 +59,15 @@ final class DatabaseHistory {
   /** Reads the WAL on the writer's thread only. */
   private final WalReader wal;
 
-  /** Totals shared by every database's history (records, bytes, snapshots). */
   private final HistoryCounters counters;
 
   private DatabaseHistory(
       String databaseId, HistoryStore store, Executor syncer, Path wal, HistoryCounters counters) {
     this.counters = counters;
     this.databaseId = databaseId;
-    this.store = store;
+    this.store = new CountedHistoryStore(store, counters); // every byte on disk, every path
     this.wal = new WalReader(wal);
-    this.log = new SegmentLog(store);
+    this.log = new SegmentLog(this.store);
     this.commits =
         new GroupCommit(
             lock,
@@ -226,8 +225,10 @@ final class DatabaseHistory {
   private void failLocked(IOException cause) {
     needsRebuild = true;
     String segment = log.openSegment();
+    long size = log.openSize();
     long keep = log.cutBack(commits.synced(), cause);
     if (keep >= 0) {
+      counters.removedBytes.add(size - keep);
       index.dropFrom(segment, keep);
     }
   }
@@ -383,7 +384,6 @@ final class DatabaseHistory {
     Path scratch = store.scratch(SegmentLog.snapName(seq));
     try {
       buildImage(seq, scratch);
-      counters.snapshotBytes.add(Files.size(scratch));
       store.put(SegmentLog.snapName(seq), scratch);
     } catch (IOException | RuntimeException e) {
       // A full disk must not stay full of half-built snapshots until the next start.

@@ -17,8 +17,21 @@ public final class HistoryCounters {
   /** Snapshots (full page images) written. */
   final LongAdder snapshots = new LongAdder();
 
-  /** Bytes of those snapshots: with {@link #bytes}, all the history written. */
+  /**
+   * Bytes of snapshots put in the history: those taken to bound replay, restores' images and new
+   * databases' first states.
+   */
   final LongAdder snapshotBytes = new LongAdder();
+
+  /** Bytes of the history's small files: segment index files, format stamps, checkpoint seqs. */
+  final LongAdder metadataBytes = new LongAdder();
+
+  /**
+   * Bytes the history took off disk: deleted (retention, a restore's snapshot that never became
+   * durable), replaced (a small file rewritten) or cut (a torn or failed record). The history on
+   * disk is {@link #bytes}, {@link #snapshotBytes} and {@link #metadataBytes} less this.
+   */
+  final LongAdder removedBytes = new LongAdder();
 
   /** Time spent building and storing those snapshots, in nanoseconds. */
   final LongAdder snapshotNanos = new LongAdder();
@@ -45,6 +58,14 @@ public final class HistoryCounters {
 
   public long snapshotBytes() {
     return snapshotBytes.sum();
+  }
+
+  public long metadataBytes() {
+    return metadataBytes.sum();
+  }
+
+  public long removedBytes() {
+    return removedBytes.sum();
   }
 
   public long snapshotNanos() {

@@ -181,7 +181,17 @@ final class ServerMeters implements MeterBinder {
     FunctionCounter.builder(
             "opend1_history_snapshot_written", history, HistoryCounters::snapshotBytes)
         .baseUnit("bytes")
-        .description("Bytes of history snapshots (full page images) written")
+        .description(
+            "Bytes of history snapshots (full page images: taken, restored, first states) written")
+        .register(registry);
+    FunctionCounter.builder(
+            "opend1_history_metadata_written", history, HistoryCounters::metadataBytes)
+        .baseUnit("bytes")
+        .description("Bytes of the history's small files (segment indexes, checkpoints) written")
+        .register(registry);
+    FunctionCounter.builder("opend1_history_removed", history, HistoryCounters::removedBytes)
+        .baseUnit("bytes")
+        .description("Bytes the history deleted, replaced or cut off its files")
         .register(registry);
     timer(
         registry,

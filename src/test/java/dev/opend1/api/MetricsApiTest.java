@@ -174,6 +174,9 @@ class MetricsApiTest {
       // A snapshot is a full image of the database, which holds the 4.5 MB written.
       assertThat(value(text, "opend1_history_snapshot_written_bytes_total"))
           .isGreaterThan(4_500_000);
+      // The format stamp, the checkpoint's seq: the small files; the checkpoint's seq replaced.
+      assertThat(value(text, "opend1_history_metadata_written_bytes_total")).isGreaterThan(0);
+      assertThat(text).contains("opend1_history_removed_bytes_total ");
       assertThat(value(text, "opend1_checkpoint_seconds_count")).isGreaterThanOrEqualTo(1);
       assertThat(value(text, "opend1_restores_total")).isEqualTo(1);
       assertThat(value(text, "opend1_transfer_jobs_total", "kind=\"export\"", "event=\"started\""))

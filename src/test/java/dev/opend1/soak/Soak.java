@@ -192,6 +192,14 @@ public final class Soak {
         growth(half[1], last),
         halfMax / 1024,
         growth(half[1], halfMax));
+    // The endpoints catch the heap's committed size wherever G1 left it (it swings by 300 MB under
+    // this load); the medians of the last two quarters say whether the level moves.
+    long end = rss.getLast()[0];
+    System.out.printf(
+        "median RSS: third quarter %d MB, last quarter %d MB (%+.1f%%)%n",
+        median(rss, end / 2, end * 3 / 4) / 1024,
+        median(rss, end * 3 / 4, end + 1) / 1024,
+        growth(median(rss, end / 2, end * 3 / 4), median(rss, end * 3 / 4, end + 1)));
     System.out.printf("errors (not 2xx, not 429 overloaded): %s%n", errors);
     errorSamples.stream().limit(10).forEach(s -> System.out.println("  " + s));
     if (!errors.isEmpty()) {
@@ -204,34 +212,54 @@ public final class Soak {
     }
   }
 
+  /** The median of the RSS samples taken from {@code from} s to before {@code to} s. */
+  private static long median(List<long[]> rss, long from, long to) {
+    long[] v = rss.stream().filter(r -> r[0] >= from && r[0] < to).mapToLong(r -> r[1]).toArray();
+    Arrays.sort(v);
+    return v.length == 0 ? 0 : v[v.length / 2];
+  }
+
   private static double growth(long from, long to) {
     return from == 0 ? 0 : 100.0 * (to - from) / from;
   }
 
   /**
    * What the data directory holds (walked here: the server's own disk gauges are up to 30 s old),
-   * split into the databases' history ({@code db/ID/history/}), their other files ({@code
-   * db.sqlite}, its WAL, {@code meta.json}) and the rest (catalog, analytics, transfers), and the
-   * history the server says it wrote (records and snapshots, from /metrics).
+   * split into the databases' history ({@code db/ID/history/}, without the scratch files snapshots
+   * are built in), those scratch files, the databases' other files ({@code db.sqlite}, its WAL,
+   * {@code meta.json}), exports and imports waiting to expire ({@code transfer/}) and the rest
+   * (catalog, analytics, results spilled to {@code tmp/}, restores being built); and what the
+   * server says its histories wrote and removed (from /metrics).
    */
-  record Disk(long history, long databases, long other, long historyWritten) {
+  record Disk(
+      long history,
+      long scratch,
+      long databases,
+      long transfers,
+      long other,
+      long records,
+      long snapshots,
+      long metadata,
+      long removed) {
     long total() {
-      return history + databases + other;
+      return history + scratch + databases + transfers + other;
     }
   }
 
   private Disk disk(Path dir) throws IOException, InterruptedException {
-    long[] bytes = new long[3];
+    long[] bytes = new long[5];
     Path db = dir.resolve("db");
     try (var files = Files.walk(dir)) {
       files.forEach(
           p -> {
             try {
               if (Files.isRegularFile(p)) {
+                boolean history =
+                    p.startsWith(db) && p.getParent().getFileName().toString().equals("history");
                 int part =
-                    !p.startsWith(db)
-                        ? 2
-                        : p.getParent().getFileName().toString().equals("history") ? 0 : 1;
+                    history
+                        ? (p.getFileName().toString().endsWith(".tmp") ? 1 : 0)
+                        : p.startsWith(db) ? 2 : p.startsWith(dir.resolve("transfer")) ? 3 : 4;
                 bytes[part] += Files.size(p);
               }
             } catch (IOException e) {
@@ -244,33 +272,55 @@ public final class Soak {
         bytes[0],
         bytes[1],
         bytes[2],
-        metric(m, "opend1_history_written_bytes_total")
-            + metric(m, "opend1_history_snapshot_written_bytes_total"));
+        bytes[3],
+        bytes[4],
+        metric(m, "opend1_history_written_bytes_total"),
+        metric(m, "opend1_history_snapshot_written_bytes_total"),
+        metric(m, "opend1_history_metadata_written_bytes_total"),
+        metric(m, "opend1_history_removed_bytes_total"));
   }
 
   /**
    * The disk's growth over the run against the history written meanwhile, in all and per database:
-   * the history on disk should grow by what was written, no more.
+   * the history on disk should grow by what was written less what was removed, no more.
    */
   private static void reportDisk(Disk before, Disk after, int databases) {
     double mb = 1 << 20;
     long history = after.history() - before.history();
-    long written = after.historyWritten() - before.historyWritten();
+    long records = after.records() - before.records();
+    long snapshots = after.snapshots() - before.snapshots();
+    long metadata = after.metadata() - before.metadata();
+    long removed = after.removed() - before.removed();
+    long counted = records + snapshots + metadata - removed;
     System.out.printf(
-        "disk: data directory %+.1f MB (history %+.1f MB, databases' files %+.1f MB, the rest"
-            + " %+.1f MB); history written %.1f MB%n",
+        "disk: data directory %+.1f MB (history %+.1f MB, snapshots being built %+.1f MB,"
+            + " databases' files %+.1f MB, exports and imports waiting to expire %+.1f MB,"
+            + " the rest %+.1f MB)%n",
         (after.total() - before.total()) / mb,
         history / mb,
+        (after.scratch() - before.scratch()) / mb,
         (after.databases() - before.databases()) / mb,
-        (after.other() - before.other()) / mb,
-        written / mb);
+        (after.transfers() - before.transfers()) / mb,
+        (after.other() - before.other()) / mb);
     System.out.printf(
-        "per database: data directory %+.2f MB, history %+.2f MB, history written %.2f MB"
-            + " (history on disk / written: %.2f)%n",
+        "history written: records %.1f MB + snapshots %.1f MB + small files %.2f MB - removed"
+            + " %.2f MB = %.1f MB; on disk %+.1f MB, %+d bytes not counted%n",
+        records / mb,
+        snapshots / mb,
+        metadata / mb,
+        removed / mb,
+        counted / mb,
+        history / mb,
+        history - counted);
+    System.out.printf(
+        "per database: data directory %+.2f MB, history %+.3f MB, history written less removed"
+            + " %.3f MB (records %.3f MB, snapshots %.3f MB; on disk / counted: %.4f)%n",
         (after.total() - before.total()) / mb / databases,
         history / mb / databases,
-        written / mb / databases,
-        written == 0 ? 0 : (double) history / written);
+        counted / mb / databases,
+        records / mb / databases,
+        snapshots / mb / databases,
+        counted == 0 ? 0 : (double) history / counted);
   }
 
   /** The sum of a metric's samples whose labels contain every one of {@code labels}. */
