@@ -87,11 +87,12 @@ final class MetaFields {
     gen.writeRaw(servedBy);
     gen.writeFieldName(TIMINGS);
     gen.writeStartObject();
+    String duration = millis(m.durationMs());
     gen.writeFieldName(SQL_DURATION_MS);
-    gen.writeNumber(m.durationMs());
+    writeMillis(gen, duration, m.durationMs());
     gen.writeEndObject();
     gen.writeFieldName(DURATION);
-    gen.writeNumber(m.durationMs());
+    writeMillis(gen, duration, m.durationMs());
     gen.writeFieldName(CHANGES);
     gen.writeNumber(m.changes());
     gen.writeFieldName(LAST_ROW_ID);
@@ -110,5 +111,54 @@ final class MetaFields {
       gen.writeStringField("bookmark", asOfBookmark);
     }
     gen.writeEndObject();
+  }
+
+  /**
+   * A duration in milliseconds as a JSON number, written once for both fields that carry it. The
+   * engine measures whole nanoseconds, so the value is nanoseconds over a million: its digits are
+   * the nanoseconds' own, placed with integer arithmetic, where {@link Double#toString} searched
+   * for the shortest digits that round-trip (a tenth of the writer's time in a batch of 1,000
+   * INSERTs, twice per statement). The same number: {@code 0.0123}, {@code 2.5}, {@code 1.0}. Null
+   * for a value that is no such count (negative, not finite, past a day).
+   */
+  static String millis(double ms) {
+    if (!(ms >= 0 && ms < 86_400_000.0)) {
+      return null;
+    }
+    long nanos = Math.round(ms * 1_000_000.0);
+    long whole = nanos / 1_000_000;
+    int fraction = (int) (nanos % 1_000_000);
+    if (fraction == 0) {
+      return whole + ".0";
+    }
+    int digits = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      digits--;
+    }
+    StringBuilder out = new StringBuilder(20).append(whole).append('.');
+    for (int pad = digits - stringSize(fraction); pad > 0; pad--) {
+      out.append('0');
+    }
+    return out.append(fraction).toString();
+  }
+
+  /** Writes {@link #millis}'s text, or the double as the generator writes one when it has none. */
+  private static void writeMillis(JsonGenerator gen, String text, double ms) throws IOException {
+    if (text != null) {
+      gen.writeNumber(text);
+    } else {
+      gen.writeNumber(ms);
+    }
+  }
+
+  /** Decimal digits of a positive int below a million. */
+  private static int stringSize(int x) {
+    int n = 1;
+    while (x >= 10) {
+      x /= 10;
+      n++;
+    }
+    return n;
   }
 }
