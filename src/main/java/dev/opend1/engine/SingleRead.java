@@ -54,6 +54,8 @@ final class SingleRead {
       cache.give(sql, st); // the usual way refuses it with D1's message
       return false;
     }
+    // As QueryRunner.runAll does: the writer's last_insert_rowid() as the request starts.
+    long lastRowId = h.lastRowId;
     long start = System.nanoTime();
     long totalBefore = c.totalChanges();
     c.rowCounter().reset();
@@ -87,7 +89,7 @@ final class SingleRead {
       }
       clean = true;
       QueryRunner.statementEnd(
-          h, c, step, shape, start, totalBefore, rowsReturned, Map.of(), sink, h.lastRowId);
+          h, c, step, shape, start, totalBefore, rowsReturned, Map.of(), sink, lastRowId);
       return true;
     } finally {
       if (clean) {
