@@ -38,13 +38,17 @@ final class Execution {
     long deadline = System.nanoTime() + limits.requestTimeout().toNanos();
     SqlConnection c = requestReader(h, deadline);
     boolean broken = false;
-    // Always a transaction, even for one statement: QueryRunner reads the schema version in it
-    // first, so the statements it prepares or reuses see the schema of the snapshot they read.
+    // A transaction, unless the request is one read the connection has cached (SingleRead):
+    // QueryRunner reads the schema version in it first, so the statements it prepares or reuses see
+    // the schema of the snapshot they read.
     h.running(c, true);
     try {
       sink.begin(plan.streamable);
       c.setDeadline(deadline);
       sink.deadline(deadline);
+      if (SingleRead.tryRun(h, c, plan, sink)) {
+        return false;
+      }
       c.begin();
       QueryRunner.runAll(h, c, plan, sink);
       c.commit();

@@ -72,6 +72,29 @@ final class NativeRow implements ResultRow {
     }
   }
 
+  /**
+   * Steps the statement to its next row, natively (no JDBC result set): true when it is on one,
+   * false when it is done, and then reset.
+   */
+  boolean next() throws SQLException {
+    return pointer.safeRunInt(NativeRow::step) == Codes.SQLITE_ROW;
+  }
+
+  private static int step(DB db, long stmt) throws SQLException {
+    int rc = db.step(stmt);
+    if (rc == Codes.SQLITE_DONE) {
+      db.reset(stmt);
+    } else if (rc != Codes.SQLITE_ROW) {
+      db.throwex(rc);
+    }
+    return rc;
+  }
+
+  /** Ends the statement's run before its last row (resets it), natively. */
+  void reset() throws SQLException {
+    pointer.safeRunInt(DB::reset);
+  }
+
   /** sqlite-jdbc gives an empty value's bytes as null. */
   private static byte[] orEmpty(byte[] b) {
     return b == null ? EMPTY : b;

@@ -47,7 +47,6 @@ final class QueryRunner {
       ResultSink sink,
       long lastRowId)
       throws SQLException, IOException {
-    StatementKind kind = step.statement().kind();
     String sql = step.statement().text();
     long start = System.nanoTime();
     long totalBefore = c.totalChanges();
@@ -94,6 +93,32 @@ final class QueryRunner {
         st.statement().close();
       }
     }
+    return statementEnd(
+        h, c, step, shape, start, totalBefore, rowsReturned, treeRows, sink, lastRowId);
+  }
+
+  /**
+   * Measures a statement that ran (its changes, rows read and written, the database's size and
+   * {@code last_insert_rowid()}), gives the sink its meta, and returns {@code last_insert_rowid()}
+   * after it.
+   *
+   * @param start when it started ({@link System#nanoTime}), less any time spent sizing tables
+   * @param totalBefore SQLite's total changes on the connection before it ran
+   * @param treeRows the rows of each b-tree it reads whole, as it found them
+   */
+  static long statementEnd(
+      DatabaseHandle h,
+      SqlConnection c,
+      QueryPlan.Step step,
+      ReadShape shape,
+      long start,
+      long totalBefore,
+      long rowsReturned,
+      Map<Long, Long> treeRows,
+      ResultSink sink,
+      long lastRowId)
+      throws SQLException, IOException {
+    StatementKind kind = step.statement().kind();
     double durationMs = (System.nanoTime() - start) / 1_000_000.0;
     boolean writes = kind == StatementKind.WRITE;
     long changes = writes ? c.changes() : 0;
@@ -158,7 +183,7 @@ final class QueryRunner {
     return total;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+  static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       Object v = params.get(i);
       int index = i + 1;
