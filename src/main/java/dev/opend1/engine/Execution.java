@@ -261,7 +261,6 @@ final class Execution {
       if (c.takeTempObjectsUsed()) {
         dropTempObjects(c);
       }
-      h.maybeCheckpoint();
     }
   }
 
