@@ -309,6 +309,19 @@ final class DatabaseHandle {
     }
   }
 
+  /**
+   * Queues {@link #maybeCheckpoint} as the writer's next task, for work (an import) whose answer
+   * need not wait for the copy of its pages into the file: it is durable in the history and the
+   * WAL, and every connection reads the WAL first.
+   */
+  void checkpointNext() {
+    writes.submitInternal(
+        () -> {
+          maybeCheckpoint();
+          return null;
+        });
+  }
+
   private void checkpoint(String mode) throws SQLException, IOException {
     lastDurable.join();
     long start = System.nanoTime();

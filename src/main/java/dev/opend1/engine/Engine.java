@@ -276,7 +276,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Runs {@code work} as one transaction on the database's writer (for an import): other writes
-   * queue behind it, reads go on, and a restore waits for it. Returns when it is durable.
+   * queue behind it, reads go on, and a restore waits for it. Returns when it is durable, before
+   * the checkpoint of its pages, which the writer runs next.
    *
    * @param liftedStatementBytes the longest statement an import may hold when the SQL dialect is
    *     SQLite's; in D1's, statements are held to D1's limit, as D1's import holds them
@@ -290,10 +291,12 @@ public final class Engine implements AutoCloseable {
     DatabaseHandle h = handles.enter(id);
     h.imports.incrementAndGet();
     try {
-      Execution.ImportCommit<T> done =
-          await(
-              h.writes.submit(
-                  () -> Execution.importOnWriter(h, limits, maxStatementBytes, timeout, work)));
+      CompletableFuture<Execution.ImportCommit<T>> task =
+          h.writes.submit(
+              () -> Execution.importOnWriter(h, limits, maxStatementBytes, timeout, work));
+      // Answered once durable, without waiting for its pages' copy into the file.
+      h.checkpointNext();
+      Execution.ImportCommit<T> done = await(task);
       try {
         await(done.durable());
       } catch (RuntimeException e) {

@@ -265,7 +265,6 @@ final class Execution {
       if (c.takeTempObjectsUsed()) {
         dropTempObjects(c);
       }
-      h.maybeCheckpoint();
     }
   }
 
