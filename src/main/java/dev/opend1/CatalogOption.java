@@ -30,6 +30,18 @@ final class CatalogOption {
       description = "File whose first line is the PostgreSQL password.")
   String passwordFile;
 
+  /**
+   * The cluster's PostgreSQL, for the {@code cluster} commands; empty, after saying so on the
+   * command's standard error, when none is given (a cluster's state is only there).
+   */
+  Optional<PostgresLocation> cluster(java.io.PrintWriter err) {
+    Optional<PostgresLocation> postgres = resolve();
+    if (postgres.isEmpty()) {
+      err.println("opend1: a cluster's state is in its PostgreSQL catalog: give --catalog URL");
+    }
+    return postgres;
+  }
+
   Optional<PostgresLocation> resolve() {
     Map<String, String> flags = new HashMap<>();
     if (url != null) {

@@ -19,18 +19,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes, draining
- * one of them, and moving a database ({@link ClusterMoveCommand}).
+ * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes and their
+ * read replicas ({@link ClusterReplicasCommand}), draining one of them, and moving a database
+ * ({@link ClusterMoveCommand}).
  */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
     description =
-        "Look at a cluster's nodes (the catalog in PostgreSQL), drain one, or move a database.",
+        "Look at a cluster's nodes and read replicas (the catalog in PostgreSQL), drain a node,"
+            + " or move a database.",
     subcommands = {
       ClusterCommand.Status.class,
       ClusterCommand.Drain.class,
-      ClusterMoveCommand.class
+      ClusterMoveCommand.class,
+      ClusterReplicasCommand.class
     })
 final class ClusterCommand implements Callable<Integer> {
 
@@ -58,11 +61,8 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Optional<PostgresLocation> postgres = catalog.resolve();
+      Optional<PostgresLocation> postgres = catalog.cluster(spec.commandLine().getErr());
       if (postgres.isEmpty()) {
-        spec.commandLine()
-            .getErr()
-            .println("opend1: a cluster's state is in its PostgreSQL catalog: give --catalog URL");
         return Main.CANNOT_RUN;
       }
       List<NodeStatus> nodes;
@@ -131,11 +131,8 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      Optional<PostgresLocation> postgres = catalog.resolve();
+      Optional<PostgresLocation> postgres = catalog.cluster(spec.commandLine().getErr());
       if (postgres.isEmpty()) {
-        spec.commandLine()
-            .getErr()
-            .println("opend1: a cluster's state is in its PostgreSQL catalog: give --catalog URL");
         return Main.CANNOT_RUN;
       }
       PrintWriter out = spec.commandLine().getOut();

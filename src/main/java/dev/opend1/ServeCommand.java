@@ -14,7 +14,7 @@ import dev.opend1.cluster.Nodes;
 import dev.opend1.cluster.PostgresLeases;
 import dev.opend1.cluster.PostgresNodes;
 import dev.opend1.cluster.PostgresPlacement;
-import dev.opend1.cluster.ReplicaLag;
+import dev.opend1.cluster.ReplicaCopy;
 import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ConfigException;
 import dev.opend1.config.ConfigLoader;
@@ -25,7 +25,6 @@ import dev.opend1.core.BuildInfo;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
-import dev.opend1.history.Follower;
 import dev.opend1.service.ClusterForwarding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -162,10 +161,13 @@ final class ServeCommand implements Callable<Integer> {
         .ifPresent(
             f ->
                 member.reportReplicas(
-                    () -> {
-                      Follower.Lag lag = f.maxLag();
-                      return new ReplicaLag(f.size(), lag.seconds(), lag.records());
-                    }));
+                    () ->
+                        f.lags().entrySet().stream()
+                            .map(
+                                e ->
+                                    new ReplicaCopy(
+                                        e.getKey(), e.getValue().seconds(), e.getValue().records()))
+                            .toList()));
   }
 
   /**

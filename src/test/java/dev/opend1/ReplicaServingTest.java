@@ -212,6 +212,67 @@ class ReplicaServingTest {
   }
 
   @Test
+  void clusterReplicasListsEachFollowedDatabaseWithItsOwnerAndEachFollowersLag() throws Exception {
+    String db = createOnA("per-database", "auto");
+    Answer made = send(a, db, "CREATE TABLE t(v); INSERT INTO t VALUES (1)");
+    firstReplicaRead(db, "SELECT count(*) AS n FROM t", made.bookmark());
+    Path password = dir.resolve("pg-password-replicas");
+    java.nio.file.Files.writeString(password, Postgres.PASSWORD + "\n");
+    // B's copy of the database, owned by A, as B reported it with a heartbeat since the read.
+    java.util.regex.Pattern row =
+        java.util.regex.Pattern.compile(
+            "(?m)^" + db + " +per-database +" + a.id() + " +" + b.id() + " +(\\d+\\.\\d) +(\\d+)$");
+    long deadline = System.nanoTime() + WARM_UP.toNanos();
+    while (true) {
+      ServerProcess.Output all =
+          Commands.run(
+              "cluster",
+              "replicas",
+              "--catalog",
+              catalogUrl,
+              "--catalog-password-file",
+              password + "");
+      assertThat(all.exitCode()).as(all.stderr()).isZero();
+      assertThat(all.stdout()).startsWith("DATABASE").contains("FOLLOWED BY", "LAG (S)");
+      java.util.regex.Matcher m = row.matcher(all.stdout());
+      if (m.find()) {
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(0);
+        assertThat(Long.parseLong(m.group(2))).isGreaterThanOrEqualTo(0);
+        // A, the owner, follows none of its own databases.
+        assertThat(all.stdout()).doesNotContainPattern("(?m)^\\S+ +\\S+ +\\S+ +" + a.id() + " ");
+        break;
+      }
+      assertThat(System.nanoTime()).as("B reported its copy: " + all.stdout()).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    // --database narrows it to one database's copies; a value that is no UUID is refused.
+    ServerProcess.Output one =
+        Commands.run(
+            "cluster",
+            "replicas",
+            "--catalog",
+            catalogUrl,
+            "--catalog-password-file",
+            password + "",
+            "--database",
+            db);
+    assertThat(one.exitCode()).as(one.stderr()).isZero();
+    assertThat(one.stdout()).containsPattern(row).endsWith("1 copy of 1 database(s)\n");
+    ServerProcess.Output bad =
+        Commands.run(
+            "cluster",
+            "replicas",
+            "--catalog",
+            catalogUrl,
+            "--catalog-password-file",
+            password + "",
+            "--database",
+            "nope");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.stderr()).contains("nope is not a database's UUID");
+  }
+
+  @Test
   void whenTheOwnerCannotBeReachedTheCopyAnswersTheSessionReadsItCan() throws Exception {
     // A third member, C, owns a database and then goes silent: it answers nothing and stops
     // heartbeating, but its lease stays in force, so nobody may take the database over.

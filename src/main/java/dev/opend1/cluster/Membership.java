@@ -2,6 +2,7 @@ package dev.opend1.cluster;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,8 +33,8 @@ public final class Membership implements AutoCloseable {
   /** Runs the heartbeats; owned, shut down at close. */
   private final ScheduledExecutorService beats;
 
-  /** What the node's read replicas report with each heartbeat; none until the wiring is built. */
-  private volatile Supplier<ReplicaLag> replicas = () -> ReplicaLag.NONE;
+  /** The node's read replicas, reported with each heartbeat; none until the wiring is built. */
+  private volatile Supplier<List<ReplicaCopy>> replicas = List::of;
 
   private Membership(
       Nodes nodes, NodeId self, URI advertiseUrl, String version, ScheduledExecutorService beats) {
@@ -63,9 +64,9 @@ public final class Membership implements AutoCloseable {
     return m;
   }
 
-  /** From now on each heartbeat carries what {@code lag} says of the node's read replicas. */
-  public void reportReplicas(Supplier<ReplicaLag> lag) {
-    replicas = lag;
+  /** From now on each heartbeat carries the node's read replicas, as {@code copies} lists them. */
+  public void reportReplicas(Supplier<List<ReplicaCopy>> copies) {
+    replicas = copies;
   }
 
   private void beat() {

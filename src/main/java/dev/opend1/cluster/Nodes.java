@@ -12,11 +12,14 @@ public interface Nodes {
    * address and version. A draining node stays draining.
    */
   default Node heartbeat(NodeId node, URI advertiseUrl, String version) {
-    return heartbeat(node, advertiseUrl, version, ReplicaLag.NONE);
+    return heartbeat(node, advertiseUrl, version, List.of());
   }
 
-  /** As above, with what the node's read replicas report: stored with the heartbeat. */
-  Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas);
+  /**
+   * As above, with the databases the node follows as a read replica and their lag: stored with the
+   * heartbeat, replacing what the node reported before.
+   */
+  Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies);
 
   /** The nodes heard from within {@code timeout}, draining ones included, by id. */
   List<Node> live(Duration timeout);
@@ -27,6 +30,12 @@ public interface Nodes {
    * reported with its last heartbeat.
    */
   List<NodeStatus> status(Duration liveness);
+
+  /**
+   * Every copy the nodes heard from within {@code liveness} follow as read replicas, by database
+   * and node, with the database's name and owner now and the lag the node last reported.
+   */
+  List<ReplicaStatus> replicas(Duration liveness);
 
   /**
    * Marks a node draining: it is placed no new database, and the node hands the databases it holds

@@ -1,10 +1,12 @@
 package dev.opend1.cluster;
 
+import dev.opend1.core.DatabaseId;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link Nodes} in the {@code nodes} table; every time is PostgreSQL's. */
@@ -18,11 +20,17 @@ public final class PostgresNodes implements Nodes {
     this.sql = new ClusterSql(database);
   }
 
+  /**
+   * One statement: the node's row, with the summary of its copies, and its rows in {@code
+   * replica_copies}: those it no longer follows deleted, new ones added, and only those whose
+   * figures changed rewritten.
+   */
   @Override
-  public Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas) {
+  public Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies) {
+    ReplicaLag replicas = ReplicaLag.of(copies);
     return sql.rows(
             "heartbeat of node " + node,
-            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at,"
+            "WITH beat AS (INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at,"
                 + " replicas_followed, replica_lag_seconds, replica_lag_records)"
                 + " VALUES (?, ?, ?, 'live', now(), ?, ?, ?)"
                 + " ON CONFLICT (id) DO UPDATE SET advertise_url = excluded.advertise_url,"
@@ -31,17 +39,68 @@ public final class PostgresNodes implements Nodes {
                 + " replica_lag_seconds = excluded.replica_lag_seconds,"
                 + " replica_lag_records = excluded.replica_lag_records"
                 + " RETURNING "
-                + COLUMNS,
+                + COLUMNS
+                + "), gone AS (DELETE FROM replica_copies WHERE node_id = ?"
+                + " AND database_id <> ALL(?::text[])),"
+                + " kept AS (INSERT INTO replica_copies(node_id, database_id, lag_seconds,"
+                + " lag_records) SELECT ?, c.d, c.s, c.r"
+                + " FROM unnest(?::text[], ?::float8[], ?::int8[]) AS c(d, s, r)"
+                + " ON CONFLICT (node_id, database_id) DO UPDATE"
+                + " SET lag_seconds = excluded.lag_seconds, lag_records = excluded.lag_records"
+                + " WHERE replica_copies.lag_seconds <> excluded.lag_seconds"
+                + " OR replica_copies.lag_records <> excluded.lag_records)"
+                + " SELECT "
+                + COLUMNS
+                + " FROM beat",
             ps -> {
+              String[] ids =
+                  copies.stream().map(c -> c.database().toString()).toArray(String[]::new);
               ps.setString(1, node.value());
               ps.setString(2, advertiseUrl.toString());
               ps.setString(3, version);
               ps.setInt(4, replicas.followed());
               ps.setDouble(5, replicas.seconds());
               ps.setLong(6, replicas.records());
+              ps.setString(7, node.value());
+              ps.setArray(8, ps.getConnection().createArrayOf("text", ids));
+              ps.setString(9, node.value());
+              ps.setArray(10, ps.getConnection().createArrayOf("text", ids));
+              ps.setArray(
+                  11,
+                  ps.getConnection()
+                      .createArrayOf(
+                          "float8", copies.stream().map(ReplicaCopy::seconds).toArray()));
+              ps.setArray(
+                  12,
+                  ps.getConnection()
+                      .createArrayOf("int8", copies.stream().map(ReplicaCopy::records).toArray()));
             },
             PostgresNodes::read)
         .get(0);
+  }
+
+  @Override
+  public List<ReplicaStatus> replicas(Duration liveness) {
+    long ms = ClusterSql.millis(liveness, "the liveness timeout");
+    return sql.rows(
+        "read the read replicas' copies",
+        "SELECT r.database_id, d.name, l.owner, r.node_id, r.lag_seconds, r.lag_records"
+            + " FROM replica_copies r"
+            + " JOIN nodes n ON n.id = r.node_id"
+            + " AND n.heartbeat_at > now() - ? * interval '1 millisecond'"
+            + " LEFT JOIN databases d ON d.id = r.database_id"
+            + " LEFT JOIN database_leases l ON l.database_id = r.database_id"
+            + " AND l.expires_at > now()"
+            + " ORDER BY r.database_id, r.node_id",
+        ps -> ps.setLong(1, ms),
+        rs ->
+            new ReplicaStatus(
+                DatabaseId.parse(rs.getString("database_id")).orElseThrow(),
+                Optional.ofNullable(rs.getString("name")),
+                Optional.ofNullable(rs.getString("owner")).map(NodeId::new),
+                new NodeId(rs.getString("node_id")),
+                rs.getDouble("lag_seconds"),
+                rs.getLong("lag_records")));
   }
 
   @Override

@@ -135,18 +135,25 @@ public final class Followers implements AutoCloseable {
 
   /** The largest lag of any follower: records and seconds, each the largest of its kind. */
   public Follower.Lag maxLag() {
-    List<Follower> all;
-    synchronized (lock) {
-      all = followed.values().stream().map(e -> e.follower).toList();
-    }
     long records = 0;
     double seconds = 0;
-    for (Follower f : all) {
-      Follower.Lag l = f.lag();
+    for (Follower.Lag l : lags().values()) {
       records = Math.max(records, l.records());
       seconds = Math.max(seconds, l.seconds());
     }
     return new Follower.Lag(records, seconds);
+  }
+
+  /** Each followed database's lag, least recently read first (at most {@link #MAX_FOLLOWED}). */
+  public Map<DatabaseId, Follower.Lag> lags() {
+    Map<DatabaseId, Follower> all = new LinkedHashMap<>();
+    synchronized (lock) {
+      followed.forEach((id, e) -> all.put(id, e.follower));
+    }
+    // Each follower's own lock, outside this one: a poll holding it must not hold up a read.
+    Map<DatabaseId, Follower.Lag> lags = new LinkedHashMap<>();
+    all.forEach((id, f) -> lags.put(id, f.lag()));
+    return lags;
   }
 
   /** Stops the followers no read used for {@link #IDLE}. */

@@ -67,12 +67,17 @@ class LeaseRoutingTest {
     }
 
     @Override
-    public Node heartbeat(NodeId node, URI advertiseUrl, String version, ReplicaLag replicas) {
+    public Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies) {
       throw new UnsupportedOperationException();
     }
 
     @Override
     public List<NodeStatus> status(Duration liveness) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<ReplicaStatus> replicas(Duration liveness) {
       throw new UnsupportedOperationException();
     }
 

@@ -1,11 +1,14 @@
 package dev.opend1.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.opend1.core.DatabaseId;
 import dev.opend1.testing.PostgresDatabase;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,14 +74,93 @@ class PostgresNodesTest {
 
   @Test
   void eachHeartbeatStoresWhatTheNodesReplicasReport() {
+    DatabaseId x = DatabaseId.random();
+    DatabaseId y = DatabaseId.random();
+    DatabaseId z = DatabaseId.random();
     beat(a);
-    nodes.heartbeat(b, URI.create("http://b.internal:8787"), "1.2.3", new ReplicaLag(3, 1.25, 7));
+    nodes.heartbeat(
+        b,
+        URI.create("http://b.internal:8787"),
+        "1.2.3",
+        List.of(new ReplicaCopy(x, 1.25, 7), new ReplicaCopy(y, 0, 0), new ReplicaCopy(z, 0.5, 2)));
     assertThat(nodes.status(LIVENESS))
         .extracting(NodeStatus::replicas)
         .containsExactly(ReplicaLag.NONE, new ReplicaLag(3, 1.25, 7));
     // The next heartbeat replaces the figures: they are the node's now, not a maximum.
-    nodes.heartbeat(b, URI.create("http://b.internal:8787"), "1.2.3", new ReplicaLag(1, 0, 0));
+    nodes.heartbeat(
+        b, URI.create("http://b.internal:8787"), "1.2.3", List.of(new ReplicaCopy(y, 0, 0)));
     assertThat(nodes.status(LIVENESS).get(1).replicas()).isEqualTo(new ReplicaLag(1, 0, 0));
+  }
+
+  @Test
+  void eachHeartbeatReplacesTheNodesCopiesDatabaseByDatabase() throws Exception {
+    DatabaseId x = DatabaseId.random();
+    DatabaseId y = DatabaseId.random();
+    DatabaseId z = DatabaseId.random();
+    URI bUrl = URI.create("http://b.internal:8787");
+    URI cUrl = URI.create("http://c.internal:8787");
+    beat(a);
+    leases.acquire(x, a, LONG).orElseThrow();
+    nodes.heartbeat(
+        b, bUrl, "1.2.3", List.of(new ReplicaCopy(x, 1.5, 4), new ReplicaCopy(y, 0, 0)));
+    nodes.heartbeat(c, cUrl, "1.2.3", List.of(new ReplicaCopy(x, 0.25, 1)));
+    // By database, then node; the owner is the lease in force (none on y).
+    assertThat(nodes.replicas(LIVENESS))
+        .extracting(ReplicaStatus::database, ReplicaStatus::owner, ReplicaStatus::follower)
+        .containsExactlyElementsOf(
+            sorted(
+                List.of(
+                    tuple(x, Optional.of(a), b),
+                    tuple(x, Optional.of(a), c),
+                    tuple(y, Optional.empty(), b))));
+    assertThat(nodes.replicas(LIVENESS))
+        .filteredOn(r -> r.database().equals(x) && r.follower().equals(b))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.seconds()).isEqualTo(1.5);
+              assertThat(r.records()).isEqualTo(4);
+            });
+
+    // b stops following x and starts on z, and its copy of y falls behind: its rows are replaced.
+    nodes.heartbeat(b, bUrl, "1.2.3", List.of(new ReplicaCopy(y, 2, 9), new ReplicaCopy(z, 0, 0)));
+    assertThat(
+            db.column(
+                "SELECT database_id || ' ' || lag_seconds || ' ' || lag_records"
+                    + " FROM replica_copies WHERE node_id = 'b' ORDER BY database_id"))
+        .containsExactlyElementsOf(sorted(List.of(y + " 2 9", z + " 0 0")));
+
+    // A node not heard from within the timeout shows no copy: its figures would read as current.
+    silence(c);
+    assertThat(nodes.replicas(LIVENESS)).extracting(ReplicaStatus::follower).containsOnly(b);
+    // Following nothing any more leaves no row behind.
+    nodes.heartbeat(b, bUrl, "1.2.3", List.of());
+    assertThat(db.column("SELECT count(*) FROM replica_copies WHERE node_id = 'b'"))
+        .containsExactly("0");
+  }
+
+  @Test
+  void aHeartbeatWritesNoCopyWhoseFiguresDidNotChange() throws Exception {
+    DatabaseId x = DatabaseId.random();
+    DatabaseId y = DatabaseId.random();
+    URI bUrl = URI.create("http://b.internal:8787");
+    nodes.heartbeat(b, bUrl, "1.2.3", List.of(new ReplicaCopy(x, 0, 0), new ReplicaCopy(y, 1, 3)));
+    // xmin is the transaction that last wrote a row: unchanged for x, new for y.
+    String xBefore = xmin(x);
+    String yBefore = xmin(y);
+    nodes.heartbeat(b, bUrl, "1.2.3", List.of(new ReplicaCopy(x, 0, 0), new ReplicaCopy(y, 2, 5)));
+    assertThat(xmin(x)).isEqualTo(xBefore);
+    assertThat(xmin(y)).isNotEqualTo(yBefore);
+  }
+
+  private String xmin(DatabaseId database) throws Exception {
+    return db.column("SELECT xmin FROM replica_copies WHERE database_id = '" + database + "'")
+        .get(0);
+  }
+
+  /** Rows keyed by database id first, as PostgreSQL's "C" collation orders them. */
+  private static <T> List<T> sorted(List<T> rows) {
+    return rows.stream().sorted(java.util.Comparator.comparing(Object::toString)).toList();
   }
 
   @Test

@@ -77,6 +77,30 @@ class FollowersTest {
   }
 
   @Test
+  void eachFollowedDatabaseReportsItsOwnLagUntilItIsStopped() throws Exception {
+    try (Followers f =
+        new Followers(
+            new MemoryObjectStore(),
+            dir.resolve("replicas"),
+            DaemonPools.scheduled("test-follow"))) {
+      DatabaseId idle = db();
+      DatabaseId busy = db();
+      f.of(idle);
+      f.of(busy);
+      assertThat(f.lags()).containsOnlyKeys(idle, busy);
+      // Heard of a seq its copy does not hold (the bucket is empty): that copy alone is behind.
+      f.of(busy).heard(4);
+      assertThat(f.lags().get(busy).records()).isEqualTo(5);
+      assertThat(f.lags().get(idle)).isEqualTo(new Follower.Lag(0, 0));
+      assertThat(f.maxLag().records()).isEqualTo(5);
+      f.age(Followers.IDLE.plus(Duration.ofSeconds(1)));
+      f.of(busy);
+      f.stopIdle();
+      assertThat(f.lags()).containsOnlyKeys(busy);
+    }
+  }
+
+  @Test
   void aStartEmptiesWhatAnEarlierRunLeft() throws Exception {
     Files.createDirectories(dir.resolve("replicas").resolve("left-over").resolve("history"));
     try (Followers f =

@@ -28,6 +28,14 @@ public final class ServerProcess implements AutoCloseable {
   private final StringBuffer stdout = new StringBuffer();
   private final List<Thread> readers = new ArrayList<>();
 
+  /** When the process was started, by {@link System#nanoTime}. */
+  private final long startedAt = System.nanoTime();
+
+  /** The process's CPU time and age, in ms, when it said it serves; -1 before. */
+  private volatile long cpuMillisAtServing = -1;
+
+  private volatile long millisToServing = -1;
+
   private ServerProcess(Process process) {
     this.process = process;
     Thread out =
@@ -58,6 +66,8 @@ public final class ServerProcess implements AutoCloseable {
                   // JSON log lines escape '/' as '\/'.
                   Matcher m = SERVING.matcher(line.replace("\\/", "/"));
                   if (m.find()) {
+                    cpuMillisAtServing = cpuMillis(process.pid());
+                    millisToServing = (System.nanoTime() - startedAt) / 1_000_000;
                     port.complete(Integer.parseInt(m.group(1)));
                   }
                 }
@@ -245,6 +255,32 @@ public final class ServerProcess implements AutoCloseable {
 
   public String stderr() {
     return stderr.toString();
+  }
+
+  /**
+   * How long the start took, from the process's start to its "serving" line, and how much CPU time
+   * (user and system) it had used by then: on a loaded machine the difference is time spent waiting
+   * for a core.
+   */
+  public String startTimes() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f s (%.1f s of CPU)",
+        millisToServing / 1000.0,
+        cpuMillisAtServing / 1000.0);
+  }
+
+  /** A live process's CPU time so far (Linux' /proc), in ms; -1 when it cannot be read. */
+  private static long cpuMillis(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** The server's process id. */
