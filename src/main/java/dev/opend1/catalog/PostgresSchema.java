@@ -32,7 +32,8 @@ final class PostgresSchema {
           "V3__cluster.sql",
           "V4__pending_node.sql",
           "V5__moves.sql",
-          "V6__replica_lag.sql");
+          "V6__replica_lag.sql",
+          "V7__node_left.sql");
 
   /** The key of the advisory lock held while migrating (any fixed number; "opend1" in ASCII). */
   private static final long LOCK_KEY = 0x6f70656e6431L;

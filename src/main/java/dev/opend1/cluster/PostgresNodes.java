@@ -10,12 +10,40 @@ import javax.sql.DataSource;
 /** {@link Nodes} in the {@code nodes} table; every time is PostgreSQL's. */
 public final class PostgresNodes implements Nodes {
 
-  private static final String COLUMNS = "id, advertise_url, version, state, heartbeat_at";
+  private static final String COLUMNS = "id, advertise_url, version, state, heartbeat_at, left_at";
 
   private final ClusterSql sql;
 
   public PostgresNodes(DataSource database) {
     this.sql = new ClusterSql(database);
+  }
+
+  @Override
+  public Node join(NodeId node, URI advertiseUrl, String version) {
+    return sql.rows(
+            "register node " + node,
+            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at)"
+                + " VALUES (?, ?, ?, 'live', now())"
+                + " ON CONFLICT (id) DO UPDATE SET advertise_url = excluded.advertise_url,"
+                + " version = excluded.version, heartbeat_at = now(), left_at = NULL"
+                + " RETURNING "
+                + COLUMNS,
+            ps -> {
+              ps.setString(1, node.value());
+              ps.setString(2, advertiseUrl.toString());
+              ps.setString(3, version);
+            },
+            PostgresNodes::read)
+        .get(0);
+  }
+
+  @Override
+  public boolean leave(NodeId node) {
+    return sql.update(
+            "mark node " + node + " left",
+            "UPDATE nodes SET left_at = now() WHERE id = ?",
+            ps -> ps.setString(1, node.value()))
+        == 1;
   }
 
   @Override
@@ -51,7 +79,8 @@ public final class PostgresNodes implements Nodes {
         "list live nodes",
         "SELECT "
             + COLUMNS
-            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY id",
+            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond'"
+            + " AND left_at IS NULL ORDER BY id",
         ps -> ps.setLong(1, ms),
         PostgresNodes::read);
   }
@@ -61,9 +90,9 @@ public final class PostgresNodes implements Nodes {
     long ms = ClusterSql.millis(liveness, "the liveness timeout");
     return sql.rows(
         "read the nodes' status",
-        "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at,"
+        "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at, n.left_at,"
             + " n.replicas_followed, n.replica_lag_seconds, n.replica_lag_records,"
-            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AS alive,"
+            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AND n.left_at IS NULL AS alive,"
             + " count(l.database_id) AS databases FROM nodes n"
             + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
             + " GROUP BY n.id ORDER BY n.id",
@@ -103,7 +132,9 @@ public final class PostgresNodes implements Nodes {
         new NodeId(rs.getString("id")),
         URI.create(rs.getString("advertise_url")),
         rs.getString("version"),
-        NodeState.fromStored(rs.getString("state")),
+        rs.getTimestamp("left_at") != null
+            ? NodeState.LEFT
+            : NodeState.fromStored(rs.getString("state")),
         ClusterSql.instant(rs, "heartbeat_at"));
   }
 }

@@ -94,7 +94,8 @@ class PostgresCatalogTest extends CatalogContractTest {
               "3 V3__cluster.sql",
               "4 V4__pending_node.sql",
               "5 V5__moves.sql",
-              "6 V6__replica_lag.sql");
+              "6 V6__replica_lag.sql",
+              "7 V7__node_left.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {
