@@ -44,6 +44,9 @@ class EagerTakeoverTest {
   private final NodeId c = new NodeId("node-c");
   private final List<AutoCloseable> opened = new ArrayList<>();
 
+  /** Every open after an eager take, by database, with the node that opened it. */
+  private final Map<DatabaseId, List<NodeId>> opens = new ConcurrentHashMap<>();
+
   /** Every rebuild of every node, by database: a database rebuilt twice shows here. */
   private final Map<DatabaseId, List<NodeId>> rebuilds = new ConcurrentHashMap<>();
 
@@ -132,6 +135,9 @@ class EagerTakeoverTest {
     for (DatabaseId id : ids) {
       assertThat(nodeB.mayWrite(id) ^ nodeC.mayWrite(id)).as("served by one node").isTrue();
       assertThat(rebuilds.get(id)).as("rebuilt once, by the node serving it").hasSize(1);
+      assertThat(opens.get(id))
+          .as("opened once after the take, by the node serving it, so its file is built")
+          .containsExactly(nodeB.mayWrite(id) ? b : c);
     }
     assertThat(nodeB.count()).as("node b took its share").isPositive();
     assertThat(nodeC.count()).as("node c took its share").isPositive();
@@ -307,6 +313,12 @@ class EagerTakeoverTest {
             owned,
             new PostgresUnserved(db.dataSource()),
             id,
+            d -> {
+              assertThat(owned.mayWrite(d)).as("opened under its lease").isTrue();
+              opens
+                  .computeIfAbsent(d, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                  .add(id);
+            },
             DaemonPools.scheduled("test-sweep"),
             DaemonPools.fixed("test-takers", 2));
     opened.add(e);
