@@ -92,6 +92,7 @@ final class NodeOwnership implements Ownership, AutoCloseable {
                     owned,
                     new PostgresUnserved(shared),
                     self,
+                    engine::open,
                     DaemonPools.scheduled("opend1-eager-sweep"),
                     DaemonPools.fixed("opend1-eager-takeover", 2)))
             : Optional.empty();
@@ -117,6 +118,18 @@ final class NodeOwnership implements Ownership, AutoCloseable {
         throw new IOException("the engine is not running yet");
       }
       e.reopen(id, replacement);
+    }
+
+    /**
+     * Opens a database taken over, so its file is built from its history now: a read of its size
+     * and tables enters it as a request would, and its handle closes by the engine's idle rules.
+     */
+    void open(DatabaseId id) {
+      Engine e = engine;
+      if (e == null) {
+        throw new IllegalStateException("the engine is not running yet");
+      }
+      e.stats(id);
     }
   }
 

@@ -2,13 +2,19 @@ package dev.opend1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opend1.core.DataLayout;
 import dev.opend1.testing.ClusterNodes;
 import dev.opend1.testing.D1Client;
+import dev.opend1.testing.Postgres;
 import dev.opend1.testing.PostgresDatabase;
+import dev.opend1.testing.ServerProcess;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -18,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Eager and lazy takeover with real node processes on one PostgreSQL and one s3proxy, leases of 3
  * seconds. Eager: a node owning 20 databases is killed, and the two left take every one over
- * without a request for it, spread over both, each rebuilt once, no acknowledged write lost. Lazy:
- * a killed node's databases stay unserved until a request for one arrives.
+ * without a request for it, spread over both, each rebuilt once and its file built, no acknowledged
+ * write lost. A node stopped with SIGTERM is known to have left: its databases are taken at once,
+ * though its heartbeat is kept fresh, and it is live and serves when started again. Lazy: a killed
+ * node's databases stay unserved until a request for one arrives.
  */
 class ClusterTakeoverTest {
 
@@ -45,7 +53,12 @@ class ClusterTakeoverTest {
           dbs.size(), (System.nanoTime() - killedAt) / 1e9, TTL.toSeconds());
       assertThat(owners).as("taken by the nodes left").allMatch(o -> o == 1 || o == 2);
       assertThat(owners).as("spread over both").contains(1, 2);
-      assertThat(sum(cluster, "opend1_cluster_eager_takeovers_total")).isEqualTo(dbs.size());
+      assertThat(awaitEagerTakeovers(cluster, dbs.size())).isEqualTo(dbs.size());
+      for (int i = 0; i < dbs.size(); i++) {
+        assertThat(sqliteFile(owners.get(i), dbs.get(i)))
+            .as("the database file built on its new owner before any request")
+            .isRegularFile();
+      }
       assertThat(sum(cluster, "opend1_cluster_takeovers_total"))
           .as("each rebuilt from the bucket once")
           .isEqualTo(dbs.size());
@@ -64,6 +77,77 @@ class ClusterTakeoverTest {
           .isEqualTo(dbs.size());
       assertThat(ClusterNodes.series(cluster.metrics(1), "opend1_cluster_databases_unserved"))
           .isZero();
+    }
+  }
+
+  @Test
+  void eagerNodesTakeAStoppedNodesDatabasesOverOnceItLeftAndItServesWhenStartedAgain()
+      throws Exception {
+    try (ClusterNodes cluster =
+        ClusterNodes.start(3, dir, PG, TTL, List.of("--cluster-takeover", "eager"))) {
+      List<String> dbs = written(cluster, 6);
+      String stopped = cluster.nodeId(0);
+      long stoppedAt = System.nanoTime();
+      assertThat(cluster.stop(0)).as("a clean stop").isZero();
+
+      // Node 0's heartbeat is kept fresh here, as one still on its way (or a slow exit) would keep
+      // it: the others would then wait for it to time out, which never comes; only its left mark
+      // tells them it is gone.
+      List<Integer> owners;
+      try (Connection pg = cluster.connect();
+          PreparedStatement beat =
+              pg.prepareStatement("UPDATE nodes SET heartbeat_at = now() WHERE id = ?")) {
+        beat.setString(1, stopped);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+          beat.executeUpdate();
+          owners = new ArrayList<>();
+          for (String db : dbs) {
+            owners.add(cluster.owner(db));
+          }
+          if (owners.stream().allMatch(o -> o > 0) || System.nanoTime() > deadline) {
+            break;
+          }
+          Thread.sleep(250);
+        }
+      }
+      System.out.printf(
+          "eager takeover of %d databases of a node stopped with SIGTERM: stop to all taken over"
+              + " %.2f s%n",
+          dbs.size(), (System.nanoTime() - stoppedAt) / 1e9);
+      assertThat(owners).as("taken by the nodes left").allMatch(o -> o == 1 || o == 2);
+      assertThat(awaitEagerTakeovers(cluster, dbs.size()))
+          .as("each taken once, with no request")
+          .isEqualTo(dbs.size());
+      assertThat(sum(cluster, "opend1_cluster_takeovers_total")).isEqualTo(dbs.size());
+      assertThat(status(cluster)).contains(stopped + " left no");
+
+      cluster.restart(0);
+      assertThat(status(cluster)).as("live again").contains(stopped + " live yes");
+      for (int i = 0; i < dbs.size(); i++) {
+        assertThat(cluster.values(0, dbs.get(i)))
+            .as("every acknowledged write, through the node started again")
+            .isEqualTo(acknowledged());
+      }
+      // Node 0 holds nothing: new databases sent to node 1 as a client sends them are placed on the
+      // live nodes holding the fewest leases (ties
+      // to the smallest id, and ids are random), so by the third it has had one.
+      String fresh = null;
+      for (int i = 0; i < 3 && fresh == null; i++) {
+        D1Client.Reply r =
+            cluster
+                .client(1, WAIT)
+                .post(ClusterNodes.databases(), "{\"name\":\"after-restart-" + i + "\"}");
+        ok(r);
+        String made = r.result().path("uuid").asText();
+        if (cluster.owner(made) == 0) {
+          fresh = made;
+        }
+      }
+      assertThat(fresh).as("a new database placed on the node started again").isNotNull();
+      ok(cluster.queryServedBy(0, fresh, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+      ok(cluster.queryServedBy(0, fresh, "INSERT INTO t(v) VALUES (7)"));
+      assertThat(cluster.values(2, fresh)).containsExactly(7);
     }
   }
 
@@ -128,6 +212,40 @@ class ClusterTakeoverTest {
       }
       Thread.sleep(250);
     }
+  }
+
+  /**
+   * The eager takeovers counted by the two nodes left, once they reach {@code n} (each is counted
+   * once its database is open here, its file built) or after {@link #WAIT}.
+   */
+  private static long awaitEagerTakeovers(ClusterNodes cluster, int n) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long taken = sum(cluster, "opend1_cluster_eager_takeovers_total");
+    while (taken < n && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      taken = sum(cluster, "opend1_cluster_eager_takeovers_total");
+    }
+    return taken;
+  }
+
+  /** Node {@code i}'s SQLite file of database {@code db}. */
+  private Path sqliteFile(int i, String db) {
+    return new DataLayout(dir.resolve("node-" + i)).database(db).sqliteFile();
+  }
+
+  /**
+   * {@code opend1 cluster status}, each node's line as "ID STATE ALIVE" (the columns are padded).
+   */
+  private static String status(ClusterNodes cluster) throws Exception {
+    ServerProcess.Output r =
+        ServerProcess.run(
+            Map.of("PGPASSWORD", Postgres.PASSWORD),
+            "cluster",
+            "status",
+            "--catalog",
+            cluster.catalogUrl());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stdout().replaceAll(" +", " ");
   }
 
   /** A counter summed over the two nodes left. */

@@ -145,7 +145,7 @@ final class InJvmNode implements AutoCloseable {
   void silence() {
     silenced = true;
     server.close();
-    membership.close();
+    membership.stopHeartbeats();
   }
 
   @Override

@@ -33,6 +33,7 @@ final class PostgresSchema {
           "V4__pending_node.sql",
           "V5__moves.sql",
           "V6__replica_lag.sql",
+          "V7__node_left.sql",
           "V8__replica_copies.sql");
 
   /** The key of the advisory lock held while migrating (any fixed number; "opend1" in ASCII). */

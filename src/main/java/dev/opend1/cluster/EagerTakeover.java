@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Unserved#forTakeover}: a dead or stopped node's, and its own whose leases lapsed) and
  * takes them a few at a time through {@link OwnedDatabases#serve}, the lazy path itself, so every
  * rule of a take holds (epochs, the claim in the bucket before the rebuild, an overtaken copy
- * refused).
+ * refused). Each database taken is then opened once ({@link #open}), so its file is built from the
+ * history it was rebuilt to here, not on its first request.
  *
  * <p>How the work spreads: the lease is the claim. A node takes a database's lease only when it is
  * about to rebuild it, so of two nodes sweeping at once (each in an order of its own) only one
@@ -50,6 +52,13 @@ public final class EagerTakeover implements AutoCloseable {
   private final Unserved unserved;
   private final NodeId self;
 
+  /**
+   * Opens a database taken here once, under its lease, so its file is built from its history now:
+   * the engine's handle then closes by its idle rules, as after any request. A failure is logged;
+   * the database stays held, and its first request builds the file instead.
+   */
+  private final Consumer<DatabaseId> open;
+
   /** Runs the sweeps, one at a time; owned, shut down at close. */
   private final ScheduledExecutorService sweeper;
 
@@ -65,6 +74,7 @@ public final class EagerTakeover implements AutoCloseable {
   /**
    * A takeover that sweeps once {@link #start}ed.
    *
+   * @param open opens a database taken here once, so its file is built (the engine's work)
    * @param sweeper runs the sweeps, owned from now on
    * @param takers runs the takes, owned from now on; its threads bound the rebuilds at once
    */
@@ -72,8 +82,10 @@ public final class EagerTakeover implements AutoCloseable {
       OwnedDatabases owned,
       Unserved unserved,
       NodeId self,
+      Consumer<DatabaseId> open,
       ScheduledExecutorService sweeper,
       ExecutorService takers) {
+    this.open = open;
     this.owned = owned;
     this.unserved = unserved;
     this.self = self;
@@ -149,6 +161,11 @@ public final class EagerTakeover implements AutoCloseable {
     } catch (D1Exception | IllegalStateException e) {
       LOG.warn("taking database {} over in the background: {}", id, e.getMessage());
       return false;
+    }
+    try {
+      open.accept(id);
+    } catch (RuntimeException e) {
+      LOG.warn("opening database {} after taking it over: {}", id, e.getMessage());
     }
     owned.counters().addEagerTakeover();
     return true;

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * This node's place in the cluster: registered in {@code nodes} when it joins, then a heartbeat
  * every {@link #HEARTBEAT_EVERY}, so the other nodes count it alive while its last heartbeat is
  * within {@link #LIVENESS}. A heartbeat that fails is logged and the next one tries again; the node
- * drops out of the live ones only when PostgreSQL has not heard from it for the whole timeout.
+ * drops out of the live ones only when PostgreSQL has not heard from it for the whole timeout, or
+ * when it stops: {@link #close} marks it left, so the others need not wait out the timeout to know
+ * it is gone.
  */
 public final class Membership implements AutoCloseable {
 
@@ -53,7 +55,7 @@ public final class Membership implements AutoCloseable {
       Nodes nodes, NodeId self, URI advertiseUrl, String version, ScheduledExecutorService beats) {
     Membership m = new Membership(nodes, self, advertiseUrl, version, beats);
     try {
-      nodes.heartbeat(self, advertiseUrl, version);
+      nodes.join(self, advertiseUrl, version);
     } catch (RuntimeException e) {
       beats.shutdownNow();
       throw e;
@@ -81,9 +83,27 @@ public final class Membership implements AutoCloseable {
     return self;
   }
 
-  /** Stops the heartbeats; the node counts as alive until {@link #LIVENESS} has passed. */
+  /**
+   * Stops the heartbeats only: the node counts as alive until {@link #LIVENESS} has passed, as one
+   * cut off from the others would (its leases, renewed elsewhere, stay in force).
+   */
+  public void stopHeartbeats() {
+    beats.shutdownNow();
+  }
+
+  /**
+   * Stops the heartbeats and marks the node left (call once it gave its leases back): from now on
+   * no node counts it alive, and the eager ones take its databases at once. A failure to mark it is
+   * logged; the node then counts as alive until {@link #LIVENESS} has passed.
+   */
   @Override
   public void close() {
     beats.shutdownNow();
+    try {
+      nodes.leave(self);
+      LOG.info("node {} left the cluster", self);
+    } catch (RuntimeException e) {
+      LOG.warn("marking node {} left: {}", self, e.getMessage());
+    }
   }
 }

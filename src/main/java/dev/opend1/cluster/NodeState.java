@@ -2,10 +2,14 @@ package dev.opend1.cluster;
 
 import java.util.Locale;
 
-/** What a node that is alive is doing: taking new databases, or being emptied for maintenance. */
+/**
+ * What a node is doing: taking new databases, being emptied for maintenance, or stopped (it gave
+ * its leases back and left: {@code nodes.left_at} is set, whatever its stored state).
+ */
 public enum NodeState {
   LIVE,
-  DRAINING;
+  DRAINING,
+  LEFT;
 
   /** The form stored in {@code nodes.state}. */
   String stored() {

@@ -8,8 +8,21 @@ import java.util.List;
 public interface Nodes {
 
   /**
-   * Registers the node, or records that it is still alive (PostgreSQL's time), with its current
-   * address and version. A draining node stays draining.
+   * Registers the node as it starts, or registers it again: a node that {@link #leave left} is live
+   * again (a draining one stays draining), with its current address and version.
+   */
+  Node join(NodeId node, URI advertiseUrl, String version);
+
+  /**
+   * Records that the node stopped, once it gave its leases back: it is not alive from now on, and
+   * the eager nodes take the databases it gave back at once. No heartbeat undoes it; {@link #join}
+   * does. False when no such node.
+   */
+  boolean leave(NodeId node);
+
+  /**
+   * Records that the node is still alive (PostgreSQL's time), with its current address and version,
+   * registering it when it is not yet. A draining node stays draining, and a left one left.
    */
   default Node heartbeat(NodeId node, URI advertiseUrl, String version) {
     return heartbeat(node, advertiseUrl, version, List.of());
@@ -21,13 +34,13 @@ public interface Nodes {
    */
   Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies);
 
-  /** The nodes heard from within {@code timeout}, draining ones included, by id. */
+  /** The nodes heard from within {@code timeout} and not left, draining ones included, by id. */
   List<Node> live(Duration timeout);
 
   /**
    * Every node ever registered, by id, with whether it is alive (heard from within {@code
-   * liveness}), how many databases it holds a lease in force on, and what its read replicas
-   * reported with its last heartbeat.
+   * liveness}, and not left), how many databases it holds a lease in force on, and what its read
+   * replicas reported with its last heartbeat.
    */
   List<NodeStatus> status(Duration liveness);
 

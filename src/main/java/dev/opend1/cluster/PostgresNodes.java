@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /** {@link Nodes} in the {@code nodes} table; every time is PostgreSQL's. */
 public final class PostgresNodes implements Nodes {
 
-  private static final String COLUMNS = "id, advertise_url, version, state, heartbeat_at";
+  private static final String COLUMNS = "id, advertise_url, version, state, heartbeat_at, left_at";
 
   private final ClusterSql sql;
 
@@ -25,6 +25,34 @@ public final class PostgresNodes implements Nodes {
    * replica_copies}: those it no longer follows deleted, new ones added, and only those whose
    * figures changed rewritten.
    */
+  @Override
+  public Node join(NodeId node, URI advertiseUrl, String version) {
+    return sql.rows(
+            "register node " + node,
+            "INSERT INTO nodes(id, advertise_url, version, state, heartbeat_at)"
+                + " VALUES (?, ?, ?, 'live', now())"
+                + " ON CONFLICT (id) DO UPDATE SET advertise_url = excluded.advertise_url,"
+                + " version = excluded.version, heartbeat_at = now(), left_at = NULL"
+                + " RETURNING "
+                + COLUMNS,
+            ps -> {
+              ps.setString(1, node.value());
+              ps.setString(2, advertiseUrl.toString());
+              ps.setString(3, version);
+            },
+            PostgresNodes::read)
+        .get(0);
+  }
+
+  @Override
+  public boolean leave(NodeId node) {
+    return sql.update(
+            "mark node " + node + " left",
+            "UPDATE nodes SET left_at = now() WHERE id = ?",
+            ps -> ps.setString(1, node.value()))
+        == 1;
+  }
+
   @Override
   public Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies) {
     ReplicaLag replicas = ReplicaLag.of(copies);
@@ -87,7 +115,7 @@ public final class PostgresNodes implements Nodes {
         "SELECT r.database_id, d.name, l.owner, r.node_id, r.lag_seconds, r.lag_records"
             + " FROM replica_copies r"
             + " JOIN nodes n ON n.id = r.node_id"
-            + " AND n.heartbeat_at > now() - ? * interval '1 millisecond'"
+            + " AND n.heartbeat_at > now() - ? * interval '1 millisecond' AND n.left_at IS NULL"
             + " LEFT JOIN databases d ON d.id = r.database_id"
             + " LEFT JOIN database_leases l ON l.database_id = r.database_id"
             + " AND l.expires_at > now()"
@@ -110,7 +138,8 @@ public final class PostgresNodes implements Nodes {
         "list live nodes",
         "SELECT "
             + COLUMNS
-            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY id",
+            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond'"
+            + " AND left_at IS NULL ORDER BY id",
         ps -> ps.setLong(1, ms),
         PostgresNodes::read);
   }
@@ -120,9 +149,9 @@ public final class PostgresNodes implements Nodes {
     long ms = ClusterSql.millis(liveness, "the liveness timeout");
     return sql.rows(
         "read the nodes' status",
-        "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at,"
+        "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at, n.left_at,"
             + " n.replicas_followed, n.replica_lag_seconds, n.replica_lag_records,"
-            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AS alive,"
+            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AND n.left_at IS NULL AS alive,"
             + " count(l.database_id) AS databases FROM nodes n"
             + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
             + " GROUP BY n.id ORDER BY n.id",
@@ -162,7 +191,9 @@ public final class PostgresNodes implements Nodes {
         new NodeId(rs.getString("id")),
         URI.create(rs.getString("advertise_url")),
         rs.getString("version"),
-        NodeState.fromStored(rs.getString("state")),
+        rs.getTimestamp("left_at") != null
+            ? NodeState.LEFT
+            : NodeState.fromStored(rs.getString("state")),
         ClusterSql.instant(rs, "heartbeat_at"));
   }
 }

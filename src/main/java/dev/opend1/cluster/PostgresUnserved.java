@@ -35,8 +35,8 @@ public final class PostgresUnserved implements Unserved {
    * The writer is the lease's {@code handed_from} when set (a hand-over not taken yet), else its
    * owner. A writer not heard from since its lease lapsed is gone: a live node heartbeats every
    * second, so {@code grace} after the lapse its last heartbeat is newer than the lapse. So is one
-   * not heard from within {@code liveness}: a node stopped with SIGTERM gave its leases back before
-   * its last heartbeats.
+   * not heard from within {@code liveness}, and at once one that left ({@code left_at}): a node
+   * stopped with SIGTERM gives its leases back, then marks itself left.
    */
   @Override
   public List<DatabaseId> forTakeover(
@@ -49,9 +49,10 @@ public final class PostgresUnserved implements Unserved {
             + " JOIN databases d ON d.id = l.database_id AND d.state = 'ready'"
             + " LEFT JOIN nodes n ON n.id = coalesce(l.handed_from, l.owner)"
             + " WHERE l.expires_at <= now() AND (coalesce(l.handed_from, l.owner) = ?"
-            + " OR (? AND l.expires_at <= now() - ? * interval '1 millisecond'"
-            + " AND (n.id IS NULL OR n.state = 'draining' OR n.heartbeat_at < l.expires_at"
-            + " OR n.heartbeat_at <= now() - ? * interval '1 millisecond')))"
+            + " OR (? AND (n.left_at IS NOT NULL OR l.expires_at <= now() - ? * interval"
+            + " '1 millisecond' AND (n.id IS NULL OR n.state = 'draining'"
+            + " OR n.heartbeat_at < l.expires_at"
+            + " OR n.heartbeat_at <= now() - ? * interval '1 millisecond'))))"
             + " ORDER BY md5(l.database_id || ?) LIMIT ?",
         ps -> {
           ps.setString(1, self.value());

@@ -18,8 +18,9 @@ public interface Unserved {
    * Up to {@code limit} unserved databases that {@code self} may take over now, in an order of its
    * own (so nodes sweeping at once mostly start on different databases): those it wrote last
    * itself, whose copy here is current, and, when {@code othersToo}, those whose last writer is
-   * gone (not heard from since {@code grace} before its lease lapsed, or within {@code liveness})
-   * or draining. A live node whose lease lapsed a moment ago is left to take its databases back.
+   * gone (left, at once; not heard from since {@code grace} before its lease lapsed, or within
+   * {@code liveness}) or draining. A live node whose lease lapsed a moment ago is left to take its
+   * databases back.
    */
   List<DatabaseId> forTakeover(
       NodeId self, boolean othersToo, Duration grace, Duration liveness, int limit);

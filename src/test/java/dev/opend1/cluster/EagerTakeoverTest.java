@@ -44,6 +44,9 @@ class EagerTakeoverTest {
   private final NodeId c = new NodeId("node-c");
   private final List<AutoCloseable> opened = new ArrayList<>();
 
+  /** Every open after an eager take, by database, with the node that opened it. */
+  private final Map<DatabaseId, List<NodeId>> opens = new ConcurrentHashMap<>();
+
   /** Every rebuild of every node, by database: a database rebuilt twice shows here. */
   private final Map<DatabaseId, List<NodeId>> rebuilds = new ConcurrentHashMap<>();
 
@@ -132,11 +135,55 @@ class EagerTakeoverTest {
     for (DatabaseId id : ids) {
       assertThat(nodeB.mayWrite(id) ^ nodeC.mayWrite(id)).as("served by one node").isTrue();
       assertThat(rebuilds.get(id)).as("rebuilt once, by the node serving it").hasSize(1);
+      assertThat(opens.get(id))
+          .as("opened once after the take, by the node serving it, so its file is built")
+          .containsExactly(nodeB.mayWrite(id) ? b : c);
     }
     assertThat(nodeB.count()).as("node b took its share").isPositive();
     assertThat(nodeC.count()).as("node c took its share").isPositive();
     assertThat(nodeB.counters().eagerTakeovers() + nodeC.counters().eagerTakeovers()).isEqualTo(20);
     assertThat(nodeB.counters().takeovers() + nodeC.counters().takeovers()).isEqualTo(20);
+  }
+
+  @Test
+  void aStoppedNodesDatabasesAreTakenAtOnceThoughItsHeartbeatsWentOn() throws Exception {
+    ScheduledExecutorService renewer = DaemonPools.scheduled("test-stopping");
+    OwnedDatabases nodeA = node(a, new Copies(a), renewer);
+    List<DatabaseId> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      DatabaseId id = ready();
+      nodeA.created(id);
+      ids.add(id);
+    }
+    // SIGTERM: node a gives its leases back, then leaves; a heartbeat still on its way lands after.
+    nodeA.close();
+    assertThat(nodes.leave(a)).isTrue();
+    Copies copiesB = new Copies(b);
+    Copies copiesC = new Copies(c);
+    OwnedDatabases nodeB = node(b, copiesB);
+    OwnedDatabases nodeC = node(c, copiesC);
+    eager(nodeB, b);
+    eager(nodeC, c);
+
+    // Node a's heartbeat stays fresh throughout: without its left mark the others would wait for
+    // the liveness timeout (10 s after a heartbeat that never gets old), so they would take
+    // nothing.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (nodeB.count() + nodeC.count() < ids.size() && System.nanoTime() < deadline) {
+      nodes.heartbeat(a, URI.create("http://node-a:8787"), "test");
+      Thread.sleep(50);
+    }
+    assertThat(nodes.status(Membership.LIVENESS))
+        .filteredOn(n -> n.node().id().equals(a))
+        .singleElement()
+        .satisfies(n -> assertThat(n.node().state()).isEqualTo(NodeState.LEFT))
+        .satisfies(n -> assertThat(n.alive()).as("a heartbeat does not undo leaving").isFalse());
+    assertThat(nodeB.count() + nodeC.count()).as("every database taken over").isEqualTo(6);
+    for (DatabaseId id : ids) {
+      assertThat(nodeB.mayWrite(id) ^ nodeC.mayWrite(id)).as("served by one node").isTrue();
+      assertThat(rebuilds.get(id)).as("rebuilt once, by the node serving it").hasSize(1);
+    }
+    assertThat(nodeB.counters().eagerTakeovers() + nodeC.counters().eagerTakeovers()).isEqualTo(6);
   }
 
   @Test
@@ -228,6 +275,23 @@ class EagerTakeoverTest {
   }
 
   private OwnedDatabases node(NodeId id, Copies copies) {
+    return node(id, copies, DaemonPools.scheduled("test-leases"));
+  }
+
+  /** A ready database in the catalog, leased by nobody yet. */
+  private DatabaseId ready() throws Exception {
+    DatabaseId id = DatabaseId.random();
+    db.execute(
+        "INSERT INTO databases(id, account_id, name, created_at_ms, created_in_region,"
+            + " read_replication, state) VALUES ('"
+            + id
+            + "', 'acct', '"
+            + id
+            + "', 0, 'WNAM', 'disabled', 'ready')");
+    return id;
+  }
+
+  private OwnedDatabases node(NodeId id, Copies copies, ScheduledExecutorService renewer) {
     OwnedDatabases o =
         new OwnedDatabases(
             leases,
@@ -235,7 +299,7 @@ class EagerTakeoverTest {
             id,
             TTL,
             copies,
-            DaemonPools.scheduled("test-leases"),
+            renewer,
             DaemonPools.fixed("test-moves", 2),
             () -> false,
             () -> nodes.status(Membership.LIVENESS));
@@ -249,6 +313,12 @@ class EagerTakeoverTest {
             owned,
             new PostgresUnserved(db.dataSource()),
             id,
+            d -> {
+              assertThat(owned.mayWrite(d)).as("opened under its lease").isTrue();
+              opens
+                  .computeIfAbsent(d, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                  .add(id);
+            },
             DaemonPools.scheduled("test-sweep"),
             DaemonPools.fixed("test-takers", 2));
     opened.add(e);

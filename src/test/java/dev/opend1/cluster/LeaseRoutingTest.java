@@ -67,6 +67,16 @@ class LeaseRoutingTest {
     }
 
     @Override
+    public Node join(NodeId node, URI advertiseUrl, String version) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean leave(NodeId node) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Node heartbeat(NodeId node, URI advertiseUrl, String version, List<ReplicaCopy> copies) {
       throw new UnsupportedOperationException();
     }

@@ -186,6 +186,32 @@ class PostgresNodesTest {
   }
 
   @Test
+  void aNodeThatLeftIsNotAliveThroughItsHeartbeatsUntilItJoinsAgain() {
+    URI url = URI.create("http://a.internal:8787");
+    nodes.join(a, url, "1.2.3");
+    beat(b);
+    assertThat(nodes.leave(a)).isTrue();
+    assertThat(nodes.leave(new NodeId("nobody"))).isFalse();
+    assertThat(nodes.live(LIVENESS)).extracting(Node::id).containsExactly(b);
+    assertThat(placement.leastLoaded(LIVENESS)).as("placed nothing").contains(b);
+    // A heartbeat on its way as the node left lands after: it leaves the node left.
+    assertThat(beat(a).state()).isEqualTo(NodeState.LEFT);
+    assertThat(nodes.status(LIVENESS))
+        .extracting(s -> s.node().id().value() + " " + s.node().state() + " " + s.alive())
+        .containsExactly("a LEFT false", "b LIVE true");
+
+    // Started again with the same id: live.
+    assertThat(nodes.join(a, url, "1.2.4").state()).isEqualTo(NodeState.LIVE);
+    assertThat(nodes.live(LIVENESS)).extracting(Node::id).containsExactly(a, b);
+    assertThat(placement.leastLoaded(LIVENESS)).contains(a);
+
+    // A draining node that stops and starts again is still draining.
+    nodes.drain(a);
+    nodes.leave(a);
+    assertThat(nodes.join(a, url, "1.2.4").state()).isEqualTo(NodeState.DRAINING);
+  }
+
+  @Test
   void placementPicksTheLeastLoadedLiveNodeAndSkipsDrainingAndDeadOnes() throws Exception {
     assertThat(placement.leastLoaded(LIVENESS)).as("no nodes").isEmpty();
     beat(a);

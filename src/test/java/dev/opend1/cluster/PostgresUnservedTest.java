@@ -91,6 +91,24 @@ class PostgresUnservedTest {
   }
 
   @Test
+  void aLeftNodesDatabasesAreOfferedAtOnce() throws Exception {
+    DatabaseId d = leased(a, "ready");
+    long epoch = leases.owner(d).orElseThrow().epoch();
+    assertThat(leases.release(d, a, epoch)).isTrue(); // SIGTERM: given back, then it left
+    heard(a, 0);
+    assertThat(offered(b)).as("a node heard from a moment ago is not gone").isEmpty();
+    Nodes nodes = new PostgresNodes(db.dataSource());
+    assertThat(nodes.leave(a)).isTrue();
+    assertThat(offered(b)).as("released a moment ago, by a node that left").containsExactly(d);
+    assertThat(unserved.forTakeover(b, false, GRACE, LIVENESS, 10))
+        .as("not while this node's sweeps only just reach PostgreSQL again")
+        .isEmpty();
+    nodes.join(a, URI.create("http://node-a:8787"), "test");
+    assertThat(offered(b)).as("started again: its own to take back").isEmpty();
+    assertThat(offered(a)).containsExactly(d);
+  }
+
+  @Test
   void aLeaseInForceOrADeletedDatabaseIsNotOffered() throws Exception {
     leased(a, "ready");
     DatabaseId deleting = leased(a, "deleting");
@@ -107,10 +125,13 @@ class PostgresUnservedTest {
   void eachNodeSweepsInAnOrderOfItsOwn() throws Exception {
     List<DatabaseId> all = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      DatabaseId d = leased(a, "ready");
-      lapse(d, 3);
-      all.add(d);
+      all.add(leased(a, "ready"));
     }
+    // All lapsed at one moment, right before the heartbeat is set: made one by one, the first
+    // lapses would be older than the heartbeat when the loop is slow (a loaded machine).
+    db.execute(
+        "UPDATE database_leases SET expires_at = now() - interval '3 seconds'"
+            + " WHERE owner = 'node-a'");
     heard(a, 5);
     assertThat(unserved.count()).isEqualTo(20);
     List<DatabaseId> byB = offered(b);

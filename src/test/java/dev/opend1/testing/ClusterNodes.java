@@ -189,7 +189,8 @@ public final class ClusterNodes implements AutoCloseable {
     }
   }
 
-  private java.sql.Connection connect() throws java.sql.SQLException {
+  /** A connection to the cluster's PostgreSQL catalog, as its user. */
+  public java.sql.Connection connect() throws java.sql.SQLException {
     String jdbc =
         "jdbc:" + catalogUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://");
     return java.sql.DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
