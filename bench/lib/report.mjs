@@ -1,7 +1,7 @@
 // Turns the run's CSV into bench/results/latest.md (machine, method, medians and spreads, the
 // targets as ratios measured in this run) and the chart's data (one bar per target).
 // Usage: node report.mjs MACHINE_TXT RUNS_CSV OUT_MD CHART_TSV
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const [machineFile, csvFile, mdFile, chartFile] = process.argv.slice(2);
 const machine = Object.fromEntries(
@@ -171,5 +171,21 @@ for (const g of gs.filter((g) => tail.includes(g.workload)).sort(byTail)) {
 }
 md.push("");
 md.push("Every run's raw numbers: `latest.csv`. Chart: `latest.png` (each target's measured value over its bound; 1.0 = just met).");
+// Sections written by hand beside the run's files, taken in whole so a new run keeps them: the
+// time-travel figures (docs/time-travel.md links to that section here), and, while a target is
+// missed, each `remaining-*.md`: the profile of what remains and why (issue 17's done-when).
+const results = new URL("../results/", import.meta.url);
+const byHand = (name) => readFileSync(new URL(name, results), "utf8").trimEnd();
+if (existsSync(new URL("time-travel.md", results))) md.push("", byHand("time-travel.md"));
+const remaining = readdirSync(results).filter((f) => /^remaining-.*\.md$/.test(f)).sort();
+if (targets.some((t) => !t.met) && remaining.length > 0) {
+  md.push("", "## What remains", "");
+  md.push(`Written by hand, not by this run (each file says at which commit and under what load its profile was taken): ${remaining.map((f) => `\`${f}\``).join(", ")}, taken in whole, each under a heading of the third level.`);
+  for (const f of remaining) {
+    const text = byHand(f);
+    const top = Math.min(...(text.match(/^#+(?= )/gm) ?? ["###"]).map((h) => h.length));
+    md.push("", text.replace(/^(#+) /gm, (_, h) => `${"#".repeat(h.length + 3 - top)} `));
+  }
+}
 writeFileSync(mdFile, md.join("\n") + "\n");
 writeFileSync(chartFile, targets.map((t) => `${t.name}\t${t.score}\t${t.met}\t${t.measured}`).join("\n") + "\n");
