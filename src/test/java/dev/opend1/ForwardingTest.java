@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.cluster.Lease;
+import dev.opend1.cluster.LeaseRouting;
 import dev.opend1.cluster.Membership;
 import dev.opend1.cluster.NodeId;
 import dev.opend1.cluster.NodeStatus;
@@ -284,6 +285,10 @@ class ForwardingTest {
     nodes.drain(gone);
     DatabaseId id = DatabaseId.random();
     assertThat(leases.acquire(id, gone, LEASE)).isPresent();
+    // Node A reads the live nodes again for an owner missing from its list only once the list is
+    // a tenth of LeaseRouting.FRESH old: a list read by the test before this one, a few ms ago,
+    // would not hold the node registered just now, and A would answer "not heard from" instead.
+    Thread.sleep(LeaseRouting.FRESH.toMillis() / 10 + 20);
     D1Client.Reply r =
         a.client().post(InJvmNode.databases() + "/" + id + "/query", "{\"sql\":\"SELECT 1\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(503);
