@@ -70,6 +70,14 @@ final class ClusterSql {
   }
 
   /**
+   * The condition that node row {@code n} is alive: heard from within the liveness timeout (its one
+   * parameter, in milliseconds) by PostgreSQL's clock, and not left. One definition for every
+   * statement that asks, so a node that left is dead to all of them alike.
+   */
+  static final String ALIVE =
+      "n.left_at IS NULL AND n.heartbeat_at > now() - ? * interval '1 millisecond'";
+
+  /**
    * A duration as whole milliseconds, bound where the SQL says {@code ? * interval '1
    * millisecond'}; refuses what is not positive.
    */

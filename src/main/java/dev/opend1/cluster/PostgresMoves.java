@@ -96,7 +96,9 @@ public final class PostgresMoves implements Moves {
                 + " WHERE l.database_id = ? AND l.owner = ? AND l.epoch = ?"
                 + " AND l.expires_at > now() AND l.owner <> ?"
                 + " AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ? AND n.state = 'live'"
-                + " AND n.left_at IS NULL AND n.heartbeat_at > now() - ? * interval '1 millisecond')",
+                + " AND "
+                + ClusterSql.ALIVE
+                + ")",
             ps -> {
               ps.setString(1, target.value());
               ps.setLong(2, ms);

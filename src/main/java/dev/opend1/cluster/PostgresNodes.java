@@ -115,7 +115,8 @@ public final class PostgresNodes implements Nodes {
         "SELECT r.database_id, d.name, l.owner, r.node_id, r.lag_seconds, r.lag_records"
             + " FROM replica_copies r"
             + " JOIN nodes n ON n.id = r.node_id"
-            + " AND n.heartbeat_at > now() - ? * interval '1 millisecond' AND n.left_at IS NULL"
+            + " AND "
+            + ClusterSql.ALIVE
             + " LEFT JOIN databases d ON d.id = r.database_id"
             + " LEFT JOIN database_leases l ON l.database_id = r.database_id"
             + " AND l.expires_at > now()"
@@ -136,10 +137,7 @@ public final class PostgresNodes implements Nodes {
     long ms = ClusterSql.millis(timeout, "the liveness timeout");
     return sql.rows(
         "list live nodes",
-        "SELECT "
-            + COLUMNS
-            + " FROM nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond'"
-            + " AND left_at IS NULL ORDER BY id",
+        "SELECT " + COLUMNS + " FROM nodes n WHERE " + ClusterSql.ALIVE + " ORDER BY id",
         ps -> ps.setLong(1, ms),
         PostgresNodes::read);
   }
@@ -151,7 +149,9 @@ public final class PostgresNodes implements Nodes {
         "read the nodes' status",
         "SELECT n.id, n.advertise_url, n.version, n.state, n.heartbeat_at, n.left_at,"
             + " n.replicas_followed, n.replica_lag_seconds, n.replica_lag_records,"
-            + " n.heartbeat_at > now() - ? * interval '1 millisecond' AND n.left_at IS NULL AS alive,"
+            + " ("
+            + ClusterSql.ALIVE
+            + ") AS alive,"
             + " count(l.database_id) AS databases FROM nodes n"
             + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
             + " GROUP BY n.id ORDER BY n.id",

@@ -23,8 +23,8 @@ public final class PostgresPlacement implements Placement {
             "choose a node for a new database",
             "SELECT n.id FROM nodes n"
                 + " LEFT JOIN database_leases l ON l.owner = n.id AND l.expires_at > now()"
-                + " WHERE n.state = 'live' AND n.left_at IS NULL"
-                + " AND n.heartbeat_at > now() - ? * interval '1 millisecond'"
+                + " WHERE n.state = 'live' AND "
+                + ClusterSql.ALIVE
                 + " GROUP BY n.id ORDER BY count(l.database_id), n.id LIMIT 1",
             ps -> ps.setLong(1, ms),
             rs -> new NodeId(rs.getString(1)))
