@@ -38,6 +38,20 @@ class MetricsApiTest {
   }
 
   /**
+   * Scrapes until {@code seen} holds of the text, for at most 10 s. A request's timer is recorded
+   * once its last byte is written, which can be just after the client has read it.
+   */
+  static String scrapeUntil(String url, java.util.function.Predicate<String> seen)
+      throws Exception {
+    String text = scrape(url).body();
+    for (int i = 0; i < 200 && !seen.test(text); i++) {
+      Thread.sleep(50);
+      text = scrape(url).body();
+    }
+    return text;
+  }
+
+  /**
    * The sum of the samples of {@code name} whose labels include every {@code label="value"} pair
    * given; 0 when there is none.
    */
@@ -227,8 +241,11 @@ class MetricsApiTest {
     try (TestServer server = TestServer.start(dir)) {
       String db = database(server.client(), "conventions");
       run(server.client(), db, sql("SELECT 1"));
-      String text = scrape(server.metricsUrl()).body();
       String route = "route=\"/client/v4/accounts/{account}/d1/database/{db}/query\"";
+      String text =
+          scrapeUntil(
+              server.metricsUrl(),
+              t -> value(t, "opend1_http_server_request_duration_seconds_count", route) > 0);
       List<Double> bounds = new ArrayList<>();
       Matcher m =
           Pattern.compile(
@@ -270,7 +287,7 @@ class MetricsApiTest {
     try (TestServer server = TestServer.start(dir, Map.of("metrics-tenant-labels", "true"))) {
       String db = database(server.client(), "labelled");
       run(server.client(), db, sql("SELECT 1"));
-      String text = scrape(server.metricsUrl()).body();
+      String text = scrapeUntil(server.metricsUrl(), t -> t.contains("database=\"" + db + "\""));
       assertThat(text).contains("account=\"" + TestServer.ACCOUNT.value() + "\"");
       assertThat(text).contains("database=\"" + db + "\"");
     }
