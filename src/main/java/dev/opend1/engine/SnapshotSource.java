@@ -130,12 +130,12 @@ final class SnapshotSource implements DumpSource {
 
   /**
    * The SQL literal of the value {@code v} (an expression), as the dump writes it: {@code quote()},
-   * but BLOBs in lowercase hex as D1's exports write them (quote() writes uppercase), and text with
-   * a NUL as the hex of its bytes (quote() would cut it at the NUL).
+   * but text with a NUL as the hex of its bytes (quote() would cut it at the NUL). BLOBs come in
+   * quote()'s uppercase hex, which {@link DumpLiterals#finished} lowercases as D1's exports write
+   * them: cheaper than SQLite's {@code lower(hex(..))} and the concatenations around it.
    */
   static String literal(String v) {
-    return "CASE WHEN typeof(%s) = 'blob' THEN 'X''' || lower(hex(%s)) || ''''".formatted(v, v)
-        + " WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
+    return "CASE WHEN typeof(%s) = 'text' AND instr(%s, char(0))".formatted(v, v)
         + " THEN 'CAST(X''' || lower(hex(%s)) || ''' AS TEXT)' ELSE quote(%s) END".formatted(v, v);
   }
 

@@ -112,6 +112,26 @@ class SnapshotSourceTest {
   }
 
   /**
+   * BLOBs come out in lowercase hex however their row is made up; text that looks like a BLOB
+   * literal, or that ends in an {@code X} before a BLOB, keeps its case.
+   */
+  @Test
+  void blobHexIsLowercaseAndTextKeepsItsCase() throws Exception {
+    try (SqlConnection c = open(dir.resolve("d.db"), SqlLimits.d1());
+        Statement st = c.jdbc().createStatement()) {
+      st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a, b, c)");
+      st.execute("INSERT INTO t VALUES (1, 'X''AB''', x'ABCDEF', 'ABX')");
+      st.execute("INSERT INTO t VALUES (2, 'X', x'0A', 'x' || char(10) || 'AB')");
+      st.execute("INSERT INTO t VALUES (3, x'', 'X''''', x'FF00')");
+      assertThat(literals(c, "t", List.of("a", "b", "c")))
+          .containsExactly(
+              "'X''AB''',X'abcdef','ABX'",
+              "'X',X'0a',CAST(X'780a4142' AS TEXT)",
+              "X'','X''''',X'ff00'");
+    }
+  }
+
+  /**
    * A row of more columns than one {@code concat_ws} takes, on a connection whose user SQL may pass
    * a function only one argument and whose values are capped below the row's length.
    */
