@@ -128,6 +128,8 @@ public final class ApiServer implements AutoCloseable {
               cfg.requestLogger.http((ctx, ms) -> routed(ctx));
               RequestObserver observer = new RequestObserver(requestLog, metrics);
               observer.setHandler(draining);
+              // A standalone server takes /query and /raw from Jetty itself (DirectQueries).
+              if (fwd == null) draining.setHandler(new DirectQueries(auth, queryRoutes));
               cfg.jetty.modifyServer(server -> server.setHandler(observer));
               if (tls.isPresent()) {
                 httpsOnly(cfg, config, tls.get());
@@ -459,7 +461,7 @@ public final class ApiServer implements AutoCloseable {
       ReplicaReads replicas,
       QueryRoutes routes,
       boolean raw) {
-    CallerHandler h = (c, k) -> routes.query(c, k, raw);
+    CallerHandler h = (c, k) -> routes.query(new ContextCall(c), k, raw);
     return fwd == null ? scoped(auth, h) : fwd.query(h, replicas, raw);
   }
 

@@ -5,6 +5,7 @@ import dev.opend1.catalog.Tokens;
 import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a request's credentials into a {@link Caller}: {@code Authorization: Bearer <token>}, or
@@ -20,7 +21,12 @@ final class Authenticator {
   }
 
   Caller authenticate(Context ctx) {
-    String authorization = ctx.header("Authorization");
+    return authenticate(ctx::header);
+  }
+
+  /** As {@link #authenticate(Context)}, with the request's headers by name. */
+  Caller authenticate(UnaryOperator<String> headers) {
+    String authorization = headers.apply("Authorization");
     Optional<ApiToken> token = Optional.empty();
     if (authorization != null) {
       String value = authorization.strip();
@@ -31,8 +37,8 @@ final class Authenticator {
         }
       }
     } else {
-      String email = ctx.header("X-Auth-Email");
-      String key = ctx.header("X-Auth-Key");
+      String email = headers.apply("X-Auth-Email");
+      String key = headers.apply("X-Auth-Key");
       if (email != null && key != null && !email.isBlank() && !key.isBlank()) {
         token = tokens.findLegacyKey(email.strip(), key.strip());
       }

@@ -31,21 +31,34 @@ final class ErrorHandlers {
   }
 
   private static void unexpected(Exception e, Context ctx) {
+    Envelope.error(ctx, answerFor(e, ctx.method().name(), ctx.path(), Exchange.of(ctx)));
+  }
+
+  /**
+   * What a request that failed with an exception other than a {@link D1Exception} is answered,
+   * logged here: a full disk as {@link D1Exception.DiskFull}, anything else as {@link
+   * D1Exception.Internal} with the request's id ({@code x}, or null) in the log line.
+   */
+  static D1Exception answerFor(Exception e, String method, String path, Exchange x) {
     if (D1Exception.DiskFull.causedBy(e)) {
-      LOG.warn("disk full on {} {}: {}", ctx.method(), ctx.path(), e.toString());
-      Envelope.error(ctx, new D1Exception.DiskFull("the request could not be completed"));
-      return;
+      LOG.warn("disk full on {} {}: {}", method, path, e.toString());
+      return new D1Exception.DiskFull("the request could not be completed");
     }
-    Exchange x = Exchange.of(ctx);
-    LOG.error("internal error {} on {} {}", x == null ? "-" : x.id, ctx.method(), ctx.path(), e);
-    Envelope.error(ctx, new D1Exception.Internal(e));
+    LOG.error("internal error {} on {} {}", x == null ? "-" : x.id, method, path, e);
+    return new D1Exception.Internal(e);
+  }
+
+  /** What a request that failed with an {@link Error} is answered, logged here. */
+  static D1Exception answerFor(Error e, String reference) {
+    LOG.error("internal error {}: {}", reference, e.toString(), e);
+    return new D1Exception.Internal(e);
   }
 
   private static void error(HttpServletResponse res, Error e) {
     String reference = String.valueOf(res.getHeader("x-request-id"));
-    LOG.error("internal error {}: {}", reference, e.toString(), e);
+    D1Exception answer = answerFor(e, reference);
     try {
-      Envelope.error(res, new D1Exception.Internal(e));
+      Envelope.error(res, answer);
     } catch (java.io.IOException | RuntimeException written) {
       LOG.warn("could not answer internal error {}: {}", reference, written);
     }

@@ -11,7 +11,6 @@ import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.ResultRow;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.engine.StatementMeta;
-import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,7 +39,7 @@ final class QueryOutput implements ResultSink {
   /** What a streaming response collects before it commits. */
   static final int FIRST_BUFFER_BYTES = 64 * 1024;
 
-  private final Context ctx;
+  private final QueryCall call;
   private final boolean raw;
   private final DatabaseRecord db;
   private final HeldBytes held;
@@ -82,7 +81,7 @@ final class QueryOutput implements ResultSink {
   private final Supplier<Bookmark> reflects;
 
   QueryOutput(
-      Context ctx,
+      QueryCall call,
       boolean raw,
       DatabaseRecord db,
       HeldBytes held,
@@ -92,7 +91,7 @@ final class QueryOutput implements ResultSink {
       Optional<Region> replica) {
     this.asOf = asOf;
     this.reflects = reflects;
-    this.ctx = ctx;
+    this.call = call;
     this.raw = raw;
     this.db = db;
     this.held = held;
@@ -286,11 +285,11 @@ final class QueryOutput implements ResultSink {
     gen.close();
     if (target == heldOut) {
       startResponse(held.size() + tail.size());
-      held.copyTo(ctx.res().getOutputStream());
-      tail.writeTo(ctx.res().getOutputStream());
+      held.copyTo(call.output());
+      tail.writeTo(call.output());
     } else if (!streaming.committed) {
       startResponse(streaming.buffer.size());
-      streaming.buffer.writeTo(ctx.res().getOutputStream());
+      streaming.buffer.writeTo(call.output());
     } else {
       pipe.end();
       awaitSender();
@@ -298,7 +297,7 @@ final class QueryOutput implements ResultSink {
         throw new IOException("sending the results failed", sendFailure);
       }
     }
-    ctx.res().getOutputStream().flush();
+    call.endAnswer();
   }
 
   /**
@@ -330,7 +329,7 @@ final class QueryOutput implements ResultSink {
             .start(
                 () -> {
                   try {
-                    OutputStream client = ctx.res().getOutputStream();
+                    OutputStream client = call.output();
                     pipe.drainTo(client);
                     client.flush();
                   } catch (IOException | RuntimeException e) {
@@ -341,12 +340,7 @@ final class QueryOutput implements ResultSink {
   }
 
   private void startResponse(long length) {
-    ctx.res().setStatus(200);
-    ctx.res().setContentType("application/json");
-    ctx.res().setHeader(QueryRoutes.BOOKMARK_HEADER, reflects.get().toString());
-    if (length >= 0) {
-      ctx.res().setContentLengthLong(length);
-    }
+    call.startAnswer(reflects.get().toString(), length);
   }
 
   /** An output stream whose destination can change between writes. */

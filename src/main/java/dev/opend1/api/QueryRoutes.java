@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * {@code POST .../{id}/query} and {@code POST .../{id}/raw}, on the live database or, with {@code
@@ -56,27 +55,27 @@ final class QueryRoutes {
     this.recorder = recorder;
   }
 
-  void query(Context ctx, Caller caller, boolean raw) throws IOException {
-    DatabaseRecord db = databases.resolve(caller.account(), ctx.pathParam("db"));
+  void query(QueryCall call, Caller caller, boolean raw) throws IOException {
+    DatabaseRecord db = databases.resolve(caller.account(), call.database());
     // Javalin parses the query string into a map on first use: skip that when there is none.
-    boolean noQuery = ctx.queryString() == null;
+    boolean noQuery = call.queryString() == null;
     Optional<String> bookmark =
-        noQuery ? Optional.empty() : Optional.ofNullable(ctx.queryParam("bookmark"));
+        noQuery ? Optional.empty() : Optional.ofNullable(call.queryParam("bookmark"));
     Optional<String> timestamp =
-        noQuery ? Optional.empty() : Optional.ofNullable(ctx.queryParam("timestamp"));
+        noQuery ? Optional.empty() : Optional.ofNullable(call.queryParam("timestamp"));
     // As of a bookmark or a time (an opend1 extension): read-only, on the state at that commit.
     Bookmark asOf =
         bookmark.isPresent() || timestamp.isPresent()
             ? queries.asOf(db.id(), bookmark, timestamp)
             : null;
-    String lastSeen = ctx.header(BOOKMARK_HEADER);
+    String lastSeen = call.header(BOOKMARK_HEADER);
     if (lastSeen != null && !SESSION_STARTS.contains(lastSeen)) {
       queries.awaitBookmark(db.id(), lastSeen);
     }
-    List<QueryInput> inputs = bodies.readJson(ctx, p -> QueryBody.read(p, bounds));
+    List<QueryInput> inputs = bodies.readJson(call, p -> QueryBody.read(p, bounds));
     boolean readOnly = !caller.token().permission().canEdit();
     answer(
-        ctx,
+        call,
         raw,
         db,
         inputs,
@@ -101,7 +100,7 @@ final class QueryRoutes {
       ReplicaService.Read read)
       throws IOException {
     answer(
-        ctx,
+        new ContextCall(ctx),
         raw,
         db,
         inputs,
@@ -125,7 +124,7 @@ final class QueryRoutes {
    * @param replica the region of a read replica's answer; empty for the primary's
    */
   private void answer(
-      Context ctx,
+      QueryCall call,
       boolean raw,
       DatabaseRecord db,
       List<QueryInput> inputs,
@@ -137,13 +136,13 @@ final class QueryRoutes {
     long start = System.nanoTime();
     try (HeldBytes held = queries.holdResults();
         BytePipe pipe = queries.pipeResults()) {
-      QueryOutput out = new QueryOutput(ctx, raw, db, held, pipe, asOf, reflects, replica);
+      QueryOutput out = new QueryOutput(call, raw, db, held, pipe, asOf, reflects, replica);
       try {
         run.run(out);
       } catch (RuntimeException | Error e) {
         recorder.failed(db.account(), db.id());
         if (out.committed()) {
-          abort(ctx, out, e);
+          abort(call, out, e);
           return;
         }
         throw e;
@@ -153,7 +152,7 @@ final class QueryRoutes {
       } catch (RuntimeException | IOException | Error e) {
         // The request has run (and a write has committed): an error answer now would tell the
         // client to retry a write that is applied, so the response is cut off instead.
-        abort(ctx, out, e);
+        abort(call, out, e);
       }
       recorder.succeeded(
           new Batch(
@@ -183,9 +182,9 @@ final class QueryRoutes {
    * client can take it for a complete answer. The sender is stopped first; aborting the connection
    * ends a send blocked on a client that stopped reading.
    */
-  private static void abort(Context ctx, QueryOutput out, Throwable e) {
+  private static void abort(QueryCall call, QueryOutput out, Throwable e) {
     out.stopStreaming(e);
-    ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+    call.abort(e);
     out.awaitSender();
   }
 }

@@ -30,7 +30,7 @@ final class RequestBodies {
    * The request's body: from its start, also when forwarding read its head to decide where the
    * request goes ({@link ReplicaReads.BodyHead#keepFor}) and then served it here.
    */
-  private static InputStream stream(Context ctx) throws IOException {
+  static InputStream stream(Context ctx) throws IOException {
     ReplicaReads.BodyHead head = ctx.attribute(ReplicaReads.READ_AHEAD);
     if (head == null) {
       return ctx.req().getInputStream();
@@ -41,7 +41,10 @@ final class RequestBodies {
 
   /** Refuses a body whose declared length is over the limit, without reading it. */
   void checkDeclaredLength(Context ctx) {
-    long declared = ctx.req().getContentLengthLong();
+    checkDeclaredLength(ctx.req().getContentLengthLong());
+  }
+
+  private void checkDeclaredLength(long declared) {
     if (declared > maxBytes) {
       throw new D1Exception.PayloadTooLarge(maxBytes);
     }
@@ -113,8 +116,13 @@ final class RequestBodies {
    * the limit 413.
    */
   <T> T readJson(Context ctx, JsonReader<T> reader) {
-    checkDeclaredLength(ctx);
-    try (Limited in = new Limited(stream(ctx), maxBytes);
+    return readJson(new ContextCall(ctx), reader);
+  }
+
+  /** As {@link #readJson(Context, JsonReader)}, for {@code /query} and {@code /raw}'s request. */
+  <T> T readJson(QueryCall call, JsonReader<T> reader) {
+    checkDeclaredLength(call.contentLength());
+    try (Limited in = new Limited(call.body(), maxBytes);
         JsonParser p = Json.MAPPER.createParser(in)) {
       try {
         return reader.read(p);
