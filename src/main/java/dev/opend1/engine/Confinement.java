@@ -46,19 +46,20 @@ final class Confinement {
   /**
    * Refuses {@code s} with D1's SQLITE_AUTH error when its program reaches past what {@code compat}
    * allows; marks the connection when it uses TEMP objects that must be dropped after the request.
-   * Returns how the program reads, which the listing told too ({@link ReadShape#UNLISTED} for a
-   * statement not listed).
+   * Returns what else the listing told ({@link StatementShape#UNLISTED} for a statement not
+   * listed).
    *
    * @throws SQLException when the statement does not compile (SQLite's own error, as running it
    *     would give)
    */
-  static ReadShape check(SqlConnection c, SqlStatement s, SqlCompat compat) throws SQLException {
+  static StatementShape check(SqlConnection c, SqlStatement s, SqlCompat compat)
+      throws SQLException {
     if (s.kind() == StatementKind.PRAGMA
         || s.kind() == StatementKind.TRANSACTION
         || s.kind() == StatementKind.ANALYZE) {
       // ANALYZE reads every table, _cf_KV too, and writes only SQLite's statistics; D1 allows it
       // always (PRAGMA optimize runs it), and it returns nothing.
-      return ReadShape.UNLISTED;
+      return StatementShape.UNLISTED;
     }
     ProgramReach reach = listing(c, s.program());
     Set<String> callable = userCallable(c.jdbc());
@@ -75,8 +76,9 @@ final class Confinement {
       // Whatever the dialect, nothing of TEMP outlives the request: it is looked for and dropped.
       c.tempObjectsUsed();
     }
+    StatementShape shape = new StatementShape(reach.reads(), reach.changesOnlyIn());
     if (reach.readRoots().isEmpty() && reach.changedRoots().isEmpty()) {
-      return reach.reads();
+      return shape;
     }
     MainSchema schema = c.mainSchema();
     for (long root : reach.changedRoots()) {
@@ -94,7 +96,7 @@ final class Confinement {
         throw refused(SqlRules.reservedReadRefusal(table, firstColumn(c.jdbc(), table)));
       }
     }
-    return reach.reads();
+    return shape;
   }
 
   /**

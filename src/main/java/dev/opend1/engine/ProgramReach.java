@@ -31,6 +31,9 @@ import java.util.Set;
  * @param createsInOtherSchema whether it creates a b-tree or virtual table outside {@code main} (a
  *     TEMP table or index)
  * @param reads how it reads, for {@code rows_read}
+ * @param changesOnlyIn the table whose rows SQLite's update hook would report exactly once for each
+ *     change {@code sqlite3_changes} counts, and no other; null when the program may report other
+ *     rows or count other changes (see {@link ChangeCount})
  */
 record ProgramReach(
     Set<String> functions,
@@ -39,7 +42,8 @@ record ProgramReach(
     Set<Long> droppedRoots,
     boolean otherSchema,
     boolean createsInOtherSchema,
-    ReadShape reads) {
+    ReadShape reads,
+    String changesOnlyIn) {
 
   /** What turns a statement into its listing. */
   static final String EXPLAIN = "EXPLAIN ";
@@ -56,6 +60,7 @@ record ProgramReach(
     boolean other = false;
     boolean creates = false;
     ReadShape.Listing reads = new ReadShape.Listing();
+    ChangeCount changes = new ChangeCount();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(EXPLAIN + sql)) {
       while (rs.next()) {
@@ -65,6 +70,7 @@ record ProgramReach(
         long p3 = rs.getLong(5);
         int p5 = rs.getInt(7);
         reads.add(rs.getLong(1), op, p1, p2, p3, p5, p3 == 0 && (p5 & P2_IS_REGISTER) == 0);
+        changes.add(op, rs.getString(6), p5);
         switch (op) {
           case "Function",
               "PureFunc",
@@ -122,7 +128,8 @@ record ProgramReach(
         Set.copyOf(dropped),
         other,
         creates,
-        reads.shape());
+        reads.shape(),
+        other ? null : changes.onlyTable());
   }
 
   /** {@code "fts3_tokenizer(1)"} to {@code "fts3_tokenizer"}: P4 of a call is name(arguments). */

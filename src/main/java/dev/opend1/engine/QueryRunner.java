@@ -50,20 +50,22 @@ final class QueryRunner {
     String sql = step.statement().text();
     long start = System.nanoTime();
     long totalBefore = c.totalChanges();
-    c.rowCounter().reset();
     long rowsReturned = 0;
     // A text found allowed at this schema version is not checked again (nor a statement cached for
     // it, which was prepared after that check); the check's listing also tells how it reads.
-    ReadShape shape = useCache ? c.statements().cleared(sql) : null;
+    StatementShape shape = useCache ? c.statements().cleared(sql) : null;
     if (shape == null) {
       shape = Confinement.check(c, step.statement(), c.compat());
       if (useCache) {
         c.statements().cleared(sql, shape);
       }
     }
+    // The update hook counts rows_written, unless the changes count them (ChangeCount).
+    c.countRowsWritten(countedByChanges(step, shape) == null);
     // The sizes of the tables it reads whole, as it will find them (a DELETE shrinks them).
     long sizing = System.nanoTime();
-    Map<Long, Long> treeRows = shape.readsWholeTrees() ? treeRows(c, shape) : Map.of();
+    Map<Long, Long> treeRows =
+        shape.reads().readsWholeTrees() ? treeRows(c, shape.reads()) : Map.of();
     start += System.nanoTime() - sizing;
     StatementCache.Entry cached = useCache ? c.statements().take(sql) : null;
     StatementCache.Entry st = cached != null ? cached : StatementCache.prepare(c, sql);
@@ -100,7 +102,8 @@ final class QueryRunner {
   /**
    * Measures a statement that ran (its changes, rows read and written, the database's size and
    * {@code last_insert_rowid()}), gives the sink its meta, and returns {@code last_insert_rowid()}
-   * after it.
+   * after it. The statement ran with the update hook on ({@link SqlConnection#countRowsWritten})
+   * unless {@link #countedByChanges} named a table.
    *
    * @param start when it started ({@link System#nanoTime}), less any time spent sizing tables
    * @param totalBefore SQLite's total changes on the connection before it ran
@@ -110,7 +113,7 @@ final class QueryRunner {
       DatabaseHandle h,
       SqlConnection c,
       QueryPlan.Step step,
-      ReadShape shape,
+      StatementShape shape,
       long start,
       long totalBefore,
       long rowsReturned,
@@ -123,10 +126,12 @@ final class QueryRunner {
     boolean writes = kind == StatementKind.WRITE;
     long changes = writes ? c.changes() : 0;
     boolean changedDb = c.totalChanges() != totalBefore || kind == StatementKind.DDL;
-    long rowsWritten = rowsWritten(c, changes);
+    long rowsWritten = rowsWritten(c, changes, countedByChanges(step, shape));
     long rowsRead =
-        shape.rowsRead(
-            rowsReturned, changes, step.params(), root -> treeRows.getOrDefault(root, 0L));
+        shape
+            .reads()
+            .rowsRead(
+                rowsReturned, changes, step.params(), root -> treeRows.getOrDefault(root, 0L));
     long size = h.sizeBytes;
     // A plain read moves neither last_insert_rowid nor the size; anything else on the writer may.
     // The value is SQLite's own, sticky: an INSERT that inserts nothing leaves it, and so does a
@@ -170,8 +175,22 @@ final class QueryRunner {
     return rows;
   }
 
-  /** Rows the update hook saw, each with its table's index entries; see {@link RowCounter}. */
-  private static long rowsWritten(SqlConnection c, long changes) throws SQLException {
+  /**
+   * The table whose rows a statement's changes count without the update hook ({@link ChangeCount}),
+   * or null: only a write's, since only an INSERT, UPDATE or DELETE sets {@code sqlite3_changes}.
+   */
+  private static String countedByChanges(QueryPlan.Step step, StatementShape shape) {
+    return step.statement().kind() == StatementKind.WRITE ? shape.changesOnlyIn() : null;
+  }
+
+  /**
+   * Rows the update hook saw, each with its table's index entries; see {@link RowCounter}. With the
+   * hook off, {@code table}'s rows, which the changes count.
+   */
+  private static long rowsWritten(SqlConnection c, long changes, String table) throws SQLException {
+    if (table != null) {
+      return changes == 0 ? 0 : changes * (1 + c.indexCount(table));
+    }
     Map<String, Long> byTable = c.rowCounter().byTable();
     if (byTable.isEmpty()) {
       return changes;

@@ -42,8 +42,8 @@ final class SingleRead {
     }
     String sql = step.statement().text();
     StatementCache cache = c.statements();
-    ReadShape shape = cache.cleared(sql);
-    if (shape == null || shape.readsWholeTrees()) {
+    StatementShape shape = cache.cleared(sql);
+    if (shape == null || shape.reads().readsWholeTrees()) {
       return false;
     }
     StatementCache.Entry st = cache.take(sql);

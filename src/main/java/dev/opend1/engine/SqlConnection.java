@@ -32,6 +32,10 @@ final class SqlConnection implements AutoCloseable {
   private final boolean readOnly;
   private final dev.opend1.core.SqlCompat compat;
   private final RowCounter rowCounter = new RowCounter();
+
+  /** Whether {@link #rowCounter} is SQLite's update hook now ({@link #countRowsWritten}). */
+  private boolean rowCounterOn;
+
   private final StatementCache statements = new StatementCache();
 
   /** The limits user SQL is held to on this connection (set by {@link #configure}). */
@@ -141,7 +145,7 @@ final class SqlConnection implements AutoCloseable {
             return System.nanoTime() - deadline > 0 ? 1 : 0;
           }
         });
-    conn.addUpdateListener(rowCounter);
+    countRowsWritten(true);
     tableRows = new TableRows(conn, readOnly);
     lastRowId = conn.prepareStatement("SELECT last_insert_rowid()");
     pageCount = conn.prepareStatement("PRAGMA page_count");
@@ -308,6 +312,24 @@ final class SqlConnection implements AutoCloseable {
 
   RowCounter rowCounter() {
     return rowCounter;
+  }
+
+  /**
+   * Starts counting the next statement's rows written: with the update hook ({@link RowCounter},
+   * emptied) when {@code byHook}, else with the hook off, which sqlite-jdbc then no longer calls
+   * for each row. Switches the hook only when it changes, so a batch of the same INSERT switches
+   * once.
+   */
+  void countRowsWritten(boolean byHook) {
+    rowCounter.reset();
+    if (byHook != rowCounterOn) {
+      if (byHook) {
+        conn.addUpdateListener(rowCounter);
+      } else {
+        conn.removeUpdateListener(rowCounter);
+      }
+      rowCounterOn = byHook;
+    }
   }
 
   StatementCache statements() {

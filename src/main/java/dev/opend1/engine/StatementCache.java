@@ -31,11 +31,11 @@ final class StatementCache implements AutoCloseable {
   /** Texts {@link Confinement} found allowed at this schema version and most recently used. */
   static final int CLEARED_CAPACITY = 512;
 
-  /** Each allowed text with how its program reads, which the same listing told. */
-  private final Map<String, ReadShape> cleared =
+  /** Each allowed text with what else the same listing told ({@link StatementShape}). */
+  private final Map<String, StatementShape> cleared =
       new LinkedHashMap<>(CLEARED_CAPACITY * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ReadShape> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, StatementShape> eldest) {
           return size() > CLEARED_CAPACITY;
         }
       };
@@ -60,16 +60,16 @@ final class StatementCache implements AutoCloseable {
   }
 
   /**
-   * How {@code sql} reads, if it was found allowed at this schema version (see {@link
-   * Confinement}); null if it has to be checked.
+   * What the listing of {@code sql} told, if it was found allowed at this schema version (see
+   * {@link Confinement}); null if it has to be checked.
    */
-  ReadShape cleared(String sql) {
+  StatementShape cleared(String sql) {
     return cleared.get(sql);
   }
 
-  /** Notes that {@code sql} is allowed at this schema version, and how it reads. */
-  void cleared(String sql, ReadShape reads) {
-    cleared.put(sql, reads);
+  /** Notes that {@code sql} is allowed at this schema version, and what its listing told. */
+  void cleared(String sql, StatementShape shape) {
+    cleared.put(sql, shape);
   }
 
   /** Takes the statement for {@code sql} out of the cache, or null. */

@@ -312,6 +312,37 @@ class QueryApiTest {
     assertThat(update.get("rows_written").asInt()).isEqualTo(30);
   }
 
+  /**
+   * The writer counts rows_written from the changes where the program shows the update hook would
+   * count the same rows, and with the hook where it would not (a trigger's rows, a WITHOUT ROWID
+   * table's); one request switching between them gets each statement's own count.
+   */
+  @Test
+  void rowsWrittenCountsTriggerRowsBetweenPlainInserts() {
+    ok(
+        query,
+        sql(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, a, b); CREATE INDEX ta ON t(a);"
+                + " CREATE INDEX tb ON t(b); CREATE TABLE audited(x); CREATE TABLE audit(x);"
+                + " CREATE TRIGGER au AFTER INSERT ON audited BEGIN"
+                + " INSERT INTO audit VALUES (new.x); INSERT INTO audit VALUES (new.x); END;"
+                + " CREATE TABLE w(k PRIMARY KEY, v) WITHOUT ROWID"));
+    JsonNode results =
+        ok(
+                query,
+                sql(
+                    "INSERT INTO t VALUES (1, 1, 1); INSERT INTO audited VALUES (1);"
+                        + " INSERT INTO t VALUES (2, 2, 2), (3, 3, 3); INSERT INTO w VALUES (1, 2);"
+                        + " INSERT INTO audited VALUES (2)"))
+            .result();
+    long[] written = new long[results.size()];
+    for (int i = 0; i < written.length; i++) {
+      written[i] = results.at("/" + i + "/meta/rows_written").asLong();
+    }
+    // t: each row and its 2 index entries; audited: its row and the trigger's 2; w: its change
+    assertThat(written).containsExactly(3, 3, 6, 1, 3);
+  }
+
   @Test
   void pragmaSettingsAndTempObjectsDoNotOutliveTheRequest() throws Exception {
     // D1's defaults from a connection's first request, not only after a reset.
