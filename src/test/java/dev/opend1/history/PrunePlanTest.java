@@ -13,14 +13,14 @@ class PrunePlanTest {
    * {@code seg-8} 8-9).
    */
   private static BookmarkIndex index() {
-    BookmarkIndex index = new BookmarkIndex();
+    MemorySealedEntries segments = new MemorySealedEntries();
     for (int seq = 0; seq < 10; seq++) {
       String segment = SegmentLog.segName(seq / 4 * 4);
-      index.add(
+      segments.add(
           new LogEntry(
               seq, seq * 1_000_000L, HistoryRecord.PAGES, 1, new byte[16], segment, seq % 4, 1));
     }
-    return index;
+    return segments.index;
   }
 
   @Test
