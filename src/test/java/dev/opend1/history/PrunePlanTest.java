@@ -48,4 +48,18 @@ class PrunePlanTest {
     assertThat(plan.segments()).containsExactly(SegmentLog.segName(0), SegmentLog.segName(4));
     assertThat(plan.snapshots()).containsExactly(0L, 4L);
   }
+
+  @Test
+  void aHistoryPrunedBeforePlansFromWhatItStillHolds() {
+    BookmarkIndex index = index();
+    index.dropBefore(2); // seg-0 now holds 2-3 of the history
+    TreeSet<Long> snaps = new TreeSet<>(List.of(2L, 5L, 9L));
+    PrunePlan plan = PrunePlan.of(6_000_000, snaps, index).orElseThrow();
+    assertThat(plan.base()).isEqualTo(5);
+    assertThat(plan.segments()).containsExactly(SegmentLog.segName(0));
+    assertThat(plan.snapshots()).containsExactly(2L);
+    assertThat(PrunePlan.of(1_000_000, snaps, index))
+        .as("the cutoff is before the first record still kept")
+        .isEmpty();
+  }
 }
