@@ -1,6 +1,8 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,10 +10,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The records of a history in order, one {@link LogEntry} each: finds a seq's record, the last
- * record at or before an instant, and how a bookmark relates to the history. Entries are contiguous
- * (each seq follows the previous one), so a seq is found by its distance from the first. Not
- * thread-safe: {@link DatabaseHistory} guards it with its lock.
+ * The records of a history in order: finds a seq's record, the last record at or before an instant,
+ * a page of commits newest first, and how a bookmark relates to the history. Records are contiguous
+ * (each seq follows the previous one), so a seq is found by its distance from a segment's first.
+ *
+ * <p>Bounded in memory whatever the history's length: only the newest segment's records are held,
+ * one {@link LogEntry} each; a sealed segment is a {@link SealedSegment} of six longs, and a lookup
+ * that lands in one reads its entries back ({@link SealedEntries}: its {@link SegmentIndex} file,
+ * written at the seal). Sealed segments are found by a binary search over their first seqs or first
+ * commit times (times never go backwards), so a lookup reads at most the one segment it needs (a
+ * page of commits, the segments it spans). Not thread-safe: {@link DatabaseHistory} guards it with
+ * its lock.
  */
 final class BookmarkIndex {
 
@@ -23,71 +32,164 @@ final class BookmarkIndex {
     AHEAD
   }
 
-  private final List<LogEntry> entries = new ArrayList<>();
+  /** Reads every entry of a sealed segment, oldest first ({@link SegmentLog#entriesOf}). */
+  interface SealedEntries {
+    List<LogEntry> read(SealedSegment segment) throws IOException;
+  }
 
-  /** Adds the entry of the next record. */
+  private final SealedEntries sealedEntries;
+
+  /** The sealed segments still in the history, oldest first. */
+  private final List<SealedSegment> sealed = new ArrayList<>();
+
+  /** The newest segment's entries, oldest first: the only entries held. */
+  private List<LogEntry> open = new ArrayList<>();
+
+  BookmarkIndex(SealedEntries sealedEntries) {
+    this.sealedEntries = sealedEntries;
+  }
+
+  /**
+   * Adds the entry of the next record. One in a segment other than the newest one's seals that
+   * segment: its entries leave memory, and a lookup reads them back.
+   */
   void add(LogEntry e) {
-    entries.add(e);
+    if (!open.isEmpty() && !open.getLast().segment().equals(e.segment())) {
+      sealed.add(SealedSegment.of(open));
+      open = new ArrayList<>();
+    }
+    open.add(e);
+  }
+
+  /** Adds a sealed segment that follows those added so far (an open, before any entry). */
+  void addSealed(SealedSegment s) {
+    if (!open.isEmpty()) {
+      throw new IllegalStateException("a sealed segment after the open one's entries");
+    }
+    sealed.add(s);
   }
 
   boolean isEmpty() {
-    return entries.isEmpty();
+    return sealed.isEmpty() && open.isEmpty();
   }
 
-  int size() {
-    return entries.size();
+  /** Records in the history. */
+  long size() {
+    return isEmpty() ? 0 : lastSeq() - firstSeq() + 1;
+  }
+
+  /** Entries held in memory: the newest segment's (what {@link #add} added since it began). */
+  int held() {
+    return open.size();
+  }
+
+  /** Sealed segments in the history, each held as a {@link SealedSegment}. */
+  int sealedSegments() {
+    return sealed.size();
   }
 
   /** The oldest entry still kept. */
   LogEntry first() {
-    return entries.get(0);
+    return find(firstSeq());
   }
 
   /** The newest entry. */
   LogEntry last() {
-    return entries.get(entries.size() - 1);
+    return find(lastSeq());
+  }
+
+  /** The oldest seq still kept, or -1 when empty. */
+  long firstSeq() {
+    if (!sealed.isEmpty()) {
+      return sealed.getFirst().firstSeq();
+    }
+    return open.isEmpty() ? -1 : open.getFirst().seq();
   }
 
   /** The newest seq, or -1 when empty. */
   long lastSeq() {
-    return entries.isEmpty() ? -1 : last().seq();
+    if (!open.isEmpty()) {
+      return open.getLast().seq();
+    }
+    return sealed.isEmpty() ? -1 : sealed.getLast().lastSeq();
   }
 
   /** The entry of a seq, or null when it is not (or no longer) in the history. */
   LogEntry find(long seq) {
-    if (entries.isEmpty()) {
+    if (!open.isEmpty() && seq >= open.getFirst().seq()) {
+      long i = seq - open.getFirst().seq();
+      return i < open.size() ? open.get((int) i) : null;
+    }
+    int s = sealedHolding(seq);
+    if (s < 0) {
       return null;
     }
-    long i = seq - entries.get(0).seq();
-    return i < 0 || i >= entries.size() ? null : entries.get((int) i);
+    List<LogEntry> entries = read(sealed.get(s));
+    return entries.get((int) (seq - entries.getFirst().seq()));
   }
 
   /** The bookmark of the last record at or before the instant, or empty when before the first. */
   Optional<Bookmark> at(long timeMicros) {
-    int found = lastAtOrBefore(timeMicros);
-    return found < 0 ? Optional.empty() : Optional.of(entries.get(found).bookmark());
+    List<LogEntry> entries = open;
+    if (open.isEmpty() || open.getFirst().timeMicros() > timeMicros) {
+      int s = lastSealedFrom(timeMicros);
+      if (s < 0) {
+        return Optional.empty();
+      }
+      entries = read(sealed.get(s));
+    }
+    return Optional.of(entries.get(lastAtOrBefore(entries, timeMicros)).bookmark());
   }
 
   /**
    * Up to {@code limit} entries committed from {@code fromMicros} to {@code toMicros} (inclusive)
    * with a seq below {@code beforeSeq}, newest first. Commit times never go backwards, so the
-   * newest one is found by a binary search and the walk stops at the first entry before the range.
+   * newest one is found by a binary search and the walk stops at the first entry before the range;
+   * a sealed segment wholly after the range or the cursor is passed over unread.
    */
   List<LogEntry> newestFirst(long fromMicros, long toMicros, long beforeSeq, int limit) {
     List<LogEntry> page = new ArrayList<>();
-    if (entries.isEmpty()) {
-      return page;
-    }
-    long belowCursor = Math.min(beforeSeq - 1 - first().seq(), entries.size() - 1L);
-    int i = (int) Math.min(lastAtOrBefore(toMicros), belowCursor);
-    for (; i >= 0 && page.size() < limit && entries.get(i).timeMicros() >= fromMicros; i--) {
-      page.add(entries.get(i));
+    boolean more = collect(open, fromMicros, toMicros, beforeSeq, limit, page);
+    for (int s = sealed.size() - 1; more && s >= 0; s--) {
+      SealedSegment seg = sealed.get(s);
+      if (seg.lastTime() < fromMicros || page.size() >= limit) {
+        break;
+      }
+      if (seg.firstSeq() < beforeSeq && seg.firstTime() <= toMicros) {
+        more = collect(read(seg), fromMicros, toMicros, beforeSeq, limit, page);
+      }
     }
     return page;
   }
 
+  /**
+   * Adds one segment's entries in the range to {@code page}, newest first; false once the walk is
+   * over (the page is full, or an entry before the range was reached).
+   */
+  private static boolean collect(
+      List<LogEntry> entries,
+      long fromMicros,
+      long toMicros,
+      long beforeSeq,
+      int limit,
+      List<LogEntry> page) {
+    if (entries.isEmpty()) {
+      return true;
+    }
+    long belowCursor = Math.min(beforeSeq - 1 - entries.getFirst().seq(), entries.size() - 1L);
+    int i = (int) Math.min(lastAtOrBefore(entries, toMicros), belowCursor);
+    for (; i >= 0; i--) {
+      LogEntry e = entries.get(i);
+      if (page.size() >= limit || e.timeMicros() < fromMicros) {
+        return false;
+      }
+      page.add(e);
+    }
+    return true;
+  }
+
   /** The index of the last entry at or before the instant, or -1. */
-  private int lastAtOrBefore(long timeMicros) {
+  private static int lastAtOrBefore(List<LogEntry> entries, long timeMicros) {
     int lo = 0;
     int hi = entries.size() - 1;
     int found = -1;
@@ -103,59 +205,147 @@ final class BookmarkIndex {
     return found;
   }
 
+  /** The sealed segment holding {@code seq}, or -1. */
+  private int sealedHolding(long seq) {
+    int lo = 0;
+    int hi = sealed.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      SealedSegment s = sealed.get(mid);
+      if (seq < s.firstSeq()) {
+        hi = mid - 1;
+      } else if (seq > s.lastSeq()) {
+        lo = mid + 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /** The last sealed segment whose first record is at or before the instant, or -1. */
+  private int lastSealedFrom(long timeMicros) {
+    int lo = 0;
+    int hi = sealed.size() - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sealed.get(mid).firstTime() <= timeMicros) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * A sealed segment's entries still in the history, read back. Failing to read them means the
+   * history on disk changed under the server (its segment damaged or gone), which no caller can
+   * answer but with an error.
+   */
+  private List<LogEntry> read(SealedSegment s) {
+    List<LogEntry> all;
+    try {
+      all = sealedEntries.read(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("history segment " + s.name() + " cannot be read", e);
+    }
+    if (all.isEmpty()
+        || all.getFirst().seq() > s.firstSeq()
+        || all.getLast().seq() != s.lastSeq()) {
+      throw new UncheckedIOException(
+          new IOException(
+              "history segment "
+                  + s.name()
+                  + " no longer holds records "
+                  + s.firstSeq()
+                  + " to "
+                  + s.lastSeq()));
+    }
+    return all.subList((int) (s.firstSeq() - all.getFirst().seq()), all.size());
+  }
+
   /** Whether a bookmark names a record of this history, one pruned away, one ahead, or none. */
   Check check(Bookmark b) {
     if (b.seq() > lastSeq()) {
       return Check.AHEAD;
     }
-    if (b.seq() < first().seq()) {
+    if (b.seq() < firstSeq()) {
       return Check.EXPIRED;
     }
     LogEntry e = find(b.seq());
     return e != null && Arrays.equals(e.hash(), b.hash()) ? Check.VALID : Check.FOREIGN;
   }
 
-  /** Every seq, oldest first. */
-  List<Long> seqs() {
-    List<Long> s = new ArrayList<>(entries.size());
-    for (LogEntry e : entries) {
-      s.add(e.seq());
+  /** The entries from {@code fromSeq} to {@code toSeq} (inclusive) still kept, oldest first. */
+  List<LogEntry> entries(long fromSeq, long toSeq) {
+    List<LogEntry> out = new ArrayList<>();
+    for (SealedSegment s : sealed) {
+      if (s.firstSeq() > toSeq) {
+        break;
+      }
+      if (s.lastSeq() >= fromSeq) {
+        addBetween(read(s), fromSeq, toSeq, out);
+      }
     }
-    return s;
+    addBetween(open, fromSeq, toSeq, out);
+    return out;
   }
 
-  /** Every entry, oldest first (a read-only view). */
-  List<LogEntry> entries() {
-    return Collections.unmodifiableList(entries);
+  private static void addBetween(List<LogEntry> from, long fromSeq, long toSeq, List<LogEntry> to) {
+    for (LogEntry e : from) {
+      if (e.seq() >= fromSeq && e.seq() <= toSeq) {
+        to.add(e);
+      }
+    }
   }
 
-  /**
-   * The entries stored in {@code segment}, oldest first, when it holds the newest records (the open
-   * segment): found from the end.
-   */
+  /** The entries of {@code segment}, oldest first, when it is the newest (open) one; else none. */
   List<LogEntry> entriesIn(String segment) {
-    int from = entries.size();
-    while (from > 0 && entries.get(from - 1).segment().equals(segment)) {
-      from--;
-    }
-    return List.copyOf(entries.subList(from, entries.size()));
+    return open.isEmpty() || !open.getFirst().segment().equals(segment)
+        ? List.of()
+        : Collections.unmodifiableList(open);
   }
 
-  /** The commit time of the first record stored in {@code segment}, or empty. */
-  Optional<Long> firstTimeIn(String segment) {
-    return entries.stream()
-        .filter(e -> e.segment().equals(segment))
-        .findFirst()
-        .map(LogEntry::timeMicros);
+  /** The names of the sealed segments wholly before {@code seq}'s, oldest first. */
+  List<String> segmentsBefore(long seq) {
+    List<String> names = new ArrayList<>();
+    for (SealedSegment s : sealed) {
+      if (s.lastSeq() >= seq) {
+        break;
+      }
+      names.add(s.name());
+    }
+    return names;
   }
 
   /** Forgets the records before {@code seq} (pruned). */
   void dropBefore(long seq) {
-    entries.removeIf(e -> e.seq() < seq);
+    while (!sealed.isEmpty() && sealed.getFirst().lastSeq() < seq) {
+      sealed.removeFirst();
+    }
+    if (!sealed.isEmpty()) {
+      if (sealed.getFirst().firstSeq() < seq) {
+        sealed.set(0, sealed.getFirst().from(find(seq)));
+      }
+      return;
+    }
+    int keep = 0;
+    while (keep < open.size() && open.get(keep).seq() < seq) {
+      keep++;
+    }
+    open.subList(0, keep).clear();
   }
 
-  /** Forgets the records stored in {@code segment} from {@code offset} on (cut off). */
+  /**
+   * Forgets the records stored in {@code segment} from {@code offset} on (cut off). Only the open
+   * segment is ever cut: a sealed one is never written again.
+   */
   void dropFrom(String segment, long offset) {
-    entries.removeIf(e -> e.segment().equals(segment) && e.offset() >= offset);
+    if (!open.isEmpty() && open.getLast().segment().equals(segment)) {
+      open.removeIf(e -> e.offset() >= offset);
+    }
   }
 }

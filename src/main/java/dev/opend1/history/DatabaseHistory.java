@@ -7,7 +7,6 @@ import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +31,7 @@ import java.util.concurrent.Executor;
  * must be rebuilt from the history before it serves again ({@link #recoveryImage} then answers a
  * whole image).
  *
- * <p>{@code checkpoint} holds the seq the database file is known to contain (after each full
+ * <p>{@link CheckpointSeq} holds the seq the database file is known to contain (after each full
  * checkpoint, recovery or restore): recovery replays the records after it.
  */
 final class DatabaseHistory {
@@ -47,12 +46,12 @@ final class DatabaseHistory {
   private final Object lock = new Object();
 
   private final SegmentLog log;
-  private final BookmarkIndex index = new BookmarkIndex();
+  private final BookmarkIndex index;
   private final GroupCommit commits;
   private final CommitClock clock = new CommitClock();
   private final TreeSet<Long> snapshots = new TreeSet<>();
   private boolean needsRebuild;
-  private long checkpointSeq = -1;
+  private final CheckpointSeq checkpointSeq;
   private long bytesSinceSnapshot;
   private int pageSize = 4096;
 
@@ -68,6 +67,8 @@ final class DatabaseHistory {
     this.store = new CountedHistoryStore(store, counters); // every byte on disk, every path
     this.wal = new WalReader(wal);
     this.log = new SegmentLog(this.store);
+    this.index = new BookmarkIndex(log::entriesOf);
+    this.checkpointSeq = new CheckpointSeq(this.store, databaseId);
     this.commits =
         new GroupCommit(
             lock,
@@ -136,9 +137,7 @@ final class DatabaseHistory {
         store.delete(SegmentLog.snapName(s));
         snapshots.remove(s);
       }
-      byte[] cp = store.readSmall("checkpoint");
-      checkpointSeq =
-          cp == null ? -1 : Long.parseLong(new String(cp, StandardCharsets.UTF_8).trim());
+      checkpointSeq.load();
     }
   }
 
@@ -165,7 +164,7 @@ final class DatabaseHistory {
             Map.of(),
             -1);
     awaitDurable(commits.durable(append(r, RecordCodec.encode(r))));
-    setCheckpointSeq(0);
+    checkpointSeq.set(0);
   }
 
   /**
@@ -255,15 +254,15 @@ final class DatabaseHistory {
       long target = index.lastSeq();
       return image(
           needsRebuild
-              ? RestorePlan.full(target, snapshots, index.seqs())
-              : RestorePlan.fromFile(checkpointSeq, target, snapshots, index.seqs()));
+              ? RestorePlan.full(target, snapshots, index.firstSeq())
+              : RestorePlan.fromFile(checkpointSeq.get(), target, snapshots, index.firstSeq()));
     }
   }
 
   /** The state at {@code seq}, built whole from the latest snapshot at or before it. */
   StateImage imageAt(long seq) {
     synchronized (lock) {
-      return image(RestorePlan.full(seq, snapshots, index.seqs()));
+      return image(RestorePlan.full(seq, snapshots, index.firstSeq()));
     }
   }
 
@@ -279,37 +278,12 @@ final class DatabaseHistory {
     synchronized (lock) {
       needsRebuild = false;
     }
-    noteCheckpointSeq(seq);
-  }
-
-  /**
-   * Records the seq the file now holds after a recovery. Failing to write it (a full disk) must not
-   * keep an intact database from opening, and need not: the stored seq is then an older one, from
-   * which the next recovery replays more records over the file (a page replayed again gets the same
-   * bytes) or rebuilds it whole.
-   */
-  private void noteCheckpointSeq(long seq) {
-    try {
-      setCheckpointSeq(seq);
-    } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(DatabaseHistory.class)
-          .warn("checkpoint seq of {} not stored: {}", databaseId, e.getMessage());
-    }
+    checkpointSeq.note(seq);
   }
 
   /** Records that the database file now holds every captured commit (after a full checkpoint). */
   void checkpointed() throws IOException {
-    setCheckpointSeq(lastSeq());
-  }
-
-  private void setCheckpointSeq(long seq) throws IOException {
-    synchronized (lock) {
-      if (checkpointSeq == seq) {
-        return;
-      }
-      checkpointSeq = seq;
-    }
-    store.writeSmall("checkpoint", Long.toString(seq).getBytes(StandardCharsets.UTF_8));
+    checkpointSeq.set(lastSeq());
   }
 
   /** Builds the state at {@code target} into the file {@code out}. */
@@ -467,9 +441,16 @@ final class DatabaseHistory {
   }
 
   /** Records in the history (for tests and figures). */
-  int records() {
+  long records() {
     synchronized (lock) {
       return index.size();
+    }
+  }
+
+  /** Index entries held in memory: the open segment's (for tests and figures). */
+  int heldEntries() {
+    synchronized (lock) {
+      return index.held();
     }
   }
 

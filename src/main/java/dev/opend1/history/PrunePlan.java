@@ -1,6 +1,6 @@
 package dev.opend1.history;
 
-import java.util.ArrayList;
+import dev.opend1.core.Bookmark;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
@@ -18,31 +18,21 @@ import java.util.Optional;
  */
 record PrunePlan(long base, List<String> segments, List<Long> snapshots) {
 
-  /** The plan for a cutoff, or empty when no snapshot is old enough to build the window from. */
+  /**
+   * The plan for a cutoff, or empty when no snapshot is old enough to build the window from. Commit
+   * times never go backwards, so the snapshots at or before the cutoff are those at or before the
+   * last record at or before it; and records are contiguous, so the segments wholly before the
+   * base's are the ones to delete.
+   */
   static Optional<PrunePlan> of(
       long cutoffMicros, NavigableSet<Long> snapshotSeqs, BookmarkIndex index) {
-    Long base = null;
-    for (Long s : snapshotSeqs.descendingSet()) {
-      LogEntry e = index.find(s);
-      if (e != null && e.timeMicros() <= cutoffMicros) {
-        base = s;
-        break;
-      }
-    }
-    if (base == null) {
+    Optional<Bookmark> upTo = index.at(cutoffMicros);
+    Long base = upTo.isEmpty() ? null : snapshotSeqs.floor(upTo.get().seq());
+    if (base == null || base < index.firstSeq()) {
       return Optional.empty();
     }
-    String baseSegment = index.find(base).segment();
-    List<String> segments = new ArrayList<>();
-    for (LogEntry e : index.entries()) {
-      if (e.seq() >= base) {
-        break;
-      }
-      if (!e.segment().equals(baseSegment) && !segments.contains(e.segment())) {
-        segments.add(e.segment());
-      }
-    }
     return Optional.of(
-        new PrunePlan(base, segments, List.copyOf(snapshotSeqs.headSet(base, false))));
+        new PrunePlan(
+            base, index.segmentsBefore(base), List.copyOf(snapshotSeqs.headSet(base, false))));
   }
 }

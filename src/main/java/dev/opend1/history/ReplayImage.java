@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,11 +31,16 @@ record ReplayImage(
 
   /** The image of a plan over the records {@code index} holds. */
   static ReplayImage of(HistoryStore store, RestorePlan plan, BookmarkIndex index, int pageSize) {
-    List<LogEntry> records = new ArrayList<>(plan.records().size());
-    for (long seq : plan.records()) {
-      records.add(index.find(seq));
-    }
-    return new ReplayImage(store, plan, records, pageSize, index.find(plan.target()).pageCount());
+    // A plan's records are contiguous: one range, each sealed segment's index read once.
+    List<LogEntry> records =
+        plan.records().isEmpty()
+            ? List.of()
+            : index.entries(plan.records().getFirst(), plan.records().getLast());
+    LogEntry target =
+        !records.isEmpty() && records.getLast().seq() == plan.target()
+            ? records.getLast()
+            : index.find(plan.target());
+    return new ReplayImage(store, plan, records, pageSize, target.pageCount());
   }
 
   @Override

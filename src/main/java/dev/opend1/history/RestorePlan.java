@@ -2,6 +2,7 @@ package dev.opend1.history;
 
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.stream.LongStream;
 
 /**
  * How to build the state at {@code target}: start from the snapshot {@code base} (or, for {@link
@@ -18,13 +19,16 @@ record RestorePlan(long target, long base, List<Long> records) {
   /** Start from the database file itself, which holds some earlier state of the history. */
   static final long IN_PLACE = -1;
 
-  /** From the latest snapshot at or before the target. */
-  static RestorePlan full(long target, NavigableSet<Long> snapshots, List<Long> seqs) {
+  /**
+   * From the latest snapshot at or before the target, in a history whose records run from {@code
+   * firstSeq} (contiguous) to at least the target.
+   */
+  static RestorePlan full(long target, NavigableSet<Long> snapshots, long firstSeq) {
     Long base = snapshots.floor(target);
     if (base == null) {
       throw new IllegalStateException("no snapshot at or before seq " + target);
     }
-    return new RestorePlan(target, base, between(seqs, base, target));
+    return new RestorePlan(target, base, between(firstSeq, base, target));
   }
 
   /**
@@ -33,15 +37,18 @@ record RestorePlan(long target, long base, List<Long> records) {
    * after {@code fileSeq} (a restore) has to be the starting point.
    */
   static RestorePlan fromFile(
-      long fileSeq, long target, NavigableSet<Long> snapshots, List<Long> seqs) {
+      long fileSeq, long target, NavigableSet<Long> snapshots, long firstSeq) {
     Long snap = snapshots.floor(target);
     if (fileSeq < 0 || (snap != null && snap > fileSeq)) {
-      return full(target, snapshots, seqs);
+      return full(target, snapshots, firstSeq);
     }
-    return new RestorePlan(target, IN_PLACE, between(seqs, fileSeq, target));
+    return new RestorePlan(target, IN_PLACE, between(firstSeq, fileSeq, target));
   }
 
-  private static List<Long> between(List<Long> seqs, long after, long upTo) {
-    return seqs.stream().filter(s -> s > after && s <= upTo).toList();
+  /**
+   * The seqs after {@code after} up to {@code upTo} that the history (from {@code firstSeq}) has.
+   */
+  private static List<Long> between(long firstSeq, long after, long upTo) {
+    return LongStream.rangeClosed(Math.max(after + 1, firstSeq), upTo).boxed().toList();
   }
 }

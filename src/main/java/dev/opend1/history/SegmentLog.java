@@ -92,10 +92,13 @@ final class SegmentLog {
         pageSize = lastPageSize;
         continue;
       }
-      int before = index.size();
-      pageSize = scan(segment, last, index, pageSize);
-      if (!last) {
-        writeIndex(segment, index.entries().subList(before, index.size()), pageSize);
+      Scan scan = scan(segment, last, index.isEmpty() ? -1 : index.lastSeq() + 1);
+      pageSize = scan.lastPageSize() > 0 ? scan.lastPageSize() : pageSize;
+      if (last) {
+        scan.entries().forEach(index::add);
+      } else if (!scan.entries().isEmpty()) {
+        writeIndex(segment, scan.entries(), pageSize);
+        index.addSealed(SealedSegment.of(scan.entries()));
       }
     }
     lastPageSize = pageSize;
@@ -103,15 +106,19 @@ final class SegmentLog {
       openSegment = segments.get(segments.size() - 1);
       openChannel = store.openAppend(openSegment);
       openSize = openChannel.size();
-      openSince = index.firstTimeIn(openSegment).orElse(Long.MAX_VALUE);
+      openSince =
+          index.entriesIn(openSegment).stream()
+              .findFirst()
+              .map(LogEntry::timeMicros)
+              .orElse(Long.MAX_VALUE);
     }
     return pageSize;
   }
 
   /**
-   * Adds a sealed segment's entries from its index file, when that file holds and they follow the
-   * entries already indexed; false when the segment must be scanned instead. Sets {@link
-   * #lastPageSize}.
+   * Adds a sealed segment to the index from its index file, when that file holds and the segment
+   * follows the records already indexed; false when the segment must be scanned instead. Sets
+   * {@link #lastPageSize}.
    */
   private boolean fromIndexFile(String segment, BookmarkIndex index) throws IOException {
     long length;
@@ -123,16 +130,33 @@ final class SegmentLog {
         || (!index.isEmpty() && read.get().entries().get(0).seq() != index.lastSeq() + 1)) {
       return false;
     }
-    read.get().entries().forEach(index::add);
+    index.addSealed(SealedSegment.of(read.get().entries()));
     lastPageSize = read.get().lastPageSize();
     return true;
   }
 
   /**
+   * Every entry of a sealed segment, oldest first, for a lookup of the {@link BookmarkIndex}: from
+   * its index file, or, when that does not hold (never written, after retention cut the segment's
+   * first records from the index at its seal, or damaged since), by scanning the segment, whose
+   * index file is then written again. A damaged segment fails.
+   */
+  List<LogEntry> entriesOf(SealedSegment s) throws IOException {
+    String segment = s.name();
+    Optional<SegmentIndex.Entries> read = SegmentIndex.read(store, segment, s.length());
+    if (read.isPresent()) {
+      return read.get().entries();
+    }
+    Scan scan = scan(segment, false, -1);
+    writeIndex(segment, scan.entries(), scan.lastPageSize());
+    return scan.entries();
+  }
+
+  /**
    * Writes a sealed segment's index file, when {@code entries} cover it from its first byte (after
-   * retention dropped a segment's first records from the index they do not, and the next open scans
-   * it). A failure is only logged: the index is a shortcut, and its absence costs the next open a
-   * scan of the segment.
+   * retention dropped a segment's first records from the index they do not, and the first lookup in
+   * it scans it). A failure is only logged: the index is a shortcut, and its absence costs the next
+   * open, or lookup, a scan of the segment.
    */
   private void writeIndex(String segment, List<LogEntry> entries, int pageSize) {
     if (entries.isEmpty() || entries.get(0).offset() != 0) {
@@ -148,9 +172,19 @@ final class SegmentLog {
     }
   }
 
-  /** Indexes one segment; returns the page size of its last record (or {@code pageSize}). */
-  private int scan(String segment, boolean last, BookmarkIndex index, int pageSize)
-      throws IOException {
+  /**
+   * A segment's entries, oldest first, and the page size of its last record (-1 when it has none).
+   */
+  private record Scan(List<LogEntry> entries, int lastPageSize) {}
+
+  /**
+   * Reads every record of one segment, the first of which must have seq {@code nextSeq} (any when
+   * -1), each following the one before. Damage fails a sealed segment; in the {@code last} one it
+   * is a torn tail, cut off.
+   */
+  private Scan scan(String segment, boolean last, long nextSeq) throws IOException {
+    List<LogEntry> entries = new ArrayList<>();
+    int pageSize = -1;
     try (FileChannel ch = store.openRead(segment)) {
       long size = ch.size();
       long pos = 0;
@@ -163,7 +197,7 @@ final class SegmentLog {
             HistoryRecord r =
                 RecordCodec.decode(
                     read(ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER), len, false);
-            if (r != null && (index.isEmpty() || r.seq() == index.lastSeq() + 1)) {
+            if (r != null && (nextSeq < 0 || r.seq() == nextSeq)) {
               e = LogEntry.of(r, segment, pos, RecordCodec.HEADER + len + RecordCodec.TRAILER);
               pageSize = r.pageSize();
             }
@@ -174,13 +208,14 @@ final class SegmentLog {
             throw new IOException("history segment " + segment + " is damaged at byte " + pos);
           }
           store.truncate(segment, pos);
-          return pageSize;
+          break;
         }
-        index.add(e);
+        entries.add(e);
+        nextSeq = e.seq() + 1;
         pos += e.length();
       }
     }
-    return pageSize;
+    return new Scan(entries, pageSize);
   }
 
   /** Writes the format stamp of a new history. */

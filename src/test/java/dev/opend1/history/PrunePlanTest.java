@@ -13,14 +13,14 @@ class PrunePlanTest {
    * {@code seg-8} 8-9).
    */
   private static BookmarkIndex index() {
-    BookmarkIndex index = new BookmarkIndex();
+    MemorySealedEntries segments = new MemorySealedEntries();
     for (int seq = 0; seq < 10; seq++) {
       String segment = SegmentLog.segName(seq / 4 * 4);
-      index.add(
+      segments.add(
           new LogEntry(
               seq, seq * 1_000_000L, HistoryRecord.PAGES, 1, new byte[16], segment, seq % 4, 1));
     }
-    return index;
+    return segments.index;
   }
 
   @Test
@@ -47,5 +47,19 @@ class PrunePlanTest {
     assertThat(plan.base()).isEqualTo(9);
     assertThat(plan.segments()).containsExactly(SegmentLog.segName(0), SegmentLog.segName(4));
     assertThat(plan.snapshots()).containsExactly(0L, 4L);
+  }
+
+  @Test
+  void aHistoryPrunedBeforePlansFromWhatItStillHolds() {
+    BookmarkIndex index = index();
+    index.dropBefore(2); // seg-0 now holds 2-3 of the history
+    TreeSet<Long> snaps = new TreeSet<>(List.of(2L, 5L, 9L));
+    PrunePlan plan = PrunePlan.of(6_000_000, snaps, index).orElseThrow();
+    assertThat(plan.base()).isEqualTo(5);
+    assertThat(plan.segments()).containsExactly(SegmentLog.segName(0));
+    assertThat(plan.snapshots()).containsExactly(2L);
+    assertThat(PrunePlan.of(1_000_000, snaps, index))
+        .as("the cutoff is before the first record still kept")
+        .isEmpty();
   }
 }

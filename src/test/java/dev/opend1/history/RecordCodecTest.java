@@ -159,7 +159,7 @@ class RecordCodecTest {
     Path copy = dir.resolve(SegmentLog.segName(0));
     Files.copy(segment("torn-tail"), copy);
     SegmentLog log = new SegmentLog(new LocalHistoryStore(dir));
-    BookmarkIndex index = new BookmarkIndex();
+    BookmarkIndex index = new BookmarkIndex(log::entriesOf);
     try {
       assertThat(log.load(index)).isEqualTo(HistoryFixtures.PAGE_SIZE);
     } finally {

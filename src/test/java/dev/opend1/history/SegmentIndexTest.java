@@ -236,6 +236,71 @@ class SegmentIndexTest {
         .allSatisfy(idx -> assertThat(segments).contains(SegmentIndex.segmentOf(idx)));
   }
 
+  /**
+   * A history of 40 sealed segments holds the open segment's one entry in memory, and still knows
+   * every bookmark, instant and state, before and after a reopen.
+   */
+  @Test
+  void aLongHistoryHoldsOnlyTheOpenSegmentsEntries() throws Exception {
+    List<Bookmark> bookmarks = commits();
+    for (int i = 4; i < 40; i++) {
+      bookmarks.add(commit("INSERT INTO t VALUES (" + i + ")"));
+    }
+    assertThat(files("idx-")).hasSize(bookmarks.size() - 1);
+    for (int pass = 0; pass < 2; pass++) {
+      assertThat(history.records()).isEqualTo(bookmarks.size());
+      assertThat(history.heldEntries()).isEqualTo(1);
+      assertHistoryIs(bookmarks);
+      List<LogEntry> commits = history.commits(0, Long.MAX_VALUE, Long.MAX_VALUE, 1000);
+      for (LogEntry e : commits) {
+        assertThat(history.at(e.timeMicros())).contains(e.bookmark());
+        assertThat(history.at(e.timeMicros() - 1).map(Bookmark::seq))
+            .isEqualTo(
+                e.seq() == 0 ? java.util.Optional.empty() : java.util.Optional.of(e.seq() - 1));
+      }
+      assertThat(history.commits(0, Long.MAX_VALUE, 20, 5).stream().map(LogEntry::seq))
+          .containsExactly(19L, 18L, 17L, 16L, 15L);
+      reopen();
+    }
+  }
+
+  @Test
+  void aSealedSegmentWhoseIndexWentIsScannedWhenALookupNeedsIt() throws Exception {
+    List<Bookmark> bookmarks = commits();
+    String idx = SegmentIndex.nameFor(SegmentLog.segName(2));
+    Files.delete(historyDir.resolve(idx));
+    assertThat(history.check(bookmarks.get(2))).isEqualTo(BookmarkIndex.Check.VALID);
+    assertThat(files("idx-")).as("written again by the lookup's scan").contains(idx);
+    assertHistoryIs(bookmarks);
+  }
+
+  /**
+   * Retention with its base inside the open segment forgets that segment's first records, so its
+   * index is not written at the seal; the first lookup in it scans it, and writes the index.
+   */
+  @Test
+  void aSegmentSealedAfterRetentionCutItsHeadIsScannedByALookup() throws Exception {
+    history.sealSegmentsAfter(Long.MAX_VALUE);
+    List<Bookmark> bookmarks = commits();
+    history.snapshot();
+    bookmarks.add(commit("INSERT INTO t VALUES (8)"));
+    history.prune(Long.MAX_VALUE);
+    long base = bookmarks.get(bookmarks.size() - 2).seq();
+    history.sealSegmentsAfter(0);
+    bookmarks.add(commit("INSERT INTO t VALUES (9)"));
+    String sealed = SegmentLog.segName(0);
+    assertThat(files("idx-")).doesNotContain(SegmentIndex.nameFor(sealed));
+    for (Bookmark b : bookmarks) {
+      assertThat(history.check(b))
+          .as("bookmark %s", b.seq())
+          .isEqualTo(b.seq() < base ? BookmarkIndex.Check.EXPIRED : BookmarkIndex.Check.VALID);
+    }
+    assertThat(files("idx-")).contains(SegmentIndex.nameFor(sealed));
+    assertThat(countAt(bookmarks.getLast().seq())).isEqualTo(6);
+    assertThat(history.commits(0, Long.MAX_VALUE, Long.MAX_VALUE, 100).getLast().seq())
+        .isEqualTo(base);
+  }
+
   private long size(String segment) throws Exception {
     try (FileChannel ch = FileChannel.open(historyDir.resolve(segment), StandardOpenOption.READ)) {
       return ch.size();
