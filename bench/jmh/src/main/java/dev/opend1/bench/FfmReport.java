@@ -27,7 +27,8 @@ public final class FfmReport {
     {"(d) import run of 256 INSERTs", "import256Jdbc", "import256Ffm"},
     {"binding only: one row's 4 columns", "rowReadJdbc", "rowReadFfm"},
     {"binding only: changes, total, rowid", "statementEndJdbc", "statementEndFfm"},
-    {"library only: scan of big in SQL", "scanJdbc", "scanFfm"},
+    {"library only: walk of big in SQL", "scanJdbc", "scanFfm"},
+    {"(d) import run, same library: string/bytes", "import256FfmString", "import256Ffm"},
     {"sqlite-jdbc's encoding of the run", "import256EncodeOnly", null},
   };
 
