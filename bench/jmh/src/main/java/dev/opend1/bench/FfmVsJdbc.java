@@ -27,6 +27,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.core.Codes;
 import org.sqlite.core.CoreStatement;
@@ -121,7 +122,13 @@ public class FfmVsJdbc {
     public void open(InProcessSqlite.Db db) throws SQLException {
       rows = db.rows;
       String file = db.dir.resolve("bench.sqlite").toString();
-      jdbc = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + file);
+      // As SqlConnection.open: without generated keys, which would match every statement's text
+      // against a regex and step "SELECT last_insert_rowid()" after each INSERT.
+      SQLiteConfig config = new SQLiteConfig();
+      config.setGetGeneratedKeys(false);
+      jdbc =
+          (SQLiteConnection)
+              DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
       jdbc.getConnectionConfig().setAutoCommit(false); // as SqlConnection.open, see there
       try (Statement s = jdbc.createStatement()) {
         for (String pragma : PRAGMAS) {
