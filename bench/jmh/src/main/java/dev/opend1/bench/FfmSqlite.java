@@ -319,6 +319,11 @@ final class FfmSqlite implements AutoCloseable {
     throw new IllegalStateException(t);
   }
 
+  /**
+   * Closes the connection and frees its native allocations. Every statement must be closed first:
+   * with one left, {@code sqlite3_close_v2} keeps the connection alive, and its update hook would
+   * then call a stub this frees.
+   */
   @Override
   public void close() {
     try {
