@@ -2,6 +2,7 @@ package dev.opend1.cluster;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.history.WriterGeneration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>The writer generation of a held database's objects in the bucket is its lease's epoch plus
  * one, so a later owner's objects supersede a stale owner's ({@code history/LogChain}); generation
  * {@link #NOT_HELD} is below every owner's, so a replica made for a database this node does not
- * hold is fenced by the owner's claim before it ships anything.
+ * hold is fenced by the owner's claim before it ships anything. A database's first lease, when it
+ * was not created in the cluster, is placed above the generations a standalone server may have
+ * written it under ({@link #firstEpoch}).
  */
 public final class OwnedDatabases implements AutoCloseable {
 
@@ -274,9 +277,10 @@ public final class OwnedDatabases implements AutoCloseable {
     if (!mayRefresh && copies.has(id)) {
       refuseOvertakenCopy(id);
     }
+    long minEpoch = firstEpoch(id);
     LeaseClock clock = new LeaseClock(margin);
     long sent = clock.beforeSend();
-    Optional<Grant> taken = leases.take(id, self, ttl);
+    Optional<Grant> taken = leases.take(id, self, ttl, minEpoch);
     // In force: this node's from an earlier run (restarted within the ttl), or handed to it by
     // another node (a move), or another's.
     Grant grant =
@@ -338,6 +342,28 @@ public final class OwnedDatabases implements AutoCloseable {
     writesOf(id).reopen();
     held.put(id, taking);
     LOG.info("serving database {} under lease epoch {}", id, epoch);
+  }
+
+  /**
+   * The least epoch a take may grant: 1, unless no node ever held the database. Then it was not
+   * created in the cluster (a standalone server's, its records imported, or a prefix recovered) and
+   * a standalone server may have shipped it under its generation, a start time far above any epoch:
+   * the first epoch is placed above every generation claimed in the bucket and every one a
+   * standalone server started by now may use, so every owner from then on supersedes it, and such a
+   * server still writing is fenced as any stale owner is (docs/cluster.md#the-lease-protocol).
+   */
+  private long firstEpoch(DatabaseId id) {
+    if (leases.last(id).isPresent()) {
+      return 1;
+    }
+    try {
+      long standalone = WriterGeneration.highestStartedBy(System.currentTimeMillis());
+      return Math.max(copies.highestClaim(id), standalone) + 1;
+    } catch (IOException e) {
+      LOG.warn("reading the claims on database {} in the bucket: {}", id, e.getMessage());
+      throw new D1Exception.DatabaseUnavailable(
+          id.toString(), "its claims in the bucket could not be read: " + e.getMessage());
+    }
   }
 
   /**
