@@ -23,12 +23,14 @@ import org.sqlite.SQLiteOpenMode;
  *
  * <p>All or nothing, in one PostgreSQL transaction that locks the accounts and databases tables
  * against writers. Idempotent: a row already there with the same identity (same id, and the same
- * name, owner, permission or secret hash as it has here) counts as imported. Refused, with nothing
- * written, when a row collides with a different one: an id with other content, a token's secret
- * that is another token's, a database name an account already uses for another database. A database
- * the cluster served and deleted since (its lease row is left, its record gone) is not brought
- * back. A database still being created or deleted in the file is refused: the standalone server
- * finishes or discards those at its next start.
+ * name, owner, permission or secret hash as it has here) counts as imported, as does a token whose
+ * secret is there under another id with the same owner and permission (a token configured on both
+ * sides, {@code OPEND1_API_TOKEN}): it is the same credential. Refused, with nothing written, when
+ * a row collides with a different one: an id with other content, a token's secret that is another
+ * token's, a database name an account already uses for another database. A database the cluster
+ * served and deleted since (its lease row is left, its record gone) is not brought back. A database
+ * still being created or deleted in the file is refused: the standalone server finishes or discards
+ * those at its next start.
  */
 public final class CatalogImport {
 
@@ -129,7 +131,7 @@ public final class CatalogImport {
             + String.join(", ", columns.stream().map(x -> "?").toList())
             + (t.name().equals("databases") ? ", 'ready'" : "")
             + ") ON CONFLICT DO NOTHING";
-    String find = "SELECT " + String.join(", ", identity) + " FROM " + t.name() + " WHERE id = ?";
+    String find = "SELECT " + String.join(", ", identity) + " FROM " + t.name();
     String what = t.name().equals("operator_tokens") ? "operator token" : singular(t.name());
     for (Object[] row : t.rows()) {
       if (t.name().equals("databases") && leasedAndGone(c, row[0])) {
@@ -145,18 +147,17 @@ public final class CatalogImport {
           continue;
         }
       }
-      List<Object[]> there =
-          CatalogSql.queryAll(
-              c,
-              find,
-              ps -> ps.setString(1, (String) row[0]),
-              rs -> {
-                Object[] v = new Object[identity.size()];
-                for (int i = 0; i < v.length; i++) {
-                  v[i] = normal(rs.getObject(i + 1));
-                }
-                return v;
-              });
+      List<Object[]> there = identityOf(c, find + " WHERE id = ?", identity, row[0]);
+      if (there.isEmpty() && identity.contains("secret_hash")) {
+        // The same secret under another id (a token configured on both sides, as
+        // OPEND1_API_TOKEN is): the same credential when it grants the same.
+        there =
+            identityOf(
+                c,
+                find + " WHERE secret_hash = ?",
+                identity,
+                row[t.columns().indexOf("secret_hash")]);
+      }
       if (there.isEmpty()) {
         counts.conflicts.add(what + " " + row[0] + ": " + takenKey(t.name()));
         continue;
@@ -174,6 +175,22 @@ public final class CatalogImport {
             what + " " + row[0] + " is in the cluster's catalog with another " + differs);
       }
     }
+  }
+
+  /** The {@code identity} columns of the rows {@code query} finds by its one parameter. */
+  private static List<Object[]> identityOf(
+      Connection c, String query, List<String> identity, Object key) throws SQLException {
+    return CatalogSql.queryAll(
+        c,
+        query,
+        ps -> ps.setObject(1, key),
+        rs -> {
+          Object[] v = new Object[identity.size()];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = normal(rs.getObject(i + 1));
+          }
+          return v;
+        });
   }
 
   /** Whether the cluster served this database (a lease row) and its record is gone: deleted. */

@@ -115,6 +115,30 @@ class CatalogImportTest {
   }
 
   @Test
+  void aTokenConfiguredOnBothSidesIsTheSameCredentialButNotForAnotherAccount() {
+    // The same secret configured on the standalone server and on a node (OPEND1_API_TOKEN): the
+    // two rows have different ids, and grant the same.
+    cluster.accounts().ensure(account, "standalone");
+    cluster.tokens().ensure(account, secret, "from OPEND1_API_TOKEN", Permission.EDIT);
+    CatalogImport.Imported done = CatalogImport.into(cluster, file);
+    assertThat(done.present()).as("the account and the token").isEqualTo(2);
+    assertThat(cluster.databases().find(account, orders.id())).contains(orders);
+
+    // The same secret for another account is a collision.
+    String database2 = PG.fresh();
+    try (PostgresCatalog other =
+        PostgresCatalog.open(PG.server().jdbcUrl(database2), Postgres.USER, Postgres.PASSWORD)) {
+      AccountId elsewhere = other.accounts().create("elsewhere").id();
+      other.tokens().ensure(elsewhere, secret, "same secret", Permission.EDIT);
+      assertThatThrownBy(() -> CatalogImport.into(other, file))
+          .isInstanceOf(CatalogImport.Refused.class)
+          .hasMessageContaining("with another account_id");
+    } finally {
+      PG.server().dropDatabase(database2);
+    }
+  }
+
+  @Test
   void anIdWithOtherContentIsRefused() {
     cluster.accounts().ensure(account, "someone else");
     assertThatThrownBy(() -> CatalogImport.into(cluster, file))
