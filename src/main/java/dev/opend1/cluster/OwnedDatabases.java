@@ -2,7 +2,6 @@ package dev.opend1.cluster;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
-import dev.opend1.history.WriterGeneration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>The writer generation of a held database's objects in the bucket is its lease's epoch plus
  * one, so a later owner's objects supersede a stale owner's ({@code history/LogChain}); generation
  * {@link #NOT_HELD} is below every owner's, so a replica made for a database this node does not
- * hold is fenced by the owner's claim before it ships anything. A database's first lease, when it
- * was not created in the cluster, is placed above the generations a standalone server may have
- * written it under ({@link #firstEpoch}).
+ * hold is fenced by the owner's claim before it ships anything; a first lease is above any
+ * standalone server's generation ({@link FirstLease}).
  */
 public final class OwnedDatabases implements AutoCloseable {
 
@@ -277,7 +275,7 @@ public final class OwnedDatabases implements AutoCloseable {
     if (!mayRefresh && copies.has(id)) {
       refuseOvertakenCopy(id);
     }
-    long minEpoch = firstEpoch(id);
+    long minEpoch = FirstLease.minEpoch(id, leases, copies);
     LeaseClock clock = new LeaseClock(margin);
     long sent = clock.beforeSend();
     Optional<Grant> taken = leases.take(id, self, ttl, minEpoch);
@@ -342,28 +340,6 @@ public final class OwnedDatabases implements AutoCloseable {
     writesOf(id).reopen();
     held.put(id, taking);
     LOG.info("serving database {} under lease epoch {}", id, epoch);
-  }
-
-  /**
-   * The least epoch a take may grant: 1, unless no node ever held the database. Then it was not
-   * created in the cluster (a standalone server's, its records imported, or a prefix recovered) and
-   * a standalone server may have shipped it under its generation, a start time far above any epoch:
-   * the first epoch is placed above every generation claimed in the bucket and every one a
-   * standalone server started by now may use, so every owner from then on supersedes it, and such a
-   * server still writing is fenced as any stale owner is (docs/cluster.md#the-lease-protocol).
-   */
-  private long firstEpoch(DatabaseId id) {
-    if (leases.last(id).isPresent()) {
-      return 1;
-    }
-    try {
-      long standalone = WriterGeneration.highestStartedBy(System.currentTimeMillis());
-      return Math.max(copies.highestClaim(id), standalone) + 1;
-    } catch (IOException e) {
-      LOG.warn("reading the claims on database {} in the bucket: {}", id, e.getMessage());
-      throw new D1Exception.DatabaseUnavailable(
-          id.toString(), "its claims in the bucket could not be read: " + e.getMessage());
-    }
   }
 
   /**
