@@ -20,20 +20,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code opend1 cluster ...}: what the cluster's shared PostgreSQL says about its nodes and their
- * read replicas ({@link ClusterReplicasCommand}), draining one of them, and moving a database
- * ({@link ClusterMoveCommand}).
+ * read replicas ({@link ClusterReplicasCommand}), draining one of them, moving a database ({@link
+ * ClusterMoveCommand}), and importing a standalone server's catalog ({@link ClusterImportCommand}).
  */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
     description =
         "Look at a cluster's nodes and read replicas (the catalog in PostgreSQL), drain a node,"
-            + " or move a database.",
+            + " move a database, or import a standalone server's catalog.",
     subcommands = {
       ClusterCommand.Status.class,
       ClusterCommand.Drain.class,
       ClusterMoveCommand.class,
-      ClusterReplicasCommand.class
+      ClusterReplicasCommand.class,
+      ClusterImportCommand.class
     })
 final class ClusterCommand implements Callable<Integer> {
 

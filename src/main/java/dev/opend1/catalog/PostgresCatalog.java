@@ -61,6 +61,11 @@ public final class PostgresCatalog implements Catalog {
     return databases;
   }
 
+  /** The store, for {@link CatalogImport}. */
+  PostgresStore store() {
+    return store;
+  }
+
   /** The pool; the analytics' tables are in the same schema. Closed with the catalog. */
   @Override
   public Optional<DataSource> sharedDatabase() {

@@ -61,6 +61,18 @@ public final class BucketCopies implements LocalCopies {
   }
 
   @Override
+  public long highestClaim(DatabaseId id) throws IOException {
+    long highest = 0;
+    for (ObjectStore.Listed c : store.list(BucketNames.claims(id.toString()))) {
+      OptionalLong g = BucketNames.claimGeneration(c.name());
+      if (g.isPresent() && g.getAsLong() > highest) {
+        highest = g.getAsLong();
+      }
+    }
+    return highest;
+  }
+
+  @Override
   public void rebuild(DatabaseId id, long generation) throws IOException {
     long start = System.nanoTime();
     store.putIfAbsent(BucketNames.claim(id.toString(), generation), new byte[0]);

@@ -25,7 +25,17 @@ public interface Leases {
    * As {@link #acquire}, and says which node held the database last before this grant, read under
    * the same row lock as the grant, so no other grant falls between the two.
    */
-  Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl);
+  default Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl) {
+    return take(database, node, ttl, 1);
+  }
+
+  /**
+   * As {@link #take(DatabaseId, NodeId, Duration)}, with an epoch of at least {@code minEpoch}: for
+   * a database's first lease when a standalone server may have written it to the bucket under a
+   * generation far above any epoch ({@link OwnedDatabases}), so that every epoch of it from now on
+   * is above that generation.
+   */
+  Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl, long minEpoch);
 
   /**
    * Takes over a lease in force that {@code node} itself holds, with the next epoch: for a node

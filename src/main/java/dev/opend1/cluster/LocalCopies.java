@@ -22,6 +22,15 @@ public interface LocalCopies {
   boolean unchecked(DatabaseId id);
 
   /**
+   * The highest writer generation that claimed the database in the bucket ({@code gen/<gen>}), 0
+   * when none did: a database's first lease is placed above it, since a standalone server that
+   * shipped the database claimed it under its start time, far above any epoch.
+   *
+   * @throws IOException when the bucket cannot be listed
+   */
+  long highestClaim(DatabaseId id) throws IOException;
+
+  /**
    * Makes the database's files here from the bucket, for a node that now holds its lease at {@code
    * generation}: the generation's claim is stored first, so an earlier owner still writing finds it
    * after its next upload and stops, then the history is laid down (its file is rebuilt from it at

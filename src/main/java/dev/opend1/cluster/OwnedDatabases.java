@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>The writer generation of a held database's objects in the bucket is its lease's epoch plus
  * one, so a later owner's objects supersede a stale owner's ({@code history/LogChain}); generation
  * {@link #NOT_HELD} is below every owner's, so a replica made for a database this node does not
- * hold is fenced by the owner's claim before it ships anything.
+ * hold is fenced by the owner's claim before it ships anything; a first lease is above any
+ * standalone server's generation ({@link FirstLease}).
  */
 public final class OwnedDatabases implements AutoCloseable {
 
@@ -274,9 +275,10 @@ public final class OwnedDatabases implements AutoCloseable {
     if (!mayRefresh && copies.has(id)) {
       refuseOvertakenCopy(id);
     }
+    long minEpoch = FirstLease.minEpoch(id, leases, copies);
     LeaseClock clock = new LeaseClock(margin);
     long sent = clock.beforeSend();
-    Optional<Grant> taken = leases.take(id, self, ttl);
+    Optional<Grant> taken = leases.take(id, self, ttl, minEpoch);
     // In force: this node's from an earlier run (restarted within the ttl), or handed to it by
     // another node (a move), or another's.
     Grant grant =

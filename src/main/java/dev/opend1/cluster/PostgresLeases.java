@@ -17,10 +17,11 @@ import javax.sql.DataSource;
  * WHERE} the lease is not in force. Of several nodes inserting the same database at once, one
  * inserts; the others wait on the primary key, then lock the row that won and test the condition
  * against it, which is now in force, so they get nothing. A takeover is the same update under the
- * row's lock, and adds one to the epoch. A renew or release names the epoch it holds, so once
- * another node has taken over it matches no row. {@code now()} is PostgreSQL's time at the
- * statement's start, which is never before the caller sent it: a lease therefore never lapses in
- * PostgreSQL before the {@link LeaseClock} the caller keeps from its send time says it may.
+ * row's lock, and adds one to the epoch (or raises it to the minimum asked, a first lease's). A
+ * renew or release names the epoch it holds, so once another node has taken over it matches no row.
+ * {@code now()} is PostgreSQL's time at the statement's start, which is never before the caller
+ * sent it: a lease therefore never lapses in PostgreSQL before the {@link LeaseClock} the caller
+ * keeps from its send time says it may.
  */
 public final class PostgresLeases implements Leases {
 
@@ -45,7 +46,7 @@ public final class PostgresLeases implements Leases {
    * it would be read after, and the row changed by the statement itself is not locked again.
    */
   @Override
-  public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl) {
+  public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl, long minEpoch) {
     long ms = ClusterSql.millis(ttl, "a lease's time to live");
     return sql
         .rows(
@@ -53,10 +54,11 @@ public final class PostgresLeases implements Leases {
             "WITH prev AS (SELECT coalesce(handed_from, owner) AS writer FROM database_leases"
                 + " WHERE database_id = ? FOR UPDATE)"
                 + " INSERT INTO database_leases AS l(database_id, owner, epoch, expires_at)"
-                + " SELECT ?, ?, 1, now() + ? * interval '1 millisecond'"
+                + " SELECT ?, ?, greatest(?, 1), now() + ? * interval '1 millisecond'"
                 + " FROM (VALUES (1)) AS one LEFT JOIN prev ON true"
                 + " ON CONFLICT (database_id) DO UPDATE SET owner = excluded.owner,"
-                + " epoch = l.epoch + 1, expires_at = excluded.expires_at, handed_from = NULL,"
+                + " epoch = greatest(l.epoch + 1, excluded.epoch),"
+                + " expires_at = excluded.expires_at, handed_from = NULL,"
                 + " moving_to = NULLIF(l.moving_to, excluded.owner)"
                 + " WHERE l.expires_at <= now()"
                 + RETURNING
@@ -65,7 +67,8 @@ public final class PostgresLeases implements Leases {
               ps.setString(1, database.toString());
               ps.setString(2, database.toString());
               ps.setString(3, node.value());
-              ps.setLong(4, ms);
+              ps.setLong(4, minEpoch);
+              ps.setLong(5, ms);
             },
             rs ->
                 new Grant(

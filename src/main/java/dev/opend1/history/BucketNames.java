@@ -84,7 +84,7 @@ public final class BucketNames {
   }
 
   /** The prefix of a database's generation claims. */
-  static String claims(String databaseId) {
+  public static String claims(String databaseId) {
     return database(databaseId) + "gen/";
   }
 
@@ -94,7 +94,7 @@ public final class BucketNames {
   }
 
   /** The generation a claim's name (full) holds, or empty for another name. */
-  static OptionalLong claimGeneration(String name) {
+  public static OptionalLong claimGeneration(String name) {
     int at = name.lastIndexOf("gen/");
     return at < 0 ? OptionalLong.empty() : numberAfter(name.substring(at), "gen/", "");
   }

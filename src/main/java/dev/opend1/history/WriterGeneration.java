@@ -36,9 +36,22 @@ public interface WriterGeneration {
     return false;
   }
 
+  /** How many random bits a standalone server's generation has below its start time. */
+  int RANDOM_BITS = 20;
+
   /** One generation for every database: {@code clock}'s milliseconds now, then 20 random bits. */
   static WriterGeneration startedAt(Clock clock) {
-    long generation = (clock.millis() << 20) | new SecureRandom().nextInt(1 << 20);
+    long generation =
+        (clock.millis() << RANDOM_BITS) | new SecureRandom().nextInt(1 << RANDOM_BITS);
     return databaseId -> generation;
+  }
+
+  /**
+   * The highest generation {@link #startedAt} gives a server started at or before {@code millis}
+   * (milliseconds since the epoch): a cluster's first lease on a database a standalone server may
+   * still be writing is placed above it ({@code cluster/OwnedDatabases}).
+   */
+  static long highestStartedBy(long millis) {
+    return (millis << RANDOM_BITS) | ((1L << RANDOM_BITS) - 1);
   }
 }

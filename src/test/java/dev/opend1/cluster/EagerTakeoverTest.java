@@ -69,6 +69,12 @@ class EagerTakeoverTest {
       return here.contains(id);
     }
 
+    /** No standalone server wrote these databases: every claim is a lease's. */
+    @Override
+    public long highestClaim(DatabaseId id) {
+      return 0;
+    }
+
     /** No refresh begins and fails here. */
     @Override
     public boolean unchecked(DatabaseId id) {

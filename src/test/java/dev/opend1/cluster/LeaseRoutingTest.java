@@ -102,7 +102,7 @@ class LeaseRoutingTest {
     }
 
     @Override
-    public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl) {
+    public Optional<Grant> take(DatabaseId database, NodeId node, Duration ttl, long minEpoch) {
       throw new UnsupportedOperationException();
     }
 

@@ -77,6 +77,20 @@ class OwnedDatabasesTest {
       return here.contains(id);
     }
 
+    /** The highest generation claimed in the bucket: a standalone server's, when set. */
+    volatile long claimed;
+
+    /** When set, the claims cannot be listed. */
+    volatile boolean claimsDown;
+
+    @Override
+    public long highestClaim(DatabaseId id) throws IOException {
+      if (claimsDown) {
+        throw new IOException("the bucket cannot be listed");
+      }
+      return claimed;
+    }
+
     @Override
     public synchronized void rebuild(DatabaseId id, long generation) throws IOException {
       if (bucketDown) {
@@ -227,9 +241,66 @@ class OwnedDatabasesTest {
         .hasMessageContaining("could not be rebuilt from the bucket")
         .hasMessageContaining("the bucket cannot be reached");
     assertThat(leases.owner(d)).isEmpty();
+    long firstEpoch = leases.last(d).orElseThrow().epoch();
     copies.bucketDown = false;
     nodeB.serve(d);
-    assertThat(copies.rebuilt).containsExactly(d + "@3");
+    assertThat(copies.rebuilt).containsExactly(d + "@" + (firstEpoch + 2));
+  }
+
+  @Test
+  void aFirstTakeOfADatabaseNotCreatedInTheClusterIsAboveEveryStandaloneGeneration()
+      throws Exception {
+    // A standalone server's database: its files are here (the node started on its data
+    // directory), and the bucket holds its claim, made on a clock an hour ahead.
+    Copies copiesA = new Copies();
+    copiesA.here.add(d);
+    long standalone =
+        dev.opend1.history.WriterGeneration.startedAt(
+                java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1)))
+            .of(d.toString());
+    copiesA.claimed = standalone;
+    long startedNow =
+        dev.opend1.history.WriterGeneration.startedAt(java.time.Clock.systemUTC()).of(d.toString());
+    OwnedDatabases nodeA = node(a, copiesA);
+    long generation = nodeA.generation(d.toString());
+    assertThat(generation).as("above the claim in the bucket").isGreaterThan(standalone);
+    assertThat(copiesA.rebuilt).as("its own files, kept").isEmpty();
+
+    // Without a claim, above every standalone server started by now, whatever it has claimed.
+    DatabaseId unclaimed = DatabaseId.random();
+    Copies copiesB = new Copies();
+    copiesB.here.add(unclaimed);
+    OwnedDatabases nodeB = node(b, copiesB);
+    nodeB.serve(unclaimed);
+    assertThat(nodeB.generation(unclaimed.toString()))
+        .as("above a standalone server started before the take")
+        .isGreaterThan(startedNow);
+
+    // Later epochs go on from there: a new owner's generation is above the first one's.
+    nodeA.release(d);
+    nodeB.serve(d);
+    assertThat(nodeB.generation(d.toString())).isEqualTo(generation + 1);
+    assertThat(copiesB.rebuilt).containsExactly(d + "@" + (generation + 1));
+
+    // A database created in the cluster starts at epoch 1: nobody else can have written it.
+    DatabaseId created = DatabaseId.random();
+    nodeA.created(created);
+    assertThat(leases.owner(created).orElseThrow().epoch()).isEqualTo(1);
+  }
+
+  @Test
+  void aFirstTakeWhoseClaimsCannotBeReadTakesNothing() {
+    Copies copies = new Copies();
+    copies.here.add(d);
+    copies.claimsDown = true;
+    OwnedDatabases nodeA = node(a, copies);
+    assertThatThrownBy(() -> nodeA.serve(d))
+        .isInstanceOf(D1Exception.DatabaseUnavailable.class)
+        .hasMessageContaining("its claims in the bucket could not be read");
+    assertThat(leases.last(d)).as("no lease row, so the next take looks again").isEmpty();
+    copies.claimsDown = false;
+    nodeA.serve(d);
+    assertThat(nodeA.mayWrite(d)).isTrue();
   }
 
   @Test

@@ -169,6 +169,20 @@ class PostgresLeasesTest {
   }
 
   @Test
+  void aTakeWithAMinimumEpochGrantsAtLeastItAndLaterEpochsGoOnFromThere() throws Exception {
+    long standalone = (System.currentTimeMillis() << 20) | 0xfffff;
+    Grant first = leases.take(d, a, LONG, standalone + 1).orElseThrow();
+    assertThat(first.lease().epoch()).isEqualTo(standalone + 1);
+    assertThat(leases.take(d, b, LONG, standalone + 1)).as("in force").isEmpty();
+    expire(d);
+    assertThat(leases.take(d, b, LONG).orElseThrow().lease().epoch()).isEqualTo(standalone + 2);
+    expire(d);
+    assertThat(leases.take(d, a, LONG, 5).orElseThrow().lease().epoch())
+        .as("a minimum below the epoch changes nothing")
+        .isEqualTo(standalone + 3);
+  }
+
+  @Test
   void aTakeSaysWhichNodeHeldTheDatabaseLast() throws Exception {
     Grant first = leases.take(d, a, LONG).orElseThrow();
     assertThat(first.previousOwner()).as("never held").isEmpty();

@@ -74,6 +74,32 @@ public final class ClusterNodes implements AutoCloseable {
     return c;
   }
 
+  /**
+   * As {@link #start(int, Path, PostgresDatabase, Duration)} but starts no node: s3proxy runs and
+   * each node's port is chosen; {@link #restart} starts a node when the test wants it (after a
+   * standalone server wrote to the bucket, say).
+   */
+  public static ClusterNodes prepare(int n, Path dir, PostgresDatabase pg, Duration leaseTtl)
+      throws IOException, InterruptedException {
+    S3Proxy s3 = S3Proxy.start(dir.resolve("s3"));
+    ClusterNodes c =
+        new ClusterNodes(dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, List.of(), s3, n);
+    for (int i = 0; i < n; i++) {
+      c.ports[i] = freePort();
+    }
+    return c;
+  }
+
+  /** The bucket prefix every node ships to, as {@code --object-store} takes it. */
+  public static String bucketUrl() {
+    return "s3://" + S3Proxy.BUCKET + "/cluster";
+  }
+
+  /** Node {@code i}'s data directory. */
+  public Path dataDir(int i) {
+    return dir.resolve("node-" + i);
+  }
+
   /** Starts node {@code i} (again, after a kill) on its port and data directory. */
   public void restart(int i) throws IOException {
     restart(i, s3.endpoint());
@@ -95,7 +121,7 @@ public final class ClusterNodes implements AutoCloseable {
                 "--catalog",
                 catalogUrl,
                 "--object-store",
-                "s3://" + S3Proxy.BUCKET + "/cluster",
+                bucketUrl(),
                 "--object-store-endpoint",
                 endpoint,
                 "--advertise-url",
