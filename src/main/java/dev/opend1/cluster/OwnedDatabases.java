@@ -475,6 +475,15 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes no more moves (hand-overs, takes of databases handed here) while the leases held are
+   * still renewed: the first step of a node's stop, before its engine closes, so no take rebuilds a
+   * database into an engine that is closing.
+   */
+  public void stopMoves() {
+    follower.close();
+  }
+
   /** Stops renewing and gives every held lease back, so other nodes may take them at once. */
   @Override
   public void close() {
