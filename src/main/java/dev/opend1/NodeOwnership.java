@@ -150,6 +150,11 @@ final class NodeOwnership implements Ownership, AutoCloseable {
       public boolean leased() {
         return true;
       }
+
+      @Override
+      public boolean holds(String databaseId) {
+        return owned.mayWrite(DatabaseId.parse(databaseId).orElseThrow());
+      }
     };
   }
 

@@ -349,13 +349,17 @@ final class Replica {
         pos += r.entry().length();
       }
       if (seen < nextSeq - 1 && pos >= size) {
-        // The bucket goes on past this history's end (a recovery to an earlier point, say).
+        // The bucket goes on past this history's end: in a cluster, another node wrote the
+        // database since this copy was made; else a recovery to an earlier point, say.
         throw fence(
             "the bucket holds seqs up to "
                 + (nextSeq - 1)
                 + " and this history ends at "
                 + seen
-                + "; ship it to a new prefix");
+                + (leased
+                    ? "; another node wrote the database since this copy was made: this node"
+                        + " rebuilds its copy from the bucket when it takes the database again"
+                    : "; ship it to a new prefix"));
       }
       segment = found;
       offset = pos;
