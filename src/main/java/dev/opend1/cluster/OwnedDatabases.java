@@ -145,10 +145,7 @@ public final class OwnedDatabases implements AutoCloseable {
     serve(id, true);
   }
 
-  /**
-   * As {@link #serve(DatabaseId)}; without {@code mayRefresh}, a copy another node may have
-   * overtaken is refused rather than checked against the bucket.
-   */
+  /** As {@link #serve(DatabaseId)}; without {@code mayRefresh}, an overtaken copy is refused. */
   private void serve(DatabaseId id, boolean mayRefresh) {
     if (draining) {
       throw new D1Exception.NotOwner(id.toString(), "this node is draining");
@@ -475,11 +472,7 @@ public final class OwnedDatabases implements AutoCloseable {
     }
   }
 
-  /**
-   * Makes no more moves (hand-overs, takes of databases handed here) while the leases held are
-   * still renewed: the first step of a node's stop, before its engine closes, so no take rebuilds a
-   * database into an engine that is closing.
-   */
+  /** Makes no more moves while the leases are still renewed: a stop's step before the engine's. */
   public void stopMoves() {
     follower.close();
   }

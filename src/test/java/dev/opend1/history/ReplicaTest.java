@@ -148,7 +148,7 @@ class ReplicaTest {
     Local older = new Local(dir.resolve("b/history"));
     long olderEnd = older.append(3, false, 1_000);
     assertThatThrownBy(() -> leased(older, "b", NOT_HELD).ship(older.segment, olderEnd))
-        .hasMessageContaining("another node wrote the database since this copy was made")
+        .hasMessageContaining("another node wrote it since")
         .hasMessageNotContaining("new prefix");
   }
 
