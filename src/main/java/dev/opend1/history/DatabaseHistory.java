@@ -51,7 +51,7 @@ final class DatabaseHistory {
   private final GroupCommit commits;
   private final CommitClock clock = new CommitClock();
   private final TreeSet<Long> snapshots = new TreeSet<>();
-  private boolean needsRebuild;
+  private IOException rebuildNeededBy; // the failure that demands a rebuild, or null
   private long checkpointSeq = -1;
   private long bytesSinceSnapshot;
   private int pageSize = 4096;
@@ -179,8 +179,8 @@ final class DatabaseHistory {
     }
     RecordCodec.Made r;
     synchronized (lock) {
-      if (needsRebuild) {
-        throw new IOException("the history failed earlier; the database must be rebuilt first");
+      if (rebuildNeededBy != null) {
+        throw new IOException("the history failed earlier: rebuild it first", rebuildNeededBy);
       }
       LogEntry last = index.last();
       pageSize = c.pageSize();
@@ -223,7 +223,7 @@ final class DatabaseHistory {
    * past it, and demand a rebuild of the database file before it serves again. Lock held.
    */
   private void failLocked(IOException cause) {
-    needsRebuild = true;
+    rebuildNeededBy = cause;
     String segment = log.openSegment();
     long size = log.openSize();
     long keep = log.cutBack(commits.synced(), cause);
@@ -254,7 +254,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       long target = index.lastSeq();
       return image(
-          needsRebuild
+          rebuildNeededBy != null
               ? RestorePlan.full(target, snapshots, index.seqs())
               : RestorePlan.fromFile(checkpointSeq, target, snapshots, index.seqs()));
     }
@@ -277,7 +277,7 @@ final class DatabaseHistory {
    */
   void fileHolds(long seq) throws IOException {
     synchronized (lock) {
-      needsRebuild = false;
+      rebuildNeededBy = null;
     }
     noteCheckpointSeq(seq);
   }
@@ -488,7 +488,7 @@ final class DatabaseHistory {
 
   void markNeedsRebuild() {
     synchronized (lock) {
-      needsRebuild = true;
+      rebuildNeededBy = new IOException("marked for a rebuild");
     }
   }
 
