@@ -150,6 +150,11 @@ final class NodeOwnership implements Ownership, AutoCloseable {
       public boolean leased() {
         return true;
       }
+
+      @Override
+      public boolean holds(String databaseId) {
+        return owned.mayWrite(DatabaseId.parse(databaseId).orElseThrow());
+      }
     };
   }
 
@@ -198,8 +203,18 @@ final class NodeOwnership implements Ownership, AutoCloseable {
   }
 
   /**
-   * Stops taking databases over, gives every lease back (call once the engine and history are
-   * closed), then closes the client.
+   * Takes no more databases (eager takeover, moves) and waits for a take that was running: the
+   * first step of a stop, before the engine and the history close, since a take rebuilds a
+   * database's files and reopens it through the engine. The leases held are still renewed.
+   */
+  void stopTaking() {
+    eager.ifPresent(EagerTakeover::close);
+    owned.stopMoves();
+  }
+
+  /**
+   * Stops taking databases over (again), gives every lease back (call once the engine and history
+   * are closed, so everything this node wrote is in the bucket), then closes the client.
    */
   @Override
   public void close() {

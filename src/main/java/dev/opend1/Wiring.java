@@ -181,11 +181,14 @@ public record Wiring(
 
   /**
    * Stops transfers, closes the engine (its last checkpoints reach the history), then the history;
-   * the analytics flush their last minutes first. A cluster node gives its leases back last, once
-   * everything it wrote is in the bucket.
+   * the analytics flush their last minutes first. A cluster node first stops taking databases over
+   * (a take rebuilds files and reopens them through the engine, which must not be closing), and
+   * gives its leases back last, once everything it wrote is in the bucket; its caller marks it left
+   * after that ({@code Membership.close}).
    */
   @Override
   public void close() {
+    cluster.ifPresent(NodeOwnership::stopTaking);
     analytics.close();
     followers.ifPresent(Followers::close);
     transfers.close();

@@ -153,10 +153,11 @@ final class InJvmNode implements AutoCloseable {
     if (!silenced) {
       server.close();
     }
+    // As serve stops: takes end and leases are given back (parts) before the node is marked left.
+    parts.close();
     if (membership != null) {
       membership.close();
     }
-    parts.close();
     catalog.close();
     try {
       dataDir.close();

@@ -34,6 +34,7 @@ public final class HttpStatuses {
       // operator restored the files, or shortly.
       case D1Exception.ShuttingDown x -> 503;
       case D1Exception.BackupUnavailable x -> 503;
+      case D1Exception.CatalogUnreachable x -> 503;
       case D1Exception.DatabaseUnavailable x -> 503;
       case D1Exception.NotOwner x -> 503;
       case D1Exception.SpillSpaceBusy x -> 503;

@@ -101,7 +101,7 @@ final class PostgresStore implements CatalogSql, AutoCloseable {
     try (Connection c = pool.getConnection()) {
       return step.run(c);
     } catch (SQLException e) {
-      throw CatalogStore.failure(what, e);
+      throw PostgresFailures.of(what, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.opend1.cluster;
 
+import dev.opend1.catalog.PostgresFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +50,7 @@ final class ClusterSql {
       }
       return out;
     } catch (SQLException e) {
-      throw new IllegalStateException(what + ": " + e.getMessage(), e);
+      throw PostgresFailures.of(what, e);
     }
   }
 
@@ -60,7 +61,7 @@ final class ClusterSql {
       binder.bind(ps);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException(what + ": " + e.getMessage(), e);
+      throw PostgresFailures.of(what, e);
     }
   }
 

@@ -45,6 +45,9 @@ public final class EagerTakeover implements AutoCloseable {
   /** How long a lease must have lapsed, and PostgreSQL answered this node, before others' count. */
   static final Duration SETTLED = Membership.HEARTBEAT_EVERY.multipliedBy(2);
 
+  /** How long a stop waits for a take it interrupted (a rebuild's download) to end. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
   /** Databases read per query: a few per taker, so the order stays fresh as other nodes take. */
   private static final int BATCH = 32;
 
@@ -171,9 +174,21 @@ public final class EagerTakeover implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Stops sweeping and taking, and waits (a bounded time) for a take that was running to end, so
+   * none runs once the node closes its engine; again, it does nothing.
+   */
   @Override
   public void close() {
     sweeper.shutdownNow();
     takers.shutdownNow();
+    try {
+      if (!sweeper.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          || !takers.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("a takeover still runs {} s after the node began to stop", STOP_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -48,8 +48,19 @@ final class OneMoveEach implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts no more moves and waits (a bounded time) for one that was running to end; again, it does
+   * nothing.
+   */
   @Override
   public void close() {
     executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("a move still runs 10 s after the node began to stop");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

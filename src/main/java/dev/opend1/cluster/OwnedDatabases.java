@@ -146,10 +146,7 @@ public final class OwnedDatabases implements AutoCloseable {
     serve(id, true);
   }
 
-  /**
-   * As {@link #serve(DatabaseId)}; without {@code mayRefresh}, a copy another node may have
-   * overtaken is refused rather than checked against the bucket.
-   */
+  /** As {@link #serve(DatabaseId)}; without {@code mayRefresh}, an overtaken copy is refused. */
   private void serve(DatabaseId id, boolean mayRefresh) {
     if (draining) {
       throw new D1Exception.NotOwner(id.toString(), "this node is draining");
@@ -475,6 +472,11 @@ public final class OwnedDatabases implements AutoCloseable {
       }
       return handed;
     }
+  }
+
+  /** Makes no more moves while the leases are still renewed: a stop's step before the engine's. */
+  public void stopMoves() {
+    follower.close();
   }
 
   /** Stops renewing and gives every held lease back, so other nodes may take them at once. */

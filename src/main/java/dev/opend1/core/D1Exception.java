@@ -131,6 +131,23 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
+   * The catalog's PostgreSQL (a cluster's tokens, database records and leases) cannot be reached
+   * (code 7500): refused, or no connection within the pool's wait. Nothing of the request was
+   * applied, and it is safe to retry once PostgreSQL answers again. The cause names hosts and
+   * users: it is logged by whoever sees it, never answered.
+   */
+  public static final class CatalogUnreachable extends D1Exception {
+    public CatalogUnreachable(String what) {
+      super(
+          7500,
+          "the catalog's PostgreSQL cannot be reached ("
+              + what
+              + "); nothing was applied, retry the request",
+          null);
+    }
+  }
+
+  /**
    * The server is stopping (code 7500): a request that arrives while running ones finish is refused
    * before it does anything, so it is safe to retry against the restarted server.
    */

@@ -50,7 +50,7 @@ final class DatabaseHistory {
   private final GroupCommit commits;
   private final CommitClock clock = new CommitClock();
   private final TreeSet<Long> snapshots = new TreeSet<>();
-  private boolean needsRebuild;
+  private IOException rebuildNeededBy; // the failure that demands a rebuild, or null
   private final CheckpointSeq checkpointSeq;
   private long bytesSinceSnapshot;
   private int pageSize = 4096;
@@ -178,8 +178,8 @@ final class DatabaseHistory {
     }
     RecordCodec.Made r;
     synchronized (lock) {
-      if (needsRebuild) {
-        throw new IOException("the history failed earlier; the database must be rebuilt first");
+      if (rebuildNeededBy != null) {
+        throw new IOException("the history failed earlier: rebuild it first", rebuildNeededBy);
       }
       LogEntry last = index.last();
       pageSize = c.pageSize();
@@ -222,7 +222,7 @@ final class DatabaseHistory {
    * past it, and demand a rebuild of the database file before it serves again. Lock held.
    */
   private void failLocked(IOException cause) {
-    needsRebuild = true;
+    rebuildNeededBy = cause;
     String segment = log.openSegment();
     long size = log.openSize();
     long keep = log.cutBack(commits.synced(), cause);
@@ -253,7 +253,7 @@ final class DatabaseHistory {
     synchronized (lock) {
       long target = index.lastSeq();
       return image(
-          needsRebuild
+          rebuildNeededBy != null
               ? RestorePlan.full(target, snapshots, index.firstSeq())
               : RestorePlan.fromFile(checkpointSeq.get(), target, snapshots, index.firstSeq()));
     }
@@ -276,7 +276,7 @@ final class DatabaseHistory {
    */
   void fileHolds(long seq) throws IOException {
     synchronized (lock) {
-      needsRebuild = false;
+      rebuildNeededBy = null;
     }
     checkpointSeq.note(seq);
   }
@@ -469,7 +469,7 @@ final class DatabaseHistory {
 
   void markNeedsRebuild() {
     synchronized (lock) {
-      needsRebuild = true;
+      rebuildNeededBy = new IOException("marked for a rebuild");
     }
   }
 

@@ -349,13 +349,13 @@ final class Replica {
         pos += r.entry().length();
       }
       if (seen < nextSeq - 1 && pos >= size) {
-        // The bucket goes on past this history's end (a recovery to an earlier point, say).
+        // The bucket goes on past this history's end: another node's writes, or an earlier point.
         throw fence(
             "the bucket holds seqs up to "
                 + (nextSeq - 1)
                 + " and this history ends at "
                 + seen
-                + "; ship it to a new prefix");
+                + (leased ? "; another node wrote it since" : "; ship it to a new prefix"));
       }
       segment = found;
       offset = pos;

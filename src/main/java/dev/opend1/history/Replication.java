@@ -372,7 +372,9 @@ public final class Replication implements AutoCloseable {
 
   private void run() {
     for (Replica r : replicas.values()) {
-      shipQuietly(r, true);
+      if (generation.holds(r.databaseId())) {
+        shipQuietly(r, true);
+      }
     }
     long nextSweep = System.nanoTime();
     while (!closed) {

@@ -39,6 +39,18 @@ public interface WriterGeneration {
   /** How many random bits a standalone server's generation has below its start time. */
   int RANDOM_BITS = 20;
 
+  /**
+   * Whether this server may write {@code databaseId} now: always for a standalone server; for a
+   * cluster node, while it holds the database's lease. A start's catch-up ships only such
+   * databases: a node's copy of a database another node holds has nothing to add to the bucket
+   * (every write a node acknowledged is there), and is older than the bucket when another node
+   * wrote since, which is no fault of the prefix; it is refreshed from the bucket when the node
+   * takes the database again.
+   */
+  default boolean holds(String databaseId) {
+    return true;
+  }
+
   /** One generation for every database: {@code clock}'s milliseconds now, then 20 random bits. */
   static WriterGeneration startedAt(Clock clock) {
     long generation =

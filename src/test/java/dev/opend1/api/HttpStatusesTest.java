@@ -31,6 +31,7 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.ShuttingDown(), 503, 7500),
         Arguments.of(new D1Exception.BackupUnavailable("the object store is down"), 503, 7500),
         Arguments.of(new D1Exception.DatabaseUnavailable("x", "gone"), 503, 7500),
+        Arguments.of(new D1Exception.CatalogUnreachable("catalog query"), 503, 7500),
         Arguments.of(new D1Exception.RateLimited("too many"), 429, 7500),
         Arguments.of(new D1Exception.ClusterCallRefused(), 401, 10000),
         Arguments.of(new D1Exception.OwnerUnavailable("node b is down"), 503, 7500),

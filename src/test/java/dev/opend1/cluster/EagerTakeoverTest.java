@@ -235,6 +235,40 @@ class EagerTakeoverTest {
   }
 
   @Test
+  void aStopWaitsForATakeThatRunsSoNoneGoesOnWhileTheEngineCloses() throws Exception {
+    deadNodesDatabases(1);
+    OwnedDatabases nodeB = node(b, new Copies(b));
+    CountDownLatch opening = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean opened =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    EagerTakeover e =
+        new EagerTakeover(
+            nodeB,
+            new PostgresUnserved(db.dataSource()),
+            b,
+            d -> {
+              // The engine's open after a take, as slow as a large file's build, and not stopped
+              // by an interrupt.
+              opening.countDown();
+              long until = System.nanoTime() + 1_000_000_000L;
+              while (System.nanoTime() < until) {
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException ignored) {
+                  // an engine's open does not stop midway either
+                }
+              }
+              opened.set(true);
+            },
+            DaemonPools.scheduled("test-sweep"),
+            DaemonPools.fixed("test-takers", 2));
+    e.start();
+    assertThat(opening.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    e.close();
+    assertThat(opened.get()).as("the take ran to its end before the stop returned").isTrue();
+  }
+
+  @Test
   void aLazyNodeTakesNothingWithoutARequest() throws Exception {
     DatabaseId d = deadNodesDatabases(1).get(0);
     OwnedDatabases nodeB = node(b, new Copies(b));

@@ -1,8 +1,10 @@
 package dev.opend1.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.D1Exception;
 import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.nio.channels.FileChannel;
@@ -69,6 +71,36 @@ class DatabaseHistoryTest {
         ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
       return rs.getLong(1);
     }
+  }
+
+  @Test
+  void aCommitAfterAFailedShipmentCarriesItsCauseSoTheWriteIsAnswered503() throws Exception {
+    history.close();
+    java.util.concurrent.atomic.AtomicBoolean storeDown =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    HistoryStore failing =
+        new LocalHistoryStore(historyDir) {
+          @Override
+          public void sync(String name, FileChannel segment, long end) throws java.io.IOException {
+            super.sync(name, segment, end);
+            if (storeDown.get()) {
+              throw ReplicatedHistoryStore.unavailable(
+                  "the write could not be stored in object storage",
+                  new java.io.IOException("connection refused"));
+            }
+          }
+        };
+    history = DatabaseHistory.open("test-db", failing, db, syncer);
+    exec("CREATE TABLE t(x)");
+    history.capture().join();
+    storeDown.set(true);
+    exec("INSERT INTO t VALUES (1)");
+    assertThatThrownBy(() -> history.capture().join())
+        .satisfies(e -> assertThat(D1Exception.BackupUnavailable.in(e)).isPresent());
+    // The next commit, before the database is rebuilt, fails for the same reason: 503, not 500.
+    exec("INSERT INTO t VALUES (2)");
+    assertThatThrownBy(() -> history.capture().join())
+        .satisfies(e -> assertThat(D1Exception.BackupUnavailable.in(e)).isPresent());
   }
 
   @Test

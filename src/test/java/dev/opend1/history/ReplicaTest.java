@@ -23,6 +23,9 @@ class ReplicaTest {
 
   static final String ID = "6f1c2f43-5a8f-4b55-9a59-0c1d2e3f4a5b";
 
+  /** The generation a cluster node gives a database it does not hold (OwnedDatabases.NOT_HELD). */
+  static final long NOT_HELD = 1;
+
   /** The writer generation the tests' replicas write under. */
   static final long GEN = 0x1234;
 
@@ -134,6 +137,79 @@ class ReplicaTest {
     long otherEnd = other.append(4, false, 2_000);
     assertThatThrownBy(() -> other.replica().ship(other.segment, otherEnd))
         .hasMessageContaining("differs from the bucket");
+  }
+
+  @Test
+  void aClusterNodesCopyThatAnotherNodeOvertookIsNotToldToShipToANewPrefix() throws Exception {
+    Local owner = new Local(dir.resolve("a/history"));
+    long end = owner.append(5, false, 1_000);
+    leased(owner, "a", 3).ship(owner.segment, end);
+    // This node's copy stops at seq 2: another node wrote the database since it was made.
+    Local older = new Local(dir.resolve("b/history"));
+    long olderEnd = older.append(3, false, 1_000);
+    assertThatThrownBy(() -> leased(older, "b", NOT_HELD).ship(older.segment, olderEnd))
+        .hasMessageContaining("another node wrote it since")
+        .hasMessageNotContaining("new prefix");
+  }
+
+  @Test
+  void aClusterNodesStartShipsNothingOfADatabaseItDoesNotHold() throws Exception {
+    String held = "7a1c2f43-5a8f-4b55-9a59-0c1d2e3f4a5b";
+    // The bucket ends at seq 4; this node's copy (of a database another node holds) at seq 2.
+    Local owner = new Local(dir.resolve("owner/history"));
+    long end = owner.append(5, false, 1_000);
+    leased(owner, "owner", 3).ship(owner.segment, end);
+    Local older =
+        new Local(new dev.opend1.core.DataLayout(dir.resolve("node")).database(ID).historyDir());
+    older.append(3, false, 1_000);
+    java.nio.file.Files.createDirectories(
+        new dev.opend1.core.DataLayout(dir.resolve("node")).database(held).historyDir());
+    java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    WriterGeneration cluster =
+        new WriterGeneration() {
+          @Override
+          public long of(String databaseId) {
+            return databaseId.equals(held) ? 9 : NOT_HELD;
+          }
+
+          @Override
+          public boolean leased() {
+            return true;
+          }
+
+          @Override
+          public boolean holds(String databaseId) {
+            asked.add(databaseId);
+            return databaseId.equals(held);
+          }
+        };
+    Replication replication =
+        new Replication(
+            store,
+            dir.resolve("node"),
+            Replication.Durability.SYNC,
+            java.time.Duration.ofMillis(10),
+            java.time.Duration.ofSeconds(30),
+            java.time.Duration.ofDays(30),
+            () -> {},
+            cluster,
+            () -> {});
+    try {
+      replication.start();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!asked.containsAll(List.of(ID, held)) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(200); // the catch-up of the held one, after the question
+      assertThat(asked).as("the catch-up asked about both").contains(ID, held);
+      assertThat(replication.counters().fencedDatabases())
+          .as("the copy another node overtook is left for its take to refresh")
+          .isEmpty();
+      assertThat(replication.counters().lastError()).isNull();
+      assertThat(store.objects).doesNotContainKey(BucketNames.claim(ID, NOT_HELD));
+    } finally {
+      replication.close();
+    }
   }
 
   @Test

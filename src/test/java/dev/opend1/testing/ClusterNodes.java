@@ -58,9 +58,18 @@ public final class ClusterNodes implements AutoCloseable {
   public static ClusterNodes start(
       int n, Path dir, PostgresDatabase pg, Duration leaseTtl, List<String> flags)
       throws IOException, InterruptedException {
+    return start(n, dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, flags);
+  }
+
+  /**
+   * As {@link #start(int, Path, PostgresDatabase, Duration, List)}, on the catalog {@code
+   * catalogUrl} (an empty database of a PostgreSQL server the test started itself, to stop it).
+   */
+  public static ClusterNodes start(
+      int n, Path dir, String catalogUrl, Duration leaseTtl, List<String> flags)
+      throws IOException, InterruptedException {
     S3Proxy s3 = S3Proxy.start(dir.resolve("s3"));
-    ClusterNodes c =
-        new ClusterNodes(dir, pg.server().catalogUrl(pg.fresh()), leaseTtl, flags, s3, n);
+    ClusterNodes c = new ClusterNodes(dir, catalogUrl, leaseTtl, flags, s3, n);
     try {
       // One after the other: JVMs starting at once on a loaded machine each start slower.
       for (int i = 0; i < n; i++) {

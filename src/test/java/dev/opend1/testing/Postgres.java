@@ -125,6 +125,29 @@ public final class Postgres implements AutoCloseable {
         "start");
   }
 
+  /**
+   * Stops the server at once, as a crash or a lost machine would ({@code pg_ctl stop -m
+   * immediate}): its sessions end without a goodbye and new connections are refused until {@link
+   * #startAgain}. Its files stay.
+   */
+  public void stopNow() throws IOException, InterruptedException {
+    run(
+        asUser,
+        dir.resolve("pg_ctl.log"),
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        dir.resolve("data").toString(),
+        "-m",
+        "immediate",
+        "-w",
+        "stop");
+  }
+
+  /** Starts the server again (after {@link #stopNow}) on the same port and files. */
+  public void startAgain() throws IOException, InterruptedException {
+    startServer();
+  }
+
   /** The port it listens on (127.0.0.1). */
   public int port() {
     return port;

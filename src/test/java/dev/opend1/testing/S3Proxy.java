@@ -86,7 +86,8 @@ public final class S3Proxy implements AutoCloseable {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    // As long as a node may take to start (ServerProcess): a JVM on a loaded machine starts slowly.
+    long deadline = System.nanoTime() + 180_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("s3proxy exited:\n" + Files.readString(log));
@@ -99,7 +100,7 @@ public final class S3Proxy implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "s3proxy did not listen within 60 s:\n" + Files.readString(log));
+        "s3proxy did not listen within 180 s:\n" + Files.readString(log));
   }
 
   /** Stops it (the store becomes unreachable); its objects stay in {@link #baseDir}. */
