@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * write is lost; and every database takes writes again without a node restarted (the times are
  * printed, not asserted).
  */
-@Disabled(
-    "a read during the outage was answered 400 'disk I/O error: SQLITE_IOERR' (a database being"
-        + " rebuilt from its local history after a write's upload failed); enable once fixed")
 class ClusterBucketLossTest {
 
   @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();

@@ -86,10 +86,7 @@ public final class OwnedDatabases implements AutoCloseable {
   /** Whether an operator asked this node to drain ({@code opend1 cluster drain}). */
   private final BooleanSupplier drainAsked;
 
-  /**
-   * Set by the renewer once it saw the drain asked: no database is taken or served any more; the
-   * leases held are given back one renewal later, so requests already running can finish.
-   */
+  /** Set once the drain is seen: nothing taken or served; leases given back one renewal later. */
   private volatile boolean draining;
 
   /**

@@ -162,6 +162,9 @@ final class HandleCache {
     DatabaseHandle h;
     synchronized (lock) {
       h = open.remove(id);
+      if (h != null) {
+        closing.put(id, new CountDownLatch(1));
+      }
     }
     if (h != null) {
       closeRemoved(h, waitMillis);
@@ -177,10 +180,18 @@ final class HandleCache {
       if (!open.remove(h.id, h)) {
         return;
       }
+      closing.put(h.id, new CountDownLatch(1));
     }
     closeRemoved(h, waitMillis);
   }
 
+  /**
+   * Closes a handle taken out of the map and marked in {@link #closing}, once its requests are done
+   * (waiting up to {@code waitMillis}), then unmarks it. Until then {@link #acquire} waits rather
+   * than open the database again: a fresh handle may rebuild the file (after a commit that could
+   * not be made durable) under the old one's connections, which then read a file changing beneath
+   * them (SQLITE_IOERR).
+   */
   private void closeRemoved(DatabaseHandle h, long waitMillis) {
     h.closed = true;
     // Requests hold the gate's read lock while they run: its write lock means none is running.
@@ -195,6 +206,10 @@ final class HandleCache {
     } finally {
       if (quiet) {
         h.gate.writeLock().unlock();
+      }
+      synchronized (lock) {
+        closing.remove(h.id).countDown();
+        lock.notifyAll();
       }
     }
   }

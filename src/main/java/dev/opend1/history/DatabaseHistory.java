@@ -467,9 +467,15 @@ final class DatabaseHistory {
     }
   }
 
-  void markNeedsRebuild() {
+  /**
+   * Demands a rebuild because of {@code cause}. A failure already demanding one is kept: it is what
+   * the next commits' errors name (a store that is down answers 503, not 500).
+   */
+  void markNeedsRebuild(Exception cause) {
     synchronized (lock) {
-      rebuildNeededBy = new IOException("marked for a rebuild");
+      if (rebuildNeededBy == null) {
+        rebuildNeededBy = new IOException("marked for a rebuild", cause);
+      }
     }
   }
 

@@ -176,7 +176,7 @@ public final class History implements CommitHook, AutoCloseable {
         gate.settled(id);
       }
       // Whatever the commit changed is in SQLite but not in the history: the file must be rebuilt.
-      h.markNeedsRebuild();
+      h.markNeedsRebuild(e);
       throw e;
     }
     durable.whenComplete(
