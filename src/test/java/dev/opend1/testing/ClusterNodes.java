@@ -138,6 +138,9 @@ public final class ClusterNodes implements AutoCloseable {
                 "--cluster-lease-ttl",
                 Long.toString(leaseTtl.toMillis())));
     flags.addAll(extraFlags);
+    if (nodes[i] != null) {
+      keepLog(i, nodes[i]);
+    }
     nodes[i] = ServerProcess.start(dir.resolve("node-" + i), ports[i], List.of(), flags, env);
   }
 
@@ -324,7 +327,8 @@ public final class ClusterNodes implements AutoCloseable {
   /** Stops every node still running (SIGTERM, then a kill), then s3proxy. */
   @Override
   public void close() {
-    for (ServerProcess p : nodes) {
+    for (int i = 0; i < nodes.length; i++) {
+      ServerProcess p = nodes[i];
       if (p != null) {
         try {
           p.signal("CONT"); // a node a test left frozen stops too
@@ -332,9 +336,30 @@ public final class ClusterNodes implements AutoCloseable {
           // gone already
         }
         p.close();
+        keepLog(i, p);
       }
     }
     s3.close();
+  }
+
+  /**
+   * Appends a node process's output to {@code target/node-logs/<the test's
+   * directory>/node-<i>.log}: the test's directory is deleted, and a failure that shows only in a
+   * run of the whole suite (a request answered 500 during a rolling restart, once) needs the nodes'
+   * own account of it.
+   */
+  private void keepLog(int i, ServerProcess p) {
+    try {
+      Path logs = Path.of("target", "node-logs", dir.getFileName().toString());
+      java.nio.file.Files.createDirectories(logs);
+      java.nio.file.Files.writeString(
+          logs.resolve("node-" + i + ".log"),
+          p.stdout() + p.stderr(),
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("node " + i + "'s output not kept: " + e);
+    }
   }
 
   private static int freePort() throws IOException {
