@@ -3,12 +3,10 @@ package dev.opend1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.testing.ClusterNodes;
-import dev.opend1.testing.D1Client;
 import dev.opend1.testing.OutageLoad;
 import dev.opend1.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,20 +54,8 @@ class ClusterBucketLossTest {
 
   @Test
   void writesGetARetryable503AndReadsGoOnWhileTheBucketIsDown() throws Exception {
-    List<String> dbs = new ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      String db = cluster.create(i, "bucket-loss-" + i);
-      ok(cluster.query(i, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
-      dbs.add(db);
-    }
-    long[] pids = new long[cluster.size()];
-    for (int i = 0; i < pids.length; i++) {
-      pids[i] = cluster.node(i).pid();
-    }
-    OutageLoad load = OutageLoad.start(cluster, dbs, CLIENT_TIMEOUT);
-    for (String db : dbs) {
-      load.awaitAcknowledged(db, 10);
-    }
+    OutageLoad load = OutageLoad.onePerNode(cluster, "bucket-loss", CLIENT_TIMEOUT);
+    List<String> dbs = load.databases();
 
     long stoppedAt = System.nanoTime();
     cluster.s3().stop();
@@ -125,20 +111,6 @@ class ClusterBucketLossTest {
     assertThat(writesRefused).as("writes were sent while the bucket was down").isPositive();
     assertThat(reads).as("reads were answered while the bucket was down").isPositive();
 
-    for (int i = 0; i < pids.length; i++) {
-      assertThat(cluster.node(i).isAlive()).as("node %d still runs", i).isTrue();
-      assertThat(cluster.node(i).pid()).isEqualTo(pids[i]);
-    }
-    for (int i = 0; i < dbs.size(); i++) {
-      String db = dbs.get(i);
-      assertThat(cluster.values(i, db))
-          .as("every acknowledged write of " + db + " is there, and nothing never sent")
-          .containsAll(load.acknowledged(db))
-          .isSubsetOf(load.sent(db));
-    }
-  }
-
-  private static void ok(D1Client.Reply r) {
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    load.assertSameNodesAndNothingLost();
   }
 }

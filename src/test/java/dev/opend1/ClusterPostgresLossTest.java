@@ -8,7 +8,6 @@ import dev.opend1.testing.OutageLoad;
 import dev.opend1.testing.Postgres;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,20 +66,8 @@ class ClusterPostgresLossTest {
 
   @Test
   void writesGetARetryable503WhilePostgresIsDownAndResumeWhenItIsBack() throws Exception {
-    List<String> dbs = new ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      String db = cluster.create(i, "pg-loss-" + i);
-      ok(cluster.query(i, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)"));
-      dbs.add(db);
-    }
-    long[] pids = new long[cluster.size()];
-    for (int i = 0; i < pids.length; i++) {
-      pids[i] = cluster.node(i).pid();
-    }
-    OutageLoad load = OutageLoad.start(cluster, dbs, CLIENT_TIMEOUT);
-    for (String db : dbs) {
-      load.awaitAcknowledged(db, 10);
-    }
+    OutageLoad load = OutageLoad.onePerNode(cluster, "pg-loss", CLIENT_TIMEOUT);
+    List<String> dbs = load.databases();
 
     long stoppedAt = System.nanoTime();
     pg.stopNow();
@@ -164,27 +151,13 @@ class ClusterPostgresLossTest {
         "%d requests answered from the stop on, the slowest in %.2f s (client timeout %d s)%n",
         during, slowest, CLIENT_TIMEOUT.toSeconds());
 
-    for (int i = 0; i < pids.length; i++) {
-      assertThat(cluster.node(i).isAlive()).as("node %d still runs", i).isTrue();
-      assertThat(cluster.node(i).pid()).isEqualTo(pids[i]);
-    }
-    for (int i = 0; i < dbs.size(); i++) {
-      String db = dbs.get(i);
-      assertThat(cluster.values(i, db))
-          .as("every acknowledged write of " + db + " is there, and nothing never sent")
-          .containsAll(load.acknowledged(db))
-          .isSubsetOf(load.sent(db));
-    }
+    load.assertSameNodesAndNothingLost();
   }
 
   /** A clear, retryable refusal: 503 with code 7500 in D1's envelope. */
   private static void assertRetryable(int status, int code, String what) {
     assertThat(status).as(what).isEqualTo(503);
     assertThat(code).as(what).isEqualTo(7500);
-  }
-
-  private static void ok(D1Client.Reply r) {
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {

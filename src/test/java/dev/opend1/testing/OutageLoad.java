@@ -1,5 +1,7 @@
 package dev.opend1.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,8 @@ public final class OutageLoad {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger nextValue = new AtomicInteger(1);
   private final List<Thread> threads = new ArrayList<>();
+  private List<String> databases = List.of();
+  private long[] pids = new long[0];
 
   /** Every answer, in the order they came. */
   private final List<Answer> answers = new CopyOnWriteArrayList<>();
@@ -94,6 +98,55 @@ public final class OutageLoad {
       }
     }
     return load;
+  }
+
+  /**
+   * Creates one database on each node (a table {@code t}), notes the node processes, starts a
+   * writer and a reader for each through each node, and waits for 10 acknowledged writes to each.
+   */
+  public static OutageLoad onePerNode(ClusterNodes cluster, String name, Duration timeout)
+      throws InterruptedException {
+    List<String> dbs = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      String db = cluster.create(i, name + "-" + i);
+      D1Client.Reply r = cluster.query(i, db, "CREATE TABLE t(v INTEGER PRIMARY KEY)");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      dbs.add(db);
+    }
+    long[] pids = new long[cluster.size()];
+    for (int i = 0; i < pids.length; i++) {
+      pids[i] = cluster.node(i).pid();
+    }
+    OutageLoad load = start(cluster, dbs, timeout);
+    load.databases = List.copyOf(dbs);
+    load.pids = pids;
+    for (String db : dbs) {
+      load.awaitAcknowledged(db, 10);
+    }
+    return load;
+  }
+
+  /** The databases of {@link #onePerNode}, database {@code i} placed on node {@code i}. */
+  public List<String> databases() {
+    return databases;
+  }
+
+  /**
+   * After the load of {@link #onePerNode} finished: the same node processes still run, and each
+   * database holds every acknowledged write and nothing that was never sent.
+   */
+  public void assertSameNodesAndNothingLost() {
+    for (int i = 0; i < pids.length; i++) {
+      assertThat(cluster.node(i).isAlive()).as("node %d still runs", i).isTrue();
+      assertThat(cluster.node(i).pid()).isEqualTo(pids[i]);
+    }
+    for (int i = 0; i < databases.size(); i++) {
+      String db = databases.get(i);
+      assertThat(cluster.values(i, db))
+          .as("every acknowledged write of " + db + " is there, and nothing never sent")
+          .containsAll(acknowledged(db))
+          .isSubsetOf(sent(db));
+    }
   }
 
   private void send(String db, int node, boolean read) {
