@@ -2,7 +2,9 @@
 -- Miniflare peer's Worker accepts too) and, when the run ends, prints one line
 --   BENCH {"requests":..,"seconds":..,"rps":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"p999_ms":..,"max_ms":..,"errors":..}
 -- that bench/run records. Latency percentiles come from wrk's own histogram (per request, from
--- the request being written to its response being read).
+-- the request being written to its response being read), which wrk corrects for coordinated
+-- omission before done() sees it: a request that took S also counts at S - I, S - 2I, ..., I being
+-- the run's mean interval per connection, so at 1 connection a stall weighs S / I samples.
 -- Usage: wrk ... -s d1.lua URL -- MODE ROWS [TOKEN]
 --   MODE: point | range | insert | batch | big | get      ROWS: rows in table kv
 local mode, rows, token
