@@ -186,7 +186,7 @@ switch (cmd) {
     // A warm-up part may end before its first slow request does; a measured run may not.
     if (r.errors > 0 || (r.requests === 0 && a[0] !== "warmup")) throw new Error(`${a[0]} ${a[1]}: ${r.errors} errors in ${r.requests} requests:\n${out}`);
     record(a[0], a[1], a[2], "throughput", r.rps.toFixed(1), "req/s");
-    for (const p of ["p50", "p90", "p99"]) record(a[0], a[1], a[2], p, r[`${p}_ms`].toFixed(3), "ms");
+    for (const p of ["p50", "p90", "p99", "p999", "max"]) record(a[0], a[1], a[2], p, r[`${p}_ms`].toFixed(3), "ms");
     console.error(`  ${a[0]} ${a[1]} #${a[2]}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms`);
     break;
   }
