@@ -3,6 +3,7 @@
 // appended to the CSV named by BENCH_CSV as "workload,side,rep,metric,value,unit".
 // Usage: node ops.mjs COMMAND ARGS...   (see the switch at the bottom)
 import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -71,22 +72,78 @@ async function bigDb(mb) {
 }
 
 /**
- * Export to a file: from the first export call until the dump is on disk. A row is written first
- * (not timed), so every call dumps a new state: an export of a state already exported answers
- * from the finished file, and would time the download alone.
+ * The phases of an export or import, timed in the same run: each phase's wall clock, the server's
+ * CPU in it (utime + stime of BENCH_SERVER_PID, in clock ticks of BENCH_CLK_TCK per second, when
+ * bench/run names the server) and this client's own CPU in it (process.cpuUsage: Node's main
+ * thread and its workers, the file reads and writes included).
+ */
+function serverCpu() {
+  if (!env.BENCH_SERVER_PID) return NaN;
+  const f = readFileSync(`/proc/${env.BENCH_SERVER_PID}/stat`, "utf8");
+  const after = f.slice(f.lastIndexOf(")") + 2).split(" "); // field 3 onwards; utime is field 14
+  return (Number(after[11]) + Number(after[12])) / Number(env.BENCH_CLK_TCK ?? 100);
+}
+function phase() {
+  const t = performance.now();
+  const server = serverCpu();
+  const client = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(client);
+    return { seconds: (performance.now() - t) / 1000, server: serverCpu() - server, client: (c.user + c.system) / 1e6 };
+  };
+}
+function recordPhase(workload, side, rep, name, p) {
+  record(workload, side, rep, `${name}_seconds`, p.seconds.toFixed(3), "s");
+  if (!Number.isNaN(p.server)) record(workload, side, rep, `${name}_server_cpu`, p.server.toFixed(2), "s");
+  if (p.client !== undefined) record(workload, side, rep, `${name}_client_cpu`, p.client.toFixed(2), "s");
+}
+
+/** Downloads URL to FILE with Node's fetch (as wrangler does): the phase's figures. */
+async function download(url, file) {
+  const end = phase();
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`export download: HTTP ${res.status}`);
+  await pipeline(Readable.fromWeb(res.body), createWriteStream(file));
+  return end();
+}
+
+/**
+ * Export to a file: from the first export call until the dump is on disk, in two phases: the dump
+ * (until the poll that answers with the signed URL) and the download. A row is written first (not
+ * timed), so every call dumps a new state: an export of a state already exported answers from the
+ * finished file, and would time the download alone.
  */
 async function exportDb(uuid, file) {
   await post(`/${uuid}/query`, { sql: "INSERT INTO log(v) VALUES ('export')" });
   const t0 = performance.now();
+  const endDump = phase();
   let r = await post(`/${uuid}/export`, { output_format: "polling" });
   while (r.status !== "complete") {
     if (r.status === "error") throw new Error(`export: ${r.error}`);
     r = await post(`/${uuid}/export`, { output_format: "polling", current_bookmark: r.at_bookmark });
   }
-  const res = await fetch(r.result.signed_url);
-  if (!res.ok) throw new Error(`export download: HTTP ${res.status}`);
-  await pipeline(Readable.fromWeb(res.body), createWriteStream(file));
-  return (performance.now() - t0) / 1000;
+  const dump = endDump();
+  const got = await download(r.result.signed_url, file);
+  return { seconds: (performance.now() - t0) / 1000, dump, download: got, url: r.result.signed_url };
+}
+
+/**
+ * The finished dump's download alone, twice in the same run: Node's fetch (the client's cost) and
+ * curl (the floor: a client that writes the socket's bytes to the file and little else). curl's
+ * CPU is its own user + sys, from bash's `time`.
+ */
+async function downloadAlone(url, file, rep) {
+  const size = statSync(file).size;
+  const node = await download(url, `${file}.node`);
+  if (statSync(`${file}.node`).size !== size) throw new Error("download alone: Node's copy differs in size");
+  recordPhase("export", "node-fetch", rep, "download", node);
+  const server = serverCpu();
+  const t = spawnSync("bash", ["-c", 'TIMEFORMAT="%3R %3U %3S"; time curl -sSf -o "$1" "$2"', "curl", `${file}.curl`, url], { encoding: "utf8" });
+  if (t.status !== 0) throw new Error(`curl download: ${t.stderr}`);
+  if (statSync(`${file}.curl`).size !== size) throw new Error("download alone: curl's copy differs in size");
+  const [real, user, sys] = t.stderr.trim().split("\n").at(-1).split(" ").map(Number);
+  recordPhase("export", "curl", rep, "download", { seconds: real, server: serverCpu() - server, client: user + sys });
+  return { node: node.seconds, curl: real };
 }
 
 async function md5(file) {
@@ -95,31 +152,34 @@ async function md5(file) {
   return h.digest("hex");
 }
 
-/** Import a dump into a new database: from init to the poll that says complete (upload included). */
+/**
+ * Import a dump into a new database: from init to the poll that says complete (upload included),
+ * in two phases: the upload (init and the PUT of the body) and the ingest (until complete).
+ */
 async function importDb(file) {
   const etag = await md5(file); // a client computes it before it starts; not timed
   const uuid = await createDb(`import-${Date.now()}`);
   const t0 = performance.now();
+  const endUpload = phase();
   const init = await post(`/${uuid}/import`, { action: "init", etag });
-  let s;
-  if (init.upload_url) {
-    const put = await fetch(init.upload_url, {
-      method: "PUT",
-      body: createReadStream(file),
-      duplex: "half",
-      headers: { "Content-Length": String(statSync(file).size) },
-    });
-    if (!put.ok) throw new Error(`import upload: HTTP ${put.status}`);
-    s = await post(`/${uuid}/import`, { action: "ingest", etag, filename: init.filename });
-  } else {
-    s = init;
-  }
+  // A new database each time, so init always asks for the upload (never finds it already there).
+  if (!init.upload_url) throw new Error("import: init found the dump already uploaded; the upload would not be timed");
+  const put = await fetch(init.upload_url, {
+    method: "PUT",
+    body: createReadStream(file),
+    duplex: "half",
+    headers: { "Content-Length": String(statSync(file).size) },
+  });
+  if (!put.ok) throw new Error(`import upload: HTTP ${put.status}`);
+  await put.arrayBuffer();
+  const upload = endUpload();
+  const endIngest = phase();
+  let s = await post(`/${uuid}/import`, { action: "ingest", etag, filename: init.filename });
   while (s.status !== "complete") {
     if (s.status === "error" || s.success === false) throw new Error(`import: ${s.error ?? JSON.stringify(s)}`);
     s = await post(`/${uuid}/import`, { action: "poll", current_bookmark: s.at_bookmark });
   }
-  const seconds = (performance.now() - t0) / 1000;
-  return { uuid, seconds };
+  return { uuid, seconds: (performance.now() - t0) / 1000, upload, ingest: endIngest() };
 }
 
 /**
@@ -205,16 +265,26 @@ switch (cmd) {
     console.log(`${uuid} ${bytes}`);
     break;
   }
-  case "export": { // export UUID FILE REP
-    const s = await exportDb(a[0], a[1]);
-    record("export", "opend1", a[2], "seconds", s.toFixed(3), "s");
-    console.error(`  export opend1 #${a[2]}: ${s.toFixed(2)} s, ${(statSync(a[1]).size / 1e6).toFixed(0)} MB`);
+  case "export": { // export UUID FILE REP [--download-alone]
+    const e = await exportDb(a[0], a[1]);
+    record("export", "opend1", a[2], "seconds", e.seconds.toFixed(3), "s");
+    recordPhase("export", "opend1", a[2], "dump", e.dump);
+    recordPhase("export", "opend1", a[2], "download", e.download);
+    console.error(
+      `  export opend1 #${a[2]}: ${e.seconds.toFixed(2)} s (dump ${e.dump.seconds.toFixed(2)} s, download ${e.download.seconds.toFixed(2)} s), ${(statSync(a[1]).size / 1e6).toFixed(0)} MB`,
+    );
+    if (a[3] === "--download-alone") {
+      const d = await downloadAlone(e.url, a[1], a[2]);
+      console.error(`  the same file downloaded alone: Node's fetch ${d.node.toFixed(2)} s, curl ${d.curl.toFixed(2)} s`);
+    }
     break;
   }
   case "import": { // import FILE REP
-    const { uuid, seconds } = await importDb(a[0]);
+    const { uuid, seconds, upload, ingest } = await importDb(a[0]);
     record("import", "opend1", a[1], "seconds", seconds.toFixed(3), "s");
-    console.error(`  import opend1 #${a[1]}: ${seconds.toFixed(2)} s`);
+    recordPhase("import", "opend1", a[1], "upload", upload);
+    recordPhase("import", "opend1", a[1], "ingest", ingest);
+    console.error(`  import opend1 #${a[1]}: ${seconds.toFixed(2)} s (upload ${upload.seconds.toFixed(2)} s, ingest ${ingest.seconds.toFixed(2)} s)`);
     await call("DELETE", `/${uuid}`);
     break;
   }

@@ -105,7 +105,7 @@ if (existsSync(restartFile)) {
 }
 
 const steady = ["point-1conn", "point-16conn", "range100-16conn", "insert-1conn", "insert-16conn", "batch1000", "result-10mb"];
-const sideOrder = ["opend1-query", "opend1-raw", "opend1-healthz", "opend1", "miniflare", "sqlite-jdbc", "sqlite3"];
+const sideOrder = ["opend1-query", "opend1-raw", "opend1-healthz", "opend1", "miniflare", "sqlite-jdbc", "sqlite3", "node-fetch", "curl"];
 const byOrder = (a, b) => sideOrder.indexOf(a.side) - sideOrder.indexOf(b.side);
 const gs = [...groups.values()];
 
@@ -169,6 +169,8 @@ for (const g of gs.filter((g) => tail.includes(g.workload)).sort(byTail)) {
   const s = stat(g.workload, g.side, g.metric);
   md.push(`| ${g.workload} | ${g.side} | ${g.metric} | ${fmt(s.median)} ${s.unit} | ${fmt(s.min)}–${fmt(s.max)} | ${s.n} |`);
 }
+md.push("");
+md.push("Export and import by phase, in the same runs: opend1's `dump` runs from the first export call until the poll that answers with the signed URL, its `download` until the file is on the client's disk; the import's `upload` is init and the `PUT` of the body, its `ingest` from the ingest call until the poll that says complete. `*_server_cpu` is the server process's CPU in that phase (utime + stime from /proc), `*_client_cpu` the client's (Node's `process.cpuUsage`, or curl's user + sys). After each export the same finished file is downloaded again, alone: `node-fetch` with the benchmark's client, `curl` as the floor. sqlite3's `cpu` is its own user + sys.");
 md.push("");
 md.push("Every run's raw numbers: `latest.csv`. Chart: `latest.png` (each target's measured value over its bound; 1.0 = just met).");
 // Sections written by hand beside the run's files, taken in whole so a new run keeps them: the

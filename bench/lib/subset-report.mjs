@@ -36,6 +36,8 @@ const cpuPerRequest = (workload, side) => {
   return cpu.values.map((c, i) => (c * 1e6) / (rates[i] * Number(machine.duration_s)));
 };
 
+// One group as "workload side metric: median unit (min-max)".
+const summary = (g) => `${g.workload} ${g.side} ${g.metric}: ${fmt(median(g.values))} ${g.unit} (${fmt(Math.min(...g.values))}-${fmt(Math.max(...g.values))})`;
 const out = [];
 out.push(`bench/run ${machine.subset} (${machine.mode} sizes) at commit ${machine.commit}, ${machine.date}`);
 out.push(`${machine.cores} cores (${machine.cpu}), ${machine.jdk}, sqlite-jdbc ${machine.sqlite_jdbc}, sqlite3 ${machine.sqlite3}`);
@@ -43,7 +45,7 @@ out.push(`load average at start: ${machine.load_at_start}; at end: ${machine.loa
 out.push(`${machine.reps} alternated runs per side; medians (min-max)`);
 out.push("");
 for (const g of [...groups.values()].filter((g) => ["throughput", "seconds", "bytes", "cpu_per_request", "commits_per_request"].includes(g.metric))) {
-  out.push(`${g.workload} ${g.side} ${g.metric}: ${fmt(median(g.values))} ${g.unit} (${fmt(Math.min(...g.values))}-${fmt(Math.max(...g.values))})`);
+  out.push(summary(g));
 }
 out.push("");
 if (machine.subset === "batch") {
@@ -85,6 +87,11 @@ if (machine.subset === "batch") {
   const r = med("insert-16conn", "opend1-query", "throughput") / med("insert-16conn", "sqlite-jdbc", "throughput");
   out.push(`single-row INSERT, 16 connections, durable history, vs an in-process autocommit loop: ${fmt(r)}x (target >= 2.0x)`);
 } else {
+  // Each phase of the export and import (bench/lib/ops.mjs), and the finished file's download alone.
+  for (const g of [...groups.values()].filter((g) => ["export", "import"].includes(g.workload) && /_seconds$|cpu$/.test(g.metric))) {
+    out.push(summary(g));
+  }
+  out.push("");
   for (const w of ["export", "import"]) {
     const r = med(w, "sqlite3", "seconds") / med(w, "opend1", "seconds");
     out.push(`${w} vs sqlite3: ${fmt(r)}x (target >= 0.8x)`);

@@ -29,6 +29,14 @@ final class ExportJobs {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
 
+  /**
+   * The download's read and write size. InputStream.transferTo's 16 KB pieces cost the server more
+   * CPU (each is a file read, copies through heap and direct buffers and one of Jetty's blocking
+   * writes): 0.11 to 0.13 s against 0.08 to 0.11 s per 78 MB sent to curl
+   * (bench/results/remaining-export.md).
+   */
+  private static final int DOWNLOAD_CHUNK = 256 * 1024;
+
   private final Engine engine;
   private final TransferDirectory dir;
   private final ExportFiles files;
@@ -238,7 +246,10 @@ final class ExportJobs {
     }
     try (InputStream in = Files.newInputStream(file);
         OutputStream o = out.open(Files.size(file))) {
-      in.transferTo(o);
+      byte[] chunk = new byte[DOWNLOAD_CHUNK];
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        o.write(chunk, 0, n);
+      }
     }
     return true;
   }
