@@ -54,6 +54,8 @@ final class CachingTokens implements Tokens {
     Optional<ApiToken> found = cached(key, () -> store.findBearer(secret));
     if (found.isPresent() && !known) {
       lastBearer = new BearerKey(secret, key);
+    } else if (found.isEmpty() && known) {
+      lastBearer = null; // revoked: its secret is not kept
     }
     return found;
   }
