@@ -1,5 +1,7 @@
 package dev.opend1.analytics;
 
+import dev.opend1.core.DatabaseId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +30,40 @@ final class LiveMinutes {
   private Map<DatabaseMinute, DatabaseTally> databases = new HashMap<>();
   private Map<QueryMinute, QueryTally> queries = new HashMap<>();
 
+  /**
+   * The tallies the last request was counted into, tried before the maps: a server's requests in a
+   * minute mostly go to the same database with the same statement, so they are then counted with a
+   * few comparisons and additions, without a key to build and hash. Guarded by {@link #lock}, and
+   * forgotten when a drain hands the maps over.
+   */
+  private DatabaseId lastDatabase;
+
+  private String lastAccount;
+  private long lastMinute;
+  private DatabaseTally lastDatabaseTally;
+
+  /** The shape last counted in {@link #lastDatabaseTally}'s database and minute, and its tally. */
+  private String lastShape;
+
+  private QueryTally lastQueryTally;
+
   /** Counts a request that ran in {@code minute}. */
   void succeeded(Batch b, long minute) {
     String account = b.account().value();
-    String database = b.database().toString();
     // Outside the lock: splitting and shaping the text is the costly part.
-    List<Shapes.Shape> statements = new java.util.ArrayList<>();
-    for (String sql : b.sql()) {
-      statements.addAll(shapes.of(sql));
+    List<Shapes.Shape> statements;
+    if (b.sql().size() == 1) {
+      statements = shapes.of(b.sql().get(0));
+    } else {
+      statements = new ArrayList<>();
+      for (String sql : b.sql()) {
+        statements.addAll(shapes.of(sql));
+      }
     }
     boolean matched = statements.size() == b.statements().size();
     lock.lock();
     try {
-      DatabaseTally db =
-          databases.computeIfAbsent(
-              new DatabaseMinute(account, database, minute), k -> new DatabaseTally());
+      DatabaseTally db = databaseTally(account, b.database(), minute);
       db.batches++;
       db.batchMs += b.ms();
       db.batchTimes.add(b.ms());
@@ -61,7 +82,7 @@ final class LiveMinutes {
         db.rowsWritten += f.rowsWritten();
         db.sizeBytes = Math.max(db.sizeBytes, f.sizeAfter());
         if (matched) {
-          QueryTally q = queryTally(account, database, minute, statements.get(i).text());
+          QueryTally q = queryTally(account, b.database(), minute, statements.get(i).text());
           q.count++;
           q.durationMs += f.durationMs();
           q.durations.add(f.durationMs());
@@ -75,12 +96,40 @@ final class LiveMinutes {
     }
   }
 
-  private QueryTally queryTally(String account, String database, long minute, String shape) {
-    QueryMinute key = new QueryMinute(account, database, minute, shape);
+  /** The tally of a database's minute, made when it is the first request counted in it. */
+  private DatabaseTally databaseTally(String account, DatabaseId database, long minute) {
+    if (lastDatabaseTally != null
+        && minute == lastMinute
+        && database.equals(lastDatabase)
+        && account.equals(lastAccount)) {
+      return lastDatabaseTally;
+    }
+    DatabaseTally db =
+        databases.computeIfAbsent(
+            new DatabaseMinute(account, database.toString(), minute), k -> new DatabaseTally());
+    lastDatabase = database;
+    lastAccount = account;
+    lastMinute = minute;
+    lastDatabaseTally = db;
+    lastShape = null;
+    lastQueryTally = null;
+    return db;
+  }
+
+  /**
+   * The tally of a shape in a database's minute, the one {@link #databaseTally} just returned; past
+   * {@link #MAX_QUERY_KEYS}, a new shape's is {@link #OTHER}'s.
+   */
+  private QueryTally queryTally(String account, DatabaseId database, long minute, String shape) {
+    if (lastQueryTally != null && shape.equals(lastShape)) {
+      return lastQueryTally;
+    }
+    String databaseText = database.toString();
+    QueryMinute key = new QueryMinute(account, databaseText, minute, shape);
     QueryTally q = queries.get(key);
     if (q == null) {
       if (queries.size() >= MAX_QUERY_KEYS) {
-        key = new QueryMinute(account, database, minute, OTHER);
+        key = new QueryMinute(account, databaseText, minute, OTHER);
         q = queries.get(key);
       }
       if (q == null) {
@@ -88,6 +137,8 @@ final class LiveMinutes {
         queries.put(key, q);
       }
     }
+    lastShape = shape;
+    lastQueryTally = q;
     return q;
   }
 
@@ -110,6 +161,8 @@ final class LiveMinutes {
       Drained d = new Drained(databases, queries);
       databases = new HashMap<>();
       queries = new HashMap<>();
+      lastDatabaseTally = null;
+      lastQueryTally = null;
       return d;
     } finally {
       lock.unlock();

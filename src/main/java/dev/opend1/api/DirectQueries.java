@@ -4,7 +4,10 @@ import dev.opend1.core.D1Exception;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -136,6 +139,10 @@ final class DirectQueries extends Handler.Wrapper {
     }
   }
 
+  /** {@code Content-Type: application/json}, encoded once. */
+  private static final HttpField JSON =
+      new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+
   /** One request's {@link QueryCall} over Jetty's request and response. */
   private static final class Call implements QueryCall {
     final Request request;
@@ -186,13 +193,19 @@ final class DirectQueries extends Handler.Wrapper {
       return Request.asInputStream(request);
     }
 
+    /**
+     * Adds the answer's headers rather than putting them (which first looks for one of the same
+     * name to replace): none of them is set before the answer starts, and the content type is
+     * encoded once for every answer.
+     */
     @Override
     public void startAnswer(String bookmark, long length) {
       response.setStatus(200);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(QueryRoutes.BOOKMARK_HEADER, bookmark);
+      HttpFields.Mutable headers = response.getHeaders();
+      headers.add(JSON);
+      headers.add(QueryRoutes.BOOKMARK_HEADER, bookmark);
       if (length >= 0) {
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        headers.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, length));
       }
     }
 

@@ -1,7 +1,9 @@
 package dev.opend1.api;
 
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,6 +18,11 @@ import org.eclipse.jetty.server.Request;
  */
 final class KeepAliveHint implements HttpConfiguration.Customizer {
 
+  /** The header for one idle timeout, made once and kept while the timeout stays the same. */
+  private record Hint(long seconds, HttpField header) {}
+
+  private volatile Hint last;
+
   @Override
   public Request customize(Request request, HttpFields.Mutable responseHeaders) {
     Connector connector = request.getConnectionMetaData().getConnector();
@@ -23,8 +30,21 @@ final class KeepAliveHint implements HttpConfiguration.Customizer {
         && !request.getHeaders().contains(HttpHeader.CONNECTION, "close")
         && connector instanceof AbstractConnector c
         && c.getIdleTimeout() >= 1000) {
-      responseHeaders.put("Keep-Alive", "timeout=" + c.getIdleTimeout() / 1000);
+      responseHeaders.put(header(c.getIdleTimeout() / 1000));
     }
     return request;
+  }
+
+  /**
+   * {@code Keep-Alive: timeout=N}, encoded once rather than built and encoded on every request: the
+   * timeout only changes when the connector is reconfigured.
+   */
+  private HttpField header(long seconds) {
+    Hint hint = last;
+    if (hint == null || hint.seconds() != seconds) {
+      hint = new Hint(seconds, new PreEncodedHttpField("Keep-Alive", "timeout=" + seconds));
+      last = hint;
+    }
+    return hint.header();
   }
 }

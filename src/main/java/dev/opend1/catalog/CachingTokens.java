@@ -29,6 +29,17 @@ final class CachingTokens implements Tokens {
   /** The tokens found, by the SHA-256 of their credentials. */
   private final ConcurrentHashMap<String, CachedToken> cache = new ConcurrentHashMap<>();
 
+  /** A bearer secret found and its key in {@link #cache}. */
+  private record BearerKey(String secret, String key) {}
+
+  /**
+   * The last bearer secret found, so that its SHA-256 is not worked out again on every request that
+   * carries it (most requests to a server carry one of a few tokens): only the hashing is skipped,
+   * the token is still looked up in {@link #cache} by that key, so its TTL and a revocation bite
+   * exactly as before. Compared in constant time ({@link Secrets#sameText}).
+   */
+  private volatile BearerKey lastBearer;
+
   CachingTokens(Tokens store, Duration ttl, LongSupplier nanoTime) {
     this.store = store;
     this.ttlNanos = ttl.toNanos();
@@ -37,20 +48,33 @@ final class CachingTokens implements Tokens {
 
   @Override
   public Optional<ApiToken> findBearer(String secret) {
-    return cached("bearer\0" + secret, () -> store.findBearer(secret));
+    BearerKey last = lastBearer;
+    boolean known = last != null && Secrets.sameText(last.secret(), secret);
+    String key = known ? last.key() : keyOf("bearer\0" + secret);
+    Optional<ApiToken> found = cached(key, () -> store.findBearer(secret));
+    if (found.isPresent() && !known) {
+      lastBearer = new BearerKey(secret, key);
+    } else if (found.isEmpty() && known) {
+      lastBearer = null; // revoked: its secret is not kept
+    }
+    return found;
   }
 
   @Override
   public Optional<ApiToken> findLegacyKey(String email, String key) {
-    return cached("legacy\0" + email + "\0" + key, () -> store.findLegacyKey(email, key));
+    return cached(keyOf("legacy\0" + email + "\0" + key), () -> store.findLegacyKey(email, key));
   }
 
   /**
-   * A token from the cache while it is fresh, else from the store. The key is stored only as its
-   * SHA-256, like the secrets in the catalog file.
+   * The key of {@code credentials} in {@link #cache}: their SHA-256, so the map holds no secret,
+   * like the catalog file.
    */
-  private Optional<ApiToken> cached(String credentials, Supplier<Optional<ApiToken>> lookup) {
-    String key = HexFormat.of().formatHex(Secrets.hash(credentials));
+  private static String keyOf(String credentials) {
+    return HexFormat.of().formatHex(Secrets.hash(credentials));
+  }
+
+  /** A token from the cache while it is fresh, else from the store. */
+  private Optional<ApiToken> cached(String key, Supplier<Optional<ApiToken>> lookup) {
     long now = nanoTime.getAsLong();
     CachedToken hit = cache.get(key);
     if (hit != null && now - hit.expiresAtNanos() < 0) {
@@ -72,6 +96,7 @@ final class CachingTokens implements Tokens {
       return store.revoke(tokenId);
     } finally {
       cache.clear();
+      lastBearer = null;
     }
   }
 

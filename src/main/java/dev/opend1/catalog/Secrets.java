@@ -54,6 +54,21 @@ final class Secrets {
     }
   }
 
+  /**
+   * Compares two texts in time that does not depend on where they differ (only on their length):
+   * every character is compared, and the differences are summed without a branch.
+   */
+  static boolean sameText(String a, String b) {
+    if (a.length() != b.length()) {
+      return false;
+    }
+    int differ = 0;
+    for (int i = 0; i < a.length(); i++) {
+      differ |= a.charAt(i) ^ b.charAt(i);
+    }
+    return differ == 0;
+  }
+
   /** Compares two hashes in time that does not depend on where they differ. */
   static boolean sameHash(byte[] a, byte[] b) {
     return MessageDigest.isEqual(a, b);

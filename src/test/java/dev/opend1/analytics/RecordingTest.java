@@ -102,6 +102,51 @@ class RecordingTest {
   }
 
   @Test
+  void requestsAlternatingDatabasesMinutesAndStatementsEachCountInTheirOwn() {
+    DatabaseId other = DatabaseId.random();
+    String point = "SELECT * FROM t WHERE id = 1";
+    String insert = "INSERT INTO t VALUES (2)";
+    for (int minute = 0; minute < 2; minute++) {
+      for (int i = 0; i < 3; i++) {
+        analytics.succeeded(batch(point, figures(1, 1, 0, 1)));
+        analytics.succeeded(batch(point, figures(1, 1, 0, 1)));
+        analytics.succeeded(
+            new Batch(ACCOUNT, other, List.of(insert), List.of(figures(2, 0, 1, 0)), 1, 10));
+        analytics.succeeded(batch(insert, figures(3, 0, 1, 0)));
+        analytics.failed(ACCOUNT, other);
+        // Two statements of different shapes in one request.
+        analytics.succeeded(batch(point + "; " + insert, figures(1, 1, 0, 1), figures(3, 0, 1, 0)));
+      }
+      if (minute == 0) {
+        analytics.flush();
+      }
+      clock.advance(java.time.Duration.ofMinutes(1));
+    }
+    Collected c = read();
+    assertThat(c.databases).hasSize(4);
+    DatabaseTally db = new DatabaseTally();
+    DatabaseTally otherDb = new DatabaseTally();
+    c.databases.forEach((k, t) -> (k.database().equals(DB.toString()) ? db : otherDb).add(t));
+    assertThat(db.batches).isEqualTo(2 * 3 * 4);
+    assertThat(db.readQueries).isEqualTo(2 * 3 * 3);
+    assertThat(db.writeQueries).isEqualTo(2 * 3 * 2);
+    assertThat(db.rowsRead).isEqualTo(2 * 3 * 3);
+    assertThat(db.errors).isZero();
+    assertThat(otherDb.batches).isEqualTo(2 * 3);
+    assertThat(otherDb.writeQueries).isEqualTo(2 * 3);
+    assertThat(otherDb.errors).isEqualTo(2 * 3);
+    assertThat(otherDb.readQueries).isZero();
+    assertThat(c.queries).hasSize(2 * 2 + 2);
+    QueryTally reads = c.query("SELECT * FROM t WHERE id = ?");
+    assertThat(reads.count).isEqualTo(2 * 3 * 3);
+    assertThat(reads.rowsReturned).isEqualTo(2 * 3 * 3);
+    QueryTally writes = c.query("INSERT INTO t VALUES (?)");
+    assertThat(writes.count).isEqualTo(2 * 3 * 3);
+    assertThat(writes.durationMs).isEqualTo(2 * 3 * (2.0 + 3 + 3));
+    assertThat(writes.rowsWritten).isEqualTo(2 * 3 * 3);
+  }
+
+  @Test
   void textsAndFiguresThatDisagreeStillCountTheTotals() {
     analytics.succeeded(batch("SELECT 1; SELECT 2", figures(1, 0, 5, 0)));
     Collected c = read();

@@ -15,6 +15,10 @@ import dev.opend1.engine.QueryInput;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -154,6 +158,34 @@ class DirectQueriesTest {
     assertThat(query.json().at("/result/0/results/0/sql").asText()).isEqualTo("SELECT 1");
     assertThat(raw.json().at("/result/0/results/columns/0").asText()).isEqualTo("sql");
     assertThat(queries.viaJavalin).containsExactly(false, false);
+  }
+
+  @Test
+  void theDirectAnswerCarriesTheSameHeadersAsTheJavalinRoutes() throws Exception {
+    HttpResponse<String> direct = post(databases + "/" + db + "/query");
+    HttpResponse<String> javalin = post(databases + "/" + db.replace("-", "%2D") + "/query");
+    assertThat(queries.viaJavalin).containsExactly(false, true);
+    for (HttpResponse<String> r : List.of(direct, javalin)) {
+      HttpHeaders h = r.headers();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(h.allValues("content-type")).containsExactly("application/json");
+      assertThat(h.allValues("x-d1-bookmark")).containsExactly(FakeQueries.NOW.toString());
+      assertThat(h.allValues("content-length"))
+          .containsExactly(Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
+      assertThat(h.allValues("x-request-id")).hasSize(1);
+      assertThat(h.allValues("keep-alive")).hasSize(1);
+      assertThat(h.firstValue("keep-alive").orElseThrow()).matches("timeout=[1-9][0-9]*");
+    }
+    assertThat(direct.headers().map().keySet()).isEqualTo(javalin.headers().map().keySet());
+    assertThat(direct.headers().firstValue("keep-alive"))
+        .isEqualTo(javalin.headers().firstValue("keep-alive"));
+  }
+
+  private HttpResponse<String> post(String path) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(client.uri(path)).POST(HttpRequest.BodyPublishers.ofString(BODY));
+    client.headers().forEach(b::header);
+    return client.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

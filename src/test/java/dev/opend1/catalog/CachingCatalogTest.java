@@ -56,6 +56,39 @@ class CachingCatalogTest {
   }
 
   @Test
+  void aTokenRevokedThroughTheCacheStopsAtOnceThoughItsSecretWasJustSeen() {
+    IssuedToken t = cli.tokens().create(account, "t", Permission.EDIT, Optional.empty());
+    assertThat(cached.tokens().findBearer(t.secret())).isPresent();
+    assertThat(cached.tokens().findBearer(t.secret())).isPresent();
+    assertThat(cached.tokens().revoke(t.token().id())).isTrue();
+    assertThat(cached.tokens().findBearer(t.secret())).as("revoked here").isEmpty();
+  }
+
+  @Test
+  void eachSecretFindsItsOwnTokenWhateverSecretCameBefore() {
+    IssuedToken a = cli.tokens().create(account, "a", Permission.EDIT, Optional.empty());
+    IssuedToken b = cli.tokens().create(account, "b", Permission.READ, Optional.empty());
+    // Same length as a's secret, differing in its last character only.
+    String last = a.secret().substring(a.secret().length() - 1);
+    String nearA =
+        a.secret().substring(0, a.secret().length() - 1) + ("x".equals(last) ? "y" : "x");
+    for (int round = 0; round < 3; round++) {
+      assertThat(cached.tokens().findBearer(a.secret()).orElseThrow().id())
+          .isEqualTo(a.token().id());
+      assertThat(cached.tokens().findBearer(nearA)).isEmpty();
+      assertThat(cached.tokens().findBearer(a.secret()).orElseThrow().id())
+          .isEqualTo(a.token().id());
+      assertThat(cached.tokens().findBearer(b.secret()).orElseThrow().id())
+          .isEqualTo(b.token().id());
+      assertThat(cached.tokens().findBearer(b.secret() + "z")).isEmpty();
+    }
+    cli.tokens().revoke(b.token().id());
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    assertThat(cached.tokens().findBearer(b.secret())).as("revoked elsewhere, expired").isEmpty();
+    assertThat(cached.tokens().findBearer(a.secret())).isPresent();
+  }
+
+  @Test
   void unknownSecretsAreNotCachedSoATokenMadeElsewhereWorksAtOnce() {
     IssuedToken t = cli.tokens().create(account, "later", Permission.READ, Optional.empty());
     String legacy =

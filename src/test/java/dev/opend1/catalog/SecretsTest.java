@@ -20,6 +20,17 @@ class SecretsTest {
   }
 
   @Test
+  void sameTextIsEqualityOfWholeTexts() {
+    assertThat(Secrets.sameText("secret", "secret")).isTrue();
+    assertThat(Secrets.sameText("", "")).isTrue();
+    assertThat(Secrets.sameText("secret", "secreT")).isFalse();
+    assertThat(Secrets.sameText("secret", "Secret")).isFalse();
+    assertThat(Secrets.sameText("secret", "secret2")).isFalse();
+    assertThat(Secrets.sameText("secret", "")).isFalse();
+    assertThat(Secrets.sameText("\u00e9t\u00e9", "\u00e9t\u00e8")).isFalse();
+  }
+
+  @Test
   void threadsHashingAtOnceEachGetTheirOwnHash() {
     List<CompletableFuture<Boolean>> runs =
         IntStream.range(0, 8)
