@@ -11,6 +11,7 @@ import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
 import dev.opend1.testing.ServerProcess;
 import dev.opend1.testing.ServerProcess.Output;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,28 @@ class PrefixGuardTest {
     }
     assertThat(prefixDir("moving").resolve(BucketNames.CATALOG_ELSEWHERE)).isRegularFile();
     assertThat(oneLine(serve(home, standaloneFlags("moving"), env()))).contains("is a cluster's");
+  }
+
+  /**
+   * A bucket that cannot be read at the start is no reason not to start, as before the check: the
+   * server serves and its log says the prefix went unchecked.
+   */
+  @Test
+  void aBucketThatCannotBeReadDoesNotStopTheStart() throws Exception {
+    int nobody;
+    try (ServerSocket free = new ServerSocket(0)) {
+      nobody = free.getLocalPort();
+    }
+    String url = "s3://" + S3Proxy.BUCKET + "/unreachable";
+    List<String> flags =
+        List.of("--object-store", url, "--object-store-endpoint", "http://127.0.0.1:" + nobody);
+    try (ServerProcess server =
+        ServerProcess.start(dir.resolve("unreachable"), List.of(), flags, env())) {
+      D1Client.Reply listed = client(server).get("/client/v4/accounts/" + ACCOUNT + "/d1/database");
+      assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+      assertThat(server.stderr())
+          .contains("could not read " + url + " to check which kind of server ships there");
+    }
   }
 
   /**
