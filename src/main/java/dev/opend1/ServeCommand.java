@@ -6,6 +6,7 @@ import dev.opend1.api.Services;
 import dev.opend1.catalog.Account;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
+import dev.opend1.catalog.CatalogImport;
 import dev.opend1.catalog.IssuedToken;
 import dev.opend1.cluster.LeaseRouting;
 import dev.opend1.cluster.Membership;
@@ -25,6 +26,7 @@ import dev.opend1.core.BuildInfo;
 import dev.opend1.core.Permission;
 import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DataDirectory;
+import dev.opend1.objectstore.PrefixGuard;
 import dev.opend1.service.ClusterForwarding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,11 +82,21 @@ final class ServeCommand implements Callable<Integer> {
     Catalog catalog;
     Path root;
     try {
+      // One kind of catalog per bucket prefix (PrefixGuard): a standalone server is refused on a
+      // cluster's prefix before it changes anything, its data directory included.
+      if (config.objectStore().isPresent() && config.catalog().isEmpty()) {
+        PrefixGuard.standalone(config.objectStore().get());
+      }
       DataDirectory dataDir = DataDirectory.acquire(config.dataDir());
       opened.push(dataDir);
       root = dataDir.root();
       catalog = new CachingCatalog(CatalogOpener.forServer(config.catalog(), root));
       opened.push(catalog);
+      Optional<DataSource> shared = catalog.sharedDatabase();
+      if (config.objectStore().isPresent() && shared.isPresent()) {
+        PrefixGuard.postgresCatalog(
+            config.objectStore().get(), () -> CatalogImport.anyRecorded(shared.get()));
+      }
       ensureConfiguredToken(config, catalog);
       // A member registers before its parts are built: its leases name it in nodes, and opening
       // the histories of its databases takes their leases back.

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -101,8 +102,37 @@ public final class CatalogImport {
                         + " secrets or names; remove or rename them on one side (opend1 token,"
                         + " opend1 account, or the database's own API) and import again");
               }
+              record(c, file, counts);
               return new Imported(counts.added, counts.present, List.copyOf(counts.deleted));
             });
+  }
+
+  /**
+   * Records an import that went through, in its transaction: a server with this catalog starts on a
+   * bucket prefix holding a standalone server's catalog copies only once a catalog was imported
+   * ({@link #anyRecorded}).
+   */
+  private static void record(Connection c, Path file, Counts counts) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO catalog_imports(source, added, present) VALUES (?, ?, ?)")) {
+      st.setString(1, file.toAbsolutePath().toString());
+      st.setInt(2, counts.added);
+      st.setInt(3, counts.present);
+      st.executeUpdate();
+    }
+  }
+
+  /** Whether any catalog was ever imported into the PostgreSQL catalog {@code shared}. */
+  public static boolean anyRecorded(DataSource shared) {
+    try (Connection c = shared.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM catalog_imports)")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("read catalog_imports: " + e.getMessage(), e);
+    }
   }
 
   /** Tallies of one import; conflicts make it roll back. */

@@ -34,7 +34,8 @@ final class PostgresSchema {
           "V5__moves.sql",
           "V6__replica_lag.sql",
           "V7__node_left.sql",
-          "V8__replica_copies.sql");
+          "V8__replica_copies.sql",
+          "V9__catalog_imports.sql");
 
   /** The key of the advisory lock held while migrating (any fixed number; "opend1" in ASCII). */
   private static final long LOCK_KEY = 0x6f70656e6431L;

@@ -241,7 +241,10 @@ public final class Settings {
           null,
           "Object storage (S3 API) that keeps every database's history and the catalog (unless it"
               + " is in PostgreSQL) off the machine, as an s3 URL: bucket, then prefix. Credentials come from the AWS SDK's chain"
-              + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).");
+              + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role)."
+              + " A prefix is one kind of server's: a standalone server is refused on a cluster's"
+              + " (catalog in PostgreSQL), and a server with catalog on a standalone server's"
+              + " until that server's catalog is imported.");
 
   public static final Setting OBJECT_STORE_ENDPOINT =
       new Setting(

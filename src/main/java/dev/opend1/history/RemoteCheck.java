@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * Checks what object storage holds, as {@code opend1 doctor --object-store} does, changing nothing:
  * a catalog copy exists (or the mark that the catalog is in PostgreSQL, {@link
- * BucketNames#CATALOG_ELSEWHERE}: a note then, not a problem); for every database, no other writer
- * left objects beside the chain it follows ({@link LogChain}), its log objects follow one another
- * with no seq missing, every record's checksum and the hash chain hold, and a snapshot exists to
- * replay them on. It reads every log object, so it reads the whole history once.
+ * BucketNames#CATALOG_ELSEWHERE}: a note then, not a problem), and a note says which kind of server
+ * a start refuses on the prefix ({@link PrefixCatalog}); for every database, no other writer left
+ * objects beside the chain it follows ({@link LogChain}), its log objects follow one another with
+ * no seq missing, every record's checksum and the hash chain hold, and a snapshot exists to replay
+ * them on. It reads every log object, so it reads the whole history once.
  */
 public final class RemoteCheck {
 
@@ -28,16 +29,7 @@ public final class RemoteCheck {
     long records = 0;
     long bytes = 0;
     try {
-      boolean copies = !store.list("catalog/").isEmpty();
-      if (!copies && store.get(BucketNames.CATALOG_ELSEWHERE).isPresent()) {
-        notes.add(
-            "no catalog copy, by design: the servers that ship here keep their catalog in"
-                + " PostgreSQL ("
-                + BucketNames.CATALOG_ELSEWHERE
-                + "); back it up with PostgreSQL's tools");
-      } else if (!copies) {
-        problems.add("no catalog copy in " + store.describe());
-      }
+      prefix(PrefixCatalog.read(store), store, problems, notes);
       for (RemoteRestore.Objects db : RemoteRestore.databases(store).values()) {
         databases++;
         String id = db.databaseId();
@@ -102,5 +94,39 @@ public final class RemoteCheck {
       problems.add("cannot read " + store.describe() + ": " + e.getMessage());
     }
     return new Result(problems, notes, databases, records, bytes);
+  }
+
+  /**
+   * Which kind of catalog the prefix's servers keep, and so which kind of server a start refuses
+   * there (as {@code PrefixGuard} does at a server's start): none at all is a problem.
+   */
+  private static void prefix(
+      PrefixCatalog kind, ObjectStore store, List<String> problems, List<String> notes) {
+    String mark = " (" + BucketNames.CATALOG_ELSEWHERE + ")";
+    String standaloneRefused = "; a standalone server (no --catalog) is refused on this prefix";
+    if (kind.copiesFromBeforeACluster()) {
+      notes.add(
+          "the servers that ship here keep their catalog in PostgreSQL"
+              + mark
+              + "; the catalog copies are a standalone server's from before it moved into the"
+              + " cluster, no longer updated"
+              + standaloneRefused);
+    } else if (kind.elsewhere()) {
+      notes.add(
+          "no catalog copy, by design: the servers that ship here keep their catalog in"
+              + " PostgreSQL"
+              + mark
+              + "; back it up with PostgreSQL's tools"
+              + standaloneRefused);
+    } else if (kind.copies()) {
+      notes.add(
+          "a standalone server's prefix (catalog copies, no "
+              + BucketNames.CATALOG_ELSEWHERE
+              + "): a server with --catalog postgresql://... is refused on it unless this"
+              + " server's catalog was imported into that PostgreSQL (opend1 cluster"
+              + " import-catalog)");
+    } else {
+      problems.add("no catalog copy in " + store.describe());
+    }
   }
 }

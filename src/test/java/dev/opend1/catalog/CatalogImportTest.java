@@ -12,9 +12,14 @@ import dev.opend1.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +82,8 @@ class CatalogImportTest {
 
   @Test
   void everyRecordComesAlongAndASecondImportAddsNothing() {
+    DataSource shared = cluster.sharedDatabase().orElseThrow();
+    assertThat(CatalogImport.anyRecorded(shared)).as("nothing imported yet").isFalse();
     CatalogImport.Imported first = CatalogImport.into(cluster, file);
     assertThat(first.added()).as("an account, a token, an operator token, a database").isEqualTo(4);
     assertThat(first.present()).isZero();
@@ -92,6 +99,26 @@ class CatalogImportTest {
     CatalogImport.Imported again = CatalogImport.into(cluster, file);
     assertThat(again.added()).isZero();
     assertThat(again.present()).isEqualTo(4);
+    // Each import that went through is recorded: a server with this catalog may then start on a
+    // bucket prefix that holds a standalone server's catalog copies (PrefixGuard).
+    assertThat(CatalogImport.anyRecorded(shared)).isTrue();
+    assertThat(imports())
+        .containsExactlyInAnyOrder(file.toAbsolutePath() + " 4 0", file.toAbsolutePath() + " 0 4");
+  }
+
+  /** The recorded imports: source, added, present. */
+  private List<String> imports() {
+    List<String> found = new ArrayList<>();
+    try (Connection c = cluster.sharedDatabase().orElseThrow().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT source, added, present FROM catalog_imports")) {
+      while (rs.next()) {
+        found.add(rs.getString(1) + " " + rs.getInt(2) + " " + rs.getInt(3));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return found;
   }
 
   @Test
@@ -112,6 +139,7 @@ class CatalogImportTest {
         .hasMessageContaining("import again");
     assertThat(cluster.accounts().find(second)).as("all or nothing").isEmpty();
     assertThat(cluster.tokens().findBearer(secret)).isEmpty();
+    assertThat(imports()).as("a refused import is not recorded").isEmpty();
   }
 
   @Test

@@ -96,7 +96,8 @@ class PostgresCatalogTest extends CatalogContractTest {
               "5 V5__moves.sql",
               "6 V6__replica_lag.sql",
               "7 V7__node_left.sql",
-              "8 V8__replica_copies.sql");
+              "8 V8__replica_copies.sql",
+              "9 V9__catalog_imports.sql");
       opened.get(0).accounts().create("x");
       assertThat(opened.get(5).accounts().list()).hasSize(1);
     } finally {

@@ -442,8 +442,38 @@ class ReplicaTest {
     store.putIfAbsent(BucketNames.CATALOG_ELSEWHERE, new byte[] {1});
     RemoteCheck.Result r = RemoteCheck.check(store);
     assertThat(r.problems()).isEmpty();
-    assertThat(r.notes()).singleElement().asString().contains("by design", "PostgreSQL");
+    assertThat(r.notes())
+        .singleElement()
+        .asString()
+        .contains("by design", "PostgreSQL", "a standalone server (no --catalog) is refused");
     assertThat(r.records()).isEqualTo(2);
+    assertThat(PrefixCatalog.read(store)).isEqualTo(new PrefixCatalog(false, true));
+  }
+
+  /**
+   * doctor says which kind of server a start refuses on a prefix, as the start itself decides
+   * ({@code PrefixGuard}): a standalone server's copies beside the mark are from before a move.
+   */
+  @Test
+  void doctorSaysWhichKindOfServerThePrefixRefuses() throws Exception {
+    store.putIfAbsent(BucketNames.catalog(1), new byte[] {1});
+    assertThat(PrefixCatalog.read(store)).isEqualTo(new PrefixCatalog(true, false));
+    RemoteCheck.Result standalone = RemoteCheck.check(store);
+    assertThat(standalone.problems()).isEmpty();
+    assertThat(standalone.notes())
+        .singleElement()
+        .asString()
+        .contains("a standalone server's prefix", "--catalog", "refused", "import-catalog");
+    store.putIfAbsent(BucketNames.CATALOG_ELSEWHERE, new byte[] {1});
+    PrefixCatalog both = PrefixCatalog.read(store);
+    assertThat(both.copiesFromBeforeACluster()).isTrue();
+    RemoteCheck.Result moved = RemoteCheck.check(store);
+    assertThat(moved.problems()).isEmpty();
+    assertThat(moved.notes())
+        .singleElement()
+        .asString()
+        .contains(
+            "PostgreSQL", "from before it moved", "a standalone server (no --catalog) is refused");
   }
 
   @Test

@@ -32,13 +32,7 @@ class DisasterRecoveryTest {
   @TempDir Path dir;
 
   static List<String> flags(S3Proxy s3, String prefix, String durability) {
-    return List.of(
-        "--object-store",
-        "s3://" + S3Proxy.BUCKET + "/" + prefix,
-        "--object-store-endpoint",
-        s3.endpoint(),
-        "--object-store-durability",
-        durability);
+    return s3.flags(prefix, durability);
   }
 
   @Test

@@ -146,6 +146,17 @@ public final class S3Proxy implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", CREDENTIAL);
   }
 
+  /** The {@code serve} flags that ship to {@code s3://BUCKET/prefix} here. */
+  public List<String> flags(String prefix, String durability) {
+    return List.of(
+        "--object-store",
+        "s3://" + BUCKET + "/" + prefix,
+        "--object-store-endpoint",
+        endpoint(),
+        "--object-store-durability",
+        durability);
+  }
+
   /** The server settings that ship to {@code s3://BUCKET/prefix} here. */
   public Map<String, String> settings(String prefix, String durability) {
     return Map.of(
