@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -19,6 +20,9 @@ import javax.sql.DataSource;
  * and an update of an existing one, in one transaction.
  */
 final class PostgresAnalyticsStore implements AnalyticsStore {
+
+  /** How long one of the analytics' statements may wait for PostgreSQL's answer. */
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   private final DataSource pool;
 
@@ -34,6 +38,9 @@ final class PostgresAnalyticsStore implements AnalyticsStore {
 
   private <T> T inTransaction(String what, Work<T> work) {
     try (Connection c = pool.getConnection()) {
+      // The pool gives up on a statement after the catalog's point-lookup wait; a read of a month
+      // of minutes or a prune of a large table may rightly take longer (the pool resets it after).
+      c.setNetworkTimeout(Runnable::run, (int) PATIENCE.toMillis());
       c.setAutoCommit(false);
       try {
         T result = work.run(c);

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.opend1.core.AccountId;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -18,6 +19,13 @@ import javax.sql.DataSource;
 final class PostgresStore implements CatalogSql, AutoCloseable {
 
   private static final int POOL_SIZE = 8;
+
+  /**
+   * The longest a statement waits for PostgreSQL: for a connection of the pool, and for an answer
+   * on one. The catalog's and the leases' statements are point lookups and small writes, answered
+   * in milliseconds; longer means PostgreSQL is gone, and the request gets its retryable 503.
+   */
+  static final Duration WAIT = Duration.ofSeconds(10);
 
   private final HikariDataSource pool;
 
@@ -37,10 +45,20 @@ final class PostgresStore implements CatalogSql, AutoCloseable {
     config.setPassword(password);
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
+    config.setConnectionTimeout(WAIT.toMillis());
     // One attempt: a wrong password or an unreachable server fails the start at once, saying why.
     config.setInitializationFailTimeout(1);
     config.addDataSourceProperty("ApplicationName", "opend1");
+    // PostgreSQL that stops answering without closing its connections (a partition, a frozen
+    // machine) must cost a request no more than a refused connection does: a statement, a new
+    // connection's set-up and its TCP connect each give up after WAIT, not when the kernel's
+    // retries end (a quarter of an hour) or never. A renewal that gives up leaves the lease's
+    // last deadline in place (LeaseClock), so giving up is always safe.
+    String seconds = Long.toString(WAIT.toSeconds());
+    config.addDataSourceProperty("socketTimeout", seconds);
+    config.addDataSourceProperty("loginTimeout", seconds);
+    config.addDataSourceProperty("connectTimeout", seconds);
+    config.addDataSourceProperty("tcpKeepAlive", "true");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);

@@ -143,6 +143,33 @@ public final class Postgres implements AutoCloseable {
         "stop");
   }
 
+  /**
+   * Freezes the server (SIGSTOP to the postmaster and every process it started), as a partition or
+   * a hung machine would: connections stay open and new ones are accepted by the kernel, but
+   * nothing is answered until {@link #thaw}.
+   */
+  public void freeze() throws IOException, InterruptedException {
+    signalAll("STOP");
+  }
+
+  /**
+   * Lets a {@link #freeze frozen} server go on (SIGCONT): it answers what it was sent meanwhile.
+   */
+  public void thaw() throws IOException, InterruptedException {
+    signalAll("CONT");
+  }
+
+  private void signalAll(String signal) throws IOException, InterruptedException {
+    long postmaster =
+        Long.parseLong(Files.readAllLines(dir.resolve("data").resolve("postmaster.pid")).get(0));
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--", "" + postmaster));
+    ProcessHandle.of(postmaster)
+        .orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"))
+        .descendants()
+        .forEach(p -> command.add("" + p.pid()));
+    run(List.of(), dir.resolve("kill.log"), command.toArray(String[]::new));
+  }
+
   /** Starts the server again (after {@link #stopNow}) on the same port and files. */
   public void startAgain() throws IOException, InterruptedException {
     startServer();
