@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.analytics.QueryRecorder;
+import dev.opend1.api.fakes.DelegatingQueries;
 import dev.opend1.api.fakes.FakeQueries;
 import dev.opend1.api.fakes.Fakes;
 import dev.opend1.config.ConfigLoader;
@@ -12,10 +13,6 @@ import dev.opend1.core.AccountId;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.Permission;
-import dev.opend1.engine.BytePipe;
-import dev.opend1.engine.HeldBytes;
-import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultSink;
 import dev.opend1.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -115,7 +112,7 @@ class BrokenAnswerTest {
     FakeQueries ran = fakes.queries;
     // The bookmark the answer reflects is asked once the write has run: here that fails.
     QueryService failing =
-        new Delegating(ran) {
+        new DelegatingQueries(ran) {
           @Override
           public Bookmark bookmark(DatabaseId id) {
             throw new IllegalStateException("the history was closed under the request");
@@ -245,49 +242,5 @@ class BrokenAnswerTest {
         .map(l -> l.substring(name.length() + 1).strip())
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + name + " in " + r.head()));
-  }
-
-  /** A {@link QueryService} that does what another does. */
-  private static class Delegating implements QueryService {
-    private final QueryService to;
-
-    Delegating(QueryService to) {
-      this.to = to;
-    }
-
-    @Override
-    public HeldBytes holdResults() {
-      return to.holdResults();
-    }
-
-    @Override
-    public BytePipe pipeResults() {
-      return to.pipeResults();
-    }
-
-    @Override
-    public void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink) {
-      to.execute(id, inputs, readOnly, sink);
-    }
-
-    @Override
-    public Bookmark bookmark(DatabaseId id) {
-      return to.bookmark(id);
-    }
-
-    @Override
-    public void awaitBookmark(DatabaseId id, String bookmark) {
-      to.awaitBookmark(id, bookmark);
-    }
-
-    @Override
-    public Bookmark asOf(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
-      return to.asOf(id, bookmark, timestamp);
-    }
-
-    @Override
-    public void executeAsOf(DatabaseId id, Bookmark at, List<QueryInput> inputs, ResultSink sink) {
-      to.executeAsOf(id, at, inputs, sink);
-    }
   }
 }
