@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /** A {@link QueryCall} routed by Javalin: its {@code Context}'s request and servlet response. */
 record ContextCall(Context ctx) implements QueryCall {
@@ -61,6 +60,6 @@ record ContextCall(Context ctx) implements QueryCall {
 
   @Override
   public void abort(Throwable why) {
-    ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(why);
+    CutOff.cut(ctx, why);
   }
 }

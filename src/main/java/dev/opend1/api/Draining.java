@@ -29,7 +29,7 @@ final class Draining extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (stopping) {
+    if (!admit()) {
       Exchange x = request.getAttribute(Exchange.ATTRIBUTE) instanceof Exchange e ? e : null;
       if (x != null) {
         x.errorCode = REFUSAL.code();
@@ -42,18 +42,17 @@ final class Draining extends Handler.Wrapper {
       response.write(true, ByteBuffer.wrap(body), callback);
       return true;
     }
-    running.incrementAndGet();
     Callback counted =
         new Callback() {
           @Override
           public void succeeded() {
-            running.decrementAndGet();
+            release();
             callback.succeeded();
           }
 
           @Override
           public void failed(Throwable x) {
-            running.decrementAndGet();
+            release();
             callback.failed(x);
           }
 
@@ -66,13 +65,33 @@ final class Draining extends Handler.Wrapper {
     try {
       handled = super.handle(request, response, counted);
     } catch (Exception | Error e) {
-      running.decrementAndGet();
+      release();
       throw e;
     }
     if (!handled) {
-      running.decrementAndGet();
+      release();
     }
     return handled;
+  }
+
+  /**
+   * Counts a request in, unless the server is stopping. Counted first, then checked: a request that
+   * finds the server not stopping is already counted when {@link #drain} reads the count, so a
+   * drain never ends with a request on its way in (checked first, one could pass the check, then a
+   * drain find nothing running, and the request run while the server stops under it).
+   */
+  boolean admit() {
+    running.incrementAndGet();
+    if (stopping) {
+      running.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts a request admitted by {@link #admit} out, once its response is complete. */
+  void release() {
+    running.decrementAndGet();
   }
 
   /**
@@ -83,10 +102,15 @@ final class Draining extends Handler.Wrapper {
   boolean drain(Duration limit) throws InterruptedException {
     stopping = true;
     long deadline = System.nanoTime() + limit.toNanos();
-    while (running.get() > 0 && System.nanoTime() < deadline) {
+    // One reading decides: a request refused meanwhile is counted for a moment (admit), so a second
+    // reading could see it and call the drain unfinished.
+    while (running.get() > 0) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
       Thread.sleep(20);
     }
-    return running.get() == 0;
+    return true;
   }
 
   /** What a request that arrives while the server stops is answered. */

@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +131,8 @@ final class Forwarder {
    *
    * @throws D1Exception.OwnerUnavailable when no connection to the peer could be made (nothing was
    *     sent)
-   * @throws D1Exception.OwnerConnectionLost when the connection failed before the answer began
+   * @throws D1Exception.OwnerConnectionLost when the connection failed before the answer was
+   *     complete and nothing of it was sent on yet (see {@link #copy})
    */
   void forward(Context ctx, ForwardingService.Peer peer, boolean upload, Runnable failed) {
     forward(ctx, peer, upload, ReplicaReads.BodyHead.NONE, failed);
@@ -178,7 +178,7 @@ final class Forwarder {
     if (answer.statusCode() == 503) {
       failed.run();
     }
-    copy(ctx, answer, failed);
+    copy(ctx, peer, answer, failed);
   }
 
   /**
@@ -293,10 +293,17 @@ final class Forwarder {
   }
 
   /**
-   * The peer's status, headers and body into the response. A body cut off midway aborts the
-   * response, so the client cannot take a part for the whole.
+   * The peer's status, headers and body into the response. When the peer's answer breaks off before
+   * any of it reached the client, the client gets {@link D1Exception.OwnerConnectionLost} (502) as
+   * when the connection fails before the answer began: the peer may have run the request, so it is
+   * not sent again. Once part of the answer is out, the response is cut off, so the client cannot
+   * take a part for the whole.
+   *
+   * @throws D1Exception.OwnerConnectionLost when the peer's answer broke off before any of it was
+   *     sent on
    */
-  private static void copy(Context ctx, HttpResponse<InputStream> answer, Runnable failed) {
+  private static void copy(
+      Context ctx, ForwardingService.Peer peer, HttpResponse<InputStream> answer, Runnable failed) {
     HttpServletResponse res = ctx.res();
     res.setStatus(answer.statusCode());
     // The edge's default content type is not the peer's: only what the peer sent.
@@ -316,7 +323,22 @@ final class Forwarder {
       out.flush();
     } catch (IOException e) {
       failed.run();
-      ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+      LOG.warn(
+          "the answer of node {} to request {} broke off: {}",
+          peer.node(),
+          res.getHeader(RequestObserver.HEADER),
+          describe(e));
+      if (res.isCommitted()) {
+        CutOff.cut(ctx, e);
+        return;
+      }
+      // Nothing was sent on (a write's small answer waits whole in the response's buffer).
+      String id = res.getHeader(RequestObserver.HEADER);
+      res.reset();
+      if (id != null) {
+        res.setHeader(RequestObserver.HEADER, id);
+      }
+      throw new D1Exception.OwnerConnectionLost(peer.node(), describe(e));
     }
   }
 

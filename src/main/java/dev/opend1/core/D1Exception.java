@@ -190,8 +190,8 @@ public abstract sealed class D1Exception extends RuntimeException {
 
   /**
    * The connection to the owning node failed after the request was sent to it and before its answer
-   * began (code 7500): whether a write was applied is not known, so it should be checked (or made
-   * idempotent) before it is retried.
+   * was complete, none of that answer having been passed on yet (code 7500): whether a write was
+   * applied is not known, so it should be checked (or made idempotent) before it is retried.
    */
   public static final class OwnerConnectionLost extends D1Exception {
     public OwnerConnectionLost(String node, String why) {
@@ -199,7 +199,7 @@ public abstract sealed class D1Exception extends RuntimeException {
           7500,
           "the connection to node "
               + node
-              + ", which owns the database, failed before it answered ("
+              + ", which owns the database, failed before its answer was complete ("
               + why
               + "); the request may or may not have been applied",
           null);

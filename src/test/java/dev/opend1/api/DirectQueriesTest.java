@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opend1.api.fakes.DelegatingQueries;
 import dev.opend1.api.fakes.FakeQueries;
 import dev.opend1.api.fakes.Fakes;
 import dev.opend1.config.ConfigLoader;
@@ -9,8 +10,6 @@ import dev.opend1.core.AccountId;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.Permission;
-import dev.opend1.engine.BytePipe;
-import dev.opend1.engine.HeldBytes;
 import dev.opend1.engine.QueryInput;
 import dev.opend1.engine.ResultSink;
 import dev.opend1.testing.D1Client;
@@ -47,11 +46,14 @@ class DirectQueriesTest {
   String db;
 
   /** {@link FakeQueries}, noting for each run whether Javalin was on the request's stack. */
-  static final class Recording implements QueryService {
-    final FakeQueries fake = new FakeQueries();
+  static final class Recording extends DelegatingQueries {
     final List<Boolean> viaJavalin = new CopyOnWriteArrayList<>();
     volatile RuntimeException failWith;
     volatile Error errWith;
+
+    Recording() {
+      super(new FakeQueries());
+    }
 
     private void note() {
       viaJavalin.add(
@@ -66,40 +68,15 @@ class DirectQueriesTest {
     }
 
     @Override
-    public HeldBytes holdResults() {
-      return fake.holdResults();
-    }
-
-    @Override
-    public BytePipe pipeResults() {
-      return fake.pipeResults();
-    }
-
-    @Override
     public void execute(DatabaseId id, List<QueryInput> inputs, boolean readOnly, ResultSink sink) {
       note();
-      fake.execute(id, inputs, readOnly, sink);
-    }
-
-    @Override
-    public Bookmark bookmark(DatabaseId id) {
-      return fake.bookmark(id);
-    }
-
-    @Override
-    public void awaitBookmark(DatabaseId id, String bookmark) {
-      fake.awaitBookmark(id, bookmark);
-    }
-
-    @Override
-    public Bookmark asOf(DatabaseId id, Optional<String> bookmark, Optional<String> timestamp) {
-      return fake.asOf(id, bookmark, timestamp);
+      super.execute(id, inputs, readOnly, sink);
     }
 
     @Override
     public void executeAsOf(DatabaseId id, Bookmark at, List<QueryInput> inputs, ResultSink sink) {
       note();
-      fake.executeAsOf(id, at, inputs, sink);
+      super.executeAsOf(id, at, inputs, sink);
     }
   }
 
