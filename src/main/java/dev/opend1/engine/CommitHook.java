@@ -39,6 +39,14 @@ public interface CommitHook {
    */
   CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException;
 
+  /**
+   * On the writer's thread, once the writer's connection closed: the WAL may be deleted now (SQLite
+   * deletes it when the last connection closes) and a new file made in its place at the next open,
+   * so whatever the history holds open of it is let go. {@link #beforeOpen} comes before the next
+   * open either way.
+   */
+  default void writerClosed(DatabaseId id) {}
+
   /** A checkpoint copied every captured frame into the database file, which is synced. */
   void afterCheckpoint(DatabaseId id) throws IOException;
 

@@ -290,12 +290,18 @@ final class DatabaseHandle {
   void maybeCheckpoint() {
     try {
       Path wal = DataLayout.wal(file);
-      if (writer != null && Files.exists(wal)) {
+      if (writer != null) {
         // The writer sets journal_size_limit=0, so SQLite truncates the WAL whenever it restarts
         // it from the start after a complete checkpoint: the size is then what was written since.
         // While readers keep it from restarting, the file only grows; checkpointing again after
-        // every commit would cost an fsync each, so the next one waits for some growth.
-        long size = Files.size(wal);
+        // every commit would cost an fsync each, so the next one waits for some growth. One stat
+        // call: no WAL (none written yet) is as good as an empty one.
+        long size;
+        try {
+          size = Files.size(wal);
+        } catch (java.nio.file.NoSuchFileException none) {
+          return;
+        }
         if (size < walSizeAtCheckpoint) {
           walSizeAtCheckpoint = 0;
         }
@@ -465,6 +471,7 @@ final class DatabaseHandle {
                   }
                   closeQuietly(writer);
                   writer = null;
+                  hook.writerClosed(id);
                 }
                 return null;
               })

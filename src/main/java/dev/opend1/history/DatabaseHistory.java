@@ -53,6 +53,10 @@ final class DatabaseHistory {
   private IOException rebuildNeededBy; // the failure that demands a rebuild, or null
   private final CheckpointSeq checkpointSeq;
   private long bytesSinceSnapshot;
+
+  /** The database's size after the last commit captured since it opened (0 before one). */
+  private long databaseBytes;
+
   private int pageSize = 4096;
 
   /** Reads the WAL on the writer's thread only. */
@@ -183,6 +187,7 @@ final class DatabaseHistory {
       }
       LogEntry last = index.last();
       pageSize = c.pageSize();
+      databaseBytes = (long) c.pageCount() * c.pageSize();
       r =
           RecordCodec.makeEncoded(
               last.hash(),
@@ -337,8 +342,12 @@ final class DatabaseHistory {
     return new Bookmark(seq, r.hash());
   }
 
-  /** True when enough log has piled up since the last snapshot to make a new one worthwhile. */
-  boolean snapshotDue(long databaseBytes) {
+  /**
+   * True when enough log has piled up since the last snapshot to make a new one worthwhile: more
+   * than the database's size after the last captured commit (what a snapshot holds, whatever part
+   * of it a checkpoint already copied into the file), and more than {@link #SNAPSHOT_MIN_BYTES}.
+   */
+  boolean snapshotDue() {
     synchronized (lock) {
       return bytesSinceSnapshot > Math.max(databaseBytes, SNAPSHOT_MIN_BYTES);
     }
@@ -479,7 +488,13 @@ final class DatabaseHistory {
     }
   }
 
+  /** The writer closed: the WAL may be replaced before the next capture, which opens it again. */
+  void writerClosed() {
+    wal.reset();
+  }
+
   void close() throws IOException {
+    wal.reset();
     synchronized (lock) {
       log.close();
     }

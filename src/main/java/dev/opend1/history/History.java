@@ -9,7 +9,6 @@ import dev.opend1.engine.DaemonPools;
 import dev.opend1.engine.DiskUsage;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,14 +187,7 @@ public final class History implements CommitHook, AutoCloseable {
         });
     // The record is appended: from here on nothing may fail the commit, or a write that is in the
     // history would be answered as not applied. A snapshot is only maintenance.
-    long databaseBytes;
-    try {
-      databaseBytes = Files.size(dbFile);
-    } catch (IOException e) {
-      LOG.warn("size of {} for a snapshot: {}", id, e.getMessage());
-      return durable;
-    }
-    if (h.snapshotDue(databaseBytes) && maintaining.putIfAbsent(id, true) == null) {
+    if (h.snapshotDue() && maintaining.putIfAbsent(id, true) == null) {
       try {
         maintenance.execute(
             () -> {
@@ -213,6 +205,14 @@ public final class History implements CommitHook, AutoCloseable {
       }
     }
     return durable;
+  }
+
+  @Override
+  public void writerClosed(DatabaseId id) {
+    DatabaseHistory h = open.get(id);
+    if (h != null) {
+      h.writerClosed();
+    }
   }
 
   @Override

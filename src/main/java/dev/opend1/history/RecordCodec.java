@@ -54,7 +54,7 @@ final class RecordCodec {
     b.putInt(MAGIC).putInt(FORMAT).putInt(bodyLength);
     b.putLong(seq).putLong(timeMicros).put((byte) type);
     b.putInt(pageSize).putInt(pageCount).putLong(restoredFrom).putInt(pages.size());
-    for (Map.Entry<Integer, byte[]> e : new TreeMap<>(pages).entrySet()) {
+    for (Map.Entry<Integer, byte[]> e : byPage(pages).entrySet()) {
       b.putInt(e.getKey()).put(e.getValue());
     }
     byte[] hash = sha16(previousHash, b.array(), HEADER, hashed);
@@ -168,7 +168,7 @@ final class RecordCodec {
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putLong(r.seq()).putLong(r.timeMicros()).put((byte) r.type());
     b.putInt(r.pageSize()).putInt(r.pageCount()).putLong(r.restoredFrom()).putInt(r.pages().size());
-    for (Map.Entry<Integer, byte[]> e : new TreeMap<>(r.pages()).entrySet()) {
+    for (Map.Entry<Integer, byte[]> e : byPage(r.pages()).entrySet()) {
       b.putInt(e.getKey()).put(e.getValue());
     }
     if (withHash) {
@@ -183,13 +183,30 @@ final class RecordCodec {
 
   /** The first 16 bytes of SHA-256 over {@code previous}, then {@code length} bytes of content. */
   private static byte[] sha16(byte[] previous, byte[] content, int offset, int length) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(previous);
-      d.update(content, offset, length);
-      return Arrays.copyOf(d.digest(), 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    MessageDigest d = SHA_256.get();
+    d.update(previous);
+    d.update(content, offset, length);
+    return Arrays.copyOf(d.digest(), 16); // digest() also resets it for the thread's next record
+  }
+
+  /**
+   * A SHA-256 digest per thread, made once: looking one up in the JDK's providers (a lookup and a
+   * new object each time) is work the writer's thread need not repeat at every commit.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+          });
+
+  /** The pages in page order: the map itself when it is already sorted so (the WAL reader's). */
+  private static Map<Integer, byte[]> byPage(Map<Integer, byte[]> pages) {
+    return pages instanceof TreeMap<Integer, byte[]> t && t.comparator() == null
+        ? t
+        : new TreeMap<>(pages);
   }
 }

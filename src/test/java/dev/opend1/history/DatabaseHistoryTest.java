@@ -206,6 +206,27 @@ class DatabaseHistoryTest {
   }
 
   @Test
+  void aSnapshotIsDueOnceTheLogSinceTheLastOneOutgrowsTheDatabaseAsCommitted() throws Exception {
+    commit("CREATE TABLE t(a)");
+    commit(
+        "INSERT INTO t WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x <"
+            + " 2000) SELECT randomblob(1000) FROM n");
+    history.snapshot();
+    assertThat(history.snapshotDue()).isFalse();
+    for (int i = 1; i <= 100; i++) {
+      commit("UPDATE t SET a = randomblob(1000) WHERE rowid = " + i);
+    }
+    assertThat(Files.size(db))
+        .as("the file holds no commit yet (nothing was checkpointed)")
+        .isLessThan(DatabaseHistory.SNAPSHOT_MIN_BYTES);
+    assertThat(history.snapshotDue())
+        .as("100 page-sized records: past the floor, short of the 2 MB the database holds")
+        .isFalse();
+    commit("UPDATE t SET a = randomblob(1000)");
+    assertThat(history.snapshotDue()).as("every page written again").isTrue();
+  }
+
+  @Test
   void segmentsAreSealedByAgeAndReadBackInOrder() throws Exception {
     history.sealSegmentsAfter(0);
     commit("CREATE TABLE t(a)");

@@ -141,4 +141,47 @@ class EngineHistorySeamTest {
       }
     }
   }
+
+  @Test
+  void theWalIsLetGoWhenTheWriterClosesAndTheNextOneIsFollowed() throws Exception {
+    // The history keeps the WAL open from one capture to the next; SQLite deletes it when the
+    // database closes, and the next open makes a new one, whose commits must all be captured.
+    try (EngineWithHistory e = EngineWithHistory.start(dir)) {
+      e.run("CREATE TABLE t(a)");
+      e.run("INSERT INTO t VALUES (1)");
+      long before = e.history.current(e.id).seq();
+      assertThat(e.engine.closeIdleDatabases(Duration.ZERO)).isEqualTo(1);
+      assertThat(openWals()).as("no descriptor left on a WAL, deleted or not").isEmpty();
+
+      e.run("INSERT INTO t VALUES (2)");
+      e.run("INSERT INTO t VALUES (3)");
+      Bookmark last = e.history.current(e.id);
+      assertThat(last.seq()).as("both commits after the reopen captured").isEqualTo(before + 2);
+      Path image = dir.resolve("at-last.db");
+      e.history.of(e.id).buildImage(last.seq(), image);
+      try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + image);
+          var st = c.createStatement();
+          var rs = st.executeQuery("SELECT group_concat(a) FROM t")) {
+        assertThat(rs.getString(1)).isEqualTo("1,2,3");
+      }
+    }
+  }
+
+  /** This process's open descriptors on a WAL under the test's directory. */
+  private List<String> openWals() throws IOException {
+    List<String> wals = new ArrayList<>();
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+          if (target.startsWith(dir.toString()) && target.contains("-wal")) {
+            wals.add(target);
+          }
+        } catch (IOException gone) {
+          // The listing's own descriptor, closed by now.
+        }
+      }
+    }
+    return wals;
+  }
 }

@@ -149,6 +149,79 @@ class WalReaderTest {
     }
   }
 
+  @Test
+  void aWalRestartedOrTruncatedInPlaceBetweenReadsIsFollowedThroughTheOpenFile() throws Exception {
+    // The reader keeps the WAL open across calls. SQLite restarts the WAL in place after a complete
+    // checkpoint (RESTART: new salts, old frames left behind; TRUNCATE: cut to nothing first), so
+    // each call after one must read exactly the commits made since, none of the frames before.
+    Path db = dir.resolve("restart.sqlite");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      walMode(st);
+      st.execute("CREATE TABLE t(a)");
+      st.execute("INSERT INTO t VALUES ('first')");
+      WalReader reader = new WalReader(Path.of(db + "-wal"));
+      assertThat(reader.readNewCommits().pages()).containsOnlyKeys(1, 2);
+
+      st.execute("PRAGMA wal_checkpoint(RESTART)");
+      assertThat(reader.readNewCommits()).as("a checkpoint commits nothing").isNull();
+      st.execute("UPDATE t SET a = 'second'");
+      WalReader.Commit afterRestart = reader.readNewCommits();
+      assertThat(afterRestart.pages()).as("the UPDATE alone").containsOnlyKeys(2);
+      assertThat(text(afterRestart.pages().get(2))).contains("second").doesNotContain("first");
+
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      assertThat(Files.size(Path.of(db + "-wal"))).isZero();
+      assertThat(reader.readNewCommits()).isNull();
+      st.execute("UPDATE t SET a = 'third'");
+      st.execute("INSERT INTO t VALUES ('fourth')");
+      WalReader.Commit afterTruncate = reader.readNewCommits();
+      assertThat(afterTruncate.pages()).containsOnlyKeys(2);
+      assertThat(text(afterTruncate.pages().get(2)))
+          .contains("third", "fourth")
+          .doesNotContain("second");
+      assertThat(afterTruncate.pageCount()).isEqualTo(2);
+      assertThat(reader.readNewCommits()).isNull();
+    }
+  }
+
+  @Test
+  void aWalDeletedAndMadeAgainIsReadAfterAReset() throws Exception {
+    // SQLite deletes the WAL when the last connection closes, and the next connection makes a new
+    // file: the reader's open file is then the deleted one, which never gains a frame. After a
+    // reset (the writer closed) the next call opens the new file and reads all of its commits.
+    Path db = dir.resolve("deleted.sqlite");
+    Path walFile = Path.of(db + "-wal");
+    WalReader reader = new WalReader(walFile);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      walMode(st);
+      st.execute("CREATE TABLE t(a)");
+      assertThat(reader.readNewCommits().pages()).containsOnlyKeys(1, 2);
+    }
+    assertThat(walFile).as("SQLite deleted it on close").doesNotExist();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_autocheckpoint=0");
+      st.execute("INSERT INTO t VALUES ('after')");
+      assertThat(reader.readNewCommits())
+          .as("without a reset the reader still reads the deleted file")
+          .isNull();
+      reader.reset();
+      WalReader.Commit c2 = reader.readNewCommits();
+      assertThat(c2.pages()).as("the INSERT in the new WAL").containsOnlyKeys(2);
+      assertThat(text(c2.pages().get(2))).contains("after");
+      assertThat(reader.readNewCommits()).isNull();
+    }
+    reader.reset();
+  }
+
+  private static void walMode(Statement st) throws java.sql.SQLException {
+    st.execute("PRAGMA page_size=" + HistoryFixtures.PAGE_SIZE);
+    st.execute("PRAGMA journal_mode=WAL");
+    st.execute("PRAGMA wal_autocheckpoint=0");
+  }
+
   /** Where the frame after the first commit frame starts. */
   private static int endOfFirstCommit(byte[] wal) {
     ByteBuffer b = ByteBuffer.wrap(wal);
