@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * hold is fenced by the owner's claim before it ships anything; a first lease is above any
  * standalone server's generation ({@link FirstLease}).
  */
+// A database's lock is held by a try-with-resources whose body never names it.
+@SuppressWarnings("try")
 public final class OwnedDatabases implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OwnedDatabases.class);
@@ -66,7 +68,7 @@ public final class OwnedDatabases implements AutoCloseable {
   private final Map<DatabaseId, Held> rebuilding = new ConcurrentHashMap<>();
 
   /** One lock per database: a take (and its rebuild) runs once, whatever requests wait for it. */
-  private final Map<DatabaseId, Object> locks = new ConcurrentHashMap<>();
+  private final DatabaseLocks locks = new DatabaseLocks();
 
   /** Runs the renewals; owned, shut down at close. */
   private final ScheduledExecutorService renewer;
@@ -121,7 +123,7 @@ public final class OwnedDatabases implements AutoCloseable {
 
   /** A database this node is creating: its lease, taken before its files are made. */
   public void created(DatabaseId id) {
-    synchronized (lockOf(id)) {
+    try (DatabaseLocks.Hold l = locks.hold(id)) {
       LeaseClock clock = new LeaseClock(margin);
       long sent = clock.beforeSend();
       Grant g =
@@ -140,11 +142,14 @@ public final class OwnedDatabases implements AutoCloseable {
    * @throws D1Exception.NotOwner when another node holds it
    */
   public void serve(DatabaseId id) {
-    serve(id, true);
+    serve(id, true, ttl);
   }
 
-  /** As {@link #serve(DatabaseId)}; without {@code mayRefresh}, an overtaken copy is refused. */
-  private void serve(DatabaseId id, boolean mayRefresh) {
+  /**
+   * As {@link #serve(DatabaseId)}; without {@code mayRefresh}, an overtaken copy is refused. A take
+   * or hand-over running on the database is waited for at most {@code patience} (null: unbounded).
+   */
+  private void serve(DatabaseId id, boolean mayRefresh, Duration patience) {
     if (draining) {
       throw new D1Exception.NotOwner(id.toString(), "this node is draining");
     }
@@ -156,7 +161,7 @@ public final class OwnedDatabases implements AutoCloseable {
     if (h != null && h.clock().mayWrite()) {
       return;
     }
-    synchronized (lockOf(id)) {
+    try (DatabaseLocks.Hold l = patience == null ? locks.hold(id) : locks.hold(id, patience)) {
       h = held.get(id);
       if (h != null && (h.clock().mayWrite() || renewNow(id, h))) {
         return;
@@ -196,7 +201,7 @@ public final class OwnedDatabases implements AutoCloseable {
       try {
         // The history opens (at start, the engine not running yet): a copy another node may have
         // overtaken is left for its first request to refresh.
-        serve(id, false);
+        serve(id, false, null);
       } catch (D1Exception.NotOwner e) {
         return NOT_HELD;
       }
@@ -207,7 +212,7 @@ public final class OwnedDatabases implements AutoCloseable {
 
   /** Gives the lease on a database back at once (deleted, or its create failed). */
   public void release(DatabaseId id) {
-    synchronized (lockOf(id)) {
+    try (DatabaseLocks.Hold l = locks.hold(id)) {
       Held h = held.remove(id);
       if (h != null) {
         h.clock().lost();
@@ -234,10 +239,6 @@ public final class OwnedDatabases implements AutoCloseable {
   /** How many databases this node holds now. */
   public int count() {
     return held.size();
-  }
-
-  private Object lockOf(DatabaseId id) {
-    return locks.computeIfAbsent(id, k -> new Object());
   }
 
   private OpenWrites writesOf(DatabaseId id) {
@@ -428,7 +429,7 @@ public final class OwnedDatabases implements AutoCloseable {
    */
   boolean handOver(DatabaseId id, NodeId target) {
     Held h;
-    synchronized (lockOf(id)) {
+    try (DatabaseLocks.Hold l = locks.hold(id)) {
       h = held.get(id);
       if (h == null || target.equals(self)) {
         return false;
@@ -443,7 +444,7 @@ public final class OwnedDatabases implements AutoCloseable {
       Thread.currentThread().interrupt();
       settled = false;
     }
-    synchronized (lockOf(id)) {
+    try (DatabaseLocks.Hold l = locks.hold(id)) {
       boolean handed = false;
       try {
         if (settled && held.get(id) == h && h.clock().mayWrite()) {

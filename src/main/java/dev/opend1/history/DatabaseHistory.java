@@ -53,10 +53,7 @@ final class DatabaseHistory {
   private IOException rebuildNeededBy; // the failure that demands a rebuild, or null
   private final CheckpointSeq checkpointSeq;
   private long bytesSinceSnapshot;
-
-  /** The database's size after the last commit captured since it opened (0 before one). */
-  private long databaseBytes;
-
+  private long databaseBytes; // its size after the last commit captured since it opened, or 0
   private int pageSize = 4096;
 
   /** Reads the WAL on the writer's thread only. */

@@ -12,9 +12,12 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +38,18 @@ class PostgresFrozenTest {
 
   private static Postgres pg;
 
+  /** Threads of the lookups' own: the common pool may have one, which a waiting lookup holds. */
+  private final ExecutorService requests = Executors.newCachedThreadPool();
+
   @BeforeAll
   static void start() throws Exception {
     pg = Postgres.start();
     pg.createDatabase("frozen");
+  }
+
+  @AfterEach
+  void stopRequests() {
+    requests.shutdownNow();
   }
 
   @AfterAll
@@ -59,11 +70,12 @@ class PostgresFrozenTest {
       // starts while it is frozen.
       CompletableFuture<?> inFlight =
           CompletableFuture.runAsync(
-              () -> catalog.store().queryAll("SELECT pg_sleep(5)", ps -> {}, rs -> 1));
+              () -> catalog.store().queryAll("SELECT pg_sleep(5)", ps -> {}, rs -> 1), requests);
       awaitRunning(watcher, "SELECT pg_sleep(5)");
       pg.freeze();
       try {
-        CompletableFuture<?> later = CompletableFuture.runAsync(() -> catalog.accounts().list());
+        CompletableFuture<?> later =
+            CompletableFuture.runAsync(() -> catalog.accounts().list(), requests);
         for (CompletableFuture<?> lookup : List.of(inFlight, later)) {
           assertThatThrownBy(() -> answered(lookup))
               .isInstanceOf(ExecutionException.class)

@@ -13,8 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,8 +97,27 @@ class OwnedDatabasesTest {
       return claimed;
     }
 
+    /** When set, a rebuild counts {@link #rebuildStarted} down and waits for it to open. */
+    volatile CountDownLatch rebuildGate;
+
+    final CountDownLatch rebuildStarted = new CountDownLatch(1);
+
     @Override
-    public synchronized void rebuild(DatabaseId id, long generation) throws IOException {
+    public void rebuild(DatabaseId id, long generation) throws IOException {
+      CountDownLatch gate = rebuildGate;
+      if (gate != null) {
+        rebuildStarted.countDown();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+      rebuildNow(id, generation);
+    }
+
+    private synchronized void rebuildNow(DatabaseId id, long generation) throws IOException {
       if (bucketDown) {
         throw new IOException("the bucket cannot be reached");
       }
@@ -166,6 +191,38 @@ class OwnedDatabasesTest {
         .hasMessageContaining("node node-a holds its lease");
     assertThat(nodeB.mayWrite(d)).isFalse();
     assertThat(nodeB.generation(d.toString())).isEqualTo(OwnedDatabases.NOT_HELD);
+  }
+
+  @Test
+  void aRequestWaitsForAnotherTakesRebuildAtMostTheTtlThenIsRefusedToRetry() throws Exception {
+    OwnedDatabases nodeA = node(a, new Copies());
+    nodeA.created(d);
+    nodeA.release(d);
+    Copies copiesB = new Copies();
+    copiesB.rebuildGate = new CountDownLatch(1);
+    OwnedDatabases nodeB = node(b, copiesB);
+    // Threads of their own: the common pool may have a single one, which the take keeps busy.
+    ExecutorService requests = Executors.newFixedThreadPool(2);
+    CompletableFuture<Void> taking = CompletableFuture.runAsync(() -> nodeB.serve(d), requests);
+    try {
+      assertThat(copiesB.rebuildStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      // A second request meanwhile: refused once the ttl has passed, while the rebuild still runs.
+      CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> nodeB.serve(d), requests);
+      assertThatThrownBy(() -> waiting.get(TTL.toMillis() * 10, TimeUnit.MILLISECONDS))
+          .as("refused, not left waiting for the rebuild")
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(D1Exception.NotOwner.class)
+          .hasMessageContaining("still taking it over");
+      assertThat(taking).isNotDone();
+    } finally {
+      copiesB.rebuildGate.countDown();
+      requests.shutdown();
+    }
+    taking.get(30, TimeUnit.SECONDS);
+    nodeB.serve(d);
+    assertThat(nodeB.mayWrite(d)).isTrue();
+    assertThat(copiesB.rebuilt).hasSize(1);
   }
 
   @Test
