@@ -323,17 +323,13 @@ final class Forwarder {
       out.flush();
     } catch (IOException e) {
       failed.run();
-      LOG.warn(
-          "the answer of node {} to request {} broke off: {}",
-          peer.node(),
-          res.getHeader(RequestObserver.HEADER),
-          describe(e));
+      String id = res.getHeader(RequestObserver.HEADER);
+      LOG.warn("the answer of node {} to request {} broke off: {}", peer.node(), id, describe(e));
       if (res.isCommitted()) {
         CutOff.cut(ctx, e);
         return;
       }
       // Nothing was sent on (a write's small answer waits whole in the response's buffer).
-      String id = res.getHeader(RequestObserver.HEADER);
       res.reset();
       if (id != null) {
         res.setHeader(RequestObserver.HEADER, id);

@@ -5,6 +5,7 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -299,7 +300,7 @@ final class DatabaseHandle {
         long size;
         try {
           size = Files.size(wal);
-        } catch (java.nio.file.NoSuchFileException none) {
+        } catch (NoSuchFileException none) {
           return;
         }
         if (size < walSizeAtCheckpoint) {

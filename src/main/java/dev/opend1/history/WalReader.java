@@ -3,7 +3,6 @@ package dev.opend1.history;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -219,9 +218,5 @@ final class WalReader {
       }
     }
     buf.flip();
-  }
-
-  static boolean exists(Path wal) {
-    return Files.exists(wal);
   }
 }
