@@ -39,7 +39,11 @@ public final class DataDirectory implements AutoCloseable {
   }
 
   /**
-   * Takes the directory for a server: creates it if needed, locks it, checks its format.
+   * Takes the directory for a server: creates it if needed, locks it, checks its format, and
+   * empties what a crash left in {@code tmp/} and {@code trash/}. The emptying is here, under the
+   * lock and before any part of the server starts, because parts start threads that write to {@code
+   * tmp/} at once (the object-store shipper's catalog copy): emptied later, it pulled their files
+   * away.
    *
    * @throws DataDirectoryException with a message for the operator when it cannot be used
    */
@@ -62,6 +66,7 @@ public final class DataDirectory implements AutoCloseable {
           0);
       DataDirectory dd = new DataDirectory(root, ch, lock);
       dd.checkFormat();
+      dd.removeLeftovers();
       return dd;
     } catch (IOException e) {
       throw cannotUse(root, e);
@@ -189,6 +194,12 @@ public final class DataDirectory implements AutoCloseable {
     if (found < FORMAT_VERSION) {
       DurableFiles.writeAtomically(layout().formatFile(), stamp());
     }
+  }
+
+  /** Deletes what a crash left: temporary files, and databases half way through a delete. */
+  private void removeLeftovers() throws IOException {
+    DurableFiles.deleteTree(layout().trashDir());
+    DurableFiles.deleteTree(layout().tmpDir());
   }
 
   private static int readFormat(Path root) throws IOException {

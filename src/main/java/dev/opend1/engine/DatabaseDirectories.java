@@ -40,12 +40,13 @@ final class DatabaseDirectories {
     return layout.database(id).sqliteFile();
   }
 
-  /** Finishes what a crash interrupted: removes half-deleted databases and temporary files. */
+  /**
+   * Makes the databases' directory. What a crash left in {@code trash/} and {@code tmp/} is gone by
+   * now: {@link DataDirectory#acquire} empties them before anything starts.
+   */
   void recover() {
     try {
       DurableFiles.createDirectory(layout.databasesDir());
-      DurableFiles.deleteTree(layout.trashDir());
-      DurableFiles.deleteTree(layout.tmpDir());
     } catch (IOException e) {
       throw new UncheckedIOException("recover data directory: " + e.getMessage(), e);
     }

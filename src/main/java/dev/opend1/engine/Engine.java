@@ -348,7 +348,10 @@ public final class Engine implements AutoCloseable {
     return spill.used();
   }
 
-  /** Finishes what a crash interrupted: removes half-deleted databases and temporary files. */
+  /**
+   * Prepares the databases' directory at start ({@link DataDirectory#acquire} has removed what a
+   * crash left in {@code trash/} and {@code tmp/}).
+   */
   public void recover() {
     directories.recover();
   }

@@ -71,6 +71,13 @@ public final class Replication implements AutoCloseable {
   private final ReplicationCounters counters = new ReplicationCounters();
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
 
+  /**
+   * The databases found at start whose catch-up has not succeeded yet: the shipper tries again each
+   * pass, so a store that was unreachable at start gets the unshipped history (and this server's
+   * claim) when it is back, not only with the database's next write. Shipper thread only.
+   */
+  private final Set<String> catchingUp = new java.util.HashSet<>();
+
   /** Databases marked deleted in the bucket whose files are being removed. */
   private final Set<String> marked = ConcurrentHashMap.newKeySet();
 
@@ -373,8 +380,11 @@ public final class Replication implements AutoCloseable {
   private void run() {
     for (Replica r : replicas.values()) {
       if (generation.holds(r.databaseId())) {
-        shipQuietly(r, true);
+        catchingUp.add(r.databaseId());
       }
+    }
+    for (Replica r : replicas.values()) {
+      shipQuietly(r, catchingUp.contains(r.databaseId()));
     }
     long nextSweep = System.nanoTime();
     while (!closed) {
@@ -410,23 +420,31 @@ public final class Replication implements AutoCloseable {
         LOG.warn("storing a catalog copy in {}: {}", store.describe(), e.getMessage());
       }
       for (Replica r : replicas.values()) {
-        shipQuietly(r, false);
+        shipQuietly(r, catchingUp.contains(r.databaseId()));
       }
     }
   }
 
-  /** Ships one database's history (everything local, after a restart); a failure is retried. */
+  /**
+   * Ships one database's history: everything local while it catches up after a restart, else what
+   * commits noted (async). A failure is retried on the next pass; a fenced replica never ships
+   * again, so it stops catching up.
+   */
   private void shipQuietly(Replica r, boolean all) {
     try {
       if (all) {
         catalog.storeIfChanged();
         r.shipAll();
+        catchingUp.remove(r.databaseId());
       } else if (durability == Durability.ASYNC) {
         r.shipNoted();
       }
       r.shipMetadata();
       counters.recovered();
     } catch (IOException | RuntimeException e) {
+      if (r.fenced() != null) {
+        catchingUp.remove(r.databaseId());
+      }
       failed(r, e);
     }
   }

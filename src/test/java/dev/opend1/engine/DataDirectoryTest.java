@@ -26,6 +26,21 @@ class DataDirectoryTest {
   }
 
   @Test
+  void takingTheDirectoryRemovesWhatACrashLeftBeforeAnythingStarts() throws Exception {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data.resolve("trash/half-deleted"));
+    Files.writeString(data.resolve("trash/half-deleted/db.sqlite"), "x");
+    Files.createDirectories(data.resolve("tmp"));
+    Files.writeString(data.resolve("tmp/result-1.spill"), "x");
+    Files.createDirectories(data.resolve("db/kept"));
+    try (DataDirectory dd = DataDirectory.acquire(data)) {
+      assertThat(dd.layout().trashDir()).doesNotExist();
+      assertThat(dd.layout().tmpDir()).doesNotExist();
+      assertThat(data.resolve("db/kept")).isDirectory();
+    }
+  }
+
+  @Test
   void aNewerFormatIsRefused() throws Exception {
     Files.writeString(dir.resolve("FORMAT"), "opend1-data-format 99\n");
     assertThatThrownBy(() -> DataDirectory.acquire(dir))

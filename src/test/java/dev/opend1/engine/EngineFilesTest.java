@@ -48,14 +48,13 @@ class EngineFilesTest {
   }
 
   @Test
-  void deletingRemovesEverythingAndRecoveryEmptiesTheTrash() throws Exception {
+  void deletingRemovesEverything() throws Exception {
     engine.createDatabase(id, new byte[0]);
     engine.stats(id);
     engine.deleteDatabase(id);
     assertThat(dir.resolve("db").resolve(id.toString())).doesNotExist();
-    Files.createDirectories(dir.resolve("trash").resolve("leftover"));
+    assertThat(dir.resolve("trash").resolve(id.toString())).doesNotExist();
     engine.recover();
-    assertThat(dir.resolve("trash")).doesNotExist();
     assertThat(engine.exists(id)).isFalse();
   }
 }

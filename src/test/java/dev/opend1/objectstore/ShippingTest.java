@@ -225,6 +225,33 @@ class ShippingTest {
         .doesNotContain("hash chain breaks", "are missing");
   }
 
+  @Test
+  void aStartWhileTheStoreIsDownCatchesUpOnceItIsBackWithoutAWrite(@TempDir Path dir)
+      throws Exception {
+    String db;
+    try (TestServer a = TestServer.start(dir, s3.settings("catch-up", "sync"))) {
+      db = create(a.client(), "caught");
+      assertThat(query(a.client(), db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+    }
+    Path claims = s3.bucketDir().resolve("catch-up/db/" + db + "/gen");
+    String first = WriterGenerationsTest.newestClaim(claims);
+    s3.stop();
+    try (TestServer a = TestServer.start(dir, s3.settings("catch-up", "sync"))) {
+      try {
+        // The start's catch-up (claim, then ship what is unshipped) finds the store down.
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (metric(a, "opend1_object_store_failures_total") == 0) {
+          assertThat(System.currentTimeMillis()).as("a failed catch-up").isLessThan(deadline);
+          Thread.sleep(50);
+        }
+      } finally {
+        s3.startProcess();
+      }
+      // No write comes: the shipper tries the catch-up again on its next passes.
+      WriterGenerationsTest.awaitNewClaim(claims, first);
+    }
+  }
+
   /** How long one look at a database's claims vouches for its uploads ({@code Replica}). */
   static final long CLAIMS_EVERY_MILLIS = 1000;
 
