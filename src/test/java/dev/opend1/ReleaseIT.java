@@ -122,10 +122,11 @@ class ReleaseIT {
           List.of(Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).split("\0"));
       assertThat(cmdline)
           .containsSubsequence(
-              "-Xms32m",
+              "-Xms64m",
               "-XX:MinHeapFreeRatio=10",
               "-XX:MaxHeapFreeRatio=30",
               "-XX:G1PeriodicGCInterval=10000",
+              "-XX:-G1UseAdaptiveIHOP",
               "-Xmx256m",
               "-jar");
       assertThat(Files.readString(Path.of("/proc/" + server.pid() + "/environ")).split("\0"))
