@@ -175,12 +175,13 @@ final class DatabaseHistory {
 
   /**
    * Captures the commits the WAL gained since the last call as one record. The future completes
-   * when the record is durable; it is already complete when nothing was committed.
+   * with the record's bookmark when it is durable; with the newest one already when nothing was
+   * committed.
    */
-  CompletableFuture<Void> capture() throws IOException {
+  CompletableFuture<Bookmark> capture() throws IOException {
     WalReader.Commit c = wal.readNewCommits();
     if (c == null) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(current());
     }
     RecordCodec.Made r;
     synchronized (lock) {
@@ -201,7 +202,8 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(r.record(), r.bytes()));
+    Bookmark at = new Bookmark(r.record().seq(), r.record().hash());
+    return commits.durable(append(r.record(), r.bytes())).thenApply(durable -> at);
   }
 
   /** Appends a record encoded as {@code bytes} (sealing the segment when due); its end ticket. */
