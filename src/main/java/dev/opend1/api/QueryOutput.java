@@ -75,10 +75,13 @@ final class QueryOutput implements ResultSink {
   private final Bookmark asOf;
 
   /**
-   * The bookmark the answer reflects, asked as the response starts: after the read's snapshot began
-   * or the write became durable, so it names that state or a later one.
+   * The bookmark a read's answer reflects, asked as the response starts: after its snapshot began,
+   * so it names that state or a later one. A write's answer carries {@link #durableAt} instead.
    */
   private final Supplier<Bookmark> reflects;
+
+  /** The bookmark of the state that holds this request's write, once it is durable; or null. */
+  private Bookmark durableAt;
 
   QueryOutput(
       QueryCall call,
@@ -237,6 +240,12 @@ final class QueryOutput implements ResultSink {
     }
   }
 
+  /** A write's bookmark is fixed at its commit: the answer never asks for it later. */
+  @Override
+  public void durable(Bookmark at) {
+    durableAt = at;
+  }
+
   @Override
   public boolean reset() {
     if (streaming.committed) {
@@ -340,7 +349,7 @@ final class QueryOutput implements ResultSink {
   }
 
   private void startResponse(long length) {
-    call.startAnswer(reflects.get().toString(), length);
+    call.startAnswer((durableAt != null ? durableAt : reflects.get()).toString(), length);
   }
 
   /** An output stream whose destination can change between writes. */

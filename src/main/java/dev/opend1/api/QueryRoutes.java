@@ -120,7 +120,8 @@ final class QueryRoutes {
    * Runs the request and writes its answer.
    *
    * @param asOf the bookmark of a read as of a past state, or null
-   * @param reflects the bookmark the answer reflects, asked as it starts
+   * @param reflects the bookmark a read's answer reflects, asked as it starts (a write's answer
+   *     carries the one its commit gave, {@link QueryOutput#durable})
    * @param replica the region of a read replica's answer; empty for the primary's
    */
   private void answer(

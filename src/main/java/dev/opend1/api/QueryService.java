@@ -32,8 +32,9 @@ public interface QueryService {
 
   /**
    * The bookmark of the newest state of the database this node answers from. Asked once a request's
-   * read has begun (or its write is durable), it names a state at or after the one the request saw:
-   * what the response's {@code x-d1-bookmark} carries.
+   * read has begun, it names a state at or after the one the request saw: what the response's
+   * {@code x-d1-bookmark} carries. A write's answer carries the bookmark its commit gave ({@link
+   * ResultSink#durable}) instead, never asked after the commit.
    */
   Bookmark bookmark(DatabaseId id);
 

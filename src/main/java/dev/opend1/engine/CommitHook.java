@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,9 +36,10 @@ public interface CommitHook {
 
   /**
    * On the writer's thread, right after a commit: capture what it changed. The future completes
-   * when the capture is durable; the commit is acknowledged only then.
+   * when the capture is durable, with the bookmark of the state that holds the commit (null without
+   * a history); the commit is acknowledged only then, with that bookmark.
    */
-  CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException;
+  CompletableFuture<Bookmark> afterCommit(DatabaseId id, Path dbFile) throws IOException;
 
   /**
    * On the writer's thread, once the writer's connection closed: the WAL may be deleted now (SQLite
@@ -87,7 +89,7 @@ public interface CommitHook {
         public void applied(DatabaseId id, StateImage image) {}
 
         @Override
-        public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) {
+        public CompletableFuture<Bookmark> afterCommit(DatabaseId id, Path dbFile) {
           return CompletableFuture.completedFuture(null);
         }
 

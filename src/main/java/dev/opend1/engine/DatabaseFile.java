@@ -57,15 +57,7 @@ final class DatabaseFile {
     Path built = file.resolveSibling(file.getFileName() + ".rebuild.tmp");
     requireSpaceFor(built, (long) image.pageCount() * image.pageSize());
     try {
-      try (FileChannel out =
-          FileChannel.open(
-              built,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.READ)) {
-        ImageWriter.write(image, out);
-      }
+      ImageWriter.writeFile(image, built);
       DurableFiles.moveAtomically(built, file);
     } finally {
       // A rebuild that failed (a full disk) must not keep the disk full with its half.

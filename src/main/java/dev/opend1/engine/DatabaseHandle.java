@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
@@ -61,7 +62,7 @@ final class DatabaseHandle {
   private SqlConnection writer;
 
   /** Guarded by {@link #writes}: when the latest captured commit is durable. */
-  private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Bookmark> lastDurable = CompletableFuture.completedFuture(null);
 
   /** Idle read connections; at most {@link #readerPermits}' count exist. */
   private final ArrayBlockingQueue<SqlConnection> idleReaders;
@@ -254,8 +255,8 @@ final class DatabaseHandle {
   }
 
   /** After a commit, on the writer's thread: hands the commit to the hook for capture. */
-  CompletableFuture<Void> committed() {
-    CompletableFuture<Void> durable;
+  CompletableFuture<Bookmark> committed() {
+    CompletableFuture<Bookmark> durable;
     try {
       durable = hook.afterCommit(id, file);
     } catch (IOException | RuntimeException e) {
@@ -270,7 +271,7 @@ final class DatabaseHandle {
    * fails: its own requests are answered with that). Call only from a task of {@link #writes}.
    */
   void awaitDurable(long nanos) {
-    CompletableFuture<Void> last = lastDurable;
+    CompletableFuture<Bookmark> last = lastDurable;
     if (last.isDone()) {
       return;
     }

@@ -181,7 +181,10 @@ public final class Engine implements AutoCloseable {
         }
       }
       try {
-        await(h.groups.submit(plan, sink));
+        Bookmark at = await(h.groups.submit(plan, sink));
+        if (at != null) {
+          sink.durable(at);
+        }
       } catch (WriteGroups.NotDurable e) {
         h.broken = true;
         RuntimeException cause =

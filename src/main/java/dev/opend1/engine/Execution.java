@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.SqlLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,10 +129,10 @@ final class Execution {
    * Runs a plan on the writer as one transaction: every statement commits, or none does. Returns
    * when the commit will be durable (the history's capture); the caller answers only then.
    */
-  static CompletableFuture<Void> onWriter(
+  static CompletableFuture<Bookmark> onWriter(
       DatabaseHandle h, QueryPlan plan, ResultSink sink, SqlLimits limits) throws SQLException {
     SqlConnection c = h.writer();
-    CompletableFuture<Void> durable;
+    CompletableFuture<Bookmark> durable;
     h.running(c, true);
     try {
       sink.begin(false);
@@ -219,7 +220,7 @@ final class Execution {
    *
    * @param durable completes when the history holds the commit
    */
-  record ImportCommit<T>(Imported<T> imported, CompletableFuture<Void> durable) {}
+  record ImportCommit<T>(Imported<T> imported, CompletableFuture<Bookmark> durable) {}
 
   /**
    * Runs an import's work as one transaction on the writer, with the import's own statement limit

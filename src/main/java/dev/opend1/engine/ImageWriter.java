@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a {@link StateImage} into a file: its base (unless it goes over the file in place), its
@@ -42,6 +44,19 @@ public final class ImageWriter {
     if (changed || out.size() != size) {
       out.truncate(size);
       out.force(true);
+    }
+  }
+
+  /** Makes {@code file}, created or emptied first, hold the image's state. */
+  public static void writeFile(StateImage image, Path file) throws IOException {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      write(image, out);
     }
   }
 

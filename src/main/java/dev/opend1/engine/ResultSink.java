@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import java.io.IOException;
 
 /**
@@ -42,6 +43,14 @@ public interface ResultSink {
 
   /** The statement ended with these figures. */
   void statementEnd(StatementMeta meta) throws IOException;
+
+  /**
+   * A write request's commit is durable, in the state {@code at} names: told once, on the request's
+   * thread, before the engine returns it. The bookmark is fixed here, at commit, so the answer
+   * names the state that holds the write whatever happens to the database after it (a restore, its
+   * history reopened).
+   */
+  default void durable(Bookmark at) {}
 
   /**
    * Forgets everything written since {@link #begin}, so the request can be run again elsewhere or

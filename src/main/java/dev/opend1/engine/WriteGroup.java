@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
@@ -200,7 +201,7 @@ final class WriteGroup {
       return List.of();
     }
     c.cfKvCommitted();
-    CompletableFuture<Void> durable = h.committed();
+    CompletableFuture<Bookmark> durable = h.committed();
     h.counters.writesCommitted(ran.size());
     ran.forEach(p -> p.answerWhenDurable(durable));
     return List.of();

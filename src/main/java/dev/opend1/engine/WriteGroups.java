@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.SqlLimits;
 import dev.opend1.sql.StatementKind;
@@ -52,12 +53,12 @@ final class WriteGroups {
     private final SerialQueue.Slot slot;
 
     /**
-     * Completes once the request's commit is durable, or with its own error, or with {@link
-     * NotDurable} when its commit could not be made durable. One future, completed once (through
-     * {@link #answerWhenDurable} or {@link #fail}): the request's thread wakes once, when it can
-     * answer.
+     * Completes once the request's commit is durable (with the bookmark of the state that holds it,
+     * null without a history), or with its own error, or with {@link NotDurable} when its commit
+     * could not be made durable. One future, completed once (through {@link #answerWhenDurable} or
+     * {@link #fail}): the request's thread wakes once, when it can answer.
      */
-    final CompletableFuture<Void> result = new CompletableFuture<>();
+    final CompletableFuture<Bookmark> result = new CompletableFuture<>();
 
     /** Set by whoever takes the request: a round. */
     private final AtomicBoolean taken = new AtomicBoolean();
@@ -73,11 +74,11 @@ final class WriteGroups {
     }
 
     /** Answers with {@code durable}'s outcome once it has one; see {@link WriteGroups#answer}. */
-    void answerWhenDurable(CompletableFuture<Void> durable) {
+    void answerWhenDurable(CompletableFuture<Bookmark> durable) {
       durable.whenComplete(
-          (v, e) -> {
+          (at, e) -> {
             slot.leave();
-            answer(e, result);
+            answer(at, e, result);
           });
     }
 
@@ -118,14 +119,14 @@ final class WriteGroups {
   }
 
   /**
-   * Queues a write request; the future completes once its commit is durable, or with its own error,
-   * or with {@link NotDurable}.
+   * Queues a write request; the future completes once its commit is durable (with the bookmark of
+   * the state that holds it), or with its own error, or with {@link NotDurable}.
    *
    * @throws D1Exception.Overloaded when the database's write queue is full
    */
-  CompletableFuture<Void> submit(QueryPlan plan, ResultSink sink) {
+  CompletableFuture<Bookmark> submit(QueryPlan plan, ResultSink sink) {
     if (!groupable(plan)) {
-      CompletableFuture<Void> answer = new CompletableFuture<>();
+      CompletableFuture<Bookmark> answer = new CompletableFuture<>();
       h.writes
           .submit(() -> Execution.onWriter(h, plan, sink, limits))
           .whenComplete(
@@ -133,7 +134,7 @@ final class WriteGroups {
                 if (e != null) {
                   answer.completeExceptionally(e);
                 } else {
-                  durable.whenComplete((v, f) -> answer(f, answer));
+                  durable.whenComplete((at, f) -> answer(at, f, answer));
                 }
               });
       return answer;
@@ -220,14 +221,15 @@ final class WriteGroups {
   }
 
   /**
-   * Completes {@code answer} with a commit's durability, {@code failure} being null once it is
-   * durable. Called on the thread that makes the commit durable (the history's fsync), so the
-   * writer never wakes a request's thread, and that thread wakes once. A failed durability
-   * completes it with {@link NotDurable}, so the caller can tell it from the request's own error.
+   * Completes {@code answer} with a commit's durability: its bookmark {@code at}, {@code failure}
+   * being null once it is durable. Called on the thread that makes the commit durable (the
+   * history's fsync), so the writer never wakes a request's thread, and that thread wakes once. A
+   * failed durability completes it with {@link NotDurable}, so the caller can tell it from the
+   * request's own error.
    */
-  private static void answer(Throwable failure, CompletableFuture<Void> answer) {
+  private static void answer(Bookmark at, Throwable failure, CompletableFuture<Bookmark> answer) {
     if (failure == null) {
-      answer.complete(null);
+      answer.complete(at);
     } else {
       Throwable cause =
           failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;

@@ -6,11 +6,9 @@ import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -138,6 +136,13 @@ final class DatabaseHistory {
         store.delete(SegmentLog.snapName(s));
         snapshots.remove(s);
       }
+      // What retention removed stays removed (the records before its base, which the segment
+      // holding the base still has), and a prune a crash cut short is finished.
+      Optional<PrunePlan> done = PrunePlan.done(snapshots, index);
+      if (done.isPresent()) {
+        forgetLocked(done.get());
+        log.deletePruned(done.get());
+      }
       checkpointSeq.load();
     }
   }
@@ -170,12 +175,13 @@ final class DatabaseHistory {
 
   /**
    * Captures the commits the WAL gained since the last call as one record. The future completes
-   * when the record is durable; it is already complete when nothing was committed.
+   * with the record's bookmark when it is durable; with the newest one already when nothing was
+   * committed.
    */
-  CompletableFuture<Void> capture() throws IOException {
+  CompletableFuture<Bookmark> capture() throws IOException {
     WalReader.Commit c = wal.readNewCommits();
     if (c == null) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(current());
     }
     RecordCodec.Made r;
     synchronized (lock) {
@@ -196,7 +202,8 @@ final class DatabaseHistory {
               c.pages(),
               -1);
     }
-    return commits.durable(append(r.record(), r.bytes()));
+    Bookmark at = new Bookmark(r.record().seq(), r.record().hash());
+    return commits.durable(append(r.record(), r.bytes())).thenApply(durable -> at);
   }
 
   /** Appends a record encoded as {@code bytes} (sealing the segment when due); its end ticket. */
@@ -290,15 +297,7 @@ final class DatabaseHistory {
 
   /** Builds the state at {@code target} into the file {@code out}. */
   void buildImage(long target, Path out) throws IOException {
-    try (FileChannel o =
-        FileChannel.open(
-            out,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.READ)) {
-      ImageWriter.write(imageAt(target), o);
-    }
+    ImageWriter.writeFile(imageAt(target), out);
   }
 
   // --- restore, snapshots, retention ------------------------------------------------------------
@@ -377,27 +376,22 @@ final class DatabaseHistory {
     counters.snapshotNanos.add(System.nanoTime() - start);
   }
 
-  /**
-   * Drops what no point after {@code cutoffMicros} needs ({@link PrunePlan}): the index forgets it
-   * first, then its files are deleted, oldest first.
-   */
+  /** Drops what no point after {@code cutoffMicros} needs ({@link PrunePlan}). */
   void prune(long cutoffMicros) throws IOException {
-    PrunePlan plan;
+    Optional<PrunePlan> plan;
     synchronized (lock) {
-      Optional<PrunePlan> p = PrunePlan.of(cutoffMicros, snapshots, index);
-      if (p.isEmpty()) {
-        return;
-      }
-      plan = p.get();
-      index.dropBefore(plan.base());
-      snapshots.removeAll(plan.snapshots());
+      plan = PrunePlan.of(cutoffMicros, snapshots, index);
+      plan.ifPresent(this::forgetLocked);
     }
-    for (String s : plan.segments()) {
-      log.deleteSealed(s);
+    if (plan.isPresent()) {
+      log.deletePruned(plan.get());
     }
-    for (Long s : plan.snapshots()) {
-      store.delete(SegmentLog.snapName(s));
-    }
+  }
+
+  /** The index forgets what {@code plan} removes, before any file goes. Lock held. */
+  private void forgetLocked(PrunePlan plan) {
+    index.dropBefore(plan.base());
+    snapshots.removeAll(plan.snapshots());
   }
 
   Bookmark current() {

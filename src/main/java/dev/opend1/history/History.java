@@ -154,11 +154,10 @@ public final class History implements CommitHook, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
+  public CompletableFuture<Bookmark> afterCommit(DatabaseId id, Path dbFile) throws IOException {
     DatabaseHistory h = of(id);
-    CompletableFuture<Void> durable;
+    CompletableFuture<Bookmark> durable;
     DurableCommits news = durableCommits;
-    long seq;
     boolean admitted = false;
     try {
       if (!gate.mayWrite(id)) {
@@ -168,8 +167,6 @@ public final class History implements CommitHook, AutoCloseable {
       }
       admitted = true;
       durable = h.capture();
-      // The record just captured (one writer per database): what the news says is durable.
-      seq = news == DurableCommits.NONE ? -1 : h.current().seq();
     } catch (IOException | RuntimeException e) {
       if (admitted) {
         gate.settled(id);
@@ -179,10 +176,10 @@ public final class History implements CommitHook, AutoCloseable {
       throw e;
     }
     durable.whenComplete(
-        (done, failed) -> {
+        (at, failed) -> {
           gate.settled(id);
           if (failed == null) {
-            news.durable(id, seq);
+            news.durable(id, at.seq());
           }
         });
     // The record is appended: from here on nothing may fail the commit, or a write that is in the

@@ -10,7 +10,8 @@ import java.util.Optional;
  * snapshot taken at or before the cutoff, which is kept with every record from it on (so every
  * point inside the window can still be built, and the newest state is never touched). A pure
  * function of the history's shape, tested alone. Applying it deletes the oldest segment first, so a
- * crash part way leaves a shorter but contiguous history, and the next prune finishes the job.
+ * crash part way leaves a shorter but contiguous history; the next open finishes the job ({@link
+ * #done}).
  *
  * @param base the snapshot every kept point builds from
  * @param segments the segments to delete, oldest first
@@ -29,6 +30,23 @@ record PrunePlan(long base, List<String> segments, List<Long> snapshots) {
     Optional<Bookmark> upTo = index.at(cutoffMicros);
     Long base = upTo.isEmpty() ? null : snapshotSeqs.floor(upTo.get().seq());
     if (base == null || base < index.firstSeq()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PrunePlan(
+            base, index.segmentsBefore(base), List.copyOf(snapshotSeqs.headSet(base, false))));
+  }
+
+  /**
+   * What a history on disk says retention already did, read at its open: the base is its oldest
+   * snapshot from which every later record is still there. The records before it (a segment keeps
+   * those before the base it holds; a prune cut short by a crash keeps more) build no state any
+   * more, so they are forgotten again, and whatever of them a crash left on disk goes (older
+   * snapshots, segments wholly before the base). Empty for a history without records or snapshots.
+   */
+  static Optional<PrunePlan> done(NavigableSet<Long> snapshotSeqs, BookmarkIndex index) {
+    Long base = index.isEmpty() ? null : snapshotSeqs.ceiling(index.firstSeq() - 1);
+    if (base == null) {
       return Optional.empty();
     }
     return Optional.of(

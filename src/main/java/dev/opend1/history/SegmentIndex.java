@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index file of a sealed segment, {@code idx-<first seq>.bin}: every record's {@link LogEntry}
@@ -29,6 +31,8 @@ final class SegmentIndex {
   static final int VERSION = 1;
   private static final int HEADER = 4 + 4 + 8 + 4 + 4;
   private static final int ENTRY = 8 + 8 + 4 + 4 + 16 + 8 + 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentIndex.class);
 
   private SegmentIndex() {}
 
@@ -115,9 +119,19 @@ final class SegmentIndex {
         : Optional.empty();
   }
 
-  /** Reads the index of {@code segment} from the store, as {@link #decode} takes it. */
-  static Optional<Entries> read(HistoryStore store, String segment, long length)
-      throws IOException {
-    return decode(store.readSmall(nameFor(segment)), segment, length);
+  /**
+   * Reads the index of {@code segment} from the store, as {@link #decode} takes it. An index file
+   * whose read fails (an I/O error) is as good as a damaged one: absent, so the caller scans the
+   * segment, which holds the truth, rather than fail a request over a shortcut.
+   */
+  static Optional<Entries> read(HistoryStore store, String segment, long length) {
+    byte[] bytes;
+    try {
+      bytes = store.readSmall(nameFor(segment));
+    } catch (IOException e) {
+      LOG.warn("index of history segment {} unreadable, scanning it: {}", segment, e.getMessage());
+      return Optional.empty();
+    }
+    return decode(bytes, segment, length);
   }
 }

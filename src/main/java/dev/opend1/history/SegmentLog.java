@@ -319,6 +319,19 @@ final class SegmentLog {
     store.delete(segment);
   }
 
+  /**
+   * Deletes what a prune removes, segments oldest first, then snapshots. A crash part way leaves a
+   * shorter contiguous log, and what it left the next open finishes ({@link PrunePlan#done}).
+   */
+  void deletePruned(PrunePlan plan) throws IOException {
+    for (String s : plan.segments()) {
+      deleteSealed(s);
+    }
+    for (Long s : plan.snapshots()) {
+      store.delete(snapName(s));
+    }
+  }
+
   /** Makes the open segment durable and closes it. */
   void close() throws IOException {
     if (openChannel != null) {

@@ -110,7 +110,8 @@ class BrokenAnswerTest {
   @Test
   void aWriteThatRanButWhoseAnswerCannotBeFinishedIsCutOff() throws Exception {
     FakeQueries ran = fakes.queries;
-    // The bookmark the answer reflects is asked once the write has run: here that fails.
+    // Finishing the answer fails after the write ran: the fake tells no commit's bookmark
+    // (ResultSink.durable, as the engine does), so the answer asks for one, and that fails.
     QueryService failing =
         new DelegatingQueries(ran) {
           @Override

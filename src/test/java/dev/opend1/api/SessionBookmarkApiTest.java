@@ -52,7 +52,8 @@ class SessionBookmarkApiTest {
         + client.post(databases(), "{\"name\":\"" + name + "\"}").result().get("uuid").asText();
   }
 
-  private record Answer(int status, String bookmark, JsonNode json) {
+  /** An answer to {@code /query} or {@code /raw}, with its {@code x-d1-bookmark}. */
+  record Answer(int status, String bookmark, JsonNode json) {
     int errorCode() {
       return json.path("errors").path(0).path("code").asInt(-1);
     }
@@ -68,6 +69,11 @@ class SessionBookmarkApiTest {
   }
 
   private Answer send(String path, String statements, String lastSeen) {
+    return send(client, path, statements, lastSeen);
+  }
+
+  /** Sends {@code statements} to {@code path} as {@code client}, with {@code lastSeen} if any. */
+  static Answer send(D1Client client, String path, String statements, String lastSeen) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(client.uri(path))
             .header("Content-Type", "application/json")

@@ -46,7 +46,7 @@ class ImportCheckpointTest {
     public void applied(DatabaseId id, StateImage image) {}
 
     @Override
-    public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) {
+    public CompletableFuture<dev.opend1.core.Bookmark> afterCommit(DatabaseId id, Path dbFile) {
       return CompletableFuture.completedFuture(null);
     }
 

@@ -71,7 +71,7 @@ class SerialQueueTest {
     WriteGroups.Pending p = new WriteGroups.Pending(null, null, slot);
     CompletableFuture<Object> task = queue.run(slot, () -> null);
     CompletableFuture<Integer> seen = p.result.thenApply(v -> counters.queuedWrites());
-    CompletableFuture<Void> durable = new CompletableFuture<>();
+    CompletableFuture<dev.opend1.core.Bookmark> durable = new CompletableFuture<>();
     p.answerWhenDurable(durable);
     assertThat(counters.queuedWrites()).isEqualTo(2);
 

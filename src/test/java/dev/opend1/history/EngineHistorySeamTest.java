@@ -63,7 +63,8 @@ class EngineHistorySeamTest {
     }
 
     @Override
-    public CompletableFuture<Void> afterCommit(DatabaseId id, Path dbFile) throws IOException {
+    public CompletableFuture<dev.opend1.core.Bookmark> afterCommit(DatabaseId id, Path dbFile)
+        throws IOException {
       calls.add("afterCommit");
       return history.afterCommit(id, dbFile);
     }

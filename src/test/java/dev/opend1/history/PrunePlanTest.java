@@ -62,4 +62,32 @@ class PrunePlanTest {
         .as("the cutoff is before the first record still kept")
         .isEmpty();
   }
+
+  @Test
+  void anOpenStartsTheHistoryAtItsOldestSnapshotThatBuildsEveryLaterRecord() {
+    PrunePlan whole = PrunePlan.done(new TreeSet<>(List.of(0L, 5L)), index()).orElseThrow();
+    assertThat(whole.base()).as("nothing pruned yet").isZero();
+    assertThat(whole.segments()).isEmpty();
+    assertThat(whole.snapshots()).isEmpty();
+
+    PrunePlan pruned = PrunePlan.done(new TreeSet<>(List.of(5L, 9L)), index()).orElseThrow();
+    assertThat(pruned.base())
+        .as("a prune removed the snapshot before 5; seg-0 was left by a crash")
+        .isEqualTo(5);
+    assertThat(pruned.segments()).containsExactly(SegmentLog.segName(0));
+    assertThat(pruned.snapshots()).isEmpty();
+
+    BookmarkIndex cut = index();
+    cut.dropBefore(4); // seg-0 deleted, its snapshot at 1 not (a crash between the two)
+    PrunePlan crashed = PrunePlan.done(new TreeSet<>(List.of(1L, 3L, 5L)), cut).orElseThrow();
+    assertThat(crashed.base())
+        .as("the snapshot at 1 misses the records 2 and 3; the one at 3 is followed by all")
+        .isEqualTo(3);
+    assertThat(crashed.snapshots()).containsExactly(1L);
+
+    assertThat(PrunePlan.done(new TreeSet<>(), index())).as("no snapshot").isEmpty();
+    assertThat(PrunePlan.done(new TreeSet<>(List.of(0L)), new MemorySealedEntries().index))
+        .as("no record")
+        .isEmpty();
+  }
 }

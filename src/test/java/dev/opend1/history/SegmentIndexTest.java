@@ -3,6 +3,7 @@ package dev.opend1.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.core.Bookmark;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -271,6 +273,45 @@ class SegmentIndexTest {
     Files.delete(historyDir.resolve(idx));
     assertThat(history.check(bookmarks.get(2))).isEqualTo(BookmarkIndex.Check.VALID);
     assertThat(files("idx-")).as("written again by the lookup's scan").contains(idx);
+    assertHistoryIs(bookmarks);
+  }
+
+  /**
+   * A sealed segment's index torn, damaged or unreadable (its read fails) is as good as absent, at
+   * an open and at a lookup while open: the segment is scanned, its index written again, and the
+   * history answers as before.
+   */
+  @Test
+  void anIndexTornDamagedOrUnreadableIsRebuiltFromItsSegment() throws Exception {
+    List<Bookmark> bookmarks = commits();
+    String unreadable = SegmentIndex.nameFor(SegmentLog.segName(3));
+    AtomicBoolean failReads = new AtomicBoolean();
+    HistoryStore store =
+        new LocalHistoryStore(historyDir) {
+          @Override
+          public byte[] readSmall(String name) throws IOException {
+            if (failReads.get() && name.equals(unreadable)) {
+              throw new IOException("Input/output error");
+            }
+            return super.readSmall(name);
+          }
+        };
+    history.close();
+    history = DatabaseHistory.open("test-db", store, db, syncer);
+    Path torn = historyDir.resolve(SegmentIndex.nameFor(SegmentLog.segName(1)));
+    byte[] good = Files.readAllBytes(torn);
+    Files.write(torn, java.util.Arrays.copyOf(good, good.length - 7));
+    Path damaged = historyDir.resolve(SegmentIndex.nameFor(SegmentLog.segName(2)));
+    byte[] flipped = Files.readAllBytes(damaged);
+    flipped[30] ^= 1;
+    Files.write(damaged, flipped);
+    failReads.set(true);
+
+    assertHistoryIs(bookmarks);
+    assertThat(Files.readAllBytes(torn)).as("written again by a lookup's scan").isEqualTo(good);
+
+    history.close();
+    history = DatabaseHistory.open("test-db", store, db, syncer);
     assertHistoryIs(bookmarks);
   }
 

@@ -1,6 +1,7 @@
 package dev.opend1.testing;
 
 import dev.opend1.api.ApiServer;
+import dev.opend1.api.Services;
 import dev.opend1.catalog.CachingCatalog;
 import dev.opend1.catalog.Catalog;
 import dev.opend1.catalog.SqliteCatalog;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A real opend1 server on port 0 over a temporary data directory, with two accounts and tokens of
@@ -36,7 +38,7 @@ public final class TestServer implements AutoCloseable {
   private final String otherToken;
   private final String scheme;
 
-  private TestServer(Path dir, Map<String, String> settings) {
+  private TestServer(Path dir, Map<String, String> settings, UnaryOperator<Services> edge) {
     Map<String, String> flags = new HashMap<>(settings);
     flags.put("port", "0");
     flags.put("data-dir", dir.toString());
@@ -55,17 +57,25 @@ public final class TestServer implements AutoCloseable {
         catalog.tokens().create(otherAccount, "other", Permission.EDIT, Optional.empty()).secret();
     this.parts = dev.opend1.Wiring.of(config, dataDir.root(), catalog);
     this.engine = parts.engine();
-    this.server = new ApiServer(config, parts.services());
+    this.server = new ApiServer(config, edge.apply(parts.services()));
   }
 
   /** Starts a server with default settings. */
   public static TestServer start(Path dir) {
-    return new TestServer(dir, Map.of());
+    return new TestServer(dir, Map.of(), UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server whose HTTP edge gets the services {@code edge} makes of the real ones: a test
+   * that must act between two steps of a request wraps the service it calls.
+   */
+  public static TestServer start(Path dir, UnaryOperator<Services> edge) {
+    return new TestServer(dir, Map.of(), edge);
   }
 
   /** Starts a server with some settings changed, keyed by setting name ({@code max-body-bytes}). */
   public static TestServer start(Path dir, Map<String, String> settings) {
-    return new TestServer(dir, settings);
+    return new TestServer(dir, settings, UnaryOperator.identity());
   }
 
   /** A client with the full-rights token of {@link #ACCOUNT}. */
