@@ -10,9 +10,9 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.QueryInput;
 import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.StatementMeta;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.HoldingSink;
 import dev.opend1.testing.TestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,40 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadOverloadMetricsTest {
 
   @TempDir Path dir;
-
-  /** A read's sink that holds its read connection in its first row until {@code go} opens. */
-  private static final class Holding implements ResultSink {
-    final CountDownLatch inRow = new CountDownLatch(1);
-    final CountDownLatch go;
-
-    Holding(CountDownLatch go) {
-      this.go = go;
-    }
-
-    @Override
-    public void begin(boolean mayStream) {}
-
-    @Override
-    public void statementStart(String[] columns) {}
-
-    @Override
-    public void row(Object[] values) {
-      inRow.countDown();
-      try {
-        go.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void statementEnd(StatementMeta meta) {}
-
-    @Override
-    public boolean reset() {
-      return true;
-    }
-  }
 
   @Test
   @Timeout(120) // a read never refused would hang here
@@ -90,7 +56,8 @@ class ReadOverloadMetricsTest {
       boolean refused = false;
       try {
         while (!refused) {
-          Holding sink = new Holding(go);
+          HoldingSink sink = new HoldingSink();
+          sink.go = go;
           CompletableFuture<Void> read = readOnAThread(engine, id, sink);
           while (sink.inRow.getCount() > 0
               && engine.counters().waitingReads() == waiting
