@@ -77,7 +77,12 @@ final class TokenCommand implements Callable<Integer> {
                 + " and has no D1 rights on any account.")
     boolean operator;
 
-    @Option(names = "--read-only", description = "D1 Read rights only (list, get, query, raw).")
+    @Option(
+        names = "--read-only",
+        description =
+            "D1 Read rights only (list and get databases, query and raw that only read, export,"
+                + " time-travel bookmarks, commits and diffs, GraphQL analytics): no create,"
+                + " update, delete, import or restore. Without it, D1 Write rights (everything).")
     boolean readOnly;
 
     @Option(names = "--name", paramLabel = "N", description = "A label for the token.")
@@ -153,7 +158,10 @@ final class TokenCommand implements Callable<Integer> {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List tokens: id, account, name, permission, creation time (never the token).")
+      description =
+          "List tokens, never the token itself: id, account, permission, creation time, name. A"
+              + " legacy key's permission carries a * and its email follows its name; an operator"
+              + " token has no account (-).")
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package dev.opend1.analytics;
 
+import dev.opend1.catalog.PostgresFailures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +18,9 @@ import javax.sql.DataSource;
  * SqliteAnalyticsStore}, in the catalog's database (its schema, {@code V2__analytics.sql}, holds
  * the tables), over the catalog's pool. Every node flushes its own minutes into the same rows, so a
  * minute already stored is summed under its row's lock: the insert of a new row, or a locked read
- * and an update of an existing one, in one transaction.
+ * and an update of an existing one, in one transaction. A failure is mapped as the catalog's own
+ * ({@link PostgresFailures}): PostgreSQL unreachable is a retryable 503, anything else the server's
+ * fault.
  */
 final class PostgresAnalyticsStore implements AnalyticsStore {
 
@@ -53,7 +56,7 @@ final class PostgresAnalyticsStore implements AnalyticsStore {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException(what + ": " + e.getMessage(), e);
+      throw PostgresFailures.of(what, e);
     }
   }
 

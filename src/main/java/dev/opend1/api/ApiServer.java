@@ -325,7 +325,7 @@ public final class ApiServer implements AutoCloseable {
     io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
     if (endpoint != null && !endpoint.path.equals("/*")) {
       x.route = endpoint.path;
-      x.quiet = endpoint.path.equals("/") || endpoint.path.startsWith(ConsoleRoutes.ASSETS);
+      x.quiet = RequestLog.quiet(endpoint.path);
     }
     x.account = ctx.pathParamMap().get("account");
     x.database = ctx.pathParamMap().get("db");

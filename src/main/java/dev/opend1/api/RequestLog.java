@@ -13,7 +13,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * no token, {@code Authorization}/{@code X-Auth-Key} value, SQL text or bound parameter can reach
  * it. In text mode the line is the message; with {@code --log-format json} the fields are SLF4J
  * key-value pairs, which logback's JSON encoder writes as the event's {@code kvpList} (see {@code
- * LogFormat}). The web console's files are logged at DEBUG.
+ * LogFormat}). The web console's files and the replica news between nodes are logged at DEBUG
+ * ({@link #quiet}).
  */
 final class RequestLog {
 
@@ -46,6 +47,18 @@ final class RequestLog {
       String userAgent,
       boolean aborted,
       boolean quiet) {}
+
+  /**
+   * Whether a request on {@code route} is logged at DEBUG only: the web console's files, and the
+   * calls between a cluster's nodes that come with every commit or read of a followed database (an
+   * owner's news to its followers, a follower's registration), which would flood the log at INFO.
+   */
+  static boolean quiet(String route) {
+    return route.equals("/")
+        || route.startsWith(ConsoleRoutes.ASSETS)
+        || route.equals(ReplicaNews.NEWS)
+        || route.equals(ReplicaNews.FOLLOW);
+  }
 
   void log(Entry e) {
     if (e.quiet() ? !LOG.isDebugEnabled() : !LOG.isInfoEnabled()) {

@@ -10,7 +10,7 @@ import java.util.Set;
  * What a failed statement on the shared PostgreSQL database means for the request that ran it: the
  * server unreachable (stopped, restarting, cut off) is a retryable {@link
  * D1Exception.CatalogUnreachable}, answered 503; anything else stays the server's fault. Used by
- * the catalog and by the cluster's leases and nodes, which share the pool.
+ * the catalog, by the cluster's leases and nodes, and by the analytics, which share the pool.
  */
 public final class PostgresFailures {
 

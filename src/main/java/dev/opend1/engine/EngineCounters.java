@@ -96,6 +96,11 @@ public final class EngineCounters {
     return unavailable.snapshot();
   }
 
+  /** How many databases are unavailable now (their files missing or damaged). */
+  public int unavailableDatabases() {
+    return unavailable.count();
+  }
+
   /** When the latest complete checkpoint ended (epoch milliseconds), 0 before the first. */
   public long lastCheckpointMillis() {
     return lastCheckpointMillis.get();

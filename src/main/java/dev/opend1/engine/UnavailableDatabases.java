@@ -51,6 +51,11 @@ public final class UnavailableDatabases {
     }
   }
 
+  /** How many databases are unavailable now. */
+  public int count() {
+    return why.size();
+  }
+
   /** Every unavailable database and why, by id. */
   public Map<DatabaseId, String> snapshot() {
     Map<DatabaseId, String> copy = new TreeMap<>(Comparator.comparing(DatabaseId::toString));

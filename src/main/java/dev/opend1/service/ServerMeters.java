@@ -90,6 +90,18 @@ final class ServerMeters implements MeterBinder {
         "Writes refused with 429");
     counter(
         registry,
+        "opend1_reader_overloaded",
+        e,
+        EngineCounters::busyReaders,
+        "Reads refused with 429: every read connection of their database stayed busy");
+    Gauge.builder("opend1_reads_waiting", e, EngineCounters::waitingReads)
+        .description("Read requests waiting for a read connection, over every database")
+        .register(registry);
+    Gauge.builder("opend1_databases_unavailable", e, EngineCounters::unavailableDatabases)
+        .description("Databases whose files are missing or damaged (listed in /status)")
+        .register(registry);
+    counter(
+        registry,
         "opend1_write_commits",
         e,
         EngineCounters::writeCommits,

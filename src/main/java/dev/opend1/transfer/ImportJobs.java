@@ -31,8 +31,14 @@ final class ImportJobs {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
 
-  /** Longest statement in an import (a 2 MB BLOB is a 4 MB hex literal). */
-  static final int IMPORT_STATEMENT_CHARS = 10_000_000;
+  /**
+   * Longest statement in an import in SQLite's dialect, in UTF-8 bytes as D1 counts its own limit
+   * (100,000 bytes) and as SQLite's {@code SQLITE_LIMIT_SQL_LENGTH} counts (a 2 MB BLOB is a 4 MB
+   * hex literal). The dump's reader bounds its memory with the same number of characters: a
+   * statement within the limit has at most that many (no character is less than a byte), so only
+   * SQLite's count in bytes decides.
+   */
+  static final int IMPORT_STATEMENT_BYTES = 10_000_000;
 
   private static final String TIME_LIMIT =
       "the import ran past its time limit (import-timeout-seconds) and nothing was applied:"
@@ -141,11 +147,11 @@ final class ImportJobs {
     try {
       Imported<Long> done;
       try (DumpReadAhead dump =
-          new DumpReadAhead(counted(file, job), IMPORT_STATEMENT_CHARS, jobs)) {
+          new DumpReadAhead(counted(file, job), IMPORT_STATEMENT_BYTES, jobs)) {
         done =
             engine.importTransaction(
                 job.db,
-                IMPORT_STATEMENT_CHARS,
+                IMPORT_STATEMENT_BYTES,
                 importTimeout,
                 statements -> runAll(statements, dump, job));
       }

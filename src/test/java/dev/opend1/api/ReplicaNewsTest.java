@@ -35,6 +35,14 @@ class ReplicaNewsTest {
       new ReplicaNews(forwarder, URI.create("http://127.0.0.1:1"), new NoCopies());
 
   @Test
+  void theCallsBetweenNodesAreLoggedAtDebugOnly() {
+    assertThat(RequestLog.quiet(ReplicaNews.NEWS)).isTrue();
+    assertThat(RequestLog.quiet(ReplicaNews.FOLLOW)).isTrue();
+    assertThat(RequestLog.quiet("/client/v4/accounts/{account}/d1/database/{db}/query")).isFalse();
+    assertThat(RequestLog.quiet(ForwardingRoutes.ANALYTICS_FLUSH)).isFalse();
+  }
+
+  @Test
   void newsThatComesWhileACallIsInFlightGoesInTheNextCallWithTheNewestSeqOfEachDatabase()
       throws Exception {
     List<JsonNode> calls = Collections.synchronizedList(new ArrayList<>());

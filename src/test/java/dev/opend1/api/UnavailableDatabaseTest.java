@@ -97,6 +97,8 @@ class UnavailableDatabaseTest {
       assertThat(status.status()).isEqualTo(200);
       assertThat(status.result().at("/databases/unavailable").findValuesAsText("id"))
           .containsExactlyInAnyOrder(gone, damaged);
+      String metrics = MetricsApiTest.scrape(server.metricsUrl()).body();
+      assertThat(MetricsApiTest.value(metrics, "opend1_databases_unavailable")).isEqualTo(2);
     } finally {
       root.detachAppender(log);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.testing.HoldingSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,8 @@ class ReadOnCallerTest {
     engine = new Engine(dir);
     engine.recover();
     engine.createDatabase(id, new byte[0]);
-    engine.execute(id, sql("CREATE TABLE t(a); INSERT INTO t VALUES (1)"), false, new Sink());
+    engine.execute(
+        id, sql("CREATE TABLE t(a); INSERT INTO t VALUES (1)"), false, new HoldingSink());
   }
 
   @AfterEach
@@ -45,52 +47,19 @@ class ReadOnCallerTest {
     return List.of(new QueryInput(text, List.of()));
   }
 
-  /** Records the thread each row was delivered on; a row may block until {@link #go} opens. */
-  private static class Sink implements ResultSink {
-    final List<Thread> rowThreads = new ArrayList<>();
-    final CountDownLatch inRow = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(0);
-
-    @Override
-    public void begin(boolean mayStream) {}
-
-    @Override
-    public void statementStart(String[] columns) {}
-
-    @Override
-    public void row(Object[] values) {
-      rowThreads.add(Thread.currentThread());
-      inRow.countDown();
-      try {
-        go.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void statementEnd(StatementMeta meta) {}
-
-    @Override
-    public boolean reset() {
-      rowThreads.clear();
-      return true;
-    }
-  }
-
   @Test
   void aReadRunsOnTheCallingThreadAndAWriteOnTheWriter() {
-    Sink read = new Sink();
+    HoldingSink read = new HoldingSink();
     engine.execute(id, sql("SELECT a FROM t"), false, read);
     assertThat(read.rowThreads).containsExactly(Thread.currentThread());
 
-    Sink write = new Sink();
+    HoldingSink write = new HoldingSink();
     engine.execute(id, sql("INSERT INTO t VALUES (2) RETURNING a"), false, write);
     assertThat(write.rowThreads).hasSize(1).doesNotContain(Thread.currentThread());
   }
 
   /** Runs a read on a thread of its own; completes when the read is answered. */
-  private CompletableFuture<Void> readOnAThread(Sink sink) {
+  private CompletableFuture<Void> readOnAThread(HoldingSink sink) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread.ofPlatform()
         .start(
@@ -112,15 +81,15 @@ class ReadOnCallerTest {
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<Void>> reads = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      Sink s = new Sink();
+      HoldingSink s = new HoldingSink();
       s.go = go;
       reads.add(readOnAThread(s));
       assertThat(s.inRow.await(30, TimeUnit.SECONDS)).isTrue();
     }
     // As many reads as may wait (DatabaseHandle.MAX_WAITING_READS) wait; one more is refused.
-    List<Sink> waiting = new ArrayList<>();
+    List<HoldingSink> waiting = new ArrayList<>();
     for (int i = 0; i < DatabaseHandle.MAX_WAITING_READS; i++) {
-      Sink s = new Sink();
+      HoldingSink s = new HoldingSink();
       waiting.add(s);
       reads.add(readOnAThread(s));
     }
@@ -128,7 +97,7 @@ class ReadOnCallerTest {
       Thread.sleep(10);
     }
     long before = engine.counters().busyReaders();
-    assertThatThrownBy(() -> engine.execute(id, sql("SELECT a FROM t"), false, new Sink()))
+    assertThatThrownBy(() -> engine.execute(id, sql("SELECT a FROM t"), false, new HoldingSink()))
         .isInstanceOf(D1Exception.Overloaded.class);
     assertThat(engine.counters().busyReaders()).isEqualTo(before + 1);
 
@@ -137,7 +106,7 @@ class ReadOnCallerTest {
     for (CompletableFuture<Void> r : reads) {
       r.get(30, TimeUnit.SECONDS);
     }
-    for (Sink s : waiting) {
+    for (HoldingSink s : waiting) {
       assertThat(s.rowThreads).hasSize(1);
     }
     assertThat(engine.counters().waitingReads()).isZero();

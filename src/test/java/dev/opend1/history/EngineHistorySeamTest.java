@@ -70,6 +70,12 @@ class EngineHistorySeamTest {
     }
 
     @Override
+    public void writerClosed(DatabaseId id) {
+      calls.add("writerClosed");
+      history.writerClosed(id);
+    }
+
+    @Override
     public void afterCheckpoint(DatabaseId id) throws IOException {
       calls.add("afterCheckpoint");
       history.afterCheckpoint(id);
@@ -82,9 +88,36 @@ class EngineHistorySeamTest {
     }
 
     @Override
+    public void deleting(DatabaseId id) throws IOException {
+      calls.add("deleting");
+      history.deleting(id);
+    }
+
+    @Override
     public void deleted(DatabaseId id) {
       calls.add("deleted");
       history.deleted(id);
+    }
+
+    @Override
+    public void reopening(DatabaseId id) {
+      calls.add("reopening");
+      history.reopening(id);
+    }
+  }
+
+  /** The recording stands for the history in every call of the seam, defaults included. */
+  @Test
+  void theRecordingForwardsEveryCallOfTheSeam() {
+    for (java.lang.reflect.Method m : CommitHook.class.getMethods()) {
+      if (!java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        assertThat(Recording.class.getDeclaredMethods())
+            .as("Recording overrides " + m.getName())
+            .anyMatch(
+                r ->
+                    r.getName().equals(m.getName())
+                        && java.util.Arrays.equals(r.getParameterTypes(), m.getParameterTypes()));
+      }
     }
   }
 
@@ -112,8 +145,10 @@ class EngineHistorySeamTest {
         assertThat(run(engine, id, "SELECT a FROM t")).containsExactly(1L);
 
         assertThat(hook.calls)
-            .as("no checkpoint and no rebuild: only the reopen asks, and finds nothing to write")
-            .containsExactly("adopts", "beforeOpen in place, 0 pages", "applied");
+            .as(
+                "the writer closes (its WAL let go); no checkpoint and no rebuild: only the reopen"
+                    + " asks, and finds nothing to write")
+            .containsExactly("writerClosed", "adopts", "beforeOpen in place, 0 pages", "applied");
       }
     }
   }

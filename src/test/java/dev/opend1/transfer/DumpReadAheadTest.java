@@ -57,7 +57,7 @@ class DumpReadAheadTest {
             new InputStreamReader(
                 new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)),
                 StandardCharsets.UTF_8),
-            ImportJobs.IMPORT_STATEMENT_CHARS);
+            ImportJobs.IMPORT_STATEMENT_BYTES);
     List<String> texts = new ArrayList<>();
     for (DumpStatement d; (d = s.next()) != null; ) {
       texts.add(d.statement().text() + " | " + d.shape());
@@ -80,7 +80,7 @@ class DumpReadAheadTest {
     try (DumpReadAhead ahead =
         new DumpReadAhead(
             new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)),
-            ImportJobs.IMPORT_STATEMENT_CHARS,
+            ImportJobs.IMPORT_STATEMENT_BYTES,
             threads)) {
       assertThat(all(ahead)).isEqualTo(inPlace(sql)).hasSize(3_005);
     }
@@ -135,7 +135,7 @@ class DumpReadAheadTest {
             closed.countDown();
           }
         };
-    DumpReadAhead ahead = new DumpReadAhead(in, ImportJobs.IMPORT_STATEMENT_CHARS, threads);
+    DumpReadAhead ahead = new DumpReadAhead(in, ImportJobs.IMPORT_STATEMENT_BYTES, threads);
     assertThat(ahead.next().statement().text()).startsWith("PRAGMA");
     // The reader stops a bounded distance ahead: QUEUED batches and the one it is filling.
     long waited = System.nanoTime();
@@ -164,7 +164,7 @@ class DumpReadAheadTest {
     try (DumpReadAhead ahead =
         new DumpReadAhead(
             new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)),
-            ImportJobs.IMPORT_STATEMENT_CHARS,
+            ImportJobs.IMPORT_STATEMENT_BYTES,
             one)) {
       Thread.sleep(500); // the reader fills the queue and waits for room
       readerThread.get().interrupt(); // as a stopping server's shutdownNow does
