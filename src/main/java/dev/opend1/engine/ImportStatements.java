@@ -36,6 +36,11 @@ import java.util.Set;
  * rules. The shape comes with the statement, read from the same pass over the dump's text. The
  * shapes seen are forgotten whenever a statement runs alone (DDL, PRAGMA), since a new trigger,
  * index or setting changes what a program reaches.
+ *
+ * <p>An import runs with SQLite's update hook off: it reports the rows it changed from SQLite's
+ * {@code total_changes} ({@link Imported#changes}), not a {@code rows_written} per statement, so
+ * the hook's call into Java for every row ({@link RowCounter}) would count rows nobody reads. A
+ * request's statement turns it back on before it runs ({@link SqlConnection#countRowsWritten}).
  */
 public final class ImportStatements {
 
@@ -59,6 +64,7 @@ public final class ImportStatements {
 
   ImportStatements(SqlConnection c) {
     this.c = c;
+    c.countRowsWritten(false);
   }
 
   /**
