@@ -351,10 +351,7 @@ public final class Engine implements AutoCloseable {
     return spill.used();
   }
 
-  /**
-   * Prepares the databases' directory at start ({@link DataDirectory#acquire} has removed what a
-   * crash left in {@code trash/} and {@code tmp/}).
-   */
+  /** Makes the databases' directory at start (DataDirectory.acquire emptied trash/, tmp/). */
   public void recover() {
     directories.recover();
   }
