@@ -60,12 +60,12 @@ final class QueryBody {
       JsonToken v = next(p);
       switch (name) {
         case "sql" -> {
-          sql = sql(p, v, "sql");
+          sql = sql(p, v, TOP, "sql");
           if (sql != null && batch != null) {
             throw notBoth();
           }
         }
-        case "params" -> params = params(p, v, "params");
+        case "params" -> params = params(p, v, TOP);
         case "batch" -> {
           if (v != JsonToken.VALUE_NULL && sql != null) {
             throw notBoth();
@@ -109,45 +109,79 @@ final class QueryBody {
     }
     List<QueryInput> inputs = new ArrayList<>();
     for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
-      String item = "batch[" + inputs.size() + "]";
       if (t != JsonToken.START_OBJECT) {
-        throw JsonFields.invalid(item, "Expected object, received " + JsonFields.describe(t));
+        throw JsonFields.invalid(
+            "batch[" + inputs.size() + "]", "Expected object, received " + JsonFields.describe(t));
       }
-      QueryInput input = item(p, item + ".");
+      QueryInput input = item(p, inputs.size());
       charge(input.sql());
       inputs.add(input);
     }
     return inputs;
   }
 
-  /** One {@code {sql, params}} object, from its first field. */
-  private QueryInput item(JsonParser p, String prefix) throws IOException {
+  /** The body's own {@code sql} and {@code params}, in {@link #name}: no batch item's. */
+  private static final int TOP = -1;
+
+  /**
+   * The name of field {@code field} of batch item {@code item} ({@link #TOP} for the body's own) in
+   * an error: {@code batch[2].sql}. Built only for an error, never for each item of a good batch.
+   */
+  private static String name(int item, String field) {
+    return item == TOP ? field : "batch[" + item + "]." + field;
+  }
+
+  /**
+   * One {@code {sql, params}} object of the batch (item number {@code item}), from its first field.
+   */
+  private QueryInput item(JsonParser p, int item) throws IOException {
     String sql = null;
     List<Object> params = List.of();
     for (JsonToken t = next(p); t != JsonToken.END_OBJECT; t = next(p)) {
       String name = p.currentName();
       JsonToken v = next(p);
       switch (name) {
-        case "sql" -> sql = sql(p, v, prefix + "sql");
-        case "params" -> params = params(p, v, prefix + "params");
+        case "sql" -> sql = sql(p, v, item, "sql");
+        case "params" -> params = params(p, v, item);
         default -> p.skipChildren();
       }
     }
     if (sql == null) {
-      throw JsonFields.invalid(prefix + "sql", "Required");
+      throw JsonFields.invalid(name(item, "sql"), "Required");
     }
     return new QueryInput(sql, params);
   }
 
-  /** A {@code sql} value: its text, or null for JSON null. */
-  private static String sql(JsonParser p, JsonToken v, String name) throws IOException {
+  /** A {@code sql} value of item {@code item}: its text, or null for JSON null. */
+  private static String sql(JsonParser p, JsonToken v, int item, String field) throws IOException {
     if (v == JsonToken.VALUE_NULL) {
       return null;
     }
     if (v != JsonToken.VALUE_STRING) {
-      throw JsonFields.invalid(name, "Expected string, received " + JsonFields.describe(v));
+      throw JsonFields.invalid(
+          name(item, field), "Expected string, received " + JsonFields.describe(v));
     }
-    return UnicodeText.checked(p.getText(), name);
+    return text(p, item, field, NONE);
+  }
+
+  /** No element of an array, in {@link #text}: the field's own value. */
+  private static final int NONE = -1;
+
+  /**
+   * A string value (element {@code element} of the field's array, or {@link #NONE}), unless it
+   * holds a lone surrogate ({@link UnicodeText}).
+   */
+  private static String text(JsonParser p, int item, String field, int element) throws IOException {
+    String s = p.getText();
+    if (UnicodeText.loneSurrogate(s) < 0) {
+      return s;
+    }
+    return UnicodeText.checked(s, element == NONE ? name(item, field) : param(item, element));
+  }
+
+  /** The name of parameter {@code index} of item {@code item} in an error: {@code params[0]}. */
+  private static String param(int item, int index) {
+    return name(item, "params") + "[" + index + "]";
   }
 
   /**
@@ -178,13 +212,14 @@ final class QueryBody {
     }
   }
 
-  /** A {@code params} value: its values, none for JSON null. */
-  private List<Object> params(JsonParser p, JsonToken v, String name) throws IOException {
+  /** A {@code params} value of item {@code item}: its values, none for JSON null. */
+  private List<Object> params(JsonParser p, JsonToken v, int item) throws IOException {
     if (v == JsonToken.VALUE_NULL) {
       return List.of();
     }
     if (v != JsonToken.START_ARRAY) {
-      throw JsonFields.invalid(name, "Expected array, received " + JsonFields.describe(v));
+      throw JsonFields.invalid(
+          name(item, "params"), "Expected array, received " + JsonFields.describe(v));
     }
     List<Object> values = new ArrayList<>();
     for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
@@ -192,36 +227,38 @@ final class QueryBody {
         // More values than any statement may take: D1's words for too many parameters.
         throw new D1Exception.SqlFailed("too many SQL variables: SQLITE_ERROR");
       }
-      values.add(param(p, t, name + "[" + values.size() + "]"));
+      values.add(param(p, t, item, values.size()));
     }
     return values;
   }
 
-  private static Object param(JsonParser p, JsonToken t, String name) throws IOException {
+  private static Object param(JsonParser p, JsonToken t, int item, int index) throws IOException {
     return switch (t) {
       case VALUE_NULL -> null;
-      case VALUE_STRING -> UnicodeText.checked(p.getText(), name);
+      case VALUE_STRING -> text(p, item, "params", index);
       case VALUE_TRUE -> 1L;
       case VALUE_FALSE -> 0L;
       case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw JsonFields.invalid(
-              name, "integer " + p.getBigIntegerValue() + " does not fit in 64 bits");
+              param(item, index), "integer " + p.getBigIntegerValue() + " does not fit in 64 bits");
         }
         yield p.getLongValue();
       }
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-      case START_ARRAY -> blob(p, name);
+      case START_ARRAY -> blob(p, item, index);
       default ->
           throw JsonFields.invalid(
-              name,
+              param(item, index),
               "Expected string, number, boolean, null or an array of bytes, received "
                   + JsonFields.describe(t));
     };
   }
 
-  /** An array of byte values, from its first element. */
-  private static byte[] blob(JsonParser p, String name) throws IOException {
+  /**
+   * An array of byte values (parameter {@code index} of item {@code item}), from its first element.
+   */
+  private static byte[] blob(JsonParser p, int item, int index) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
       int value =
@@ -230,7 +267,7 @@ final class QueryBody {
               : -1;
       if (value < 0 || value > 255) {
         throw JsonFields.invalid(
-            name,
+            param(item, index),
             "a BLOB is an array of byte values 0 to 255; element "
                 + bytes.size()
                 + " is "

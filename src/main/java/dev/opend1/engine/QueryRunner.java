@@ -124,9 +124,13 @@ final class QueryRunner {
     StatementKind kind = step.statement().kind();
     double durationMs = (System.nanoTime() - start) / 1_000_000.0;
     boolean writes = kind == StatementKind.WRITE;
-    long changes = writes ? c.changes() : 0;
-    boolean changedDb = c.totalChanges() != totalBefore || kind == StatementKind.DDL;
-    long rowsWritten = rowsWritten(c, changes, countedByChanges(step, shape));
+    long totalAfter = c.totalChanges();
+    String counted = countedByChanges(step, shape);
+    // A program ChangeCount names a table for runs no trigger or foreign-key action (no Program):
+    // SQLite's total then moved by exactly the statement's changes, so one native call is spared.
+    long changes = !writes ? 0 : counted != null ? totalAfter - totalBefore : c.changes();
+    boolean changedDb = totalAfter != totalBefore || kind == StatementKind.DDL;
+    long rowsWritten = rowsWritten(c, changes, counted);
     long rowsRead =
         shape
             .reads()

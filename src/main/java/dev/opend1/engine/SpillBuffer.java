@@ -1,6 +1,5 @@
 package dev.opend1.engine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +25,7 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
    * What is held in memory; null until the first write (a read request, which streams instead,
    * never writes here) and once the bytes moved to the file.
    */
-  private ByteArrayOutputStream memory;
+  private ChunkedBytes memory;
 
   private Path file;
   private OutputStream fileOut;
@@ -51,10 +50,10 @@ public final class SpillBuffer extends OutputStream implements HeldBytes {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     if (fileOut == null && memory == null) {
-      memory = new ByteArrayOutputStream(1024);
+      memory = new ChunkedBytes();
     }
     if (fileOut == null && memory.size() + len > memoryLimit) {
-      reserveFor(memory.size() + (long) len);
+      reserveFor(memory.size() + len);
       Files.createDirectories(space.dir());
       file = Files.createTempFile(space.dir(), "result-", ".json");
       fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);

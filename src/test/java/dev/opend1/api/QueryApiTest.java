@@ -315,7 +315,8 @@ class QueryApiTest {
   /**
    * The writer counts rows_written from the changes where the program shows the update hook would
    * count the same rows, and with the hook where it would not (a trigger's rows, a WITHOUT ROWID
-   * table's); one request switching between them gets each statement's own count.
+   * table's); one request switching between them gets each statement's own count, and its own
+   * changes.
    */
   @Test
   void rowsWrittenCountsTriggerRowsBetweenPlainInserts() {
@@ -336,11 +337,16 @@ class QueryApiTest {
                         + " INSERT INTO audited VALUES (2)"))
             .result();
     long[] written = new long[results.size()];
+    long[] changes = new long[results.size()];
     for (int i = 0; i < written.length; i++) {
       written[i] = results.at("/" + i + "/meta/rows_written").asLong();
+      changes[i] = results.at("/" + i + "/meta/changes").asLong();
     }
     // t: each row and its 2 index entries; audited: its row and the trigger's 2; w: its change
     assertThat(written).containsExactly(3, 3, 6, 1, 3);
+    // changes, as sqlite3_changes: the statement's own rows, never its trigger's (SQLite's total
+    // changes count those too, so it is the changes counted apart from it that run with the hook)
+    assertThat(changes).containsExactly(1, 1, 2, 1, 1);
   }
 
   @Test
