@@ -159,15 +159,34 @@ public final class Postgres implements AutoCloseable {
     signalAll("CONT");
   }
 
+  /**
+   * Signals the postmaster first, then the processes it started: a stopped postmaster starts no
+   * more, so none escapes the freeze. (Listing them first, a backend the postmaster started between
+   * the listing and the signal, for a pool filling itself, stayed running and answered.)
+   */
   private void signalAll(String signal) throws IOException, InterruptedException {
     long postmaster =
         Long.parseLong(Files.readAllLines(dir.resolve("data").resolve("postmaster.pid")).get(0));
-    List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--", "" + postmaster));
-    ProcessHandle.of(postmaster)
-        .orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"))
-        .descendants()
-        .forEach(p -> command.add("" + p.pid()));
-    run(List.of(), dir.resolve("kill.log"), command.toArray(String[]::new));
+    ProcessHandle server =
+        ProcessHandle.of(postmaster)
+            .orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+    signal(server, signal);
+    for (ProcessHandle p : server.descendants().toList()) {
+      signal(p, signal);
+    }
+  }
+
+  /** Sends {@code signal} to {@code p}; one that has ended meanwhile (a backend) needs none. */
+  private static void signal(ProcessHandle p, String signal)
+      throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, "--", "" + p.pid())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (kill.waitFor() != 0 && p.isAlive()) {
+      throw new IOException("kill -" + signal + " " + p.pid() + " failed");
+    }
   }
 
   /** Starts the server again (after {@link #stopNow}) on the same port and files. */
