@@ -381,10 +381,8 @@ public final class Replication implements AutoCloseable {
     for (Replica r : replicas.values()) {
       if (generation.holds(r.databaseId())) {
         catchingUp.add(r.databaseId());
+        shipQuietly(r, true);
       }
-    }
-    for (Replica r : replicas.values()) {
-      shipQuietly(r, catchingUp.contains(r.databaseId()));
     }
     long nextSweep = System.nanoTime();
     while (!closed) {
