@@ -20,6 +20,13 @@ import java.util.TreeMap;
  * that period bounds: docs/backups.md). Standalone, generations are start times and the same tail
  * means that this server's history is not the bucket's: it is fenced ({@link Replica}), so a stale
  * server restarting never stops the one that writes the database.
+ *
+ * <p>Log objects at the end under the reader's own generation whose last record its local history
+ * lacks are its own uploads given up on: the store took them after the client's time limit, or went
+ * down between storing one and answering. The commits they hold were answered 503 and cut back here
+ * (a commit is answered only once its record is in the bucket, and no other writer uses the
+ * generation), so they are removed from the bucket; left there, they would end the chain with
+ * writes that were refused, and fence this writer's next upload under the same name.
  */
 final class ChainEnd {
 
@@ -37,6 +44,22 @@ final class ChainEnd {
       long holder,
       LocalSegments local)
       throws IOException {
+    return read(remote, logs, snapshots, holder, 0, local);
+  }
+
+  /**
+   * As {@link #read(ObjectStore, TreeMap, TreeMap, long, LocalSegments)}, for the writer whose
+   * generation is {@code own}: its own uploads given up on at the end are deleted from the bucket
+   * and from both maps, as above.
+   */
+  static LogObject.Entry read(
+      ObjectStore remote,
+      TreeMap<Long, String> logs,
+      TreeMap<Long, String> snapshots,
+      long holder,
+      long own,
+      LocalSegments local)
+      throws IOException {
     while (!logs.isEmpty()) {
       Map.Entry<Long, String> last = logs.lastEntry();
       byte[] bytes =
@@ -46,16 +69,25 @@ final class ChainEnd {
       List<LogObject.Entry> entries = LogObject.decode(last.getValue(), bytes, last.getKey(), null);
       LogObject.Entry tail = entries.get(entries.size() - 1);
       long generation = BucketNames.logName(last.getValue()).generation();
-      if (generation >= holder || Arrays.equals(local.hashAt(tail.seq()), tail.hash())) {
+      boolean ours = generation == own;
+      if ((generation >= holder && !ours) || Arrays.equals(local.hashAt(tail.seq()), tail.hash())) {
         return tail;
       }
       logs.remove(last.getKey());
+      List<String> after = new java.util.ArrayList<>();
       snapshots
           .entrySet()
           .removeIf(
               s ->
                   s.getKey() >= last.getKey()
-                      && BucketNames.snapshotName(s.getValue()).generation() == generation);
+                      && BucketNames.snapshotName(s.getValue()).generation() == generation
+                      && after.add(s.getValue()));
+      if (ours) {
+        remote.delete(last.getValue());
+        for (String snapshot : after) {
+          remote.delete(snapshot);
+        }
+      }
     }
     return null;
   }

@@ -24,10 +24,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Its place in the bucket comes from the bucket itself: at its first use it stores its
  * generation's claim, lists the database's objects, follows their chain ({@link LogChain}) and
- * reads the last log object, so nothing local says what was shipped. A log object that exists
- * already ({@code If-None-Match: *} refused) with other bytes, a first record that does not
+ * reads the last log object, so nothing local says what was shipped. A first record that does not
  * continue the bucket's hash chain, or a higher generation's claim, means another server writes to
- * the same prefix: the replica is then fenced and every later shipment fails. The claims are listed
+ * the same prefix: the replica is then fenced and every later shipment fails. A log object that
+ * exists already under its own name ({@code If-None-Match: *} refused) is an upload of its own it
+ * gave up on: the bucket's end is read again ({@link ChainEnd} removes or adopts it). The claims are listed
  * at most once per {@link #CLAIMS_EVERY} (and at the start): an upload within that time of the last
  * listing that began counts without one, so a fenced replica may count uploads for that long after
  * a newer claim (docs/backups.md says what that weakens).
@@ -72,29 +73,10 @@ final class Replica {
   /** What is durable here and not yet shipped; has its own lock, never this one. */
   private final ShippingLag lag;
 
-  Replica(
-      String databaseId,
-      ObjectStore remote,
-      Path historyDir,
-      Path metaFile,
-      long generation,
-      ReplicationCounters counters) {
-    this(
-        databaseId,
-        remote,
-        historyDir,
-        metaFile,
-        generation,
-        false,
-        counters,
-        CLAIMS_EVERY,
-        System::nanoTime);
-  }
-
   /**
-   * As above, for a cluster lease holder or not ({@code leased}: a lower generation's late uploads
-   * at the bucket's end are left out, {@link ChainEnd}), with the claims' period and the clock that
-   * times it and the lag (for tests).
+   * A replica writing under {@code generation}, for a cluster lease holder or not ({@code leased}:
+   * a lower generation's late uploads at the bucket's end are left out, {@link ChainEnd}), with the
+   * claims' period and the clock that times it and the lag.
    */
   Replica(
       String databaseId,
@@ -176,6 +158,7 @@ final class Replica {
       throw new IOException(fenced);
     }
     start();
+    boolean reread = false;
     while (true) {
       Batch b = readBatch(endSegment, end);
       if (b == null) {
@@ -186,8 +169,18 @@ final class Replica {
       shipSnapshots(b.lastSeq());
       String name = BucketNames.log(databaseId, b.firstSeq(), generation);
       if (!remote.putIfAbsent(name, b.bytes())) {
-        throw fence(
-            "object " + name + " exists with other records: another server writes to this prefix");
+        if (reread) {
+          throw fence(
+              "object "
+                  + name
+                  + " exists with other records: another server writes to this prefix");
+        }
+        // Under this writer's own name: an upload of its own given up on, taken by the store late.
+        // Reading the bucket's end again adopts it or removes it (ChainEnd), once.
+        reread = true;
+        started = false;
+        start();
+        continue;
       }
       // Stored: it counts only if no newer generation claimed the database meanwhile, as far as
       // a listing of the claims begun less than CLAIMS_EVERY ago tells.
@@ -268,7 +261,8 @@ final class Replica {
     remoteSnapshots.clear();
     remoteSnapshots.putAll(chain.snapshots());
     LogObject.Entry tail =
-        ChainEnd.read(remote, remoteLogs, remoteSnapshots, leased ? generation : 0, local);
+        ChainEnd.read(
+            remote, remoteLogs, remoteSnapshots, leased ? generation : 0, generation, local);
     if (tail != null) {
       nextSeq = tail.seq() + 1;
       lastHash = tail.hash();

@@ -51,7 +51,8 @@ class CompactionTest {
     ReplicaTest t = new ReplicaTest();
     t.dir = dir;
     ReplicaTest.Local local = t.new Local(dir.resolve("a/history"));
-    Replica r = new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
+    Replica r =
+        Replicas.standalone(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     for (int i = 0; i < rounds; i++) {
       long end = local.append(2, false, 1_000);
       r.ship(local.segment, end);
@@ -74,7 +75,7 @@ class CompactionTest {
     RemoteRestore.Objects db = RemoteRestore.databases(store).get(ID);
     RemoteRestore.recover(store, db, before, OptionalLong.empty(), n -> {});
     Replica restarted =
-        new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
+        Replicas.standalone(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     restarted.shipAll();
     java.util.Map<String, byte[]> smalls = new java.util.HashMap<>(store.objects);
     assertThat(Compaction.pass(restarted, store)).isEqualTo(Compaction.RUN);
@@ -89,7 +90,8 @@ class CompactionTest {
     assertSameHistory(crashed, before);
     assertThat(LogChain.follow(crashed.objects.keySet()).covered()).hasSize(Compaction.RUN);
     // A server starting on it deletes the leftovers (they were merged), and reads the same.
-    new Replica(ID, crashed, local.history, dir.resolve("a/meta.json"), GEN, t.counters).shipAll();
+    Replicas.standalone(ID, crashed, local.history, dir.resolve("a/meta.json"), GEN, t.counters)
+        .shipAll();
     assertThat(crashed.objects.keySet()).isEqualTo(store.objects.keySet());
     assertSameHistory(crashed, before);
     // Too few small objects left for another pass.
@@ -104,7 +106,7 @@ class CompactionTest {
     assertThat(partly.lastSeq()).isEqualTo(9);
     // A restart reads where the bucket ends, and goes on shipping.
     Replica again =
-        new Replica(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
+        Replicas.standalone(ID, store, local.history, dir.resolve("a/meta.json"), GEN, t.counters);
     long end = local.append(2, false, 1_000);
     again.ship(local.segment, end);
     assertThat(RemoteRestore.databases(store).get(ID).logs().lastKey()).isEqualTo(2L * rounds);

@@ -117,6 +117,38 @@ class LostReplyTest {
     ShippingTest.assertDoctorFindsNoProblem(s3, "log-lost");
   }
 
+  /**
+   * The store took the upload but its sender gave up on it (every reply lost, the retries' too: a
+   * store that answers after the client's time limit, or dies between storing and answering). The
+   * write is answered 503 and cut back here, while the bucket holds its record under this server's
+   * generation. Once the store answers again, the next write must be taken and shipped in its
+   * place, and the refused one must stay refused: not a replica fenced for good by its own orphan.
+   */
+  @Test
+  void aWriteRefusedAfterItsUploadWasStoredLeavesNoOrphanBehind(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> settings = new HashMap<>(s3.settings("orphan", "sync"));
+    settings.put("object-store-endpoint", relay.endpoint());
+    String db;
+    try (TestServer server = TestServer.start(dir, settings)) {
+      D1Client c = server.client();
+      db = ShippingTest.create(c, "orphan");
+      assertThat(ShippingTest.query(c, db, "CREATE TABLE t (x)").status()).isEqualTo(200);
+      int before = relay.lost();
+      relay.losePutReplies("/orphan/db/" + db + "/log/");
+      D1Client.Reply refused = ShippingTest.query(c, db, "INSERT INTO t VALUES (1)");
+      relay.keepReplies();
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.body()).contains("7500");
+      assertThat(relay.lost()).as("the upload reached the store").isGreaterThan(before);
+      D1Client.Reply taken = ShippingTest.query(c, db, "INSERT INTO t VALUES (2)");
+      assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+      D1Client.Reply rows = ShippingTest.query(c, db, "SELECT group_concat(x) AS xs FROM t");
+      assertThat(rows.body()).contains("\"xs\":\"2\"");
+    }
+    ShippingTest.assertDoctorFindsNoProblem(s3, "orphan");
+  }
+
   @Test
   void theFirstWriteToANewDatabaseSurvivesALostCatalogReply(@TempDir Path dir) throws Exception {
     Map<String, String> settings = new HashMap<>(s3.settings("first-write", "sync"));

@@ -31,6 +31,9 @@ public final class LossyRelay implements AutoCloseable {
   /** The path text of the next PUT whose reply is lost; null when none is armed. */
   private final AtomicReference<String> loseNext = new AtomicReference<>();
 
+  /** The path text of every PUT whose reply is lost until {@link #keepReplies}; null when none. */
+  private volatile String loseEvery;
+
   /** Replies lost so far. */
   private final AtomicInteger lost = new AtomicInteger();
 
@@ -75,6 +78,20 @@ public final class LossyRelay implements AutoCloseable {
   /** The reply to the next PUT whose path contains {@code pathPart} will be lost. */
   public void loseNextPutReply(String pathPart) {
     loseNext.set(pathPart);
+  }
+
+  /**
+   * The replies to every PUT whose path contains {@code pathPart} are lost, the SDK's retries' too,
+   * until {@link #keepReplies}: an upload that was stored while its sender gave up on it (a store
+   * answering after the client's time limit, or going down between storing and answering).
+   */
+  public void losePutReplies(String pathPart) {
+    loseEvery = pathPart;
+  }
+
+  /** Replies are passed back again (see {@link #losePutReplies}). */
+  public void keepReplies() {
+    loseEvery = null;
   }
 
   /**
@@ -188,6 +205,10 @@ public final class LossyRelay implements AutoCloseable {
           String text = new String(head, StandardCharsets.ISO_8859_1);
           String line = text.substring(0, text.indexOf("\r\n"));
           String armed = loseNext.get();
+          String every = loseEvery;
+          if (every != null && line.startsWith("PUT ") && line.contains(every)) {
+            loseReply = true;
+          }
           if (armed != null
               && line.startsWith("PUT ")
               && line.contains(armed)
