@@ -53,28 +53,34 @@ final class MetaBytes implements SerializableString {
    */
   boolean build(SerializableString servedBy, StatementMeta m, String asOfBookmark) {
     len = 0;
-    String duration = MetaFields.millis(m.durationMs());
-    if (asOfBookmark != null || duration == null) {
+    if (asOfBookmark != null) {
       return false;
     }
     put(START);
     len += servedBy.appendUnquotedUTF8(buf, len);
     put(DURATION_START);
-    putAscii(duration);
+    int duration = len;
+    len = MetaFields.millis(m.durationMs(), buf, len);
+    if (len < 0) {
+      len = 0;
+      return false;
+    }
+    int durationBytes = len - duration;
     put(DURATION);
-    putAscii(duration);
+    System.arraycopy(buf, duration, buf, len, durationBytes); // the same text again
+    len += durationBytes;
     put(CHANGES);
-    putLong(m.changes());
+    len = MetaFields.digits(m.changes(), buf, len);
     put(LAST_ROW_ID);
-    putLong(m.lastRowId());
+    len = MetaFields.digits(m.lastRowId(), buf, len);
     put(CHANGED_DB);
     put(m.changedDb() ? TRUE : FALSE);
     put(SIZE_AFTER);
-    putLong(m.sizeAfter());
+    len = MetaFields.digits(m.sizeAfter(), buf, len);
     put(ROWS_READ);
-    putLong(m.rowsRead());
+    len = MetaFields.digits(m.rowsRead(), buf, len);
     put(ROWS_WRITTEN);
-    putLong(m.rowsWritten());
+    len = MetaFields.digits(m.rowsWritten(), buf, len);
     put(END);
     return true;
   }
@@ -82,31 +88,6 @@ final class MetaBytes implements SerializableString {
   private void put(byte[] b) {
     System.arraycopy(b, 0, buf, len, b.length);
     len += b.length;
-  }
-
-  /** A text of ASCII characters only (a number's). */
-  private void putAscii(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      buf[len++] = (byte) s.charAt(i);
-    }
-  }
-
-  /** A long's decimal digits, as {@link Long#toString} writes them. */
-  private void putLong(long v) {
-    if (v < 0) {
-      putAscii(Long.toString(v)); // a negative rowid: rare, and Long.MIN_VALUE has no positive
-      return;
-    }
-    int digits = 1;
-    for (long x = v; x >= 10; x /= 10) {
-      digits++;
-    }
-    int end = len + digits;
-    for (int i = end - 1; i >= len; i--) {
-      buf[i] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    len = end;
   }
 
   private static byte[] ascii(String s) {
