@@ -122,25 +122,64 @@ final class MetaFields {
    * for a value that is no such count (negative, not finite, past a day).
    */
   static String millis(double ms) {
+    byte[] text = new byte[MILLIS_MAX_BYTES];
+    int end = millis(ms, text, 0);
+    return end < 0 ? null : new String(text, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** The longest {@link #millis} text: eight digits, the point, six digits. */
+  static final int MILLIS_MAX_BYTES = 15;
+
+  /**
+   * Places {@link #millis}'s text in {@code out} at {@code at} as ASCII bytes and returns where it
+   * ends; -1, writing nothing, when it has none.
+   */
+  static int millis(double ms, byte[] out, int at) {
     if (!(ms >= 0 && ms < 86_400_000.0)) {
-      return null;
+      return -1;
     }
     long nanos = Math.round(ms * 1_000_000.0);
-    long whole = nanos / 1_000_000;
+    int end = digits(nanos / 1_000_000, out, at);
+    out[end++] = '.';
     int fraction = (int) (nanos % 1_000_000);
     if (fraction == 0) {
-      return whole + ".0";
+      out[end++] = '0';
+      return end;
     }
     int digits = 6;
     while (fraction % 10 == 0) {
       fraction /= 10;
       digits--;
     }
-    StringBuilder out = new StringBuilder(20).append(whole).append('.');
-    for (int pad = digits - stringSize(fraction); pad > 0; pad--) {
-      out.append('0');
+    // The fraction's digits with the zeros that lead them: below 10^digits, so the loop pads.
+    for (int i = end + digits - 1; i >= end; i--) {
+      out[i] = (byte) ('0' + fraction % 10);
+      fraction /= 10;
     }
-    return out.append(fraction).toString();
+    return end + digits;
+  }
+
+  /**
+   * Places a long's decimal digits ({@link Long#toString}'s) in {@code out} at {@code at} and
+   * returns where they end.
+   */
+  static int digits(long v, byte[] out, int at) {
+    if (v < 0) {
+      // A negative rowid: rare, and Long.MIN_VALUE has no positive to place.
+      byte[] text = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      System.arraycopy(text, 0, out, at, text.length);
+      return at + text.length;
+    }
+    int n = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      n++;
+    }
+    int end = at + n;
+    for (int i = end - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return end;
   }
 
   /** Writes {@link #millis}'s text, or the double as the generator writes one when it has none. */
@@ -150,15 +189,5 @@ final class MetaFields {
     } else {
       gen.writeNumber(ms);
     }
-  }
-
-  /** Decimal digits of a positive int below a million. */
-  private static int stringSize(int x) {
-    int n = 1;
-    while (x >= 10) {
-      x /= 10;
-      n++;
-    }
-    return n;
   }
 }

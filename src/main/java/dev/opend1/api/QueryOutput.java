@@ -109,6 +109,9 @@ final class QueryOutput implements ResultSink {
   /** The constant fields of every statement's meta for this database, encoded once. */
   private final SerializableString servedBy;
 
+  /** Each statement's meta as bytes, reused from one statement to the next. */
+  private final MetaBytes metaBytes = new MetaBytes();
+
   /**
    * Where the generator writes: the target, and for a held response the envelope's tail in memory
    * once the write has committed (see {@link #finish}).
@@ -231,7 +234,12 @@ final class QueryOutput implements ResultSink {
     if (raw) {
       gen.writeEndObject();
     }
-    MetaFields.write(gen, servedBy, m, asOf == null ? null : asOf.toString());
+    String asOfText = asOf == null ? null : asOf.toString();
+    if (metaBytes.build(servedBy, m, asOfText)) {
+      gen.writeRaw(metaBytes);
+    } else {
+      MetaFields.write(gen, servedBy, m, asOfText);
+    }
     gen.writeEndObject();
     if (target == heldOut) {
       // Into the held buffer (and its file) now, before the commit: a full disk fails the

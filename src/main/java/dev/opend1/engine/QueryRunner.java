@@ -29,27 +29,47 @@ final class QueryRunner {
       c.statements().forSchema(c.schemaVersion());
     }
     boolean useCache = plan.cacheable;
-    // last_row_id as the request starts: the writer's last_insert_rowid() (Execution keeps the
-    // handle's copy in step with it). A reader's statements all report this one value, whatever the
-    // writer does meanwhile, as in D1, which runs a database's requests one at a time.
-    long lastRowId = h.lastRowId;
+    Carried carried = new Carried(h.lastRowId, c.totalChanges());
     for (QueryPlan.Step step : plan.steps) {
-      lastRowId = run(h, c, step, useCache, sink, lastRowId);
+      run(h, c, step, useCache, sink, carried);
     }
   }
 
-  /** Runs one statement; returns {@code last_insert_rowid()} after it. */
-  private static long run(
+  /**
+   * What one statement of a request leaves for the next: {@code last_insert_rowid()} and SQLite's
+   * total changes on the connection as it ended.
+   *
+   * <p>{@code lastRowId} starts as the writer's {@code last_insert_rowid()} as the request starts
+   * (Execution keeps the handle's copy in step with it). A reader's statements all report this one
+   * value, whatever the writer does meanwhile, as in D1, which runs a database's requests one at a
+   * time.
+   *
+   * <p>{@code totalChanges} is read once as the request starts and then after each statement: what
+   * runs between two statements (their meta's reads, the next one's check and table sizes) changes
+   * no row, so the total after one is the total before the next, and a statement costs one native
+   * call for it instead of two.
+   */
+  static final class Carried {
+    long lastRowId;
+    long totalChanges;
+
+    Carried(long lastRowId, long totalChanges) {
+      this.lastRowId = lastRowId;
+      this.totalChanges = totalChanges;
+    }
+  }
+
+  /** Runs one statement. */
+  private static void run(
       DatabaseHandle h,
       SqlConnection c,
       QueryPlan.Step step,
       boolean useCache,
       ResultSink sink,
-      long lastRowId)
+      Carried carried)
       throws SQLException, IOException {
     String sql = step.statement().text();
     long start = System.nanoTime();
-    long totalBefore = c.totalChanges();
     long rowsReturned = 0;
     // A text found allowed at this schema version is not checked again (nor a statement cached for
     // it, which was prepared after that check); the check's listing also tells how it reads.
@@ -95,36 +115,36 @@ final class QueryRunner {
         st.statement().close();
       }
     }
-    return statementEnd(
-        h, c, step, shape, start, totalBefore, rowsReturned, treeRows, sink, lastRowId);
+    statementEnd(h, c, step, shape, start, rowsReturned, treeRows, sink, carried);
   }
 
   /**
    * Measures a statement that ran (its changes, rows read and written, the database's size and
-   * {@code last_insert_rowid()}), gives the sink its meta, and returns {@code last_insert_rowid()}
-   * after it. The statement ran with the update hook on ({@link SqlConnection#countRowsWritten})
-   * unless {@link #countedByChanges} named a table.
+   * {@code last_insert_rowid()}), gives the sink its meta, and moves {@code carried} on to the
+   * state after it. The statement ran with the update hook on ({@link
+   * SqlConnection#countRowsWritten}) unless {@link #countedByChanges} named a table.
    *
    * @param start when it started ({@link System#nanoTime}), less any time spent sizing tables
-   * @param totalBefore SQLite's total changes on the connection before it ran
    * @param treeRows the rows of each b-tree it reads whole, as it found them
+   * @param carried what the statement before left (SQLite's total changes before this one ran)
    */
-  static long statementEnd(
+  static void statementEnd(
       DatabaseHandle h,
       SqlConnection c,
       QueryPlan.Step step,
       StatementShape shape,
       long start,
-      long totalBefore,
       long rowsReturned,
       Map<Long, Long> treeRows,
       ResultSink sink,
-      long lastRowId)
+      Carried carried)
       throws SQLException, IOException {
     StatementKind kind = step.statement().kind();
     double durationMs = (System.nanoTime() - start) / 1_000_000.0;
     boolean writes = kind == StatementKind.WRITE;
+    long totalBefore = carried.totalChanges;
     long totalAfter = c.totalChanges();
+    carried.totalChanges = totalAfter;
     String counted = countedByChanges(step, shape);
     // A program ChangeCount names a table for runs no trigger or foreign-key action (no Program):
     // SQLite's total then moved by exactly the statement's changes, so one native call is spared.
@@ -136,6 +156,7 @@ final class QueryRunner {
             .reads()
             .rowsRead(
                 rowsReturned, changes, step.params(), root -> treeRows.getOrDefault(root, 0L));
+    long lastRowId = carried.lastRowId;
     long size = h.sizeBytes;
     // A plain read moves neither last_insert_rowid nor the size; anything else on the writer may.
     // The value is SQLite's own, sticky: an INSERT that inserts nothing leaves it, and so does a
@@ -144,6 +165,7 @@ final class QueryRunner {
     if (!c.isReadOnly() && !reads) {
       lastRowId = c.lastInsertRowId();
       h.lastRowId = lastRowId;
+      carried.lastRowId = lastRowId;
     }
     if ((!c.isReadOnly() && !reads) || size < 0) {
       size = c.sizeBytes();
@@ -152,7 +174,6 @@ final class QueryRunner {
     h.counters.statement(kind, rowsRead, rowsWritten);
     sink.statementEnd(
         new StatementMeta(durationMs, changes, lastRowId, changedDb, size, rowsRead, rowsWritten));
-    return lastRowId;
   }
 
   /** Checks the parameter count, binds and runs a statement; true when it returned rows. */

@@ -55,9 +55,8 @@ final class SingleRead {
       return false;
     }
     // As QueryRunner.runAll does: the writer's last_insert_rowid() as the request starts.
-    long lastRowId = h.lastRowId;
+    QueryRunner.Carried carried = new QueryRunner.Carried(h.lastRowId, c.totalChanges());
     long start = System.nanoTime();
-    long totalBefore = c.totalChanges();
     c.rowCounter().reset();
     boolean clean = false;
     try {
@@ -88,8 +87,7 @@ final class SingleRead {
         new NativeRow(st.statement(), 0).reset(); // a row of no columns: nothing to answer
       }
       clean = true;
-      QueryRunner.statementEnd(
-          h, c, step, shape, start, totalBefore, rowsReturned, Map.of(), sink, lastRowId);
+      QueryRunner.statementEnd(h, c, step, shape, start, rowsReturned, Map.of(), sink, carried);
       return true;
     } finally {
       if (clean) {

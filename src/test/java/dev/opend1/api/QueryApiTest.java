@@ -139,6 +139,40 @@ class QueryApiTest {
   }
 
   /**
+   * Each statement of a batch counts its own changes from SQLite's total changes, which the engine
+   * reads once before the batch and then once after each statement: a trigger's row counts in the
+   * total but not in {@code changes}, and a read or an UPDATE that matches nothing between two
+   * writes changes nothing.
+   */
+  @Test
+  void eachStatementOfABatchCountsItsOwnChanges() {
+    ok(query, sql("CREATE TABLE t(id INTEGER PRIMARY KEY, v); CREATE TABLE audit(v)"));
+    ok(
+        query,
+        sql("CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN INSERT INTO audit VALUES (1); END"));
+    Reply r =
+        ok(
+            query,
+            "{\"batch\":["
+                + sql("INSERT INTO t(v) VALUES (1), (2)")
+                + ","
+                + sql("SELECT count(*) AS n FROM audit")
+                + ","
+                + sql("UPDATE t SET v = 0 WHERE id < 0")
+                + ","
+                + sql("INSERT INTO audit VALUES (2)")
+                + "]}");
+    long[] changes = {2, 0, 0, 1};
+    boolean[] changed = {true, false, false, true};
+    for (int i = 0; i < changes.length; i++) {
+      JsonNode meta = r.result().get(i).get("meta");
+      assertThat(meta.get("changes").asLong()).as("statement %d", i).isEqualTo(changes[i]);
+      assertThat(meta.get("changed_db").asBoolean()).as("statement %d", i).isEqualTo(changed[i]);
+    }
+    assertThat(r.result().get(1).get("results").get(0).get("n").asLong()).isEqualTo(2);
+  }
+
+  /**
    * A REAL with no fraction is written as D1 (JavaScript) writes it, {@code 2} and not {@code 2.0},
    * while an INTEGER beyond 2^53 stays exact here (a deliberate difference,
    * docs/d1-differences.md).
