@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.IdleClose;
 import dev.opend1.testing.ServerProcess.Output;
 import dev.opend1.testing.TestServer;
 import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class StatusTest {
 
       // A damaged page, found while the server runs (its connections closed first, so the check
       // reads the file rather than a cache).
-      server.engine().closeIdleDatabases(Duration.ZERO);
+      IdleClose.closeAll(server.engine());
       Path file = server.dataDir().resolve("db").resolve(id).resolve("db.sqlite");
       try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
         f.seek(2 * 4096);

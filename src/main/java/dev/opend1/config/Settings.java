@@ -120,8 +120,8 @@ public final class Settings {
           "sql-threads",
           "N",
           "16",
-          "Platform threads that run SQLite work: writes, and reads outside requests (statistics,"
-              + " checks).");
+          "Platform threads that run SQLite work: writes (with their history fsync when no object"
+              + " storage is configured), and reads outside requests (statistics, checks).");
   public static final Setting MAX_OPEN_DATABASES =
       new Setting(
           "max-open-databases",

@@ -142,8 +142,9 @@ final class Execution {
       QueryRunner.runAll(h, c, plan, sink);
       c.commit();
       c.cfKvCommitted();
-      durable = h.committed();
+      // Counted before the capture, which may make it durable on this thread (its fsync).
       h.counters.writesCommitted(1);
+      durable = h.committed();
     } catch (SQLException e) {
       rollback(c);
       h.sizeBytes = -1; // measured inside the transaction that was rolled back

@@ -201,8 +201,9 @@ final class WriteGroup {
       return List.of();
     }
     c.cfKvCommitted();
-    CompletableFuture<Bookmark> durable = h.committed();
+    // Counted before the capture, which may make it durable on this thread (its fsync).
     h.counters.writesCommitted(ran.size());
+    CompletableFuture<Bookmark> durable = h.committed();
     ran.forEach(p -> p.answerWhenDurable(durable));
     return List.of();
   }

@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
  * waiter and has the log cut back to what was durable.
  *
  * <p>Every field is guarded by the owner's lock (the one that guards the log), so a round reads the
- * log's length and its channel together; only the fsync itself runs outside it, on the syncer.
+ * log's length and its channel together; only the fsync itself runs outside it, on the syncer. The
+ * syncer may be the caller itself (a local history's, {@link HistoryStore#syncsLocally}): the
+ * commit that starts a round then returns once the round is done, its future complete.
  */
 final class GroupCommit {
 

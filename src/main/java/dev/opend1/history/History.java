@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,10 @@ public final class History implements CommitHook, AutoCloseable {
   /** Open histories by database. */
   private final Map<DatabaseId, DatabaseHistory> open = new ConcurrentHashMap<>();
 
-  /** Runs fsync rounds (group commit) for every database. */
+  /**
+   * Runs fsync rounds (group commit) for the databases whose history also uploads at its sync; a
+   * local history's fsync runs on the committing thread ({@link HistoryStore#syncsLocally}).
+   */
   private final ExecutorService syncer;
 
   /** Takes snapshots and prunes, off the writer's path. One at a time per database. */
@@ -114,9 +118,10 @@ public final class History implements CommitHook, AutoCloseable {
       h = open.get(id);
       if (h == null) {
         DataLayout.DatabaseDir dir = layout.database(id);
-        h =
-            DatabaseHistory.open(
-                id.toString(), stores.open(dir.historyDir()), dir.sqliteFile(), syncer, counters);
+        HistoryStore store = stores.open(dir.historyDir());
+        // A local fsync runs on the thread that commits (HistoryStore.syncsLocally says why).
+        Executor syncs = store.syncsLocally() ? Runnable::run : syncer;
+        h = DatabaseHistory.open(id.toString(), store, dir.sqliteFile(), syncs, counters);
         open.put(id, h);
       }
       return h;

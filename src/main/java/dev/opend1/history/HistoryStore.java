@@ -52,6 +52,18 @@ interface HistoryStore {
     sync(segment);
   }
 
+  /**
+   * Whether {@link #sync} is the local fsync alone. Its commits are then made durable on the
+   * committing thread ({@link History}): the writer waits for that fsync before its next round
+   * anyway, and handing it to a sync thread cost two thread wake-ups a round (the sync thread's,
+   * and the writer's when the fsync ended). A store whose sync also ships (or waits for the
+   * shipping) keeps it on the history's sync threads, so the writer's next rounds run during a slow
+   * upload.
+   */
+  default boolean syncsLocally() {
+    return true;
+  }
+
   /** Fsyncs an open segment's channel. */
   default void sync(FileChannel segment) throws IOException {
     segment.force(false);

@@ -28,6 +28,11 @@ final class ReplicatedHistoryStore implements HistoryStore {
   }
 
   @Override
+  public boolean syncsLocally() {
+    return false;
+  }
+
+  @Override
   public void sync(String name, FileChannel segment, long end) throws IOException {
     local.sync(segment);
     if (replication.durability() == Replication.Durability.SYNC) {

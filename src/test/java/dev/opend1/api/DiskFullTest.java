@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.IdleClose;
 import dev.opend1.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -303,7 +304,7 @@ class DiskFullTest {
     String b = create("b");
     ok(a + "/query", sql("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)"));
     ok(b + "/query", sql("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)"));
-    server.engine().closeIdleDatabases(Duration.ZERO);
+    IdleClose.closeAll(server.engine());
     ok(a + "/query", sql("SELECT 1"));
     Path filler = fill(0);
     Reply read = client.post(a + "/query", sql("SELECT count(*) AS n FROM t"));

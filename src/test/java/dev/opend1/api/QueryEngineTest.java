@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opend1.testing.D1Client;
 import dev.opend1.testing.D1Client.Reply;
+import dev.opend1.testing.IdleClose;
 import dev.opend1.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +120,7 @@ class QueryEngineTest {
     }
     assertThat(server.engine().openDatabases()).isEqualTo(4);
     // The server closes what went unused for Engine.IDLE_CLOSE; here "a while" is now.
-    assertThat(server.engine().closeIdleDatabases(Duration.ZERO)).isEqualTo(4);
+    assertThat(IdleClose.closeAll(server.engine())).isEqualTo(4);
     assertThat(server.engine().openDatabases()).isZero();
     assertThat(openDatabaseFiles()).as("no connection left on a db.sqlite").isZero();
 

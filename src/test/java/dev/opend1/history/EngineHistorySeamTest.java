@@ -8,6 +8,7 @@ import dev.opend1.core.SqlLimits;
 import dev.opend1.engine.CommitHook;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.StateImage;
+import dev.opend1.testing.IdleClose;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,7 +187,7 @@ class EngineHistorySeamTest {
       e.run("CREATE TABLE t(a)");
       e.run("INSERT INTO t VALUES (1)");
       long before = e.history.current(e.id).seq();
-      assertThat(e.engine.closeIdleDatabases(Duration.ZERO)).isEqualTo(1);
+      assertThat(IdleClose.closeAll(e.engine)).isEqualTo(1);
       assertThat(openWals()).as("no descriptor left on a WAL, deleted or not").isEmpty();
 
       e.run("INSERT INTO t VALUES (2)");
