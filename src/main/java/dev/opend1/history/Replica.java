@@ -28,10 +28,10 @@ import java.util.function.LongSupplier;
  * continue the bucket's hash chain, or a higher generation's claim, means another server writes to
  * the same prefix: the replica is then fenced and every later shipment fails. A log object that
  * exists already under its own name ({@code If-None-Match: *} refused) is an upload of its own it
- * gave up on: the bucket's end is read again ({@link ChainEnd} removes or adopts it). The claims are listed
- * at most once per {@link #CLAIMS_EVERY} (and at the start): an upload within that time of the last
- * listing that began counts without one, so a fenced replica may count uploads for that long after
- * a newer claim (docs/backups.md says what that weakens).
+ * gave up on: the bucket's end is read again ({@link ChainEnd} removes or adopts it). The claims
+ * are listed at most once per {@link #CLAIMS_EVERY} (and at the start): an upload within that time
+ * of the last listing that began counts without one, so a fenced replica may count uploads for that
+ * long after a newer claim (docs/backups.md says what that weakens).
  *
  * <p>Shipments are serialized by the replica's monitor; the lag ({@link ShippingLag}: what is
  * durable here but not there) has its own lock, so a commit noting its bytes never waits for an
