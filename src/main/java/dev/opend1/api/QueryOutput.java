@@ -261,7 +261,7 @@ final class QueryOutput implements ResultSink {
     }
     figures.clear();
     streaming.bytes = 0;
-    streaming.buffer.reset();
+    streaming.buffer = null;
     try {
       held.clear();
     } catch (IOException e) {
@@ -296,6 +296,19 @@ final class QueryOutput implements ResultSink {
     }
     gen.writeEndArray();
     Envelope.endSuccess(gen);
+    if (target == streaming && !streaming.committed && streaming.buffer == null) {
+      // The whole answer (a point read's few hundred bytes) is still in the generator's buffer, so
+      // its length is known: it goes from there to the client's stream, without the first buffer
+      // (1 KB a request, a tenth of a point read's allocation) and its copy.
+      streaming.bytes += gen.getOutputBuffered();
+      startResponse(gen.getOutputBuffered());
+      out.to = call.output();
+      // Not flushed by the close: the client's stream sends it with its end, in one write.
+      gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+      gen.close();
+      call.endAnswer();
+      return;
+    }
     // Every object and array is closed, so closing writes nothing more: it flushes, and gives the
     // generator's buffers (about 12 KB) back to Jackson's per-thread pool for the thread's next
     // request, which an unclosed generator never does.
@@ -305,8 +318,10 @@ final class QueryOutput implements ResultSink {
       held.copyTo(call.output());
       tail.writeTo(call.output());
     } else if (!streaming.committed) {
-      startResponse(streaming.buffer.size());
-      streaming.buffer.writeTo(call.output());
+      startResponse(streaming.buffered());
+      if (streaming.buffer != null) {
+        streaming.buffer.writeTo(call.output());
+      }
     } else {
       pipe.end();
       awaitSender();
@@ -381,12 +396,17 @@ final class QueryOutput implements ResultSink {
   }
 
   /**
-   * The first buffer of a streaming response, then the pipe to the sender. It starts small (a point
-   * read's answer is a few hundred bytes) and doubles as it fills, up to {@link
-   * #FIRST_BUFFER_BYTES}.
+   * The first buffer of a streaming response, then the pipe to the sender. The buffer is made at
+   * the generator's first flush (an answer that fits the generator's own buffer never needs it, see
+   * {@link #finish}) and doubles as it fills, up to {@link #FIRST_BUFFER_BYTES}.
    */
   private final class StreamingOutput extends OutputStream {
-    final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+    /** What the generator flushed before the response committed; null until it first flushes. */
+    ByteArrayOutputStream buffer;
+
+    /** Whether the first buffer was ever made, for the tests. */
+    boolean madeBuffer;
+
     volatile boolean committed;
 
     /** Bytes written, to the buffer and past it. */
@@ -400,18 +420,34 @@ final class QueryOutput implements ResultSink {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       bytes += len;
-      if (!committed && buffer.size() + len <= FIRST_BUFFER_BYTES) {
+      if (!committed && buffered() + len <= FIRST_BUFFER_BYTES) {
+        if (buffer == null) {
+          buffer = new ByteArrayOutputStream(Math.max(len, 1024));
+          madeBuffer = true;
+        }
         buffer.write(b, off, len);
         return;
       }
       if (!committed) {
         committed = true;
         startResponse(-1);
-        buffer.writeTo(pipe.output());
-        buffer.reset();
+        if (buffer != null) {
+          buffer.writeTo(pipe.output());
+          buffer = null;
+        }
         startSender();
       }
       pipe.output().write(b, off, len);
     }
+
+    /** The bytes waiting in the first buffer. */
+    int buffered() {
+      return buffer == null ? 0 : buffer.size();
+    }
+  }
+
+  /** Whether the answer went through the first buffer (a point read's does not). */
+  boolean usedFirstBuffer() {
+    return streaming.madeBuffer;
   }
 }
