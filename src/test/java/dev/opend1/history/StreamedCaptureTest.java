@@ -1,6 +1,7 @@
 package dev.opend1.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,43 @@ class StreamedCaptureTest {
           .as("a changed byte fails the CRC")
           .isNull();
     }
+  }
+
+  /**
+   * A record whose writing fails part way (the WAL unreadable, the disk full) leaves nothing of
+   * itself in the segment: the next record goes where it would have, with no partial one before.
+   */
+  @Test
+  void aWriteThatFailsPartWayIsCutOffTheSegment() throws Exception {
+    SegmentLog log = new SegmentLog(new LocalHistoryStore(dir));
+    BookmarkIndex index = new BookmarkIndex(log::entriesOf);
+    log.load(index);
+    log.seal(0, 0, index);
+    HistoryRecord first =
+        RecordCodec.make(
+            RecordCodec.seedHash("cut"), 0, 0, HistoryRecord.IMAGE, 4096, 1, Map.of(), -1);
+    LogEntry e = log.append(SegmentLog.RecordWrite.of(first, RecordCodec.encode(first)));
+    SegmentLog.RecordWrite failing =
+        new SegmentLog.RecordWrite() {
+          @Override
+          public long seq() {
+            return 1;
+          }
+
+          @Override
+          public long timeMicros() {
+            return 1;
+          }
+
+          @Override
+          public SegmentLog.Written writeTo(FileChannel out, long at) throws IOException {
+            out.write(ByteBuffer.wrap(new byte[100]), at);
+            throw new IOException("the WAL ended early");
+          }
+        };
+    assertThatThrownBy(() -> log.append(failing)).hasMessageContaining("ended early");
+    log.close();
+    assertThat(Files.size(dir.resolve(SegmentLog.segName(0)))).isEqualTo(e.length());
   }
 
   /**
