@@ -5,7 +5,6 @@ import dev.opend1.core.DataLayout;
 import dev.opend1.engine.ImageWriter;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -169,7 +168,7 @@ final class DatabaseHistory {
             size / pageSize,
             Map.of(),
             -1);
-    awaitDurable(commits.durable(append(r, RecordCodec.encode(r))));
+    awaitDurable(commits.durable(append(SegmentLog.RecordWrite.of(r, RecordCodec.encode(r)))));
     checkpointSeq.set(0);
   }
 
@@ -183,7 +182,8 @@ final class DatabaseHistory {
     if (c == null) {
       return CompletableFuture.completedFuture(current());
     }
-    RecordCodec.Made r;
+    LogEntry e;
+    long ticket;
     synchronized (lock) {
       if (rebuildNeededBy != null) {
         throw new IOException("the history failed earlier: rebuild it first", rebuildNeededBy);
@@ -191,29 +191,23 @@ final class DatabaseHistory {
       LogEntry last = index.last();
       pageSize = c.pageSize();
       databaseBytes = (long) c.pageCount() * c.pageSize();
-      r =
-          RecordCodec.makeEncoded(
-              last.hash(),
-              last.seq() + 1,
-              clock.next(last.timeMicros()),
-              HistoryRecord.PAGES,
-              c.pageSize(),
-              c.pageCount(),
-              c.pages(),
-              -1);
+      // The pages go from the WAL to the segment a buffer at a time, never all on the heap.
+      ticket =
+          append(new CommitWriter(last.hash(), last.seq() + 1, clock.next(last.timeMicros()), c));
+      e = index.last();
     }
-    Bookmark at = new Bookmark(r.record().seq(), r.record().hash());
-    return commits.durable(append(r.record(), r.bytes())).thenApply(durable -> at);
+    Bookmark at = e.bookmark();
+    return commits.durable(ticket).thenApply(durable -> at);
   }
 
-  /** Appends a record encoded as {@code bytes} (sealing the segment when due); its end ticket. */
-  private long append(HistoryRecord r, ByteBuffer bytes) throws IOException {
+  /** Appends a record (sealing the segment when due); its end ticket. */
+  private long append(SegmentLog.RecordWrite r) throws IOException {
     synchronized (lock) {
       try {
         if (log.sealDue(r.timeMicros())) {
           commits.durableUpTo(log.seal(r.seq(), r.timeMicros(), index));
         }
-        LogEntry e = log.append(r, bytes);
+        LogEntry e = log.append(r);
         index.add(e);
         bytesSinceSnapshot += e.length();
         counters.records.increment();
@@ -331,7 +325,7 @@ final class DatabaseHistory {
             pages,
             Map.of(),
             restoredFrom);
-    awaitDurable(commits.durable(append(r, RecordCodec.encode(r))));
+    awaitDurable(commits.durable(append(SegmentLog.RecordWrite.of(r, RecordCodec.encode(r)))));
     synchronized (lock) {
       bytesSinceSnapshot = 0;
     }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -74,17 +73,21 @@ public final class HistoryCheck {
           boolean first = true;
           while (pos < size) {
             HistoryRecord r = null;
+            RecordCheck.Checked checked = null;
             long length = 0;
             if (size - pos >= RecordCodec.HEADER) {
               ByteBuffer header = SegmentLog.read(ch, pos, RecordCodec.HEADER);
               int len = RecordCodec.bodyLength(header);
               length = len <= 0 ? -1 : (long) RecordCodec.HEADER + len + RecordCodec.TRAILER;
               if (len > 0 && pos + length <= size) {
-                r =
-                    RecordCodec.decode(
-                        SegmentLog.read(ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER),
-                        len,
-                        true);
+                // Its hash is checked against the one before it, or the seed if it is seq 0.
+                checked =
+                    RecordCheck.read(
+                        ch,
+                        pos,
+                        size,
+                        lastHash != null ? lastHash : RecordCodec.seedHash(databaseId));
+                r = checked == null ? null : checked.record();
               }
             }
             if (r == null) {
@@ -108,11 +111,7 @@ public final class HistoryCheck {
                   "history seq " + r.seq() + " in " + segment + " does not follow " + lastSeq);
               lastHash = null;
             }
-            byte[] previous =
-                lastHash != null
-                    ? lastHash
-                    : r.seq() == 0 ? RecordCodec.seedHash(databaseId) : null;
-            if (previous != null && !Arrays.equals(RecordCodec.rehash(previous, r), r.hash())) {
+            if ((lastHash != null || r.seq() == 0) && !checked.chainHolds()) {
               problems.add("history hash chain is broken at seq " + r.seq() + " in " + segment);
             }
             lastSeq = r.seq();

@@ -22,49 +22,18 @@ final class RecordCodec {
   static final int HEADER = 12;
   static final int TRAILER = 4;
 
+  /** The longest body a record holds: its length is a signed 32-bit field of the header. */
+  static final long MAX_BODY = Integer.MAX_VALUE - HEADER - TRAILER;
+
+  /** The body's fields before its pages: seq, time, type, page size, count, restoredFrom, n. */
+  static final int FIELDS = 8 + 8 + 1 + 4 + 4 + 8 + 4;
+
   private RecordCodec() {}
 
   /** The hash every database's chain starts from: bound to the database's id. */
   static byte[] seedHash(String databaseId) {
     return sha16(
         new byte[0], ("opend1:" + databaseId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  /** A record with its chained hash, and its bytes to append ({@link #encode}). */
-  record Made(HistoryRecord record, ByteBuffer bytes) {}
-
-  /**
-   * Builds a record with its chained hash and its bytes to append in one go: the same record as
-   * {@link #make} and the same bytes as {@link #encode}, with the pages copied once, into the bytes
-   * (the hash covers the body up to the hash, which is where it goes). A commit's pages are the
-   * whole import's data for an import, so each copy of them is worth saving.
-   */
-  static Made makeEncoded(
-      byte[] previousHash,
-      long seq,
-      long timeMicros,
-      int type,
-      int pageSize,
-      int pageCount,
-      Map<Integer, byte[]> pages,
-      long restoredFrom) {
-    int hashed = 8 + 8 + 1 + 4 + 4 + 8 + 4 + pages.size() * (4 + pageSize);
-    int bodyLength = hashed + 16;
-    ByteBuffer b = ByteBuffer.allocate(HEADER + bodyLength + TRAILER);
-    b.putInt(MAGIC).putInt(FORMAT).putInt(bodyLength);
-    b.putLong(seq).putLong(timeMicros).put((byte) type);
-    b.putInt(pageSize).putInt(pageCount).putLong(restoredFrom).putInt(pages.size());
-    for (Map.Entry<Integer, byte[]> e : byPage(pages).entrySet()) {
-      b.putInt(e.getKey()).put(e.getValue());
-    }
-    byte[] hash = sha16(previousHash, b.array(), HEADER, hashed);
-    b.put(hash);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), HEADER, bodyLength);
-    b.putInt((int) crc.getValue());
-    HistoryRecord r =
-        new HistoryRecord(seq, timeMicros, type, pageSize, pageCount, pages, restoredFrom, hash);
-    return new Made(r, b.flip());
   }
 
   /** Builds a record with its chained hash. */
@@ -118,6 +87,11 @@ final class RecordCodec {
     return b.flip();
   }
 
+  /** The body length of a PAGES record of {@code pages} pages of {@code pageSize} bytes. */
+  static long bodyLength(int pages, int pageSize) {
+    return FIELDS + (long) pages * (4 + pageSize) + 16;
+  }
+
   /** Body length from a header, or -1 when the header is not a record's. */
   static int bodyLength(ByteBuffer header) throws IOException {
     if (header.getInt(0) != MAGIC) {
@@ -163,8 +137,7 @@ final class RecordCodec {
   }
 
   private static byte[] body(HistoryRecord r, boolean withHash) {
-    int size =
-        8 + 8 + 1 + 4 + 4 + 8 + 4 + r.pages().size() * (4 + r.pageSize()) + (withHash ? 16 : 0);
+    int size = FIELDS + r.pages().size() * (4 + r.pageSize()) + (withHash ? 16 : 0);
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putLong(r.seq()).putLong(r.timeMicros()).put((byte) r.type());
     b.putInt(r.pageSize()).putInt(r.pageCount()).putLong(r.restoredFrom()).putInt(r.pages().size());
@@ -183,10 +156,20 @@ final class RecordCodec {
 
   /** The first 16 bytes of SHA-256 over {@code previous}, then {@code length} bytes of content. */
   private static byte[] sha16(byte[] previous, byte[] content, int offset, int length) {
-    MessageDigest d = SHA_256.get();
+    MessageDigest d = sha256();
     d.update(previous);
     d.update(content, offset, length);
-    return Arrays.copyOf(d.digest(), 16); // digest() also resets it for the thread's next record
+    return sha16(d);
+  }
+
+  /** The first 16 bytes of what {@code d} was fed; resets it for the thread's next record. */
+  static byte[] sha16(MessageDigest d) {
+    return Arrays.copyOf(d.digest(), 16);
+  }
+
+  /** This thread's SHA-256 digest, for a hash fed in parts ({@link CommitWriter}). */
+  static MessageDigest sha256() {
+    return SHA_256.get();
   }
 
   /**

@@ -68,13 +68,18 @@ record ReplayImage(
     return new Pages(store, records.iterator());
   }
 
-  /** Reads the records one at a time, keeping each segment open until the end. */
+  /**
+   * Reads the records one at a time, keeping each segment open until the end. A small record is
+   * decoded whole; a larger one (an import's) is verified first and its pages then read a buffer at
+   * a time, so a replay holds a bounded part of any record.
+   */
   private static final class Pages implements PageReader {
 
     private final HistoryStore store;
     private final Iterator<LogEntry> records;
     private final Map<String, FileChannel> open = new HashMap<>();
     private Iterator<Map.Entry<Integer, byte[]>> pages = Collections.emptyIterator();
+    private PageRun run; // a large record's pages still to read, or null
 
     Pages(HistoryStore store, Iterator<LogEntry> records) {
       this.store = store;
@@ -83,30 +88,53 @@ record ReplayImage(
 
     @Override
     public Page next() throws IOException {
-      while (!pages.hasNext()) {
+      while (true) {
+        if (pages.hasNext()) {
+          Map.Entry<Integer, byte[]> p = pages.next();
+          return new Page(p.getKey(), p.getValue());
+        }
+        Page p = run == null ? null : run.next();
+        if (p != null) {
+          return p;
+        }
+        run = null;
         if (!records.hasNext()) {
           return null;
         }
-        pages = read(records.next()).pages().entrySet().iterator();
+        read(records.next());
       }
-      Map.Entry<Integer, byte[]> p = pages.next();
-      return new Page(p.getKey(), p.getValue());
     }
 
-    private HistoryRecord read(LogEntry e) throws IOException {
+    private void read(LogEntry e) throws IOException {
       FileChannel seg = open.get(e.segment());
       if (seg == null) {
         seg = store.openRead(e.segment());
         open.put(e.segment(), seg);
       }
       int bodyAndCrc = e.length() - RecordCodec.HEADER;
-      ByteBuffer raw = SegmentLog.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
-      HistoryRecord r = RecordCodec.decode(raw, bodyAndCrc - RecordCodec.TRAILER, true);
+      HistoryRecord r;
+      if (e.length() <= RecordCheck.BUFFER_BYTES) {
+        ByteBuffer raw = SegmentLog.read(seg, e.offset() + RecordCodec.HEADER, bodyAndCrc);
+        r = RecordCodec.decode(raw, bodyAndCrc - RecordCodec.TRAILER, true);
+      } else {
+        RecordCheck.Checked c = RecordCheck.read(seg, e.offset(), e.offset() + e.length(), null);
+        r = c == null ? null : c.record();
+      }
       // The seq too: a sealed segment's entries may come from its index file (SegmentIndex).
       if (r == null || r.type() != HistoryRecord.PAGES || r.seq() != e.seq()) {
         throw new IOException("history record " + e.seq() + " cannot be replayed");
       }
-      return r;
+      if (e.length() <= RecordCheck.BUFFER_BYTES) {
+        pages = r.pages().entrySet().iterator();
+      } else {
+        long pagesBytes = bodyAndCrc - RecordCodec.TRAILER - RecordCodec.FIELDS - 16;
+        run =
+            new PageRun(
+                seg,
+                e.offset() + RecordCodec.HEADER + RecordCodec.FIELDS,
+                pagesBytes,
+                r.pageSize());
+      }
     }
 
     @Override
@@ -114,6 +142,52 @@ record ReplayImage(
       for (FileChannel c : open.values()) {
         c.close();
       }
+    }
+  }
+
+  /**
+   * The pages of a verified record read from its segment a buffer at a time (at most {@link
+   * RecordCheck#BUFFER_BYTES}, a whole number of pages): each is a page number and a page.
+   */
+  private static final class PageRun {
+    private final FileChannel seg;
+    private final int pageSize;
+    private final ByteBuffer buf;
+    private long at;
+    private long left;
+
+    PageRun(FileChannel seg, long at, long bytes, int pageSize) {
+      this.seg = seg;
+      this.at = at;
+      this.left = bytes;
+      this.pageSize = pageSize;
+      int entry = 4 + pageSize;
+      this.buf =
+          ByteBuffer.allocate((int) Math.min(bytes, RecordCheck.BUFFER_BYTES / entry * entry));
+      buf.limit(0);
+    }
+
+    /** The next page, or null after the last. */
+    Page next() throws IOException {
+      if (!buf.hasRemaining()) {
+        if (left == 0) {
+          return null;
+        }
+        int n = (int) Math.min(left, buf.capacity());
+        buf.clear().limit(n);
+        while (buf.hasRemaining()) {
+          if (seg.read(buf, at + buf.position()) < 0) {
+            throw new IOException("unexpected end of history segment");
+          }
+        }
+        buf.flip();
+        at += n;
+        left -= n;
+      }
+      int pgno = buf.getInt();
+      byte[] page = new byte[pageSize];
+      buf.get(page);
+      return new Page(pgno, page);
     }
   }
 }

@@ -190,18 +190,10 @@ final class SegmentLog {
       long pos = 0;
       while (pos < size) {
         LogEntry e = null;
-        if (size - pos >= RecordCodec.HEADER) {
-          ByteBuffer header = read(ch, pos, RecordCodec.HEADER);
-          int len = RecordCodec.bodyLength(header);
-          if (len > 0 && pos + RecordCodec.HEADER + len + RecordCodec.TRAILER <= size) {
-            HistoryRecord r =
-                RecordCodec.decode(
-                    read(ch, pos + RecordCodec.HEADER, len + RecordCodec.TRAILER), len, false);
-            if (r != null && (nextSeq < 0 || r.seq() == nextSeq)) {
-              e = LogEntry.of(r, segment, pos, RecordCodec.HEADER + len + RecordCodec.TRAILER);
-              pageSize = r.pageSize();
-            }
-          }
+        RecordCheck.Checked c = RecordCheck.read(ch, pos, size, null);
+        if (c != null && (nextSeq < 0 || c.record().seq() == nextSeq)) {
+          e = LogEntry.of(c.record(), segment, pos, c.length());
+          pageSize = c.record().pageSize();
         }
         if (e == null) {
           if (!last) {
@@ -248,17 +240,67 @@ final class SegmentLog {
     return appended;
   }
 
-  /** Appends an encoded record to the open segment; returns its entry. */
-  LogEntry append(HistoryRecord r, ByteBuffer bytes) throws IOException {
-    long pos = openSize;
-    while (bytes.hasRemaining()) {
-      openChannel.write(bytes, pos + bytes.position());
+  /**
+   * A record to append, written by whoever has its bytes: already encoded ({@link #of}), or
+   * streamed from the WAL ({@link CommitWriter}).
+   */
+  interface RecordWrite {
+    long seq();
+
+    long timeMicros();
+
+    /** Writes the record at {@code at} of {@code out}; what it wrote. */
+    Written writeTo(FileChannel out, long at) throws IOException;
+
+    /** An encoded record ({@link RecordCodec#encode}). */
+    static RecordWrite of(HistoryRecord r, ByteBuffer bytes) {
+      return new RecordWrite() {
+        @Override
+        public long seq() {
+          return r.seq();
+        }
+
+        @Override
+        public long timeMicros() {
+          return r.timeMicros();
+        }
+
+        @Override
+        public Written writeTo(FileChannel out, long at) throws IOException {
+          int length = bytes.remaining();
+          while (bytes.hasRemaining()) {
+            out.write(bytes, at + bytes.position());
+          }
+          return new Written(r, length);
+        }
+      };
     }
-    int length = bytes.limit();
-    lastPageSize = r.pageSize();
-    openSize += length;
-    appended += length;
-    return LogEntry.of(r, openSegment, pos, length);
+  }
+
+  /** A record written: the record (its pages not necessarily in memory) and its length. */
+  record Written(HistoryRecord record, int length) {}
+
+  /**
+   * Appends a record to the open segment; returns its entry. A write that fails part way is cut off
+   * again, so no partial record stays between this one's place and the next.
+   */
+  LogEntry append(RecordWrite write) throws IOException {
+    long pos = openSize;
+    Written w;
+    try {
+      w = write.writeTo(openChannel, pos);
+    } catch (IOException | RuntimeException e) {
+      try {
+        openChannel.truncate(pos);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    lastPageSize = w.record().pageSize();
+    openSize += w.length();
+    appended += w.length();
+    return LogEntry.of(w.record(), openSegment, pos, w.length());
   }
 
   /** Bytes appended since the log was opened. */

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -62,14 +63,62 @@ final class WalReader {
   }
 
   /**
-   * The pages of one or more commits, last version of each page in page order, and the size after
-   * them.
+   * One or more commits as where their pages are in the WAL: the last version of each changed page,
+   * in page order, read from the file on demand ({@link #readPage}) so that a commit of any size is
+   * never held on the heap. Valid until the WAL is checkpointed or the reader {@link #reset}: the
+   * capture copies the pages before the engine checkpoints.
+   *
+   * @param frames for each changed page, {@code pgno << 32 | frame index} of its last frame, in
+   *     page order
+   * @param pageCount the database's size in pages after the last commit
+   * @param pageSize bytes per page
    */
-  record Commit(Map<Integer, byte[]> pages, int pageCount, int pageSize) {}
+  record Commit(FileChannel wal, long[] frames, int pageCount, int pageSize) {
+
+    /** The number of pages the commits changed. */
+    int changed() {
+      return frames.length;
+    }
+
+    /** The page number of the {@code i}th changed page. */
+    int pgno(int i) {
+      return (int) (frames[i] >>> 32);
+    }
+
+    /**
+     * Reads the {@code i}th changed page into {@code into} from its position on, which advances by
+     * a page.
+     */
+    void readPage(int i, ByteBuffer into) throws IOException {
+      long frame = frames[i] & 0xffffffffL;
+      long at = HEADER + frame * (FRAME_HEADER + pageSize) + FRAME_HEADER;
+      int end = into.position() + pageSize;
+      ByteBuffer page = into.slice(into.position(), pageSize);
+      while (page.hasRemaining()) {
+        if (wal.read(page, at + page.position()) < 0) {
+          throw new IOException("WAL ended early");
+        }
+      }
+      into.position(end);
+    }
+
+    /** Every changed page read into memory, in page order: for tests and small commits only. */
+    Map<Integer, byte[]> pages() throws IOException {
+      Map<Integer, byte[]> pages = new TreeMap<>();
+      ByteBuffer b = ByteBuffer.allocate(pageSize);
+      for (int i = 0; i < frames.length; i++) {
+        readPage(i, b.clear());
+        pages.put(pgno(i), b.array().clone());
+      }
+      return pages;
+    }
+  }
 
   /**
-   * Reads every complete commit appended since the last call: the pages they changed (the last
-   * version of each) and the database size after the last one. Null when nothing new was committed.
+   * Reads every complete commit appended since the last call: where the last version of each page
+   * they changed is, and the database size after the last one. Every new frame is read once to
+   * verify its salts and checksum, and only its place is kept (8 bytes a frame). Null when nothing
+   * new was committed.
    */
   synchronized Commit readNewCommits() throws IOException {
     FileChannel ch = channel;
@@ -94,8 +143,11 @@ final class WalReader {
         return null;
       }
     }
-    Map<Integer, byte[]> pending = new TreeMap<>();
-    Map<Integer, byte[]> committed = new TreeMap<>();
+    // The frames read, committed ones first: pgno << 32 | frame index (page numbers stay below
+    // 2^31 under SQLite's page limit, so the longs sort by page, then by frame).
+    long[] seen = new long[16];
+    int frameCount = 0;
+    int committedFrames = 0;
     int pageCount = 0;
     long pos = offset;
     int c1 = checksum1;
@@ -125,20 +177,38 @@ final class WalReader {
       }
       c1 = (int) (sum >>> 32);
       c2 = (int) sum;
-      byte[] page = new byte[pageSize];
-      frames.get(at + FRAME_HEADER, page);
-      pending.put(pgno, page);
+      if (frameCount == seen.length) {
+        seen = Arrays.copyOf(seen, frameCount * 2);
+      }
+      seen[frameCount++] = ((long) pgno << 32) | ((pos - HEADER) / frameSize);
       pos += frameSize;
       if (commitSize != 0) {
-        committed.putAll(pending);
-        pending.clear();
+        committedFrames = frameCount;
         pageCount = commitSize;
         offset = pos;
         checksum1 = c1;
         checksum2 = c2;
       }
     }
-    return committed.isEmpty() ? null : new Commit(committed, pageCount, pageSize);
+    return committedFrames == 0
+        ? null
+        : new Commit(ch, lastOfEachPage(seen, committedFrames), pageCount, pageSize);
+  }
+
+  /**
+   * The first {@code n} frames sorted by page, keeping each page's last frame only (a page written
+   * twice in the new commits has two frames; the later one is its version after them).
+   */
+  private static long[] lastOfEachPage(long[] frames, int n) {
+    Arrays.sort(frames, 0, n);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      boolean lastOfPage = i == n - 1 || (frames[i] >>> 32) != (frames[i + 1] >>> 32);
+      if (lastOfPage) {
+        frames[kept++] = frames[i];
+      }
+    }
+    return Arrays.copyOf(frames, kept);
   }
 
   /**

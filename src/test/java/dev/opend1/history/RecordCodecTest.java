@@ -97,32 +97,6 @@ class RecordCodecTest {
         .isNotEqualTo(image.hash());
   }
 
-  /** A commit's record made and encoded in one go is the pinned record, byte for byte. */
-  @Test
-  void aRecordMadeAndEncodedAtOnceIsTheSameRecordAndBytes() throws Exception {
-    byte[] bytes = read(segment("format-1"));
-    List<HistoryRecord> records = decodeAll(bytes);
-    HistoryRecord image = records.get(0);
-    HistoryRecord pages = records.get(1);
-    RecordCodec.Made made =
-        RecordCodec.makeEncoded(
-            image.hash(),
-            pages.seq(),
-            pages.timeMicros(),
-            pages.type(),
-            pages.pageSize(),
-            pages.pageCount(),
-            pages.pages(),
-            pages.restoredFrom());
-    assertThat(made.record().hash()).isEqualTo(pages.hash());
-    byte[] encoded = new byte[made.bytes().remaining()];
-    made.bytes().get(encoded);
-    assertThat(encoded).isEqualTo(RecordCodec.encode(pages).array());
-    assertThat(encoded)
-        .isEqualTo(
-            java.util.Arrays.copyOfRange(bytes, bytes.length - encoded.length, bytes.length));
-  }
-
   private static HistoryRecord remake(byte[] previous, HistoryRecord r) {
     return RecordCodec.make(
         previous,

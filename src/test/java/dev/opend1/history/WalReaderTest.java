@@ -120,8 +120,7 @@ class WalReaderTest {
   @Test
   void commitsLargerThanOneReadAreReadWholeAndInOrder() throws Exception {
     // Written by SQLite: a commit of several MB of 512-byte pages spans many of the reader's runs
-    // of
-    // frames, and the second commit starts inside a run.
+    // of frames, and the second commit starts inside a run.
     Path db = dir.resolve("big.sqlite");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement st = c.createStatement()) {
@@ -136,11 +135,13 @@ class WalReaderTest {
       WalReader reader = new WalReader(Path.of(db + "-wal"));
       WalReader.Commit both = reader.readNewCommits();
       assertThat(Files.size(Path.of(db + "-wal"))).isGreaterThan(2L << 20);
+      // A commit names where its pages are in the WAL: read them before the checkpoint empties it.
+      java.util.Map<Integer, byte[]> pages = both.pages();
       st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       byte[] file = Files.readAllBytes(db);
       assertThat(both.pageCount()).isEqualTo(file.length / 512);
-      assertThat(both.pages()).hasSize(both.pageCount());
-      for (var e : both.pages().entrySet()) {
+      assertThat(pages).hasSize(both.pageCount());
+      for (var e : pages.entrySet()) {
         int at = (e.getKey() - 1) * 512;
         assertThat(e.getValue())
             .as("page %d as the checkpoint wrote it", e.getKey())
