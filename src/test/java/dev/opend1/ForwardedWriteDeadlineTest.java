@@ -6,9 +6,7 @@ import dev.opend1.testing.D1Client;
 import dev.opend1.testing.PostgresDatabase;
 import dev.opend1.testing.S3Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +32,6 @@ class ForwardedWriteDeadlineTest {
   @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
 
   @TempDir static Path dir;
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** A write that never ends on its own: the time limit stops it, having applied nothing. */
   private static final String ENDLESS =
@@ -70,7 +66,7 @@ class ForwardedWriteDeadlineTest {
 
   @Test
   void aWriteForwardedToABusyOwnerIsNeverAnswered502WhileItMayStillBeApplied() throws Exception {
-    String db = InJvmNode.databases() + "/" + onB("busy-owner") + "/query";
+    String db = InJvmNode.databases() + "/" + b.createHere("busy-owner") + "/query";
     assertThat(b.client().post(db, sql("CREATE TABLE t(v TEXT)")).status()).isEqualTo(200);
     List<CompletableFuture<D1Client.Reply>> busy = new ArrayList<>();
     ExecutorService senders = Executors.newFixedThreadPool(BUSY);
@@ -111,7 +107,7 @@ class ForwardedWriteDeadlineTest {
    */
   @Test
   void theOwnerRefusesToStartAForwardedWriteWhoseBudgetIsSpent() throws Exception {
-    String db = InJvmNode.databases() + "/" + onB("budget") + "/query";
+    String db = InJvmNode.databases() + "/" + b.createHere("budget") + "/query";
     assertThat(b.client().post(db, sql("CREATE TABLE t(v TEXT)")).status()).isEqualTo(200);
 
     D1Client.Reply late = forwardedToB(db, "0", "INSERT INTO t(v) VALUES ('marker')");
@@ -171,21 +167,5 @@ class ForwardedWriteDeadlineTest {
 
   private static String sql(String text) {
     return D1Client.JSON.createObjectNode().put("sql", text).toString();
-  }
-
-  /** Creates a database on B (a create marked as forwarded is made where it arrives). */
-  private static String onB(String name) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
-                .header("Authorization", "Bearer " + InJvmNode.TOKEN)
-                .header("x-opend1-forwarded", "1")
-                .header("x-opend1-cluster-secret", InJvmNode.SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return D1Client.JSON.readTree(r.body()).path("result").path("uuid").asText();
   }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
+import dev.opend1.testing.FirstColumn;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,7 +31,7 @@ class LateWriteTest {
   Engine engine;
   DatabaseId id = DatabaseId.random();
 
-  /** A sink's answer to {@link ResultSink#startBy} that keeps the engine's own deadline. */
+  /** In place of a start deadline: the engine's own. */
   private static final long OWN = 0;
 
   /** A time limit of 1 s: the engine's own wait is then its least, 5 s. */
@@ -42,7 +42,7 @@ class LateWriteTest {
     engine = new Engine(dir, limits, 4, 16, CommitHook.NONE);
     engine.recover();
     engine.createDatabase(id, new byte[0]);
-    engine.execute(id, sql("CREATE TABLE t(v TEXT)"), false, new Rows(OWN));
+    engine.execute(id, sql("CREATE TABLE t(v TEXT)"), false, new FirstColumn());
   }
 
   @AfterEach
@@ -114,7 +114,12 @@ class LateWriteTest {
    */
   private CompletableFuture<Void> write(String text, long startBy) {
     return CompletableFuture.runAsync(
-        () -> engine.execute(id, sql(text), false, new Rows(startBy)));
+        () ->
+            engine.execute(
+                id,
+                sql(text),
+                false,
+                startBy == OWN ? new FirstColumn() : new FirstColumn(startBy)));
   }
 
   private void awaitQueued(int n) throws InterruptedException {
@@ -124,7 +129,7 @@ class LateWriteTest {
   }
 
   private List<Object> values(String select) {
-    Rows rows = new Rows(OWN);
+    FirstColumn rows = new FirstColumn();
     engine.execute(id, sql(select), false, rows);
     return rows.values;
   }
@@ -146,40 +151,5 @@ class LateWriteTest {
         d1.maxDatabaseBytes(),
         d1.maxQueuedWrites(),
         d1.compat());
-  }
-
-  /** The first column of every row; a start deadline of its own unless {@link #OWN}. */
-  private static final class Rows implements ResultSink {
-    final List<Object> values = new ArrayList<>();
-    private final long startBy;
-
-    Rows(long startBy) {
-      this.startBy = startBy;
-    }
-
-    @Override
-    public long startBy(long otherwise) {
-      return startBy == OWN ? otherwise : startBy;
-    }
-
-    @Override
-    public void begin(boolean mayStream) {}
-
-    @Override
-    public void statementStart(String[] columns) {}
-
-    @Override
-    public void row(Object[] row) {
-      values.add(row[0]);
-    }
-
-    @Override
-    public void statementEnd(StatementMeta meta) {}
-
-    @Override
-    public boolean reset() {
-      values.clear();
-      return true;
-    }
   }
 }
