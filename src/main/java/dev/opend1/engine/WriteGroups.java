@@ -52,6 +52,12 @@ final class WriteGroups {
     /** When ({@link System#nanoTime}) it must have started by; a round refuses it after. */
     final long startBy;
 
+    /**
+     * Set when its statements first start (on the writer's thread only): a request run again after
+     * its round's transaction was lost under another is not held to its start deadline again.
+     */
+    private boolean started;
+
     /** Its place in the writer's queue, left before it is answered. */
     private final SerialQueue.Slot slot;
 
@@ -227,11 +233,16 @@ final class WriteGroups {
    * Whether a request taken by a round is past its start deadline: then it is answered {@link
    * D1Exception.QueuedTooLong} and not run. Checked the moment before its statements would start
    * (in a group, after those of the requests before it), so a write its client or forwarding node
-   * may have given up on is never applied late.
+   * may have given up on is never applied late. Only its first start: one run again (its round's
+   * transaction lost under another request, or its commit refused) started in time.
    */
   boolean late(Pending p) {
+    if (p.started) {
+      return false;
+    }
     try {
       refuseIfLate(p.startBy);
+      p.started = true;
       return false;
     } catch (D1Exception.QueuedTooLong e) {
       p.fail(e);
