@@ -443,19 +443,8 @@ class ForwardingTest {
   }
 
   /** Creates a database on B (a create marked as forwarded is made where it arrives), B's lease. */
-  private static String onB(String name) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + b.port() + InJvmNode.databases()))
-                .header("Authorization", "Bearer " + InJvmNode.TOKEN)
-                .header("x-opend1-forwarded", "1")
-                .header("x-opend1-cluster-secret", InJvmNode.SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    String uuid = D1Client.JSON.readTree(r.body()).path("result").path("uuid").asText();
+  private static String onB(String name) {
+    String uuid = b.createHere(name);
     // B took the database's lease when it made it, as every member does.
     assertThat(leases.owner(new DatabaseId(UUID.fromString(uuid))).map(Lease::owner))
         .contains(b.id());

@@ -29,6 +29,12 @@ record ContextCall(Context ctx) implements QueryCall {
   }
 
   @Override
+  public long startBy(long otherwise) {
+    Exchange x = Exchange.of(ctx);
+    return x == null ? otherwise : x.startBy(otherwise);
+  }
+
+  @Override
   public long contentLength() {
     return ctx.req().getContentLengthLong();
   }

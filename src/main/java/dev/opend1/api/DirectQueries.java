@@ -188,6 +188,12 @@ final class DirectQueries extends Handler.Wrapper {
       return request.getLength();
     }
 
+    /** The engine's own: only a standalone server takes this path, and it forwards nothing. */
+    @Override
+    public long startBy(long otherwise) {
+      return otherwise;
+    }
+
     @Override
     public InputStream body() {
       return Request.asInputStream(request);

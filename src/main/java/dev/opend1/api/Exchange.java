@@ -20,6 +20,18 @@ final class Exchange {
   final String id;
   final long startNanos;
 
+  /**
+   * When Jetty began to read the request ({@link System#nanoTime}), before it waited for a request
+   * thread: a forwarded request's budget counts from here.
+   */
+  final long arrivedNanos;
+
+  /** Whether a forwarding node gave the request a start deadline ({@link #startBy}). */
+  private volatile boolean deadlineGiven;
+
+  /** That deadline ({@link System#nanoTime}), when {@link #deadlineGiven}. */
+  private volatile long deadline;
+
   /** The route template ({@code /client/v4/accounts/{account}/d1/database/{db}/query}). */
   volatile String route = UNMATCHED;
 
@@ -34,9 +46,24 @@ final class Exchange {
   /** Logged at DEBUG rather than INFO: the web console's files. */
   volatile boolean quiet;
 
-  Exchange(String id, long startNanos) {
+  Exchange(String id, long startNanos, long arrivedNanos) {
     this.id = id;
     this.startNanos = startNanos;
+    this.arrivedNanos = arrivedNanos;
+  }
+
+  /**
+   * A forwarding node gave the request {@code millis} from its arrival to start its write in
+   * ({@link Forwarder#START_WITHIN}): past that, it may have answered its client already.
+   */
+  void startWithin(long millis) {
+    deadline = arrivedNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    deadlineGiven = true;
+  }
+
+  /** The earlier of the forwarding node's deadline, if it gave one, and {@code otherwise}. */
+  long startBy(long otherwise) {
+    return deadlineGiven && deadline - otherwise < 0 ? deadline : otherwise;
   }
 
   /** The exchange of a request inside a Javalin handler, or null outside the observer. */

@@ -2,6 +2,7 @@ package dev.opend1.api;
 
 import dev.opend1.config.ConfigException;
 import dev.opend1.core.D1Exception;
+import dev.opend1.core.SqlLimits;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,6 +61,14 @@ final class Forwarder {
   static final String ORIGIN_PROTO = "x-forwarded-proto";
 
   /**
+   * The milliseconds, counted from the request's arrival at the owner, within which a write it
+   * carries must start there; the owner refuses one it reaches later ({@link
+   * dev.opend1.core.D1Exception.QueuedTooLong}). A remaining budget, not a time of day, so the two
+   * nodes' clocks are never compared.
+   */
+  static final String START_WITHIN = "x-opend1-start-within-ms";
+
+  /**
    * Headers that belong to one connection (RFC 9110 7.6.1), those the JDK's client sets itself, and
    * the ones this class sets: never copied from one side to the other.
    */
@@ -82,25 +91,38 @@ final class Forwarder {
           SECRET,
           ORIGIN_HOST,
           ORIGIN_PROTO,
+          START_WITHIN,
           RequestObserver.HEADER);
 
   /** How long a connection to another node may take to open. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
+  /**
+   * What the owner's answer to a write may take past its statements: the commit made durable (the
+   * local fsync, and in a cluster its upload to object storage, whose calls give up after 10 s).
+   */
+  static final Duration ANSWER_MARGIN = Duration.ofSeconds(15);
+
   private final HttpClient http;
   private final String secret;
 
-  /** How long the other node may take to begin its answer: the request limit and a margin. */
-  private final Duration answerTimeout;
+  /** How long a write may wait to start, counted from the request's arrival here. */
+  private final Duration wait;
+
+  /** How long it may then run on the owner: the query time limit ({@code --query-timeout-ms}). */
+  private final Duration limit;
 
   /**
    * A forwarder whose https calls trust exactly the certificates of {@code trust} (PEM), or the
    * JVM's trust store when it is empty. The other node's name is checked against its certificate
    * either way.
+   *
+   * @param limits the write's wait and time limit: see {@link #request}
    */
-  Forwarder(String secret, Duration answerTimeout, Optional<Path> trust) {
+  Forwarder(String secret, SqlLimits limits, Optional<Path> trust) {
     this.secret = secret;
-    this.answerTimeout = answerTimeout;
+    this.wait = limits.writeWait();
+    this.limit = limits.requestTimeout();
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -233,14 +255,25 @@ final class Forwarder {
     http.shutdownNow();
   }
 
+  /**
+   * The request to the owner. Its write must start there within what is left of the write's wait
+   * ({@link SqlLimits#writeWait}) since the request arrived here ({@link #START_WITHIN}), and this
+   * node waits for the answer to begin for that, the query time limit (the write's run) and {@link
+   * #ANSWER_MARGIN}: so a write the owner started is answered with its own result, never with a 502
+   * while it may still be applied.
+   */
   private HttpRequest request(Context ctx, URI base, boolean upload, ReplicaReads.BodyHead head) {
     HttpServletRequest req = ctx.req();
     String query = req.getQueryString();
     URI target = URI.create(base + req.getRequestURI() + (query == null ? "" : "?" + query));
     HttpRequest.Builder b = HttpRequest.newBuilder(target);
+    Exchange x = Exchange.of(ctx);
+    long waited = x == null ? 0 : Math.max(0, System.nanoTime() - x.arrivedNanos);
+    Duration budget = wait.minusNanos(Math.min(waited, wait.toNanos()));
+    b.header(START_WITHIN, Long.toString(budget.toMillis()));
     // An upload's answer comes once the whole file is sent, however long the client takes.
     if (!upload) {
-      b.timeout(answerTimeout);
+      b.timeout(budget.plus(limit).plus(ANSWER_MARGIN));
     }
     for (String name : Collections.list(req.getHeaderNames())) {
       if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -253,7 +286,6 @@ final class Forwarder {
     b.header(SECRET, secret);
     b.header(ORIGIN_HOST, ctx.host());
     b.header(ORIGIN_PROTO, ctx.scheme());
-    Exchange x = Exchange.of(ctx);
     if (x != null) {
       // One id for the request on both nodes: in both logs, and in the answer.
       b.header(RequestObserver.HEADER, x.id);

@@ -5,13 +5,13 @@ import dev.opend1.config.ClusterSettings;
 import dev.opend1.config.ServerConfig;
 import dev.opend1.core.D1Exception;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -49,12 +49,12 @@ final class ForwardingRoutes {
       DatabaseService databases,
       Authenticator auth,
       ClusterSettings cluster,
-      Duration answerTimeout,
+      SqlLimits limits,
       Optional<ReplicaService> replicas) {
     this.forwarding = forwarding;
     this.databases = databases;
     this.auth = auth;
-    this.forwarder = new Forwarder(cluster.secret(), answerTimeout, cluster.trust());
+    this.forwarder = new Forwarder(cluster.secret(), limits, cluster.trust());
     this.secretDigest = digest(cluster.secret());
     this.news =
         replicas.map(r -> new ReplicaNews(forwarder, cluster.advertiseUrl(), r)).orElse(null);
@@ -71,8 +71,7 @@ final class ForwardingRoutes {
                     services.databases(),
                     auth,
                     config.cluster().orElseThrow(),
-                    // The owner's answer begins within a request's limit; past a margin it is lost.
-                    config.sql().requestTimeout().plusSeconds(5),
+                    config.sql(),
                     services.replicas()))
         .orElse(null);
   }
@@ -271,7 +270,27 @@ final class ForwardingRoutes {
     if (host != null && ("http".equals(proto) || "https".equals(proto))) {
       ctx.attribute(ORIGIN, proto + "://" + host);
     }
+    startWithin(ctx, ctx.header(Forwarder.START_WITHIN));
     return true;
+  }
+
+  /**
+   * Gives a forwarded request the start deadline its forwarding node sent ({@link
+   * Forwarder#START_WITHIN}, milliseconds from its arrival here: no two nodes' clocks are
+   * compared). One without it, or with a value that is not a count of milliseconds, keeps the
+   * engine's own.
+   */
+  private static void startWithin(Context ctx, String millis) {
+    Exchange x = Exchange.of(ctx);
+    if (x == null || millis == null || millis.isEmpty() || millis.length() > 12) {
+      return;
+    }
+    for (int i = 0; i < millis.length(); i++) {
+      if (millis.charAt(i) < '0' || millis.charAt(i) > '9') {
+        return;
+      }
+    }
+    x.startWithin(Long.parseLong(millis));
   }
 
   /**

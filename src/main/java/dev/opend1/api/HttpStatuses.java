@@ -29,6 +29,8 @@ public final class HttpStatuses {
       case D1Exception.SqlFailed x -> 400;
       // D1's backpressure answer; clients back off and retry.
       case D1Exception.Overloaded x -> 429;
+      // The same backpressure, for a write that waited past its start deadline: nothing applied.
+      case D1Exception.QueuedTooLong x -> 429;
       case D1Exception.NotDurable x -> 500;
       // Nothing was applied and the request may be retried: against the restarted server, once an
       // operator restored the files, or shortly.

@@ -28,6 +28,13 @@ interface QueryCall {
   /** The declared {@code Content-Length}, or -1 when the body is chunked. */
   long contentLength();
 
+  /**
+   * When ({@link System#nanoTime}) the request's write must have started, given the engine's own
+   * deadline {@code otherwise}: a forwarded request's earlier deadline ({@link Exchange#startBy}),
+   * else {@code otherwise}.
+   */
+  long startBy(long otherwise);
+
   /** The request's body, from its start. */
   InputStream body() throws IOException;
 

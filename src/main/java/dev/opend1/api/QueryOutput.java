@@ -138,6 +138,11 @@ final class QueryOutput implements ResultSink {
   }
 
   @Override
+  public long startBy(long otherwise) {
+    return call.startBy(otherwise);
+  }
+
+  @Override
   public void statementStart(String[] columns) throws IOException {
     rowsReturned = 0;
     gen.writeStartObject();

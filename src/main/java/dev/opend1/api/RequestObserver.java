@@ -36,7 +36,11 @@ final class RequestObserver extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    Exchange x = new Exchange(requestId(request.getHeaders().get(HEADER)), System.nanoTime());
+    long now = System.nanoTime();
+    long begun = request.getBeginNanoTime();
+    Exchange x =
+        new Exchange(
+            requestId(request.getHeaders().get(HEADER)), now, now - begun >= 0 ? begun : now);
     request.setAttribute(Exchange.ATTRIBUTE, x);
     response.getHeaders().put(HEADER, x.id);
     Callback observed =

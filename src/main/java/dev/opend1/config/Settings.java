@@ -94,7 +94,8 @@ public final class Settings {
           "query-timeout-ms",
           "MS",
           "30000",
-          "Time one /query or /raw request may run before it is interrupted (D1: 30 s).");
+          "Time one /query or /raw request may run before it is interrupted (D1: 30 s); a write"
+              + " waits for its database's writer at most this long too (at least 5 s).");
   public static final Setting SQL_COMPAT =
       new Setting(
           "sql-compat",

@@ -102,6 +102,18 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
+   * A write that waited for its database's writer past the time it had to start by (code 7500): it
+   * was not started, so nothing of it was applied, and it may be retried. D1's own words for a
+   * request that waited too long in its database's queue. Why a start deadline: a write answered
+   * late is one its client (or the node that forwarded it) may have given up on and sent again.
+   */
+  public static final class QueuedTooLong extends D1Exception {
+    public QueuedTooLong() {
+      super(7500, "D1 DB is overloaded. Requests queued for too long.", null);
+    }
+  }
+
+  /**
    * A commit whose history record could not be made durable (code 7500): it is not applied, and the
    * database is rebuilt from its history before it serves again. Safe to retry.
    */

@@ -46,6 +46,20 @@ public record SqlLimits(
         mode);
   }
 
+  /** The least {@link #writeWait}: what a database's opening may take under a small time limit. */
+  public static final Duration MIN_WRITE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * How long a write request may wait for its database's writer before it is refused, not started
+   * ({@link D1Exception.QueuedTooLong}): the request's time limit, as it may then run that long,
+   * but at least {@link #MIN_WRITE_WAIT}, so the writes that wait for a database to open are not
+   * refused under a small limit. A write answered later is one its client may have given up on and
+   * sent again.
+   */
+  public Duration writeWait() {
+    return requestTimeout.compareTo(MIN_WRITE_WAIT) < 0 ? MIN_WRITE_WAIT : requestTimeout;
+  }
+
   /** D1's limits. */
   public static SqlLimits d1() {
     return new SqlLimits(

@@ -21,6 +21,17 @@ public interface ResultSink {
    */
   default void deadline(long nanoTime) {}
 
+  /**
+   * When ({@link System#nanoTime}) the request's write must have started on the database's writer,
+   * given the engine's own deadline {@code otherwise} ({@link dev.opend1.core.SqlLimits#writeWait}
+   * from the moment the write was queued): a write the writer reaches later is refused, nothing of
+   * it applied. A sink whose request has an earlier deadline (a forwarded request's budget) answers
+   * that one.
+   */
+  default long startBy(long otherwise) {
+    return otherwise;
+  }
+
   /** A statement starts; {@code columns} is empty for statements without rows. */
   void statementStart(String[] columns) throws IOException;
 

@@ -81,6 +81,9 @@ final class WriteGroup {
           members.add(p);
           statements += p.plan.steps.size();
         }
+        if (source.late(p)) {
+          continue; // answered, nothing of it ran
+        }
         if (runOne(c, p)) {
           ran.add(p);
         } else if (lost) {

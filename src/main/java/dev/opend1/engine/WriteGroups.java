@@ -49,6 +49,15 @@ final class WriteGroups {
     final QueryPlan plan;
     final ResultSink sink;
 
+    /** When ({@link System#nanoTime}) it must have started by; a round refuses it after. */
+    final long startBy;
+
+    /**
+     * Set when its statements first start (on the writer's thread only): a request run again after
+     * its round's transaction was lost under another is not held to its start deadline again.
+     */
+    private boolean started;
+
     /** Its place in the writer's queue, left before it is answered. */
     private final SerialQueue.Slot slot;
 
@@ -63,10 +72,11 @@ final class WriteGroups {
     /** Set by whoever takes the request: a round. */
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    Pending(QueryPlan plan, ResultSink sink, SerialQueue.Slot slot) {
+    Pending(QueryPlan plan, ResultSink sink, SerialQueue.Slot slot, long startBy) {
       this.plan = plan;
       this.sink = sink;
       this.slot = slot;
+      this.startBy = startBy;
     }
 
     boolean take() {
@@ -120,15 +130,23 @@ final class WriteGroups {
 
   /**
    * Queues a write request; the future completes once its commit is durable (with the bookmark of
-   * the state that holds it), or with its own error, or with {@link NotDurable}.
+   * the state that holds it), or with its own error, or with {@link NotDurable}. A request the
+   * writer reaches only after its start deadline ({@link ResultSink#startBy}: at most {@link
+   * SqlLimits#writeWait} from now) is not started: its future completes with {@link
+   * D1Exception.QueuedTooLong}, nothing of it applied.
    *
    * @throws D1Exception.Overloaded when the database's write queue is full
    */
   CompletableFuture<Bookmark> submit(QueryPlan plan, ResultSink sink) {
+    long startBy = sink.startBy(System.nanoTime() + limits.writeWait().toNanos());
     if (!groupable(plan)) {
       CompletableFuture<Bookmark> answer = new CompletableFuture<>();
       h.writes
-          .submit(() -> Execution.onWriter(h, plan, sink, limits))
+          .submit(
+              () -> {
+                refuseIfLate(startBy);
+                return Execution.onWriter(h, plan, sink, limits);
+              })
           .whenComplete(
               (durable, e) -> {
                 if (e != null) {
@@ -139,7 +157,7 @@ final class WriteGroups {
               });
       return answer;
     }
-    Pending p = new Pending(plan, sink, h.writes.admit());
+    Pending p = new Pending(plan, sink, h.writes.admit(), startBy);
     waiting.add(p);
     h.writes.run(
         p.slot,
@@ -211,8 +229,40 @@ final class WriteGroups {
     return null;
   }
 
+  /**
+   * Whether a request taken by a round is past its start deadline: then it is answered {@link
+   * D1Exception.QueuedTooLong} and not run. Checked the moment before its statements would start
+   * (in a group, after those of the requests before it), so a write its client or forwarding node
+   * may have given up on is never applied late. Only its first start: one run again (its round's
+   * transaction lost under another request, or its commit refused) started in time.
+   */
+  boolean late(Pending p) {
+    if (p.started) {
+      return false;
+    }
+    try {
+      refuseIfLate(p.startBy);
+      p.started = true;
+      return false;
+    } catch (D1Exception.QueuedTooLong e) {
+      p.fail(e);
+      return true;
+    }
+  }
+
+  /** Refuses a write that would start after {@code startBy} ({@link System#nanoTime}). */
+  private void refuseIfLate(long startBy) {
+    if (System.nanoTime() - startBy > 0) {
+      h.counters.overloads.increment();
+      throw new D1Exception.QueuedTooLong();
+    }
+  }
+
   /** Runs a request in a transaction of its own, as every write ran before groups. */
   void alone(Pending p) {
+    if (late(p)) {
+      return;
+    }
     try {
       p.answerWhenDurable(Execution.onWriter(h, p.plan, p.sink, limits));
     } catch (Throwable t) {

@@ -87,7 +87,7 @@ final class ServerMeters implements MeterBinder {
         "opend1_writer_overloaded",
         e,
         EngineCounters::overloads,
-        "Writes refused with 429");
+        "Writes refused with 429: their database's queue was full, or they waited too long");
     counter(
         registry,
         "opend1_reader_overloaded",

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opend1.analytics.QueryRecorder;
 import dev.opend1.api.fakes.DelegatingQueries;
 import dev.opend1.api.fakes.FakeQueries;
 import dev.opend1.api.fakes.Fakes;
-import dev.opend1.config.ConfigLoader;
 import dev.opend1.core.AccountId;
 import dev.opend1.core.Bookmark;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.core.Permission;
 import dev.opend1.testing.RawHttp;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -146,7 +142,7 @@ class BrokenAnswerTest {
             () -> {
               while (true) {
                 try (Socket s = owner.accept()) {
-                  readHead(s.getInputStream());
+                  RawHttp.readHead(s.getInputStream());
                   served.incrementAndGet();
                   OutputStream out = s.getOutputStream();
                   out.write(
@@ -164,65 +160,9 @@ class BrokenAnswerTest {
     return served;
   }
 
-  private static void readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("no request");
-      }
-      head.write(b);
-    }
-  }
-
   /** A cluster member over the fakes, whose databases but {@link #local} {@code ownerUrl} owns. */
   private ApiServer member(QueryService queries, URI ownerUrl) {
-    ForwardingService forwarding =
-        new ForwardingService() {
-          @Override
-          public Optional<Peer> owner(DatabaseId db) {
-            return db.equals(local) ? Optional.empty() : Optional.of(new Peer("owner", ownerUrl));
-          }
-
-          @Override
-          public Optional<Peer> placement() {
-            return Optional.empty();
-          }
-
-          @Override
-          public void failed(DatabaseId db) {}
-
-          @Override
-          public List<Peer> peers() {
-            return List.of();
-          }
-        };
-    Services services =
-        new Services(
-            fakes.accounts,
-            fakes.tokens,
-            fakes.databases,
-            queries,
-            fakes.timeTravel,
-            fakes.transfers,
-            fakes.status,
-            registry -> {},
-            QueryRecorder.NONE,
-            fakes.analytics,
-            fakes.recovery,
-            Optional.of(forwarding),
-            Optional.empty());
-    return new ApiServer(
-        ConfigLoader.load(
-            Map.of(
-                "port", "0",
-                "data-dir", dir.toString(),
-                "advertise-url", "http://127.0.0.1:1",
-                "catalog", "postgresql://opend1@127.0.0.1:1/catalog",
-                "object-store", "s3://bucket/prefix",
-                "object-store-endpoint", "http://127.0.0.1:1"),
-            Map.of("OPEND1_CLUSTER_SECRET", "the-secret-of-this-test", "PGPASSWORD", "unused")),
-        services);
+    return ForwardingMember.start(dir, fakes, queries, ownerUrl, db -> db.equals(local), Map.of());
   }
 
   private RawHttp.Response insert(String db) throws IOException {

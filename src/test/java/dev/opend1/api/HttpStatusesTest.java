@@ -27,6 +27,7 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.DatabaseLimitReached(10), 400, 7406),
         Arguments.of(new D1Exception.SqlFailed("no such table: t: SQLITE_ERROR"), 400, 7500),
         Arguments.of(new D1Exception.Overloaded(), 429, 7500),
+        Arguments.of(new D1Exception.QueuedTooLong(), 429, 7500),
         Arguments.of(new D1Exception.NotDurable(), 500, 7500),
         Arguments.of(new D1Exception.ShuttingDown(), 503, 7500),
         Arguments.of(new D1Exception.BackupUnavailable("the object store is down"), 503, 7500),

@@ -82,10 +82,17 @@ class QueryEngineTest {
     }
     List<Reply> replies = writes.stream().map(CompletableFuture::join).toList();
     List<Reply> overloaded = replies.stream().filter(r -> r.status() == 429).toList();
-    assertThat(overloaded).isNotEmpty();
-    assertThat(overloaded.get(0).errorCode()).isEqualTo(7500);
-    assertThat(overloaded.get(0).errorMessage())
-        .isEqualTo("D1 DB is overloaded. Too many requests queued.");
+    assertThat(overloaded).isNotEmpty().allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(7500));
+    // The one that waited may also have waited too long (LateWriteTest), on a slow machine.
+    assertThat(overloaded)
+        .extracting(Reply::errorMessage)
+        .contains("D1 DB is overloaded. Too many requests queued.")
+        .allSatisfy(
+            m ->
+                assertThat(m)
+                    .isIn(
+                        "D1 DB is overloaded. Too many requests queued.",
+                        "D1 DB is overloaded. Requests queued for too long."));
     assertThat(replies).allSatisfy(r -> assertThat(r.status()).isIn(400, 429));
   }
 

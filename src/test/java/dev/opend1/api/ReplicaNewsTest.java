@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.opend1.catalog.DatabaseRecord;
 import dev.opend1.core.DatabaseId;
+import dev.opend1.core.SqlLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,8 +29,7 @@ class ReplicaNewsTest {
 
   private static final String SECRET = "the-secret-of-the-news-test";
 
-  private final Forwarder forwarder =
-      new Forwarder(SECRET, Duration.ofSeconds(5), Optional.empty());
+  private final Forwarder forwarder = new Forwarder(SECRET, SqlLimits.d1(), Optional.empty());
   private final ReplicaNews news =
       new ReplicaNews(forwarder, URI.create("http://127.0.0.1:1"), new NoCopies());
 

@@ -68,7 +68,7 @@ class SerialQueueTest {
             });
     // A request queued behind the running task, answered by a round before its task runs.
     SerialQueue.Slot slot = queue.admit();
-    WriteGroups.Pending p = new WriteGroups.Pending(null, null, slot);
+    WriteGroups.Pending p = new WriteGroups.Pending(null, null, slot, System.nanoTime());
     CompletableFuture<Object> task = queue.run(slot, () -> null);
     CompletableFuture<Integer> seen = p.result.thenApply(v -> counters.queuedWrites());
     CompletableFuture<dev.opend1.core.Bookmark> durable = new CompletableFuture<>();
@@ -87,7 +87,7 @@ class SerialQueueTest {
   @Test
   void aFailedRequestStopsCountingBeforeItsErrorIsSent() throws Exception {
     SerialQueue.Slot slot = queue.admit();
-    WriteGroups.Pending p = new WriteGroups.Pending(null, null, slot);
+    WriteGroups.Pending p = new WriteGroups.Pending(null, null, slot, System.nanoTime());
     CompletableFuture<Integer> seen = p.result.handle((v, e) -> counters.queuedWrites());
     p.fail(new IllegalStateException("its own error"));
     assertThat(seen.get(30, TimeUnit.SECONDS)).isZero();

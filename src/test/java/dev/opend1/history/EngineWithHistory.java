@@ -5,13 +5,10 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.core.SqlLimits;
 import dev.opend1.engine.Engine;
 import dev.opend1.engine.QueryInput;
-import dev.opend1.engine.ResultSink;
-import dev.opend1.engine.StatementMeta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,7 +53,7 @@ public final class EngineWithHistory implements AutoCloseable {
 
   /** Runs SQL as one request on any engine's database; returns the first column of every row. */
   public static List<Object> run(Engine engine, DatabaseId id, String sql) {
-    FirstColumn rows = new FirstColumn();
+    dev.opend1.testing.FirstColumn rows = new dev.opend1.testing.FirstColumn();
     engine.execute(id, List.of(new QueryInput(sql, List.of())), false, rows);
     return rows.values;
   }
@@ -82,30 +79,5 @@ public final class EngineWithHistory implements AutoCloseable {
   public void close() {
     engine.close();
     history.close();
-  }
-
-  /** Collects the first column of every row of a request. */
-  private static final class FirstColumn implements ResultSink {
-    final List<Object> values = new ArrayList<>();
-
-    @Override
-    public void begin(boolean mayStream) {}
-
-    @Override
-    public void statementStart(String[] columns) {}
-
-    @Override
-    public void row(Object[] row) {
-      values.add(row[0]);
-    }
-
-    @Override
-    public void statementEnd(StatementMeta meta) {}
-
-    @Override
-    public boolean reset() {
-      values.clear();
-      return true;
-    }
   }
 }

@@ -150,6 +150,22 @@ public final class RawHttp {
     return -1;
   }
 
+  /**
+   * Reads a request's head, up to and with its blank line, from a stand-in server's socket; for
+   * tests that play the other side of a connection.
+   */
+  public static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("no request");
+      }
+      head.write(b);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
   /** The request for a failure message: its head, and at most 300 bytes of body, escaped. */
   public static String show(byte[] request) {
     String s = new String(request, 0, Math.min(request.length, 1500), StandardCharsets.ISO_8859_1);
