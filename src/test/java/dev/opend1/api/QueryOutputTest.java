@@ -158,6 +158,11 @@ class QueryOutputTest {
     }
 
     @Override
+    public long startBy(long otherwise) {
+      return otherwise;
+    }
+
+    @Override
     public long contentLength() {
       return 0;
     }
