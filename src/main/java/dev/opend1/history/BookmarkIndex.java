@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +14,13 @@ import java.util.Optional;
  * (each seq follows the previous one), so a seq is found by its distance from a segment's first.
  *
  * <p>Bounded in memory whatever the history's length: only the newest segment's records are held,
- * one {@link LogEntry} each; a sealed segment is a {@link SealedSegment} of six longs, and a lookup
- * that lands in one reads its entries back ({@link SealedEntries}: its {@link SegmentIndex} file,
- * written at the seal). Sealed segments are found by a binary search over their first seqs or first
- * commit times (times never go backwards), so a lookup reads at most the one segment it needs (a
- * page of commits, the segments it spans). Not thread-safe: {@link DatabaseHistory} guards it with
- * its lock.
+ * in columns ({@link OpenEntries}: about 41 bytes a record, a {@link LogEntry} made again on each
+ * lookup); a sealed segment is a {@link SealedSegment} of six longs, and a lookup that lands in one
+ * reads its entries back ({@link SealedEntries}: its {@link SegmentIndex} file, written at the
+ * seal). Sealed segments are found by a binary search over their first seqs or first commit times
+ * (times never go backwards), so a lookup reads at most the one segment it needs (a page of
+ * commits, the segments it spans). Not thread-safe: {@link DatabaseHistory} guards it with its
+ * lock.
  */
 final class BookmarkIndex {
 
@@ -43,7 +43,7 @@ final class BookmarkIndex {
   private final List<SealedSegment> sealed = new ArrayList<>();
 
   /** The newest segment's entries, oldest first: the only entries held. */
-  private List<LogEntry> open = new ArrayList<>();
+  private OpenEntries open = new OpenEntries();
 
   BookmarkIndex(SealedEntries sealedEntries) {
     this.sealedEntries = sealedEntries;
@@ -54,9 +54,9 @@ final class BookmarkIndex {
    * segment: its entries leave memory, and a lookup reads them back.
    */
   void add(LogEntry e) {
-    if (!open.isEmpty() && !open.getLast().segment().equals(e.segment())) {
-      sealed.add(SealedSegment.of(open));
-      open = new ArrayList<>();
+    if (!open.isEmpty() && !open.isOf(e.segment())) {
+      sealed.add(SealedSegment.of(open.view()));
+      open = new OpenEntries();
     }
     open.add(e);
   }
@@ -103,21 +103,21 @@ final class BookmarkIndex {
     if (!sealed.isEmpty()) {
       return sealed.getFirst().firstSeq();
     }
-    return open.isEmpty() ? -1 : open.getFirst().seq();
+    return open.isEmpty() ? -1 : open.firstSeq();
   }
 
   /** The newest seq, or -1 when empty. */
   long lastSeq() {
     if (!open.isEmpty()) {
-      return open.getLast().seq();
+      return open.lastSeq();
     }
     return sealed.isEmpty() ? -1 : sealed.getLast().lastSeq();
   }
 
   /** The entry of a seq, or null when it is not (or no longer) in the history. */
   LogEntry find(long seq) {
-    if (!open.isEmpty() && seq >= open.getFirst().seq()) {
-      long i = seq - open.getFirst().seq();
+    if (!open.isEmpty() && seq >= open.firstSeq()) {
+      long i = seq - open.firstSeq();
       return i < open.size() ? open.get((int) i) : null;
     }
     int s = sealedHolding(seq);
@@ -130,14 +130,15 @@ final class BookmarkIndex {
 
   /** The bookmark of the last record at or before the instant, or empty when before the first. */
   Optional<Bookmark> at(long timeMicros) {
-    List<LogEntry> entries = open;
-    if (open.isEmpty() || open.getFirst().timeMicros() > timeMicros) {
-      int s = lastSealedFrom(timeMicros);
-      if (s < 0) {
-        return Optional.empty();
-      }
-      entries = read(sealed.get(s));
+    int i = open.lastAtOrBefore(timeMicros);
+    if (i >= 0) {
+      return Optional.of(open.get(i).bookmark());
     }
+    int s = lastSealedFrom(timeMicros);
+    if (s < 0) {
+      return Optional.empty();
+    }
+    List<LogEntry> entries = read(sealed.get(s));
     return Optional.of(entries.get(lastAtOrBefore(entries, timeMicros)).bookmark());
   }
 
@@ -149,27 +150,31 @@ final class BookmarkIndex {
    */
   List<LogEntry> newestFirst(long fromMicros, long toMicros, long beforeSeq, int limit) {
     List<LogEntry> page = new ArrayList<>();
-    boolean more = collect(open, fromMicros, toMicros, beforeSeq, limit, page);
+    boolean more =
+        collect(open.view(), open.lastAtOrBefore(toMicros), fromMicros, beforeSeq, limit, page);
     for (int s = sealed.size() - 1; more && s >= 0; s--) {
       SealedSegment seg = sealed.get(s);
       if (seg.lastTime() < fromMicros || page.size() >= limit) {
         break;
       }
       if (seg.firstSeq() < beforeSeq && seg.firstTime() <= toMicros) {
-        more = collect(read(seg), fromMicros, toMicros, beforeSeq, limit, page);
+        List<LogEntry> entries = read(seg);
+        more =
+            collect(entries, lastAtOrBefore(entries, toMicros), fromMicros, beforeSeq, limit, page);
       }
     }
     return page;
   }
 
   /**
-   * Adds one segment's entries in the range to {@code page}, newest first; false once the walk is
-   * over (the page is full, or an entry before the range was reached).
+   * Adds one segment's entries in the range to {@code page}, newest first, from {@code newest} (its
+   * last entry at or before the range's end); false once the walk is over (the page is full, or an
+   * entry before the range was reached).
    */
   private static boolean collect(
       List<LogEntry> entries,
+      int newest,
       long fromMicros,
-      long toMicros,
       long beforeSeq,
       int limit,
       List<LogEntry> page) {
@@ -177,7 +182,7 @@ final class BookmarkIndex {
       return true;
     }
     long belowCursor = Math.min(beforeSeq - 1 - entries.getFirst().seq(), entries.size() - 1L);
-    int i = (int) Math.min(lastAtOrBefore(entries, toMicros), belowCursor);
+    int i = (int) Math.min(newest, belowCursor);
     for (; i >= 0; i--) {
       LogEntry e = entries.get(i);
       if (page.size() >= limit || e.timeMicros() < fromMicros) {
@@ -190,19 +195,7 @@ final class BookmarkIndex {
 
   /** The index of the last entry at or before the instant, or -1. */
   private static int lastAtOrBefore(List<LogEntry> entries, long timeMicros) {
-    int lo = 0;
-    int hi = entries.size() - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (entries.get(mid).timeMicros() <= timeMicros) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return OpenEntries.lastAtOrBefore(entries.size(), i -> entries.get(i).timeMicros(), timeMicros);
   }
 
   /** The sealed segment holding {@code seq}, or -1. */
@@ -290,7 +283,7 @@ final class BookmarkIndex {
         addBetween(read(s), fromSeq, toSeq, out);
       }
     }
-    addBetween(open, fromSeq, toSeq, out);
+    addBetween(open.view(), fromSeq, toSeq, out);
     return out;
   }
 
@@ -304,9 +297,7 @@ final class BookmarkIndex {
 
   /** The entries of {@code segment}, oldest first, when it is the newest (open) one; else none. */
   List<LogEntry> entriesIn(String segment) {
-    return open.isEmpty() || !open.getFirst().segment().equals(segment)
-        ? List.of()
-        : Collections.unmodifiableList(open);
+    return open.isOf(segment) ? open.view() : List.of();
   }
 
   /** The names of the sealed segments wholly before {@code seq}'s, oldest first. */
@@ -332,11 +323,7 @@ final class BookmarkIndex {
       }
       return;
     }
-    int keep = 0;
-    while (keep < open.size() && open.get(keep).seq() < seq) {
-      keep++;
-    }
-    open.subList(0, keep).clear();
+    open.dropBefore(seq);
   }
 
   /**
@@ -344,8 +331,8 @@ final class BookmarkIndex {
    * segment is ever cut: a sealed one is never written again.
    */
   void dropFrom(String segment, long offset) {
-    if (!open.isEmpty() && open.getLast().segment().equals(segment)) {
-      open.removeIf(e -> e.offset() >= offset);
+    if (open.isOf(segment)) {
+      open.dropFrom(offset);
     }
   }
 }

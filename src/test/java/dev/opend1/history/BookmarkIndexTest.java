@@ -130,15 +130,130 @@ class BookmarkIndexTest {
     }
   }
 
-  private static void assertSameAnswers(BookmarkIndex index, List<LogEntry> all, Random random) {
-    Reference ref = new Reference(all);
-    assertThat(index.size()).isEqualTo(all.size());
-    if (all.isEmpty()) {
-      assertThat(index.isEmpty()).isTrue();
+  /**
+   * A long random run of what the history does to its index: appends, seals (the next record in a
+   * new segment; segments of 1 to 40 records and of 300 to 1,000), retention (forgetting the
+   * records before a kept one) and cuts of the open segment after a failed write, each step
+   * followed by lookups of every kind. Every answer, and the entries held, is that of a list of
+   * every entry still kept; every 500 steps, every seq, instant and bookmark is asked.
+   */
+  @Test
+  void aLongRandomRunAnswersAsAListOfEveryEntry() {
+    Random random = new Random(1717);
+    MemorySealedEntries segments = new MemorySealedEntries();
+    BookmarkIndex index = segments.index;
+    List<LogEntry> all = new ArrayList<>();
+    long seq = 3;
+    long time = 1000;
+    String segment = SegmentLog.segName(seq);
+    long offset = 0;
+    int segmentLength = 10;
+    int inSegment = 0;
+    for (int step = 1; step <= 20_000; step++) {
+      int op = random.nextInt(1000);
+      List<LogEntry> open = inSegment(all, segment);
+      if (op < 3 && !all.isEmpty()) {
+        long keepFrom = all.get(random.nextInt(all.size())).seq();
+        index.dropBefore(keepFrom);
+        all.removeIf(e -> e.seq() < keepFrom);
+      } else if (op < 13 && !open.isEmpty()) {
+        // Cut back at one of the open segment's records or at its end: the log goes on from there.
+        LogEntry at = open.get(random.nextInt(open.size()));
+        boolean after = random.nextBoolean();
+        long cut = after ? at.offset() + at.length() : at.offset();
+        segments.cut(segment, cut);
+        all.removeIf(e -> e.segment().equals(at.segment()) && e.offset() >= cut);
+        seq = after ? at.seq() + 1 : at.seq();
+        offset = cut;
+      } else {
+        if (inSegment >= segmentLength) {
+          segment = SegmentLog.segName(seq);
+          offset = 0;
+          inSegment = 0;
+          segmentLength =
+              random.nextInt(4) == 0 ? 300 + random.nextInt(700) : 1 + random.nextInt(40);
+        }
+        time += random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(20);
+        LogEntry e = entry(seq++, time, segment, offset);
+        offset += e.length();
+        inSegment++;
+        segments.add(e);
+        all.add(e);
+      }
+      String openSegment = segment;
+      assertThat(index.held()).isEqualTo(inSegment(all, openSegment).size());
+      assertThat(index.sealedSegments())
+          .isEqualTo(
+              all.stream()
+                  .map(LogEntry::segment)
+                  .filter(s -> !s.equals(openSegment))
+                  .distinct()
+                  .count());
+      if (step % 500 == 0) {
+        assertSameAnswers(index, all, random);
+      } else {
+        assertSomeAnswers(index, all, random);
+      }
+    }
+  }
+
+  private static List<LogEntry> inSegment(List<LogEntry> all, String segment) {
+    return all.stream().filter(e -> e.segment().equals(segment)).toList();
+  }
+
+  /** A few lookups of each kind at random points, answered as the list of every entry answers. */
+  private static void assertSomeAnswers(BookmarkIndex index, List<LogEntry> all, Random random) {
+    if (!sameEnds(index, all)) {
       return;
+    }
+    Reference ref = new Reference(all);
+    long firstSeq = all.getFirst().seq();
+    long firstTime = all.getFirst().timeMicros();
+    long span = all.getLast().timeMicros() - firstTime + 5;
+    for (int i = 0; i < 3; i++) {
+      long s = firstSeq - 2 + random.nextInt(all.size() + 4);
+      assertThat(index.find(s)).as("seq %s", s).isEqualTo(ref.find(s));
+      byte[] hash = ref.find(s) == null ? new byte[16] : ref.find(s).hash();
+      Bookmark b = new Bookmark(Math.max(0, s), random.nextBoolean() ? hash : new byte[16]);
+      assertThat(index.check(b)).as("bookmark %s", b).isEqualTo(ref.check(b));
+      long t = firstTime - 2 + (long) (random.nextDouble() * span);
+      assertThat(index.at(t)).as("time %s", t).isEqualTo(ref.at(t));
+      long from = firstTime - 2 + (long) (random.nextDouble() * span);
+      long to = from + random.nextInt(400);
+      long before = random.nextInt(4) == 0 ? Long.MAX_VALUE : firstSeq + random.nextInt(all.size());
+      int limit = 1 + random.nextInt(60);
+      assertSamePage(index, ref, from, to, before, limit);
+      long fromSeq = firstSeq - 1 + random.nextInt(all.size() + 2);
+      long toSeq = fromSeq + random.nextInt(80);
+      assertThat(index.entries(fromSeq, toSeq))
+          .isEqualTo(all.stream().filter(e -> e.seq() >= fromSeq && e.seq() <= toSeq).toList());
+    }
+  }
+
+  /** Whether the index holds as many entries as the list and the same first and last; not empty. */
+  private static boolean sameEnds(BookmarkIndex index, List<LogEntry> all) {
+    assertThat(index.size()).isEqualTo(all.size());
+    assertThat(index.isEmpty()).isEqualTo(all.isEmpty());
+    if (all.isEmpty()) {
+      return false;
     }
     assertThat(index.first()).isEqualTo(all.getFirst());
     assertThat(index.last()).isEqualTo(all.getLast());
+    return true;
+  }
+
+  private static void assertSamePage(
+      BookmarkIndex index, Reference ref, long from, long to, long before, int limit) {
+    assertThat(seqs(index.newestFirst(from, to, before, limit)))
+        .as("from %s to %s before %s limit %s", from, to, before, limit)
+        .isEqualTo(seqs(ref.newestFirst(from, to, before, limit)));
+  }
+
+  private static void assertSameAnswers(BookmarkIndex index, List<LogEntry> all, Random random) {
+    if (!sameEnds(index, all)) {
+      return;
+    }
+    Reference ref = new Reference(all);
     long firstSeq = all.getFirst().seq();
     long lastSeq = all.getLast().seq();
     assertThat(index.entries(firstSeq - 1, lastSeq + 1)).isEqualTo(all);
@@ -157,9 +272,7 @@ class BookmarkIndexTest {
       long to = from + random.nextInt(400);
       long before = random.nextInt(4) == 0 ? Long.MAX_VALUE : firstSeq + random.nextInt(all.size());
       int limit = 1 + random.nextInt(60);
-      assertThat(seqs(index.newestFirst(from, to, before, limit)))
-          .as("from %s to %s before %s limit %s", from, to, before, limit)
-          .isEqualTo(seqs(ref.newestFirst(from, to, before, limit)));
+      assertSamePage(index, ref, from, to, before, limit);
     }
     List<String> names = all.stream().map(LogEntry::segment).distinct().toList();
     for (LogEntry e : all) {

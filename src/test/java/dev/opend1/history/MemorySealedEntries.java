@@ -21,6 +21,14 @@ final class MemorySealedEntries implements BookmarkIndex.SealedEntries {
     index.add(e);
   }
 
+  /**
+   * Cuts {@code segment} at {@code offset}, as a failed write cuts the log: its file and the index.
+   */
+  void cut(String segment, long offset) {
+    bySegment.getOrDefault(segment, new ArrayList<>()).removeIf(e -> e.offset() >= offset);
+    index.dropFrom(segment, offset);
+  }
+
   @Override
   public List<LogEntry> read(SealedSegment segment) {
     reads++;
