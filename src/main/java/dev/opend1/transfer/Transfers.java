@@ -31,7 +31,7 @@ public final class Transfers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
 
   /** Export and import totals for operators. */
-  private final TransferCounters counters = new TransferCounters();
+  private final TransferCounters counters;
 
   private final TransferTiming timing;
   private final Signer signer;
@@ -92,6 +92,7 @@ public final class Transfers implements AutoCloseable {
     this.jobs = DaemonPools.growing("opend1-transfer");
     this.reaper = DaemonPools.scheduled("opend1-transfer-reaper");
     this.space = TransferSpace.counted(dir, maxTransferBytes);
+    this.counters = new TransferCounters(space::used);
     this.exports = new ExportJobs(engine, dir, space, exportFiles, signer, timing, counters, jobs);
     this.uploads = new Uploads(dir, space, signer, maxImportBytes);
     this.imports = new ImportJobs(engine, uploads, dir, importTimeout, timing, counters, jobs);
