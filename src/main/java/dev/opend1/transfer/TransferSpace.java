@@ -77,7 +77,7 @@ final class TransferSpace {
       if (!Files.deleteIfExists(file)) {
         return false;
       }
-      used.addAndGet(-size);
+      subtract(size);
       return true;
     }
   }
@@ -92,7 +92,15 @@ final class TransferSpace {
         replaced = 0;
       }
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      used.addAndGet(-replaced);
+      subtract(replaced);
     }
+  }
+
+  /**
+   * Subtracts a removed file's size, never below zero: only a file put there behind the server's
+   * back (after the start's listing) could take more than was counted.
+   */
+  private void subtract(long bytes) {
+    used.accumulateAndGet(bytes, (now, gone) -> Math.max(0, now - gone));
   }
 }

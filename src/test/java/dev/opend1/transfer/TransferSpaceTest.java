@@ -287,4 +287,14 @@ class TransferSpaceTest {
     assertThat(transfers.storedBytes()).isEqualTo(14_000).isEqualTo(listing());
     assertThatThrownBy(() -> put(sql(3, 10))).hasMessageStartingWith("Transfer storage is full");
   }
+
+  @Test
+  void removingAFileThatWasNeverCountedLeavesTheCountAtZero() throws Exception {
+    Path uploads = dir.resolve("transfer").resolve("uploads");
+    Files.write(uploads.resolve(name(sql(1, 10))), new byte[9_000]);
+    assertThat(transfers.storedBytes()).isZero();
+    transfers.reap(Instant.now().plus(Duration.ofHours(3)));
+    assertThat(listing()).isZero();
+    assertThat(transfers.storedBytes()).isZero();
+  }
 }
