@@ -233,6 +233,10 @@ final class ServerMeters implements MeterBinder {
     jobCounter(registry, "finished", imports, t, TransferCounters::importsFinished);
     jobCounter(registry, "failed", imports, t, TransferCounters::importsFailed);
     active(registry, imports, t, TransferCounters::activeImports);
+    Gauge.builder("opend1_transfer_stored", t, TransferCounters::storedBytes)
+        .baseUnit("bytes")
+        .description("Bytes of uploads and exports kept, against --max-transfer-bytes")
+        .register(registry);
   }
 
   private static void active(

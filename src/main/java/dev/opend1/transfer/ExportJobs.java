@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -39,6 +38,7 @@ final class ExportJobs {
 
   private final Engine engine;
   private final TransferDirectory dir;
+  private final TransferSpace space;
   private final ExportFiles files;
   private final Signer signer;
   private final TransferTiming timing;
@@ -53,6 +53,7 @@ final class ExportJobs {
   ExportJobs(
       Engine engine,
       TransferDirectory dir,
+      TransferSpace space,
       ExportFiles files,
       Signer signer,
       TransferTiming timing,
@@ -60,6 +61,7 @@ final class ExportJobs {
       Executor jobs) {
     this.engine = engine;
     this.dir = dir;
+    this.space = space;
     this.files = files;
     this.signer = signer;
     this.timing = timing;
@@ -175,13 +177,13 @@ final class ExportJobs {
     return job;
   }
 
-  /** The job's work: the dump into a partial file, renamed once complete. */
+  /** The job's work: the dump into a partial file, counted as it grows, renamed once complete. */
   private void run(ExportJob job, Supplier<String> bookmarkNow) {
-    Path file = null;
+    Charge charge = new Charge(space, 0);
     try {
-      Path tmp = Files.createTempFile(dir.exports(), "export-", ".part");
-      file = tmp;
-      try (OutputStream out = new BufferedOutputStream(files.create(tmp), 1 << 16)) {
+      Path tmp = charge.create(dir.exports(), "export-", TransferDirectory.PART);
+      try (OutputStream out =
+          new BufferedOutputStream(new ChargedOutput(files.create(tmp), charge), 1 << 16)) {
         ExportWork<Long> dump =
             source -> SqlDump.write(source, job.options, out, () -> job.cancelled);
         if (job.past == null) {
@@ -194,22 +196,16 @@ final class ExportJobs {
       }
       Path done =
           dir.exports().resolve(job.db + "-" + job.atBookmark + "-" + System.nanoTime() + ".sql");
-      Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+      charge.keepAs(done);
       job.file = done;
       job.say("Finished generating " + done.getFileName());
       job.status = TransferStatus.COMPLETE;
       counters.exportsFinished.increment();
     } catch (Exception e) {
+      charge.discard();
       job.error = failure(e);
       job.status = TransferStatus.ERROR;
       counters.exportsFailed.increment();
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // removed by the reaper or the next start
-        }
-      }
     } finally {
       job.finish();
       job.started.countDown();
@@ -265,7 +261,7 @@ final class ExportJobs {
       Path file = j.file;
       try {
         if (file != null) {
-          Files.deleteIfExists(file);
+          space.delete(file);
         }
       } catch (IOException e) {
         LOG.warn("removing the expired export {}: {}", file, e.getMessage());

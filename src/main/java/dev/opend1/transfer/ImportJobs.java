@@ -160,9 +160,9 @@ final class ImportJobs {
           new ImportResult(
               done.result(), bookmarkNow.get(), durationMs, done.changes(), done.sizeBytes());
       job.say("Import finished: " + done.result() + " statements");
+      removeIngested(file);
       job.status = TransferStatus.COMPLETE;
       counters.importsFinished.increment();
-      Files.deleteIfExists(file);
     } catch (Exception e) {
       job.error = failure(e);
       job.status = TransferStatus.ERROR;
@@ -170,6 +170,15 @@ final class ImportJobs {
       LOG.info("import into {} failed: {}", job.db, job.error);
     } finally {
       job.finish();
+    }
+  }
+
+  /** Removes an applied import's upload; if that fails the import still succeeded. */
+  private void removeIngested(Path file) {
+    try {
+      uploads.remove(file);
+    } catch (IOException e) {
+      LOG.warn("removing the ingested upload {}: {}", file.getFileName(), e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.opend1.transfer;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Totals since start of export and import jobs, for operators (read by the metrics endpoint). A job
@@ -15,7 +16,17 @@ public final class TransferCounters {
   final LongAdder importsFinished = new LongAdder();
   final LongAdder importsFailed = new LongAdder();
 
-  TransferCounters() {}
+  /** The transfer directory's running count of bytes ({@link TransferSpace#used}). */
+  private final LongSupplier storedBytes;
+
+  TransferCounters(LongSupplier storedBytes) {
+    this.storedBytes = storedBytes;
+  }
+
+  /** Bytes of uploads and exports kept now (and reserved by uploads being received). */
+  public long storedBytes() {
+    return storedBytes.getAsLong();
+  }
 
   public long exportsStarted() {
     return exportsStarted.sum();

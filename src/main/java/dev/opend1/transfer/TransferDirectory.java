@@ -17,17 +17,34 @@ import java.util.List;
  */
 record TransferDirectory(Path exports, Path uploads) {
 
-  /** The directory of a data directory, ready for use: exports of an earlier run are removed. */
+  /** The suffix of a file still being written (an upload being received, an export running). */
+  static final String PART = ".part";
+
+  /**
+   * The directory of a data directory, ready for use: exports and partial uploads of an earlier run
+   * are removed (nothing finishes them); complete uploads stay until ingested or expired.
+   */
   static TransferDirectory prepare(Path dataDir) throws IOException {
     DataLayout layout = new DataLayout(dataDir);
     TransferDirectory dir = new TransferDirectory(layout.exportsDir(), layout.uploadsDir());
     DurableFiles.deleteTree(dir.exports());
     Files.createDirectories(dir.exports());
     Files.createDirectories(dir.uploads());
+    try (var files = Files.list(dir.uploads())) {
+      for (Path p : files.toList()) {
+        if (p.getFileName().toString().endsWith(PART)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
     return dir;
   }
 
-  /** Bytes of every upload and export file now, complete or partial. */
+  /**
+   * Bytes of every upload and export file now, complete or partial: a listing, so the cost grows
+   * with the files kept. Read once at start ({@link TransferSpace#counted}); the running count
+   * follows from there.
+   */
   long usedBytes() throws IOException {
     long total = 0;
     for (Path sub : List.of(uploads(), exports())) {

@@ -31,10 +31,14 @@ public final class Transfers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
 
   /** Export and import totals for operators. */
-  private final TransferCounters counters = new TransferCounters();
+  private final TransferCounters counters;
 
   private final TransferTiming timing;
   private final Signer signer;
+
+  /** The bytes of the transfer directory, against {@code maxTransferBytes}. */
+  private final TransferSpace space;
+
   private final ExportJobs exports;
   private final Uploads uploads;
   private final ImportJobs imports;
@@ -87,11 +91,13 @@ public final class Transfers implements AutoCloseable {
     this.signer = new Signer(new DataLayout(dataDir).transferKeyFile());
     this.jobs = DaemonPools.growing("opend1-transfer");
     this.reaper = DaemonPools.scheduled("opend1-transfer-reaper");
-    this.exports = new ExportJobs(engine, dir, exportFiles, signer, timing, counters, jobs);
-    this.uploads = new Uploads(dir, signer, maxImportBytes, maxTransferBytes);
+    this.space = TransferSpace.counted(dir, maxTransferBytes);
+    this.counters = new TransferCounters(space::used);
+    this.exports = new ExportJobs(engine, dir, space, exportFiles, signer, timing, counters, jobs);
+    this.uploads = new Uploads(dir, space, signer, maxImportBytes);
     this.imports = new ImportJobs(engine, uploads, dir, importTimeout, timing, counters, jobs);
     long every = timing.reapEvery().toMillis();
-    reaper.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(() -> reap(Instant.now()), every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Jobs started, finished and failed since start, for the metrics endpoint. */
@@ -162,10 +168,14 @@ public final class Transfers implements AutoCloseable {
     return imports.poll(db, currentBookmark);
   }
 
-  /** Cancels abandoned exports; removes expired jobs, files and uploads. */
-  private void reap() {
+  /** Bytes of the transfer directory's files now, as counted (and reserved by uploads). */
+  long storedBytes() {
+    return space.used();
+  }
+
+  /** Cancels exports abandoned by {@code now}; removes expired jobs, files and uploads. */
+  void reap(Instant now) {
     try {
-      Instant now = Instant.now();
       exports.reap(now);
       imports.reap(now);
       uploads.reap(timing.uploadLifetime(), now);

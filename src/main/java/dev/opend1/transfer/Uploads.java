@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,15 +21,15 @@ import java.util.HexFormat;
 final class Uploads {
 
   private final TransferDirectory dir;
+  private final TransferSpace space;
   private final Signer signer;
   private final long maxImportBytes;
-  private final long maxTransferBytes;
 
-  Uploads(TransferDirectory dir, Signer signer, long maxImportBytes, long maxTransferBytes) {
+  Uploads(TransferDirectory dir, TransferSpace space, Signer signer, long maxImportBytes) {
     this.dir = dir;
+    this.space = space;
     this.signer = signer;
     this.maxImportBytes = maxImportBytes;
-    this.maxTransferBytes = maxTransferBytes;
   }
 
   /** The name of a database's upload with this etag: {@code <database>-<etag>.sql}. */
@@ -62,14 +61,30 @@ final class Uploads {
     if (declaredLength > maxImportBytes) {
       throw new D1Exception.PayloadTooLarge(maxImportBytes);
     }
-    if (dir.usedBytes() + Math.max(declaredLength, 0) > maxTransferBytes) {
-      throw new D1Exception.InvalidRequest(
-          "Transfer storage is full ("
-              + maxTransferBytes
-              + " bytes); try again once earlier transfers expire");
+    long reserved = Math.max(declaredLength, 0);
+    space.reserve(reserved);
+    Charge charge = new Charge(space, reserved);
+    try {
+      // A name of its own: two PUTs of one file at once write two parts, and the last one stays.
+      Path part = charge.create(dir.uploads(), name + ".", TransferDirectory.PART);
+      String actual = write(body, part, charge);
+      String etag = name.substring(37, 69);
+      if (!actual.equals(etag)) {
+        throw new D1Exception.InvalidRequest(
+            "Upload does not match its etag: the MD5 of the body is "
+                + actual
+                + ", the etag "
+                + etag);
+      }
+      charge.keepAs(file(name));
+      return actual;
+    } finally {
+      charge.discard();
     }
-    String etag = name.substring(37, 69);
-    Path part = file(name + ".part");
+  }
+
+  /** Writes the body into the part, counting its bytes as they come; returns its MD5. */
+  private String write(InputStream body, Path part, Charge charge) throws IOException {
     MessageDigest md5 = md5();
     try (InputStream in = new DigestInputStream(body, md5);
         OutputStream out = Files.newOutputStream(part)) {
@@ -81,31 +96,28 @@ final class Uploads {
           throw new D1Exception.PayloadTooLarge(maxImportBytes);
         }
         out.write(buf, 0, n);
+        charge.written(total);
       }
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(part);
-      throw e;
     }
-    String actual = HexFormat.of().formatHex(md5.digest());
-    if (!actual.equals(etag)) {
-      Files.deleteIfExists(part);
-      throw new D1Exception.InvalidRequest(
-          "Upload does not match its etag: the MD5 of the body is "
-              + actual
-              + ", the etag "
-              + etag);
-    }
-    Files.move(
-        part, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return actual;
+    return HexFormat.of().formatHex(md5.digest());
   }
 
-  /** Removes uploads (complete or partial) last written more than {@code lifetime} ago. */
+  /** Removes an upload once it is ingested. */
+  void remove(Path upload) throws IOException {
+    space.delete(upload);
+  }
+
+  /**
+   * Removes complete uploads last written more than {@code lifetime} ago. Partial ones belong to
+   * the upload writing them, which removes its own if it fails (and a start removes those of an
+   * earlier run).
+   */
   void reap(Duration lifetime, Instant now) throws IOException {
     try (var files = Files.list(dir.uploads())) {
       for (Path p : files.toList()) {
-        if (Files.getLastModifiedTime(p).toInstant().plus(lifetime).isBefore(now)) {
-          Files.deleteIfExists(p);
+        if (!p.getFileName().toString().endsWith(TransferDirectory.PART)
+            && Files.getLastModifiedTime(p).toInstant().plus(lifetime).isBefore(now)) {
+          space.delete(p);
         }
       }
     }

@@ -198,6 +198,8 @@ class MetricsApiTest {
       assertThat(value(text, "opend1_transfer_jobs_total", "kind=\"export\"", "event=\"finished\""))
           .isEqualTo(1);
       assertThat(value(text, "opend1_transfer_jobs_active", "kind=\"export\"")).isZero();
+      // The finished export's file, kept until its URL expires.
+      assertThat(value(text, "opend1_transfer_stored_bytes")).isPositive();
       assertThat(value(text, "opend1_open_databases")).isEqualTo(1);
       assertThat(text).contains("opend1_writer_queue_depth ");
       assertThat(value(text, "opend1_spill_bytes")).isZero();

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.EngineWithHistory;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,34 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportFaultTest {
 
   @TempDir Path dir;
-  final AtomicBoolean diskFull = new AtomicBoolean();
+
+  /** A disk that fills up after 64 KiB of an export while set. */
+  final FullDisk disk = new FullDisk(64 * 1024);
+
   EngineWithHistory db;
   Engine engine;
   Transfers transfers;
   DatabaseId id;
   Supplier<String> bookmark;
-
-  /** A disk that fills up after 64 KiB of an export while {@link #diskFull} is set. */
-  OutputStream faulty(Path file) throws IOException {
-    OutputStream real = Files.newOutputStream(file);
-    return new FilterOutputStream(real) {
-      long written;
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        written += len;
-        if (diskFull.get() && written > 64 * 1024) {
-          throw new IOException("No space left on device");
-        }
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-    };
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -71,7 +49,7 @@ class ExportFaultTest {
             10_000_000_000L,
             Duration.ofHours(1),
             TransferTiming.STANDARD,
-            this::faulty);
+            disk);
     bookmark = () -> db.bookmark().toString();
   }
 
@@ -102,7 +80,7 @@ class ExportFaultTest {
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
             + " 2000) SELECT x, hex(randomblob(100)) FROM c");
 
-    diskFull.set(true);
+    disk.full.set(true);
     ExportProgress failed = exportToEnd();
     assertThat(failed.status()).isEqualTo(TransferStatus.ERROR);
     assertThat(failed.error()).isEqualTo("Export failed: No space left on device");
@@ -114,7 +92,7 @@ class ExportFaultTest {
     db.run("INSERT INTO t VALUES (2001, 'after')");
     assertThat(db.run("SELECT count(*) FROM t")).containsExactly(2001L);
 
-    diskFull.set(false);
+    disk.full.set(false);
     ExportProgress done = exportToEnd();
     assertThat(done.status()).isEqualTo(TransferStatus.COMPLETE);
     assertThat(exportFiles()).hasSize(1);
