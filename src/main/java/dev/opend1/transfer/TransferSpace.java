@@ -44,7 +44,8 @@ final class TransferSpace {
   }
 
   /**
-   * Counts {@code bytes} more for the caller, or refuses (D1's words) if they would pass the cap.
+   * Counts {@code bytes} more for the caller, or refuses (the words opend1 always gave) if they
+   * would pass the cap.
    */
   void reserve(long bytes) {
     for (long now = used.get(); ; now = used.get()) {
