@@ -101,15 +101,15 @@ final class ImportJobs {
               + etag
               + "; PUT the file to the upload_url from init first");
     }
-    String key = db + "/" + etag;
-    ImportJob running = registry.get(key);
-    if (running != null && running.finished == null) {
-      return running.progress();
-    }
     ImportJob job = new ImportJob(db, etag);
     job.atBookmark = bookmarkNow.get();
     job.say("Starting import of " + filename);
-    registry.put(key, job);
+    // One step, not a look then a put: two ingests of one upload at once (a client's retry) would
+    // otherwise both start, and the file's statements could run twice.
+    ImportJob running = registry.runningOr(db + "/" + etag, job);
+    if (running != job) {
+      return running.progress();
+    }
     counters.importsStarted.increment();
     jobs.execute(() -> run(job, file, bookmarkNow));
     return job.progress();

@@ -26,6 +26,14 @@ final class JobRegistry<J extends TransferJob> {
     jobs.put(key, job);
   }
 
+  /**
+   * The job at {@code key} if it is still running, else {@code candidate}, put there in the same
+   * step: of two requests that start the same job at once, only one starts it.
+   */
+  J runningOr(String key, J candidate) {
+    return jobs.compute(key, (k, old) -> old != null && old.finished == null ? old : candidate);
+  }
+
   void putIfAbsent(String key, J job) {
     jobs.putIfAbsent(key, job);
   }
