@@ -11,21 +11,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A read connection's page cache is bounded below SQLite's default, and the writer keeps the
- * default (docs/performance.md#memory).
+ * Every connection's page cache, the writer's and the readers', is bounded below SQLite's default
+ * of 2,000 KiB (docs/performance.md#sqlites-caches-bounded-issue-17).
  */
-class ReaderCacheTest {
+class CacheSizeTest {
 
   @TempDir Path dir;
 
   @Test
-  void readersCacheLessThanTheWriter() throws Exception {
+  void everyConnectionCachesAtMostHalfAMebibyte() throws Exception {
     Path file = dir.resolve("db.sqlite");
     try (SqlConnection writer = SqlConnection.open(file, false, SqlLimits.d1())) {
       writer.exec("CREATE TABLE t(x)");
       try (SqlConnection reader = SqlConnection.open(file, true, SqlLimits.d1())) {
-        assertThat(cacheSize(reader)).isEqualTo(-SqlConnection.READER_CACHE_KIB).isEqualTo(-512);
-        assertThat(cacheSize(writer)).as("SQLite's default").isEqualTo(-2000);
+        assertThat(cacheSize(reader)).isEqualTo(-SqlConnection.CACHE_KIB).isEqualTo(-512);
+        assertThat(cacheSize(writer)).isEqualTo(-512);
       }
     }
   }
