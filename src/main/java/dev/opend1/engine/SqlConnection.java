@@ -89,8 +89,9 @@ final class SqlConnection implements AutoCloseable {
    * the databases for the whole run. A reader's cache is emptied anyway whenever another connection
    * commits (SQLite then rereads the WAL); the writer's survives its commits, but what it holds of
    * a database larger than the cache is its hot path (the B-trees' upper levels, the right edge an
-   * append writes to), and a page either misses is a 4 KB read from the operating system's file
-   * cache. A transaction with more dirty pages than this spills them to the WAL before its commit.
+   * append writes to), and a page either of them misses is a 4 KB read from the operating system's
+   * file cache. A transaction with more dirty pages than this spills them to the WAL before its
+   * commit.
    */
   static final int CACHE_KIB = 512;
 

@@ -83,13 +83,7 @@ class RestoreDuringTransferTest {
     byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
     String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
     String name = transfers.init(id, etag, bookmark).filename();
-    String query = transfers.signedQuery("PUT", name);
-    transfers.receive(
-        name,
-        query.substring(8, query.indexOf('&')),
-        query.substring(query.indexOf("signature=") + 10),
-        bytes.length,
-        new ByteArrayInputStream(bytes));
+    SignedPut.send(transfers, name, bytes.length, new ByteArrayInputStream(bytes));
     // A slow write holds the writer first, so the import is certainly queued behind it (and has
     // registered as an import) when the restore is asked for, however fast the import itself is.
     CompletableFuture<List<Object>> slowWrite =

@@ -118,13 +118,8 @@ class TransferLifetimesTest {
     eventually(() -> !Files.exists(stale));
 
     String name = id + "-" + "b".repeat(32) + ".sql";
-    String query = transfers.signedQuery("PUT", name);
-    String expires = query.substring(8, query.indexOf('&'));
-    String signature = query.substring(query.indexOf("signature=") + 10);
     assertThatThrownBy(
-            () ->
-                transfers.receive(
-                    name, expires, signature, 5_000, new ByteArrayInputStream(new byte[5_000])))
+            () -> SignedPut.send(transfers, name, 5_000, new ByteArrayInputStream(new byte[5_000])))
         .isInstanceOf(D1Exception.InvalidRequest.class)
         .hasMessageContaining("Transfer storage is full");
   }

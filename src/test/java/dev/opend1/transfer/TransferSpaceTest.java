@@ -86,11 +86,7 @@ class TransferSpaceTest {
 
   /** PUTs {@code body} as an upload named for {@code etagOf}, declaring {@code declared} bytes. */
   private String put(byte[] etagOf, long declared, InputStream body) throws Exception {
-    String name = name(etagOf);
-    String query = transfers.signedQuery("PUT", name);
-    String expires = query.substring(8, query.indexOf('&'));
-    String signature = query.substring(query.indexOf("signature=") + 10);
-    return transfers.receive(name, expires, signature, declared, body);
+    return SignedPut.send(transfers, name(etagOf), declared, body);
   }
 
   private String put(byte[] body) throws Exception {
