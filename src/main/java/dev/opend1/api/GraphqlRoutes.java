@@ -1,8 +1,8 @@
 package dev.opend1.api;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opend1.analytics.AnalyticsReader;
-import dev.opend1.core.D1Exception;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -11,13 +11,12 @@ import java.util.Map;
  * {@code POST /graphql}: Cloudflare's GraphQL Analytics API, for D1's datasets ({@code wrangler d1
  * info} and {@code wrangler d1 insights} ask it). The answer is GraphQL's JSON ({@code data} and
  * {@code errors}, status 200 even when the query is refused), not D1's envelope; only a request
- * that is not a GraphQL request at all (no credentials, a body that is not JSON) gets the envelope.
+ * that is not a GraphQL request at all (no credentials, a body that is not a JSON object, a member
+ * of the wrong type) gets the envelope, worded as D1 words a bad property.
  */
 final class GraphqlRoutes {
 
-  /** A GraphQL request's body; other members (such as {@code extensions}) are ignored. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record GraphqlRequest(String query, String operationName, Map<String, Object> variables) {}
+  private static final TypeReference<Map<String, Object>> VARIABLES = new TypeReference<>() {};
 
   private final AnalyticsReader analytics;
   private final RequestBodies bodies;
@@ -28,15 +27,17 @@ final class GraphqlRoutes {
   }
 
   void query(Context ctx, Caller caller) throws IOException {
-    GraphqlRequest request =
-        bodies.readJson(ctx, p -> Json.MAPPER.readValue(p, GraphqlRequest.class));
-    if (request == null) {
-      throw new D1Exception.InvalidRequest(
-          "Bad Request: the body must be a GraphQL request object");
-    }
+    // A GraphQL request is a few kilobytes: read whole, then checked member by member. Other
+    // members (such as extensions) are ignored.
+    ObjectNode body = bodies.readObject(ctx, false);
+    String query = JsonFields.optionalString(body, "query").orElse(null);
+    String operationName = JsonFields.optionalString(body, "operationName").orElse(null);
+    Map<String, Object> variables =
+        JsonFields.optionalObject(body, "variables")
+            .map(v -> Json.MAPPER.convertValue(v, VARIABLES))
+            .orElse(null);
     Map<String, Object> answer =
-        analytics.graphql(
-            caller.account(), request.query(), request.operationName(), request.variables());
+        analytics.graphql(caller.account(), query, operationName, variables);
     ctx.status(200).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(answer));
   }
 }

@@ -161,11 +161,35 @@ class GraphqlApiTest {
 
   @Test
   void aBodyThatIsNotAGraphqlRequestIsRefusedInD1sEnvelope() {
-    for (String body : new String[] {"null", "[]", "{\"variables\":\"x\"}", "{"}) {
-      Reply r = client.post("/client/v4/graphql", body);
-      assertThat(r.status()).as(body).isEqualTo(400);
-      assertThat(r.json().get("success").asBoolean()).isFalse();
-    }
+    Map<String, String> refusals =
+        Map.of(
+            "null",
+            "Request body must be a JSON object, not null",
+            "[]",
+            "Request body must be a JSON object, not array",
+            "\"" + "x".repeat(2000) + "\"",
+            "Request body must be a JSON object, not string",
+            "{\"variables\":\"x\"}",
+            "Invalid property: variables => Expected object, received string",
+            "{\"query\":5}",
+            "Invalid property: query => Expected string, received number",
+            "{\"query\":\"{viewer{__typename}}\",\"operationName\":[]}",
+            "Invalid property: operationName => Expected string, received array",
+            "{",
+            "Malformed JSON in request body");
+    refusals.forEach(
+        (body, message) -> {
+          Reply r = client.post("/client/v4/graphql", body);
+          assertThat(r.status()).as(body).isEqualTo(400);
+          assertThat(r.json().get("success").asBoolean()).isFalse();
+          assertThat(r.json().at("/errors/0/code").asInt()).isEqualTo(7400);
+          // D1's words, not the JSON library's: no Java type and no echo of the body.
+          assertThat(r.json().at("/errors/0/message").asText())
+              .as(body)
+              .startsWith(message)
+              .doesNotContain("java")
+              .doesNotContain("xxxxxxxxxx");
+        });
     Reply empty = client.post("/client/v4/graphql", "{}");
     assertThat(empty.status()).isEqualTo(200);
     assertThat(empty.json().at("/errors/0/message").asText()).isNotEmpty();

@@ -135,6 +135,16 @@ class HttpFuzzTest {
                 db + "/query",
                 List.of("Authorization: Bearer $TOKEN", "Expect: 100-continue"),
                 "{}".getBytes(),
+                0),
+            // An error answer large enough to be compressed, to a client that accepts gzip.
+            new Fuzz.Request(
+                "POST",
+                "/client/v4/graphql",
+                List.of(
+                    "Authorization: Bearer $TOKEN",
+                    "Content-Type: application/json",
+                    "Accept-Encoding: gzip"),
+                ("\"" + "x".repeat(1168) + "\"").getBytes(),
                 0))) {
       check(r);
     }

@@ -22,7 +22,7 @@ public final class RawHttp {
 
   private RawHttp() {}
 
-  /** A parsed answer; the body is de-chunked. */
+  /** A parsed answer; the body is de-chunked and, when gzipped, decompressed. */
   public record Response(int status, String head, byte[] body) {
     public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
@@ -112,6 +112,12 @@ public final class RawHttp {
     byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
     if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
       body = dechunk(body);
+    }
+    if (head.toLowerCase(Locale.ROOT).contains("content-encoding: gzip")) {
+      // The server compresses larger answers when the request accepts gzip, as HTTP allows.
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+        body = in.readAllBytes();
+      }
     }
     return new Response(status, head, body);
   }
