@@ -102,8 +102,11 @@ final class WriteGroups {
   private final DatabaseHandle h;
   private final SqlLimits limits;
 
-  /** {@link #FSYNC_WAIT_NANOS}, unless a test set another bound ({@link #fsyncWait}). */
+  /** {@link #FSYNC_WAIT_NANOS}, unless a test set another bound ({@link #slowRounds}). */
   private volatile long fsyncWaitNanos = FSYNC_WAIT_NANOS;
+
+  /** {@link #BUDGET_NANOS}, unless a test set another bound ({@link #slowRounds}). */
+  private volatile long budgetNanos = BUDGET_NANOS;
 
   /**
    * Groupable requests not yet taken by a round. Added to by requests' threads; taken from only by
@@ -168,9 +171,13 @@ final class WriteGroups {
     return p.result;
   }
 
-  /** Sets how long a round waits for the previous commit's fsync: for tests, which hold it. */
-  void fsyncWait(long nanos) {
-    fsyncWaitNanos = nanos;
+  /**
+   * Sets how long a round waits for the previous commit's fsync and how long it goes on taking
+   * requests: for tests that hold the fsync, and count the rounds however slow the machine is.
+   */
+  void slowRounds(long fsyncWait, long budget) {
+    fsyncWaitNanos = fsyncWait;
+    budgetNanos = budget;
   }
 
   /**
@@ -214,7 +221,7 @@ final class WriteGroups {
    * {@code statements} statements since {@code started}; null when none waits or the round is full.
    */
   Pending next(int requests, int statements, long started) {
-    if (requests >= MAX_REQUESTS || System.nanoTime() - started > BUDGET_NANOS) {
+    if (requests >= MAX_REQUESTS || System.nanoTime() - started > budgetNanos) {
       return null;
     }
     for (Pending p; (p = waiting.peek()) != null; ) {

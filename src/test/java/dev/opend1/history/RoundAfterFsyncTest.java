@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A write round waits for the fsync of the writer's previous commit before it takes the requests
  * that wait, so the requests that arrive during that fsync commit together: their commit could not
  * be durable before the next fsync anyway. The test holds the fsync itself, and lengthens the
- * wait's bound past the test's length, so nothing depends on how fast the machine is.
+ * wait's bound and the round's budget past the test's length, so nothing depends on how fast the
+ * machine is.
  */
 class RoundAfterFsyncTest {
 
