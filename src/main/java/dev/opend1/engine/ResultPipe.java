@@ -336,7 +336,11 @@ public final class ResultPipe extends OutputStream implements BytePipe {
         Chunk c;
         lock.lock();
         try {
-          if (sent != null && free.size() < MEMORY_BYTES / CHUNK_BYTES) {
+          // At most MEMORY_BYTES / CHUNK_BYTES + 2 chunks exist (those queued in memory, the one
+          // being sent, the writer's), so the free list holds at most all but the writer's: a
+          // smaller bound dropped a chunk whenever the reader emptied the queue while the writer
+          // was held up, and the writer then made a new one.
+          if (sent != null && free.size() <= MEMORY_BYTES / CHUNK_BYTES) {
             free.add(sent);
           }
           sent = null;
@@ -408,6 +412,16 @@ public final class ResultPipe extends OutputStream implements BytePipe {
         aborted = why;
       }
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Chunks sent and waiting to be filled again (for tests). */
+  int freeChunks() {
+    lock.lock();
+    try {
+      return free.size();
     } finally {
       lock.unlock();
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +125,93 @@ class ResultPipeTest {
       assertThat(pipe.chunksMade())
           .as("chunks made")
           .isLessThanOrEqualTo(ResultPipe.MEMORY_BYTES / ResultPipe.CHUNK_BYTES + 2);
+    }
+    assertThat(space.used()).isZero();
+    assertThat(spillFiles()).isZero();
+  }
+
+  /** A client whose writes wait, while {@link #hold} is set, until {@link #release} opens. */
+  private static final class HeldClient extends OutputStream {
+    final ByteArrayOutputStream got = new ByteArrayOutputStream();
+    volatile boolean hold;
+    volatile CountDownLatch release = new CountDownLatch(1);
+    final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (hold) {
+        held.release();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      synchronized (got) {
+        got.write(b, off, len);
+      }
+    }
+
+    int size() {
+      synchronized (got) {
+        return got.size();
+      }
+    }
+  }
+
+  /**
+   * The writer fills memory while the reader is held in the middle of sending a chunk, so every
+   * chunk there can be is made (four queued, the one being sent, the writer's); the reader then
+   * empties the queue while the writer waits, and hands every chunk it sent back. Before, the free
+   * list kept only four of the five, so each such cycle made one more chunk.
+   */
+  @Test
+  void aReaderThatEmptiesTheQueueWhileTheWriterWaitsHandsEveryChunkBack() throws Exception {
+    SpillSpace space = space(1L << 30, 1L << 30);
+    int inMemory = ResultPipe.MEMORY_BYTES / ResultPipe.CHUNK_BYTES;
+    byte[] chunk = new byte[ResultPipe.CHUNK_BYTES];
+    try (ResultPipe pipe = new ResultPipe(space, TimeUnit.MINUTES.toNanos(1))) {
+      HeldClient client = new HeldClient();
+      client.hold = true;
+      CompletableFuture<Void> reader =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  pipe.drainTo(client);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      int sent = 0;
+      for (int cycle = 0; cycle < 3; cycle++) {
+        for (int i = 0; i < inMemory; i++) {
+          pipe.write(chunk);
+        }
+        // The reader takes the first and is held sending it; one more fits in memory.
+        assertThat(client.held.tryAcquire(60, TimeUnit.SECONDS)).isTrue();
+        pipe.write(chunk);
+        client.hold = false;
+        client.release.countDown();
+        sent += inMemory + 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pipe.freeChunks() < inMemory + 1 && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        assertThat(client.size()).isEqualTo(sent * ResultPipe.CHUNK_BYTES);
+        assertThat(pipe.freeChunks()).as("chunks handed back").isEqualTo(inMemory + 1);
+        assertThat(pipe.chunksMade()).as("chunks made").isEqualTo(inMemory + 2);
+        client.release = new CountDownLatch(1);
+        client.hold = true;
+      }
+      client.hold = false;
+      client.release.countDown();
+      pipe.end();
+      reader.get(60, TimeUnit.SECONDS);
     }
     assertThat(space.used()).isZero();
     assertThat(spillFiles()).isZero();
