@@ -185,7 +185,8 @@ public final class Settings {
           "max-transfer-bytes",
           "BYTES",
           "20000000000",
-          "Disk that uploads and exports waiting to be fetched may use together.");
+          "Disk that uploads and exports waiting to be fetched may use together; exports already"
+              + " downloaded whole are removed first when room is needed.");
 
   public static final Setting IMPORT_TIMEOUT_SECONDS =
       new Setting(

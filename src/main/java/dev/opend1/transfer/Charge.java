@@ -35,10 +35,13 @@ final class Charge {
     return file;
   }
 
-  /** The file holds {@code total} bytes so far: what passes the reservation is counted. */
+  /**
+   * The file holds {@code total} bytes so far: what passes the reservation is counted, and makes
+   * the space take back spare files if it passes the cap.
+   */
   void written(long total) {
     if (total > charged) {
-      space.add(total - charged);
+      space.grow(total - charged);
       charged = total;
     }
   }

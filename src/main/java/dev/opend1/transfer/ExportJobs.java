@@ -9,8 +9,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -237,16 +241,23 @@ final class ExportJobs {
       return false;
     }
     Path file = dir.exports().resolve(name);
-    if (!Files.exists(file)) {
-      return false;
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException gone) {
+      return false; // expired, or taken back for room
     }
-    try (InputStream in = Files.newInputStream(file);
-        OutputStream o = out.open(Files.size(file))) {
+    // Open, it is read whole even if it is removed meanwhile.
+    try (channel;
+        InputStream in = Channels.newInputStream(channel);
+        OutputStream o = out.open(channel.size())) {
       byte[] chunk = new byte[DOWNLOAD_CHUNK];
       for (int n; (n = in.read(chunk)) > 0; ) {
         o.write(chunk, 0, n);
       }
     }
+    // Sent whole: the client has it, so the file may go early if the transfer cap needs room.
+    space.spare(file);
     return true;
   }
 

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,6 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * there, so checking an upload against the cap costs the same with one file or thousands. Files
  * being written are counted as they grow ({@link Charge}); an upload's declared length is reserved
  * at the check, so two uploads cannot both be let in on the same free space.
+ *
+ * <p>A finished export that was downloaded whole is spare ({@link #spare}): its file stays for its
+ * URL's hour (a client may fetch it again, and a second export of the same state answers from it),
+ * but when the cap needs room it goes first, oldest download first. Without that, exports that
+ * waited their hour after their one download filled the cap and imports were refused (the soak's
+ * last minutes). Exports themselves are not refused at the cap: their size is known only at their
+ * end, and a backup that fails half way is worse than a directory over its cap for the hour.
  */
 final class TransferSpace {
 
@@ -27,6 +36,9 @@ final class TransferSpace {
    * are those that went (an ingest, the reaper and a repeated upload may meet on one file).
    */
   private final Object removal = new Object();
+
+  /** Spare files, in the order they became spare. Guarded by {@link #removal}. */
+  private final LinkedHashSet<Path> spare = new LinkedHashSet<>();
 
   TransferSpace(long cap, long usedAtStart) {
     this.cap = cap;
@@ -50,6 +62,9 @@ final class TransferSpace {
   void reserve(long bytes) {
     for (long now = used.get(); ; now = used.get()) {
       if (now + bytes > cap) {
+        if (reclaim(now + bytes - cap) > 0) {
+          continue;
+        }
         throw new D1Exception.InvalidRequest(
             "Transfer storage is full ("
                 + cap
@@ -66,9 +81,54 @@ final class TransferSpace {
     used.addAndGet(bytes);
   }
 
+  /**
+   * Counts {@code bytes} more written to a growing file, which is not refused (an export, an upload
+   * of unknown length); spare files go while the count is past the cap.
+   */
+  void grow(long bytes) {
+    long now = used.addAndGet(bytes);
+    if (now > cap) {
+      reclaim(now - cap);
+    }
+  }
+
+  /** Marks a finished export's file as spare: downloaded whole, it may go when room is needed. */
+  void spare(Path file) {
+    synchronized (removal) {
+      if (Files.exists(file)) {
+        spare.add(file);
+      }
+    }
+  }
+
+  /**
+   * Deletes spare files, oldest first, until {@code bytes} are freed or none is left; the bytes
+   * freed.
+   */
+  private long reclaim(long bytes) {
+    synchronized (removal) {
+      long freed = 0;
+      for (Iterator<Path> it = spare.iterator(); freed < bytes && it.hasNext(); ) {
+        Path file = it.next();
+        it.remove();
+        try {
+          long size = Files.size(file);
+          if (Files.deleteIfExists(file)) {
+            subtract(size);
+            freed += size;
+          }
+        } catch (IOException e) {
+          // Gone already (its hour ended), or not removable now: it stays counted until it goes.
+        }
+      }
+      return freed;
+    }
+  }
+
   /** Deletes a file there and subtracts its size; false when it was not there. */
   boolean delete(Path file) throws IOException {
     synchronized (removal) {
+      spare.remove(file);
       long size;
       try {
         size = Files.size(file);

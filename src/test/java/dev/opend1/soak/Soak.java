@@ -50,10 +50,11 @@ public final class Soak {
   final Map<String, AtomicLong> backpressure = new ConcurrentHashMap<>();
 
   /**
-   * Imports refused at the transfer directory's cap ({@code --max-transfer-bytes}, 20 GB): the
-   * server keeps every finished export for its URL's hour, and a 30-minute soak's exports pass the
-   * cap before the first of them expires. A refusal there is the server's documented answer to a
-   * full directory, counted and printed apart; it does not fail the run.
+   * Imports refused at the transfer directory's cap ({@code --max-transfer-bytes}, 20 GB). The
+   * server keeps every finished export for its URL's hour; before exports downloaded whole were
+   * taken back for room, a 30-minute soak's exports passed the cap before the first of them
+   * expired. A refusal there is the server's documented answer to a full directory, counted and
+   * printed apart; it does not fail the run.
    */
   final Map<String, AtomicLong> capRefusals = new ConcurrentHashMap<>();
 

@@ -41,7 +41,7 @@ class ConcurrentIngestTest {
                 .getBytes(StandardCharsets.UTF_8);
         String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(sql));
         String name = Uploads.filename(db.id, etag);
-        SignedPut.send(transfers, name, sql.length, new ByteArrayInputStream(sql));
+        SignedUrls.put(transfers, name, sql.length, new ByteArrayInputStream(sql));
 
         // Reading the bookmark takes a while, so the eight requests are all between looking for a
         // running import and starting one at the same time.

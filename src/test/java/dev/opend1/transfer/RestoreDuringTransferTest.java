@@ -83,7 +83,7 @@ class RestoreDuringTransferTest {
     byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
     String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
     String name = transfers.init(id, etag, bookmark).filename();
-    SignedPut.send(transfers, name, bytes.length, new ByteArrayInputStream(bytes));
+    SignedUrls.put(transfers, name, bytes.length, new ByteArrayInputStream(bytes));
     // A slow write holds the writer first, so the import is certainly queued behind it (and has
     // registered as an import) when the restore is asked for, however fast the import itself is.
     CompletableFuture<List<Object>> slowWrite =

@@ -119,7 +119,7 @@ class TransferLifetimesTest {
 
     String name = id + "-" + "b".repeat(32) + ".sql";
     assertThatThrownBy(
-            () -> SignedPut.send(transfers, name, 5_000, new ByteArrayInputStream(new byte[5_000])))
+            () -> SignedUrls.put(transfers, name, 5_000, new ByteArrayInputStream(new byte[5_000])))
         .isInstanceOf(D1Exception.InvalidRequest.class)
         .hasMessageContaining("Transfer storage is full");
   }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opend1.core.D1Exception;
 import dev.opend1.history.EngineWithHistory;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +88,7 @@ class TransferSpaceTest {
 
   /** PUTs {@code body} as an upload named for {@code etagOf}, declaring {@code declared} bytes. */
   private String put(byte[] etagOf, long declared, InputStream body) throws Exception {
-    return SignedPut.send(transfers, name(etagOf), declared, body);
+    return SignedUrls.put(transfers, name(etagOf), declared, body);
   }
 
   private String put(byte[] body) throws Exception {
@@ -203,6 +205,88 @@ class TransferSpaceTest {
 
     put(sql(3, 6_000));
     assertThat(transfers.storedBytes()).isEqualTo(10_000).isEqualTo(listing());
+  }
+
+  /** Fills the table with {@code rows} rows of about 60 bytes of dump each. */
+  private void rows(int rows) {
+    db.run("CREATE TABLE IF NOT EXISTS t(a INTEGER PRIMARY KEY, b TEXT)");
+    db.run(
+        "INSERT INTO t(b) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
+            + rows
+            + ") SELECT hex(randomblob(20)) FROM c");
+  }
+
+  private Path exported(String name) {
+    return dir.resolve("transfer").resolve("exports").resolve(name);
+  }
+
+  @Test
+  void anExportDownloadedWholeMakesRoomForAnUploadAtTheCap() throws Exception {
+    transfers.close();
+    transfers = open(10_000);
+    rows(60);
+    String name = exportToEnd().filename();
+    long size = Files.size(exported(name));
+    assertThat(size).isBetween(3_000L, 6_000L);
+
+    // Not downloaded yet: the upload that needs its room is refused, and the export stays.
+    byte[] upload = sql(1, (int) (10_000 - size + 1));
+    assertThatThrownBy(() -> put(upload))
+        .hasMessage(
+            "Transfer storage is full (10000 bytes); try again once earlier transfers expire");
+    assertThat(exported(name)).exists();
+
+    // A download that fails half way leaves it in place too.
+    OutputStream broken =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+          }
+        };
+    assertThatThrownBy(() -> SignedUrls.get(transfers, name, broken))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> put(upload)).isInstanceOf(D1Exception.InvalidRequest.class);
+
+    // Downloaded whole, it goes to make room.
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    assertThat(SignedUrls.get(transfers, name, got)).isTrue();
+    assertThat((long) got.size()).isEqualTo(size);
+    put(upload);
+    assertThat(exported(name)).doesNotExist();
+    assertThat(transfers.storedBytes()).isEqualTo(upload.length).isEqualTo(listing());
+    assertThat(SignedUrls.get(transfers, name, new ByteArrayOutputStream())).isFalse();
+
+    // Asked for again, the same state is dumped again rather than answered from the file.
+    ExportProgress again = exportToEnd();
+    assertThat(again.status()).isEqualTo(TransferStatus.COMPLETE);
+    assertThat(again.filename()).isNotEqualTo(name);
+    assertThat(transfers.storedBytes()).isEqualTo(listing());
+  }
+
+  @Test
+  void anExportThatGrowsPastTheCapTakesBackDownloadedOnesOldestFirst() throws Exception {
+    transfers.close();
+    transfers = open(10_000);
+    rows(30);
+    String first = exportToEnd().filename();
+    rows(1);
+    String second = exportToEnd().filename();
+    assertThat(SignedUrls.get(transfers, first, new ByteArrayOutputStream())).isTrue();
+    assertThat(SignedUrls.get(transfers, second, new ByteArrayOutputStream())).isTrue();
+    long both = transfers.storedBytes();
+    assertThat(both).isBetween(4_000L, 6_000L);
+
+    // A third, larger export passes the cap by less than the first one's size while it is
+    // written: the first download goes, which is room enough; the second stays.
+    rows(40);
+    String third = exportToEnd().filename();
+    long over = both + Files.size(exported(third)) - 10_000;
+    assertThat(over).isPositive().isLessThan(both / 2);
+    assertThat(exported(first)).doesNotExist();
+    assertThat(exported(second)).exists();
+    assertThat(exported(third)).exists();
+    assertThat(transfers.storedBytes()).isEqualTo(listing()).isLessThanOrEqualTo(10_000);
   }
 
   @Test
