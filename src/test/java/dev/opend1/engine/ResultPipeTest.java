@@ -38,6 +38,18 @@ class ResultPipeTest {
     }
   }
 
+  /** Sends the pipe's chunks to {@code client} on another thread, as the connection's does. */
+  private static CompletableFuture<Void> drain(ResultPipe pipe, OutputStream client) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            pipe.drainTo(client);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
   /** An output stream that takes its time, like a client on a slow link. */
   private static final class SlowClient extends OutputStream {
     final ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -66,15 +78,7 @@ class ResultPipeTest {
     // A reader is never keeping up here: every chunk past memory spills.
     try (ResultPipe pipe = new ResultPipe(space, 0)) {
       SlowClient client = new SlowClient();
-      CompletableFuture<Void> reader =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  pipe.drainTo(client);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<Void> reader = drain(pipe, client);
       Random sizes = new Random(11);
       for (int at = 0; at < data.length; ) {
         int n = Math.min(data.length - at, 1 + sizes.nextInt(100_000));
@@ -100,15 +104,7 @@ class ResultPipeTest {
     // Any reader keeps up for a minute after each chunk (the slow client takes a millisecond).
     try (ResultPipe pipe = new ResultPipe(space, TimeUnit.MINUTES.toNanos(1))) {
       SlowClient client = new SlowClient();
-      CompletableFuture<Void> reader =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  pipe.drainTo(client);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<Void> reader = drain(pipe, client);
       long spilled = 0;
       for (int at = 0; at < data.length; ) {
         int n = Math.min(data.length - at, 50_000);
@@ -178,15 +174,7 @@ class ResultPipeTest {
     try (ResultPipe pipe = new ResultPipe(space, TimeUnit.MINUTES.toNanos(1))) {
       HeldClient client = new HeldClient();
       client.hold = true;
-      CompletableFuture<Void> reader =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  pipe.drainTo(client);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<Void> reader = drain(pipe, client);
       int sent = 0;
       for (int cycle = 0; cycle < 3; cycle++) {
         for (int i = 0; i < inMemory; i++) {
@@ -272,15 +260,7 @@ class ResultPipeTest {
     try (ResultPipe pipe = new ResultPipe(space)) {
       pipe.deadline(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
       SlowClient client = new SlowClient();
-      CompletableFuture<Void> reader =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  pipe.drainTo(client);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<Void> reader = drain(pipe, client);
       pipe.write(data);
       pipe.end();
       reader.get(60, TimeUnit.SECONDS);
