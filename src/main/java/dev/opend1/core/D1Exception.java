@@ -180,6 +180,35 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
+   * A past state of a database that its history cannot build, because a record it needs is damaged
+   * on disk (code 7500): found only when a request reads that record (a restore, a read, export,
+   * diff or branch as of a bookmark), since a sealed segment opens from its index without reading
+   * its records. Nothing of the request was applied, and a retry fails the same way until an
+   * operator repairs the history; states that do not need the record, and the database's current
+   * state, serve on. {@code where} names the segment file and byte as {@code opend1 doctor} reports
+   * them, never a host path (the server's log has that).
+   */
+  public static final class HistoryDamaged extends D1Exception {
+    public HistoryDamaged(String database, String where, String bookmark) {
+      super(
+          7500,
+          "D1 database "
+              + database
+              + ": its history is damaged at "
+              + where
+              + "; the state at bookmark "
+              + bookmark
+              + " cannot be read, and nothing was applied (opend1 doctor reports the damage)",
+          null);
+    }
+
+    /** The {@code HistoryDamaged} that caused {@code t}, if one did. */
+    public static java.util.Optional<D1Exception> in(Throwable t) {
+      return Causes.find(t, x -> x instanceof HistoryDamaged).map(x -> (D1Exception) x);
+    }
+  }
+
+  /**
    * A call between the nodes of a cluster (a forwarded request) without the cluster's secret (code
    * 10000): refused before anything else is looked at.
    */

@@ -270,7 +270,7 @@ final class DatabaseHistory {
   }
 
   private StateImage image(RestorePlan plan) {
-    return ReplayImage.of(store, plan, index, pageSize);
+    return ReplayImage.of(store, databaseId, plan, index, pageSize);
   }
 
   /**

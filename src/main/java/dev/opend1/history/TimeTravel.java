@@ -146,7 +146,13 @@ public final class TimeTravel {
       throw new dev.opend1.engine.EngineException("restore " + id + ": interrupted", e);
     } catch (Exception e) {
       history.counters().restoreFailures.increment();
-      throw new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e);
+      // A damaged record the target needs fails the build, before the pause: nothing changed.
+      throw D1Exception.HistoryDamaged.in(e)
+          .map(RuntimeException.class::cast)
+          .orElseGet(
+              () ->
+                  new dev.opend1.engine.EngineException(
+                      "restore " + id + ": " + e.getMessage(), e));
     } finally {
       if (built != null) {
         try {
