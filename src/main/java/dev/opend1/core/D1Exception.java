@@ -189,6 +189,8 @@ public abstract sealed class D1Exception extends RuntimeException {
    * them, never a host path (the server's log has that).
    */
   public static final class HistoryDamaged extends D1Exception {
+    private final String where;
+
     public HistoryDamaged(String database, String where, String bookmark) {
       super(
           7500,
@@ -200,6 +202,12 @@ public abstract sealed class D1Exception extends RuntimeException {
               + bookmark
               + " cannot be read, and nothing was applied (opend1 doctor reports the damage)",
           null);
+      this.where = where;
+    }
+
+    /** The damaged record's segment file and first byte: {@code seg-<16 hex>.log byte <N>}. */
+    public String where() {
+      return where;
     }
 
     /** The {@code HistoryDamaged} that caused {@code t}, if one did. */

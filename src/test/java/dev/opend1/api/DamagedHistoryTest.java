@@ -249,4 +249,48 @@ class DamagedHistoryTest {
       assertLogged(5);
     }
   }
+
+  /**
+   * After a crash before any checkpoint the file holds the first state and the history's records
+   * must be replayed into it, record 4 among them: the database is unavailable (503, listed, logged
+   * once as such) rather than failing each request with an internal error; the others serve on.
+   */
+  @Test
+  void aRecoveryThatNeedsADamagedRecordMakesTheDatabaseUnavailable() throws Exception {
+    Path dbDir = data.resolve("db").resolve(id);
+    Files.copy(
+        dbDir.resolve("history").resolve("snap-%016x.db".formatted(0L)),
+        dbDir.resolve("db.sqlite"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(dbDir.resolve("history").resolve("checkpoint"), "0");
+    try (TestServer server = TestServer.start(data)) {
+      D1Client client = server.client();
+      String other = client.post(databases(), "{\"name\":\"other\"}").result().get("uuid").asText();
+      for (Reply r :
+          List.of(
+              client.post(db + "/query", sql("SELECT a FROM t")),
+              client.post(db + "/query", sql("INSERT INTO t VALUES (9)")),
+              client.post(db + "/query", sql("SELECT a FROM t")))) {
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.errorCode()).isEqualTo(7500);
+        assertThat(r.errorMessage())
+            .isEqualTo(
+                "D1 database "
+                    + id
+                    + " is unavailable: its history is damaged at seg-0000000000000000.log byte "
+                    + damagedAt
+                    + ", so its newest state cannot be rebuilt (opend1 doctor reports the damage);"
+                    + " reference = "
+                    + r.requestId());
+      }
+      Reply ok = client.post(databases() + "/" + other + "/query", sql("CREATE TABLE u(x)"));
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("database " + id + " is unavailable"))
+        .hasSize(1);
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
+        .isEmpty();
+  }
 }
