@@ -292,18 +292,12 @@ final class PastStates implements AutoCloseable {
       // history's IOException); other failures to build are the server's.
       e.ready.completeExceptionally(
           failed instanceof IOException io
-              ? D1Exception.HistoryDamaged.in(io)
-                  .map(RuntimeException.class::cast)
-                  .orElseGet(
-                      () ->
-                          new EngineException(
-                              "build the state of "
-                                  + key.id()
-                                  + " at "
-                                  + key.bookmark()
-                                  + ": "
-                                  + io,
-                              io))
+              ? D1Exception.HistoryDamaged.orElse(
+                  io,
+                  () ->
+                      new EngineException(
+                          "build the state of " + key.id() + " at " + key.bookmark() + ": " + io,
+                          io))
               : failed);
     }
   }

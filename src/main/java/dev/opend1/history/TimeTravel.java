@@ -147,12 +147,9 @@ public final class TimeTravel {
     } catch (Exception e) {
       history.counters().restoreFailures.increment();
       // A damaged record the target needs fails the build, before the pause: nothing changed.
-      throw D1Exception.HistoryDamaged.in(e)
-          .map(RuntimeException.class::cast)
-          .orElseGet(
-              () ->
-                  new dev.opend1.engine.EngineException(
-                      "restore " + id + ": " + e.getMessage(), e));
+      throw D1Exception.HistoryDamaged.orElse(
+          e,
+          () -> new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e));
     } finally {
       if (built != null) {
         try {
@@ -234,8 +231,12 @@ public final class TimeTravel {
     try {
       return history.of(id);
     } catch (IOException e) {
-      throw new dev.opend1.engine.EngineException(
-          "open history of " + id + ": " + e.getMessage(), e);
+      // A sealed segment without a usable index file is scanned, and damage in it fails the open.
+      throw D1Exception.HistoryDamaged.orElse(
+          e,
+          () ->
+              new dev.opend1.engine.EngineException(
+                  "open history of " + id + ": " + e.getMessage(), e));
     }
   }
 

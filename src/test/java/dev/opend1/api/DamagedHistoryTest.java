@@ -157,7 +157,7 @@ class DamagedHistoryTest {
             e ->
                 assertThat(e.getFormattedMessage())
                     .contains("history of database " + id + " is damaged")
-                    .contains("at byte " + damagedAt + " of " + path)
+                    .contains("at byte " + damagedAt + " of " + path + ": record 4 fails its check")
                     .contains("opend1 doctor"));
     assertThat(log.list)
         .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
@@ -289,6 +289,80 @@ class DamagedHistoryTest {
     assertThat(log.list)
         .filteredOn(e -> e.getFormattedMessage().contains("database " + id + " is unavailable"))
         .hasSize(1);
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
+        .isEmpty();
+  }
+
+  /** What a request answers when a scan of the sealed segment finds record 4 damaged. */
+  private String segmentRefusal() {
+    return "D1 database "
+        + id
+        + ": its history is damaged at seg-0000000000000000.log byte "
+        + damagedAt
+        + "; the segment cannot be read, and nothing was applied (opend1 doctor reports the"
+        + " damage)";
+  }
+
+  /**
+   * Without its index file (lost, or a segment sealed before indexes existed) the sealed segment is
+   * scanned when the history opens, and its damage fails the open: the database is unavailable,
+   * time travel says why, and no request answers an internal error.
+   */
+  @Test
+  void aDamagedSealedSegmentWithoutItsIndexMakesTheDatabaseUnavailable() throws Exception {
+    Path history = data.resolve("db").resolve(id).resolve("history");
+    Files.delete(history.resolve("idx-%016x.bin".formatted(0L)));
+    try (TestServer server = TestServer.start(data)) {
+      D1Client client = server.client();
+      String other = client.post(databases(), "{\"name\":\"other\"}").result().get("uuid").asText();
+      Reply bookmark = client.get(db + "/time_travel/bookmark");
+      assertThat(bookmark.status()).as(bookmark.body()).isEqualTo(500);
+      assertThat(bookmark.errorMessage())
+          .isEqualTo(segmentRefusal() + "; reference = " + bookmark.requestId());
+      for (Reply r :
+          List.of(
+              client.post(db + "/query", sql("SELECT a FROM t")),
+              client.post(db + "/query", sql("INSERT INTO t VALUES (9)")))) {
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.errorMessage())
+            .startsWith(
+                "D1 database "
+                    + id
+                    + " is unavailable: its history is damaged at seg-0000000000000000.log byte "
+                    + damagedAt
+                    + ", so its newest state cannot be rebuilt");
+      }
+      Reply ok = client.post(databases() + "/" + other + "/query", sql("CREATE TABLE u(x)"));
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
+        .isEmpty();
+  }
+
+  /**
+   * An index file lost while the history is open: the first lookup in the segment scans it, finds
+   * the damage and refuses the request as such; the current state reads and writes on.
+   */
+  @Test
+  void aLookupThatScansTheDamagedSegmentIsRefusedAndTheDatabaseServesOn() throws Exception {
+    try (TestServer server = TestServer.start(data)) {
+      D1Client client = server.client();
+      assertThat(current(client, db)).isEqualTo(bookmarks.get(7L)); // the history is open
+      Files.delete(
+          data.resolve("db").resolve(id).resolve("history").resolve("idx-%016x.bin".formatted(0L)));
+      Reply r =
+          client.send("POST", db + "/time_travel/restore?bookmark=" + bookmarks.get(3L), null);
+      assertThat(r.status()).as(r.body()).isEqualTo(500);
+      assertThat(r.errorCode()).isEqualTo(7500);
+      assertThat(r.errorMessage()).isEqualTo(segmentRefusal() + "; reference = " + r.requestId());
+      assertThat(current(client, db)).isEqualTo(bookmarks.get(7L));
+      Reply write = client.post(db + "/query", sql("INSERT INTO t VALUES (7)"));
+      assertThat(write.status()).as(write.body()).isEqualTo(200);
+      assertThat(rows(client, db + "/query"))
+          .isEqualTo("[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4},{\"a\":5},{\"a\":6},{\"a\":7}]");
+    }
     assertThat(log.list)
         .filteredOn(e -> e.getFormattedMessage().contains("internal error"))
         .isEmpty();
