@@ -50,6 +50,9 @@ public final class HttpStatuses {
       case D1Exception.DiskFull x -> 507;
       // The request asked for more than the server holds for one request: retrying will not help.
       case D1Exception.ResultTooLarge x -> 400;
+      // The server's own data is damaged: not the client's fault, and not passing (a retry fails
+      // the same way until an operator repairs the history), so not 503.
+      case D1Exception.HistoryDamaged x -> 500;
       case D1Exception.Internal x -> 500;
     };
   }

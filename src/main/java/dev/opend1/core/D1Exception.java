@@ -180,6 +180,50 @@ public abstract sealed class D1Exception extends RuntimeException {
   }
 
   /**
+   * A database's history that cannot be read where a request needs it, because a record is damaged
+   * on disk (code 7500): found only when a request reads that record (a restore, a read, export,
+   * diff or branch as of a bookmark), since a sealed segment opens from its index file without
+   * reading its records; or when a sealed segment without a usable index file is scanned. Nothing
+   * of the request was applied, and a retry fails the same way until an operator repairs the
+   * history; what does not need the record serves on. {@code where} names the segment file and byte
+   * as {@code opend1 doctor} reports them, never a host path (the server's log has that); {@code
+   * unreadable} says what cannot be read ("the state at bookmark B cannot be read").
+   */
+  public static final class HistoryDamaged extends D1Exception {
+    private final String where;
+
+    public HistoryDamaged(String database, String where, String unreadable) {
+      super(
+          7500,
+          "D1 database "
+              + database
+              + ": its history is damaged at "
+              + where
+              + "; "
+              + unreadable
+              + ", and nothing was applied (opend1 doctor reports the damage)",
+          null);
+      this.where = where;
+    }
+
+    /** The damaged record's segment file and first byte: {@code seg-<16 hex>.log byte <N>}. */
+    public String where() {
+      return where;
+    }
+
+    /** The {@code HistoryDamaged} that caused {@code t}, if one did. */
+    public static java.util.Optional<D1Exception> in(Throwable t) {
+      return Causes.find(t, x -> x instanceof HistoryDamaged).map(x -> (D1Exception) x);
+    }
+
+    /** The {@code HistoryDamaged} that caused {@code t}, or else what {@code otherwise} makes. */
+    public static RuntimeException orElse(
+        Throwable t, java.util.function.Supplier<RuntimeException> otherwise) {
+      return in(t).map(RuntimeException.class::cast).orElseGet(otherwise);
+    }
+  }
+
+  /**
    * A call between the nodes of a cluster (a forwarded request) without the cluster's secret (code
    * 10000): refused before anything else is looked at.
    */

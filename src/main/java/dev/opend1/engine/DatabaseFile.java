@@ -1,5 +1,6 @@
 package dev.opend1.engine;
 
+import dev.opend1.core.D1Exception;
 import dev.opend1.core.DataLayout;
 import dev.opend1.core.DatabaseId;
 import java.io.IOException;
@@ -36,6 +37,29 @@ final class DatabaseFile {
     if (image.isPresent()) {
       replace(file, image.get());
       hook.applied(id, image.get());
+    }
+  }
+
+  /**
+   * {@link #prepare}, failing as a request sees it: a record the file's newest state needs damaged
+   * in the history ({@link D1Exception.HistoryDamaged}) makes the database unavailable (noted in
+   * {@code unavailable}, which logs it once, and thrown); any other failure is the open's.
+   */
+  static void recover(DatabaseId id, Path file, CommitHook hook, UnavailableDatabases unavailable)
+      throws SQLException {
+    try {
+      prepare(id, file, hook);
+    } catch (IOException e) {
+      Optional<String> damaged =
+          D1Exception.HistoryDamaged.in(e).map(d -> ((D1Exception.HistoryDamaged) d).where());
+      if (damaged.isPresent()) {
+        throw unavailable.mark(
+            id,
+            "its history is damaged at "
+                + damaged.get()
+                + ", so its newest state cannot be rebuilt (opend1 doctor reports the damage)");
+      }
+      throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
     }
   }
 

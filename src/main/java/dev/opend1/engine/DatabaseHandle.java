@@ -218,9 +218,10 @@ final class DatabaseHandle {
         throw counters.unavailable.mark(id, problem);
       }
       try {
-        DatabaseFile.prepare(id, file, hook);
-      } catch (IOException e) {
-        throw new SQLException("recover " + id + " from its history: " + e.getMessage(), e);
+        DatabaseFile.recover(id, file, hook, counters.unavailable);
+      } catch (dev.opend1.core.D1Exception.DatabaseUnavailable e) {
+        unavailable = true;
+        throw e;
       }
       try {
         writer = openConnection(false);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -287,10 +288,16 @@ final class PastStates implements AutoCloseable {
           retire(e);
         }
       }
+      // A damaged history answers as such (D1Exception.HistoryDamaged, the cause of the
+      // history's IOException); other failures to build are the server's.
       e.ready.completeExceptionally(
           failed instanceof IOException io
-              ? new EngineException(
-                  "build the state of " + key.id() + " at " + key.bookmark() + ": " + io, io)
+              ? D1Exception.HistoryDamaged.orElse(
+                  io,
+                  () ->
+                      new EngineException(
+                          "build the state of " + key.id() + " at " + key.bookmark() + ": " + io,
+                          io))
               : failed);
     }
   }
@@ -386,7 +393,9 @@ final class PastStates implements AutoCloseable {
   }
 
   private static void discard(Entry e) {
-    DatabaseHandle h = e.ready.getNow(null);
+    // A state whose build failed has no handle (getNow would throw its failure, and its directory
+    // would stay behind).
+    DatabaseHandle h = e.ready.state() == Future.State.SUCCESS ? e.ready.resultNow() : null;
     if (h != null) {
       h.close();
     }

@@ -1,6 +1,7 @@
 package dev.opend1.history;
 
 import dev.opend1.core.Bookmark;
+import dev.opend1.core.D1Exception;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -243,7 +244,9 @@ final class BookmarkIndex {
     try {
       all = sealedEntries.read(s);
     } catch (IOException e) {
-      throw new UncheckedIOException("history segment " + s.name() + " cannot be read", e);
+      // A damaged record its scan found answers as such (HistoryDamage); else the server's error.
+      throw D1Exception.HistoryDamaged.orElse(
+          e, () -> new UncheckedIOException("history segment " + s.name() + " cannot be read", e));
     }
     if (all.isEmpty()
         || all.getFirst().seq() > s.firstSeq()

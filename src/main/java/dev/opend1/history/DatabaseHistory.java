@@ -64,7 +64,7 @@ final class DatabaseHistory {
     this.databaseId = databaseId;
     this.store = new CountedHistoryStore(store, counters); // every byte on disk, every path
     this.wal = new WalReader(wal);
-    this.log = new SegmentLog(this.store);
+    this.log = new SegmentLog(this.store, databaseId);
     this.index = new BookmarkIndex(log::entriesOf);
     this.checkpointSeq = new CheckpointSeq(this.store, databaseId);
     this.commits =
@@ -270,7 +270,7 @@ final class DatabaseHistory {
   }
 
   private StateImage image(RestorePlan plan) {
-    return ReplayImage.of(store, plan, index, pageSize);
+    return ReplayImage.of(store, databaseId, plan, index, pageSize);
   }
 
   /**

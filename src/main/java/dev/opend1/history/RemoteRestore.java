@@ -288,7 +288,7 @@ public final class RemoteRestore {
       throw new IOException(
           "object storage holds no snapshot of " + db.databaseId() + " to replay its records on");
     }
-    new SegmentLog(local).stamp();
+    new SegmentLog(local, db.databaseId()).stamp();
     return Optional.of(new Result(records, lastSeq, lastTime, bytes));
   }
 

@@ -1,5 +1,6 @@
 package dev.opend1.history;
 
+import dev.opend1.core.Bookmark;
 import dev.opend1.engine.StateImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,17 +21,26 @@ import java.util.Optional;
  * dev.opend1.engine.ImageWriter}.
  *
  * @param store where the snapshot and the records are
+ * @param databaseId whose history it is, for a damaged record's report ({@link HistoryDamage})
  * @param plan what to apply
  * @param records the index entries of the plan's records, in order
  * @param pageSize bytes per page
  * @param pageCount the target state's size in pages
+ * @param target the target state's bookmark
  */
 record ReplayImage(
-    HistoryStore store, RestorePlan plan, List<LogEntry> records, int pageSize, int pageCount)
+    HistoryStore store,
+    String databaseId,
+    RestorePlan plan,
+    List<LogEntry> records,
+    int pageSize,
+    int pageCount,
+    Bookmark target)
     implements StateImage {
 
   /** The image of a plan over the records {@code index} holds. */
-  static ReplayImage of(HistoryStore store, RestorePlan plan, BookmarkIndex index, int pageSize) {
+  static ReplayImage of(
+      HistoryStore store, String databaseId, RestorePlan plan, BookmarkIndex index, int pageSize) {
     // A plan's records are contiguous: one range, each sealed segment's index read once.
     List<LogEntry> records =
         plan.records().isEmpty()
@@ -40,7 +50,8 @@ record ReplayImage(
         !records.isEmpty() && records.getLast().seq() == plan.target()
             ? records.getLast()
             : index.find(plan.target());
-    return new ReplayImage(store, plan, records, pageSize, target.pageCount());
+    return new ReplayImage(
+        store, databaseId, plan, records, pageSize, target.pageCount(), target.bookmark());
   }
 
   @Override
@@ -65,7 +76,7 @@ record ReplayImage(
 
   @Override
   public PageReader openPages() {
-    return new Pages(store, records.iterator());
+    return new Pages(this);
   }
 
   /**
@@ -75,15 +86,17 @@ record ReplayImage(
    */
   private static final class Pages implements PageReader {
 
+    private final ReplayImage image;
     private final HistoryStore store;
     private final Iterator<LogEntry> records;
     private final Map<String, FileChannel> open = new HashMap<>();
     private Iterator<Map.Entry<Integer, byte[]>> pages = Collections.emptyIterator();
     private PageRun run; // a large record's pages still to read, or null
 
-    Pages(HistoryStore store, Iterator<LogEntry> records) {
-      this.store = store;
-      this.records = records;
+    Pages(ReplayImage image) {
+      this.image = image;
+      this.store = image.store();
+      this.records = image.records().iterator();
     }
 
     @Override
@@ -120,9 +133,10 @@ record ReplayImage(
         RecordCheck.Checked c = RecordCheck.read(seg, e.offset(), e.offset() + e.length(), null);
         r = c == null ? null : c.record();
       }
-      // The seq too: a sealed segment's entries may come from its index file (SegmentIndex).
+      // The seq too: a sealed segment's entries may come from its index file (SegmentIndex),
+      // which an open takes without reading the records.
       if (r == null || r.type() != HistoryRecord.PAGES || r.seq() != e.seq()) {
-        throw new IOException("history record " + e.seq() + " cannot be replayed");
+        throw HistoryDamage.found(store, image.databaseId(), e, image.target());
       }
       if (e.length() <= RecordCheck.BUFFER_BYTES) {
         pages = r.pages().entrySet().iterator();

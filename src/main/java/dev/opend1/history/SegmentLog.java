@@ -33,6 +33,10 @@ final class SegmentLog {
   static final long SEGMENT_MAX_AGE_MICROS = 3_600_000_000L;
 
   private final HistoryStore store;
+
+  /** Whose history it is: damage found in a sealed segment is reported naming it. */
+  private final String databaseId;
+
   private String openSegment;
   private FileChannel openChannel;
   private long openSize;
@@ -49,8 +53,9 @@ final class SegmentLog {
   /** The page size of the newest record, or -1 before the first. */
   private int lastPageSize = -1;
 
-  SegmentLog(HistoryStore store) {
+  SegmentLog(HistoryStore store, String databaseId) {
     this.store = store;
+    this.databaseId = databaseId;
   }
 
   /**
@@ -197,7 +202,7 @@ final class SegmentLog {
         }
         if (e == null) {
           if (!last) {
-            throw new IOException("history segment " + segment + " is damaged at byte " + pos);
+            throw HistoryDamage.found(store, databaseId, segment, pos);
           }
           store.truncate(segment, pos);
           break;

@@ -146,7 +146,10 @@ public final class TimeTravel {
       throw new dev.opend1.engine.EngineException("restore " + id + ": interrupted", e);
     } catch (Exception e) {
       history.counters().restoreFailures.increment();
-      throw new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e);
+      // A damaged record the target needs fails the build, before the pause: nothing changed.
+      throw D1Exception.HistoryDamaged.orElse(
+          e,
+          () -> new dev.opend1.engine.EngineException("restore " + id + ": " + e.getMessage(), e));
     } finally {
       if (built != null) {
         try {
@@ -228,8 +231,12 @@ public final class TimeTravel {
     try {
       return history.of(id);
     } catch (IOException e) {
-      throw new dev.opend1.engine.EngineException(
-          "open history of " + id + ": " + e.getMessage(), e);
+      // A sealed segment without a usable index file is scanned, and damage in it fails the open.
+      throw D1Exception.HistoryDamaged.orElse(
+          e,
+          () ->
+              new dev.opend1.engine.EngineException(
+                  "open history of " + id + ": " + e.getMessage(), e));
     }
   }
 

@@ -208,6 +208,10 @@ public final class DatabaseLifecycle implements DatabaseService {
       }
       records.activate(record.id());
     } catch (RuntimeException e) {
+      // A branch whose bookmark needs a damaged record of the source's history: none was made.
+      if (D1Exception.HistoryDamaged.in(e).orElse(null) instanceof D1Exception damaged) {
+        throw damaged;
+      }
       if (D1Exception.BackupUnavailable.in(e).isPresent()) {
         throw new D1Exception.BackupUnavailable(
             "the database could not be stored in object storage and was not created");

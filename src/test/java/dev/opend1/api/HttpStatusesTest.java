@@ -41,6 +41,7 @@ class HttpStatusesTest {
         Arguments.of(new D1Exception.DiskFull("nothing"), 507, 7500),
         Arguments.of(new D1Exception.ResultTooLarge(10), 400, 7500),
         Arguments.of(new D1Exception.SpillSpaceBusy(10), 503, 7500),
+        Arguments.of(new D1Exception.HistoryDamaged("x", "seg-0.log byte 0", "b"), 500, 7500),
         Arguments.of(new D1Exception.Internal(new RuntimeException()), 500, 7500));
   }
 

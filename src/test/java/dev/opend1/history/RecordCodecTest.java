@@ -132,7 +132,7 @@ class RecordCodecTest {
   void aTornTailIsCutOffWhenTheLogOpens() throws Exception {
     Path copy = dir.resolve(SegmentLog.segName(0));
     Files.copy(segment("torn-tail"), copy);
-    SegmentLog log = new SegmentLog(new LocalHistoryStore(dir));
+    SegmentLog log = new SegmentLog(new LocalHistoryStore(dir), HistoryFixtures.DATABASE_ID);
     BookmarkIndex index = new BookmarkIndex(log::entriesOf);
     try {
       assertThat(log.load(index)).isEqualTo(HistoryFixtures.PAGE_SIZE);

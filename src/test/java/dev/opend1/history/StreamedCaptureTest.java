@@ -97,7 +97,7 @@ class StreamedCaptureTest {
    */
   @Test
   void aWriteThatFailsPartWayIsCutOffTheSegment() throws Exception {
-    SegmentLog log = new SegmentLog(new LocalHistoryStore(dir));
+    SegmentLog log = new SegmentLog(new LocalHistoryStore(dir), "test-db");
     BookmarkIndex index = new BookmarkIndex(log::entriesOf);
     log.load(index);
     log.seal(0, 0, index);
