@@ -119,6 +119,25 @@ final class LocalSegments {
         r, new LogObject.Entry(r.seq(), r.timeMicros(), r.hash(), 0, (int) total), all.array());
   }
 
+  /**
+   * The failure of a shipment that reached a damaged record at {@code pos} of {@code segment}
+   * before {@code limit}: a record known whole (up to a commit's durable end, or in a sealed
+   * segment) that does not read as one. It fails every shipment from there (counted and logged as
+   * shipping failures, the lag growing) until an operator repairs the history.
+   */
+  static IOException damaged(String databaseId, String segment, long pos, long seq) {
+    return new IOException(
+        "history segment "
+            + segment
+            + " of "
+            + databaseId
+            + " is damaged at byte "
+            + pos
+            + ": seq "
+            + seq
+            + " and later cannot be shipped (opend1 doctor reports the damage)");
+  }
+
   /** A record as read: decoded, its place, its bytes. */
   record Record(HistoryRecord record, LogObject.Entry entry, byte[] bytes) {
     byte[] hash() {

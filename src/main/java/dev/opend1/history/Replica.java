@@ -396,6 +396,11 @@ final class Replica {
           }
         }
       }
+      if (r == null && pos < limit && first < 0) {
+        // Not an end: a whole record fails its check. "Nothing to ship" would report the bucket
+        // current while every later record stays here.
+        throw LocalSegments.damaged(databaseId, seg, pos, nextSeq);
+      }
       if (cmp == 0 || (r == null && pos < limit)) {
         break;
       }

@@ -321,6 +321,40 @@ class ReplicaTest {
     assertThat(logs()).containsExactly(BucketNames.log(ID, 0, GEN));
   }
 
+  /**
+   * A local record damaged before it was shipped stops the shipment there, as a failure: the
+   * records before it are shipped, the lag keeps the rest, and every later try fails the same way.
+   * Before, the damaged record read as the end of what there was to ship, and the lag said the
+   * bucket was current.
+   */
+  @Test
+  void aDamagedLocalRecordFailsTheShipmentAndKeepsTheLag() throws Exception {
+    Local local = new Local(dir.resolve("a/history"));
+    Replica r = local.replica();
+    long first = local.append(1, false, 1_000);
+    long second = local.append(1, false, 1_000);
+    long end = local.append(1, false, 1_000);
+    Path seg = local.history.resolve(local.segment);
+    byte[] bytes = Files.readAllBytes(seg);
+    bytes[(int) (first + (second - first) / 2)] ^= 1;
+    Files.write(seg, bytes);
+
+    r.note(local.segment, end);
+    assertThatThrownBy(r::shipNoted)
+        .hasMessage(
+            "history segment "
+                + local.segment
+                + " of "
+                + ID
+                + " is damaged at byte "
+                + first
+                + ": seq 1 and later cannot be shipped (opend1 doctor reports the damage)");
+    assertThat(logs()).containsExactly(BucketNames.log(ID, 0, GEN));
+    assertThat(r.lagBytes()).isEqualTo(end - first);
+    assertThatThrownBy(r::shipNoted).hasMessageContaining("is damaged at byte " + first);
+    assertThat(r.lagBytes()).isEqualTo(end - first);
+  }
+
   /** A clock the tests move by hand, in nanoseconds. */
   final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
 
