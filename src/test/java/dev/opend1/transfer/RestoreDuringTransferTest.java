@@ -7,14 +7,21 @@ import dev.opend1.core.DatabaseId;
 import dev.opend1.engine.Engine;
 import dev.opend1.history.EngineWithHistory;
 import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +44,15 @@ class RestoreDuringTransferTest {
     db = EngineWithHistory.start(dir);
     engine = db.engine;
     id = db.id;
-    transfers = new Transfers(engine, dir, 1_000_000_000L, 10_000_000_000L, Duration.ofHours(1));
+    transfers =
+        new Transfers(
+            engine,
+            dir,
+            1_000_000_000L,
+            10_000_000_000L,
+            Duration.ofHours(1),
+            TransferTiming.STANDARD,
+            file -> new HeldOutput(Files.newOutputStream(file)));
     timeTravel = db.timeTravel(Duration.ofMillis(100));
     bookmark = () -> timeTravel.bookmark(id, Optional.empty()).toString();
   }
@@ -48,23 +63,85 @@ class RestoreDuringTransferTest {
     db.close();
   }
 
-  /** Makes a table big enough that exporting it takes seconds; returns the bookmark before. */
+  /** Set to hold the export's first write of its file until {@link #release} opens. */
+  volatile boolean hold;
+
+  final CountDownLatch held = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+
+  /** An export file whose first write waits, while {@link #hold} is set, for {@link #release}. */
+  final class HeldOutput extends FilterOutputStream {
+    HeldOutput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (hold) {
+        hold = false;
+        held.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      out.write(b, off, len);
+    }
+  }
+
+  /** Makes a table whose dump takes many writes of the file; returns the bookmark before. */
   private Bookmark fill() {
     db.run("CREATE TABLE t(a)");
     Bookmark empty = timeTravel.bookmark(id, Optional.empty());
     db.run(
         "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x <"
-            + " 400000) SELECT hex(randomblob(300)) FROM c");
+            + " 20000) SELECT hex(randomblob(300)) FROM c");
     return empty;
   }
 
+  /**
+   * Whether {@code t} waits, untimed, inside the pause of a database: after the pause's grace, so
+   * the running requests' connections have their deadline, and it waits for them to end.
+   */
+  private static boolean waitingInPause(Thread t) {
+    return t.getState() == Thread.State.WAITING
+        && Arrays.stream(t.getStackTrace())
+            .anyMatch(
+                f -> f.getMethodName().equals("pause") && f.getClassName().endsWith("Handle"));
+  }
+
+  /**
+   * The export is held at its first write of the file, so it certainly runs when the restore pauses
+   * the database: before, the test counted on a 240 MB dump outlasting the restore's build, and on
+   * a quiet machine the dump often won (the export completed, and the test failed).
+   */
   @Test
   void aRestoreFailsARunningExportSayingWhy() throws Exception {
-    // Restoring to the empty table is quick to build, so the pause comes while the export runs.
     Bookmark target = fill();
+    hold = true;
     ExportProgress p = transfers.export(id, DumpOptions.ALL, Optional.empty(), bookmark);
+    assertThat(held.await(60, TimeUnit.SECONDS)).as("the export writes its file").isTrue();
     assertThat(p.status()).as("the export is still running").isEqualTo(TransferStatus.ACTIVE);
-    timeTravel.restore(id, Optional.of(target.toString()), Optional.empty());
+    CompletableFuture<Void> restore = new CompletableFuture<>();
+    Thread restorer =
+        new Thread(
+            () -> {
+              try {
+                timeTravel.restore(id, Optional.of(target.toString()), Optional.empty());
+                restore.complete(null);
+              } catch (Throwable e) {
+                restore.completeExceptionally(e);
+              }
+            });
+    restorer.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!waitingInPause(restorer) && !restore.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(restore).as("the restore waits for the export").isNotDone();
+    release.countDown();
+    restore.get(60, TimeUnit.SECONDS);
     while (p.status() == TransferStatus.ACTIVE) {
       p = transfers.export(id, DumpOptions.ALL, Optional.of(p.atBookmark()), bookmark);
     }
