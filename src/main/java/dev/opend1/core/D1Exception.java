@@ -212,14 +212,14 @@ public abstract sealed class D1Exception extends RuntimeException {
     }
 
     /** The {@code HistoryDamaged} that caused {@code t}, if one did. */
-    public static java.util.Optional<D1Exception> in(Throwable t) {
-      return Causes.find(t, x -> x instanceof HistoryDamaged).map(x -> (D1Exception) x);
+    public static java.util.Optional<HistoryDamaged> in(Throwable t) {
+      return Causes.find(t, x -> x instanceof HistoryDamaged).map(HistoryDamaged.class::cast);
     }
 
     /** The {@code HistoryDamaged} that caused {@code t}, or else what {@code otherwise} makes. */
     public static RuntimeException orElse(
         Throwable t, java.util.function.Supplier<RuntimeException> otherwise) {
-      return in(t).map(RuntimeException.class::cast).orElseGet(otherwise);
+      return in(t).<RuntimeException>map(d -> d).orElseGet(otherwise);
     }
   }
 

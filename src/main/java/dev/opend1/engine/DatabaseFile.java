@@ -51,7 +51,7 @@ final class DatabaseFile {
       prepare(id, file, hook);
     } catch (IOException e) {
       Optional<String> damaged =
-          D1Exception.HistoryDamaged.in(e).map(d -> ((D1Exception.HistoryDamaged) d).where());
+          D1Exception.HistoryDamaged.in(e).map(D1Exception.HistoryDamaged::where);
       if (damaged.isPresent()) {
         throw unavailable.mark(
             id,

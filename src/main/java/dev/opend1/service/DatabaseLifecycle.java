@@ -209,8 +209,9 @@ public final class DatabaseLifecycle implements DatabaseService {
       records.activate(record.id());
     } catch (RuntimeException e) {
       // A branch whose bookmark needs a damaged record of the source's history: none was made.
-      if (D1Exception.HistoryDamaged.in(e).orElse(null) instanceof D1Exception damaged) {
-        throw damaged;
+      Optional<D1Exception.HistoryDamaged> damaged = D1Exception.HistoryDamaged.in(e);
+      if (damaged.isPresent()) {
+        throw damaged.get();
       }
       if (D1Exception.BackupUnavailable.in(e).isPresent()) {
         throw new D1Exception.BackupUnavailable(

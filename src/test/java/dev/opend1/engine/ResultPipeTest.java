@@ -186,7 +186,7 @@ class ResultPipeTest {
         client.hold = false;
         client.release.countDown();
         sent += inMemory + 1;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (pipe.freeChunks() < inMemory + 1 && System.nanoTime() < deadline) {
           Thread.sleep(1);
         }
